@@ -1,0 +1,2 @@
+package io.packtrail.bench;
+public class LoadGenerator { public static void main(String[] a) {} }

@@ -1,0 +1,319 @@
+package io.packtrail.client;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.packtrail.v1.BatchRecordEventsRequest;
+import io.packtrail.v1.BatchRecordEventsResponse;
+import io.packtrail.v1.BatchRegisterUnitsRequest;
+import io.packtrail.v1.BatchRegisterUnitsResponse;
+import io.packtrail.v1.CreateOrganizationRequest;
+import io.packtrail.v1.CreateSiteRequest;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.EventServiceGrpc;
+import io.packtrail.v1.GetUnitRequest;
+import io.packtrail.v1.ListEventsRequest;
+import io.packtrail.v1.ListEventsResponse;
+import io.packtrail.v1.ListUnitsRequest;
+import io.packtrail.v1.ListUnitsResponse;
+import io.packtrail.v1.Organization;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RegisterUnitRequest;
+import io.packtrail.v1.RegisterUnitResponse;
+import io.packtrail.v1.RegistryServiceGrpc;
+import io.packtrail.v1.Site;
+import io.packtrail.v1.Unit;
+import io.packtrail.v1.UnitServiceGrpc;
+import io.packtrail.v1.WatchEventsRequest;
+import io.packtrail.v1.WatchEventsResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Typed access to a Packtrail server. Every call has a deadline; writes fill in a fresh event id
+ * and event time when the caller left them empty, before the first attempt, so the transparent
+ * retries of gRPC (on UNAVAILABLE) can never record a step twice.
+ */
+public final class PacktrailClient implements AutoCloseable {
+  /** Retry policy for every packtrail.v1 method: writes are idempotent on their ids. */
+  private static final Map<String, ?> SERVICE_CONFIG = Map.of("methodConfig", List.of(Map.of(
+      "name", List.of(
+          Map.of("service", "packtrail.v1.RegistryService"),
+          Map.of("service", "packtrail.v1.UnitService"),
+          Map.of("service", "packtrail.v1.EventService")),
+      "retryPolicy", Map.of(
+          "maxAttempts", 5.0,
+          "initialBackoff", "0.1s",
+          "maxBackoff", "2s",
+          "backoffMultiplier", 2.0,
+          "retryableStatusCodes", List.of("UNAVAILABLE")))));
+
+  private final ManagedChannel ownedChannel;
+  private final Duration deadline;
+  private final RegistryServiceGrpc.RegistryServiceBlockingStub registry;
+  private final UnitServiceGrpc.UnitServiceBlockingStub units;
+  private final EventServiceGrpc.EventServiceBlockingStub events;
+  private final EventServiceGrpc.EventServiceStub eventsAsync;
+
+  private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline) {
+    this.ownedChannel = owned;
+    this.deadline = deadline;
+    this.registry = RegistryServiceGrpc.newBlockingStub(channel);
+    this.units = UnitServiceGrpc.newBlockingStub(channel);
+    this.events = EventServiceGrpc.newBlockingStub(channel);
+    this.eventsAsync = EventServiceGrpc.newStub(channel);
+  }
+
+  /**
+   * Connects to {@code host:port} in plaintext (until mutual TLS lands) with retries on, and a
+   * 10 s deadline per call.
+   */
+  public static PacktrailClient connect(String target) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .defaultServiceConfig(SERVICE_CONFIG)
+        .enableRetry()
+        .build();
+    return new PacktrailClient(channel, channel, Duration.ofSeconds(10));
+  }
+
+  /** Wraps a channel the caller owns (and closes), e.g. an in-process one in tests. */
+  public static PacktrailClient over(Channel channel, Duration deadline) {
+    return new PacktrailClient(channel, null, deadline);
+  }
+
+  /** The service config with the retry policy, for callers that build their own channel. */
+  public static Map<String, ?> retryServiceConfig() {
+    return SERVICE_CONFIG;
+  }
+
+  private <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub) {
+    return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- registry ----
+
+  public Organization createOrganization(String organizationId, Organization organization) {
+    return withDeadline(registry).createOrganization(CreateOrganizationRequest.newBuilder()
+        .setOrganizationId(organizationId).setOrganization(organization).build())
+        .getOrganization();
+  }
+
+  public Site createSite(String parent, String siteId, Site site) {
+    return withDeadline(registry).createSite(CreateSiteRequest.newBuilder()
+        .setParent(parent).setSiteId(siteId).setSite(site).build()).getSite();
+  }
+
+  // ---- units ----
+
+  public RegisterUnitResponse registerUnit(RegisterUnitRequest request) {
+    return withDeadline(units).registerUnit(withIds(request));
+  }
+
+  public BatchRegisterUnitsResponse registerUnits(List<RegisterUnitRequest> requests) {
+    BatchRegisterUnitsRequest.Builder b = BatchRegisterUnitsRequest.newBuilder();
+    requests.forEach(r -> b.addRequests(withIds(r)));
+    return withDeadline(units).batchRegisterUnits(b.build());
+  }
+
+  public Unit getUnit(String code) {
+    return withDeadline(units).getUnit(GetUnitRequest.newBuilder()
+        .setName("units/" + code).build()).getUnit();
+  }
+
+  /** Every unit matching the filters of {@code query} (its page fields are managed here). */
+  public List<Unit> listAllUnits(ListUnitsRequest query) {
+    List<Unit> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListUnitsResponse page = withDeadline(units).listUnits(
+          query.toBuilder().setPageToken(token).build());
+      all.addAll(page.getUnitsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  public ListUnitsResponse listUnits(ListUnitsRequest request) {
+    return withDeadline(units).listUnits(request);
+  }
+
+  // ---- events ----
+
+  public Event recordEvent(RecordEventRequest request) {
+    return withDeadline(events).recordEvent(withIds(request)).getEvent();
+  }
+
+  public BatchRecordEventsResponse recordEvents(List<RecordEventRequest> requests) {
+    BatchRecordEventsRequest.Builder b = BatchRecordEventsRequest.newBuilder();
+    requests.forEach(r -> b.addRequests(withIds(r)));
+    return withDeadline(events).batchRecordEvents(b.build());
+  }
+
+  /** A unit's whole history, in sequence order. */
+  public List<Event> listEvents(String code) {
+    List<Event> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListEventsResponse page = withDeadline(events).listEvents(ListEventsRequest.newBuilder()
+          .setParent("units/" + code).setPageSize(1000).setPageToken(token).build());
+      all.addAll(page.getEventsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /**
+   * Follows the deployment's log from {@code startLogIndex}, handing each event to
+   * {@code onEvent} in log order. When the stream breaks for a reason worth retrying
+   * (UNAVAILABLE, e.g. a server restart) it resumes after the last delivered event, so nothing
+   * is skipped or delivered twice. Close the returned subscription to stop.
+   */
+  public EventSubscription watchEvents(long startLogIndex, Consumer<Event> onEvent,
+      Consumer<StatusRuntimeException> onFailure) {
+    EventSubscription subscription = new EventSubscription(startLogIndex, onEvent, onFailure);
+    subscription.open();
+    return subscription;
+  }
+
+  /** A running watch; {@link #nextLogIndex()} is where it would resume. */
+  public final class EventSubscription implements AutoCloseable {
+    private final Consumer<Event> onEvent;
+    private final Consumer<StatusRuntimeException> onFailure;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "packtrail-watch-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile long next;
+    private volatile boolean closed;
+    private volatile io.grpc.Context.CancellableContext context;
+    private int failuresInARow;
+
+    private EventSubscription(long start, Consumer<Event> onEvent,
+        Consumer<StatusRuntimeException> onFailure) {
+      this.next = start;
+      this.onEvent = onEvent;
+      this.onFailure = onFailure;
+    }
+
+    public long nextLogIndex() {
+      return next;
+    }
+
+    private void open() {
+      if (closed) {
+        return;
+      }
+      io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
+      context = ctx;
+      ctx.run(() -> eventsAsync.watchEvents(
+          WatchEventsRequest.newBuilder().setStartLogIndex(next).build(),
+          new StreamObserver<>() {
+            @Override
+            public void onNext(WatchEventsResponse value) {
+              failuresInARow = 0;
+              next = value.getEvent().getLogIndex() + 1;
+              onEvent.accept(value.getEvent());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              Status status = Status.fromThrowable(t);
+              if (closed) {
+                return;
+              }
+              if (status.getCode() == Status.Code.UNAVAILABLE && failuresInARow < 30) {
+                failuresInARow++;
+                retries.schedule(EventSubscription.this::open,
+                    Math.min(5000, 100L << Math.min(failuresInARow, 6)), TimeUnit.MILLISECONDS);
+              } else {
+                onFailure.accept(status.asRuntimeException());
+              }
+            }
+
+            @Override
+            public void onCompleted() {
+              if (!closed) {
+                retries.schedule(EventSubscription.this::open, 100, TimeUnit.MILLISECONDS);
+              }
+            }
+          }));
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      io.grpc.Context.CancellableContext ctx = context;
+      if (ctx != null) {
+        ctx.cancel(null);
+      }
+      retries.shutdownNow();
+    }
+  }
+
+  // ---- ids ----
+
+  static RegisterUnitRequest withIds(RegisterUnitRequest r) {
+    if (!r.getRequestId().isEmpty() && r.hasEventTime()) {
+      return r;
+    }
+    RegisterUnitRequest.Builder b = r.toBuilder();
+    if (r.getRequestId().isEmpty()) {
+      b.setRequestId(UUID.randomUUID().toString());
+    }
+    if (!r.hasEventTime()) {
+      b.setEventTime(now());
+    }
+    return b.build();
+  }
+
+  static RecordEventRequest withIds(RecordEventRequest r) {
+    if (!r.getEventId().isEmpty() && r.hasEventTime()) {
+      return r;
+    }
+    RecordEventRequest.Builder b = r.toBuilder();
+    if (r.getEventId().isEmpty()) {
+      b.setEventId(UUID.randomUUID().toString());
+    }
+    if (!r.hasEventTime()) {
+      b.setEventTime(now());
+    }
+    return b.build();
+  }
+
+  public static Timestamp timestamp(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  private static Timestamp now() {
+    return timestamp(Instant.now());
+  }
+
+  @Override
+  public void close() {
+    if (ownedChannel != null) {
+      ownedChannel.shutdown();
+      try {
+        if (!ownedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
+          ownedChannel.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        ownedChannel.shutdownNow();
+      }
+    }
+  }
+}

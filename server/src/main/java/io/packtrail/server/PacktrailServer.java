@@ -1,0 +1,112 @@
+package io.packtrail.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.packtrail.server.api.ApiServices;
+import io.packtrail.server.api.ExceptionInterceptor;
+import io.packtrail.server.ingest.Sequencer;
+import io.packtrail.server.ingest.WatchHub;
+import io.packtrail.server.security.CallerInterceptor;
+import io.packtrail.server.security.CallerResolver;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: the packtrail.v1 services behind the caller and exception interceptors,
+ * plus health and reflection. Takes a {@link ServerBuilder} so tests run it in-process and
+ * production on Netty.
+ */
+public final class PacktrailServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PacktrailServer.class);
+
+  /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
+  public record Settings(int maxBatch, int queueCapacity, int maxWatchers, Clock clock) {
+    public static Settings defaults() {
+      return new Settings(256, 20_000, 256, Clock.systemUTC());
+    }
+  }
+
+  private final Server server;
+  private final Sequencer sequencer;
+  private final WatchHub hub;
+  private final ExecutorService watchers;
+  private final HealthStatusManager health;
+
+  private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
+      ExecutorService watchers, HealthStatusManager health) {
+    this.server = server;
+    this.sequencer = sequencer;
+    this.hub = hub;
+    this.watchers = watchers;
+    this.health = health;
+  }
+
+  public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings)
+      throws IOException {
+    Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
+        settings.queueCapacity());
+    WatchHub hub = new WatchHub();
+    sequencer.onCommit(hub::committed);
+    ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "packtrail-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    HealthStatusManager health = new HealthStatusManager();
+    ExceptionInterceptor exceptions = new ExceptionInterceptor();
+    CallerInterceptor callers = new CallerInterceptor(CallerResolver.PLAINTEXT);
+    for (BindableService service : ApiServices.create(jdbi, sequencer, hub, watchers,
+        settings.maxWatchers(), settings.clock())) {
+      // interceptors run last-added first: the caller is known before the handler runs
+      builder.addService(ServerInterceptors.intercept(service, exceptions, callers));
+      health.setStatus(service.bindService().getServiceDescriptor().getName(),
+          ServingStatus.SERVING);
+    }
+    builder.addService(health.getHealthService());
+    builder.addService(ProtoReflectionServiceV1.newInstance());
+    Server server = builder.build().start();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    return new PacktrailServer(server, sequencer, hub, watchers, health);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Graceful stop: report NOT_SERVING, refuse new calls, end watch streams (clients resume from
+   * their last index), let in-flight calls finish while the sequencer commits what it holds.
+   */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    hub.close();
+    try {
+      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("calls still running after 30 s; cancelling them");
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    sequencer.close();
+    watchers.shutdownNow();
+  }
+}

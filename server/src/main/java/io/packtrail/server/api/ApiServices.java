@@ -1,0 +1,25 @@
+package io.packtrail.server.api;
+
+import io.grpc.BindableService;
+import io.packtrail.server.ingest.Directory;
+import io.packtrail.server.ingest.Sequencer;
+import io.packtrail.server.ingest.WatchHub;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.jdbi.v3.core.Jdbi;
+
+/** The packtrail.v1 services, wired to one store and one sequencer. */
+public final class ApiServices {
+  private ApiServices() {}
+
+  public static List<BindableService> create(Jdbi jdbi, Sequencer sequencer, WatchHub hub,
+      ExecutorService watchers, int maxWatchers, Clock clock) {
+    ProtoMapper mapper = new ProtoMapper(clock);
+    Recorder recorder = new Recorder(new Directory(jdbi), sequencer);
+    return List.of(
+        new RegistryGrpcService(jdbi, clock),
+        new UnitGrpcService(jdbi, recorder, mapper),
+        new EventGrpcService(jdbi, recorder, mapper, hub, watchers, maxWatchers));
+  }
+}

@@ -1,0 +1,94 @@
+package io.packtrail.server.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.ResourceInfo;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.FailedPreconditionException;
+import io.packtrail.server.domain.FieldViolation;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.PreconditionViolation;
+import io.packtrail.server.ingest.IngestUnavailableException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from failures to gRPC statuses with google.rpc details. Anything unexpected
+ * becomes INTERNAL with a generic message (the cause goes to the log, never to the caller).
+ */
+public final class ErrorMapper {
+  private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+  private ErrorMapper() {}
+
+  public static StatusRuntimeException toStatusException(Throwable failure) {
+    return StatusProto.toStatusRuntimeException(toStatus(failure));
+  }
+
+  /** The google.rpc.Status for a failure; batch RPCs put it in their per-item results. */
+  public static com.google.rpc.Status toStatus(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof InvalidArgumentException e) {
+      BadRequest.Builder details = BadRequest.newBuilder();
+      for (FieldViolation v : e.violations()) {
+        details.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+            .setField(v.field()).setDescription(v.description()));
+      }
+      return status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(details.build()));
+    }
+    if (t instanceof FailedPreconditionException e) {
+      PreconditionFailure.Builder details = PreconditionFailure.newBuilder();
+      for (PreconditionViolation v : e.violations()) {
+        details.addViolations(PreconditionFailure.Violation.newBuilder()
+            .setType(v.type()).setSubject(v.subject()).setDescription(v.description()));
+      }
+      return status(Code.FAILED_PRECONDITION, e.getMessage(), Any.pack(details.build()));
+    }
+    if (t instanceof NotFoundException e) {
+      return status(Code.NOT_FOUND, e.getMessage(), Any.pack(ResourceInfo.newBuilder()
+          .setResourceName(e.resourceName()).setDescription(e.getMessage()).build()));
+    }
+    if (t instanceof AlreadyExistsException e) {
+      return status(Code.ALREADY_EXISTS, e.getMessage(), Any.pack(ResourceInfo.newBuilder()
+          .setResourceName(e.resourceName()).setDescription(e.getMessage()).build()));
+    }
+    if (t instanceof IngestUnavailableException e) {
+      return status(Code.UNAVAILABLE, e.getMessage(), null);
+    }
+    if (t instanceof io.packtrail.server.security.PermissionDeniedException e) {
+      return status(Code.PERMISSION_DENIED, e.getMessage(), null);
+    }
+    if (t instanceof StatusRuntimeException e) {
+      com.google.rpc.Status s = StatusProto.fromThrowable(e);
+      return s != null ? s : com.google.rpc.Status.newBuilder()
+          .setCode(e.getStatus().getCode().value())
+          .setMessage(String.valueOf(e.getStatus().getDescription())).build();
+    }
+    log.error("unexpected failure", t);
+    return status(Code.INTERNAL, "internal error; the request was not completed", null);
+  }
+
+  private static com.google.rpc.Status status(Code code, String message, Any detail) {
+    com.google.rpc.Status.Builder s =
+        com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+    if (detail != null) {
+      s.addDetails(detail);
+    }
+    return s.build();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,196 @@
+package io.packtrail.server.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.Violations;
+import io.packtrail.server.ingest.WatchHub;
+import io.packtrail.server.security.Caller;
+import io.packtrail.server.store.EventDao;
+import io.packtrail.server.store.LogHeadDao;
+import io.packtrail.server.store.UnitDao;
+import io.packtrail.v1.BatchRecordEventsRequest;
+import io.packtrail.v1.BatchRecordEventsResponse;
+import io.packtrail.v1.EventServiceGrpc;
+import io.packtrail.v1.ListEventsRequest;
+import io.packtrail.v1.ListEventsResponse;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RecordEventResponse;
+import io.packtrail.v1.RecordEventResult;
+import io.packtrail.v1.WatchEventsRequest;
+import io.packtrail.v1.WatchEventsResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Recording steps, reading a unit's history, and following the whole log. */
+final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(EventGrpcService.class);
+  private static final int WATCH_PAGE = 500;
+  /** How often a watcher looks for events committed by other server instances. */
+  private static final long WATCH_POLL_MILLIS = 1000;
+
+  private final Jdbi jdbi;
+  private final Recorder recorder;
+  private final ProtoMapper mapper;
+  private final WatchHub hub;
+  private final ExecutorService watchers;
+  private final Semaphore watchSlots;
+
+  EventGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper, WatchHub hub,
+      ExecutorService watchers, int maxWatchers) {
+    this.jdbi = jdbi;
+    this.recorder = recorder;
+    this.mapper = mapper;
+    this.hub = hub;
+    this.watchers = watchers;
+    this.watchSlots = new Semaphore(maxWatchers);
+  }
+
+  @Override
+  public void recordEvent(RecordEventRequest request,
+      StreamObserver<RecordEventResponse> response) {
+    recorder.record(() -> mapper.submission(request, ""), "", Caller.current())
+        .whenCompleteAsync((event, failure) -> {
+          if (failure != null) {
+            response.onError(ErrorMapper.toStatusException(failure));
+          } else {
+            response.onNext(RecordEventResponse.newBuilder()
+                .setEvent(ProtoMapper.toProto(event)).build());
+            response.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public void batchRecordEvents(BatchRecordEventsRequest request,
+      StreamObserver<BatchRecordEventsResponse> response) {
+    UnitGrpcService.checkBatchSize(request.getRequestsCount());
+    Caller caller = Caller.current();
+    List<CompletableFuture<RecordEventResult>> results = new ArrayList<>();
+    for (int i = 0; i < request.getRequestsCount(); i++) {
+      RecordEventRequest item = request.getRequests(i);
+      String prefix = "requests[" + i + "].";
+      results.add(recorder.record(() -> mapper.submission(item, prefix), prefix, caller)
+          .handle((event, failure) -> failure == null
+              ? RecordEventResult.newBuilder().setEvent(ProtoMapper.toProto(event)).build()
+              : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .whenCompleteAsync((x, f) -> {
+          BatchRecordEventsResponse.Builder b = BatchRecordEventsResponse.newBuilder();
+          results.forEach(r -> b.addResults(r.join()));
+          response.onNext(b.build());
+          response.onCompleted();
+        });
+  }
+
+  @Override
+  public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> response) {
+    Violations v = new Violations();
+    String code = ResourceNames.unitCode(v, "parent", ProtoMapper.emptyToNull(request.getParent()));
+    v.throwIfAny();
+    int size = PageTokens.pageSize(request.getPageSize());
+    String scope = "events|" + code;
+    String after = PageTokens.decode(request.getPageToken(), scope);
+    long afterSequence;
+    try {
+      afterSequence = after == null ? 0 : Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("page_token", "is not a page token of this listing");
+    }
+    List<Event> page = jdbi.withHandle(h -> {
+      List<Event> events = h.attach(EventDao.class).listForUnit(code, afterSequence, size + 1);
+      if (events.isEmpty() && afterSequence == 0
+          && h.attach(UnitDao.class).find(code).isEmpty()) {
+        throw new NotFoundException(ResourceNames.unit(code), "unit");
+      }
+      return events;
+    });
+    ListEventsResponse.Builder b = ListEventsResponse.newBuilder();
+    page.stream().limit(size).forEach(e -> b.addEvents(ProtoMapper.toProto(e)));
+    if (page.size() > size) {
+      b.setNextPageToken(PageTokens.encode(scope,
+          Long.toString(page.get(size - 1).sequence())));
+    }
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void watchEvents(WatchEventsRequest request,
+      StreamObserver<WatchEventsResponse> response) {
+    if (request.getStartLogIndex() < 0) {
+      throw new InvalidArgumentException("start_log_index", "must not be negative");
+    }
+    if (!watchSlots.tryAcquire()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription("too many event watchers on this server; retry later")
+          .asRuntimeException();
+    }
+    ServerCallStreamObserver<WatchEventsResponse> stream =
+        (ServerCallStreamObserver<WatchEventsResponse>) response;
+    Semaphore ready = new Semaphore(0);
+    stream.setOnReadyHandler(ready::release);
+    stream.setOnCancelHandler(ready::release);
+    long start = request.getFromHead()
+        ? jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex)
+        : request.getStartLogIndex();
+    watchers.execute(() -> {
+      try {
+        follow(stream, ready, start);
+      } finally {
+        watchSlots.release();
+      }
+    });
+  }
+
+  /** Sends the log from {@code start} on, respecting flow control, until cancelled or closed. */
+  private void follow(ServerCallStreamObserver<WatchEventsResponse> stream, Semaphore ready,
+      long start) {
+    long next = start;
+    try {
+      while (!stream.isCancelled() && !hub.isClosed()) {
+        long from = next;
+        List<Event> page = jdbi.withExtension(EventDao.class,
+            dao -> dao.listFromLogIndex(from, WATCH_PAGE));
+        for (Event e : page) {
+          while (!stream.isReady()) {
+            if (stream.isCancelled()) {
+              return;
+            }
+            ready.tryAcquire(100, TimeUnit.MILLISECONDS);
+          }
+          stream.onNext(WatchEventsResponse.newBuilder().setEvent(ProtoMapper.toProto(e)).build());
+          next = e.logIndex() + 1;
+        }
+        if (page.size() < WATCH_PAGE) {
+          hub.awaitBeyond(next, WATCH_POLL_MILLIS);
+        }
+      }
+      if (!stream.isCancelled()) {
+        stream.onError(Status.UNAVAILABLE.withDescription(
+            "the server is shutting down; resume with start_log_index " + next)
+            .asRuntimeException());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stream.isCancelled()) {
+        log.warn("event watch failed at log index {}", next, e);
+        stream.onError(ErrorMapper.toStatusException(e));
+      }
+    }
+  }
+
+}

@@ -1,0 +1,65 @@
+package io.packtrail.server.cli;
+
+import io.packtrail.server.store.Database;
+import io.packtrail.server.store.EmbeddedDatabase;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the data lives: a PostgreSQL given by URL (flags or PACKTRAIL_DB_* variables), else an
+ * embedded PostgreSQL under PACKTRAIL_HOME (default ~/.packtrail).
+ */
+final class DatabaseOptions {
+  @Option(names = "--db-url", defaultValue = "${env:PACKTRAIL_DB_URL}",
+      description = "JDBC URL of PostgreSQL, e.g. jdbc:postgresql://127.0.0.1:5432/packtrail "
+          + "(env PACKTRAIL_DB_URL). Without it an embedded PostgreSQL is used.")
+  String url;
+
+  @Option(names = "--db-user", defaultValue = "${env:PACKTRAIL_DB_USER}",
+      description = "database user (env PACKTRAIL_DB_USER)")
+  String user;
+
+  @Option(names = "--db-password", defaultValue = "${env:PACKTRAIL_DB_PASSWORD}",
+      description = "database password (env PACKTRAIL_DB_PASSWORD)")
+  String password;
+
+  @Option(names = "--home", defaultValue = "${env:PACKTRAIL_HOME}",
+      description = "directory for local data such as the embedded database "
+          + "(env PACKTRAIL_HOME, default ~/.packtrail)")
+  Path home;
+
+  /** An open, migrated database and whatever must be closed with it. */
+  record Opened(Database database, EmbeddedDatabase embedded) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      database.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  Opened open(int poolSize) throws IOException {
+    EmbeddedDatabase embedded = null;
+    String jdbcUrl = url;
+    String dbUser = user;
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      Path dir = home().resolve("pgdata");
+      System.err.println("No PACKTRAIL_DB_URL: using the embedded PostgreSQL in " + dir);
+      embedded = EmbeddedDatabase.start(dir);
+      jdbcUrl = embedded.jdbcUrl("postgres");
+      dbUser = embedded.user();
+    }
+    Database database = Database.open(jdbcUrl, dbUser, password, poolSize);
+    int applied = database.migrate();
+    if (applied > 0) {
+      System.err.println("Applied " + applied + " database migration(s)");
+    }
+    return new Opened(database, embedded);
+  }
+
+  Path home() {
+    return home != null ? home : Path.of(System.getProperty("user.home"), ".packtrail");
+  }
+}

@@ -1,0 +1,295 @@
+package io.packtrail.server.cli;
+
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.server.domain.Vin;
+import io.packtrail.v1.BatchRecordEventsResponse;
+import io.packtrail.v1.BatchRegisterUnitsResponse;
+import io.packtrail.v1.Chemistry;
+import io.packtrail.v1.Collection;
+import io.packtrail.v1.Grade;
+import io.packtrail.v1.Inspection;
+import io.packtrail.v1.Organization;
+import io.packtrail.v1.OrganizationRole;
+import io.packtrail.v1.Receipt;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RegisterUnitRequest;
+import io.packtrail.v1.Registration;
+import io.packtrail.v1.Removal;
+import io.packtrail.v1.RemovalReason;
+import io.packtrail.v1.Sale;
+import io.packtrail.v1.Shipment;
+import io.packtrail.v1.Site;
+import io.packtrail.v1.SiteKind;
+import io.packtrail.v1.StateOfHealth;
+import io.packtrail.v1.UnitLevel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * The Gansu pilot network of domain.md: battery makers in Lanzhou and Jinchang, trade-in
+ * stations in Lanzhou, Jiayuguan and Baiyin, the Jinchang recycling plant with its testing
+ * platform, a Hexi corridor microgrid, and packs at realistic points of their lives. Everything
+ * goes through the public API with ids derived from the content, so loading twice changes
+ * nothing.
+ */
+final class DemoData {
+  private static final String YEARS = "123456789ABCDEFGHJKLMNPRSTVWXY"; // 2001.. (data table)
+  private static final String MONTHS = "123456789ABC";
+  private static final String DAYS = "123456789ABCDEFGHJKLMNPRSTVWXY";
+  private static final String VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+  private static final String TRACE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  private static final Instant LATEST = Instant.parse("2026-10-31T00:00:00Z");
+  private static final int CHUNK = 150;
+
+  private static final String LZ_MAKER = "organizations/lanzhou-power-battery";
+  private static final String JC_MAKER = "organizations/jinchuan-ternary-cells";
+  private static final String LZ_FACTORY = LZ_MAKER + "/sites/anning-factory";
+  private static final String JC_FACTORY = JC_MAKER + "/sites/jinchang-factory";
+  private static final String[] STATIONS = {
+      "organizations/lanzhou-demo-station/sites/chengguan",
+      "organizations/jiayuguan-trade-in/sites/xiongguan",
+      "organizations/baiyin-trade-in/sites/pingchuan"};
+  private static final String TESTING = "organizations/jinchang-recycling/sites/testing-platform";
+
+  private final PacktrailClient client;
+  private final int packs;
+  private final Random random = new Random(620100);
+
+  DemoData(PacktrailClient client, int packs) {
+    this.client = client;
+    this.packs = packs;
+  }
+
+  void load() {
+    network();
+    List<Pack> all = new ArrayList<>();
+    for (int i = 0; i < packs; i++) {
+      all.add(pack(i));
+    }
+    Progress progress = new Progress(packs);
+    int failures = 0;
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<Pack> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      BatchRegisterUnitsResponse registered =
+          client.registerUnits(chunk.stream().map(p -> p.registration).toList());
+      failures += (int) registered.getResultsList().stream().filter(r -> r.hasError()).count();
+      List<RecordEventRequest> steps = new ArrayList<>();
+      chunk.forEach(p -> steps.addAll(p.steps));
+      BatchRecordEventsResponse recorded = client.recordEvents(steps);
+      for (var r : recorded.getResultsList()) {
+        if (r.hasError()) {
+          failures++;
+          if (failures < 5) {
+            System.err.println("\ndemo step refused: " + r.getError().getMessage());
+          }
+        }
+      }
+      progress.advance(chunk.size());
+    }
+    progress.done();
+    System.err.printf("Demo network loaded: 9 organisations, %d packs%s%n", packs,
+        failures == 0 ? "" : " (" + failures + " items refused)");
+  }
+
+  private void network() {
+    org("lanzhou-power-battery", "Lanzhou Power Battery Co.", "620100", "LZB",
+        OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER);
+    site(LZ_MAKER, "anning-factory", "Anning pack factory", SiteKind.SITE_KIND_FACTORY, "620100",
+        36.10, 103.72);
+    org("jinchuan-ternary-cells", "Jinchuan Ternary Cell Co.", "620300", "JCT",
+        OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER);
+    site(JC_MAKER, "jinchang-factory", "Jinchang cell and pack works", SiteKind.SITE_KIND_FACTORY,
+        "620300", 38.52, 102.19);
+    org("lanzhou-demo-station", "Lanzhou EV Sales, Service and Trade-in Demonstration Station",
+        "620100", null, OrganizationRole.ORGANIZATION_ROLE_DEALER,
+        OrganizationRole.ORGANIZATION_ROLE_REPAIRER,
+        OrganizationRole.ORGANIZATION_ROLE_COLLECTION_OUTLET);
+    site("organizations/lanzhou-demo-station", "chengguan", "Chengguan station",
+        SiteKind.SITE_KIND_COLLECTION_OUTLET, "620100", 36.06, 103.83);
+    org("jiayuguan-trade-in", "Jiayuguan Trade-in Pilot", "620200", null,
+        OrganizationRole.ORGANIZATION_ROLE_DEALER,
+        OrganizationRole.ORGANIZATION_ROLE_COLLECTION_OUTLET);
+    site("organizations/jiayuguan-trade-in", "xiongguan", "Xiongguan outlet",
+        SiteKind.SITE_KIND_COLLECTION_OUTLET, "620200", 39.77, 98.29);
+    org("baiyin-trade-in", "Baiyin Trade-in Pilot", "620400", null,
+        OrganizationRole.ORGANIZATION_ROLE_DEALER,
+        OrganizationRole.ORGANIZATION_ROLE_COLLECTION_OUTLET);
+    site("organizations/baiyin-trade-in", "pingchuan", "Pingchuan outlet",
+        SiteKind.SITE_KIND_COLLECTION_OUTLET, "620400", 36.73, 104.83);
+    org("jinchang-recycling", "Jinchang Lithium Battery Recycling (1,000 t/a)", "620300", null,
+        OrganizationRole.ORGANIZATION_ROLE_RECYCLER, OrganizationRole.ORGANIZATION_ROLE_DISMANTLER);
+    site("organizations/jinchang-recycling", "testing-platform", "Testing and grading platform",
+        SiteKind.SITE_KIND_TESTING_CENTER, "620300", 38.50, 102.17);
+    site("organizations/jinchang-recycling", "dismantling-line", "Dismantling line",
+        SiteKind.SITE_KIND_DISMANTLING_LINE, "620300", 38.50, 102.17);
+    site("organizations/jinchang-recycling", "hydromet-plant",
+        "Hydrometallurgical recovery (MnSO4, Co3O4)", SiteKind.SITE_KIND_RECYCLING_PLANT,
+        "620300", 38.49, 102.16);
+    org("hexi-microgrid", "Hexi Solar-Storage-Charging Microgrid (6 MW / 2 MWh)", "620200", null,
+        OrganizationRole.ORGANIZATION_ROLE_CASCADE_USER);
+    site("organizations/hexi-microgrid", "storage-yard", "Second-life storage yard",
+        SiteKind.SITE_KIND_CASCADE_PLANT, "620200", 39.80, 98.30);
+    org("tianshui-ev-motors", "Tianshui EV Motors", "620500", null,
+        OrganizationRole.ORGANIZATION_ROLE_VEHICLE_MAKER);
+    org("gansu-regulator", "Gansu Provincial Battery Traceability Office", "620100", null,
+        OrganizationRole.ORGANIZATION_ROLE_REGULATOR);
+  }
+
+  private void org(String id, String name, String region, String makerCode,
+      OrganizationRole... roles) {
+    Organization.Builder b = Organization.newBuilder().setDisplayName(name).setRegionCode(region);
+    if (makerCode != null) {
+      b.setManufacturerCode(makerCode);
+    }
+    for (OrganizationRole r : roles) {
+      b.addRoles(r);
+    }
+    client.createOrganization(id, b.build());
+  }
+
+  private void site(String parent, String id, String name, SiteKind kind, String region,
+      double lat, double lon) {
+    client.createSite(parent, id, Site.newBuilder().setDisplayName(name).setKind(kind)
+        .setRegionCode(region).setLatitude(lat).setLongitude(lon).build());
+  }
+
+  private record Pack(RegisterUnitRequest registration, List<RecordEventRequest> steps) {}
+
+  /** One pack and the steps that bring it to a life stage drawn from a realistic mix. */
+  private Pack pack(int i) {
+    boolean ternary = random.nextInt(100) < 35;
+    String maker = ternary ? JC_MAKER : LZ_MAKER;
+    LocalDate made = LocalDate.of(2019, 1, 1).plusDays(random.nextInt(5 * 365));
+    String code = (ternary ? "JCT" : "LZB") + "P" + (ternary ? "E" : "B")
+        + (ternary ? "T7" : "L5") + chars(TRACE_CHARS, 7)
+        + YEARS.charAt(made.getYear() - 2001) + MONTHS.charAt(made.getMonthValue() - 1)
+        + DAYS.charAt(Math.min(made.getDayOfMonth(), 30) - 1)
+        + String.format("%07d", i + 1);
+    Instant t = made.atTime(8, 0).toInstant(ZoneOffset.UTC).plusSeconds(random.nextInt(36_000));
+    double kwh = ternary ? 60 + random.nextInt(40) : 40 + random.nextInt(30);
+    RegisterUnitRequest registration = RegisterUnitRequest.newBuilder()
+        .setRequestId(id(code, "registration"))
+        .setCode(code)
+        .setActorSite(ternary ? JC_FACTORY : LZ_FACTORY)
+        .setEventTime(PacktrailClient.timestamp(t))
+        .setRegistration(Registration.newBuilder()
+            .setLevel(UnitLevel.UNIT_LEVEL_PACK)
+            .setChemistry(ternary ? Chemistry.CHEMISTRY_NCM : Chemistry.CHEMISTRY_LFP)
+            .setRatedEnergyKwh(kwh)
+            .setRatedCapacityAh(ternary ? 150 : 200)
+            .setNominalVoltageV(ternary ? 400 : 350)
+            .setMassKg(kwh * (ternary ? 6.2 : 7.5))
+            .setMaker(maker))
+        .build();
+
+    // how far along its life this pack is: 0 in stock ... 6 graded
+    int roll = random.nextInt(100);
+    int stage = roll < 15 ? 0 : roll < 55 ? 1 : roll < 63 ? 2 : roll < 73 ? 3 : roll < 80 ? 4
+        : roll < 88 ? 5 : 6;
+    String station = STATIONS[random.nextInt(STATIONS.length)];
+    String stationOrg = station.substring(0, station.indexOf("/sites/"));
+    List<RecordEventRequest> steps = new ArrayList<>();
+    if (stage >= 1) {
+      t = later(t, 20, 200);
+      steps.add(step(code, "sale", station, t).setSale(Sale.newBuilder()
+          .setVin(vin()).setDealer(stationOrg)).build());
+    }
+    if (stage >= 2) {
+      t = later(t, 300, 1200);
+      RemovalReason reason = random.nextInt(3) == 0 ? RemovalReason.REMOVAL_REASON_RETIREMENT
+          : RemovalReason.REMOVAL_REASON_TRADE_IN;
+      steps.add(step(code, "removal", station, t).setRemoval(Removal.newBuilder()
+          .setReason(reason)).build());
+    }
+    if (stage >= 3) {
+      t = later(t, 0, 3);
+      steps.add(step(code, "collection", station, t)
+          .setCollection(Collection.newBuilder().setNote("old-for-new trade-in")).build());
+    }
+    String waybill = "GS" + String.format("%08d", i + 1);
+    if (stage >= 4) {
+      t = later(t, 2, 30);
+      steps.add(step(code, "shipment", station, t).setShipment(Shipment.newBuilder()
+          .setDestinationSite(TESTING).setWaybill(waybill)).build());
+    }
+    if (stage >= 5) {
+      t = later(t, 1, 4);
+      steps.add(step(code, "receipt", TESTING, t)
+          .setReceipt(Receipt.newBuilder().setWaybill(waybill)).build());
+    }
+    if (stage >= 6) {
+      t = later(t, 1, 14);
+      double soh = 55 + random.nextInt(400) / 10.0;
+      Grade grade = soh >= 80 ? Grade.GRADE_A : soh >= 70 ? Grade.GRADE_B
+          : soh >= 60 ? Grade.GRADE_C : Grade.GRADE_D;
+      steps.add(step(code, "inspection", TESTING, t).setInspection(Inspection.newBuilder()
+          .setGrade(grade)
+          .setStateOfHealth(StateOfHealth.newBuilder()
+              .setStateOfCertifiedEnergyPercent(soh)
+              .setCapacityFadePercent(100 - soh)
+              .setRemainingEnergyKwh(kwh * soh / 100)
+              .setNumberOfFullCycles(400 + random.nextInt(2000)))).build());
+    }
+    return new Pack(registration, steps);
+  }
+
+  private RecordEventRequest.Builder step(String code, String kind, String site, Instant t) {
+    return RecordEventRequest.newBuilder().setEventId(id(code, kind)).setUnit("units/" + code)
+        .setActorSite(site).setEventTime(PacktrailClient.timestamp(t));
+  }
+
+  private Instant later(Instant t, int minDays, int maxDays) {
+    Instant next = t.plus(Duration.ofDays(minDays + random.nextInt(maxDays - minDays + 1)))
+        .plusSeconds(random.nextInt(20_000));
+    return next.isAfter(LATEST) ? LATEST.minusSeconds(random.nextInt(86_400)) : next;
+  }
+
+  private String vin() {
+    StringBuilder v = new StringBuilder("LGS").append(chars(VIN_CHARS, 5)).append('0')
+        .append("RPS").append(String.format("%06d", random.nextInt(1_000_000)));
+    v.setCharAt(8, Vin.checkDigit(v.toString()));
+    return v.toString();
+  }
+
+  private String chars(String alphabet, int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
+  private static String id(String code, String step) {
+    return UUID.nameUUIDFromBytes(("packtrail-demo/" + code + "/" + step)
+        .getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** A one-line progress bar on stderr. */
+  private static final class Progress {
+    private final int total;
+    private int done;
+
+    Progress(int total) {
+      this.total = total;
+    }
+
+    void advance(int n) {
+      done += n;
+      int width = 40;
+      int filled = total == 0 ? width : done * width / total;
+      System.err.printf("\rDemo data [%s%s] %3d%% %d/%d packs", "#".repeat(filled),
+          " ".repeat(width - filled), total == 0 ? 100 : done * 100 / total, done, total);
+    }
+
+    void done() {
+      System.err.println();
+    }
+  }
+}

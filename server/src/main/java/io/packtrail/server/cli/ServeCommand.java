@@ -1,0 +1,66 @@
+package io.packtrail.server.cli;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.server.PacktrailServer;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the gRPC server until interrupted, then stops gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the Packtrail gRPC server (plaintext until mutual TLS lands).")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin
+  DatabaseOptions database;
+
+  @Option(names = "--port", defaultValue = "${env:PACKTRAIL_PORT:-50051}",
+      description = "gRPC port (env PACKTRAIL_PORT, default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "address to listen on (default ${DEFAULT-VALUE}; plaintext stays on "
+          + "loopback unless you say otherwise)")
+  String bind;
+
+  @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
+  boolean demo;
+
+  @Option(names = "--demo-packs", defaultValue = "3000",
+      description = "packs the demo creates (default ${DEFAULT-VALUE})")
+  int demoPacks;
+
+  @Override
+  public Integer call() throws Exception {
+    DatabaseOptions.Opened opened = database.open(10);
+    PacktrailServer server = PacktrailServer.start(
+        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)),
+        opened.database().jdbi(), PacktrailServer.Settings.defaults());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("Stopping: finishing in-flight requests...");
+      server.close();
+      try {
+        opened.close();
+      } catch (Exception e) {
+        System.err.println("closing the database: " + e);
+      }
+      stopped.countDown();
+    }, "packtrail-shutdown"));
+    System.err.println("Packtrail listening on " + bind + ":" + server.port()
+        + " (health and reflection on)");
+    if (demo) {
+      try (PacktrailClient client = PacktrailClient.connect("127.0.0.1:" + server.port())) {
+        new DemoData(client, demoPacks).load();
+      }
+      System.err.println("Demo data ready. Try: grpcurl -plaintext 127.0.0.1:" + server.port()
+          + " list");
+    }
+    server.awaitTermination();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,38 @@
+package io.packtrail.server.domain;
+
+import java.time.Instant;
+import java.util.Set;
+
+/** A party of the network. {@code id} is client-chosen; the name is organizations/{id}. */
+public record Organization(String id, String displayName, Set<OrganizationRole> roles,
+    String regionCode, String manufacturerCode, Instant createTime) {
+
+  public Organization {
+    roles = Set.copyOf(roles);
+  }
+
+  public String name() {
+    return ResourceNames.organization(id);
+  }
+
+  /** Same client-supplied content, whatever the server-assigned create time. */
+  public boolean sameContent(Organization other) {
+    return id.equals(other.id) && displayName.equals(other.displayName)
+        && roles.equals(other.roles) && regionCode.equals(other.regionCode)
+        && java.util.Objects.equals(manufacturerCode, other.manufacturerCode);
+  }
+
+  public void validate(Violations v) {
+    if (!ResourceNames.isId(id)) {
+      v.add("organization_id", "must match " + ResourceNames.ID_RULE);
+    }
+    Registry.checkDisplayName(v, "organization.display_name", displayName);
+    if (roles.isEmpty()) {
+      v.add("organization.roles", "must name at least one role");
+    }
+    Registry.checkRegion(v, "organization.region_code", regionCode);
+    if (manufacturerCode != null && !manufacturerCode.matches("[A-Z0-9]{3}")) {
+      v.add("organization.manufacturer_code", "must be 3 upper-case letters or digits");
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.packtrail.server.domain;
+
+import java.time.Instant;
+
+/** A place of an organisation where steps are recorded. */
+public record Site(String organizationId, String id, String displayName, SiteKind kind,
+    String regionCode, String address, double latitude, double longitude, Instant createTime) {
+
+  public String name() {
+    return ResourceNames.site(organizationId, id);
+  }
+
+  public String organizationName() {
+    return ResourceNames.organization(organizationId);
+  }
+
+  public boolean sameContent(Site o) {
+    return name().equals(o.name()) && displayName.equals(o.displayName) && kind == o.kind
+        && regionCode.equals(o.regionCode) && address.equals(o.address)
+        && latitude == o.latitude && longitude == o.longitude;
+  }
+
+  public void validate(Violations v) {
+    if (!ResourceNames.isId(id)) {
+      v.add("site_id", "must match " + ResourceNames.ID_RULE);
+    }
+    Registry.checkDisplayName(v, "site.display_name", displayName);
+    if (kind == null) {
+      v.add("site.kind", "is required");
+    }
+    Registry.checkRegion(v, "site.region_code", regionCode);
+    if (address.length() > 500) {
+      v.add("site.address", "must be at most 500 characters");
+    }
+    if (!(latitude >= -90 && latitude <= 90)) {
+      v.add("site.latitude", "must be between -90 and 90");
+    }
+    if (!(longitude >= -180 && longitude <= 180)) {
+      v.add("site.longitude", "must be between -180 and 180");
+    }
+  }
+}

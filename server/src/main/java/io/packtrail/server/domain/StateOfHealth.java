@@ -1,0 +1,74 @@
+package io.packtrail.server.domain;
+
+/** Inspection readings, named after the Battery Pass data model; null means not measured. */
+public record StateOfHealth(
+    Double stateOfCertifiedEnergyPercent,
+    Double capacityFadePercent,
+    Double remainingCapacityAh,
+    Double remainingEnergyKwh,
+    Double powerFadePercent,
+    Double internalResistanceIncreasePercent,
+    Long numberOfFullCycles) {
+
+  /** No readings at all. */
+  public static final StateOfHealth NONE =
+      new StateOfHealth(null, null, null, null, null, null, null);
+
+  static final String PREFIX = "inspection.soh.";
+
+  void writeTo(CanonicalFields f) {
+    f.putDecimal(PREFIX + "state_of_certified_energy_percent", stateOfCertifiedEnergyPercent);
+    f.putDecimal(PREFIX + "capacity_fade_percent", capacityFadePercent);
+    f.putDecimal(PREFIX + "remaining_capacity_ah", remainingCapacityAh);
+    f.putDecimal(PREFIX + "remaining_energy_kwh", remainingEnergyKwh);
+    f.putDecimal(PREFIX + "power_fade_percent", powerFadePercent);
+    f.putDecimal(PREFIX + "internal_resistance_increase_percent", internalResistanceIncreasePercent);
+    if (numberOfFullCycles != null) {
+      f.put(PREFIX + "number_of_full_cycles", numberOfFullCycles);
+    }
+  }
+
+  static StateOfHealth readFrom(CanonicalFields f) {
+    return new StateOfHealth(
+        dbl(f, "state_of_certified_energy_percent"),
+        dbl(f, "capacity_fade_percent"),
+        dbl(f, "remaining_capacity_ah"),
+        dbl(f, "remaining_energy_kwh"),
+        dbl(f, "power_fade_percent"),
+        dbl(f, "internal_resistance_increase_percent"),
+        f.get(PREFIX + "number_of_full_cycles") == null
+            ? null : Long.parseLong(f.get(PREFIX + "number_of_full_cycles")));
+  }
+
+  private static Double dbl(CanonicalFields f, String name) {
+    String text = f.get(PREFIX + name);
+    return text == null ? null : Double.valueOf(text);
+  }
+
+  /** Range checks of the readings; percentages may exceed 100 only for resistance increase. */
+  void validate(String field, Violations v) {
+    percent(v, field + ".state_of_certified_energy_percent", stateOfCertifiedEnergyPercent, 0, 150);
+    percent(v, field + ".capacity_fade_percent", capacityFadePercent, 0, 100);
+    percent(v, field + ".remaining_capacity_ah", remainingCapacityAh, 0, 1e6);
+    percent(v, field + ".remaining_energy_kwh", remainingEnergyKwh, 0, 1e4);
+    percent(v, field + ".power_fade_percent", powerFadePercent, 0, 100);
+    percent(v, field + ".internal_resistance_increase_percent",
+        internalResistanceIncreasePercent, 0, 1000);
+    if (numberOfFullCycles != null && (numberOfFullCycles < 0 || numberOfFullCycles > 1_000_000)) {
+      v.add(field + ".number_of_full_cycles", "must be between 0 and 1000000");
+    }
+  }
+
+  private static void percent(Violations v, String field, Double value, double min, double max) {
+    if (value == null) {
+      return;
+    }
+    if (!Double.isFinite(value) || value < min || value > max) {
+      v.add(field, "must be a number between " + fmt(min) + " and " + fmt(max));
+    }
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

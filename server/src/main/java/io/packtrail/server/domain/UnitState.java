@@ -1,0 +1,52 @@
+package io.packtrail.server.domain;
+
+import java.util.Arrays;
+
+/**
+ * What the lifecycle rules need to know of a unit, and what a step changes: its state, who holds
+ * it and where, the vehicle it is in, the open shipment, the latest readings, and the head of
+ * its hash chain.
+ */
+public record UnitState(
+    String code,
+    UnitLevel level,
+    Chemistry chemistry,
+    LifecycleState state,
+    String custodian,
+    String custodianSite,
+    String vin,
+    String shipmentDestination,
+    String shipmentWaybill,
+    StateOfHealth stateOfHealth,
+    Grade grade,
+    long eventCount,
+    byte[] headHash) {
+
+  public static final byte[] GENESIS_HASH = new byte[32];
+
+  /** The state before a unit's first event: nothing recorded yet. */
+  public static UnitState unregistered(String code) {
+    return new UnitState(code, null, null, null, null, null, null, null, null, null, null, 0,
+        GENESIS_HASH);
+  }
+
+  public String name() {
+    return ResourceNames.unit(code);
+  }
+
+  UnitState withHead(long count, byte[] hash) {
+    return new UnitState(code, level, chemistry, state, custodian, custodianSite, vin,
+        shipmentDestination, shipmentWaybill, stateOfHealth, grade, count, hash);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UnitState u && code.equals(u.code) && eventCount == u.eventCount
+        && Arrays.equals(headHash, u.headHash) && state == u.state;
+  }
+
+  @Override
+  public int hashCode() {
+    return code.hashCode() * 31 + Long.hashCode(eventCount);
+  }
+}

@@ -1,0 +1,64 @@
+package io.packtrail.server.ingest;
+
+import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Step;
+import io.packtrail.server.store.OrganizationDao;
+import io.packtrail.server.store.SiteDao;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Resolves the sites and organisations a step names. Organisations and sites are never changed
+ * or removed once created, so what was found once is cached; misses always go to the database.
+ */
+public final class Directory {
+  private static final int MAX_CACHED = 100_000;
+
+  private final Jdbi jdbi;
+  private final ConcurrentMap<String, Actor> actors = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Boolean> organizations = new ConcurrentHashMap<>();
+
+  public Directory(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** The site a step is recorded at, with its organisation's roles. */
+  public Actor actor(String siteName, String field) {
+    Actor cached = actors.get(siteName);
+    if (cached != null) {
+      return cached;
+    }
+    Actor actor = jdbi.withExtension(SiteDao.class, dao -> dao.findActor(siteName))
+        .orElseThrow(() -> new NotFoundException(siteName, "site (" + field + ")"));
+    if (actors.size() < MAX_CACHED) {
+      actors.put(siteName, actor);
+    }
+    return actor;
+  }
+
+  public void requireOrganization(String name, String field) {
+    if (organizations.containsKey(name)) {
+      return;
+    }
+    String id = name.substring("organizations/".length());
+    if (jdbi.withExtension(OrganizationDao.class, dao -> dao.find(id)).isEmpty()) {
+      throw new NotFoundException(name, "organization (" + field + ")");
+    }
+    if (organizations.size() < MAX_CACHED) {
+      organizations.put(name, Boolean.TRUE);
+    }
+  }
+
+  /** Checks that the organisations and sites a step refers to exist. */
+  public void requireReferences(Step step, String prefix) {
+    if (step instanceof Step.Registration r) {
+      requireOrganization(r.maker(), prefix + "registration.maker");
+    } else if (step instanceof Step.Sale s) {
+      requireOrganization(s.dealer(), prefix + "sale.dealer");
+    } else if (step instanceof Step.Shipment s) {
+      actor(s.destinationSite(), prefix + "shipment.destination_site");
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package io.packtrail.server.ingest;
+
+import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.BatteryCode;
+import io.packtrail.server.domain.DomainException;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.EventChain;
+import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Step;
+import io.packtrail.server.domain.Submission;
+import io.packtrail.server.domain.Unit;
+import io.packtrail.server.domain.UnitState;
+import io.packtrail.server.store.EventDao;
+import io.packtrail.server.store.LogHeadDao;
+import io.packtrail.server.store.Rows;
+import io.packtrail.server.store.UnitDao;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest sequencer: callers queue checked submissions; one thread takes them in batches and
+ * in one transaction per batch checks each against its unit's current state, numbers it, chains
+ * its hash, inserts it and updates the unit. Each caller's future completes only after the
+ * commit. A batch that fails as a whole is retried item by item, so only the offending items
+ * fail.
+ */
+public final class Sequencer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final int maxBatch;
+  private final BlockingQueue<Pending> queue;
+  private final Thread thread;
+  private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean accepting = true;
+
+  private record Pending(Submission submission, Actor actor, byte[] digest,
+      CompletableFuture<Event> result) {}
+
+  public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
+    this.jdbi = jdbi;
+    this.clock = clock;
+    this.maxBatch = maxBatch;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.thread = new Thread(this::run, "packtrail-sequencer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Called after each commit with the log size (next log index); used by event watchers. */
+  public void onCommit(LongConsumer listener) {
+    commitListeners.add(listener);
+  }
+
+  /**
+   * Queues a submission recorded at the actor's site. The future completes with the committed
+   * event (or the original one, for a retry), or fails with a {@link DomainException}, or with
+   * {@link IngestUnavailableException} when the server is overloaded, stopping, or cannot reach
+   * the database.
+   */
+  public CompletableFuture<Event> submit(Submission submission, Actor actor) {
+    CompletableFuture<Event> result = new CompletableFuture<>();
+    if (!accepting) {
+      result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
+    } else if (!queue.offer(new Pending(submission, actor, submission.digest(), result))) {
+      result.completeExceptionally(new IngestUnavailableException(
+          "the ingest queue is full (" + queue.size() + " waiting); retry with backoff"));
+    }
+    return result;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (accepting || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        process(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        log.error("sequencer batch failed unexpectedly", e);
+        batch.forEach(p -> p.result().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      left.result().completeExceptionally(
+          new IngestUnavailableException("the server stopped before the step was recorded"));
+    }
+  }
+
+  private void process(List<Pending> batch) {
+    List<Outcome> outcomes;
+    try {
+      outcomes = jdbi.inTransaction(handle -> apply(handle, batch));
+    } catch (RuntimeException e) {
+      if (batch.size() > 1) {
+        log.warn("batch of {} failed ({}); retrying item by item", batch.size(), e.toString());
+        for (Pending p : batch) {
+          process(List.of(p));
+        }
+      } else {
+        log.error("recording {} failed", batch.get(0).submission().eventId(), e);
+        batch.get(0).result().completeExceptionally(new IngestUnavailableException(
+            "the step could not be stored; it was not recorded and may be retried"));
+      }
+      return;
+    }
+    long logSize = -1;
+    for (Outcome o : outcomes) {
+      if (o.error() != null) {
+        o.pending().result().completeExceptionally(o.error());
+      } else {
+        o.pending().result().complete(o.event());
+        logSize = Math.max(logSize, o.event().logIndex() + 1);
+      }
+    }
+    if (logSize >= 0) {
+      for (LongConsumer listener : commitListeners) {
+        listener.accept(logSize);
+      }
+    }
+  }
+
+  private record Outcome(Pending pending, Event event, DomainException error) {}
+
+  private List<Outcome> apply(Handle handle, List<Pending> batch) {
+    LogHeadDao head = handle.attach(LogHeadDao.class);
+    EventDao events = handle.attach(EventDao.class);
+    UnitDao units = handle.attach(UnitDao.class);
+
+    long nextIndex = head.lockNextIndex();
+    Map<UUID, Event> recorded = new HashMap<>();
+    for (Event e : events.findByIds(batch.stream().map(p -> p.submission().eventId())
+        .distinct().toArray(UUID[]::new))) {
+      recorded.put(e.eventId(), e);
+    }
+    Map<String, UnitState> states = new HashMap<>();
+    for (UnitState s : units.findStates(batch.stream().map(p -> p.submission().unitCode())
+        .distinct().toArray(String[]::new))) {
+      states.put(s.code(), s);
+    }
+
+    Instant now = clock.instant();
+    Map<String, Step.Registration> registered = new LinkedHashMap<>();
+    Map<String, Boolean> changed = new LinkedHashMap<>();
+    List<Event> sealed = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      Submission s = p.submission();
+      Event prior = recorded.get(s.eventId());
+      if (prior != null) {
+        outcomes.add(Arrays.equals(prior.requestDigest(), p.digest())
+            ? new Outcome(p, prior, null)
+            : new Outcome(p, null, new AlreadyExistsException(prior.name(),
+                "event_id " + s.eventId() + " was already used for a different step ("
+                    + prior.name() + "); choose a new event_id for a new step")));
+        continue;
+      }
+      try {
+        boolean registration = s.step() instanceof Step.Registration;
+        UnitState before = states.get(s.unitCode());
+        if (before == null) {
+          if (!registration) {
+            throw new NotFoundException("units/" + s.unitCode(), "unit");
+          }
+          before = UnitState.unregistered(s.unitCode());
+        }
+        UnitState after = Lifecycle.apply(before, s.step(), p.actor());
+        EventChain.Sealed result =
+            EventChain.seal(s, p.actor(), before, after, nextIndex, now, p.digest());
+        nextIndex++;
+        states.put(s.unitCode(), result.unit());
+        if (registration) {
+          registered.put(s.unitCode(), (Step.Registration) s.step());
+        } else {
+          changed.putIfAbsent(s.unitCode(), Boolean.TRUE);
+        }
+        sealed.add(result.event());
+        recorded.put(s.eventId(), result.event());
+        outcomes.add(new Outcome(p, result.event(), null));
+      } catch (DomainException e) {
+        outcomes.add(new Outcome(p, null, e));
+      }
+    }
+    if (sealed.isEmpty()) {
+      return outcomes;
+    }
+
+    List<Rows.UnitRow> inserts = new ArrayList<>();
+    registered.forEach((code, r) -> {
+      BatteryCode parsed = BatteryCode.parse("code", code);
+      inserts.add(Rows.UnitRow.of(new Unit(states.get(code), r.ratedEnergyKwh(),
+          r.ratedCapacityAh(), r.nominalVoltageV(), r.massKg(), r.maker(),
+          parsed.productionDate().orElse(null), parsed.repurposedVariant(), now, now)));
+      changed.remove(code);
+    });
+    List<Rows.UnitRow> updates = new ArrayList<>();
+    for (String code : changed.keySet()) {
+      updates.add(Rows.UnitRow.of(new Unit(states.get(code), 0, 0, 0, 0, null, null, false,
+          null, now)));
+    }
+    if (!inserts.isEmpty()) {
+      units.insert(inserts);
+    }
+    if (!updates.isEmpty()) {
+      units.update(updates);
+    }
+    events.insert(sealed.stream().map(Rows.EventRow::of).toList());
+    head.advance(nextIndex);
+    return outcomes;
+  }
+
+  /** Stops taking submissions, finishes every queued one, then returns. */
+  @Override
+  public void close() {
+    accepting = false;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.packtrail.server.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real PostgreSQL run from binaries packaged in a jar, for a server with no database
+ * configured. Its data directory is kept, so data survives restarts.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts PostgreSQL on {@code dataDirectory}, creating the cluster on first use. */
+  public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
+    Files.createDirectories(dataDirectory);
+    return new EmbeddedDatabase(EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .start());
+  }
+
+  /** A throwaway instance in a temporary directory (tests). */
+  public static EmbeddedDatabase startTemporary() throws IOException {
+    return new EmbeddedDatabase(EmbeddedPostgres.builder().start());
+  }
+
+  public String jdbcUrl(String database) {
+    return postgres.getJdbcUrl("postgres", database);
+  }
+
+  public String user() {
+    return "postgres";
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

@@ -1,0 +1,33 @@
+package io.packtrail.server.store;
+
+import io.packtrail.server.domain.Event;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** The append-only events; SQL in resources/io/packtrail/server/store/EventDao/. */
+@UseClasspathSqlLocator
+@RegisterRowMapper(Rows.EventMapper.class)
+public interface EventDao {
+
+  @SqlBatch("insert")
+  void insert(@BindMethods("e") Collection<Rows.EventRow> events);
+
+  @SqlQuery("findByIds")
+  List<Event> findByIds(@Bind("ids") UUID[] ids);
+
+  /** A unit's events with sequence above {@code afterSequence}, in order. */
+  @SqlQuery("listForUnit")
+  List<Event> listForUnit(@Bind("code") String code, @Bind("afterSequence") long afterSequence,
+      @Bind("limit") int limit);
+
+  /** Events of the whole log from a log index on, in log order. */
+  @SqlQuery("listFromLogIndex")
+  List<Event> listFromLogIndex(@Bind("start") long start, @Bind("limit") int limit);
+}

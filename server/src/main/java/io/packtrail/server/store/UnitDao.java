@@ -1,0 +1,39 @@
+package io.packtrail.server.store;
+
+import io.packtrail.server.domain.Unit;
+import io.packtrail.server.domain.UnitState;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Units; SQL in resources/io/packtrail/server/store/UnitDao/. */
+@UseClasspathSqlLocator
+@RegisterRowMapper(Rows.UnitMapper.class)
+@RegisterRowMapper(Rows.UnitStateMapper.class)
+public interface UnitDao {
+
+  @SqlQuery("find")
+  Optional<Unit> find(@Bind("code") String code);
+
+  /** Current states of the given units (those that exist). */
+  @SqlQuery("findStates")
+  List<UnitState> findStates(@Bind("codes") String[] codes);
+
+  /** Units ordered by code after {@code afterCode}; each filter applies when not null. */
+  @SqlQuery("list")
+  List<Unit> list(@Bind("afterCode") String afterCode, @Bind("state") String state,
+      @Bind("custodian") String custodian, @Bind("level") String level,
+      @Bind("chemistry") String chemistry, @Bind("limit") int limit);
+
+  @SqlBatch("insert")
+  void insert(@BindMethods("u") Collection<Rows.UnitRow> units);
+
+  @SqlBatch("update")
+  void update(@BindMethods("u") Collection<Rows.UnitRow> units);
+}

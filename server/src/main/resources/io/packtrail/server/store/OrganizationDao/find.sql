@@ -1,0 +1,1 @@
+SELECT * FROM organization WHERE id = :id

@@ -1,0 +1,1 @@
+SELECT * FROM unit WHERE code = ANY (:codes)
