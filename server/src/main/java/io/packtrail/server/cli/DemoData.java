@@ -253,7 +253,7 @@ final class DemoData {
 
   private String vin() {
     StringBuilder v = new StringBuilder("LGS").append(chars(VIN_CHARS, 5)).append('0')
-        .append("RPS").append(String.format("%06d", random.nextInt(1_000_000)));
+        .append("RP").append(String.format("%06d", random.nextInt(1_000_000)));
     v.setCharAt(8, Vin.checkDigit(v.toString()));
     return v.toString();
   }

@@ -1,0 +1,134 @@
+package io.packtrail.server.testing;
+
+import io.packtrail.server.store.Database;
+import io.packtrail.server.store.EmbeddedDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The one database harness of the tests: the PostgreSQL named by PACKTRAIL_TEST_DB_URL (CI sets
+ * it to the machine's service) or else one embedded PostgreSQL per test JVM. Each test class gets
+ * a fresh database, migrated, and dropped afterwards.
+ */
+public final class TestDatabases {
+  private static String adminUrl;
+  private static String user;
+  private static String password;
+
+  private TestDatabases() {}
+
+  private static synchronized void init() {
+    if (adminUrl != null) {
+      return;
+    }
+    String url = System.getenv("PACKTRAIL_TEST_DB_URL");
+    if (url != null && !url.isBlank()) {
+      adminUrl = url;
+      user = System.getenv("PACKTRAIL_TEST_DB_USER");
+      password = System.getenv("PACKTRAIL_TEST_DB_PASSWORD");
+      return;
+    }
+    try {
+      EmbeddedDatabase embedded = EmbeddedDatabase.startTemporary();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          embedded.close();
+        } catch (IOException e) {
+          // the JVM is exiting; the temporary directory goes with it
+        }
+      }));
+      adminUrl = embedded.jdbcUrl("postgres");
+      user = embedded.user();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
+    }
+  }
+
+  /** Which PostgreSQL the tests run on, for reports. */
+  public static String describe() {
+    init();
+    return System.getenv("PACKTRAIL_TEST_DB_URL") != null ? "PACKTRAIL_TEST_DB_URL"
+        : "embedded PostgreSQL";
+  }
+
+  /** A fresh, migrated database; closing it drops it. */
+  public static Fresh create(String label) {
+    init();
+    String name = ("pt_" + label.replaceAll("[^A-Za-z0-9]", "_") + "_"
+        + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    if (name.length() > 60) {
+      name = name.substring(0, 51) + name.substring(name.length() - 9);
+    }
+    execute("CREATE DATABASE " + name);
+    Database database = Database.open(withDatabase(adminUrl, name), user, password, 8);
+    database.migrate();
+    return new Fresh(name, database);
+  }
+
+  /** A test class's database. */
+  public static final class Fresh implements AutoCloseable {
+    private final String name;
+    private final Database database;
+
+    private Fresh(String name, Database database) {
+      this.name = name;
+      this.database = database;
+    }
+
+    public Database database() {
+      return database;
+    }
+
+    public String jdbcUrl() {
+      return withDatabase(adminUrl, name);
+    }
+
+    public String user() {
+      return user;
+    }
+
+    public String password() {
+      return password;
+    }
+
+    @Override
+    public void close() {
+      database.close();
+      execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+  }
+
+  private static void execute(String sql) {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    try (Connection c = DriverManager.getConnection(adminUrl, props);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("test database setup failed: " + sql, e);
+    }
+  }
+
+  /** The same JDBC URL with another database name (keeps host, port and parameters). */
+  static String withDatabase(String url, String database) {
+    int scheme = url.indexOf("//");
+    int slash = url.indexOf('/', scheme + 2);
+    int query = url.indexOf('?');
+    String params = query < 0 ? "" : url.substring(query);
+    String hostPart = slash < 0 ? (query < 0 ? url : url.substring(0, query))
+        : url.substring(0, slash);
+    return hostPart + "/" + database + params;
+  }
+}
