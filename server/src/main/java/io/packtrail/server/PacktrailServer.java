@@ -31,9 +31,11 @@ public final class PacktrailServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PacktrailServer.class);
 
   /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
-  public record Settings(int maxBatch, int queueCapacity, int maxWatchers, Clock clock) {
+  public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
+      Clock clock) {
     public static Settings defaults() {
-      return new Settings(256, 20_000, 256, Clock.systemUTC());
+      return new Settings(256, 20_000, 256,
+          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC());
     }
   }
 
@@ -41,10 +43,15 @@ public final class PacktrailServer implements AutoCloseable {
   private final Sequencer sequencer;
   private final WatchHub hub;
   private final ExecutorService watchers;
+  private final ExecutorService responders;
+  private final ExecutorService handlers;
   private final HealthStatusManager health;
 
   private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
-      ExecutorService watchers, HealthStatusManager health) {
+      ExecutorService watchers, ExecutorService responders, ExecutorService handlers,
+      HealthStatusManager health) {
+    this.responders = responders;
+    this.handlers = handlers;
     this.server = server;
     this.sequencer = sequencer;
     this.hub = hub;
@@ -63,11 +70,25 @@ public final class PacktrailServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    ExecutorService responders = Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+          Thread t = new Thread(r, "packtrail-respond");
+          t.setDaemon(true);
+          return t;
+        });
+    // a small fixed pool instead of gRPC's default cached one: on few cores, fewer threads
+    // switching in and out leave more of the CPU to PostgreSQL and the sequencer
+    ExecutorService handlers = Executors.newFixedThreadPool(settings.handlerThreads(), r -> {
+      Thread t = new Thread(r, "packtrail-handler");
+      t.setDaemon(true);
+      return t;
+    });
+    builder.executor(handlers);
     HealthStatusManager health = new HealthStatusManager();
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
     CallerInterceptor callers = new CallerInterceptor(CallerResolver.PLAINTEXT);
     for (BindableService service : ApiServices.create(jdbi, sequencer, hub, watchers,
-        settings.maxWatchers(), settings.clock())) {
+        settings.maxWatchers(), responders, settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
       builder.addService(ServerInterceptors.intercept(service, exceptions, callers));
       health.setStatus(service.bindService().getServiceDescriptor().getName(),
@@ -77,7 +98,7 @@ public final class PacktrailServer implements AutoCloseable {
     builder.addService(ProtoReflectionServiceV1.newInstance());
     Server server = builder.build().start();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    return new PacktrailServer(server, sequencer, hub, watchers, health);
+    return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health);
   }
 
   public int port() {
@@ -108,5 +129,7 @@ public final class PacktrailServer implements AutoCloseable {
     }
     sequencer.close();
     watchers.shutdownNow();
+    responders.shutdown();
+    handlers.shutdown();
   }
 }

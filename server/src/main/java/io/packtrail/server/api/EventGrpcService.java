@@ -26,6 +26,7 @@ import io.packtrail.v1.WatchEventsResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +46,12 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   private final ProtoMapper mapper;
   private final WatchHub hub;
   private final ExecutorService watchers;
+  private final Executor responders;
   private final Semaphore watchSlots;
 
   EventGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper, WatchHub hub,
-      ExecutorService watchers, int maxWatchers) {
+      ExecutorService watchers, int maxWatchers, Executor responders) {
+    this.responders = responders;
     this.jdbi = jdbi;
     this.recorder = recorder;
     this.mapper = mapper;
@@ -69,7 +72,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
                 .setEvent(ProtoMapper.toProto(event)).build());
             response.onCompleted();
           }
-        });
+        }, responders);
   }
 
   @Override
@@ -92,7 +95,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           results.forEach(r -> b.addResults(r.join()));
           response.onNext(b.build());
           response.onCompleted();
-        });
+        }, responders);
   }
 
   @Override

@@ -24,6 +24,7 @@ import io.packtrail.v1.UnitServiceGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
 
 /** Registering, reading and listing units. */
@@ -33,8 +34,10 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   private final Jdbi jdbi;
   private final Recorder recorder;
   private final ProtoMapper mapper;
+  private final Executor responders;
 
-  UnitGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper) {
+  UnitGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper, Executor responders) {
+    this.responders = responders;
     this.jdbi = jdbi;
     this.recorder = recorder;
     this.mapper = mapper;
@@ -56,7 +59,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
       String prefix, Caller caller) {
     return recorder.record(() -> mapper.registration(request, prefix), prefix, caller)
-        .thenApplyAsync(this::registered);
+        .thenApplyAsync(this::registered, responders);
   }
 
   private RegisterUnitResponse registered(Event event) {

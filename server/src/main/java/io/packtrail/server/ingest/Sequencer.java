@@ -12,10 +12,8 @@ import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitState;
-import io.packtrail.server.store.EventDao;
-import io.packtrail.server.store.LogHeadDao;
+import io.packtrail.server.store.IngestStore;
 import io.packtrail.server.store.Rows;
-import io.packtrail.server.store.UnitDao;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +45,7 @@ public final class Sequencer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
 
   private final Jdbi jdbi;
+  private final IngestStore store = new IngestStore();
   private final Clock clock;
   private final int maxBatch;
   private final BlockingQueue<Pending> queue;
@@ -120,7 +119,9 @@ public final class Sequencer implements AutoCloseable {
   private void process(List<Pending> batch) {
     List<Outcome> outcomes;
     try {
-      outcomes = jdbi.inTransaction(handle -> apply(handle, batch));
+      try (Handle handle = jdbi.open()) {
+        outcomes = apply(handle, batch);
+      }
     } catch (RuntimeException e) {
       if (batch.size() > 1) {
         log.warn("batch of {} failed ({}); retrying item by item", batch.size(), e.toString());
@@ -153,19 +154,32 @@ public final class Sequencer implements AutoCloseable {
   private record Outcome(Pending pending, Event event, DomainException error) {}
 
   private List<Outcome> apply(Handle handle, List<Pending> batch) {
-    LogHeadDao head = handle.attach(LogHeadDao.class);
-    EventDao events = handle.attach(EventDao.class);
-    UnitDao units = handle.attach(UnitDao.class);
+    IngestStore.Snapshot snapshot = store.begin(handle,
+        batch.stream().map(p -> p.submission().eventId()).distinct().toArray(UUID[]::new),
+        batch.stream().map(p -> p.submission().unitCode()).distinct().toArray(String[]::new));
+    try {
+      List<Outcome> outcomes = sequence(handle, batch, snapshot);
+      return outcomes;
+    } catch (RuntimeException e) {
+      try {
+        store.rollback(handle);
+      } catch (RuntimeException rollbackFailed) {
+        e.addSuppressed(rollbackFailed);
+      }
+      throw e;
+    }
+  }
 
-    long nextIndex = head.lockNextIndex();
+  /** Checks, numbers and chains each submission, then commits the batch's writes. */
+  private List<Outcome> sequence(Handle handle, List<Pending> batch,
+      IngestStore.Snapshot snapshot) {
+    long nextIndex = snapshot.nextIndex();
     Map<UUID, Event> recorded = new HashMap<>();
-    for (Event e : events.findByIds(batch.stream().map(p -> p.submission().eventId())
-        .distinct().toArray(UUID[]::new))) {
+    for (Event e : snapshot.recorded()) {
       recorded.put(e.eventId(), e);
     }
     Map<String, UnitState> states = new HashMap<>();
-    for (UnitState s : units.findStates(batch.stream().map(p -> p.submission().unitCode())
-        .distinct().toArray(String[]::new))) {
+    for (UnitState s : snapshot.units()) {
       states.put(s.code(), s);
     }
 
@@ -212,6 +226,7 @@ public final class Sequencer implements AutoCloseable {
       }
     }
     if (sealed.isEmpty()) {
+      store.rollback(handle);
       return outcomes;
     }
 
@@ -228,14 +243,8 @@ public final class Sequencer implements AutoCloseable {
       updates.add(Rows.UnitRow.of(new Unit(states.get(code), 0, 0, 0, 0, null, null, false,
           null, now)));
     }
-    if (!inserts.isEmpty()) {
-      units.insert(inserts);
-    }
-    if (!updates.isEmpty()) {
-      units.update(updates);
-    }
-    events.insert(sealed.stream().map(Rows.EventRow::of).toList());
-    head.advance(nextIndex);
+    store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
+        nextIndex);
     return outcomes;
   }
 

@@ -1,23 +1,17 @@
 package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Event;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** The append-only events; SQL in resources/io/packtrail/server/store/EventDao/. */
 @UseClasspathSqlLocator
 @RegisterRowMapper(Rows.EventMapper.class)
 public interface EventDao {
-
-  @SqlBatch("insert")
-  void insert(@BindMethods("e") Collection<Rows.EventRow> events);
 
   @SqlQuery("findByIds")
   List<Event> findByIds(@Bind("ids") UUID[] ids);

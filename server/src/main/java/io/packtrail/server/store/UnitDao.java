@@ -33,7 +33,4 @@ public interface UnitDao {
 
   @SqlBatch("insert")
   void insert(@BindMethods("u") Collection<Rows.UnitRow> units);
-
-  @SqlBatch("update")
-  void update(@BindMethods("u") Collection<Rows.UnitRow> units);
 }

@@ -1,0 +1,159 @@
+package io.packtrail.server.store;
+
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.UnitState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One ingest batch as one transaction in two round trips: {@link #begin} sends BEGIN, the lock
+ * of the log head and the reads together; {@link #commit} sends the writes (one statement over
+ * parallel arrays) and COMMIT together. Every round trip inside the transaction is time the log
+ * head stays locked, which bounds the whole deployment's write rate. SQL in
+ * resources/io/packtrail/server/store/IngestStore/.
+ */
+public final class IngestStore {
+  private static final String READ = "BEGIN;\n" + sql("read");
+  private static final String WRITE = sql("write") + ";\nCOMMIT";
+
+  private final Rows.EventMapper events = new Rows.EventMapper();
+  private final Rows.UnitStateMapper units = new Rows.UnitStateMapper();
+
+  /** What a batch starts from: the next log index (now locked), retried events, unit states. */
+  public record Snapshot(long nextIndex, List<Event> recorded, List<UnitState> units) {}
+
+  /**
+   * Opens the batch transaction, locks the log head and reads what the batch needs, in one round
+   * trip. The handle must be in auto-commit mode; end with {@link #commit} or {@link #rollback}.
+   */
+  public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes) {
+    Connection c = handle.getConnection();
+    try (PreparedStatement s = c.prepareStatement(READ)) {
+      s.setArray(1, c.createArrayOf("uuid", eventIds));
+      s.setArray(2, c.createArrayOf("text", unitCodes));
+      s.execute();
+      s.getMoreResults(); // past BEGIN
+      long next;
+      try (ResultSet rs = s.getResultSet()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("log_head row is missing");
+        }
+        next = rs.getLong(1);
+      }
+      s.getMoreResults();
+      List<Event> recorded = new ArrayList<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          recorded.add(events.map(rs, null));
+        }
+      }
+      s.getMoreResults();
+      List<UnitState> states = new ArrayList<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          states.add(units.map(rs, null));
+        }
+      }
+      return new Snapshot(next, recorded, states);
+    } catch (SQLException e) {
+      throw new StoreException("reading the batch's units and events failed", e);
+    }
+  }
+
+  /**
+   * Inserts the newly registered units, then appends the events, moves the units and the log
+   * head and commits, the last three in one round trip.
+   */
+  public void commit(Handle handle, Collection<Rows.UnitRow> registered,
+      Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, long nextIndex) {
+    if (!registered.isEmpty()) {
+      // their events refer to them
+      handle.attach(UnitDao.class).insert(registered);
+    }
+    Connection c = handle.getConnection();
+    try (PreparedStatement s = c.prepareStatement(WRITE)) {
+      int p = 1;
+      p = array(s, p, c, "uuid", appended, Rows.EventRow::eventId);
+      p = array(s, p, c, "text", appended, Rows.EventRow::unitCode);
+      p = array(s, p, c, "int8", appended, Rows.EventRow::sequence);
+      p = array(s, p, c, "int8", appended, Rows.EventRow::logIndex);
+      p = array(s, p, c, "text", appended, Rows.EventRow::type);
+      p = array(s, p, c, "timestamptz", appended, e -> Timestamp.from(e.eventTime()));
+      p = array(s, p, c, "timestamptz", appended, e -> Timestamp.from(e.recordTime()));
+      p = array(s, p, c, "text", appended, Rows.EventRow::actorOrganization);
+      p = array(s, p, c, "text", appended, Rows.EventRow::actorSite);
+      p = array(s, p, c, "bytea", appended, Rows.EventRow::canonical);
+      p = array(s, p, c, "bytea", appended, Rows.EventRow::previousHash);
+      p = array(s, p, c, "bytea", appended, Rows.EventRow::hash);
+      p = array(s, p, c, "bytea", appended, Rows.EventRow::requestDigest);
+
+      p = array(s, p, c, "text", moved, Rows.UnitRow::code);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::state);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::custodian);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::custodianSite);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::vin);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::shipmentDestination);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::shipmentWaybill);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohCertifiedEnergyPct);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohCapacityFadePct);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohRemainingCapacityAh);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohRemainingEnergyKwh);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohPowerFadePct);
+      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohResistanceIncreasePct);
+      p = array(s, p, c, "int8", moved, Rows.UnitRow::sohFullCycles);
+      p = array(s, p, c, "text", moved, Rows.UnitRow::grade);
+      p = array(s, p, c, "int8", moved, Rows.UnitRow::eventCount);
+      p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
+      p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.updateTime()));
+      s.setLong(p, nextIndex);
+      s.execute();
+    } catch (SQLException e) {
+      throw new StoreException("appending the batch failed", e);
+    }
+  }
+
+  /** Ends the batch transaction without writing. */
+  public void rollback(Handle handle) {
+    try (java.sql.Statement s = handle.getConnection().createStatement()) {
+      s.execute("ROLLBACK");
+    } catch (SQLException e) {
+      throw new StoreException("rolling back the batch failed", e);
+    }
+  }
+
+  private static <T> int array(PreparedStatement s, int index, Connection c, String type,
+      Collection<T> rows, Function<T, Object> column) throws SQLException {
+    Object[] values = type.equals("bytea") ? new byte[rows.size()][] : new Object[rows.size()];
+    int i = 0;
+    for (T row : rows) {
+      values[i++] = column.apply(row);
+    }
+    s.setArray(index, c.createArrayOf(type, values));
+    return index + 1;
+  }
+
+  private static String sql(String name) {
+    String path = "/io/packtrail/server/store/IngestStore/" + name + ".sql";
+    try (InputStream in = IngestStore.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

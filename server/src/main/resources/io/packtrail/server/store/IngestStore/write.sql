@@ -1,0 +1,39 @@
+-- One statement: append the batch's events, move its units and the log head. Arrays are
+-- parallel, one element per row.
+WITH appended AS (
+    INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time, record_time,
+                       actor_organization, actor_site, canonical, previous_hash, hash,
+                       request_digest)
+    SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
+                         ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::bytea[],
+                         ?::bytea[], ?::bytea[], ?::bytea[])
+),
+moved AS (
+    UPDATE unit u
+    SET state = c.state,
+        custodian = c.custodian,
+        custodian_site = c.custodian_site,
+        vin = c.vin,
+        shipment_destination = c.shipment_destination,
+        shipment_waybill = c.shipment_waybill,
+        soh_certified_energy_pct = c.soh_certified_energy_pct,
+        soh_capacity_fade_pct = c.soh_capacity_fade_pct,
+        soh_remaining_capacity_ah = c.soh_remaining_capacity_ah,
+        soh_remaining_energy_kwh = c.soh_remaining_energy_kwh,
+        soh_power_fade_pct = c.soh_power_fade_pct,
+        soh_resistance_increase_pct = c.soh_resistance_increase_pct,
+        soh_full_cycles = c.soh_full_cycles,
+        grade = c.grade,
+        event_count = c.event_count,
+        head_hash = c.head_hash,
+        update_time = c.update_time
+    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                ?::bigint[], ?::text[], ?::bigint[], ?::bytea[], ?::timestamptz[])
+        AS c(code, state, custodian, custodian_site, vin, shipment_destination, shipment_waybill,
+             soh_certified_energy_pct, soh_capacity_fade_pct, soh_remaining_capacity_ah,
+             soh_remaining_energy_kwh, soh_power_fade_pct, soh_resistance_increase_pct,
+             soh_full_cycles, grade, event_count, head_hash, update_time)
+    WHERE u.code = c.code
+)
+UPDATE log_head SET next_index = ? WHERE id = 1
