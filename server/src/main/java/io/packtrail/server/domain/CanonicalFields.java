@@ -28,15 +28,22 @@ public final class CanonicalFields {
   private final SortedMap<String, String> fields;
 
   public CanonicalFields() {
-    this.fields = new TreeMap<>(CanonicalFields::compareUtf8);
+    // keys are ASCII (checked in put), for which String order is UTF-8 byte order
+    this.fields = new TreeMap<>();
   }
 
   private CanonicalFields(SortedMap<String, String> fields) {
     this.fields = fields;
   }
 
-  /** Adds a field; a null value means the field is absent. */
+  /** Adds a field; a null value means the field is absent. Keys are [a-z0-9._]. */
   public CanonicalFields put(String key, String value) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_')) {
+        throw new IllegalArgumentException("canonical keys are [a-z0-9._]: " + key);
+      }
+    }
     if (value != null) {
       fields.put(key, value);
     }
@@ -99,7 +106,7 @@ public final class CanonicalFields {
   /** Reads bytes written by {@link #encode()}; refuses anything not in canonical form. */
   public static CanonicalFields decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    SortedMap<String, String> fields = new TreeMap<>(CanonicalFields::compareUtf8);
+    SortedMap<String, String> fields = new TreeMap<>();
     String previous = null;
     while (in.hasRemaining()) {
       String key = readString(in, Short.toUnsignedInt(in.getShort()));
