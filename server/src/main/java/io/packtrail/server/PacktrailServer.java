@@ -14,7 +14,14 @@ import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.CallerInterceptor;
 import io.packtrail.server.security.CallerResolver;
 import java.io.IOException;
+import io.packtrail.server.domain.StepType;
+import io.packtrail.server.ingest.LabelSightings;
+import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.security.KeySealer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +39,36 @@ public final class PacktrailServer implements AutoCloseable {
 
   /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
-      Clock clock) {
+      Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity) {
+    /**
+     * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
+     * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
+     */
     public static Settings defaults() {
       return new Settings(256, 20_000, 256,
-          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC());
+          Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
+          KeySealer.random(), false, LabelAuthority.DEFAULT_TRUST_LIST_VALIDITY);
+    }
+
+    public Settings withSealer(KeySealer sealer) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity);
+    }
+
+    /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
+    public Settings withRequireLabels(boolean require) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          require, trustListValidity);
+    }
+
+    public Settings withClock(Clock clock) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity);
+    }
+
+    Set<StepType> labelRequiredSteps() {
+      return requireLabels ? EnumSet.of(StepType.COLLECTION, StepType.RECEIPT,
+          StepType.INSPECTION) : EnumSet.noneOf(StepType.class);
     }
   }
 
@@ -46,10 +79,12 @@ public final class PacktrailServer implements AutoCloseable {
   private final ExecutorService responders;
   private final ExecutorService handlers;
   private final HealthStatusManager health;
+  private final LabelSightings sightings;
 
   private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
       ExecutorService watchers, ExecutorService responders, ExecutorService handlers,
-      HealthStatusManager health) {
+      HealthStatusManager health, LabelSightings sightings) {
+    this.sightings = sightings;
     this.responders = responders;
     this.handlers = handlers;
     this.server = server;
@@ -87,8 +122,13 @@ public final class PacktrailServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
     CallerInterceptor callers = new CallerInterceptor(CallerResolver.PLAINTEXT);
+    LabelAuthority labels = new LabelAuthority(jdbi, settings.sealer(), settings.clock(),
+        settings.trustListValidity());
+    LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
+    sequencer.onCommitted(sightings::committed);
     for (BindableService service : ApiServices.create(jdbi, sequencer, hub, watchers,
-        settings.maxWatchers(), responders, settings.clock())) {
+        settings.maxWatchers(), responders, labels, settings.labelRequiredSteps(),
+        settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
       builder.addService(ServerInterceptors.intercept(service, exceptions, callers));
       health.setStatus(service.bindService().getServiceDescriptor().getName(),
@@ -98,7 +138,8 @@ public final class PacktrailServer implements AutoCloseable {
     builder.addService(ProtoReflectionServiceV1.newInstance());
     Server server = builder.build().start();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health);
+    return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
+        sightings);
   }
 
   public int port() {
@@ -131,5 +172,6 @@ public final class PacktrailServer implements AutoCloseable {
     watchers.shutdownNow();
     responders.shutdown();
     handlers.shutdown();
+    sightings.close();
   }
 }

@@ -4,7 +4,10 @@ import io.grpc.BindableService;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
+import io.packtrail.server.domain.StepType;
+import io.packtrail.server.label.LabelAuthority;
 import java.time.Clock;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -20,11 +23,13 @@ public final class ApiServices {
   private ApiServices() {}
 
   public static List<BindableService> create(Jdbi jdbi, Sequencer sequencer, WatchHub hub,
-      ExecutorService watchers, int maxWatchers, Executor responders, Clock clock) {
+      ExecutorService watchers, int maxWatchers, Executor responders, LabelAuthority labels,
+      Set<StepType> labelRequired, Clock clock) {
     ProtoMapper mapper = new ProtoMapper(clock);
-    Recorder recorder = new Recorder(new Directory(jdbi), sequencer);
+    Recorder recorder = new Recorder(new Directory(jdbi), sequencer, labels, labelRequired);
     return List.of(
         new RegistryGrpcService(jdbi, clock),
+        new LabelGrpcService(labels),
         new UnitGrpcService(jdbi, recorder, mapper, responders),
         new EventGrpcService(jdbi, recorder, mapper, hub, watchers, maxWatchers, responders));
   }

@@ -63,7 +63,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   @Override
   public void recordEvent(RecordEventRequest request,
       StreamObserver<RecordEventResponse> response) {
-    recorder.record(() -> mapper.submission(request, ""), "", Caller.current())
+    recorder.record(() -> mapper.submission(request, ""), request.getLabelText(), "",
+            Caller.current())
         .whenCompleteAsync((event, failure) -> {
           if (failure != null) {
             response.onError(ErrorMapper.toStatusException(failure));
@@ -84,7 +85,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     for (int i = 0; i < request.getRequestsCount(); i++) {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
-      results.add(recorder.record(() -> mapper.submission(item, prefix), prefix, caller)
+      results.add(recorder.record(() -> mapper.submission(item, prefix), item.getLabelText(),
+              prefix, caller)
           .handle((event, failure) -> failure == null
               ? RecordEventResult.newBuilder().setEvent(ProtoMapper.toProto(event)).build()
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));

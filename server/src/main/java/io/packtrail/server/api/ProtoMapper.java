@@ -34,6 +34,8 @@ final class ProtoMapper {
   /** How far ahead of the server clock an event time may be (clock skew of field devices). */
   static final Duration MAX_FUTURE = Duration.ofMinutes(5);
   static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  /** A printed label is about 250 characters; anything far longer is not a label. */
+  static final int MAX_LABEL_TEXT = 1000;
 
   private final Clock clock;
 
@@ -234,6 +236,10 @@ final class ProtoMapper {
     }
     actorSite(v, prefix + "actor_site", r.getActorSite());
     Instant time = eventTime(v, prefix + "event_time", r.hasEventTime(), r.getEventTime());
+    if (r.getLabelText().length() > MAX_LABEL_TEXT) {
+      v.add(prefix + "label_text", "must be at most " + MAX_LABEL_TEXT + " characters, got "
+          + r.getLabelText().length());
+    }
     Step step = step(r);
     if (step == null) {
       v.add(prefix + "step", "exactly one step (sale, removal, collection, shipment, receipt,"
@@ -282,7 +288,8 @@ final class ProtoMapper {
             "LIFECYCLE_STATE_"))
         .setPreviousHash(ByteString.copyFrom(e.previousHash()))
         .setHash(ByteString.copyFrom(e.hash()))
-        .setCanonicalBytes(ByteString.copyFrom(e.canonicalBytes()));
+        .setCanonicalBytes(ByteString.copyFrom(e.canonicalBytes()))
+        .setLabelSerial(e.labelSerial() == null ? 0 : e.labelSerial());
     Step step = e.step();
     if (step instanceof Step.Registration r) {
       b.setRegistration(io.packtrail.v1.Registration.newBuilder()

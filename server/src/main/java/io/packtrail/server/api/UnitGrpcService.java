@@ -58,13 +58,13 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
 
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
       String prefix, Caller caller) {
-    return recorder.record(() -> mapper.registration(request, prefix), prefix, caller)
+    return recorder.record(() -> mapper.registration(request, prefix), null, prefix, caller)
         .thenApplyAsync(this::registered, responders);
   }
 
   private RegisterUnitResponse registered(Event event) {
     return RegisterUnitResponse.newBuilder()
-        .setUnit(ProtoMapper.toProto(find(event.unitCode())))
+        .setUnit(withAnomalies(List.of(find(event.unitCode()))).get(0))
         .setEvent(ProtoMapper.toProto(event))
         .build();
   }
@@ -101,7 +101,8 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     Violations v = new Violations();
     String code = ResourceNames.unitCode(v, "name", ProtoMapper.emptyToNull(request.getName()));
     v.throwIfAny();
-    response.onNext(GetUnitResponse.newBuilder().setUnit(ProtoMapper.toProto(find(code))).build());
+    response.onNext(GetUnitResponse.newBuilder()
+        .setUnit(withAnomalies(List.of(find(code))).get(0)).build());
     response.onCompleted();
   }
 
@@ -124,13 +125,33 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     String after = PageTokens.decode(request.getPageToken(), scope);
     List<Unit> page = jdbi.withExtension(UnitDao.class, dao -> dao.list(after,
         name(state), custodian, name(level), name(chemistry), size + 1));
-    ListUnitsResponse.Builder b = ListUnitsResponse.newBuilder();
-    page.stream().limit(size).forEach(u -> b.addUnits(ProtoMapper.toProto(u)));
+    ListUnitsResponse.Builder b = ListUnitsResponse.newBuilder()
+        .addAllUnits(withAnomalies(page.stream().limit(size).toList()));
     if (page.size() > size) {
       b.setNextPageToken(PageTokens.encode(scope, page.get(size - 1).code()));
     }
     response.onNext(b.build());
     response.onCompleted();
+  }
+
+  /** The units as protos, with the anomalies flagged on them (one query for all). */
+  private List<io.packtrail.v1.Unit> withAnomalies(List<Unit> units) {
+    java.util.Map<String, List<io.packtrail.server.domain.Anomaly>> flagged =
+        jdbi.withExtension(UnitDao.class, dao -> dao.anomalies(
+            units.stream().map(Unit::code).toArray(String[]::new))).stream()
+            .collect(java.util.stream.Collectors.groupingBy(
+                io.packtrail.server.domain.Anomaly::unitCode));
+    List<io.packtrail.v1.Unit> out = new ArrayList<>(units.size());
+    for (Unit u : units) {
+      io.packtrail.v1.Unit.Builder b = ProtoMapper.toProto(u).toBuilder();
+      for (var a : flagged.getOrDefault(u.code(), List.of())) {
+        b.addAnomalies(io.packtrail.v1.Anomaly.newBuilder().setKind(a.kind())
+            .setDescription(a.description()).addAllEvents(a.events())
+            .setCreateTime(ProtoMapper.timestamp(a.createTime())));
+      }
+      out.add(b.build());
+    }
+    return out;
   }
 
   private static String name(Enum<?> e) {

@@ -20,7 +20,8 @@ public record Event(
     byte[] previousHash,
     byte[] hash,
     byte[] canonicalBytes,
-    byte[] requestDigest) {
+    byte[] requestDigest,
+    Long labelSerial) {
 
   public String name() {
     return ResourceNames.event(unitCode, sequence);

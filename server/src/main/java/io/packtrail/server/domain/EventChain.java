@@ -37,14 +37,16 @@ public final class EventChain {
         .put("actor.organization", actor.organization())
         .put("actor.site", actor.site())
         .put("state.before", before.state())
-        .put("state.after", after.state());
+        .put("state.after", after.state())
+        .put("label.serial", submission.labelSerial() == null ? null
+            : submission.labelSerial().toString());
     submission.step().writeTo(fields);
     byte[] canonical = fields.encode();
     byte[] hash = hash(before.headHash(), canonical);
     Event event = new Event(submission.eventId(), submission.unitCode(), sequence, logIndex,
         submission.step().type(), submission.eventTime(), recorded, actor.organization(),
         actor.site(), before.state(), after.state(), submission.step(), before.headHash(), hash,
-        canonical, requestDigest);
+        canonical, requestDigest, submission.labelSerial());
     return new Sealed(event, after.withHead(sequence, hash));
   }
 
@@ -73,7 +75,8 @@ public final class EventChain {
         previousHash,
         hash,
         canonical,
-        requestDigest);
+        requestDigest,
+        f.get("label.serial") == null ? null : Long.valueOf(f.get("label.serial")));
   }
 
   public static byte[] hash(byte[] previousHash, byte[] canonical) {

@@ -8,10 +8,20 @@ import java.util.UUID;
  * decides whether a retry under the same event id is the same request.
  */
 public record Submission(UUID eventId, String unitCode, Instant eventTime, String actorSite,
-    Step step) {
+    Step step, Long labelSerial) {
 
   public Submission {
     eventTime = EventChain.toStoredPrecision(eventTime);
+  }
+
+  public Submission(UUID eventId, String unitCode, Instant eventTime, String actorSite,
+      Step step) {
+    this(eventId, unitCode, eventTime, actorSite, step, null);
+  }
+
+  /** The same submission with the serial of the label that was scanned with it. */
+  public Submission withLabelSerial(long serial) {
+    return new Submission(eventId, unitCode, eventTime, actorSite, step, serial);
   }
 
   /** SHA-256 of the canonical encoding of the client-chosen fields. */
@@ -21,7 +31,8 @@ public record Submission(UUID eventId, String unitCode, Instant eventTime, Strin
         .put("event.type", step.type().key())
         .put("event.time", eventTime)
         .put("unit.code", unitCode)
-        .put("actor.site", actorSite);
+        .put("actor.site", actorSite)
+        .put("label.serial", labelSerial == null ? null : labelSerial.toString());
     step.writeTo(fields);
     return EventChain.sha256(fields.encode());
   }

@@ -28,6 +28,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -51,6 +52,7 @@ public final class Sequencer implements AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
   private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
 
   private record Pending(Submission submission, Actor actor, byte[] digest,
@@ -69,6 +71,11 @@ public final class Sequencer implements AutoCloseable {
   /** Called after each commit with the log size (next log index); used by event watchers. */
   public void onCommit(LongConsumer listener) {
     commitListeners.add(listener);
+  }
+
+  /** Called after each commit with the events it made durable (never with retried ones). */
+  public void onCommitted(Consumer<List<Event>> listener) {
+    committedListeners.add(listener);
   }
 
   /**
@@ -136,12 +143,16 @@ public final class Sequencer implements AutoCloseable {
       return;
     }
     long logSize = -1;
+    List<Event> appended = new ArrayList<>();
     for (Outcome o : outcomes) {
       if (o.error() != null) {
         o.pending().result().completeExceptionally(o.error());
       } else {
         o.pending().result().complete(o.event());
         logSize = Math.max(logSize, o.event().logIndex() + 1);
+        if (o.fresh()) {
+          appended.add(o.event());
+        }
       }
     }
     if (logSize >= 0) {
@@ -149,9 +160,15 @@ public final class Sequencer implements AutoCloseable {
         listener.accept(logSize);
       }
     }
+    if (!appended.isEmpty()) {
+      for (Consumer<List<Event>> listener : committedListeners) {
+        listener.accept(appended);
+      }
+    }
   }
 
-  private record Outcome(Pending pending, Event event, DomainException error) {}
+  /** An item's result; {@code fresh} when this batch appended the event (not a retry). */
+  private record Outcome(Pending pending, Event event, DomainException error, boolean fresh) {}
 
   private List<Outcome> apply(Handle handle, List<Pending> batch) {
     IngestStore.Snapshot snapshot = store.begin(handle,
@@ -193,10 +210,10 @@ public final class Sequencer implements AutoCloseable {
       Event prior = recorded.get(s.eventId());
       if (prior != null) {
         outcomes.add(Arrays.equals(prior.requestDigest(), p.digest())
-            ? new Outcome(p, prior, null)
+            ? new Outcome(p, prior, null, false)
             : new Outcome(p, null, new AlreadyExistsException(prior.name(),
                 "event_id " + s.eventId() + " was already used for a different step ("
-                    + prior.name() + "); choose a new event_id for a new step")));
+                    + prior.name() + "); choose a new event_id for a new step"), false));
         continue;
       }
       try {
@@ -220,9 +237,9 @@ public final class Sequencer implements AutoCloseable {
         }
         sealed.add(result.event());
         recorded.put(s.eventId(), result.event());
-        outcomes.add(new Outcome(p, result.event(), null));
+        outcomes.add(new Outcome(p, result.event(), null, true));
       } catch (DomainException e) {
-        outcomes.add(new Outcome(p, null, e));
+        outcomes.add(new Outcome(p, null, e, false));
       }
     }
     if (sealed.isEmpty()) {

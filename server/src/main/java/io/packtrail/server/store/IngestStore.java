@@ -99,6 +99,7 @@ public final class IngestStore {
       p = array(s, p, c, "bytea", appended, Rows.EventRow::previousHash);
       p = array(s, p, c, "bytea", appended, Rows.EventRow::hash);
       p = array(s, p, c, "bytea", appended, Rows.EventRow::requestDigest);
+      p = array(s, p, c, "int8", appended, Rows.EventRow::labelSerial);
 
       p = array(s, p, c, "text", moved, Rows.UnitRow::code);
       p = array(s, p, c, "text", moved, Rows.UnitRow::state);

@@ -135,6 +135,17 @@ public final class Rows {
     }
   }
 
+  public static final class AnomalyMapper implements RowMapper<io.packtrail.server.domain.Anomaly> {
+    @Override
+    public io.packtrail.server.domain.Anomaly map(ResultSet rs, StatementContext ctx)
+        throws SQLException {
+      return new io.packtrail.server.domain.Anomaly(rs.getString("unit_code"),
+          rs.getString("kind"), rs.getString("description"),
+          java.util.List.of((String[]) rs.getArray("events").getArray()),
+          instant(rs, "create_time"));
+    }
+  }
+
   /** A unit row to insert or update, flattened for binding. */
   public record UnitRow(String code, String level, String chemistry, double ratedEnergyKwh,
       double ratedCapacityAh, double nominalVoltageV, double massKg, String maker,
@@ -162,12 +173,13 @@ public final class Rows {
   /** An event row to insert. */
   public record EventRow(UUID eventId, String unitCode, long sequence, long logIndex, String type,
       Instant eventTime, Instant recordTime, String actorOrganization, String actorSite,
-      byte[] canonical, byte[] previousHash, byte[] hash, byte[] requestDigest) {
+      byte[] canonical, byte[] previousHash, byte[] hash, byte[] requestDigest,
+      Long labelSerial) {
 
     public static EventRow of(Event e) {
       return new EventRow(e.eventId(), e.unitCode(), e.sequence(), e.logIndex(), e.type().key(),
           e.eventTime(), e.recordTime(), e.actorOrganization(), e.actorSite(), e.canonicalBytes(),
-          e.previousHash(), e.hash(), e.requestDigest());
+          e.previousHash(), e.hash(), e.requestDigest(), e.labelSerial());
     }
   }
 }

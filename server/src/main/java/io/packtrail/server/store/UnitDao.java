@@ -31,6 +31,11 @@ public interface UnitDao {
       @Bind("custodian") String custodian, @Bind("level") String level,
       @Bind("chemistry") String chemistry, @Bind("limit") int limit);
 
+  /** Anomalies of the given units, oldest first. */
+  @SqlQuery("anomalies")
+  @RegisterRowMapper(Rows.AnomalyMapper.class)
+  List<io.packtrail.server.domain.Anomaly> anomalies(@Bind("codes") String[] codes);
+
   @SqlBatch("insert")
   void insert(@BindMethods("u") Collection<Rows.UnitRow> units);
 }

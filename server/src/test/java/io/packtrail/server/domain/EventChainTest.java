@@ -108,7 +108,8 @@ class EventChainTest {
     List<Event> tampered = List.of(events.get(0), new Event(sale.eventId(), sale.unitCode(),
         sale.sequence(), sale.logIndex(), sale.type(), sale.eventTime(), sale.recordTime(),
         sale.actorOrganization(), sale.actorSite(), sale.stateBefore(), sale.stateAfter(),
-        sale.step(), sale.previousHash(), sale.hash(), edited, sale.requestDigest()));
+        sale.step(), sale.previousHash(), sale.hash(), edited, sale.requestDigest(),
+        sale.labelSerial()));
     assertEquals(1, EventChain.firstBreak(tampered));
     assertEquals(0, EventChain.firstBreak(List.of(sale)), "a history must start at sequence 1");
   }

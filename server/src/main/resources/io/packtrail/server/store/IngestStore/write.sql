@@ -3,10 +3,10 @@
 WITH appended AS (
     INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time, record_time,
                        actor_organization, actor_site, canonical, previous_hash, hash,
-                       request_digest)
+                       request_digest, label_serial)
     SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
                          ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::bytea[],
-                         ?::bytea[], ?::bytea[], ?::bytea[])
+                         ?::bytea[], ?::bytea[], ?::bytea[], ?::bigint[])
 ),
 moved AS (
     UPDATE unit u

@@ -1,0 +1,217 @@
+package io.packtrail.server.api;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.Violations;
+import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.label.LabelKeyRecord;
+import io.packtrail.server.label.LabelRecord;
+import io.packtrail.v1.BatchIssueLabelsRequest;
+import io.packtrail.v1.BatchIssueLabelsResponse;
+import io.packtrail.v1.CreateLabelKeyRequest;
+import io.packtrail.v1.CreateLabelKeyResponse;
+import io.packtrail.v1.GetLabelRequest;
+import io.packtrail.v1.GetLabelResponse;
+import io.packtrail.v1.GetTrustListRequest;
+import io.packtrail.v1.GetTrustListResponse;
+import io.packtrail.v1.IssueLabelRequest;
+import io.packtrail.v1.IssueLabelResponse;
+import io.packtrail.v1.IssueLabelResult;
+import io.packtrail.v1.Label;
+import io.packtrail.v1.LabelKey;
+import io.packtrail.v1.LabelKeyStatus;
+import io.packtrail.v1.LabelServiceGrpc;
+import io.packtrail.v1.LabelStatus;
+import io.packtrail.v1.ListLabelKeysRequest;
+import io.packtrail.v1.ListLabelKeysResponse;
+import io.packtrail.v1.ReissueLabelRequest;
+import io.packtrail.v1.ReissueLabelResponse;
+import io.packtrail.v1.RevokeLabelKeyRequest;
+import io.packtrail.v1.RevokeLabelKeyResponse;
+import io.packtrail.v1.RevokeLabelRequest;
+import io.packtrail.v1.RevokeLabelResponse;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Label keys, labels and the trust list. No response ever carries a private key. */
+final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
+  private static final Pattern KEY_NAME =
+      Pattern.compile("organizations/(" + ResourceNames.ID_RULE + ")/labelKeys/([0-9a-f]{8})");
+  private static final Pattern LABEL_NAME = Pattern.compile("labels/([1-9][0-9]{0,18})");
+  private static final int DEFAULT_VALIDITY_DAYS = 3650;
+
+  private final LabelAuthority authority;
+
+  LabelGrpcService(LabelAuthority authority) {
+    this.authority = authority;
+  }
+
+  @Override
+  public void createLabelKey(CreateLabelKeyRequest request,
+      StreamObserver<CreateLabelKeyResponse> response) {
+    Violations v = new Violations();
+    String organizationId = organizationId(v, "parent", request.getParent());
+    UUID requestId = ProtoMapper.uuid(v, "request_id", request.getRequestId());
+    if (request.getValidityDays() < 0 || request.getValidityDays() > 36_500) {
+      v.add("validity_days", "must be between 1 and 36500 (0 means "
+          + DEFAULT_VALIDITY_DAYS + ")");
+    }
+    v.throwIfAny();
+    int days = request.getValidityDays() == 0 ? DEFAULT_VALIDITY_DAYS : request.getValidityDays();
+    LabelKeyRecord key = authority.createKey(organizationId, requestId, days);
+    response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void listLabelKeys(ListLabelKeysRequest request,
+      StreamObserver<ListLabelKeysResponse> response) {
+    Violations v = new Violations();
+    String organizationId = organizationId(v, "parent", request.getParent());
+    v.throwIfAny();
+    ListLabelKeysResponse.Builder b = ListLabelKeysResponse.newBuilder();
+    authority.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void revokeLabelKey(RevokeLabelKeyRequest request,
+      StreamObserver<RevokeLabelKeyResponse> response) {
+    Matcher m = KEY_NAME.matcher(request.getName());
+    if (!m.matches()) {
+      throw new InvalidArgumentException("name",
+          "must be organizations/{id}/labelKeys/{8 hex digits}");
+    }
+    LabelKeyRecord key = authority.revokeKey(m.group(1), HexFormat.of().parseHex(m.group(2)));
+    response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void issueLabel(IssueLabelRequest request, StreamObserver<IssueLabelResponse> response) {
+    response.onNext(IssueLabelResponse.newBuilder().setLabel(issue(request, "")).build());
+    response.onCompleted();
+  }
+
+  private Label issue(IssueLabelRequest request, String prefix) {
+    Violations v = new Violations();
+    UUID requestId = ProtoMapper.uuid(v, prefix + "request_id", request.getRequestId());
+    String code = ResourceNames.unitCode(v, prefix + "unit",
+        ProtoMapper.emptyToNull(request.getUnit()));
+    v.throwIfAny();
+    return toProto(authority.issue(requestId, code));
+  }
+
+  @Override
+  public void batchIssueLabels(BatchIssueLabelsRequest request,
+      StreamObserver<BatchIssueLabelsResponse> response) {
+    UnitGrpcService.checkBatchSize(request.getRequestsCount());
+    BatchIssueLabelsResponse.Builder b = BatchIssueLabelsResponse.newBuilder();
+    for (int i = 0; i < request.getRequestsCount(); i++) {
+      try {
+        b.addResults(IssueLabelResult.newBuilder()
+            .setLabel(issue(request.getRequests(i), "requests[" + i + "].")));
+      } catch (RuntimeException e) {
+        b.addResults(IssueLabelResult.newBuilder().setError(ErrorMapper.toStatus(e)));
+      }
+    }
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void reissueLabel(ReissueLabelRequest request,
+      StreamObserver<ReissueLabelResponse> response) {
+    Violations v = new Violations();
+    UUID requestId = ProtoMapper.uuid(v, "request_id", request.getRequestId());
+    long serial = serial(v, request.getName());
+    v.throwIfAny();
+    response.onNext(ReissueLabelResponse.newBuilder()
+        .setLabel(toProto(authority.reissue(requestId, serial))).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void revokeLabel(RevokeLabelRequest request,
+      StreamObserver<RevokeLabelResponse> response) {
+    Violations v = new Violations();
+    long serial = serial(v, request.getName());
+    v.throwIfAny();
+    response.onNext(RevokeLabelResponse.newBuilder()
+        .setLabel(toProto(authority.revoke(serial))).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getLabel(GetLabelRequest request, StreamObserver<GetLabelResponse> response) {
+    Violations v = new Violations();
+    long serial = serial(v, request.getName());
+    v.throwIfAny();
+    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(authority.get(serial)))
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getTrustList(GetTrustListRequest request,
+      StreamObserver<GetTrustListResponse> response) {
+    response.onNext(GetTrustListResponse.newBuilder()
+        .setSignedTrustList(authority.trustList())
+        .setRootPublicKey(ByteString.copyFrom(authority.rootPublicKey()))
+        .build());
+    response.onCompleted();
+  }
+
+  private static String organizationId(Violations v, String field, String name) {
+    if (!ResourceNames.isOrganization(name)) {
+      v.add(field, "must be organizations/{id}");
+      return null;
+    }
+    return name.substring("organizations/".length());
+  }
+
+  private static long serial(Violations v, String name) {
+    Matcher m = LABEL_NAME.matcher(name);
+    if (!m.matches()) {
+      v.add("name", "must be labels/{serial} with a positive serial");
+      return 0;
+    }
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      v.add("name", "serial is out of range");
+      return 0;
+    }
+  }
+
+  static LabelKey toProto(LabelKeyRecord k) {
+    return LabelKey.newBuilder()
+        .setName(k.name())
+        .setKeyId(ByteString.copyFrom(k.keyId()))
+        .setPublicKey(ByteString.copyFrom(k.publicKey()))
+        .setNotBefore(ProtoMapper.timestamp(k.notBefore()))
+        .setNotAfter(ProtoMapper.timestamp(k.notAfter()))
+        .setStatus(LabelKeyStatus.valueOf("LABEL_KEY_STATUS_" + k.status().name()))
+        .setCreateTime(ProtoMapper.timestamp(k.createTime()))
+        .build();
+  }
+
+  static Label toProto(LabelRecord l) {
+    return Label.newBuilder()
+        .setName(l.name())
+        .setSerial(l.serial())
+        .setUnit(ResourceNames.unit(l.unitCode()))
+        .setText(l.text())
+        .setKey("organizations/" + l.issuerId() + "/labelKeys/"
+            + HexFormat.of().formatHex(l.keyId()))
+        .setIssueTime(ProtoMapper.timestamp(l.issuedAt()))
+        .setStatus(LabelStatus.valueOf("LABEL_STATUS_" + l.status().name()))
+        .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())
+        .build();
+  }
+}

@@ -1,0 +1,43 @@
+package io.packtrail.server.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Where a label serial was scanned, and the anomalies flagged on units; SQL in SightingDao/. */
+@UseClasspathSqlLocator
+@RegisterRowMapper(SightingDao.SightingMapper.class)
+public interface SightingDao {
+
+  /** One scan of a label: the event, its site's coordinates and time. */
+  record Sighting(UUID eventId, String eventName, String unitCode, String site, double latitude,
+      double longitude, Instant eventTime) {}
+
+  @SqlQuery("sightings")
+  List<Sighting> sightings(@Bind("serial") long serial);
+
+  @SqlUpdate("flag")
+  void flag(@Bind("unitCode") String unitCode, @Bind("kind") String kind,
+      @Bind("description") String description, @Bind("events") String[] events,
+      @Bind("now") Instant now);
+
+  final class SightingMapper implements RowMapper<Sighting> {
+    @Override
+    public Sighting map(ResultSet rs, StatementContext ctx) throws SQLException {
+      String code = rs.getString("unit_code");
+      return new Sighting(rs.getObject("event_id", UUID.class),
+          "units/" + code + "/events/" + rs.getLong("sequence"), code,
+          rs.getString("actor_site"), rs.getDouble("latitude"), rs.getDouble("longitude"),
+          rs.getTimestamp("event_time").toInstant());
+    }
+  }
+}

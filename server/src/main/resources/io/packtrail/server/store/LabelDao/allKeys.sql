@@ -1,0 +1,1 @@
+SELECT * FROM label_key ORDER BY key_id

@@ -1,0 +1,1 @@
+SELECT * FROM label_key WHERE key_id = :keyId

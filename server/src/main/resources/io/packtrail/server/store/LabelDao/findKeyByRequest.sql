@@ -1,0 +1,1 @@
+SELECT * FROM label_key WHERE request_id = :requestId

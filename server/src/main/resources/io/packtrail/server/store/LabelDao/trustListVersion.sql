@@ -1,0 +1,1 @@
+SELECT version FROM trust_list_version WHERE id = 1

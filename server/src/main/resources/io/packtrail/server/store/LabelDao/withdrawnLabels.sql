@@ -1,0 +1,1 @@
+SELECT l.*, k.organization_id AS issuer_id FROM label l JOIN label_key k ON k.key_id = l.key_id WHERE l.status <> 'ACTIVE' ORDER BY l.serial
