@@ -7,7 +7,19 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.v1.BatchIssueLabelsRequest;
+import io.packtrail.v1.BatchIssueLabelsResponse;
 import io.packtrail.v1.BatchRecordEventsRequest;
+import io.packtrail.v1.CreateLabelKeyRequest;
+import io.packtrail.v1.GetTrustListRequest;
+import io.packtrail.v1.GetTrustListResponse;
+import io.packtrail.v1.IssueLabelRequest;
+import io.packtrail.v1.Label;
+import io.packtrail.v1.LabelKey;
+import io.packtrail.v1.LabelServiceGrpc;
+import io.packtrail.v1.ReissueLabelRequest;
+import io.packtrail.v1.RevokeLabelKeyRequest;
+import io.packtrail.v1.RevokeLabelRequest;
 import io.packtrail.v1.BatchRecordEventsResponse;
 import io.packtrail.v1.BatchRegisterUnitsRequest;
 import io.packtrail.v1.BatchRegisterUnitsResponse;
@@ -52,7 +64,8 @@ public final class PacktrailClient implements AutoCloseable {
       "name", List.of(
           Map.of("service", "packtrail.v1.RegistryService"),
           Map.of("service", "packtrail.v1.UnitService"),
-          Map.of("service", "packtrail.v1.EventService")),
+          Map.of("service", "packtrail.v1.EventService"),
+          Map.of("service", "packtrail.v1.LabelService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -66,6 +79,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final UnitServiceGrpc.UnitServiceBlockingStub units;
   private final EventServiceGrpc.EventServiceBlockingStub events;
   private final EventServiceGrpc.EventServiceStub eventsAsync;
+  private final LabelServiceGrpc.LabelServiceBlockingStub labels;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline) {
     this.ownedChannel = owned;
@@ -74,6 +88,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.units = UnitServiceGrpc.newBlockingStub(channel);
     this.events = EventServiceGrpc.newBlockingStub(channel);
     this.eventsAsync = EventServiceGrpc.newStub(channel);
+    this.labels = LabelServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -262,6 +277,51 @@ public final class PacktrailClient implements AutoCloseable {
       }
       retries.shutdownNow();
     }
+  }
+
+  // ---- labels ----
+
+  /** Creates (rotates to) a new label-signing key of an organisation; idempotent on requestId. */
+  public LabelKey createLabelKey(String organization, String requestId) {
+    return withDeadline(labels).createLabelKey(CreateLabelKeyRequest.newBuilder()
+        .setParent(organization).setRequestId(requestId).build()).getLabelKey();
+  }
+
+  public LabelKey revokeLabelKey(String name) {
+    return withDeadline(labels).revokeLabelKey(RevokeLabelKeyRequest.newBuilder()
+        .setName(name).build()).getLabelKey();
+  }
+
+  /** Issues a label for a unit (a fresh request id: use issueLabels to retry safely). */
+  public Label issueLabel(String code) {
+    return withDeadline(labels).issueLabel(IssueLabelRequest.newBuilder()
+        .setRequestId(UUID.randomUUID().toString()).setUnit("units/" + code).build()).getLabel();
+  }
+
+  /** Issues labels; requests without a request id get a fresh one before the first attempt. */
+  public BatchIssueLabelsResponse issueLabels(List<IssueLabelRequest> requests) {
+    BatchIssueLabelsRequest.Builder b = BatchIssueLabelsRequest.newBuilder();
+    for (IssueLabelRequest r : requests) {
+      b.addRequests(r.getRequestId().isEmpty()
+          ? r.toBuilder().setRequestId(UUID.randomUUID().toString()).build() : r);
+    }
+    return withDeadline(labels).batchIssueLabels(b.build());
+  }
+
+  public Label reissueLabel(long serial) {
+    return withDeadline(labels).reissueLabel(ReissueLabelRequest.newBuilder()
+        .setRequestId(UUID.randomUUID().toString()).setName("labels/" + serial).build())
+        .getLabel();
+  }
+
+  public Label revokeLabel(long serial) {
+    return withDeadline(labels).revokeLabel(RevokeLabelRequest.newBuilder()
+        .setName("labels/" + serial).build()).getLabel();
+  }
+
+  /** The signed trust list and the deployment's root public key. */
+  public GetTrustListResponse getTrustList() {
+    return withDeadline(labels).getTrustList(GetTrustListRequest.getDefaultInstance());
   }
 
   // ---- ids ----

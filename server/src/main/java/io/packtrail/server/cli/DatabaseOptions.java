@@ -1,5 +1,6 @@
 package io.packtrail.server.cli;
 
+import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.Database;
 import io.packtrail.server.store.EmbeddedDatabase;
 import java.io.IOException;
@@ -28,6 +29,17 @@ final class DatabaseOptions {
       description = "directory for local data such as the embedded database "
           + "(env PACKTRAIL_HOME, default ~/.packtrail)")
   Path home;
+
+  @Option(names = "--key-encryption-key", defaultValue = "${env:PACKTRAIL_KEY_ENCRYPTION_KEY}",
+      description = "base64 of 32 random bytes sealing the private label and root keys in the "
+          + "database (env PACKTRAIL_KEY_ENCRYPTION_KEY). Without it, a key is generated once in "
+          + "<home>/key-encryption.key (owner-only).")
+  String keyEncryptionKey;
+
+  /** The sealer for private keys at rest, from configuration or the home directory. */
+  KeySealer keySealer() throws IOException {
+    return KeySealer.fromConfig(keyEncryptionKey, home().resolve("key-encryption.key"));
+  }
 
   /** An open, migrated database and whatever must be closed with it. */
   record Opened(Database database, EmbeddedDatabase embedded) implements AutoCloseable {

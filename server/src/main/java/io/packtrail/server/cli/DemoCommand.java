@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
     try (DatabaseOptions.Opened opened = database.open(4);
         PacktrailServer server = PacktrailServer.start(
             InProcessServerBuilder.forName(name).directExecutor(), opened.database().jdbi(),
-            PacktrailServer.Settings.defaults())) {
+            PacktrailServer.Settings.defaults().withSealer(database.keySealer()))) {
       ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
       try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofMinutes(2))) {
         new DemoData(client, packs).load();

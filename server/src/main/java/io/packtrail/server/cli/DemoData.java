@@ -8,6 +8,7 @@ import io.packtrail.v1.Chemistry;
 import io.packtrail.v1.Collection;
 import io.packtrail.v1.Grade;
 import io.packtrail.v1.Inspection;
+import io.packtrail.v1.IssueLabelRequest;
 import io.packtrail.v1.Organization;
 import io.packtrail.v1.OrganizationRole;
 import io.packtrail.v1.Receipt;
@@ -80,8 +81,27 @@ final class DemoData {
       BatchRegisterUnitsResponse registered =
           client.registerUnits(chunk.stream().map(p -> p.registration).toList());
       failures += (int) registered.getResultsList().stream().filter(r -> r.hasError()).count();
+      // every pack gets its signed QR label; scan-type steps carry the scanned label text
+      var issued = client.issueLabels(chunk.stream().map(p -> IssueLabelRequest.newBuilder()
+          .setRequestId(id(p.registration.getCode(), "label"))
+          .setUnit("units/" + p.registration.getCode()).build()).toList());
+      java.util.Map<String, String> labelTexts = new java.util.HashMap<>();
+      for (var r : issued.getResultsList()) {
+        if (r.hasLabel()) {
+          labelTexts.put(r.getLabel().getUnit().substring("units/".length()),
+              r.getLabel().getText());
+        } else {
+          failures++;
+        }
+      }
       List<RecordEventRequest> steps = new ArrayList<>();
-      chunk.forEach(p -> steps.addAll(p.steps));
+      for (Pack p : chunk) {
+        for (RecordEventRequest step : p.steps) {
+          boolean scanned = step.hasCollection() || step.hasReceipt() || step.hasInspection();
+          String text = labelTexts.get(p.registration.getCode());
+          steps.add(scanned && text != null ? step.toBuilder().setLabelText(text).build() : step);
+        }
+      }
       BatchRecordEventsResponse recorded = client.recordEvents(steps);
       for (var r : recorded.getResultsList()) {
         if (r.hasError()) {
@@ -94,11 +114,19 @@ final class DemoData {
       progress.advance(chunk.size());
     }
     progress.done();
-    System.err.printf("Demo network loaded: 9 organisations, %d packs%s%n", packs,
+    System.err.printf("Demo network loaded: 9 organisations, %d labelled packs%s%n", packs,
         failures == 0 ? "" : " (" + failures + " items refused)");
   }
 
   private void network() {
+    networkOrganisations();
+    // the makers sign their packs' labels; fixed request ids keep a second load idempotent
+    for (String maker : List.of(LZ_MAKER, JC_MAKER)) {
+      client.createLabelKey(maker, id(maker, "label-key"));
+    }
+  }
+
+  private void networkOrganisations() {
     org("lanzhou-power-battery", "Lanzhou Power Battery Co.", "620100", "LZB",
         OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER);
     site(LZ_MAKER, "anning-factory", "Anning pack factory", SiteKind.SITE_KIND_FACTORY, "620100",

@@ -26,6 +26,11 @@ final class ServeCommand implements Callable<Integer> {
           + "loopback unless you say otherwise)")
   String bind;
 
+  @Option(names = "--require-labels", defaultValue = "${env:PACKTRAIL_REQUIRE_LABELS:-false}",
+      description = "refuse collection, receipt and inspection steps that carry no scanned "
+          + "label (env PACKTRAIL_REQUIRE_LABELS)")
+  boolean requireLabels;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -38,7 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     DatabaseOptions.Opened opened = database.open(10);
     PacktrailServer server = PacktrailServer.start(
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)),
-        opened.database().jdbi(), PacktrailServer.Settings.defaults());
+        opened.database().jdbi(), PacktrailServer.Settings.defaults()
+            .withSealer(database.keySealer())
+            .withRequireLabels(requireLabels));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");

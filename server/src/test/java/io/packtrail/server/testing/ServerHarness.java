@@ -11,6 +11,7 @@ import io.packtrail.v1.RegistryServiceGrpc;
 import io.packtrail.v1.UnitServiceGrpc;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,21 +24,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ServerHarness implements BeforeAllCallback, AfterAllCallback {
   private final boolean netty;
+  private final UnaryOperator<PacktrailServer.Settings> configure;
   private TestDatabases.Fresh fresh;
   private PacktrailServer server;
   private ManagedChannel channel;
   private PacktrailClient client;
 
-  private ServerHarness(boolean netty) {
+  private ServerHarness(boolean netty, UnaryOperator<PacktrailServer.Settings> configure) {
     this.netty = netty;
+    this.configure = configure;
   }
 
   public static ServerHarness inProcess() {
-    return new ServerHarness(false);
+    return new ServerHarness(false, UnaryOperator.identity());
+  }
+
+  /** In-process, with settings other than the defaults. */
+  public static ServerHarness inProcess(UnaryOperator<PacktrailServer.Settings> configure) {
+    return new ServerHarness(false, configure);
   }
 
   public static ServerHarness overNetty() {
-    return new ServerHarness(true);
+    return new ServerHarness(true, UnaryOperator.identity());
   }
 
   @Override
@@ -46,12 +54,12 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     if (netty) {
       server = PacktrailServer.start(
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-          fresh.database().jdbi(), PacktrailServer.Settings.defaults());
+          fresh.database().jdbi(), configure.apply(PacktrailServer.Settings.defaults()));
       client = PacktrailClient.connect("127.0.0.1:" + server.port());
     } else {
       String name = InProcessServerBuilder.generateName();
       server = PacktrailServer.start(InProcessServerBuilder.forName(name),
-          fresh.database().jdbi(), PacktrailServer.Settings.defaults());
+          fresh.database().jdbi(), configure.apply(PacktrailServer.Settings.defaults()));
       channel = InProcessChannelBuilder.forName(name).build();
       client = PacktrailClient.over(channel, Duration.ofSeconds(20));
     }
@@ -96,6 +104,10 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
 
   public EventServiceGrpc.EventServiceBlockingStub events() {
     return EventServiceGrpc.newBlockingStub(rawChannel());
+  }
+
+  public io.packtrail.v1.LabelServiceGrpc.LabelServiceBlockingStub labels() {
+    return io.packtrail.v1.LabelServiceGrpc.newBlockingStub(rawChannel());
   }
 
   public EventServiceGrpc.EventServiceStub eventsAsync() {

@@ -1,0 +1,193 @@
+package io.packtrail.server.label;
+
+import static io.packtrail.server.testing.Statuses.assertFails;
+import static io.packtrail.server.testing.Statuses.assertViolation;
+import static io.packtrail.server.testing.Statuses.preconditions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.packtrail.client.label.LabelVerifier;
+import io.packtrail.client.label.Refusal;
+import io.packtrail.client.label.TrustLists;
+import io.packtrail.client.label.Verification;
+import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.ServerHarness;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.GetTrustListResponse;
+import io.packtrail.v1.IssueLabelRequest;
+import io.packtrail.v1.Label;
+import io.packtrail.v1.LabelKey;
+import io.packtrail.v1.LabelKeyStatus;
+import io.packtrail.v1.LabelStatus;
+import io.packtrail.v1.ListLabelKeysRequest;
+import io.packtrail.v1.RemovalReason;
+import io.packtrail.v1.TrustList;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class LabelServiceTest {
+  @RegisterExtension
+  static final ServerHarness harness = ServerHarness.inProcess();
+
+  @BeforeAll
+  static void network() {
+    Fixtures.network(harness.client());
+    harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+  }
+
+  static String registered() {
+    String code = Fixtures.newPackCode();
+    harness.client().registerUnit(Fixtures.registration(code));
+    return code;
+  }
+
+  /** What a scanner does: fetch the list, check the root signature, then verify offline. */
+  static Verification verifyOffline(String text) throws Exception {
+    GetTrustListResponse fetched = harness.client().getTrustList();
+    TrustList list = TrustLists.verify(fetched.getSignedTrustList(),
+        fetched.getRootPublicKey().toByteArray(), Instant.now());
+    return new LabelVerifier(list).verify(text);
+  }
+
+  @Test
+  void anIssuedLabelVerifiesOfflineAndNamesItsUnit() throws Exception {
+    String code = registered();
+    Label label = harness.client().issueLabel(code);
+    assertTrue(label.getText().startsWith("PT1:"));
+    assertEquals("units/" + code, label.getUnit());
+    assertEquals(LabelStatus.LABEL_STATUS_ACTIVE, label.getStatus());
+    Verification v = verifyOffline(label.getText());
+    assertTrue(v.isValid(), v.detail());
+    Verification.Valid valid = (Verification.Valid) v;
+    assertEquals(code, valid.unitCode());
+    assertEquals(label.getSerial(), valid.serial());
+    assertEquals("test-maker", valid.issuer());
+  }
+
+  @Test
+  void issuingIsIdempotentOnTheRequestId() {
+    String code = registered();
+    IssueLabelRequest request = IssueLabelRequest.newBuilder()
+        .setRequestId(UUID.randomUUID().toString()).setUnit("units/" + code).build();
+    Label first = harness.labels().issueLabel(request).getLabel();
+    assertEquals(first, harness.labels().issueLabel(request).getLabel());
+    String other = registered();
+    assertFails(Status.Code.ALREADY_EXISTS, () -> harness.labels().issueLabel(
+        request.toBuilder().setUnit("units/" + other).build()));
+  }
+
+  @Test
+  void rotationKeepsOldLabelsValidAndSignsNewOnesWithTheNewKey() throws Exception {
+    harness.client().createOrganization("rotating-maker", io.packtrail.v1.Organization.newBuilder()
+        .setDisplayName("Rotating").setRegionCode("620100")
+        .addRoles(io.packtrail.v1.OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER).build());
+    LabelKey first = harness.client().createLabelKey("organizations/rotating-maker",
+        UUID.randomUUID().toString());
+    String code = registered();
+    Label before = harness.client().issueLabel(code);
+    LabelKey second = harness.client().createLabelKey(Fixtures.MAKER,
+        UUID.randomUUID().toString());
+    Label after = harness.client().issueLabel(registered());
+    assertNotEquals(before.getKey(), after.getKey());
+    assertEquals(second.getName(), after.getKey(), "new labels use the new key");
+    assertTrue(verifyOffline(before.getText()).isValid(), "old labels stay valid");
+    assertTrue(verifyOffline(after.getText()).isValid());
+    List<LabelKey> keys = harness.labels().listLabelKeys(ListLabelKeysRequest.newBuilder()
+        .setParent(Fixtures.MAKER).build()).getLabelKeysList();
+    assertEquals(1, keys.stream().filter(k -> k.getStatus()
+        == LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE).count(), "one active key: " + keys);
+    assertTrue(keys.stream().anyMatch(k -> k.getStatus()
+        == LabelKeyStatus.LABEL_KEY_STATUS_RETIRED));
+    assertEquals(LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE, first.getStatus());
+  }
+
+  @Test
+  void aRevokedKeyRefusesEveryLabelItSigned() throws Exception {
+    LabelKey key = harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+    String code = registered();
+    Label label = harness.client().issueLabel(code);
+    assertEquals(key.getName(), label.getKey());
+    LabelKey revoked = harness.client().revokeLabelKey(key.getName());
+    assertEquals(LabelKeyStatus.LABEL_KEY_STATUS_REVOKED, revoked.getStatus());
+    assertEquals(Refusal.REVOKED_KEY, verifyOffline(label.getText()).refusal());
+    // and the maker has no active key until it makes a new one
+    var status = assertFails(Status.Code.FAILED_PRECONDITION,
+        () -> harness.client().issueLabel(registered()));
+    assertEquals("LABEL_KEY", preconditions(status).get(0).getType());
+    harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+  }
+
+  @Test
+  void reissuedAndRevokedSerialsAreRefused() throws Exception {
+    String code = registered();
+    Label old = harness.client().issueLabel(code);
+    Label fresh = harness.client().reissueLabel(old.getSerial());
+    assertNotEquals(old.getSerial(), fresh.getSerial());
+    Label oldNow = harness.labels().getLabel(io.packtrail.v1.GetLabelRequest.newBuilder()
+        .setName(old.getName()).build()).getLabel();
+    assertEquals(LabelStatus.LABEL_STATUS_SUPERSEDED, oldNow.getStatus());
+    assertEquals(fresh.getSerial(), oldNow.getSupersededBy());
+    assertEquals(Refusal.SUPERSEDED_LABEL, verifyOffline(old.getText()).refusal());
+    assertTrue(verifyOffline(fresh.getText()).isValid());
+    assertFails(Status.Code.FAILED_PRECONDITION,
+        () -> harness.client().reissueLabel(old.getSerial()));
+
+    Label revoked = harness.client().revokeLabel(fresh.getSerial());
+    assertEquals(LabelStatus.LABEL_STATUS_REVOKED, revoked.getStatus());
+    assertEquals(Refusal.REVOKED_LABEL, verifyOffline(fresh.getText()).refusal());
+    assertFails(Status.Code.NOT_FOUND, () -> harness.client().revokeLabel(99_999_999L));
+  }
+
+  @Test
+  void theTrustListIsSignedByTheRootKeyAndExpires() throws Exception {
+    GetTrustListResponse fetched = harness.client().getTrustList();
+    TrustList list = TrustLists.verify(fetched.getSignedTrustList(),
+        fetched.getRootPublicKey().toByteArray(), Instant.now());
+    assertTrue(list.getExpiresAt() > Instant.now().plusSeconds(6 * 86_400).getEpochSecond());
+    assertFalse(list.getKeysList().isEmpty());
+    byte[] otherRoot = io.packtrail.client.label.Ed25519Keys.generate().publicKey();
+    assertThrows(Exception.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
+        otherRoot, Instant.now()));
+    assertThrows(Exception.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
+        fetched.getRootPublicKey().toByteArray(), Instant.now().plusSeconds(8 * 86_400)));
+  }
+
+  @Test
+  void stepsCarryTheScannedLabelAndRefuseAnotherUnitsOrAForgedOne() {
+    String code = registered();
+    String other = registered();
+    Label mine = harness.client().issueLabel(code);
+    Label theirs = harness.client().issueLabel(other);
+    harness.client().recordEvent(Fixtures.sale(code));
+    harness.client().recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_TRADE_IN));
+
+    var wrongUnit = assertFails(Status.Code.FAILED_PRECONDITION, () -> harness.client()
+        .recordEvent(Fixtures.collection(code).toBuilder().setLabelText(theirs.getText()).build()));
+    assertEquals("LABEL", preconditions(wrongUnit).get(0).getType());
+    assertTrue(wrongUnit.getMessage().contains("units/" + other), wrongUnit.getMessage());
+
+    String text = mine.getText();
+    int i = text.length() - 10;
+    char swapped = text.charAt(i) == 'A' ? 'B' : 'A';
+    String forged = text.substring(0, i) + swapped + text.substring(i + 1);
+    var forgedStatus = assertFails(Status.Code.INVALID_ARGUMENT, () -> harness.client()
+        .recordEvent(Fixtures.collection(code).toBuilder().setLabelText(forged).build()));
+    assertViolation(forgedStatus, "label_text", "refused");
+    assertEquals(3, harness.client().getUnit(code).getEventCount(), "nothing was recorded");
+
+    Event collected = harness.client().recordEvent(Fixtures.collection(code).toBuilder()
+        .setLabelText(mine.getText()).build());
+    assertEquals(mine.getSerial(), collected.getLabelSerial());
+    assertTrue(new String(collected.getCanonicalBytes().toByteArray(),
+        java.nio.charset.StandardCharsets.UTF_8).contains("label.serial"),
+        "the label serial is part of the hashed record");
+  }
+}
