@@ -1,0 +1,136 @@
+package io.packtrail.scanner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.ServerHarness;
+import io.packtrail.v1.Label;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The field CLI against a real server over the network, as a station worker would use it. */
+class ScannerCliTest {
+  @RegisterExtension
+  static final ServerHarness harness = ServerHarness.overNetty();
+
+  @TempDir
+  Path home;
+
+  @TempDir
+  Path out;
+
+  @BeforeAll
+  static void network() {
+    System.setProperty("java.awt.headless", "true");
+    Fixtures.network(harness.client());
+    harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+  }
+
+  record Run(int exit, String out) {}
+
+  Run run(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--server";
+    all[1] = "127.0.0.1:" + harness.port();
+    all[2] = "--home";
+    all[3] = home.toString();
+    System.arraycopy(args, 0, all, 4, args.length);
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      int exit = ScannerCli.commandLine().execute(all);
+      return new Run(exit, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  static String registered() {
+    String code = Fixtures.newPackCode();
+    harness.client().registerUnit(Fixtures.registration(code));
+    return code;
+  }
+
+  @Test
+  void printThenVerifyTheImageOffline() throws Exception {
+    String code = registered();
+    Run printed = run("label", "print", code, "--out", out.toString());
+    assertEquals(0, printed.exit(), printed.out());
+    Path png = out.resolve(code + ".png");
+    assertTrue(Files.size(png) > 1000);
+
+    assertEquals(0, run("trust-list", "fetch").exit());
+    Run verified = run("label", "verify", "--image", png.toString());
+    assertEquals(0, verified.exit(), verified.out());
+    assertTrue(verified.out().contains("VALID") && verified.out().contains(code),
+        verified.out());
+  }
+
+  @Test
+  void aTamperedTextIsRefusedWithItsReason() {
+    Label label = harness.client().issueLabel(registered());
+    assertEquals(0, run("trust-list", "fetch").exit());
+    assertEquals(0, run("label", "verify", label.getText()).exit());
+    String text = label.getText();
+    String tampered = text.substring(0, 20) + (text.charAt(20) == 'Z' ? 'Y' : 'Z')
+        + text.substring(21);
+    Run refused = run("label", "verify", tampered);
+    assertEquals(ScannerCli.REFUSED, refused.exit(), refused.out());
+    assertTrue(refused.out().startsWith("REFUSED ("), refused.out());
+  }
+
+  @Test
+  void aRevocationReachesTheScannerWithTheNextFetch() {
+    Label label = harness.client().issueLabel(registered());
+    assertEquals(0, run("trust-list", "fetch").exit());
+    harness.client().revokeLabel(label.getSerial());
+    assertEquals(0, run("label", "verify", label.getText()).exit(),
+        "offline, the cached list does not know of the revocation yet");
+    assertEquals(0, run("trust-list", "fetch").exit());
+    Run refused = run("label", "verify", label.getText());
+    assertEquals(ScannerCli.REFUSED, refused.exit());
+    assertTrue(refused.out().contains("REVOKED_LABEL"), refused.out());
+  }
+
+  @Test
+  void verifyingWithoutACachedTrustListIsASetupError() {
+    Label label = harness.client().issueLabel(registered());
+    assertEquals(ScannerCli.SETUP, run("label", "verify", label.getText()).exit());
+  }
+
+  @Test
+  void aTrustListSignedByAnotherRootIsRefused() {
+    byte[] otherRoot = io.packtrail.client.label.Ed25519Keys.generate().publicKey();
+    Run refused = run("trust-list", "fetch", "--root-key",
+        java.util.Base64.getEncoder().encodeToString(otherRoot));
+    assertEquals(ScannerCli.REFUSED, refused.exit());
+  }
+
+  @Test
+  void sheetsPutEveryLabelOnA4Pages() throws Exception {
+    String[] args = new String[45 + 5];
+    args[0] = "label";
+    args[1] = "print";
+    for (int i = 0; i < 45; i++) {
+      args[2 + i] = registered();
+    }
+    args[47] = "--out";
+    args[48] = out.toString();
+    args[49] = "--format=sheet";
+    Run printed = run(args);
+    assertEquals(0, printed.exit(), printed.out());
+    assertTrue(Files.exists(out.resolve("labels-sheet-1.png")));
+    assertTrue(Files.exists(out.resolve("labels-sheet-2.svg")));
+    assertTrue(printed.out().contains("45 labels on 2 A4 sheet(s)"), printed.out());
+  }
+}
