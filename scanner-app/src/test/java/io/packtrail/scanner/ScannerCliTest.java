@@ -56,9 +56,7 @@ class ScannerCliTest {
   }
 
   static String registered() {
-    String code = Fixtures.newPackCode();
-    harness.client().registerUnit(Fixtures.registration(code));
-    return code;
+    return Fixtures.registeredPack(harness.client());
   }
 
   @Test

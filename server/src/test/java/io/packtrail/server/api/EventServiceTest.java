@@ -39,9 +39,7 @@ class EventServiceTest {
   }
 
   static String registered() {
-    String code = Fixtures.newPackCode();
-    harness.client().registerUnit(Fixtures.registration(code));
-    return code;
+    return Fixtures.registeredPack(harness.client());
   }
 
   @Test

@@ -44,9 +44,7 @@ class LabelServiceTest {
   }
 
   static String registered() {
-    String code = Fixtures.newPackCode();
-    harness.client().registerUnit(Fixtures.registration(code));
-    return code;
+    return Fixtures.registeredPack(harness.client());
   }
 
   /** What a scanner does: fetch the list, check the root signature, then verify offline. */

@@ -76,6 +76,13 @@ public final class Fixtures {
     return String.format("TMKPBA1TRACE01RA5%07d", SERIAL.getAndIncrement());
   }
 
+  /** Registers a new pack of the test maker and returns its code. */
+  public static String registeredPack(PacktrailClient client) {
+    String code = newPackCode();
+    client.registerUnit(registration(code));
+    return code;
+  }
+
   public static String vin(String stem16) {
     StringBuilder v = new StringBuilder(stem16.substring(0, 8)).append('0')
         .append(stem16.substring(8));
