@@ -34,11 +34,13 @@ CREATE TABLE label (
     issued_at     timestamptz NOT NULL,
     text          text        NOT NULL,
     status        text        NOT NULL CHECK (status IN ('ACTIVE', 'REVOKED', 'SUPERSEDED')),
-    superseded_by bigint      REFERENCES label (serial),
+    superseded_by bigint      REFERENCES label (serial) DEFERRABLE INITIALLY DEFERRED,
     request_id    uuid        NOT NULL UNIQUE,
     status_time   timestamptz NOT NULL
 );
 CREATE INDEX label_unit_idx ON label (unit_code);
+-- a unit carries one good label at a time; a new one supersedes it
+CREATE UNIQUE INDEX label_one_active_per_unit ON label (unit_code) WHERE status = 'ACTIVE';
 
 -- Bumped by every change a scanner must learn of (keys, withdrawn labels).
 CREATE TABLE trust_list_version (

@@ -47,6 +47,11 @@ final class LabelCommand {
     @Option(names = "--out", required = true, description = "directory for the label files")
     Path out;
 
+    @Option(names = "--reissue", description = "when a unit already has a label, issue a new "
+        + "one that supersedes it (for a damaged or lost label); without it such units are "
+        + "skipped with the existing label's serial")
+    boolean reissue;
+
     @Option(names = "--format", defaultValue = "png",
         description = "png (one file a label), svg (one file a label), sheet (A4 pages, PNG "
             + "at 300 dpi and SVG); default ${DEFAULT-VALUE}")
@@ -59,15 +64,20 @@ final class LabelCommand {
         requests.add(IssueLabelRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
             .setUnit("units/" + code).build());
       }
-      BatchIssueLabelsResponse issued;
+      List<IssueLabelResult> results = new ArrayList<>();
       try (PacktrailClient client = PacktrailClient.connect(parent.cli.server)) {
-        issued = client.issueLabels(requests);
+        BatchIssueLabelsResponse issued = client.issueLabels(requests);
+        for (IssueLabelResult r : issued.getResultsList()) {
+          Long existing = r.hasError() ? activeLabelOf(r.getError()) : null;
+          results.add(existing != null && reissue
+              ? IssueLabelResult.newBuilder().setLabel(client.reissueLabel(existing)).build() : r);
+        }
       }
       Files.createDirectories(out);
       List<LabelRenderer.Label> labels = new ArrayList<>();
       int failed = 0;
       for (int i = 0; i < codes.size(); i++) {
-        IssueLabelResult r = issued.getResults(i);
+        IssueLabelResult r = results.get(i);
         if (r.hasError()) {
           failed++;
           System.err.println(codes.get(i) + ": not issued: " + r.getError().getMessage());
@@ -97,6 +107,25 @@ final class LabelCommand {
         System.out.println(labels.size() + " labels on " + pngs.size() + " A4 sheet(s) in " + out);
       }
       return failed == 0 ? 0 : ScannerCli.REFUSED;
+    }
+
+    /** The serial of the unit's active label, when that is why issuing failed. */
+    private static Long activeLabelOf(com.google.rpc.Status error) {
+      for (com.google.protobuf.Any detail : error.getDetailsList()) {
+        if (detail.is(com.google.rpc.PreconditionFailure.class)) {
+          try {
+            for (var v : detail.unpack(com.google.rpc.PreconditionFailure.class)
+                .getViolationsList()) {
+              if (v.getType().equals("LABEL") && v.getSubject().startsWith("labels/")) {
+                return Long.parseLong(v.getSubject().substring("labels/".length()));
+              }
+            }
+          } catch (com.google.protobuf.InvalidProtocolBufferException | NumberFormatException e) {
+            return null;
+          }
+        }
+      }
+      return null;
     }
   }
 

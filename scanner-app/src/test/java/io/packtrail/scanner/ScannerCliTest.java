@@ -75,6 +75,18 @@ class ScannerCliTest {
   }
 
   @Test
+  void reprintingNeedsReissueAndSupersedesTheOldLabel() {
+    String code = registered();
+    Label old = harness.client().issueLabel(code);
+    assertEquals(ScannerCli.REFUSED, run("label", "print", code, "--out", out.toString()).exit());
+    Run reissued = run("label", "print", code, "--out", out.toString(), "--reissue");
+    assertEquals(0, reissued.exit(), reissued.out());
+    assertEquals(0, run("trust-list", "fetch").exit());
+    Run refused = run("label", "verify", old.getText());
+    assertTrue(refused.out().contains("SUPERSEDED_LABEL"), refused.out());
+  }
+
+  @Test
   void aTamperedTextIsRefusedWithItsReason() {
     Label label = harness.client().issueLabel(registered());
     assertEquals(0, run("trust-list", "fetch").exit());

@@ -273,10 +273,14 @@ final class DemoData {
         .setActorSite(site).setEventTime(PacktrailClient.timestamp(t));
   }
 
+  /**
+   * A later time for the next step. Near the end of the demo period the steps crowd together but
+   * stay in order and hours apart, so no journey looks faster than a truck.
+   */
   private Instant later(Instant t, int minDays, int maxDays) {
     Instant next = t.plus(Duration.ofDays(minDays + random.nextInt(maxDays - minDays + 1)))
         .plusSeconds(random.nextInt(20_000));
-    return next.isAfter(LATEST) ? LATEST.minusSeconds(random.nextInt(86_400)) : next;
+    return next.isAfter(LATEST) ? t.plus(Duration.ofHours(6 + random.nextInt(48))) : next;
   }
 
   private String vin() {

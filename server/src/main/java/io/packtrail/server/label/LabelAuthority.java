@@ -137,13 +137,31 @@ public final class LabelAuthority {
 
   /** Issues a label for a unit, signed by the active key of the unit's maker. */
   public LabelRecord issue(UUID requestId, String unitCode) {
+    try {
+      return issueOnce(requestId, unitCode);
+    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+      if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+        // a concurrent request labelled the unit first; answer as if it had come first
+        return issueOnce(requestId, unitCode);
+      }
+      throw e;
+    }
+  }
+
+  private LabelRecord issueOnce(UUID requestId, String unitCode) {
     return jdbi.inTransaction(h -> {
       LabelDao dao = h.attach(LabelDao.class);
       var existing = dao.findLabelByRequest(requestId);
       if (existing.isPresent()) {
         return sameRequest(existing.get(), requestId, unitCode);
       }
-      return sign(h, dao, requestId, unitCode);
+      var active = dao.findActiveLabelOfUnit(unitCode);
+      if (active.isPresent()) {
+        throw new FailedPreconditionException("LABEL", active.get().name(), "units/" + unitCode
+            + " already has the active label " + active.get().name()
+            + "; reissue it (ReissueLabel) to replace it");
+      }
+      return sign(h, dao, requestId, unitCode, dao.nextSerial());
     });
   }
 
@@ -161,10 +179,11 @@ public final class LabelAuthority {
         throw new FailedPreconditionException("LABEL", old.name(), old.name() + " is "
             + old.status() + "; only an active label can be reissued");
       }
-      LabelRecord fresh = sign(h, dao, requestId, old.unitCode());
-      dao.withdrawLabel(serial, "SUPERSEDED", fresh.serial(), clock.instant());
+      // the old label goes first: a unit has one active label at a time
+      long next = dao.nextSerial();
+      dao.withdrawLabel(serial, "SUPERSEDED", next, clock.instant());
       dao.bumpTrustListVersion();
-      return fresh;
+      return sign(h, dao, requestId, old.unitCode(), next);
     });
     cached = null;
     return label;
@@ -202,7 +221,8 @@ public final class LabelAuthority {
     return existing;
   }
 
-  private LabelRecord sign(Handle h, LabelDao dao, UUID requestId, String unitCode) {
+  private LabelRecord sign(Handle h, LabelDao dao, UUID requestId, String unitCode,
+      long serial) {
     Unit unit = h.attach(UnitDao.class).find(unitCode)
         .orElseThrow(() -> new NotFoundException("units/" + unitCode, "unit"));
     String issuer = unit.maker().substring("organizations/".length());
@@ -215,7 +235,6 @@ public final class LabelAuthority {
           + " is valid from " + key.notBefore() + " to " + key.notAfter()
           + "; create a new key with LabelService.CreateLabelKey");
     }
-    long serial = dao.nextSerial();
     LabelPayload payload = LabelPayload.newBuilder()
         .setUnitCode(unitCode)
         .setLevel(UnitLevel.valueOf("UNIT_LEVEL_" + unit.current().level().name()))

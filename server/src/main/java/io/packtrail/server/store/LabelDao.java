@@ -61,6 +61,9 @@ public interface LabelDao {
   @SqlQuery("findLabel")
   Optional<LabelRecord> findLabel(@Bind("serial") long serial);
 
+  @SqlQuery("findActiveLabelOfUnit")
+  Optional<LabelRecord> findActiveLabelOfUnit(@Bind("unitCode") String unitCode);
+
   @SqlQuery("findLabelByRequest")
   Optional<LabelRecord> findLabelByRequest(@Bind("requestId") UUID requestId);
 

@@ -83,6 +83,17 @@ class LabelServiceTest {
   }
 
   @Test
+  void aUnitHasOneActiveLabelAtATime() {
+    String code = registered();
+    Label first = harness.client().issueLabel(code);
+    var status = assertFails(Status.Code.FAILED_PRECONDITION,
+        () -> harness.client().issueLabel(code));
+    assertEquals(first.getName(), preconditions(status).get(0).getSubject());
+    Label second = harness.client().reissueLabel(first.getSerial());
+    assertEquals("units/" + code, second.getUnit());
+  }
+
+  @Test
   void rotationKeepsOldLabelsValidAndSignsNewOnesWithTheNewKey() throws Exception {
     harness.client().createOrganization("rotating-maker", io.packtrail.v1.Organization.newBuilder()
         .setDisplayName("Rotating").setRegionCode("620100")
