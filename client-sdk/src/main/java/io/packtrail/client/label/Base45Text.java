@@ -14,41 +14,41 @@ import org.apache.commons.codec.binary.Base45;
  */
 public final class Base45Text {
 
-    /** The 45 characters of RFC 9285, in value order. */
-    public static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+  /** The 45 characters of RFC 9285, in value order. */
+  public static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-    // Thread-safe: commons-codec keeps per-call state in a context object.
-    private static final Base45 CODEC = Base45.builder().setDecodingPolicy(CodecPolicy.STRICT).get();
+  // Thread-safe: commons-codec keeps per-call state in a context object.
+  private static final Base45 CODEC = Base45.builder().setDecodingPolicy(CodecPolicy.STRICT).get();
 
-    private Base45Text() {}
+  private Base45Text() {}
 
-    public static String encode(byte[] bytes) {
-        return CODEC.encodeToString(bytes);
+  public static String encode(byte[] bytes) {
+    return CODEC.encodeToString(bytes);
+  }
+
+  /**
+   * Decodes {@code text}.
+   *
+   * @throws IllegalArgumentException for a character outside {@link #ALPHABET}, a dangling
+   *     single character, or a group whose value is out of range
+   */
+  public static byte[] decode(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (ALPHABET.indexOf(c) < 0) {
+        throw new IllegalArgumentException(String.format(
+            "Base45: character U+%04X at position %d is not in the Base45 alphabet", (int) c, i));
+      }
     }
-
-    /**
-     * Decodes {@code text}.
-     *
-     * @throws IllegalArgumentException for a character outside {@link #ALPHABET}, a dangling
-     *     single character, or a group whose value is out of range
-     */
-    public static byte[] decode(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (ALPHABET.indexOf(c) < 0) {
-                throw new IllegalArgumentException(String.format(
-                        "Base45: character U+%04X at position %d is not in the Base45 alphabet", (int) c, i));
-            }
-        }
-        if (text.length() % 3 == 1) {
-            throw new IllegalArgumentException("Base45: length " + text.length()
-                    + " leaves a dangling single character (groups are 3 characters, the last may be 2)");
-        }
-        try {
-            // The text is pure ASCII by now, so its bytes are its characters.
-            return CODEC.decode(text.getBytes(StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Base45: " + e.getMessage(), e);
-        }
+    if (text.length() % 3 == 1) {
+      throw new IllegalArgumentException("Base45: length " + text.length()
+          + " leaves a dangling single character (groups are 3 characters, the last may be 2)");
     }
+    try {
+      // The text is pure ASCII by now, so its bytes are its characters.
+      return CODEC.decode(text.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Base45: " + e.getMessage(), e);
+    }
+  }
 }

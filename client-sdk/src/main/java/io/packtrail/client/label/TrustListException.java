@@ -6,26 +6,26 @@ package io.packtrail.client.label;
  */
 public final class TrustListException extends Exception {
 
-    /** The reasons, in the order {@link TrustLists#verify} checks them. */
-    public enum Reason {
-        /** The list names another root key than the one the scanner trusts. */
-        ROOT_KEY_MISMATCH,
-        /** The signature is missing, the wrong size, or does not verify under the root key. */
-        BAD_SIGNATURE,
-        /** The signed bytes are not a TrustList, or the list contradicts itself (see message). */
-        MALFORMED,
-        /** The verification time is after the list's expires_at. */
-        EXPIRED
-    }
+  /** The reasons, in the order {@link TrustLists#verify} checks them. */
+  public enum Reason {
+    /** The list names another root key than the one the scanner trusts. */
+    ROOT_KEY_MISMATCH,
+    /** The signature is missing, the wrong size, or does not verify under the root key. */
+    BAD_SIGNATURE,
+    /** The signed bytes are not a TrustList, or the list contradicts itself (see message). */
+    MALFORMED,
+    /** The verification time is after the list's expires_at. */
+    EXPIRED
+  }
 
-    private final Reason reason;
+  private final Reason reason;
 
-    public TrustListException(Reason reason, String message) {
-        super(message);
-        this.reason = reason;
-    }
+  public TrustListException(Reason reason, String message) {
+    super(message);
+    this.reason = reason;
+  }
 
-    public Reason reason() {
-        return reason;
-    }
+  public Reason reason() {
+    return reason;
+  }
 }

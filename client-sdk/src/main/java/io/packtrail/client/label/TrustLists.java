@@ -18,105 +18,105 @@ import java.util.Set;
 /** Signing and verifying trust lists under the deployment's root key (docs/formats.md section 7). */
 public final class TrustLists {
 
-    private TrustLists() {}
+  private TrustLists() {}
 
-    /** Serializes {@code list} once and signs those bytes with the root key. */
-    public static SignedTrustList sign(TrustList list, byte[] rootPrivateKey, byte[] rootPublicKey) {
-        // A mismatched pair would publish a root key id that no signature verifies under.
-        if (!Arrays.equals(Ed25519Keys.publicKeyOf(rootPrivateKey), rootPublicKey)) {
-            throw new IllegalArgumentException("root public key does not belong to the root private key");
-        }
-        byte[] listBytes = list.toByteArray();
-        return SignedTrustList.newBuilder()
-                .setTrustList(ByteString.copyFrom(listBytes))
-                .setSignature(ByteString.copyFrom(Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, listBytes, rootPrivateKey)))
-                .setRootKeyId(ByteString.copyFrom(Ed25519Keys.keyId(rootPublicKey)))
-                .build();
+  /** Serializes {@code list} once and signs those bytes with the root key. */
+  public static SignedTrustList sign(TrustList list, byte[] rootPrivateKey, byte[] rootPublicKey) {
+    // A mismatched pair would publish a root key id that no signature verifies under.
+    if (!Arrays.equals(Ed25519Keys.publicKeyOf(rootPrivateKey), rootPublicKey)) {
+      throw new IllegalArgumentException("root public key does not belong to the root private key");
     }
+    byte[] listBytes = list.toByteArray();
+    return SignedTrustList.newBuilder()
+        .setTrustList(ByteString.copyFrom(listBytes))
+        .setSignature(ByteString.copyFrom(Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, listBytes, rootPrivateKey)))
+        .setRootKeyId(ByteString.copyFrom(Ed25519Keys.keyId(rootPublicKey)))
+        .build();
+  }
 
-    /**
-     * Checks the root key id, the signature, the list's form and its expiry, in that order, and
-     * returns the list.
-     *
-     * @throws TrustListException naming the first check that failed
-     */
-    public static TrustList verify(SignedTrustList signed, byte[] rootPublicKey, Instant now) throws TrustListException {
-        byte[] rootKeyId = Ed25519Keys.keyId(rootPublicKey);
-        if (!signed.getRootKeyId().equals(ByteString.copyFrom(rootKeyId))) {
-            throw new TrustListException(Reason.ROOT_KEY_MISMATCH, "trust list is signed by root key "
-                    + hex(signed.getRootKeyId()) + ", not the trusted root key " + HexFormat.of().formatHex(rootKeyId));
-        }
-        if (!Ed25519Keys.verify(Ed25519Keys.TRUST_LIST_TAG, signed.getTrustList().toByteArray(),
-                signed.getSignature().toByteArray(), rootPublicKey)) {
-            throw new TrustListException(Reason.BAD_SIGNATURE,
-                    "trust list signature does not verify under root key " + HexFormat.of().formatHex(rootKeyId));
-        }
-        TrustList list;
-        try {
-            list = TrustList.parseFrom(signed.getTrustList());
-        } catch (InvalidProtocolBufferException e) {
-            throw new TrustListException(Reason.MALFORMED, "signed bytes are not a TrustList: " + e.getMessage());
-        }
-        String inconsistency = findInconsistency(list);
-        if (inconsistency != null) {
-            throw new TrustListException(Reason.MALFORMED, "trust list version " + list.getVersion() + ": " + inconsistency);
-        }
-        if (isExpired(list, now)) {
-            throw new TrustListException(Reason.EXPIRED, "trust list version " + list.getVersion() + " expired at "
-                    + Instant.ofEpochSecond(list.getExpiresAt()) + " (now " + now + ")");
-        }
-        return list;
+  /**
+   * Checks the root key id, the signature, the list's form and its expiry, in that order, and
+   * returns the list.
+   *
+   * @throws TrustListException naming the first check that failed
+   */
+  public static TrustList verify(SignedTrustList signed, byte[] rootPublicKey, Instant now) throws TrustListException {
+    byte[] rootKeyId = Ed25519Keys.keyId(rootPublicKey);
+    if (!signed.getRootKeyId().equals(ByteString.copyFrom(rootKeyId))) {
+      throw new TrustListException(Reason.ROOT_KEY_MISMATCH, "trust list is signed by root key "
+          + hex(signed.getRootKeyId()) + ", not the trusted root key " + HexFormat.of().formatHex(rootKeyId));
     }
+    if (!Ed25519Keys.verify(Ed25519Keys.TRUST_LIST_TAG, signed.getTrustList().toByteArray(),
+        signed.getSignature().toByteArray(), rootPublicKey)) {
+      throw new TrustListException(Reason.BAD_SIGNATURE,
+          "trust list signature does not verify under root key " + HexFormat.of().formatHex(rootKeyId));
+    }
+    TrustList list;
+    try {
+      list = TrustList.parseFrom(signed.getTrustList());
+    } catch (InvalidProtocolBufferException e) {
+      throw new TrustListException(Reason.MALFORMED, "signed bytes are not a TrustList: " + e.getMessage());
+    }
+    String inconsistency = findInconsistency(list);
+    if (inconsistency != null) {
+      throw new TrustListException(Reason.MALFORMED, "trust list version " + list.getVersion() + ": " + inconsistency);
+    }
+    if (isExpired(list, now)) {
+      throw new TrustListException(Reason.EXPIRED, "trust list version " + list.getVersion() + " expired at "
+          + Instant.ofEpochSecond(list.getExpiresAt()) + " (now " + now + ")");
+    }
+    return list;
+  }
 
-    /** Expired once {@code now} is past expires_at; the second itself is still good. */
-    static boolean isExpired(TrustList list, Instant now) {
-        return now.isAfter(Instant.ofEpochSecond(list.getExpiresAt()));
-    }
+  /** Expired once {@code now} is past expires_at; the second itself is still good. */
+  static boolean isExpired(TrustList list, Instant now) {
+    return now.isAfter(Instant.ofEpochSecond(list.getExpiresAt()));
+  }
 
-    /**
-     * What makes {@code list} unusable, or null if nothing does: a scanner indexes keys by id and
-     * serials by number, so ids must match their keys and neither may repeat.
-     */
-    static String findInconsistency(TrustList list) {
-        Set<ByteString> keyIds = new HashSet<>();
-        for (TrustedLabelKey key : list.getKeysList()) {
-            String name = "key " + hex(key.getKeyId());
-            if (Ed25519Keys.publicKeyParameters(key.getPublicKey().toByteArray()) == null) {
-                return name + " has no valid 32-byte Ed25519 public key";
-            }
-            if (!key.getKeyId().equals(ByteString.copyFrom(Ed25519Keys.keyId(key.getPublicKey().toByteArray())))) {
-                return name + " does not match its public key";
-            }
-            if (!keyIds.add(key.getKeyId())) {
-                return name + " is listed twice";
-            }
-            if (key.getIssuer().isEmpty()) {
-                return name + " has no issuer";
-            }
-            if (key.getNotBefore() > key.getNotAfter()) {
-                return name + " has not_before after not_after";
-            }
-            if (key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE
-                    && key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_RETIRED
-                    && key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_REVOKED) {
-                return name + " has status " + key.getStatus();
-            }
-        }
-        Set<Long> serials = new HashSet<>();
-        for (WithdrawnLabel withdrawn : list.getWithdrawnLabelsList()) {
-            String name = "withdrawn serial " + Long.toUnsignedString(withdrawn.getSerial());
-            if (!serials.add(withdrawn.getSerial())) {
-                return name + " is listed twice";
-            }
-            if (withdrawn.getStatus() != LabelStatus.LABEL_STATUS_REVOKED
-                    && withdrawn.getStatus() != LabelStatus.LABEL_STATUS_SUPERSEDED) {
-                return name + " has status " + withdrawn.getStatus();
-            }
-        }
-        return null;
+  /**
+   * What makes {@code list} unusable, or null if nothing does: a scanner indexes keys by id and
+   * serials by number, so ids must match their keys and neither may repeat.
+   */
+  static String findInconsistency(TrustList list) {
+    Set<ByteString> keyIds = new HashSet<>();
+    for (TrustedLabelKey key : list.getKeysList()) {
+      String name = "key " + hex(key.getKeyId());
+      if (Ed25519Keys.publicKeyParameters(key.getPublicKey().toByteArray()) == null) {
+        return name + " has no valid 32-byte Ed25519 public key";
+      }
+      if (!key.getKeyId().equals(ByteString.copyFrom(Ed25519Keys.keyId(key.getPublicKey().toByteArray())))) {
+        return name + " does not match its public key";
+      }
+      if (!keyIds.add(key.getKeyId())) {
+        return name + " is listed twice";
+      }
+      if (key.getIssuer().isEmpty()) {
+        return name + " has no issuer";
+      }
+      if (key.getNotBefore() > key.getNotAfter()) {
+        return name + " has not_before after not_after";
+      }
+      if (key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE
+          && key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_RETIRED
+          && key.getStatus() != LabelKeyStatus.LABEL_KEY_STATUS_REVOKED) {
+        return name + " has status " + key.getStatus();
+      }
     }
+    Set<Long> serials = new HashSet<>();
+    for (WithdrawnLabel withdrawn : list.getWithdrawnLabelsList()) {
+      String name = "withdrawn serial " + Long.toUnsignedString(withdrawn.getSerial());
+      if (!serials.add(withdrawn.getSerial())) {
+        return name + " is listed twice";
+      }
+      if (withdrawn.getStatus() != LabelStatus.LABEL_STATUS_REVOKED
+          && withdrawn.getStatus() != LabelStatus.LABEL_STATUS_SUPERSEDED) {
+        return name + " has status " + withdrawn.getStatus();
+      }
+    }
+    return null;
+  }
 
-    static String hex(ByteString bytes) {
-        return HexFormat.of().formatHex(bytes.toByteArray());
-    }
+  static String hex(ByteString bytes) {
+    return HexFormat.of().formatHex(bytes.toByteArray());
+  }
 }

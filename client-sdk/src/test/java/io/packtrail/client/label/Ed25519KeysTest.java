@@ -15,68 +15,68 @@ import org.junit.jupiter.api.Test;
 
 class Ed25519KeysTest {
 
-    private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] MESSAGE = "a message".getBytes(StandardCharsets.US_ASCII);
+  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] MESSAGE = "a message".getBytes(StandardCharsets.US_ASCII);
 
-    /** RFC 8032 section 7.1, test 1: seed to public key. */
-    @Test
-    void derivesRfc8032PublicKey() {
-        byte[] seed = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-        assertEquals("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-                HEX.formatHex(Ed25519Keys.publicKeyOf(seed)));
-    }
+  /** RFC 8032 section 7.1, test 1: seed to public key. */
+  @Test
+  void derivesRfc8032PublicKey() {
+    byte[] seed = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    assertEquals("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+        HEX.formatHex(Ed25519Keys.publicKeyOf(seed)));
+  }
 
-    @Test
-    void keyIdIsFirstFourBytesOfSha256OfPublicKey() {
-        // SHA-256(d75a98...511a) = 21fe31df..., computed independently (Python hashlib).
-        byte[] rfcPublicKey = HEX.parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-        assertEquals("21fe31df", HEX.formatHex(Ed25519Keys.keyId(rfcPublicKey)));
-        assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.keyId(new byte[31]));
-    }
+  @Test
+  void keyIdIsFirstFourBytesOfSha256OfPublicKey() {
+    // SHA-256(d75a98...511a) = 21fe31df..., computed independently (Python hashlib).
+    byte[] rfcPublicKey = HEX.parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    assertEquals("21fe31df", HEX.formatHex(Ed25519Keys.keyId(rfcPublicKey)));
+    assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.keyId(new byte[31]));
+  }
 
-    @Test
-    void generatesDistinctRawKeyPairs() {
-        Ed25519Keys.KeyPair first = Ed25519Keys.generate();
-        Ed25519Keys.KeyPair second = Ed25519Keys.generate();
-        assertEquals(32, first.privateKey().length);
-        assertEquals(32, first.publicKey().length);
-        assertArrayEquals(first.publicKey(), Ed25519Keys.publicKeyOf(first.privateKey()));
-        assertFalse(Arrays.equals(first.privateKey(), second.privateKey()));
-    }
+  @Test
+  void generatesDistinctRawKeyPairs() {
+    Ed25519Keys.KeyPair first = Ed25519Keys.generate();
+    Ed25519Keys.KeyPair second = Ed25519Keys.generate();
+    assertEquals(32, first.privateKey().length);
+    assertEquals(32, first.publicKey().length);
+    assertArrayEquals(first.publicKey(), Ed25519Keys.publicKeyOf(first.privateKey()));
+    assertFalse(Arrays.equals(first.privateKey(), second.privateKey()));
+  }
 
-    @Test
-    void signsTagZeroByteAndMessage() {
-        Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
-        byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
-        assertEquals(64, signature.length);
-        assertTrue(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, keys.publicKey()));
+  @Test
+  void signsTagZeroByteAndMessage() {
+    Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
+    byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
+    assertEquals(64, signature.length);
+    assertTrue(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, keys.publicKey()));
 
-        // Checked with BouncyCastle's plain signer over the concatenation spelled out by hand.
-        byte[] signed = new byte[Ed25519Keys.LABEL_TAG.length() + 1 + MESSAGE.length];
-        System.arraycopy(Ed25519Keys.LABEL_TAG.getBytes(StandardCharsets.US_ASCII), 0, signed, 0, Ed25519Keys.LABEL_TAG.length());
-        System.arraycopy(MESSAGE, 0, signed, Ed25519Keys.LABEL_TAG.length() + 1, MESSAGE.length);
-        Ed25519Signer plain = new Ed25519Signer();
-        plain.init(false, new Ed25519PublicKeyParameters(keys.publicKey()));
-        plain.update(signed, 0, signed.length);
-        assertTrue(plain.verifySignature(signature));
-    }
+    // Checked with BouncyCastle's plain signer over the concatenation spelled out by hand.
+    byte[] signed = new byte[Ed25519Keys.LABEL_TAG.length() + 1 + MESSAGE.length];
+    System.arraycopy(Ed25519Keys.LABEL_TAG.getBytes(StandardCharsets.US_ASCII), 0, signed, 0, Ed25519Keys.LABEL_TAG.length());
+    System.arraycopy(MESSAGE, 0, signed, Ed25519Keys.LABEL_TAG.length() + 1, MESSAGE.length);
+    Ed25519Signer plain = new Ed25519Signer();
+    plain.init(false, new Ed25519PublicKeyParameters(keys.publicKey()));
+    plain.update(signed, 0, signed.length);
+    assertTrue(plain.verifySignature(signature));
+  }
 
-    @Test
-    void tagsSeparateDomains() {
-        Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
-        byte[] labelSignature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.TRUST_LIST_TAG, MESSAGE, labelSignature, keys.publicKey()));
-    }
+  @Test
+  void tagsSeparateDomains() {
+    Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
+    byte[] labelSignature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.TRUST_LIST_TAG, MESSAGE, labelSignature, keys.publicKey()));
+  }
 
-    @Test
-    void refusesOtherMessagesKeysAndSizes() {
-        Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
-        byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, "a messagf".getBytes(StandardCharsets.US_ASCII), signature, keys.publicKey()));
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, Ed25519Keys.generate().publicKey()));
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, Arrays.copyOf(signature, 63), keys.publicKey()));
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, Arrays.copyOf(signature, 65), keys.publicKey()));
-        assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, Arrays.copyOf(keys.publicKey(), 31)));
-        assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, new byte[31]));
-    }
+  @Test
+  void refusesOtherMessagesKeysAndSizes() {
+    Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
+    byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, "a messagf".getBytes(StandardCharsets.US_ASCII), signature, keys.publicKey()));
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, Ed25519Keys.generate().publicKey()));
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, Arrays.copyOf(signature, 63), keys.publicKey()));
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, Arrays.copyOf(signature, 65), keys.publicKey()));
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, Arrays.copyOf(keys.publicKey(), 31)));
+    assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, new byte[31]));
+  }
 }

@@ -23,107 +23,107 @@ import org.junit.jupiter.api.Test;
 
 class TrustListsTest {
 
-    private static final TrustList LIST = trustList()
-            .addWithdrawnLabels(withdrawn(7654321, LabelStatus.LABEL_STATUS_SUPERSEDED))
-            .build();
-    private static final SignedTrustList SIGNED = TrustLists.sign(LIST, ROOT_SEED, ROOT_PUBLIC);
+  private static final TrustList LIST = trustList()
+      .addWithdrawnLabels(withdrawn(7654321, LabelStatus.LABEL_STATUS_SUPERSEDED))
+      .build();
+  private static final SignedTrustList SIGNED = TrustLists.sign(LIST, ROOT_SEED, ROOT_PUBLIC);
 
-    @Test
-    void verifiesWhatItSigns() throws TrustListException {
-        assertEquals(LIST, TrustLists.verify(SIGNED, ROOT_PUBLIC, NOW));
-        assertEquals(LIST.toByteString(), SIGNED.getTrustList());
-        assertEquals(ByteString.copyFrom(Ed25519Keys.keyId(ROOT_PUBLIC)), SIGNED.getRootKeyId());
-    }
+  @Test
+  void verifiesWhatItSigns() throws TrustListException {
+    assertEquals(LIST, TrustLists.verify(SIGNED, ROOT_PUBLIC, NOW));
+    assertEquals(LIST.toByteString(), SIGNED.getTrustList());
+    assertEquals(ByteString.copyFrom(Ed25519Keys.keyId(ROOT_PUBLIC)), SIGNED.getRootKeyId());
+  }
 
-    @Test
-    void refusesToSignWithAMismatchedRootPair() {
-        assertThrows(IllegalArgumentException.class, () -> TrustLists.sign(LIST, ROOT_SEED, ISSUER_PUBLIC));
-    }
+  @Test
+  void refusesToSignWithAMismatchedRootPair() {
+    assertThrows(IllegalArgumentException.class, () -> TrustLists.sign(LIST, ROOT_SEED, ISSUER_PUBLIC));
+  }
 
-    @Test
-    void refusesAnotherRootKey() {
-        Ed25519Keys.KeyPair other = Ed25519Keys.generate();
-        assertEquals(Reason.ROOT_KEY_MISMATCH, reason(SIGNED, other.publicKey(), NOW));
-        // Signed by another root: its id names that root.
-        SignedTrustList byOther = TrustLists.sign(LIST, other.privateKey(), other.publicKey());
-        assertEquals(Reason.ROOT_KEY_MISMATCH, reason(byOther, ROOT_PUBLIC, NOW));
-    }
+  @Test
+  void refusesAnotherRootKey() {
+    Ed25519Keys.KeyPair other = Ed25519Keys.generate();
+    assertEquals(Reason.ROOT_KEY_MISMATCH, reason(SIGNED, other.publicKey(), NOW));
+    // Signed by another root: its id names that root.
+    SignedTrustList byOther = TrustLists.sign(LIST, other.privateKey(), other.publicKey());
+    assertEquals(Reason.ROOT_KEY_MISMATCH, reason(byOther, ROOT_PUBLIC, NOW));
+  }
 
-    @Test
-    void refusesAForgedSignatureUnderTheRootKeyId() {
-        Ed25519Keys.KeyPair forger = Ed25519Keys.generate();
-        SignedTrustList forged = TrustLists.sign(LIST, forger.privateKey(), forger.publicKey()).toBuilder()
-                .setRootKeyId(SIGNED.getRootKeyId())
-                .build();
-        assertEquals(Reason.BAD_SIGNATURE, reason(forged, ROOT_PUBLIC, NOW));
-        assertEquals(Reason.BAD_SIGNATURE, reason(SIGNED.toBuilder().clearSignature().build(), ROOT_PUBLIC, NOW));
-        assertEquals(Reason.BAD_SIGNATURE,
-                reason(SIGNED.toBuilder().setSignature(SIGNED.getSignature().substring(1)).build(), ROOT_PUBLIC, NOW));
-    }
+  @Test
+  void refusesAForgedSignatureUnderTheRootKeyId() {
+    Ed25519Keys.KeyPair forger = Ed25519Keys.generate();
+    SignedTrustList forged = TrustLists.sign(LIST, forger.privateKey(), forger.publicKey()).toBuilder()
+        .setRootKeyId(SIGNED.getRootKeyId())
+        .build();
+    assertEquals(Reason.BAD_SIGNATURE, reason(forged, ROOT_PUBLIC, NOW));
+    assertEquals(Reason.BAD_SIGNATURE, reason(SIGNED.toBuilder().clearSignature().build(), ROOT_PUBLIC, NOW));
+    assertEquals(Reason.BAD_SIGNATURE,
+        reason(SIGNED.toBuilder().setSignature(SIGNED.getSignature().substring(1)).build(), ROOT_PUBLIC, NOW));
+  }
 
-    @Test
-    void refusesEveryBitFlipOfTheListBytes() {
-        byte[] bytes = SIGNED.getTrustList().toByteArray();
-        for (int bit = 0; bit < bytes.length * 8; bit++) {
-            byte[] tampered = bytes.clone();
-            tampered[bit / 8] ^= (byte) (1 << (bit % 8));
-            SignedTrustList signed = SIGNED.toBuilder().setTrustList(ByteString.copyFrom(tampered)).build();
-            assertEquals(Reason.BAD_SIGNATURE, reason(signed, ROOT_PUBLIC, NOW), "bit " + bit);
-        }
+  @Test
+  void refusesEveryBitFlipOfTheListBytes() {
+    byte[] bytes = SIGNED.getTrustList().toByteArray();
+    for (int bit = 0; bit < bytes.length * 8; bit++) {
+      byte[] tampered = bytes.clone();
+      tampered[bit / 8] ^= (byte) (1 << (bit % 8));
+      SignedTrustList signed = SIGNED.toBuilder().setTrustList(ByteString.copyFrom(tampered)).build();
+      assertEquals(Reason.BAD_SIGNATURE, reason(signed, ROOT_PUBLIC, NOW), "bit " + bit);
     }
+  }
 
-    @Test
-    void refusesSignedBytesThatAreNotATrustList() {
-        byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x01};
-        SignedTrustList signed = SIGNED.toBuilder()
-                .setTrustList(ByteString.copyFrom(garbage))
-                .setSignature(ByteString.copyFrom(Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, garbage, ROOT_SEED)))
-                .build();
-        assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW));
-    }
+  @Test
+  void refusesSignedBytesThatAreNotATrustList() {
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x01};
+    SignedTrustList signed = SIGNED.toBuilder()
+        .setTrustList(ByteString.copyFrom(garbage))
+        .setSignature(ByteString.copyFrom(Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, garbage, ROOT_SEED)))
+        .build();
+    assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW));
+  }
 
-    @Test
-    void refusesSelfContradictoryLists() {
-        Ed25519Keys.KeyPair other = Ed25519Keys.generate();
-        TrustList[] bad = {
-            trustList().addKeys(trustedKey(ISSUER_PUBLIC, LabelKeyStatus.LABEL_KEY_STATUS_RETIRED)).build(),
-            trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
-                    .setKeyId(ByteString.copyFrom(new byte[4]))).build(),
-            trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_UNSPECIFIED)).build(),
-            trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE).setIssuer("")).build(),
-            trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
-                    .setNotBefore(10).setNotAfter(9)).build(),
-            trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
-                    .setPublicKey(ByteString.copyFrom(new byte[31]))).build(),
-            trustList().addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_REVOKED))
-                    .addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_SUPERSEDED)).build(),
-            trustList().addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_ACTIVE)).build(),
-        };
-        for (TrustList list : bad) {
-            SignedTrustList signed = TrustLists.sign(list, ROOT_SEED, ROOT_PUBLIC);
-            assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW), list.toString());
-            assertThrows(IllegalArgumentException.class, () -> new LabelVerifier(list, () -> NOW), list.toString());
-        }
+  @Test
+  void refusesSelfContradictoryLists() {
+    Ed25519Keys.KeyPair other = Ed25519Keys.generate();
+    TrustList[] bad = {
+      trustList().addKeys(trustedKey(ISSUER_PUBLIC, LabelKeyStatus.LABEL_KEY_STATUS_RETIRED)).build(),
+      trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
+          .setKeyId(ByteString.copyFrom(new byte[4]))).build(),
+      trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_UNSPECIFIED)).build(),
+      trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE).setIssuer("")).build(),
+      trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
+          .setNotBefore(10).setNotAfter(9)).build(),
+      trustList().addKeys(trustedKey(other.publicKey(), LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE)
+          .setPublicKey(ByteString.copyFrom(new byte[31]))).build(),
+      trustList().addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_REVOKED))
+          .addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_SUPERSEDED)).build(),
+      trustList().addWithdrawnLabels(withdrawn(5, LabelStatus.LABEL_STATUS_ACTIVE)).build(),
+    };
+    for (TrustList list : bad) {
+      SignedTrustList signed = TrustLists.sign(list, ROOT_SEED, ROOT_PUBLIC);
+      assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW), list.toString());
+      assertThrows(IllegalArgumentException.class, () -> new LabelVerifier(list, () -> NOW), list.toString());
     }
+  }
 
-    @Test
-    void refusesAnExpiredList() throws TrustListException {
-        Instant expiresAt = Instant.ofEpochSecond(LIST.getExpiresAt());
-        assertEquals(LIST, TrustLists.verify(SIGNED, ROOT_PUBLIC, expiresAt));
-        assertEquals(Reason.EXPIRED, reason(SIGNED, ROOT_PUBLIC, expiresAt.plusNanos(1)));
-        assertEquals(Reason.EXPIRED, reason(SIGNED, ROOT_PUBLIC, expiresAt.plusSeconds(DAY)));
-    }
+  @Test
+  void refusesAnExpiredList() throws TrustListException {
+    Instant expiresAt = Instant.ofEpochSecond(LIST.getExpiresAt());
+    assertEquals(LIST, TrustLists.verify(SIGNED, ROOT_PUBLIC, expiresAt));
+    assertEquals(Reason.EXPIRED, reason(SIGNED, ROOT_PUBLIC, expiresAt.plusNanos(1)));
+    assertEquals(Reason.EXPIRED, reason(SIGNED, ROOT_PUBLIC, expiresAt.plusSeconds(DAY)));
+  }
 
-    @Test
-    void checksTheRootKeyBeforeTheSignatureBeforeExpiry() {
-        Instant late = Instant.ofEpochSecond(LIST.getExpiresAt() + DAY);
-        assertEquals(Reason.ROOT_KEY_MISMATCH, reason(SIGNED, Ed25519Keys.generate().publicKey(), late));
-        assertEquals(Reason.BAD_SIGNATURE, reason(SIGNED.toBuilder().clearSignature().build(), ROOT_PUBLIC, late));
-    }
+  @Test
+  void checksTheRootKeyBeforeTheSignatureBeforeExpiry() {
+    Instant late = Instant.ofEpochSecond(LIST.getExpiresAt() + DAY);
+    assertEquals(Reason.ROOT_KEY_MISMATCH, reason(SIGNED, Ed25519Keys.generate().publicKey(), late));
+    assertEquals(Reason.BAD_SIGNATURE, reason(SIGNED.toBuilder().clearSignature().build(), ROOT_PUBLIC, late));
+  }
 
-    private static Reason reason(SignedTrustList signed, byte[] root, Instant now) {
-        TrustListException e = assertThrows(TrustListException.class, () -> TrustLists.verify(signed, root, now));
-        assertTrue(!e.getMessage().isEmpty());
-        return e.reason();
-    }
+  private static Reason reason(SignedTrustList signed, byte[] root, Instant now) {
+    TrustListException e = assertThrows(TrustListException.class, () -> TrustLists.verify(signed, root, now));
+    assertTrue(!e.getMessage().isEmpty());
+    return e.reason();
+  }
 }

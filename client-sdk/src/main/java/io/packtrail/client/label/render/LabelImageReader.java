@@ -26,111 +26,111 @@ import java.util.function.Supplier;
 /** Reads a label's QR text back from an image (photo, scan, or rendered PNG). */
 public final class LabelImageReader {
 
-    private static final Map<DecodeHintType, Object> HINTS = Map.of(
-            DecodeHintType.TRY_HARDER, Boolean.TRUE,
-            DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE));
+  private static final Map<DecodeHintType, Object> HINTS = Map.of(
+      DecodeHintType.TRY_HARDER, Boolean.TRUE,
+      DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE));
 
-    private LabelImageReader() {}
+  private LabelImageReader() {}
 
-    /** The QR's exact text, or empty if the image holds no readable QR code. */
-    public static Optional<String> read(BufferedImage image) {
-        LuminanceSource source = new BufferedImageLuminanceSource(image);
-        // Hybrid (local thresholds) suits uneven lighting; global histogram suits blurred or
-        // low-resolution symbols where local blocks see too little contrast; last, our own
-        // global (Otsu) threshold on a grayscale copy.
-        List<Supplier<BinaryBitmap>> variants = List.of(
-                () -> new BinaryBitmap(new HybridBinarizer(source)),
-                () -> new BinaryBitmap(new GlobalHistogramBinarizer(source)),
-                () -> new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(binarized(image)))));
-        for (Supplier<BinaryBitmap> variant : variants) {
-            Optional<String> text = decode(variant.get());
-            if (text.isPresent()) {
-                return text;
-            }
-        }
-        return Optional.empty();
+  /** The QR's exact text, or empty if the image holds no readable QR code. */
+  public static Optional<String> read(BufferedImage image) {
+    LuminanceSource source = new BufferedImageLuminanceSource(image);
+    // Hybrid (local thresholds) suits uneven lighting; global histogram suits blurred or
+    // low-resolution symbols where local blocks see too little contrast; last, our own
+    // global (Otsu) threshold on a grayscale copy.
+    List<Supplier<BinaryBitmap>> variants = List.of(
+        () -> new BinaryBitmap(new HybridBinarizer(source)),
+        () -> new BinaryBitmap(new GlobalHistogramBinarizer(source)),
+        () -> new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(binarized(image)))));
+    for (Supplier<BinaryBitmap> variant : variants) {
+      Optional<String> text = decode(variant.get());
+      if (text.isPresent()) {
+        return text;
+      }
     }
+    return Optional.empty();
+  }
 
-    /**
-     * Reads an image file. Missing, unreadable or non-image files are an {@link IOException};
-     * an image without a readable QR code is {@link Optional#empty()}.
-     */
-    public static Optional<String> read(Path imageFile) throws IOException {
-        BufferedImage image;
-        try (InputStream in = Files.newInputStream(imageFile)) {
-            image = ImageIO.read(in);
-        } catch (IOException e) {
-            throw new IOException("cannot read image file " + imageFile + ": " + e, e);
-        }
-        if (image == null) {
-            throw new IOException("not a supported image format (PNG, JPEG, GIF, BMP): " + imageFile);
-        }
-        return read(image);
+  /**
+   * Reads an image file. Missing, unreadable or non-image files are an {@link IOException};
+   * an image without a readable QR code is {@link Optional#empty()}.
+   */
+  public static Optional<String> read(Path imageFile) throws IOException {
+    BufferedImage image;
+    try (InputStream in = Files.newInputStream(imageFile)) {
+      image = ImageIO.read(in);
+    } catch (IOException e) {
+      throw new IOException("cannot read image file " + imageFile + ": " + e, e);
     }
+    if (image == null) {
+      throw new IOException("not a supported image format (PNG, JPEG, GIF, BMP): " + imageFile);
+    }
+    return read(image);
+  }
 
-    private static Optional<String> decode(BinaryBitmap bitmap) {
-        try {
-            return Optional.of(new QRCodeReader().decode(bitmap, HINTS).getText());
-        } catch (ReaderException | RuntimeException e) {
-            // zxing signals "not found / bad checksum" by exceptions, and odd images can trip
-            // internal runtime errors; both just mean "try something else".
-        }
-        try {
-            // QRCodeReader's detector keeps only its best three finder-pattern candidates and
-            // misses ~2% of valid symbols whose data region mimics a finder pattern (zxing
-            // issues #914, #1763); the multi reader tries the other combinations.
-            Result[] results = new QRCodeMultiReader().decodeMultiple(bitmap, HINTS);
-            return results.length == 0 ? Optional.empty() : Optional.of(results[0].getText());
-        } catch (ReaderException | RuntimeException e) {
-            return Optional.empty();
-        }
+  private static Optional<String> decode(BinaryBitmap bitmap) {
+    try {
+      return Optional.of(new QRCodeReader().decode(bitmap, HINTS).getText());
+    } catch (ReaderException | RuntimeException e) {
+      // zxing signals "not found / bad checksum" by exceptions, and odd images can trip
+      // internal runtime errors; both just mean "try something else".
     }
+    try {
+      // QRCodeReader's detector keeps only its best three finder-pattern candidates and
+      // misses ~2% of valid symbols whose data region mimics a finder pattern (zxing
+      // issues #914, #1763); the multi reader tries the other combinations.
+      Result[] results = new QRCodeMultiReader().decodeMultiple(bitmap, HINTS);
+      return results.length == 0 ? Optional.empty() : Optional.of(results[0].getText());
+    } catch (ReaderException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
 
-    /** Grayscale copy thresholded at Otsu's level, as a black/white image. */
-    static BufferedImage binarized(BufferedImage image) {
-        int w = image.getWidth(), h = image.getHeight();
-        int[] lum = new int[w * h];
-        int[] hist = new int[256];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y);
-                int a = argb >>> 24;
-                int r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
-                int l = (r * 299 + g * 587 + b * 114) / 1000;
-                l = (l * a + 255 * (255 - a)) / 255; // transparent counts as white paper
-                lum[y * w + x] = l;
-                hist[l]++;
-            }
-        }
-        int t = otsu(hist, w * h);
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY);
-        for (int i = 0; i < lum.length; i++) {
-            out.setRGB(i % w, i / w, lum[i] <= t ? 0xff000000 : 0xffffffff);
-        }
-        return out;
+  /** Grayscale copy thresholded at Otsu's level, as a black/white image. */
+  static BufferedImage binarized(BufferedImage image) {
+    int w = image.getWidth(), h = image.getHeight();
+    int[] lum = new int[w * h];
+    int[] hist = new int[256];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int argb = image.getRGB(x, y);
+        int a = argb >>> 24;
+        int r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
+        int l = (r * 299 + g * 587 + b * 114) / 1000;
+        l = (l * a + 255 * (255 - a)) / 255; // transparent counts as white paper
+        lum[y * w + x] = l;
+        hist[l]++;
+      }
     }
+    int t = otsu(hist, w * h);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY);
+    for (int i = 0; i < lum.length; i++) {
+      out.setRGB(i % w, i / w, lum[i] <= t ? 0xff000000 : 0xffffffff);
+    }
+    return out;
+  }
 
-    private static int otsu(int[] hist, int total) {
-        long sumAll = 0;
-        for (int i = 0; i < 256; i++) {
-            sumAll += (long) i * hist[i];
-        }
-        long sumB = 0;
-        int wB = 0, best = 127;
-        double bestVar = -1;
-        for (int t = 0; t < 256; t++) {
-            wB += hist[t];
-            if (wB == 0) continue;
-            int wF = total - wB;
-            if (wF == 0) break;
-            sumB += (long) t * hist[t];
-            double mB = (double) sumB / wB, mF = (double) (sumAll - sumB) / wF;
-            double var = (double) wB * wF * (mB - mF) * (mB - mF);
-            if (var > bestVar) {
-                bestVar = var;
-                best = t;
-            }
-        }
-        return best;
+  private static int otsu(int[] hist, int total) {
+    long sumAll = 0;
+    for (int i = 0; i < 256; i++) {
+      sumAll += (long) i * hist[i];
     }
+    long sumB = 0;
+    int wB = 0, best = 127;
+    double bestVar = -1;
+    for (int t = 0; t < 256; t++) {
+      wB += hist[t];
+      if (wB == 0) continue;
+      int wF = total - wB;
+      if (wF == 0) break;
+      sumB += (long) t * hist[t];
+      double mB = (double) sumB / wB, mF = (double) (sumAll - sumB) / wF;
+      double var = (double) wB * wF * (mB - mF) * (mB - mF);
+      if (var > bestVar) {
+        bestVar = var;
+        best = t;
+      }
+    }
+    return best;
+  }
 }

@@ -16,27 +16,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class QrencodeInteropTest {
 
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
 
-    @TempDir
-    Path dir;
+  @TempDir
+  Path dir;
 
-    @Test
-    void readsQrencodeOutputExactly() throws Exception {
-        List<String> texts = List.of(
-                "PT1:ABC",
-                "PT1: $%*+-./:",                       // every Base45 special, incl. space
-                " PT1:LEADING AND TRAILING SPACE ",
-                labelText(21, 150),
-                labelText(22, 224),
-                labelText(23, 260));
-        int i = 0;
-        for (String text : texts) {
-            Path png = dir.resolve("qrencode-" + i++ + ".png");
-            qrencode(text, png);
-            assertEquals(Optional.of(text), LabelImageReader.read(png), "qrencode text '" + text + "'");
-        }
+  @Test
+  void readsQrencodeOutputExactly() throws Exception {
+    List<String> texts = List.of(
+        "PT1:ABC",
+        "PT1: $%*+-./:",                       // every Base45 special, incl. space
+        " PT1:LEADING AND TRAILING SPACE ",
+        labelText(21, 150),
+        labelText(22, 224),
+        labelText(23, 260));
+    int i = 0;
+    for (String text : texts) {
+      Path png = dir.resolve("qrencode-" + i++ + ".png");
+      qrencode(text, png);
+      assertEquals(Optional.of(text), LabelImageReader.read(png), "qrencode text '" + text + "'");
     }
+  }
 }
