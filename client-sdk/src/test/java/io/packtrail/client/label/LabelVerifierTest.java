@@ -26,8 +26,6 @@ import io.packtrail.v1.LabelPayload;
 import io.packtrail.v1.LabelStatus;
 import io.packtrail.v1.TrustList;
 import io.packtrail.v1.UnitLevel;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -223,28 +221,6 @@ class LabelVerifierTest {
       flipped[bit / 8] ^= (byte) (1 << (bit % 8));
       assertTampered(VERIFIER.verify(LabelCodec.PREFIX + Base45Text.encode(flipped)), "bit " + bit);
     }
-  }
-
-  /**
-   * Not a benchmark (the goal is over 10,000/s on one core) but a floor that catches a gross
-   * regression. Counts this thread's CPU time, so a busy machine does not fail it.
-   */
-  @Test
-  void verifiesQuickly() {
-    for (int i = 0; i < 5_000; i++) {
-      VERIFIER.verify(LABEL);
-    }
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    int count = 20_000;
-    long start = threads.getCurrentThreadCpuTime();
-    for (int i = 0; i < count; i++) {
-      if (!VERIFIER.verify(LABEL).isValid()) {
-        throw new AssertionError("vector label refused");
-      }
-    }
-    double perSecond = count / ((threads.getCurrentThreadCpuTime() - start) / 1e9);
-    System.out.printf("LabelVerifier: %.0f verifications per CPU second%n", perSecond);
-    assertTrue(perSecond > 2_000, perSecond + " verifications per CPU second");
   }
 
   private static void assertTampered(Verification verification, String what) {
