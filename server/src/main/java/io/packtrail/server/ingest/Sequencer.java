@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -175,8 +177,7 @@ public final class Sequencer implements AutoCloseable {
         batch.stream().map(p -> p.submission().eventId()).distinct().toArray(UUID[]::new),
         batch.stream().map(p -> p.submission().unitCode()).distinct().toArray(String[]::new));
     try {
-      List<Outcome> outcomes = sequence(handle, batch, snapshot);
-      return outcomes;
+      return sequence(handle, batch, snapshot);
     } catch (RuntimeException e) {
       try {
         store.rollback(handle);
@@ -202,7 +203,7 @@ public final class Sequencer implements AutoCloseable {
 
     Instant now = clock.instant();
     Map<String, Step.Registration> registered = new LinkedHashMap<>();
-    Map<String, Boolean> changed = new LinkedHashMap<>();
+    Set<String> moved = new LinkedHashSet<>();
     List<Event> sealed = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (Pending p : batch) {
@@ -233,7 +234,7 @@ public final class Sequencer implements AutoCloseable {
         if (registration) {
           registered.put(s.unitCode(), (Step.Registration) s.step());
         } else {
-          changed.putIfAbsent(s.unitCode(), Boolean.TRUE);
+          moved.add(s.unitCode());
         }
         sealed.add(result.event());
         recorded.put(s.eventId(), result.event());
@@ -253,12 +254,11 @@ public final class Sequencer implements AutoCloseable {
       inserts.add(Rows.UnitRow.of(new Unit(states.get(code), r.ratedEnergyKwh(),
           r.ratedCapacityAh(), r.nominalVoltageV(), r.massKg(), r.maker(),
           parsed.productionDate().orElse(null), parsed.repurposedVariant(), now, now)));
-      changed.remove(code);
+      moved.remove(code); // inserted with its state after the batch
     });
     List<Rows.UnitRow> updates = new ArrayList<>();
-    for (String code : changed.keySet()) {
-      updates.add(Rows.UnitRow.of(new Unit(states.get(code), 0, 0, 0, 0, null, null, false,
-          null, now)));
+    for (String code : moved) {
+      updates.add(Rows.UnitRow.moved(states.get(code), now));
     }
     store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
         nextIndex);

@@ -156,17 +156,28 @@ public final class Rows {
       Long sohFullCycles, String grade, long eventCount, byte[] headHash, Instant createTime,
       Instant updateTime) {
 
+    /** A new unit, as registered. */
     public static UnitRow of(Unit unit) {
-      UnitState s = unit.current();
+      return row(unit.current(), unit, unit.createTime(), unit.updateTime());
+    }
+
+    /** An existing unit's new state (the update touches only state columns). */
+    public static UnitRow moved(UnitState state, Instant updateTime) {
+      return row(state, null, null, updateTime);
+    }
+
+    private static UnitRow row(UnitState s, Unit unit, Instant createTime, Instant updateTime) {
       StateOfHealth h = s.stateOfHealth() == null ? StateOfHealth.NONE : s.stateOfHealth();
-      return new UnitRow(s.code(), s.level().name(), s.chemistry().name(), unit.ratedEnergyKwh(),
-          unit.ratedCapacityAh(), unit.nominalVoltageV(), unit.massKg(), unit.maker(),
-          unit.productionDate(), unit.repurposedCodeVariant(), s.state().name(), s.custodian(),
+      return new UnitRow(s.code(), s.level().name(), s.chemistry().name(),
+          unit == null ? 0 : unit.ratedEnergyKwh(), unit == null ? 0 : unit.ratedCapacityAh(),
+          unit == null ? 0 : unit.nominalVoltageV(), unit == null ? 0 : unit.massKg(),
+          unit == null ? null : unit.maker(), unit == null ? null : unit.productionDate(),
+          unit != null && unit.repurposedCodeVariant(), s.state().name(), s.custodian(),
           s.custodianSite(), s.vin(), s.shipmentDestination(), s.shipmentWaybill(),
           h.stateOfCertifiedEnergyPercent(), h.capacityFadePercent(), h.remainingCapacityAh(),
           h.remainingEnergyKwh(), h.powerFadePercent(), h.internalResistanceIncreasePercent(),
           h.numberOfFullCycles(), s.grade() == null ? null : s.grade().name(), s.eventCount(),
-          s.headHash(), unit.createTime(), unit.updateTime());
+          s.headHash(), createTime, updateTime);
     }
   }
 
