@@ -1,6 +1,7 @@
 package io.packtrail.server.cli;
 
 import io.packtrail.client.PacktrailClient;
+import io.packtrail.server.domain.ProductionDateCode;
 import io.packtrail.server.domain.Vin;
 import io.packtrail.v1.BatchRecordEventsResponse;
 import io.packtrail.v1.BatchRegisterUnitsResponse;
@@ -41,9 +42,6 @@ import java.util.UUID;
  * nothing.
  */
 final class DemoData {
-  private static final String YEARS = "123456789ABCDEFGHJKLMNPRSTVWXY"; // 2001.. (data table)
-  private static final String MONTHS = "123456789ABC";
-  private static final String DAYS = "123456789ABCDEFGHJKLMNPRSTVWXY";
   private static final String VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
   private static final String TRACE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   private static final Instant LATEST = Instant.parse("2026-10-31T00:00:00Z");
@@ -195,10 +193,12 @@ final class DemoData {
     boolean ternary = random.nextInt(100) < 35;
     String maker = ternary ? JC_MAKER : LZ_MAKER;
     LocalDate made = LocalDate.of(2019, 1, 1).plusDays(random.nextInt(5 * 365));
+    if (made.getDayOfMonth() == 31) {
+      made = made.minusDays(1); // the date table has no character for day 31
+    }
     String code = (ternary ? "JCT" : "LZB") + "P" + (ternary ? "E" : "B")
         + (ternary ? "T7" : "L5") + chars(TRACE_CHARS, 7)
-        + YEARS.charAt(made.getYear() - 2001) + MONTHS.charAt(made.getMonthValue() - 1)
-        + DAYS.charAt(Math.min(made.getDayOfMonth(), 30) - 1)
+        + ProductionDateCode.encode(made).orElseThrow()
         + String.format("%07d", i + 1);
     Instant t = made.atTime(8, 0).toInstant(ZoneOffset.UTC).plusSeconds(random.nextInt(36_000));
     double kwh = ternary ? 60 + random.nextInt(40) : 40 + random.nextInt(30);

@@ -41,6 +41,28 @@ public final class ProductionDateCode {
     return Optional.of(yearMonth.atDay(day));
   }
 
+  /**
+   * The date segment for {@code date} under the same tables, or empty when a table has no
+   * character for its year, month or day (e.g. day 31 in the current data).
+   */
+  public static Optional<String> encode(LocalDate date) {
+    Character year = characterOf(TABLES.years(), date.getYear());
+    Character month = characterOf(TABLES.months(), date.getMonthValue());
+    Character day = characterOf(TABLES.days(), date.getDayOfMonth());
+    return year == null || month == null || day == null ? Optional.empty()
+        : Optional.of("" + year + month + day);
+  }
+
+  private static Character characterOf(Map<Character, Integer> table, int number) {
+    // tables are small (at most 31 entries), a scan is cheaper than a second map to keep in sync
+    for (Map.Entry<Character, Integer> e : table.entrySet()) {
+      if (e.getValue() == number) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
   /** Character-to-number tables, read from properties entries such as {@code year.A=2010}. */
   private record Tables(
       Map<Character, Integer> years, Map<Character, Integer> months, Map<Character, Integer> days) {

@@ -91,4 +91,20 @@ class ProductionDateCodeTest {
   void wrongLengthIsUndecodable(String dateCode) {
     assertEquals(Optional.empty(), ProductionDateCode.decode(dateCode));
   }
+
+  @Test
+  void encodingUsesTheSameTablesAndRoundTrips() {
+    for (LocalDate d = LocalDate.of(2001, 1, 1); d.getYear() <= 2030; d = d.plusDays(1)) {
+      if (d.getDayOfMonth() == 31) {
+        org.junit.jupiter.api.Assertions.assertTrue(ProductionDateCode.encode(d).isEmpty(),
+            "the table has no day 31: " + d);
+      } else {
+        String code = ProductionDateCode.encode(d).orElseThrow();
+        assertEquals(Optional.of(d),
+            ProductionDateCode.decode(code), code);
+      }
+    }
+    assertEquals("X2M",
+        ProductionDateCode.encode(LocalDate.of(2029, 2, 21)).orElseThrow());
+  }
 }
