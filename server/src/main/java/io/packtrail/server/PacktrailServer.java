@@ -99,7 +99,7 @@ public final class PacktrailServer implements AutoCloseable {
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
         settings.queueCapacity());
     WatchHub hub = new WatchHub();
-    sequencer.onCommit(hub::committed);
+    sequencer.onCommitted(hub::committed);
     ExecutorService watchers = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "packtrail-watch");
       t.setDaemon(true);

@@ -196,7 +196,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
         .setPublicKey(ByteString.copyFrom(k.publicKey()))
         .setNotBefore(ProtoMapper.timestamp(k.notBefore()))
         .setNotAfter(ProtoMapper.timestamp(k.notAfter()))
-        .setStatus(LabelKeyStatus.valueOf("LABEL_KEY_STATUS_" + k.status().name()))
+        .setStatus(ProtoMapper.toProto(LabelKeyStatus.class, k.status(), "LABEL_KEY_STATUS_"))
         .setCreateTime(ProtoMapper.timestamp(k.createTime()))
         .build();
   }
@@ -210,7 +210,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
         .setKey("organizations/" + l.issuerId() + "/labelKeys/"
             + HexFormat.of().formatHex(l.keyId()))
         .setIssueTime(ProtoMapper.timestamp(l.issuedAt()))
-        .setStatus(LabelStatus.valueOf("LABEL_STATUS_" + l.status().name()))
+        .setStatus(ProtoMapper.toProto(LabelStatus.class, l.status(), "LABEL_STATUS_"))
         .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())
         .build();
   }

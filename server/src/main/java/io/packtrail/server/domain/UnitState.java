@@ -1,7 +1,5 @@
 package io.packtrail.server.domain;
 
-import java.util.Arrays;
-
 /**
  * What the lifecycle rules need to know of a unit, and what a step changes: its state, who holds
  * it and where, the vehicle it is in, the open shipment, the latest readings, and the head of
@@ -37,16 +35,5 @@ public record UnitState(
   UnitState withHead(long count, byte[] hash) {
     return new UnitState(code, level, chemistry, state, custodian, custodianSite, vin,
         shipmentDestination, shipmentWaybill, stateOfHealth, grade, count, hash);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof UnitState u && code.equals(u.code) && eventCount == u.eventCount
-        && Arrays.equals(headHash, u.headHash) && state == u.state;
-  }
-
-  @Override
-  public int hashCode() {
-    return code.hashCode() * 31 + Long.hashCode(eventCount);
   }
 }

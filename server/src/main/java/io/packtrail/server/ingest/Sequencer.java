@@ -31,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -53,7 +52,6 @@ public final class Sequencer implements AutoCloseable {
   private final int maxBatch;
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
-  private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
 
@@ -70,12 +68,10 @@ public final class Sequencer implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Called after each commit with the log size (next log index); used by event watchers. */
-  public void onCommit(LongConsumer listener) {
-    commitListeners.add(listener);
-  }
-
-  /** Called after each commit with the events it made durable (never with retried ones). */
+  /**
+   * Called after each commit with the events it made durable, in log order (never with retried
+   * ones); event watchers and label sightings follow the log this way.
+   */
   public void onCommitted(Consumer<List<Event>> listener) {
     committedListeners.add(listener);
   }
@@ -144,22 +140,15 @@ public final class Sequencer implements AutoCloseable {
       }
       return;
     }
-    long logSize = -1;
     List<Event> appended = new ArrayList<>();
     for (Outcome o : outcomes) {
       if (o.error() != null) {
         o.pending().result().completeExceptionally(o.error());
       } else {
         o.pending().result().complete(o.event());
-        logSize = Math.max(logSize, o.event().logIndex() + 1);
         if (o.fresh()) {
           appended.add(o.event());
         }
-      }
-    }
-    if (logSize >= 0) {
-      for (LongConsumer listener : commitListeners) {
-        listener.accept(logSize);
       }
     }
     if (!appended.isEmpty()) {

@@ -8,7 +8,12 @@ public final class WatchHub {
   private long logSize;
   private boolean closed;
 
-  public synchronized void committed(long newLogSize) {
+  /** Sequencer listener: the events of one commit, in log order. */
+  public void committed(java.util.List<io.packtrail.server.domain.Event> events) {
+    advance(events.get(events.size() - 1).logIndex() + 1);
+  }
+
+  private synchronized void advance(long newLogSize) {
     if (newLogSize > logSize) {
       logSize = newLogSize;
       notifyAll();

@@ -2,7 +2,6 @@ package io.packtrail.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -40,10 +39,6 @@ public final class Database implements AutoCloseable {
 
   /** Applies the Flyway migrations packaged in packtrail-migrations; returns how many ran. */
   public int migrate() {
-    return migrate(dataSource);
-  }
-
-  public static int migrate(DataSource dataSource) {
     return Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
@@ -54,10 +49,6 @@ public final class Database implements AutoCloseable {
 
   public Jdbi jdbi() {
     return jdbi;
-  }
-
-  public DataSource dataSource() {
-    return dataSource;
   }
 
   @Override

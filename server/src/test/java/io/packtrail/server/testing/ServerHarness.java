@@ -90,10 +90,6 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return fresh.database().jdbi();
   }
 
-  public TestDatabases.Fresh database() {
-    return fresh;
-  }
-
   public RegistryServiceGrpc.RegistryServiceBlockingStub registry() {
     return RegistryServiceGrpc.newBlockingStub(rawChannel());
   }

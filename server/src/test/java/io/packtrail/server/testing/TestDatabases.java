@@ -51,13 +51,6 @@ public final class TestDatabases {
     }
   }
 
-  /** Which PostgreSQL the tests run on, for reports. */
-  public static String describe() {
-    init();
-    return System.getenv("PACKTRAIL_TEST_DB_URL") != null ? "PACKTRAIL_TEST_DB_URL"
-        : "embedded PostgreSQL";
-  }
-
   /** A fresh, migrated database; closing it drops it. */
   public static Fresh create(String label) {
     init();
@@ -84,18 +77,6 @@ public final class TestDatabases {
 
     public Database database() {
       return database;
-    }
-
-    public String jdbcUrl() {
-      return withDatabase(adminUrl, name);
-    }
-
-    public String user() {
-      return user;
-    }
-
-    public String password() {
-      return password;
     }
 
     @Override
