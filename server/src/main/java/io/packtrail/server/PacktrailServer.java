@@ -39,31 +39,40 @@ public final class PacktrailServer implements AutoCloseable {
 
   /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
-      Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity) {
+      Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
+      CallerResolver callerResolver) {
     /**
      * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
      * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
+     * Callers are unauthenticated (plaintext) until mutual TLS supplies a resolver.
      */
     public static Settings defaults() {
       return new Settings(256, 20_000, 256,
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
-          KeySealer.random(), false, LabelAuthority.DEFAULT_TRUST_LIST_VALIDITY);
+          KeySealer.random(), false, LabelAuthority.DEFAULT_TRUST_LIST_VALIDITY,
+          CallerResolver.PLAINTEXT);
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity);
+          requireLabels, trustListValidity, callerResolver);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          require, trustListValidity);
+          require, trustListValidity, callerResolver);
     }
 
-    public Settings withClock(Clock clock) {
+    public Settings withMaxWatchers(int max) {
+      return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver);
+    }
+
+    /** How a call's identity is established (the mutual-TLS issue plugs in here). */
+    public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity);
+          requireLabels, trustListValidity, resolver);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -121,7 +130,7 @@ public final class PacktrailServer implements AutoCloseable {
     builder.executor(handlers);
     HealthStatusManager health = new HealthStatusManager();
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
-    CallerInterceptor callers = new CallerInterceptor(CallerResolver.PLAINTEXT);
+    CallerInterceptor callers = new CallerInterceptor(settings.callerResolver());
     LabelAuthority labels = new LabelAuthority(jdbi, settings.sealer(), settings.clock(),
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.packtrail.server.PacktrailServer;
 import io.packtrail.server.testing.ServerHarness;
 import io.packtrail.v1.WatchEventsRequest;
 import io.packtrail.v1.WatchEventsResponse;
@@ -17,9 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Each watcher holds a thread, so a server takes a bounded number of them. */
 class WatchLimitTest {
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.inProcess(s -> new PacktrailServer.Settings(
-      s.maxBatch(), s.queueCapacity(), 1, s.handlerThreads(), s.clock(), s.sealer(),
-      s.requireLabels(), s.trustListValidity()));
+  static final ServerHarness harness = ServerHarness.inProcess(s -> s.withMaxWatchers(1));
 
   @Test
   void aWatcherBeyondTheLimitIsResourceExhaustedAndTheSlotFreesOnCancel() throws Exception {

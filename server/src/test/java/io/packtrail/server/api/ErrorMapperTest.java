@@ -1,0 +1,48 @@
+package io.packtrail.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.rpc.Code;
+import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.FailedPreconditionException;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.ingest.IngestUnavailableException;
+import io.packtrail.server.security.PermissionDeniedException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class ErrorMapperTest {
+  @Test
+  void eachDomainFailureHasItsCode() {
+    assertEquals(Code.INVALID_ARGUMENT_VALUE,
+        ErrorMapper.toStatus(new InvalidArgumentException("f", "bad")).getCode());
+    assertEquals(Code.FAILED_PRECONDITION_VALUE,
+        ErrorMapper.toStatus(new FailedPreconditionException("STATE", "units/x", "no")).getCode());
+    assertEquals(Code.NOT_FOUND_VALUE,
+        ErrorMapper.toStatus(new NotFoundException("units/x", "unit")).getCode());
+    assertEquals(Code.ALREADY_EXISTS_VALUE,
+        ErrorMapper.toStatus(new AlreadyExistsException("units/x", "taken")).getCode());
+    assertEquals(Code.UNAVAILABLE_VALUE,
+        ErrorMapper.toStatus(new IngestUnavailableException("queue full")).getCode());
+    assertEquals(Code.PERMISSION_DENIED_VALUE,
+        ErrorMapper.toStatus(new PermissionDeniedException("not here")).getCode());
+  }
+
+  @Test
+  void failuresArriveUnwrappedFromFutures() {
+    assertEquals(Code.NOT_FOUND_VALUE, ErrorMapper.toStatus(
+        new CompletionException(new NotFoundException("units/x", "unit"))).getCode());
+  }
+
+  @Test
+  void anUnexpectedFailureIsInternalAndTellsTheCallerNothingOfIt() {
+    var status = ErrorMapper.toStatus(new IllegalStateException(
+        "password=hunter2 at org.postgresql.Driver"));
+    assertEquals(Code.INTERNAL_VALUE, status.getCode());
+    assertFalse(status.getMessage().contains("hunter2"), status.getMessage());
+    assertFalse(status.getMessage().contains("Exception"), status.getMessage());
+    assertEquals(0, status.getDetailsCount());
+  }
+}
