@@ -134,7 +134,8 @@ class WatchEventsTest {
       }
       assertTrue(event.getLogIndex() >= headBeforeTheWatch,
           "no event from before the watch: " + event.getLogIndex() + " < " + headBeforeTheWatch);
-      assertTrue(registered.contains(event.getUnit().substring("units/".length())), event.getUnit());
+      assertTrue(registered.contains(event.getUnit().substring("units/".length())),
+          event.getUnit());
       assertEquals(1, event.getSequence());
     }
   }
