@@ -35,7 +35,7 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The Gansu pilot network of domain.md: battery makers in Lanzhou and Jinchang, trade-in
+ * The Gansu pilot network of docs/domain.md: battery makers in Lanzhou and Jinchang, trade-in
  * stations in Lanzhou, Jiayuguan and Baiyin, the Jinchang recycling plant with its testing
  * platform, a Hexi corridor microgrid, and packs at realistic points of their lives. Everything
  * goes through the public API with ids derived from the content, so loading twice changes

@@ -17,6 +17,7 @@ import io.packtrail.v1.LifecycleState;
 import io.packtrail.v1.ListUnitsRequest;
 import io.packtrail.v1.RegisterUnitRequest;
 import io.packtrail.v1.RegisterUnitResponse;
+import io.packtrail.v1.RemovalReason;
 import io.packtrail.v1.Unit;
 import io.packtrail.v1.UnitLevel;
 import java.util.List;
@@ -163,12 +164,33 @@ class UnitServiceTest {
     assertEquals(codes.size(), codes.stream().distinct().count());
     assertTrue(harness.client().listAllUnits(ListUnitsRequest.newBuilder()
         .setChemistry(Chemistry.CHEMISTRY_NCM).build()).isEmpty());
-    assertTrue(harness.client().listAllUnits(ListUnitsRequest.newBuilder()
-        .setState(LifecycleState.LIFECYCLE_STATE_GRADED).build()).stream()
-        .noneMatch(u -> u.getState() != LifecycleState.LIFECYCLE_STATE_GRADED));
+    String graded = gradedPack();
+    List<Unit> gradedOnes = harness.client().listAllUnits(ListUnitsRequest.newBuilder()
+        .setState(LifecycleState.LIFECYCLE_STATE_GRADED).build());
+    List<String> gradedCodes = gradedOnes.stream().map(Unit::getCode).toList();
+    assertTrue(gradedCodes.contains(graded), "the graded pack is listed: " + gradedCodes);
+    assertTrue(gradedOnes.stream().allMatch(u -> u.getState()
+        == LifecycleState.LIFECYCLE_STATE_GRADED), "only graded units: " + gradedOnes);
+    assertTrue(codes.stream().noneMatch(gradedCodes::contains), "registered ones are not");
+    assertFalse(harness.client().listAllUnits(query).stream().map(Unit::getCode).toList()
+        .contains(graded), "nor is the graded pack listed as registered");
     assertViolation(assertFails(io.grpc.Status.Code.INVALID_ARGUMENT,
         () -> harness.client().listUnits(ListUnitsRequest.newBuilder()
             .setCustodian("nobody").build())), "custodian", "organizations/{id}");
+  }
+
+  /** A pack walked from registration to grading. */
+  private static String gradedPack() {
+    String code = Fixtures.newPackCode();
+    var client = harness.client();
+    client.registerUnit(Fixtures.registration(code));
+    client.recordEvent(Fixtures.sale(code));
+    client.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_TRADE_IN));
+    client.recordEvent(Fixtures.collection(code));
+    client.recordEvent(Fixtures.shipment(code, "WB-" + code));
+    client.recordEvent(Fixtures.receipt(code, "WB-" + code));
+    client.recordEvent(Fixtures.inspection(code));
+    return code;
   }
 
   @Test

@@ -103,20 +103,40 @@ class WatchEventsTest {
         .setStartLogIndex(base + 6).build())) {
       List<Event> events = resumed.take(2);
       assertEquals(List.of(base + 6, base + 7), indexes(events));
-      assertTrue(resumed.received.poll(300, TimeUnit.MILLISECONDS) == null,
-          "nothing is delivered twice or out of thin air");
+      // nothing is delivered twice or out of thin air: the next thing the watch delivers is
+      // the first event of a later walk, not something in between
+      String marker = walk();
+      List<Event> next = resumed.take(2);
+      assertEquals(List.of(base + 8, base + 9), indexes(next));
+      assertEquals("units/" + marker, next.get(0).getUnit());
     }
   }
 
   @Test
   void fromHeadDeliversOnlyNewEvents() throws Exception {
     walk();
-    try (Watch watch = new Watch(WatchEventsRequest.newBuilder().setFromHead(true).build())) {
-      Thread.sleep(200); // let the watch read the head before the next write
-      String code = walk();
-      List<Event> events = watch.take(2);
-      assertEquals("units/" + code, events.get(0).getUnit());
-      assertEquals(1, events.get(0).getSequence());
+    long headBeforeTheWatch = head();
+    // start_log_index 0 would deliver the whole log: from_head must ignore it
+    try (Watch watch = new Watch(WatchEventsRequest.newBuilder()
+        .setStartLogIndex(0).setFromHead(true).build())) {
+      // The watch reads the head at some moment after it was opened, which the client cannot
+      // see: register new units until it delivers something. Whatever it delivers first must
+      // be one of their registrations, at or beyond the head from before the watch.
+      List<String> registered = new ArrayList<>();
+      Object first = null;
+      while (first == null) {
+        registered.add(Fixtures.registeredPack(harness.client()));
+        assertTrue(registered.size() <= 100, "the watch delivered nothing after 100 new units");
+        first = watch.received.poll(100, TimeUnit.MILLISECONDS);
+      }
+      if (!(first instanceof Event event)) {
+        throw new AssertionError("expected an event, got " + first);
+      }
+      assertTrue(event.getLogIndex() >= headBeforeTheWatch,
+          "no event from before the watch: " + event.getLogIndex() + " < " + headBeforeTheWatch);
+      assertTrue(registered.contains(event.getUnit().substring("units/".length())),
+          event.getUnit());
+      assertEquals(1, event.getSequence());
     }
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.packtrail.client.label.LabelVerifier;
 import io.packtrail.client.label.Refusal;
+import io.packtrail.client.label.TrustListException;
 import io.packtrail.client.label.TrustLists;
 import io.packtrail.client.label.Verification;
 import io.packtrail.server.testing.Fixtures;
@@ -25,6 +26,7 @@ import io.packtrail.v1.LabelKeyStatus;
 import io.packtrail.v1.LabelStatus;
 import io.packtrail.v1.ListLabelKeysRequest;
 import io.packtrail.v1.RemovalReason;
+import io.packtrail.v1.SignedTrustList;
 import io.packtrail.v1.TrustList;
 import java.time.Instant;
 import java.util.List;
@@ -161,10 +163,19 @@ class LabelServiceTest {
     assertTrue(list.getExpiresAt() > Instant.now().plusSeconds(6 * 86_400).getEpochSecond());
     assertFalse(list.getKeysList().isEmpty());
     byte[] otherRoot = io.packtrail.client.label.Ed25519Keys.generate().publicKey();
-    assertThrows(Exception.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
-        otherRoot, Instant.now()));
-    assertThrows(Exception.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
-        fetched.getRootPublicKey().toByteArray(), Instant.now().plusSeconds(8 * 86_400)));
+    assertEquals(TrustListException.Reason.ROOT_KEY_MISMATCH, assertThrows(
+        TrustListException.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
+            otherRoot, Instant.now())).reason());
+    SignedTrustList tampered = fetched.getSignedTrustList().toBuilder()
+        .setTrustList(list.toBuilder().setExpiresAt(list.getExpiresAt() + 1).build().toByteString())
+        .build();
+    assertEquals(TrustListException.Reason.BAD_SIGNATURE, assertThrows(
+        TrustListException.class, () -> TrustLists.verify(tampered,
+            fetched.getRootPublicKey().toByteArray(), Instant.now())).reason());
+    assertEquals(TrustListException.Reason.EXPIRED, assertThrows(
+        TrustListException.class, () -> TrustLists.verify(fetched.getSignedTrustList(),
+            fetched.getRootPublicKey().toByteArray(), Instant.now().plusSeconds(8 * 86_400)))
+        .reason());
   }
 
   @Test
