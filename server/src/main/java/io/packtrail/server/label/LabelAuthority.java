@@ -9,6 +9,8 @@ import io.packtrail.client.label.Verification;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.LabelKeyRecord;
+import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.security.KeySealer;

@@ -1,4 +1,4 @@
-package io.packtrail.server.label;
+package io.packtrail.server.domain;
 
 import java.time.Instant;
 import java.util.UUID;
