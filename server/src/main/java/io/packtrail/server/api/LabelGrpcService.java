@@ -7,7 +7,9 @@ import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
-import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.label.CurrentTrustList;
+import io.packtrail.server.label.LabelIssuer;
+import io.packtrail.server.label.LabelKeys;
 import io.packtrail.v1.BatchIssueLabelsRequest;
 import io.packtrail.v1.BatchIssueLabelsResponse;
 import io.packtrail.v1.CreateLabelKeyRequest;
@@ -44,10 +46,14 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   private static final Pattern LABEL_NAME = Pattern.compile("labels/([1-9][0-9]{0,18})");
   private static final int DEFAULT_VALIDITY_DAYS = 3650;
 
-  private final LabelAuthority authority;
+  private final LabelKeys keys;
+  private final LabelIssuer issuer;
+  private final CurrentTrustList trustList;
 
-  LabelGrpcService(LabelAuthority authority) {
-    this.authority = authority;
+  LabelGrpcService(LabelKeys keys, LabelIssuer issuer, CurrentTrustList trustList) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.trustList = trustList;
   }
 
   @Override
@@ -62,7 +68,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     }
     v.throwIfAny();
     int days = request.getValidityDays() == 0 ? DEFAULT_VALIDITY_DAYS : request.getValidityDays();
-    LabelKeyRecord key = authority.createKey(organizationId, requestId, days);
+    LabelKeyRecord key = keys.createKey(organizationId, requestId, days);
     response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
     response.onCompleted();
   }
@@ -74,7 +80,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String organizationId = organizationId(v, "parent", request.getParent());
     v.throwIfAny();
     ListLabelKeysResponse.Builder b = ListLabelKeysResponse.newBuilder();
-    authority.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
+    keys.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
     response.onNext(b.build());
     response.onCompleted();
   }
@@ -87,7 +93,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
       throw new InvalidArgumentException("name",
           "must be organizations/{id}/labelKeys/{8 hex digits}");
     }
-    LabelKeyRecord key = authority.revokeKey(m.group(1), HexFormat.of().parseHex(m.group(2)));
+    LabelKeyRecord key = keys.revokeKey(m.group(1), HexFormat.of().parseHex(m.group(2)));
     response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
     response.onCompleted();
   }
@@ -104,7 +110,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String code = ResourceNames.unitCode(v, prefix + "unit",
         ProtoMapper.emptyToNull(request.getUnit()));
     v.throwIfAny();
-    return toProto(authority.issue(requestId, code));
+    return toProto(issuer.issue(requestId, code));
   }
 
   @Override
@@ -132,7 +138,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     long serial = serial(v, request.getName());
     v.throwIfAny();
     response.onNext(ReissueLabelResponse.newBuilder()
-        .setLabel(toProto(authority.reissue(requestId, serial))).build());
+        .setLabel(toProto(issuer.reissue(requestId, serial))).build());
     response.onCompleted();
   }
 
@@ -143,7 +149,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     long serial = serial(v, request.getName());
     v.throwIfAny();
     response.onNext(RevokeLabelResponse.newBuilder()
-        .setLabel(toProto(authority.revoke(serial))).build());
+        .setLabel(toProto(issuer.revoke(serial))).build());
     response.onCompleted();
   }
 
@@ -152,7 +158,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     Violations v = new Violations();
     long serial = serial(v, request.getName());
     v.throwIfAny();
-    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(authority.get(serial)))
+    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(issuer.get(serial)))
         .build());
     response.onCompleted();
   }
@@ -161,8 +167,8 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   public void getTrustList(GetTrustListRequest request,
       StreamObserver<GetTrustListResponse> response) {
     response.onNext(GetTrustListResponse.newBuilder()
-        .setSignedTrustList(authority.trustList())
-        .setRootPublicKey(ByteString.copyFrom(authority.rootPublicKey()))
+        .setSignedTrustList(trustList.trustList())
+        .setRootPublicKey(ByteString.copyFrom(trustList.rootPublicKey()))
         .build());
     response.onCompleted();
   }
