@@ -17,6 +17,6 @@ public record LabelKeyRecord(byte[] keyId, String organizationId, byte[] publicK
   }
 
   public String name() {
-    return "organizations/" + organizationId + "/labelKeys/" + keyIdHex();
+    return ResourceNames.labelKey(organizationId, keyIdHex());
   }
 }

@@ -11,6 +11,6 @@ public record LabelRecord(long serial, String unitCode, byte[] keyId, String iss
   public enum LabelState { ACTIVE, REVOKED, SUPERSEDED }
 
   public String name() {
-    return "labels/" + serial;
+    return ResourceNames.label(serial);
   }
 }

@@ -7,6 +7,7 @@ import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.store.LabelDao;
 import io.packtrail.server.store.UnitDao;
@@ -59,8 +60,8 @@ public final class LabelIssuer {
       }
       var active = dao.findActiveLabelOfUnit(unitCode);
       if (active.isPresent()) {
-        throw new FailedPreconditionException("LABEL", active.get().name(), "units/" + unitCode
-            + " already has the active label " + active.get().name()
+        throw new FailedPreconditionException("LABEL", active.get().name(),
+            ResourceNames.unit(unitCode) + " already has the active label " + active.get().name()
             + "; reissue it (ReissueLabel) to replace it");
       }
       return sign(h, dao, requestId, unitCode, dao.nextSerial());
@@ -112,13 +113,14 @@ public final class LabelIssuer {
   }
 
   private static NotFoundException notFound(long serial) {
-    return new NotFoundException("labels/" + serial, "label");
+    return new NotFoundException(ResourceNames.label(serial), "label");
   }
 
   private static LabelRecord sameRequest(LabelRecord existing, UUID requestId, String unitCode) {
     if (!existing.unitCode().equals(unitCode)) {
       throw new AlreadyExistsException(existing.name(), "request_id " + requestId
-          + " already issued " + existing.name() + " for units/" + existing.unitCode());
+          + " already issued " + existing.name() + " for "
+          + ResourceNames.unit(existing.unitCode()));
     }
     return existing;
   }
@@ -126,8 +128,8 @@ public final class LabelIssuer {
   private LabelRecord sign(Handle h, LabelDao dao, UUID requestId, String unitCode,
       long serial) {
     Unit unit = h.attach(UnitDao.class).find(unitCode)
-        .orElseThrow(() -> new NotFoundException("units/" + unitCode, "unit"));
-    String issuer = unit.maker().substring("organizations/".length());
+        .orElseThrow(() -> new NotFoundException(ResourceNames.unit(unitCode), "unit"));
+    String issuer = ResourceNames.organizationId(unit.maker());
     LabelKeyRecord key = dao.findActiveKey(issuer).orElseThrow(() ->
         new FailedPreconditionException("LABEL_KEY", unit.maker(), unit.maker()
             + " has no active label key; create one with LabelService.CreateLabelKey"));

@@ -4,6 +4,7 @@ import io.packtrail.client.label.Ed25519Keys;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.LabelDao;
 import io.packtrail.server.store.OrganizationDao;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -46,7 +48,8 @@ public final class LabelKeys {
         return existing.get();
       }
       if (h.attach(OrganizationDao.class).find(organizationId).isEmpty()) {
-        throw new NotFoundException("organizations/" + organizationId, "organization (parent)");
+        throw new NotFoundException(ResourceNames.organization(organizationId),
+            "organization (parent)");
       }
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       Ed25519Keys.KeyPair pair = Ed25519Keys.generate();
@@ -71,8 +74,8 @@ public final class LabelKeys {
       LabelDao dao = h.attach(LabelDao.class);
       LabelKeyRecord found = dao.findKey(keyId)
           .filter(k -> k.organizationId().equals(organizationId))
-          .orElseThrow(() -> new NotFoundException("organizations/" + organizationId
-              + "/labelKeys/" + java.util.HexFormat.of().formatHex(keyId), "label key"));
+          .orElseThrow(() -> new NotFoundException(ResourceNames.labelKey(organizationId,
+              HexFormat.of().formatHex(keyId)), "label key"));
       if (dao.revokeKey(keyId, clock.instant()) > 0) {
         dao.bumpTrustListVersion();
       }

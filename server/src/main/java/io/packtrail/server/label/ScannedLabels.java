@@ -3,6 +3,7 @@ package io.packtrail.server.label;
 import io.packtrail.client.label.Verification;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.v1.LabelPayload;
 
 /** Checks the labels scanned with recorded steps against the current trust list. */
@@ -31,9 +32,10 @@ public final class ScannedLabels {
     }
     LabelPayload payload = ((Verification.Valid) result).payload();
     if (!payload.getUnitCode().equals(unitCode)) {
-      throw new FailedPreconditionException("LABEL", "labels/" + payload.getSerial(),
-          "the scanned label labels/" + payload.getSerial() + " belongs to units/"
-              + payload.getUnitCode() + ", not to units/" + unitCode);
+      String label = ResourceNames.label(payload.getSerial());
+      throw new FailedPreconditionException("LABEL", label, "the scanned label " + label
+          + " belongs to " + ResourceNames.unit(payload.getUnitCode()) + ", not to "
+          + ResourceNames.unit(unitCode));
     }
     return payload.getSerial();
   }
