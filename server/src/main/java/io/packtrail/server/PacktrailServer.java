@@ -16,7 +16,8 @@ import io.packtrail.server.security.CallerResolver;
 import java.io.IOException;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.LabelSightings;
-import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.label.CurrentTrustList;
+import io.packtrail.server.label.Labels;
 import io.packtrail.server.security.KeySealer;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public final class PacktrailServer implements AutoCloseable {
     public static Settings defaults() {
       return new Settings(256, 20_000, 256,
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
-          KeySealer.random(), false, LabelAuthority.DEFAULT_TRUST_LIST_VALIDITY,
+          KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT);
     }
 
@@ -131,7 +132,7 @@ public final class PacktrailServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
     CallerInterceptor callers = new CallerInterceptor(settings.callerResolver());
-    LabelAuthority labels = new LabelAuthority(jdbi, settings.sealer(), settings.clock(),
+    Labels labels = Labels.open(jdbi, settings.sealer(), settings.clock(),
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);

@@ -5,7 +5,7 @@ import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.domain.StepType;
-import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.label.Labels;
 import java.time.Clock;
 import java.util.Set;
 import java.util.List;
@@ -23,13 +23,14 @@ public final class ApiServices {
   private ApiServices() {}
 
   public static List<BindableService> create(Jdbi jdbi, Sequencer sequencer, WatchHub hub,
-      ExecutorService watchers, int maxWatchers, Executor responders, LabelAuthority labels,
+      ExecutorService watchers, int maxWatchers, Executor responders, Labels labels,
       Set<StepType> labelRequired, Clock clock) {
     ProtoMapper mapper = new ProtoMapper(clock);
-    Recorder recorder = new Recorder(new Directory(jdbi), sequencer, labels, labelRequired);
+    Recorder recorder = new Recorder(new Directory(jdbi), sequencer, labels.scans(),
+        labelRequired);
     return List.of(
         new RegistryGrpcService(jdbi, clock),
-        new LabelGrpcService(labels),
+        new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),
         new UnitGrpcService(jdbi, recorder, mapper, responders),
         new EventGrpcService(jdbi, recorder, mapper, hub, watchers, maxWatchers, responders));
   }

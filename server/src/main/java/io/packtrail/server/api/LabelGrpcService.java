@@ -2,12 +2,13 @@ package io.packtrail.server.api;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
-import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.LabelKeyRecord;
+import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
-import io.packtrail.server.label.LabelAuthority;
-import io.packtrail.server.label.LabelKeyRecord;
-import io.packtrail.server.label.LabelRecord;
+import io.packtrail.server.label.CurrentTrustList;
+import io.packtrail.server.label.LabelIssuer;
+import io.packtrail.server.label.LabelKeys;
 import io.packtrail.v1.BatchIssueLabelsRequest;
 import io.packtrail.v1.BatchIssueLabelsResponse;
 import io.packtrail.v1.CreateLabelKeyRequest;
@@ -34,20 +35,19 @@ import io.packtrail.v1.RevokeLabelRequest;
 import io.packtrail.v1.RevokeLabelResponse;
 import java.util.HexFormat;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Label keys, labels and the trust list. No response ever carries a private key. */
 final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
-  private static final Pattern KEY_NAME =
-      Pattern.compile("organizations/(" + ResourceNames.ID_RULE + ")/labelKeys/([0-9a-f]{8})");
-  private static final Pattern LABEL_NAME = Pattern.compile("labels/([1-9][0-9]{0,18})");
   private static final int DEFAULT_VALIDITY_DAYS = 3650;
 
-  private final LabelAuthority authority;
+  private final LabelKeys keys;
+  private final LabelIssuer issuer;
+  private final CurrentTrustList trustList;
 
-  LabelGrpcService(LabelAuthority authority) {
-    this.authority = authority;
+  LabelGrpcService(LabelKeys keys, LabelIssuer issuer, CurrentTrustList trustList) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.trustList = trustList;
   }
 
   @Override
@@ -62,7 +62,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     }
     v.throwIfAny();
     int days = request.getValidityDays() == 0 ? DEFAULT_VALIDITY_DAYS : request.getValidityDays();
-    LabelKeyRecord key = authority.createKey(organizationId, requestId, days);
+    LabelKeyRecord key = keys.createKey(organizationId, requestId, days);
     response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
     response.onCompleted();
   }
@@ -74,7 +74,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String organizationId = organizationId(v, "parent", request.getParent());
     v.throwIfAny();
     ListLabelKeysResponse.Builder b = ListLabelKeysResponse.newBuilder();
-    authority.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
+    keys.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
     response.onNext(b.build());
     response.onCompleted();
   }
@@ -82,12 +82,10 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   @Override
   public void revokeLabelKey(RevokeLabelKeyRequest request,
       StreamObserver<RevokeLabelKeyResponse> response) {
-    Matcher m = KEY_NAME.matcher(request.getName());
-    if (!m.matches()) {
-      throw new InvalidArgumentException("name",
-          "must be organizations/{id}/labelKeys/{8 hex digits}");
-    }
-    LabelKeyRecord key = authority.revokeKey(m.group(1), HexFormat.of().parseHex(m.group(2)));
+    Violations v = new Violations();
+    ResourceNames.LabelKeyName name = ResourceNames.labelKey(v, "name", request.getName());
+    v.throwIfAny();
+    LabelKeyRecord key = keys.revokeKey(name.organizationId(), name.keyId());
     response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
     response.onCompleted();
   }
@@ -104,7 +102,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String code = ResourceNames.unitCode(v, prefix + "unit",
         ProtoMapper.emptyToNull(request.getUnit()));
     v.throwIfAny();
-    return toProto(authority.issue(requestId, code));
+    return toProto(issuer.issue(requestId, code));
   }
 
   @Override
@@ -129,10 +127,10 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
       StreamObserver<ReissueLabelResponse> response) {
     Violations v = new Violations();
     UUID requestId = ProtoMapper.uuid(v, "request_id", request.getRequestId());
-    long serial = serial(v, request.getName());
+    long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(ReissueLabelResponse.newBuilder()
-        .setLabel(toProto(authority.reissue(requestId, serial))).build());
+        .setLabel(toProto(issuer.reissue(requestId, serial))).build());
     response.onCompleted();
   }
 
@@ -140,19 +138,19 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   public void revokeLabel(RevokeLabelRequest request,
       StreamObserver<RevokeLabelResponse> response) {
     Violations v = new Violations();
-    long serial = serial(v, request.getName());
+    long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RevokeLabelResponse.newBuilder()
-        .setLabel(toProto(authority.revoke(serial))).build());
+        .setLabel(toProto(issuer.revoke(serial))).build());
     response.onCompleted();
   }
 
   @Override
   public void getLabel(GetLabelRequest request, StreamObserver<GetLabelResponse> response) {
     Violations v = new Violations();
-    long serial = serial(v, request.getName());
+    long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
-    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(authority.get(serial)))
+    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(issuer.get(serial)))
         .build());
     response.onCompleted();
   }
@@ -161,8 +159,8 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   public void getTrustList(GetTrustListRequest request,
       StreamObserver<GetTrustListResponse> response) {
     response.onNext(GetTrustListResponse.newBuilder()
-        .setSignedTrustList(authority.trustList())
-        .setRootPublicKey(ByteString.copyFrom(authority.rootPublicKey()))
+        .setSignedTrustList(trustList.trustList())
+        .setRootPublicKey(ByteString.copyFrom(trustList.rootPublicKey()))
         .build());
     response.onCompleted();
   }
@@ -172,21 +170,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
       v.add(field, "must be organizations/{id}");
       return null;
     }
-    return name.substring("organizations/".length());
-  }
-
-  private static long serial(Violations v, String name) {
-    Matcher m = LABEL_NAME.matcher(name);
-    if (!m.matches()) {
-      v.add("name", "must be labels/{serial} with a positive serial");
-      return 0;
-    }
-    try {
-      return Long.parseLong(m.group(1));
-    } catch (NumberFormatException e) {
-      v.add("name", "serial is out of range");
-      return 0;
-    }
+    return ResourceNames.organizationId(name);
   }
 
   static LabelKey toProto(LabelKeyRecord k) {
@@ -207,8 +191,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
         .setSerial(l.serial())
         .setUnit(ResourceNames.unit(l.unitCode()))
         .setText(l.text())
-        .setKey("organizations/" + l.issuerId() + "/labelKeys/"
-            + HexFormat.of().formatHex(l.keyId()))
+        .setKey(ResourceNames.labelKey(l.issuerId(), HexFormat.of().formatHex(l.keyId())))
         .setIssueTime(ProtoMapper.timestamp(l.issuedAt()))
         .setStatus(ProtoMapper.toProto(LabelStatus.class, l.status(), "LABEL_STATUS_"))
         .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())

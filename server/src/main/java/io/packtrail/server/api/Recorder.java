@@ -7,7 +7,7 @@ import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
-import io.packtrail.server.label.LabelAuthority;
+import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
 import java.util.Set;
@@ -22,10 +22,10 @@ import java.util.function.Supplier;
 final class Recorder {
   private final Directory directory;
   private final Sequencer sequencer;
-  private final LabelAuthority labels;
+  private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
 
-  Recorder(Directory directory, Sequencer sequencer, LabelAuthority labels,
+  Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
       Set<StepType> labelRequired) {
     this.directory = directory;
     this.sequencer = sequencer;

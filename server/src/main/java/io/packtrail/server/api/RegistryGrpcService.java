@@ -64,7 +64,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
       throw new InvalidArgumentException("name", "must be organizations/{id}");
     }
     Organization o = jdbi.withExtension(OrganizationDao.class,
-            dao -> dao.find(name.substring("organizations/".length())))
+            dao -> dao.find(ResourceNames.organizationId(name)))
         .orElseThrow(() -> new NotFoundException(name, "organization"));
     response.onNext(GetOrganizationResponse.newBuilder()
         .setOrganization(ProtoMapper.toProto(o)).build());
@@ -99,7 +99,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     if (!ResourceNames.isOrganization(parent)) {
       throw new InvalidArgumentException("parent", "must be organizations/{id}");
     }
-    String organizationId = parent.substring("organizations/".length());
+    String organizationId = ResourceNames.organizationId(parent);
     Site wanted = ProtoMapper.site(organizationId, request.getSiteId(), request.getSite(),
         clock.instant());
     Site stored = jdbi.inTransaction(h -> {
@@ -137,7 +137,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     if (parent.equals("organizations/-")) {
       organizationId = null;
     } else if (ResourceNames.isOrganization(parent)) {
-      organizationId = parent.substring("organizations/".length());
+      organizationId = ResourceNames.organizationId(parent);
     } else {
       throw new InvalidArgumentException("parent", "must be organizations/{id} or organizations/-");
     }

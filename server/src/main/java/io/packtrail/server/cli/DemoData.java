@@ -2,6 +2,7 @@ package io.packtrail.server.cli;
 
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.server.domain.ProductionDateCode;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Vin;
 import io.packtrail.v1.BatchRecordEventsResponse;
 import io.packtrail.v1.BatchRegisterUnitsResponse;
@@ -82,11 +83,11 @@ final class DemoData {
       // every pack gets its signed QR label; scan-type steps carry the scanned label text
       var issued = client.issueLabels(chunk.stream().map(p -> IssueLabelRequest.newBuilder()
           .setRequestId(id(p.registration.getCode(), "label"))
-          .setUnit("units/" + p.registration.getCode()).build()).toList());
+          .setUnit(ResourceNames.unit(p.registration.getCode())).build()).toList());
       java.util.Map<String, String> labelTexts = new java.util.HashMap<>();
       for (var r : issued.getResultsList()) {
         if (r.hasLabel()) {
-          labelTexts.put(r.getLabel().getUnit().substring("units/".length()),
+          labelTexts.put(ResourceNames.unitCode(r.getLabel().getUnit()),
               r.getLabel().getText());
         } else {
           failures++;
@@ -222,7 +223,7 @@ final class DemoData {
     int stage = roll < 15 ? 0 : roll < 55 ? 1 : roll < 63 ? 2 : roll < 73 ? 3 : roll < 80 ? 4
         : roll < 88 ? 5 : 6;
     String station = STATIONS[random.nextInt(STATIONS.length)];
-    String stationOrg = station.substring(0, station.indexOf("/sites/"));
+    String stationOrg = ResourceNames.organizationOfSite(station);
     List<RecordEventRequest> steps = new ArrayList<>();
     if (stage >= 1) {
       t = later(t, 20, 200);
@@ -269,8 +270,8 @@ final class DemoData {
   }
 
   private RecordEventRequest.Builder step(String code, String kind, String site, Instant t) {
-    return RecordEventRequest.newBuilder().setEventId(id(code, kind)).setUnit("units/" + code)
-        .setActorSite(site).setEventTime(PacktrailClient.timestamp(t));
+    return RecordEventRequest.newBuilder().setEventId(id(code, kind))
+        .setUnit(ResourceNames.unit(code)).setActorSite(site).setEventTime(PacktrailClient.timestamp(t));
   }
 
   /**

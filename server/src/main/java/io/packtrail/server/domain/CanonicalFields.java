@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -69,21 +68,6 @@ public final class CanonicalFields {
 
   public String get(String key) {
     return fields.get(key);
-  }
-
-  public Map<String, String> asMap() {
-    return Collections.unmodifiableMap(fields);
-  }
-
-  /** A copy holding only the fields whose key satisfies the filter. */
-  public CanonicalFields only(java.util.function.Predicate<String> keep) {
-    CanonicalFields copy = new CanonicalFields();
-    fields.forEach((k, v) -> {
-      if (keep.test(k)) {
-        copy.fields.put(k, v);
-      }
-    });
-    return copy;
   }
 
   public byte[] encode() {

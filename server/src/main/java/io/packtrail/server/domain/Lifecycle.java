@@ -82,11 +82,6 @@ public final class Lifecycle {
     return allowed;
   }
 
-  /** The roles that may record this step. */
-  public static Set<OrganizationRole> rolesFor(StepType step) {
-    return Collections.unmodifiableSet(RULES.get(step).roles());
-  }
-
   /**
    * Applies a step to a unit, or throws {@link FailedPreconditionException} naming every rule it
    * breaks. A registration applies to {@link UnitState#unregistered}. The returned state does not

@@ -1,9 +1,13 @@
 package io.packtrail.server.domain;
 
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The API's resource names: organizations/{o}, organizations/{o}/sites/{s}, units/{code}. */
+/**
+ * The API's resource names, built and taken apart only here: organizations/{o},
+ * organizations/{o}/sites/{s}, units/{code}, labels/{serial}, organizations/{o}/labelKeys/{hex}.
+ */
 public final class ResourceNames {
   public static final String ID_RULE = "[a-z][a-z0-9-]{2,62}";
   private static final Pattern ID = Pattern.compile(ID_RULE);
@@ -11,6 +15,9 @@ public final class ResourceNames {
   private static final Pattern SITE =
       Pattern.compile("organizations/(" + ID_RULE + ")/sites/(" + ID_RULE + ")");
   private static final String UNIT_PREFIX = "units/";
+  private static final Pattern LABEL = Pattern.compile("labels/([1-9][0-9]{0,18})");
+  private static final Pattern LABEL_KEY =
+      Pattern.compile("organizations/(" + ID_RULE + ")/labelKeys/([0-9a-f]{8})");
 
   private ResourceNames() {}
 
@@ -34,12 +41,29 @@ public final class ResourceNames {
     return unit(code) + "/events/" + sequence;
   }
 
+  public static String label(long serial) {
+    return "labels/" + serial;
+  }
+
+  public static String labelKey(String organizationId, String keyIdHex) {
+    return organization(organizationId) + "/labelKeys/" + keyIdHex;
+  }
+
   public static boolean isOrganization(String name) {
     return name != null && ORGANIZATION.matcher(name).matches();
   }
 
   public static boolean isSite(String name) {
     return name != null && SITE.matcher(name).matches();
+  }
+
+  /** The id in an organisation name that is known to be valid (see {@link #isOrganization}). */
+  public static String organizationId(String organizationName) {
+    Matcher m = ORGANIZATION.matcher(organizationName);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not an organization name: " + organizationName);
+    }
+    return m.group(1);
   }
 
   /** The organisation a site name belongs to. */
@@ -80,6 +104,42 @@ public final class ResourceNames {
       return null;
     }
     return name.substring(UNIT_PREFIX.length());
+  }
+
+  /** The code of a unit name that is known to be valid (e.g. one the server returned). */
+  public static String unitCode(String unitName) {
+    if (!unitName.startsWith(UNIT_PREFIX)) {
+      throw new IllegalArgumentException("not a unit name: " + unitName);
+    }
+    return unitName.substring(UNIT_PREFIX.length());
+  }
+
+  /** A label key's name taken apart. */
+  public record LabelKeyName(String organizationId, byte[] keyId) {}
+
+  /** The organisation and key id of a label key name, or a violation (and null). */
+  public static LabelKeyName labelKey(Violations v, String field, String name) {
+    Matcher m = LABEL_KEY.matcher(name);
+    if (!m.matches()) {
+      v.add(field, "must be organizations/{id}/labelKeys/{8 hex digits}");
+      return null;
+    }
+    return new LabelKeyName(m.group(1), HexFormat.of().parseHex(m.group(2)));
+  }
+
+  /** The serial of a label name, or a violation (and 0). */
+  public static long labelSerial(Violations v, String field, String name) {
+    Matcher m = LABEL.matcher(name);
+    if (!m.matches()) {
+      v.add(field, "must be labels/{serial} with a positive serial");
+      return 0;
+    }
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      v.add(field, "serial is out of range");
+      return 0;
+    }
   }
 
   /** Keeps echoed input short, so a huge value cannot bloat an error. */

@@ -2,6 +2,7 @@ package io.packtrail.server.ingest;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.store.OrganizationDao;
 import io.packtrail.server.store.SiteDao;
@@ -42,7 +43,7 @@ public final class Directory {
     if (organizations.containsKey(name)) {
       return;
     }
-    String id = name.substring("organizations/".length());
+    String id = ResourceNames.organizationId(name);
     if (jdbi.withExtension(OrganizationDao.class, dao -> dao.find(id)).isEmpty()) {
       throw new NotFoundException(name, "organization (" + field + ")");
     }

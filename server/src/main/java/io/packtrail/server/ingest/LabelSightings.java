@@ -1,6 +1,7 @@
 package io.packtrail.server.ingest;
 
 import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Travel;
 import io.packtrail.server.store.SightingDao;
 import java.time.Clock;
@@ -67,7 +68,7 @@ public final class LabelSightings implements AutoCloseable {
               new Travel.Place(other.site(), other.latitude(), other.longitude()),
               Duration.between(other.eventTime(), self.eventTime()));
           if (why != null) {
-            String description = "label labels/" + event.labelSerial() + " " + why;
+            String description = "label " + ResourceNames.label(event.labelSerial()) + " " + why;
             String[] names = java.util.stream.Stream.of(other.eventName(), self.eventName())
                 .sorted().toArray(String[]::new);
             dao.flag(event.unitCode(), KIND, description, names, clock.instant());

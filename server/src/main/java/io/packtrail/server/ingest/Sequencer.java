@@ -8,6 +8,7 @@ import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.Unit;
@@ -211,7 +212,7 @@ public final class Sequencer implements AutoCloseable {
         UnitState before = states.get(s.unitCode());
         if (before == null) {
           if (!registration) {
-            throw new NotFoundException("units/" + s.unitCode(), "unit");
+            throw new NotFoundException(ResourceNames.unit(s.unitCode()), "unit");
           }
           before = UnitState.unregistered(s.unitCode());
         }

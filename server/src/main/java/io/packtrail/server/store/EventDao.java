@@ -2,7 +2,6 @@ package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Event;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
@@ -12,9 +11,6 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @UseClasspathSqlLocator
 @RegisterRowMapper(Rows.EventMapper.class)
 public interface EventDao {
-
-  @SqlQuery("findByIds")
-  List<Event> findByIds(@Bind("ids") UUID[] ids);
 
   /** A unit's events with sequence above {@code afterSequence}, in order. */
   @SqlQuery("listForUnit")

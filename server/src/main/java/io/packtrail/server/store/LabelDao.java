@@ -1,7 +1,7 @@
 package io.packtrail.server.store;
 
-import io.packtrail.server.label.LabelKeyRecord;
-import io.packtrail.server.label.LabelRecord;
+import io.packtrail.server.domain.LabelKeyRecord;
+import io.packtrail.server.domain.LabelRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

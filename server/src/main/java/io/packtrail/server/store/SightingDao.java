@@ -1,5 +1,6 @@
 package io.packtrail.server.store;
 
+import io.packtrail.server.domain.ResourceNames;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public interface SightingDao {
     public Sighting map(ResultSet rs, StatementContext ctx) throws SQLException {
       String code = rs.getString("unit_code");
       return new Sighting(rs.getObject("event_id", UUID.class),
-          "units/" + code + "/events/" + rs.getLong("sequence"), code,
+          ResourceNames.event(code, rs.getLong("sequence")), code,
           rs.getString("actor_site"), rs.getDouble("latitude"), rs.getDouble("longitude"),
           rs.getTimestamp("event_time").toInstant());
     }

@@ -1,7 +1,6 @@
 package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Unit;
-import io.packtrail.server.domain.UnitState;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -15,15 +14,10 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 /** Units; SQL in resources/io/packtrail/server/store/UnitDao/. */
 @UseClasspathSqlLocator
 @RegisterRowMapper(Rows.UnitMapper.class)
-@RegisterRowMapper(Rows.UnitStateMapper.class)
 public interface UnitDao {
 
   @SqlQuery("find")
   Optional<Unit> find(@Bind("code") String code);
-
-  /** Current states of the given units (those that exist). */
-  @SqlQuery("findStates")
-  List<UnitState> findStates(@Bind("codes") String[] codes);
 
   /** Units ordered by code after {@code afterCode}; each filter applies when not null. */
   @SqlQuery("list")

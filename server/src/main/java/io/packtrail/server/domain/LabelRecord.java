@@ -1,4 +1,4 @@
-package io.packtrail.server.label;
+package io.packtrail.server.domain;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -11,6 +11,6 @@ public record LabelRecord(long serial, String unitCode, byte[] keyId, String iss
   public enum LabelState { ACTIVE, REVOKED, SUPERSEDED }
 
   public String name() {
-    return "labels/" + serial;
+    return ResourceNames.label(serial);
   }
 }

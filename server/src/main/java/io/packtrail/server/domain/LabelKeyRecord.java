@@ -1,4 +1,4 @@
-package io.packtrail.server.label;
+package io.packtrail.server.domain;
 
 import java.time.Instant;
 import java.util.HexFormat;
@@ -17,6 +17,6 @@ public record LabelKeyRecord(byte[] keyId, String organizationId, byte[] publicK
   }
 
   public String name() {
-    return "organizations/" + organizationId + "/labelKeys/" + keyIdHex();
+    return ResourceNames.labelKey(organizationId, keyIdHex());
   }
 }

@@ -1,1 +1,0 @@
-SELECT * FROM unit WHERE code = ANY (:codes)
