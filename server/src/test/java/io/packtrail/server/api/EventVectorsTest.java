@@ -3,6 +3,7 @@ package io.packtrail.server.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,6 +15,7 @@ import com.google.protobuf.TextFormat;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.CanonicalFields;
+import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
@@ -322,11 +324,20 @@ class EventVectorsTest {
         }
       } catch (TextFormat.ParseException e) {
         throw new AssertionError(part.title() + ": request does not parse", e);
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 8, " + part.title()
+            + ": the server refuses this request; update it in the document", e);
       }
       Actor actor = actors.get(submission.actorSite());
       UnitState before = units.getOrDefault(submission.unitCode(),
           UnitState.unregistered(submission.unitCode()));
-      UnitState after = Lifecycle.apply(before, submission.step(), actor);
+      UnitState after;
+      try {
+        after = Lifecycle.apply(before, submission.step(), actor);
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 8, " + part.title()
+            + ": the lifecycle refuses this step; update it in the document", e);
+      }
       EventChain.Sealed sealed = EventChain.seal(submission, actor, before, after, logIndex,
           recorded, submission.digest());
       units.put(submission.unitCode(), sealed.unit());
@@ -359,7 +370,7 @@ class EventVectorsTest {
     String[] parts = path.split("\\.");
     for (int i = 0; i < parts.length; i++) {
       FieldDescriptor field = message.findFieldByName(parts[i]);
-      assertTrue(field != null, type.key() + "." + path + " is a request field");
+      assertNotNull(field, type.key() + "." + path + " is a request field");
       if (i < parts.length - 1) {
         message = field.getMessageType();
       }
@@ -390,14 +401,16 @@ class EventVectorsTest {
     decode(canonical).forEach((key, value) -> {
       byte[] k = key.getBytes(StandardCharsets.US_ASCII);
       byte[] v = value.getBytes(StandardCharsets.UTF_8);
-      String hex = HEX.formatHex(ByteBuffer.allocate(2).putShort((short) k.length).array()) + " "
-          + HEX.formatHex(k) + " " + HEX.formatHex(ByteBuffer.allocate(4).putInt(v.length).array()) + " "
-          + HEX.formatHex(v);
+      String hex = HEX.formatHex(ByteBuffer.allocate(2).putShort((short) k.length).array())
+          + " " + HEX.formatHex(k)
+          + " " + HEX.formatHex(ByteBuffer.allocate(4).putInt(v.length).array())
+          + " " + HEX.formatHex(v);
       lines.add(key + " = " + value);
       lines.add("  " + hex);
       all.append(hex.replace(" ", ""));
     });
-    assertEquals(HEX.formatHex(canonical), all.toString(), "the hex lines concatenate to the bytes");
+    assertEquals(HEX.formatHex(canonical), all.toString(),
+        "the hex lines concatenate to the bytes");
     return lines;
   }
 
@@ -420,7 +433,7 @@ class EventVectorsTest {
       doc.replace(block, computed);
     } else {
       assertEquals(String.join("\n", computed), block.text(),
-          "docs/formats.md, " + what + " (line " + block.firstLine() + "): the document says "
+          "docs/formats.md, " + what + " (line " + (block.firstLine() + 1) + "): the document says "
               + "otherwise than the server's code. If the format changed on purpose, rerun with "
               + "PACKTRAIL_REWRITE_VECTORS=1 and review the diff");
     }

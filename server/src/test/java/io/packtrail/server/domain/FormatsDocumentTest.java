@@ -32,7 +32,8 @@ class FormatsDocumentTest {
       }
     }
     Properties properties = new Properties();
-    try (InputStream in = ProductionDateCode.class.getResourceAsStream(ProductionDateCode.RESOURCE)) {
+    try (InputStream in =
+        ProductionDateCode.class.getResourceAsStream(ProductionDateCode.RESOURCE)) {
       properties.load(in);
     }
     Map<String, String> server = new TreeMap<>();

@@ -44,7 +44,8 @@ public final class FormatsDocument {
         return candidate;
       }
     }
-    throw new IllegalStateException("docs/formats.md not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "docs/formats.md not found above " + Path.of("").toAbsolutePath());
   }
 
   /** The whole document as one part. */
