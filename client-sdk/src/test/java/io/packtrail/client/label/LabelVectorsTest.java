@@ -13,8 +13,18 @@ import io.packtrail.v1.TrustList;
 import io.packtrail.v1.TrustedLabelKey;
 import io.packtrail.v1.UnitLevel;
 import io.packtrail.v1.WithdrawnLabel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,5 +116,61 @@ class LabelVectorsTest {
     TrustList verified = TrustLists.verify(signed, HEX.parseHex(ROOT_PUBLIC), now);
     Verification verification = new LabelVerifier(verified, () -> now).verify(TEXT);
     assertTrue(verification.isValid(), verification.detail());
+  }
+
+  /** The document shows exactly the values this test checks (docs/formats.md section 7). */
+  @Test
+  void formatsDocumentShowsTheseVectors() throws Exception {
+    String doc = Files.readString(formatsDocument(), StandardCharsets.UTF_8);
+    int from = doc.indexOf("## 7. Signed QR labels");
+    String section = doc.substring(doc.indexOf("### Test vectors", from),
+        doc.indexOf("### Printing", from));
+    Map<String, String> table = new HashMap<>();
+    for (String line : section.split("\n")) {
+      Matcher row = Pattern.compile("^\\| ([^|]+) \\| `([0-9a-f]+)` \\|$").matcher(line);
+      if (row.matches()) {
+        table.put(row.group(1), row.group(2));
+      }
+    }
+    assertEquals(Map.of("issuer private key (seed)", ISSUER_SEED, "issuer public key",
+        ISSUER_PUBLIC, "issuer key id", ISSUER_KEY_ID, "root private key (seed)", ROOT_SEED,
+        "root public key", ROOT_PUBLIC, "root key id", ROOT_KEY_ID), table);
+
+    List<String> blocks = new ArrayList<>();
+    Matcher fence = Pattern.compile("```\\n(.*?)```", Pattern.DOTALL).matcher(section);
+    while (fence.find()) {
+      blocks.add(fence.group(1));
+    }
+    assertEquals(4, blocks.size(), "payload, signature, text, trust list");
+    StringBuilder payload = new StringBuilder();
+    for (String line : blocks.get(0).split("\n")) {
+      payload.append(line.split("\\s{2,}")[0].replace(" ", "")); // hex, then a comment
+    }
+    assertEquals(PAYLOAD, payload.toString());
+    assertEquals(SIGNATURE, blocks.get(1).replaceAll("\\s", ""));
+    assertEquals(TEXT, blocks.get(2).strip());
+    Map<String, StringBuilder> trust = new LinkedHashMap<>();
+    String name = null;
+    for (String line : blocks.get(3).split("\n")) {
+      if (!line.startsWith(" ")) {
+        name = line.split("\\s+")[0];
+        trust.put(name, new StringBuilder());
+        line = line.substring(name.length());
+      }
+      trust.get(name).append(line.replaceAll("\\s", ""));
+    }
+    assertEquals(TRUST_LIST, trust.get("trust_list").toString());
+    assertEquals(TRUST_LIST_SIGNATURE, trust.get("signature").toString());
+    assertEquals(ROOT_KEY_ID, trust.get("root_key_id").toString());
+  }
+
+  private static Path formatsDocument() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("docs").resolve("formats.md");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("docs/formats.md not found");
   }
 }

@@ -1,0 +1,451 @@
+package io.packtrail.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumDescriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.TextFormat;
+import io.packtrail.client.label.LabelCodec;
+import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.CanonicalFields;
+import io.packtrail.server.domain.DomainException;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.EventChain;
+import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.LifecycleState;
+import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.StepType;
+import io.packtrail.server.domain.Submission;
+import io.packtrail.server.domain.UnitState;
+import io.packtrail.server.testing.FormatsDocument;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RegisterUnitRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event vectors of docs/formats.md section 8 and the tables of sections 3 to 5, read from the
+ * document: each request is parsed, mapped by ProtoMapper, applied by Lifecycle and sealed by
+ * EventChain, and every documented byte, hash, digest and custodian is compared with the result.
+ *
+ * <p>After a deliberate format change, run this test once with the environment variable
+ * {@code PACKTRAIL_REWRITE_VECTORS=1}: it rewrites the computed blocks (fields, hashes, digests;
+ * never the requests) in docs/formats.md. Review the diff, and say in the commit why the bytes
+ * changed.
+ */
+class EventVectorsTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
+  /** The fields the server chooses or derives, left out of the request digest (section 5). */
+  private static final Set<String> NOT_IN_DIGEST = Set.of("record.time", "log.index",
+      "unit.sequence", "actor.organization", "state.before", "state.after");
+
+  /** One event of section 8, as documented and as the server's code makes it. */
+  record Vector(String name, List<FormatsDocument.CodeBlock> blocks, String labelText,
+      Submission submission, UnitState before, EventChain.Sealed sealed) {
+    Event event() {
+      return sealed.event();
+    }
+
+    Map<String, String> fields() {
+      return decode(event().canonicalBytes());
+    }
+
+    /** A: every optional field given; B: none. */
+    boolean full() {
+      return name.startsWith("A");
+    }
+  }
+
+  @Test
+  void eventVectorsAreWhatTheServerComputes() {
+    FormatsDocument doc = FormatsDocument.load();
+    List<Vector> vectors = replay(doc);
+    assertEquals(14, vectors.size(), "two units, one event of every step each");
+    for (StepType type : StepType.values()) {
+      assertEquals(2, vectors.stream().filter(v -> v.event().type() == type).count(),
+          "one full and one minimal " + type.key());
+    }
+    for (Vector v : vectors) {
+      // the digest is the SHA-256 of the event's own fields less the server's (section 5)
+      assertArrayEquals(EventChain.sha256(digestInput(v.fields())), v.submission().digest(),
+          v.name() + ": digest input as documented");
+      check(doc, v.name() + " fields", v.blocks().get(1), renderFields(v.event().canonicalBytes()));
+      Event e = v.event();
+      UnitState after = v.sealed().unit();
+      check(doc, v.name() + " results", v.blocks().get(2), List.of(
+          "previous       " + HEX.formatHex(e.previousHash()),
+          "hash           " + HEX.formatHex(e.hash()),
+          "digest         " + HEX.formatHex(e.requestDigest()),
+          "custodian      " + after.custodian(),
+          "custodian_site " + (after.custodianSite() == null ? "-" : after.custodianSite())));
+    }
+    finish(doc);
+  }
+
+  @Test
+  void idempotencyDigestWithAndWithoutLabel() {
+    FormatsDocument doc = FormatsDocument.load();
+    Vector receipt = replay(doc).stream().filter(v -> v.name().startsWith("A6 "))
+        .findFirst().orElseThrow();
+    assertFalse(receipt.labelText().isEmpty(), "A6 is scanned with a label");
+    List<FormatsDocument.CodeBlock> blocks = doc.section("5.").section("Test vector").codeBlocks();
+    byte[] input = digestInput(receipt.fields());
+    assertTrue(decode(input).containsKey("label.serial"));
+    check(doc, "section 5 digest input", blocks.get(0), renderFields(input));
+    Submission withoutLabel = new Submission(receipt.submission().eventId(),
+        receipt.submission().unitCode(), receipt.submission().eventTime(),
+        receipt.submission().actorSite(), receipt.submission().step());
+    assertFalse(Arrays.equals(receipt.submission().digest(), withoutLabel.digest()));
+    check(doc, "section 5 digests", blocks.get(1), List.of(
+        "digest                " + HEX.formatHex(receipt.submission().digest()),
+        "digest without label  " + HEX.formatHex(withoutLabel.digest())));
+    finish(doc);
+  }
+
+  @Test
+  void enumTableIsTheProtoAndDomainEnums() throws Exception {
+    FormatsDocument doc = FormatsDocument.load();
+    FormatsDocument.Table table = doc.section("3.").section("Enum values").table();
+    Map<String, List<String>> valuesByKey = new HashMap<>();
+    for (List<String> row : table.rows()) {
+      String type = FormatsDocument.code(row.get(table.column("proto enum")));
+      List<String> documented = FormatsDocument.codes(row.get(table.column("values")));
+      EnumDescriptor proto = (EnumDescriptor) Class.forName("io.packtrail.v1." + type)
+          .getMethod("getDescriptor").invoke(null);
+      String prefix = upperSnake(type) + "_";
+      List<String> protoValues = new ArrayList<>();
+      for (EnumValueDescriptor value : proto.getValues()) {
+        assertTrue(value.getName().startsWith(prefix), value.getName() + " has prefix " + prefix);
+        if (value.getNumber() != 0) {
+          protoValues.add(value.getName().substring(prefix.length()));
+        } else {
+          assertEquals(prefix + "UNSPECIFIED", value.getName());
+        }
+      }
+      assertEquals(protoValues, documented, type + ": proto values without the prefix");
+      List<String> domainValues = Arrays.stream(
+          Class.forName("io.packtrail.server.domain." + type).getEnumConstants())
+          .map(c -> ((Enum<?>) c).name()).toList();
+      assertEquals(domainValues, documented, type + ": the server's enum");
+      FormatsDocument.codes(row.get(table.column("keys")))
+          .forEach(key -> valuesByKey.put(key, documented));
+    }
+    // every enum value in the vectors is one of its key's documented values
+    for (Vector v : replay(doc)) {
+      v.fields().forEach((key, value) -> {
+        if (valuesByKey.containsKey(key)) {
+          assertTrue(valuesByKey.get(key).contains(value), v.name() + ": " + key + " = " + value);
+        }
+      });
+    }
+    assertTrue(valuesByKey.keySet().containsAll(Set.of("registration.level",
+        "registration.chemistry", "state.before", "state.after", "removal.reason",
+        "inspection.grade")), "every enum-valued key has a row: " + valuesByKey.keySet());
+  }
+
+  @Test
+  void fieldTablesMatchTheVectors() {
+    FormatsDocument doc = FormatsDocument.load();
+    List<Vector> vectors = replay(doc);
+    FormatsDocument.Table common = doc.section("3.").section("Fields of every event").table();
+    Map<String, String> presence = new LinkedHashMap<>();
+    common.rows().forEach(row -> presence.put(FormatsDocument.code(row.get(0)),
+        row.get(common.column("presence"))));
+    for (Vector v : vectors) {
+      presence.forEach((key, when) -> {
+        if (when.equals("always")) {
+          assertTrue(v.fields().containsKey(key), v.name() + " lacks " + key);
+        }
+      });
+    }
+    presence.forEach((key, when) -> assertTrue(
+        vectors.stream().anyMatch(v -> v.fields().containsKey(key)), key + " in some vector"));
+    for (Vector v : vectors) {
+      assertEquals(!v.labelText().isEmpty(), v.fields().containsKey("label.serial"),
+          v.name() + ": label.serial exactly when a label was scanned");
+    }
+
+    FormatsDocument.Part steps = doc.section("3.").section("Fields of each step");
+    List<String> documentedSteps = new ArrayList<>();
+    for (FormatsDocument.Part part : steps.subsections(4)) {
+      StepType type = StepType.fromKey(part.title());
+      documentedSteps.add(type.key());
+      FormatsDocument.Table table = part.table();
+      List<String> keys = new ArrayList<>();
+      Set<String> required = new TreeSet<>();
+      for (List<String> row : table.rows()) {
+        String key = FormatsDocument.code(row.get(table.column("key")));
+        String requestField = FormatsDocument.code(row.get(table.column("request field")));
+        assertTrue(key.startsWith(type.key() + "."), key);
+        assertEquals(key.substring(type.key().length() + 1),
+            requestField.replace("state_of_health.", "soh."), key + " names its request field");
+        assertRequestFieldExists(type, requestField);
+        keys.add(key);
+        String when = row.get(table.column("presence"));
+        assertTrue(when.startsWith("required") || when.startsWith("optional"), key + ": " + when);
+        if (when.startsWith("required")) {
+          required.add(key);
+        }
+      }
+      assertEquals(keys.stream().sorted().toList(), keys, type.key() + ": canonical order");
+      for (Vector v : vectors) {
+        if (v.event().type() != type) {
+          continue;
+        }
+        Set<String> stepKeys = v.fields().keySet().stream()
+            .filter(k -> !presence.containsKey(k)).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(v.full() ? new TreeSet<>(keys) : required, stepKeys,
+            v.name() + ": its step's fields are the table's "
+                + (v.full() ? "keys" : "required keys"));
+      }
+    }
+    assertEquals(Arrays.stream(StepType.values()).map(StepType::key).toList(), documentedSteps,
+        "one table per step");
+  }
+
+  @Test
+  void custodyTableIsTheLifecycle() {
+    FormatsDocument doc = FormatsDocument.load();
+    List<Vector> vectors = replay(doc);
+    FormatsDocument.Table table = doc.section("4.").section("State and custody").table();
+    assertEquals(StepType.values().length, table.rows().size());
+    for (List<String> row : table.rows()) {
+      StepType type = StepType.fromKey(row.get(table.column("step")));
+      Set<LifecycleState> from = EnumSet.noneOf(LifecycleState.class);
+      FormatsDocument.codes(row.get(table.column("`state.before`")))
+          .forEach(s -> from.add(LifecycleState.valueOf(s)));
+      for (LifecycleState state : LifecycleState.values()) {
+        assertEquals(from.contains(state), Lifecycle.allowedSteps(state).contains(type),
+            type.key() + " from " + state);
+      }
+      String stateAfter = FormatsDocument.code(row.get(table.column("`state.after`")));
+      String custodian = row.get(table.column("custodian after"));
+      String custodianSite = row.get(table.column("custodian site after"));
+      int seen = 0;
+      for (Vector v : vectors) {
+        if (v.event().type() != type) {
+          continue;
+        }
+        seen++;
+        Map<String, String> f = v.fields();
+        assertEquals(stateAfter, f.get("state.after"), v.name());
+        UnitState after = v.sealed().unit();
+        assertEquals(rule(custodian, f, v.before().custodian()), after.custodian(),
+            v.name() + ": custodian by the table");
+        assertEquals(rule(custodianSite, f, v.before().custodianSite()), after.custodianSite(),
+            v.name() + ": custodian site by the table");
+      }
+      assertEquals(2, seen, type.key() + " vectors");
+    }
+  }
+
+  /** Evaluates a cell of the custody table for one event. */
+  private static String rule(String cell, Map<String, String> fields, String before) {
+    if (cell.equals("unchanged")) {
+      return before;
+    }
+    List<String> keys = FormatsDocument.codes(cell);
+    if (keys.size() == 1 && cell.equals("`" + keys.get(0) + "`")) {
+      return fields.get(keys.get(0));
+    }
+    // "`actor.site` if `sale.dealer` is `actor.organization`, else none"
+    if (keys.size() == 3 && cell.equals("`" + keys.get(0) + "` if `" + keys.get(1) + "` is `"
+        + keys.get(2) + "`, else none")) {
+      return fields.get(keys.get(1)).equals(fields.get(keys.get(2))) ? fields.get(keys.get(0))
+          : null;
+    }
+    fail("the custody table has a rule this test cannot read: " + cell);
+    return null;
+  }
+
+  // ---- replaying section 8 ----
+
+  static List<Vector> replay(FormatsDocument doc) {
+    FormatsDocument.Part vectors = doc.section("8.");
+    Map<String, Actor> actors = actors(vectors.table());
+    Map<String, UnitState> units = new HashMap<>();
+    List<Vector> out = new ArrayList<>();
+    for (FormatsDocument.Part part : vectors.subsections(4)) {
+      List<FormatsDocument.CodeBlock> blocks = part.codeBlocks();
+      assertEquals(3, blocks.size(), part.title() + ": request, fields, results");
+      Map<String, String> documented = new LinkedHashMap<>();
+      for (String line : blocks.get(1).lines()) {
+        int eq = line.indexOf(" = ");
+        if (!line.startsWith(" ") && eq > 0) {
+          documented.put(line.substring(0, eq).trim(), line.substring(eq + 3));
+        }
+      }
+      // the server's own choices are taken from the document
+      Instant recorded = Instant.parse(documented.get("record.time"));
+      long logIndex = Long.parseLong(documented.get("log.index"));
+      ProtoMapper mapper = new ProtoMapper(Clock.fixed(recorded, ZoneOffset.UTC));
+      String text = blocks.get(0).text();
+      Submission submission;
+      String labelText = "";
+      try {
+        if (text.startsWith("# RegisterUnitRequest")) {
+          RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = mapper.registration(request.build(), "");
+        } else {
+          RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = mapper.submission(request.build(), "");
+          labelText = request.getLabelText();
+          if (!labelText.isEmpty()) {
+            submission = submission.withLabelSerial(
+                LabelCodec.decodeWithPayload(labelText).payload().getSerial());
+          }
+        }
+      } catch (TextFormat.ParseException e) {
+        throw new AssertionError(part.title() + ": request does not parse", e);
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 8, " + part.title()
+            + ": the server refuses this request; update it in the document", e);
+      }
+      Actor actor = actors.get(submission.actorSite());
+      UnitState before = units.getOrDefault(submission.unitCode(),
+          UnitState.unregistered(submission.unitCode()));
+      UnitState after;
+      try {
+        after = Lifecycle.apply(before, submission.step(), actor);
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 8, " + part.title()
+            + ": the lifecycle refuses this step; update it in the document", e);
+      }
+      EventChain.Sealed sealed = EventChain.seal(submission, actor, before, after, logIndex,
+          recorded, submission.digest());
+      units.put(submission.unitCode(), sealed.unit());
+      out.add(new Vector(part.title(), blocks, labelText, submission, before, sealed));
+    }
+    return out;
+  }
+
+  /** The organisations table of section 8: each site's actor with its organisation's roles. */
+  private static Map<String, Actor> actors(FormatsDocument.Table table) {
+    Map<String, Actor> actors = new HashMap<>();
+    for (List<String> row : table.rows()) {
+      String organization = FormatsDocument.code(row.get(table.column("organisation")));
+      Set<OrganizationRole> roles = Arrays.stream(row.get(table.column("roles")).split(","))
+          .map(r -> OrganizationRole.valueOf(r.trim().toUpperCase(Locale.ROOT).replace(' ', '_')))
+          .collect(Collectors.toSet());
+      for (String site : FormatsDocument.codes(row.get(table.column("sites")))) {
+        assertEquals(organization, ResourceNames.organizationOfSite(site));
+        actors.put(site, new Actor(organization, site, roles));
+      }
+    }
+    return actors;
+  }
+
+  private static void assertRequestFieldExists(StepType type, String path) {
+    Descriptor message = switch (type) {
+      case REGISTRATION -> io.packtrail.v1.Registration.getDescriptor();
+      default -> RecordEventRequest.getDescriptor().findFieldByName(type.key()).getMessageType();
+    };
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      FieldDescriptor field = message.findFieldByName(parts[i]);
+      assertNotNull(field, type.key() + "." + path + " is a request field");
+      if (i < parts.length - 1) {
+        message = field.getMessageType();
+      }
+    }
+  }
+
+  // ---- canonical bytes, as the document shows them ----
+
+  /** Key/value pairs of canonical bytes, in their order (the document's own reading). */
+  static Map<String, String> decode(byte[] canonical) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    ByteBuffer in = ByteBuffer.wrap(canonical);
+    while (in.hasRemaining()) {
+      byte[] key = new byte[Short.toUnsignedInt(in.getShort())];
+      in.get(key);
+      byte[] value = new byte[in.getInt()];
+      in.get(value);
+      fields.put(new String(key, StandardCharsets.US_ASCII),
+          new String(value, StandardCharsets.UTF_8));
+    }
+    return fields;
+  }
+
+  /** Each field as "key = value", then its bytes: u16 length, key, u32 length, value. */
+  static List<String> renderFields(byte[] canonical) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder all = new StringBuilder();
+    decode(canonical).forEach((key, value) -> {
+      byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
+      String hex = HEX.formatHex(ByteBuffer.allocate(2).putShort((short) k.length).array())
+          + " " + HEX.formatHex(k)
+          + " " + HEX.formatHex(ByteBuffer.allocate(4).putInt(v.length).array())
+          + " " + HEX.formatHex(v);
+      lines.add(key + " = " + value);
+      lines.add("  " + hex);
+      all.append(hex.replace(" ", ""));
+    });
+    assertEquals(HEX.formatHex(canonical), all.toString(),
+        "the hex lines concatenate to the bytes");
+    return lines;
+  }
+
+  /** The bytes hashed into the request digest: the event's fields less the server's. */
+  private static byte[] digestInput(Map<String, String> eventFields) {
+    CanonicalFields fields = new CanonicalFields();
+    eventFields.forEach((key, value) -> {
+      if (!NOT_IN_DIGEST.contains(key)) {
+        fields.put(key, value);
+      }
+    });
+    return fields.encode();
+  }
+
+  // ---- comparing, or refreshing after a deliberate change ----
+
+  private static void check(FormatsDocument doc, String what, FormatsDocument.CodeBlock block,
+      List<String> computed) {
+    if (REWRITE) {
+      doc.replace(block, computed);
+    } else {
+      assertEquals(String.join("\n", computed), block.text(),
+          "docs/formats.md, " + what + " (line " + (block.firstLine() + 1) + "): the document says "
+              + "otherwise than the server's code. If the format changed on purpose, rerun with "
+              + "PACKTRAIL_REWRITE_VECTORS=1 and review the diff");
+    }
+  }
+
+  private static void finish(FormatsDocument doc) {
+    if (REWRITE) {
+      doc.save();
+    }
+  }
+
+  private static String upperSnake(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+}
