@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Bad input gets INVALID_ARGUMENT naming the field, never INTERNAL or UNKNOWN (issue 6, part 3). */
+/** Bad input gets INVALID_ARGUMENT naming the field, never INTERNAL or UNKNOWN. */
 class BadInputTest {
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.inProcess();
