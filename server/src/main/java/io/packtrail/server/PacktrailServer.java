@@ -4,11 +4,13 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.packtrail.server.api.ApiServices;
 import io.packtrail.server.api.ExceptionInterceptor;
+import io.packtrail.server.api.RequestParsing;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.CallerInterceptor;
@@ -22,6 +24,7 @@ import io.packtrail.server.security.KeySealer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +143,8 @@ public final class PacktrailServer implements AutoCloseable {
         settings.maxWatchers(), responders, labels, settings.labelRequiredSteps(),
         settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
-      builder.addService(ServerInterceptors.intercept(service, exceptions, callers));
+      builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
+          exceptions, callers));
       health.setStatus(service.bindService().getServiceDescriptor().getName(),
           ServingStatus.SERVING);
     }
@@ -154,6 +158,11 @@ public final class PacktrailServer implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The services this server answers, as bound (tests enumerate their methods). */
+  public List<ServerServiceDefinition> services() {
+    return server.getImmutableServices();
   }
 
   public void awaitTermination() throws InterruptedException {

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorMapper {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+  /**
+   * An error travels in HTTP/2 trailers, which clients cap (grpc-java at 8 KiB): beyond that the
+   * call breaks instead of failing cleanly. So the message and the details are bounded whatever
+   * the input; these leave room for percent-encoding and base64.
+   */
+  static final int MAX_MESSAGE = 500;
+  static final int MAX_DETAIL_BYTES = 3000;
+  private static final int MAX_DETAIL_TEXT = 500;
 
   private ErrorMapper() {}
 
@@ -37,9 +45,19 @@ public final class ErrorMapper {
     Throwable t = unwrap(failure);
     if (t instanceof InvalidArgumentException e) {
       BadRequest.Builder details = BadRequest.newBuilder();
+      int size = 0;
       for (FieldViolation v : e.violations()) {
-        details.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-            .setField(v.field()).setDescription(v.description()));
+        BadRequest.FieldViolation detail = BadRequest.FieldViolation.newBuilder()
+            .setField(cut(v.field(), MAX_DETAIL_TEXT))
+            .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build();
+        size += detail.getSerializedSize() + 4;
+        if (size > MAX_DETAIL_BYTES) {
+          details.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+              .setDescription("and " + (e.violations().size() - details.getFieldViolationsCount())
+                  + " more violations not listed"));
+          break;
+        }
+        details.addFieldViolations(detail);
       }
       return status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(details.build()));
     }
@@ -53,11 +71,13 @@ public final class ErrorMapper {
     }
     if (t instanceof NotFoundException e) {
       return status(Code.NOT_FOUND, e.getMessage(), Any.pack(ResourceInfo.newBuilder()
-          .setResourceName(e.resourceName()).setDescription(e.getMessage()).build()));
+          .setResourceName(cut(e.resourceName(), MAX_DETAIL_TEXT))
+          .setDescription(cut(e.getMessage(), MAX_DETAIL_TEXT)).build()));
     }
     if (t instanceof AlreadyExistsException e) {
       return status(Code.ALREADY_EXISTS, e.getMessage(), Any.pack(ResourceInfo.newBuilder()
-          .setResourceName(e.resourceName()).setDescription(e.getMessage()).build()));
+          .setResourceName(cut(e.resourceName(), MAX_DETAIL_TEXT))
+          .setDescription(cut(e.getMessage(), MAX_DETAIL_TEXT)).build()));
     }
     if (t instanceof IngestUnavailableException e) {
       return status(Code.UNAVAILABLE, e.getMessage(), null);
@@ -77,11 +97,24 @@ public final class ErrorMapper {
 
   private static com.google.rpc.Status status(Code code, String message, Any detail) {
     com.google.rpc.Status.Builder s =
-        com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+        com.google.rpc.Status.newBuilder().setCode(code.getNumber())
+            .setMessage(cut(message, MAX_MESSAGE));
     if (detail != null) {
       s.addDetails(detail);
     }
     return s.build();
+  }
+
+  /** The text, cut to at most {@code max} characters (never inside a surrogate pair). */
+  static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = max - 3;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "...";
   }
 
   private static Throwable unwrap(Throwable t) {

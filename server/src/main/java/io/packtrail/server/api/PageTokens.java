@@ -1,6 +1,11 @@
 package io.packtrail.server.api;
 
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.Text;
+import io.packtrail.server.domain.Violations;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -12,12 +17,17 @@ final class PageTokens {
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
   private static final char SEPARATOR = '\n';
+  /** Marks a token as ours, so garbage is told apart from another listing's token. */
+  private static final String MAGIC = "pt1" + SEPARATOR;
+  private static final int MAX_TOKEN_LENGTH = 1000;
+  private static final String MALFORMED =
+      "is malformed (not a page token of this API); start again without a page_token";
 
   private PageTokens() {}
 
   static String encode(String scope, String lastKey) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(
-        (scope + SEPARATOR + lastKey).getBytes(StandardCharsets.UTF_8));
+        (MAGIC + scope + SEPARATOR + lastKey).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The last key of the previous page, or null for the first page. */
@@ -27,16 +37,30 @@ final class PageTokens {
     }
     String text;
     try {
-      text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("page_token", "is not a page token of this API");
+      if (token.length() > MAX_TOKEN_LENGTH) {
+        throw new IllegalArgumentException("too long");
+      }
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token))).toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new InvalidArgumentException("page_token", MALFORMED);
     }
-    int split = text.indexOf(SEPARATOR);
-    if (split < 0 || !text.substring(0, split).equals(scope)) {
+    int split = text.lastIndexOf(SEPARATOR);
+    if (!text.startsWith(MAGIC) || split < MAGIC.length()) {
+      throw new InvalidArgumentException("page_token", MALFORMED);
+    }
+    String lastKey = text.substring(split + 1);
+    if (lastKey.isEmpty() || !Text.check(new Violations(), "page_token", lastKey,
+        Text.MAX_NAME, false)) {
+      throw new InvalidArgumentException("page_token", MALFORMED);
+    }
+    if (!text.substring(MAGIC.length(), split).equals(scope)) {
       throw new InvalidArgumentException("page_token",
           "belongs to another listing or other filters; start again without a page_token");
     }
-    return text.substring(split + 1);
+    return lastKey;
   }
 
   static int pageSize(int requested) {

@@ -13,6 +13,7 @@ import io.packtrail.server.domain.RemovalReason;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Site;
 import io.packtrail.server.domain.SiteKind;
+import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.StateOfHealth;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
@@ -73,6 +74,16 @@ final class ProtoMapper {
     return toDomain(OrganizationRole.class, p, "ORGANIZATION_ROLE_");
   }
 
+  /**
+   * Refuses an enum number this server does not know (a list filter would otherwise read it as
+   * "no filter"); {@code number} is the raw value, e.g. {@code getStateValue()}.
+   */
+  static void checkKnown(Violations v, String field, Enum<?> proto, int number) {
+    if (proto.name().equals("UNRECOGNIZED")) {
+      v.add(field, "is not a known value of this API: " + number);
+    }
+  }
+
   // ---- time ----
 
   static Timestamp timestamp(Instant t) {
@@ -89,7 +100,10 @@ final class ProtoMapper {
       v.add(field, "nanos must be between 0 and 999999999");
       return null;
     }
-    Instant time = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    // seconds beyond what an Instant holds are clamped: the range checks below then refuse them
+    long seconds = Math.max(Instant.MIN.getEpochSecond(),
+        Math.min(Instant.MAX.getEpochSecond(), t.getSeconds()));
+    Instant time = Instant.ofEpochSecond(seconds, t.getNanos());
     if (time.isBefore(EARLIEST)) {
       v.add(field, "must not be before " + EARLIEST);
     } else if (time.isAfter(clock.instant().plus(MAX_FUTURE))) {
@@ -104,7 +118,12 @@ final class ProtoMapper {
   static Organization organization(String id, io.packtrail.v1.Organization p, Instant now) {
     Set<OrganizationRole> roles = EnumSet.noneOf(OrganizationRole.class);
     Violations v = new Violations();
-    for (int i = 0; i < p.getRolesList().size(); i++) {
+    int maxRoles = OrganizationRole.values().length;
+    if (p.getRolesCount() > maxRoles) {
+      v.add("organization.roles", "must name at most " + maxRoles + " roles, got "
+          + p.getRolesCount());
+    }
+    for (int i = 0; i < Math.min(p.getRolesCount(), maxRoles); i++) {
       OrganizationRole role = role(p.getRoles(i));
       if (role == null) {
         v.add("organization.roles[" + i + "]", "must be a known role, not UNSPECIFIED");
@@ -236,10 +255,7 @@ final class ProtoMapper {
     }
     actorSite(v, prefix + "actor_site", r.getActorSite());
     Instant time = eventTime(v, prefix + "event_time", r.hasEventTime(), r.getEventTime());
-    if (r.getLabelText().length() > MAX_LABEL_TEXT) {
-      v.add(prefix + "label_text", "must be at most " + MAX_LABEL_TEXT + " characters, got "
-          + r.getLabelText().length());
-    }
+    Text.check(v, prefix + "label_text", r.getLabelText(), MAX_LABEL_TEXT, false);
     Step step = step(r);
     if (step == null) {
       v.add(prefix + "step", "exactly one step (sale, removal, collection, shipment, receipt,"

@@ -8,6 +8,7 @@ import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Site;
+import io.packtrail.server.domain.Violations;
 import io.packtrail.server.store.OrganizationDao;
 import io.packtrail.server.store.SiteDao;
 import io.packtrail.v1.CreateOrganizationRequest;
@@ -76,6 +77,9 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
       StreamObserver<ListOrganizationsResponse> response) {
     int size = PageTokens.pageSize(request.getPageSize());
     OrganizationRole role = ProtoMapper.role(request.getRole());
+    Violations v = new Violations();
+    ProtoMapper.checkKnown(v, "role", request.getRole(), request.getRoleValue());
+    v.throwIfAny();
     String region = ProtoMapper.emptyToNull(request.getRegionCode());
     if (region != null && !region.matches("[0-9]{1,6}")) {
       throw new InvalidArgumentException("region_code", "must be 1 to 6 digits (a prefix)");

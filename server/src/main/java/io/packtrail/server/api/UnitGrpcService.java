@@ -118,9 +118,14 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     UnitLevel level = ProtoMapper.level(request.getLevel());
     Chemistry chemistry = ProtoMapper.chemistry(request.getChemistry());
     String custodian = ProtoMapper.emptyToNull(request.getCustodian());
+    Violations v = new Violations();
+    ProtoMapper.checkKnown(v, "state", request.getState(), request.getStateValue());
+    ProtoMapper.checkKnown(v, "level", request.getLevel(), request.getLevelValue());
+    ProtoMapper.checkKnown(v, "chemistry", request.getChemistry(), request.getChemistryValue());
     if (custodian != null && !ResourceNames.isOrganization(custodian)) {
-      new Violations().add("custodian", "must be organizations/{id}").throwIfAny();
+      v.add("custodian", "must be organizations/{id}");
     }
+    v.throwIfAny();
     String scope = "units|" + state + "|" + custodian + "|" + level + "|" + chemistry;
     String after = PageTokens.decode(request.getPageToken(), scope);
     List<Unit> page = jdbi.withExtension(UnitDao.class, dao -> dao.list(after,

@@ -89,6 +89,9 @@ public record BatteryCode(
       violations.add(field, "must be " + LENGTH + " characters (or " + REPURPOSED_VARIANT_LENGTH
           + " for a repurposed-product variant), got " + codePoints.length);
     }
+    if (codePoints.length > 2 * LENGTH) {
+      violations.throwIfAny(); // far from a code: no list of its characters, which could be huge
+    }
     checkCharacters(field, codePoints, layout, violations);
     if (layout != null) {
       checkSegments(field, onePerPosition(codePoints), layout, expectedLevel, violations);

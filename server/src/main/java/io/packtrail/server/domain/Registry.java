@@ -7,8 +7,8 @@ final class Registry {
   static void checkDisplayName(Violations v, String field, String displayName) {
     if (displayName == null || displayName.isBlank()) {
       v.add(field, "is required");
-    } else if (displayName.length() > 200) {
-      v.add(field, "must be at most 200 characters");
+    } else {
+      Text.check(v, field, displayName, 200, false);
     }
   }
 

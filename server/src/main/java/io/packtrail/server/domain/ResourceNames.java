@@ -99,6 +99,9 @@ public final class ResourceNames {
       v.add(field, "is required");
       return null;
     }
+    if (!Text.checkName(v, field, name)) {
+      return null;
+    }
     if (!name.startsWith(UNIT_PREFIX)) {
       v.add(field, "must be a name of the form units/{code}, got '" + abbreviate(name) + "'");
       return null;
@@ -142,8 +145,8 @@ public final class ResourceNames {
     }
   }
 
-  /** Keeps echoed input short, so a huge value cannot bloat an error. */
+  /** Keeps echoed input short and printable, so a huge value cannot bloat an error. */
   public static String abbreviate(String text) {
-    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    return Text.echo(text);
   }
 }

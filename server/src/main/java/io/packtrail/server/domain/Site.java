@@ -29,9 +29,7 @@ public record Site(String organizationId, String id, String displayName, SiteKin
       v.add("site.kind", "is required");
     }
     Registry.checkRegion(v, "site.region_code", regionCode);
-    if (address.length() > 500) {
-      v.add("site.address", "must be at most 500 characters");
-    }
+    Text.check(v, "site.address", address, 500, true);
     if (!(latitude >= -90 && latitude <= 90)) {
       v.add("site.latitude", "must be between -90 and 90");
     }

@@ -185,9 +185,7 @@ public sealed interface Step {
   }
 
   private static void checkNote(Violations v, String field, String note) {
-    if (note != null && note.length() > MAX_NOTE) {
-      v.add(field, "must be at most " + MAX_NOTE + " characters, got " + note.length());
-    }
+    Text.check(v, field, note, MAX_NOTE, true);
   }
 
   private static void checkWaybill(Violations v, String field, String waybill, boolean required) {

@@ -110,6 +110,16 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return EventServiceGrpc.newStub(rawChannel());
   }
 
+  /** The in-process channel, for calls the stubs cannot make (raw bytes, any method). */
+  public io.grpc.Channel channel() {
+    return rawChannel();
+  }
+
+  /** The services the server answers, as bound. */
+  public java.util.List<io.grpc.ServerServiceDefinition> services() {
+    return server.services();
+  }
+
   private io.grpc.Channel rawChannel() {
     if (channel == null) {
       throw new IllegalStateException("raw stubs are for the in-process harness");

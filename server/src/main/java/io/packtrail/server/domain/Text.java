@@ -1,0 +1,83 @@
+package io.packtrail.server.domain;
+
+/**
+ * Rules for the text that requests carry, and the one way to echo such text in an error.
+ *
+ * <p>PostgreSQL text cannot hold U+0000, and no name, code or free text of this API needs a
+ * control character, so they are refused with INVALID_ARGUMENT before anything reaches the
+ * store. Echoes are escaped and cut to {@link #MAX_ECHO} characters, so a huge or binary value
+ * cannot bloat an error beyond the header size clients accept.
+ */
+public final class Text {
+  /** The longest resource name accepted in any request field (ids are at most 63 characters). */
+  public static final int MAX_NAME = 200;
+  /** At most this many characters of an input are repeated in an error. */
+  public static final int MAX_ECHO = 100;
+
+  private Text() {}
+
+  /**
+   * Adds a violation of {@code field} when {@code text} is longer than {@code max} characters or
+   * holds a control character; tab, line feed and carriage return are allowed when
+   * {@code multiline}. Null passes (absence is the caller's rule). Returns whether it passed.
+   */
+  public static boolean check(Violations v, String field, String text, int max,
+      boolean multiline) {
+    if (text == null) {
+      return true;
+    }
+    if (text.length() > max) {
+      v.add(field, "must be at most " + max + " characters, got " + text.length());
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (isControl(c) && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) {
+        v.add(field, String.format("must not contain control characters such as NUL;"
+            + " found U+%04X at index %d", (int) c, i));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A name field: at most {@link #MAX_NAME} characters, no control characters. */
+  public static boolean checkName(Violations v, String field, String name) {
+    return check(v, field, name, MAX_NAME, false);
+  }
+
+  /**
+   * The input as it may appear inside an error: control characters escaped as \\uXXXX, cut
+   * after {@link #MAX_ECHO} characters with "...". Callers add their own quotes.
+   */
+  public static String echo(String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    int end = Math.min(text.length(), MAX_ECHO);
+    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--; // never cut a character in half
+    }
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      if (isControl(c) || Character.isSurrogate(c) && !isPaired(text, i)) {
+        b.append(String.format("\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return end < text.length() ? b.append("...").toString() : b.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return Character.getType(c) == Character.CONTROL;
+  }
+
+  private static boolean isPaired(String s, int i) {
+    char c = s.charAt(i);
+    return Character.isHighSurrogate(c)
+        ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+        : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+}
