@@ -245,7 +245,10 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   private static void setUp(PacktrailClient client) {
-    organization(client, "bench-maker", OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER);
+    // the maker owns the BNC manufacturer code its pack codes begin with
+    client.createOrganization("bench-maker", Organization.newBuilder()
+        .setDisplayName("Bench bench-maker").setRegionCode("620100").setManufacturerCode("BNC")
+        .addRoles(OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER).build());
     organization(client, "bench-dealer", OrganizationRole.ORGANIZATION_ROLE_DEALER,
         OrganizationRole.ORGANIZATION_ROLE_COLLECTION_OUTLET);
     organization(client, "bench-recycler", OrganizationRole.ORGANIZATION_ROLE_RECYCLER);

@@ -22,6 +22,20 @@ public record Organization(String id, String displayName, Set<OrganizationRole> 
         && java.util.Objects.equals(manufacturerCode, other.manufacturerCode);
   }
 
+  /**
+   * A GB/T 34014 code begins with its manufacturer's code, so only the organisation holding that
+   * manufacturer code may register the unit as its maker; otherwise any maker's key could sign a
+   * label for another maker's pack.
+   */
+  public void requireOwnsCode(BatteryCode code) {
+    if (!code.manufacturerCode().equals(manufacturerCode)) {
+      throw new FailedPreconditionException("MANUFACTURER_CODE", name(), "code " + code.text()
+          + " names manufacturer code " + code.manufacturerCode() + "; the maker " + name()
+          + (manufacturerCode == null ? " has no manufacturer code"
+              : " has manufacturer code " + manufacturerCode));
+    }
+  }
+
   public void validate(Violations v) {
     if (!ResourceNames.isId(id)) {
       v.add("organization_id", "must match " + ResourceNames.ID_RULE);

@@ -10,6 +10,16 @@ public record StateOfHealth(
     Double internalResistanceIncreasePercent,
     Long numberOfFullCycles) {
 
+  /** Readings are held at the precision they are hashed with (three decimals). */
+  public StateOfHealth {
+    stateOfCertifiedEnergyPercent = CanonicalFields.round(stateOfCertifiedEnergyPercent);
+    capacityFadePercent = CanonicalFields.round(capacityFadePercent);
+    remainingCapacityAh = CanonicalFields.round(remainingCapacityAh);
+    remainingEnergyKwh = CanonicalFields.round(remainingEnergyKwh);
+    powerFadePercent = CanonicalFields.round(powerFadePercent);
+    internalResistanceIncreasePercent = CanonicalFields.round(internalResistanceIncreasePercent);
+  }
+
   /** No readings at all. */
   public static final StateOfHealth NONE =
       new StateOfHealth(null, null, null, null, null, null, null);

@@ -41,6 +41,14 @@ public sealed interface Step {
   record Registration(UnitLevel level, Chemistry chemistry, double ratedEnergyKwh,
       double ratedCapacityAh, double nominalVoltageV, double massKg, String maker)
       implements Step {
+    /** Rated values are held at the precision they are hashed with (three decimals). */
+    public Registration {
+      ratedEnergyKwh = CanonicalFields.round(ratedEnergyKwh);
+      ratedCapacityAh = CanonicalFields.round(ratedCapacityAh);
+      nominalVoltageV = CanonicalFields.round(nominalVoltageV);
+      massKg = CanonicalFields.round(massKg);
+    }
+
     public StepType type() {
       return StepType.REGISTRATION;
     }
