@@ -204,6 +204,8 @@ public final class LoadGenerator implements Callable<Integer> {
         case 4 -> r.setActorSite(PLANT).setReceipt(Receipt.newBuilder().setWaybill(waybill));
         default -> r.setActorSite(PLANT).setInspection(Inspection.newBuilder()
             .setGrade(Grade.GRADE_B)
+            .setTestStandard("GB/T 34015-2017").setTester("Bench laboratory")
+            .setTestDate(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString())
             .setStateOfHealth(StateOfHealth.newBuilder().setStateOfCertifiedEnergyPercent(77)));
       }
       try {

@@ -214,7 +214,7 @@ public final class Sequencer implements AutoCloseable {
           }
           before = UnitState.unregistered(s.unitCode());
         }
-        UnitState after = Lifecycle.apply(before, s.step(), p.actor());
+        UnitState after = Lifecycle.apply(before, s.step(), p.actor(), s.eventTime());
         EventChain.Sealed result =
             EventChain.seal(s, p.actor(), before, after, nextIndex, now, p.digest());
         nextIndex++;

@@ -10,6 +10,7 @@ import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.LabelDao;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -209,6 +211,12 @@ public final class LabelAuthority {
         .orElseThrow(() -> notFound(serial));
   }
 
+  /** The unit's active label: the one a scan of the unit must present. */
+  public LabelRecord activeLabelOf(String unitCode) {
+    return jdbi.withExtension(LabelDao.class, dao -> dao.findActiveLabelOfUnit(unitCode))
+        .orElseThrow(() -> new NotFoundException("units/" + unitCode, "active label of unit"));
+  }
+
   private static NotFoundException notFound(long serial) {
     return new NotFoundException("labels/" + serial, "label");
   }
@@ -265,18 +273,25 @@ public final class LabelAuthority {
     Verification result = verifier().verify(text);
     if (!result.isValid()) {
       switch (result.refusal()) {
-        case REVOKED_KEY, REVOKED_LABEL, SUPERSEDED_LABEL ->
-            throw new FailedPreconditionException("LABEL", field,
-                "the scanned label is refused (" + result.refusal() + "): " + result.detail());
+        case REVOKED_KEY, REVOKED_LABEL, SUPERSEDED_LABEL -> {
+          // a withdrawn label is well-formed: its subject is the label, as for another unit's
+          long serial = LabelCodec.decodeWithPayload(text).payload().getSerial();
+          throw new FailedPreconditionException(List.of(new PreconditionViolation("LABEL",
+              "labels/" + serial, "the scanned label labels/" + serial + " is refused ("
+                  + result.refusal() + "): " + result.detail(),
+              Map.of("refusal", result.refusal().name(), "field", field))));
+        }
         default -> throw new InvalidArgumentException(field,
             "the scanned label is refused (" + result.refusal() + "): " + result.detail());
       }
     }
     LabelPayload payload = ((Verification.Valid) result).payload();
     if (!payload.getUnitCode().equals(unitCode)) {
-      throw new FailedPreconditionException("LABEL", "labels/" + payload.getSerial(),
-          "the scanned label labels/" + payload.getSerial() + " belongs to units/"
-              + payload.getUnitCode() + ", not to units/" + unitCode);
+      throw new FailedPreconditionException(List.of(new PreconditionViolation("LABEL",
+          "labels/" + payload.getSerial(), "the scanned label labels/" + payload.getSerial()
+              + " belongs to units/" + payload.getUnitCode() + ", not to units/" + unitCode,
+          Map.of("refusal", "OTHER_UNIT", "field", field,
+              "labelUnit", "units/" + payload.getUnitCode()))));
     }
     return payload.getSerial();
   }
