@@ -63,7 +63,10 @@ public record StateOfHealth(
    */
   public static final double MAX_ABOVE_RATED = 1.10;
 
-  /** Range checks of the readings; percentages may exceed 100 only for resistance increase. */
+  /**
+   * Range checks of the readings; percentages may exceed 100 only for resistance increase and,
+   * by at most 10, for state of certified energy.
+   */
   void validate(String field, Violations v) {
     // like remaining capacity and energy, at most 10 % above rated (MAX_ABOVE_RATED)
     percent(v, field + ".state_of_certified_energy_percent", stateOfCertifiedEnergyPercent, 0, 110);
