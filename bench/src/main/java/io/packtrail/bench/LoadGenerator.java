@@ -204,6 +204,8 @@ public final class LoadGenerator implements Callable<Integer> {
         case 4 -> r.setActorSite(PLANT).setReceipt(Receipt.newBuilder().setWaybill(waybill));
         default -> r.setActorSite(PLANT).setInspection(Inspection.newBuilder()
             .setGrade(Grade.GRADE_B)
+            .setTestStandard("GB/T 34015-2017").setTester("Bench laboratory")
+            .setTestDate(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString())
             .setStateOfHealth(StateOfHealth.newBuilder().setStateOfCertifiedEnergyPercent(77)));
       }
       try {
@@ -245,7 +247,10 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   private static void setUp(PacktrailClient client) {
-    organization(client, "bench-maker", OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER);
+    // the maker owns the BNC manufacturer code its pack codes begin with
+    client.createOrganization("bench-maker", Organization.newBuilder()
+        .setDisplayName("Bench bench-maker").setRegionCode("620100").setManufacturerCode("BNC")
+        .addRoles(OrganizationRole.ORGANIZATION_ROLE_BATTERY_MAKER).build());
     organization(client, "bench-dealer", OrganizationRole.ORGANIZATION_ROLE_DEALER,
         OrganizationRole.ORGANIZATION_ROLE_COLLECTION_OUTLET);
     organization(client, "bench-recycler", OrganizationRole.ORGANIZATION_ROLE_RECYCLER);

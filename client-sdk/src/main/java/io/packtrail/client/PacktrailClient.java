@@ -12,6 +12,7 @@ import io.packtrail.v1.BatchIssueLabelsResponse;
 import io.packtrail.v1.BatchRecordEventsRequest;
 import io.packtrail.v1.CreateLabelKeyRequest;
 import io.packtrail.v1.GetTrustListRequest;
+import io.packtrail.v1.GetUnitLabelRequest;
 import io.packtrail.v1.GetTrustListResponse;
 import io.packtrail.v1.IssueLabelRequest;
 import io.packtrail.v1.Label;
@@ -317,6 +318,12 @@ public final class PacktrailClient implements AutoCloseable {
   public Label revokeLabel(long serial) {
     return withDeadline(labels).revokeLabel(RevokeLabelRequest.newBuilder()
         .setName("labels/" + serial).build()).getLabel();
+  }
+
+  /** The unit's active label (NOT_FOUND when it has none), e.g. to print it again. */
+  public Label getUnitLabel(String code) {
+    return withDeadline(labels).getUnitLabel(GetUnitLabelRequest.newBuilder()
+        .setUnit("units/" + code).build()).getLabel();
   }
 
   /** The signed trust list and the deployment's root public key. */

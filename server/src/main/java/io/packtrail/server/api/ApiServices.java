@@ -6,9 +6,11 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.label.Labels;
+import io.packtrail.server.store.EventDao;
 import java.time.Clock;
 import java.util.Set;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Jdbi;
@@ -27,7 +29,7 @@ public final class ApiServices {
       Set<StepType> labelRequired, Clock clock) {
     ProtoMapper mapper = new ProtoMapper(clock);
     Recorder recorder = new Recorder(new Directory(jdbi), sequencer, labels.scans(),
-        labelRequired);
+        labelRequired, id -> jdbi.withExtension(EventDao.class, dao -> dao.findById(id)));
     return List.of(
         new RegistryGrpcService(jdbi, clock),
         new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),

@@ -3,6 +3,7 @@ package io.packtrail.server.api;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
 import com.google.rpc.ResourceInfo;
 import io.grpc.StatusRuntimeException;
@@ -33,6 +34,9 @@ public final class ErrorMapper {
   static final int MAX_MESSAGE = 500;
   static final int MAX_DETAIL_BYTES = 3000;
   private static final int MAX_DETAIL_TEXT = 500;
+
+  /** google.rpc.ErrorInfo.domain of Packtrail's own refusals. */
+  public static final String ERROR_DOMAIN = "packtrail.io";
 
   private ErrorMapper() {}
 
@@ -67,7 +71,14 @@ public final class ErrorMapper {
         details.addViolations(PreconditionFailure.Violation.newBuilder()
             .setType(v.type()).setSubject(v.subject()).setDescription(v.description()));
       }
-      return status(Code.FAILED_PRECONDITION, e.getMessage(), Any.pack(details.build()));
+      com.google.rpc.Status.Builder status = status(Code.FAILED_PRECONDITION, e.getMessage(),
+          Any.pack(details.build())).toBuilder();
+      // the first violation, machine-readable: its type as the reason, its facts as metadata
+      PreconditionViolation first = e.violations().get(0);
+      status.addDetails(Any.pack(ErrorInfo.newBuilder().setReason(first.type())
+          .setDomain(ERROR_DOMAIN).putMetadata("subject", first.subject())
+          .putAllMetadata(first.metadata()).build()));
+      return status.build();
     }
     if (t instanceof NotFoundException e) {
       return status(Code.NOT_FOUND, e.getMessage(), Any.pack(ResourceInfo.newBuilder()

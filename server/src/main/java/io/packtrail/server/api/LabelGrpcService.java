@@ -16,6 +16,8 @@ import io.packtrail.v1.CreateLabelKeyResponse;
 import io.packtrail.v1.GetLabelRequest;
 import io.packtrail.v1.GetLabelResponse;
 import io.packtrail.v1.GetTrustListRequest;
+import io.packtrail.v1.GetUnitLabelRequest;
+import io.packtrail.v1.GetUnitLabelResponse;
 import io.packtrail.v1.GetTrustListResponse;
 import io.packtrail.v1.IssueLabelRequest;
 import io.packtrail.v1.IssueLabelResponse;
@@ -152,6 +154,17 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     v.throwIfAny();
     response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(issuer.get(serial)))
         .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getUnitLabel(GetUnitLabelRequest request,
+      StreamObserver<GetUnitLabelResponse> response) {
+    Violations v = new Violations();
+    String code = ResourceNames.unitCode(v, "unit", ProtoMapper.emptyToNull(request.getUnit()));
+    v.throwIfAny();
+    response.onNext(GetUnitLabelResponse.newBuilder()
+        .setLabel(toProto(issuer.activeLabelOf(code))).build());
     response.onCompleted();
   }
 

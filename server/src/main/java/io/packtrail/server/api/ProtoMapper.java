@@ -26,6 +26,9 @@ import io.packtrail.v1.RegisterUnitRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +38,8 @@ final class ProtoMapper {
   /** How far ahead of the server clock an event time may be (clock skew of field devices). */
   static final Duration MAX_FUTURE = Duration.ofMinutes(5);
   static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  /** Test dates are local: the latest time zone is 14 hours ahead of UTC. */
+  static final Duration LATEST_ZONE = Duration.ofHours(14);
   /** A printed label is about 250 characters; anything far longer is not a label. */
   static final int MAX_LABEL_TEXT = 1000;
 
@@ -132,7 +137,8 @@ final class ProtoMapper {
       }
     }
     Organization o = new Organization(id, p.getDisplayName(), roles, p.getRegionCode(),
-        emptyToNull(p.getManufacturerCode()), now);
+        emptyToNull(p.getManufacturerCode()), now, emptyToNull(p.getUnifiedSocialCreditCode()),
+        emptyToNull(p.getEuOperatorId()));
     o.validate(v);
     v.throwIfAny();
     return o;
@@ -144,7 +150,9 @@ final class ProtoMapper {
         .setDisplayName(o.displayName())
         .setRegionCode(o.regionCode())
         .setManufacturerCode(nullToEmpty(o.manufacturerCode()))
-        .setCreateTime(timestamp(o.createTime()));
+        .setCreateTime(timestamp(o.createTime()))
+        .setUnifiedSocialCreditCode(nullToEmpty(o.unifiedSocialCreditCode()))
+        .setEuOperatorId(nullToEmpty(o.euOperatorId()));
     o.roles().stream().sorted().forEach(r -> b.addRoles(
         toProto(io.packtrail.v1.OrganizationRole.class, r, "ORGANIZATION_ROLE_")));
     return b.build();
@@ -262,9 +270,41 @@ final class ProtoMapper {
           + " inspection) is required");
     } else {
       step.validate(prefix + step.type().key(), v);
+      checkTestDate(v, prefix + "inspection.test_date", r.getInspection().getTestDate(), step,
+          time);
     }
     v.throwIfAny();
     return new Submission(id, code, time, r.getActorSite(), step);
+  }
+
+  /** A test date that is not a date is kept as an invalid marker so the check can name it. */
+  private static final LocalDate UNREADABLE_DATE = LocalDate.MIN;
+
+  private static LocalDate testDate(String text) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      return UNREADABLE_DATE;
+    }
+  }
+
+  /** A test precedes its record: the test date may not be after the event_time's date. */
+  private static void checkTestDate(Violations v, String field, String text, Step step,
+      Instant eventTime) {
+    if (!(step instanceof Step.Inspection i) || i.testDate() == null) {
+      return;
+    }
+    if (i.testDate() == UNREADABLE_DATE || !text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+      v.add(field, "must be a date YYYY-MM-DD, got '" + ResourceNames.abbreviate(text) + "'");
+    } else if (eventTime != null
+        && i.testDate().isAfter(LocalDate.ofInstant(eventTime.plus(LATEST_ZONE), ZoneOffset.UTC))) {
+      v.add(field, "must not be after the event_time (" + eventTime + ")");
+    } else if (i.testDate().isBefore(LocalDate.ofInstant(EARLIEST, ZoneOffset.UTC))) {
+      v.add(field, "must not be before " + LocalDate.ofInstant(EARLIEST, ZoneOffset.UTC));
+    }
   }
 
   private static Step step(RecordEventRequest r) {
@@ -282,7 +322,9 @@ final class ProtoMapper {
           r.getInspection().hasStateOfHealth()
               ? stateOfHealth(r.getInspection().getStateOfHealth()) : null,
           toDomain(Grade.class, r.getInspection().getGrade(), "GRADE_"),
-          emptyToNull(r.getInspection().getNote()));
+          emptyToNull(r.getInspection().getNote()),
+          emptyToNull(r.getInspection().getTestStandard()),
+          emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
       case STEP_NOT_SET -> null;
     };
   }
@@ -332,7 +374,10 @@ final class ProtoMapper {
     } else if (step instanceof Step.Inspection i) {
       io.packtrail.v1.Inspection.Builder ib = io.packtrail.v1.Inspection.newBuilder()
           .setGrade(toProto(io.packtrail.v1.Grade.class, i.grade(), "GRADE_"))
-          .setNote(nullToEmpty(i.note()));
+          .setNote(nullToEmpty(i.note()))
+          .setTestStandard(nullToEmpty(i.testStandard()))
+          .setTester(nullToEmpty(i.tester()))
+          .setTestDate(i.testDate() == null ? "" : i.testDate().toString());
       if (i.stateOfHealth() != null) {
         ib.setStateOfHealth(toProto(i.stateOfHealth()));
       }

@@ -1,8 +1,12 @@
 package io.packtrail.server.api;
 
+import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.BatteryCode;
+import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.ingest.Directory;
@@ -10,24 +14,30 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The write path shared by every recording RPC: resolve the acting site, check that the caller
- * may act there, that referenced parties exist and that a scanned label is genuine and this
- * unit's, then hand the submission to the sequencer.
+ * may act there, that referenced parties exist, that a registering maker owns the code and that
+ * a scanned label is genuine and this unit's, then hand the submission to the sequencer. When a
+ * check refuses a request whose id is already recorded, the request is answered as a retry.
  */
 final class Recorder {
   private final Directory directory;
   private final Sequencer sequencer;
   private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
+  private final Function<UUID, Optional<Event>> priorEvents;
 
   Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
-      Set<StepType> labelRequired) {
+      Set<StepType> labelRequired, Function<UUID, Optional<Event>> priorEvents) {
     this.directory = directory;
+    this.priorEvents = priorEvents;
     this.sequencer = sequencer;
     this.labels = labels;
     this.labelRequired = Set.copyOf(labelRequired);
@@ -47,16 +57,50 @@ final class Recorder {
         throw new PermissionDeniedException("the caller may record only at " + caller.site()
             + ", not at " + s.actorSite());
       }
-      directory.requireReferences(s.step(), prefix);
-      if (labelText != null && !labelText.isEmpty()) {
-        s = s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));
-      } else if (labelRequired.contains(s.step().type())) {
-        throw new InvalidArgumentException(prefix + "label_text", "is required: this deployment "
-            + "requires the unit's scanned label for every " + s.step().type().key());
+      try {
+        return sequencer.submit(check(s, labelText, prefix), actor);
+      } catch (DomainException refused) {
+        // A retry must learn what became of its first attempt, even when the world has moved
+        // on since (label reissued, unit moved): the id is looked up only after a refusal, so
+        // the happy path costs no extra round trip.
+        Event prior = priorEvents.apply(s.eventId()).orElseThrow(() -> refused);
+        Long serial = scannedSerial(labelText);
+        Submission asSent = serial == null ? s : s.withLabelSerial(serial);
+        return CompletableFuture.completedFuture(prior.answerRetry(asSent.digest()));
       }
-      return sequencer.submit(s, actor);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Checks the submission against the world; returns it with the scanned label's serial. */
+  private Submission check(Submission s, String labelText, String prefix) {
+    directory.requireReferences(s.step(), prefix);
+    if (s.step() instanceof Step.Registration r) {
+      directory.organization(r.maker(), prefix + "registration.maker")
+          .requireOwnsCode(BatteryCode.parse(prefix + "code", s.unitCode()));
+    }
+    if (labelText != null && !labelText.isEmpty()) {
+      return s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));
+    } else if (labelRequired.contains(s.step().type())) {
+      throw new InvalidArgumentException(prefix + "label_text", "is required: this deployment "
+          + "requires the unit's scanned label for every " + s.step().type().key());
+    }
+    return s;
+  }
+
+  /**
+   * The serial a label text states, unverified: a retry's digest is compared with the stored
+   * one only, never trusted; null when there is no label or it cannot be decoded.
+   */
+  private static Long scannedSerial(String labelText) {
+    if (labelText == null || labelText.isEmpty()) {
+      return null;
+    }
+    try {
+      return LabelCodec.decodeWithPayload(labelText).payload().getSerial();
+    } catch (RuntimeException undecodable) {
+      return null;
     }
   }
 }

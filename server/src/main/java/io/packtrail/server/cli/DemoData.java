@@ -260,6 +260,9 @@ final class DemoData {
           : soh >= 60 ? Grade.GRADE_C : Grade.GRADE_D;
       steps.add(step(code, "inspection", TESTING, t).setInspection(Inspection.newBuilder()
           .setGrade(grade)
+          .setTestStandard("GB/T 34015-2017")
+          .setTester("Jinchang testing line")
+          .setTestDate(t.atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString())
           .setStateOfHealth(StateOfHealth.newBuilder()
               .setStateOfCertifiedEnergyPercent(soh)
               .setCapacityFadePercent(100 - soh)

@@ -126,6 +126,19 @@ public final class CanonicalFields {
     return new BigDecimal(value).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
   }
 
+  /**
+   * The double a measurement is hashed as: the value of {@link #decimal}. Domain records hold
+   * only rounded values, so what is answered, stored and hashed is the same number. Non-finite
+   * values are kept for validation to refuse.
+   */
+  public static Double round(Double value) {
+    return value == null || !Double.isFinite(value) ? value : Double.valueOf(decimal(value));
+  }
+
+  public static double round(double value) {
+    return Double.isFinite(value) ? Double.parseDouble(decimal(value)) : value;
+  }
+
   /** Keys compare by their UTF-8 bytes, unsigned, so every language sorts them alike. */
   static int compareUtf8(String a, String b) {
     return java.util.Arrays.compareUnsigned(

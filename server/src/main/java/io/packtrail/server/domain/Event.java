@@ -26,4 +26,16 @@ public record Event(
   public String name() {
     return ResourceNames.event(unitCode, sequence);
   }
+
+  /**
+   * The answer to a request that reuses this event's id: this event when the request is the
+   * same (same digest), else {@link AlreadyExistsException}.
+   */
+  public Event answerRetry(byte[] digest) {
+    if (java.util.Arrays.equals(requestDigest, digest)) {
+      return this;
+    }
+    throw new AlreadyExistsException(name(), "event_id " + eventId + " was already used for a "
+        + "different step (" + name() + "); choose a new event_id for a new step");
+  }
 }

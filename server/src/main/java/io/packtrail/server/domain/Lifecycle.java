@@ -17,6 +17,8 @@ import static io.packtrail.server.domain.OrganizationRole.REGULATOR;
 import static io.packtrail.server.domain.OrganizationRole.REPAIRER;
 import static io.packtrail.server.domain.OrganizationRole.VEHICLE_MAKER;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -69,6 +71,12 @@ public final class Lifecycle {
         EnumSet.of(COLLECTION_OUTLET, DISMANTLER, CASCADE_USER, RECYCLER), true, Custody.KEEP));
   }
 
+  /**
+   * How far a step may be dated before the unit's previous step: field devices' clocks skew, as
+   * they may run ahead of the server (the same bound, ProtoMapper.MAX_FUTURE).
+   */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
   private Lifecycle() {}
 
   /** The steps a unit in this state may take next, in table order. */
@@ -85,9 +93,10 @@ public final class Lifecycle {
   /**
    * Applies a step to a unit, or throws {@link FailedPreconditionException} naming every rule it
    * breaks. A registration applies to {@link UnitState#unregistered}. The returned state does not
-   * yet carry the new chain head; {@link EventChain} adds it.
+   * yet carry the new chain head; {@link EventChain} adds it. {@code eventTime} is when the step
+   * happened; it may not be more than {@link #CLOCK_SKEW} before the unit's previous step.
    */
-  public static UnitState apply(UnitState unit, Step step, Actor actor) {
+  public static UnitState apply(UnitState unit, Step step, Actor actor, Instant eventTime) {
     Rule rule = RULES.get(step.type());
     List<PreconditionViolation> broken = new ArrayList<>();
     String unitName = unit.name();
@@ -97,9 +106,13 @@ public final class Lifecycle {
           "unit " + unitName + " is already registered (state " + unit.state() + ")");
     }
     if (!registration && !rule.from().contains(unit.state())) {
+      List<StepType> allowed = allowedSteps(unit.state());
       broken.add(new PreconditionViolation("STATE", unitName,
           "unit " + unitName + " is " + unit.state() + "; " + step.type().key()
-              + " is not allowed; allowed steps: " + describe(allowedSteps(unit.state()))));
+              + " is not allowed; allowed steps: " + describe(allowed),
+          Map.of("state", String.valueOf(unit.state()), "step", step.type().key(),
+              "allowedSteps", allowed.stream().map(StepType::key)
+                  .collect(Collectors.joining(",")))));
     }
     if (Collections.disjoint(rule.roles(), actor.roles())) {
       broken.add(new PreconditionViolation("ROLE", actor.organization(),
@@ -125,6 +138,17 @@ public final class Lifecycle {
                 + unit.shipmentWaybill()));
       }
     }
+    if (!registration && unit.lastEventTime() != null
+        && eventTime.isBefore(unit.lastEventTime().minus(CLOCK_SKEW))) {
+      broken.add(new PreconditionViolation("TIME_ORDER", unitName,
+          "event_time " + eventTime + " is before the previous step of " + unitName + " at "
+              + unit.lastEventTime() + "; a step may be dated at most " + CLOCK_SKEW.toMinutes()
+              + " minutes before the previous one"));
+    }
+    if (step instanceof Step.Inspection inspection && inspection.stateOfHealth() != null) {
+      inspection.stateOfHealth().checkAgainstRated(unitName, unit.ratedCapacityAh(),
+          unit.ratedEnergyKwh(), broken);
+    }
     if (step instanceof Step.Shipment shipment && shipment.destinationSite().equals(actor.site())) {
       broken.add(new PreconditionViolation("DESTINATION", unitName,
           "shipment.destination_site must differ from the site the unit is shipped from"));
@@ -132,10 +156,11 @@ public final class Lifecycle {
     if (!broken.isEmpty()) {
       throw new FailedPreconditionException(broken);
     }
-    return transition(unit, step, actor, rule);
+    return transition(unit, step, actor, rule, eventTime);
   }
 
-  private static UnitState transition(UnitState u, Step step, Actor actor, Rule rule) {
+  private static UnitState transition(UnitState u, Step step, Actor actor, Rule rule,
+      Instant eventTime) {
     String custodian = u.custodian();
     String custodianSite = u.custodianSite();
     switch (rule.custody()) {
@@ -156,10 +181,14 @@ public final class Lifecycle {
     String waybill = null;
     StateOfHealth soh = u.stateOfHealth();
     Grade grade = u.grade();
+    double ratedEnergyKwh = u.ratedEnergyKwh();
+    double ratedCapacityAh = u.ratedCapacityAh();
     // Java 17 has no pattern switch; the chain below covers every permitted Step.
     if (step instanceof Step.Registration r) {
       level = r.level();
       chemistry = r.chemistry();
+      ratedEnergyKwh = r.ratedEnergyKwh();
+      ratedCapacityAh = r.ratedCapacityAh();
     } else if (step instanceof Step.Sale s) {
       vin = s.vin();
     } else if (step instanceof Step.Removal) {
@@ -172,7 +201,8 @@ public final class Lifecycle {
       grade = i.grade();
     }
     return new UnitState(u.code(), level, chemistry, rule.to(), custodian, custodianSite, vin,
-        destination, waybill, soh, grade, u.eventCount(), u.headHash());
+        destination, waybill, soh, grade, u.eventCount(), u.headHash(), ratedEnergyKwh,
+        ratedCapacityAh, eventTime);
   }
 
   private static String describe(List<StepType> steps) {

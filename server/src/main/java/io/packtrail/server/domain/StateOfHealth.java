@@ -1,5 +1,7 @@
 package io.packtrail.server.domain;
 
+import java.util.List;
+
 /** Inspection readings, named after the Battery Pass data model; null means not measured. */
 public record StateOfHealth(
     Double stateOfCertifiedEnergyPercent,
@@ -9,6 +11,16 @@ public record StateOfHealth(
     Double powerFadePercent,
     Double internalResistanceIncreasePercent,
     Long numberOfFullCycles) {
+
+  /** Readings are held at the precision they are hashed with (three decimals). */
+  public StateOfHealth {
+    stateOfCertifiedEnergyPercent = CanonicalFields.round(stateOfCertifiedEnergyPercent);
+    capacityFadePercent = CanonicalFields.round(capacityFadePercent);
+    remainingCapacityAh = CanonicalFields.round(remainingCapacityAh);
+    remainingEnergyKwh = CanonicalFields.round(remainingEnergyKwh);
+    powerFadePercent = CanonicalFields.round(powerFadePercent);
+    internalResistanceIncreasePercent = CanonicalFields.round(internalResistanceIncreasePercent);
+  }
 
   /** No readings at all. */
   public static final StateOfHealth NONE =
@@ -45,9 +57,19 @@ public record StateOfHealth(
     return text == null ? null : Double.valueOf(text);
   }
 
-  /** Range checks of the readings; percentages may exceed 100 only for resistance increase. */
+  /**
+   * How far above its rated value a reading may be: a new pack may measure a few per cent above
+   * its rated (guaranteed minimum) capacity or energy; 10 % above is a misreading.
+   */
+  public static final double MAX_ABOVE_RATED = 1.10;
+
+  /**
+   * Range checks of the readings; percentages may exceed 100 only for resistance increase and,
+   * by at most 10, for state of certified energy.
+   */
   void validate(String field, Violations v) {
-    percent(v, field + ".state_of_certified_energy_percent", stateOfCertifiedEnergyPercent, 0, 150);
+    // like remaining capacity and energy, at most 10 % above rated (MAX_ABOVE_RATED)
+    percent(v, field + ".state_of_certified_energy_percent", stateOfCertifiedEnergyPercent, 0, 110);
     percent(v, field + ".capacity_fade_percent", capacityFadePercent, 0, 100);
     percent(v, field + ".remaining_capacity_ah", remainingCapacityAh, 0, 1e6);
     percent(v, field + ".remaining_energy_kwh", remainingEnergyKwh, 0, 1e4);
@@ -56,6 +78,24 @@ public record StateOfHealth(
         internalResistanceIncreasePercent, 0, 1000);
     if (numberOfFullCycles != null && (numberOfFullCycles < 0 || numberOfFullCycles > 1_000_000)) {
       v.add(field + ".number_of_full_cycles", "must be between 0 and 1000000");
+    }
+  }
+
+  /** Remaining capacity and energy may not exceed the unit's rated values by more than 10 %. */
+  void checkAgainstRated(String unitName, double ratedCapacityAh, double ratedEnergyKwh,
+      List<PreconditionViolation> broken) {
+    aboveRated(unitName, "remaining_capacity_ah", remainingCapacityAh, ratedCapacityAh, "Ah",
+        broken);
+    aboveRated(unitName, "remaining_energy_kwh", remainingEnergyKwh, ratedEnergyKwh, "kWh",
+        broken);
+  }
+
+  private static void aboveRated(String unitName, String reading, Double value, double rated,
+      String unit, List<PreconditionViolation> broken) {
+    if (value != null && rated > 0 && value > rated * MAX_ABOVE_RATED) {
+      broken.add(new PreconditionViolation("READING", unitName, "inspection.state_of_health."
+          + reading + " " + CanonicalFields.decimal(value) + " " + unit + " is more than 10 % "
+          + "above the rated " + CanonicalFields.decimal(rated) + " " + unit + " of " + unitName));
     }
   }
 

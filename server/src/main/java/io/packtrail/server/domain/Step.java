@@ -1,5 +1,7 @@
 package io.packtrail.server.domain;
 
+import java.time.LocalDate;
+
 /**
  * One kind of recorded step with its details. Each writes its details as canonical fields under
  * its own prefix and can be read back from them, so the stored canonical bytes are the single
@@ -33,7 +35,9 @@ public sealed interface Step {
       case RECEIPT -> new Receipt(f.get("receipt.waybill"));
       case INSPECTION -> new Inspection(
           StateOfHealth.readFrom(f), Grade.valueOf(f.get("inspection.grade")),
-          f.get("inspection.note"));
+          f.get("inspection.note"), f.get("inspection.test_standard"),
+          f.get("inspection.tester"), f.get("inspection.test_date") == null ? null
+              : LocalDate.parse(f.get("inspection.test_date")));
     };
   }
 
@@ -41,6 +45,14 @@ public sealed interface Step {
   record Registration(UnitLevel level, Chemistry chemistry, double ratedEnergyKwh,
       double ratedCapacityAh, double nominalVoltageV, double massKg, String maker)
       implements Step {
+    /** Rated values are held at the precision they are hashed with (three decimals). */
+    public Registration {
+      ratedEnergyKwh = CanonicalFields.round(ratedEnergyKwh);
+      ratedCapacityAh = CanonicalFields.round(ratedCapacityAh);
+      nominalVoltageV = CanonicalFields.round(nominalVoltageV);
+      massKg = CanonicalFields.round(massKg);
+    }
+
     public StepType type() {
       return StepType.REGISTRATION;
     }
@@ -160,8 +172,15 @@ public sealed interface Step {
     }
   }
 
-  /** Tested and graded. */
-  record Inspection(StateOfHealth stateOfHealth, Grade grade, String note) implements Step {
+  /**
+   * Tested and graded: the readings, the standard they were tested to, who tested and when.
+   * Events recorded before the test fields existed read back without them.
+   */
+  record Inspection(StateOfHealth stateOfHealth, Grade grade, String note, String testStandard,
+      String tester, LocalDate testDate) implements Step {
+    public static final int MAX_TEST_STANDARD = 100;
+    public static final int MAX_TESTER = 200;
+
     public StepType type() {
       return StepType.INSPECTION;
     }
@@ -170,7 +189,9 @@ public sealed interface Step {
       if (stateOfHealth != null) {
         stateOfHealth.writeTo(f);
       }
-      f.put("inspection.grade", grade).put("inspection.note", note);
+      f.put("inspection.grade", grade).put("inspection.note", note)
+          .put("inspection.test_standard", testStandard).put("inspection.tester", tester)
+          .put("inspection.test_date", testDate == null ? null : testDate.toString());
     }
 
     public void validate(String field, Violations v) {
@@ -181,6 +202,21 @@ public sealed interface Step {
         stateOfHealth.validate(field + ".state_of_health", v);
       }
       checkNote(v, field + ".note", note);
+      checkText(v, field + ".test_standard", testStandard, MAX_TEST_STANDARD,
+          "the standard the unit was tested to, e.g. GB/T 34015-2017");
+      checkText(v, field + ".tester", tester, MAX_TESTER,
+          "who tested the unit: the laboratory or the person");
+      if (testDate == null) {
+        v.add(field + ".test_date", "is required: the date of the test, YYYY-MM-DD");
+      }
+    }
+  }
+
+  private static void checkText(Violations v, String field, String text, int max, String what) {
+    if (text == null || text.isBlank()) {
+      v.add(field, "is required: " + what);
+    } else if (text.length() > max) {
+      v.add(field, "must be at most " + max + " characters, got " + text.length());
     }
   }
 

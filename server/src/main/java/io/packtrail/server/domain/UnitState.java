@@ -1,9 +1,11 @@
 package io.packtrail.server.domain;
 
+import java.time.Instant;
+
 /**
  * What the lifecycle rules need to know of a unit, and what a step changes: its state, who holds
- * it and where, the vehicle it is in, the open shipment, the latest readings, and the head of
- * its hash chain.
+ * it and where, the vehicle it is in, the open shipment, the latest readings, the head of its
+ * hash chain, its rated values (readings are bounded by them) and when its last step happened.
  */
 public record UnitState(
     String code,
@@ -18,14 +20,17 @@ public record UnitState(
     StateOfHealth stateOfHealth,
     Grade grade,
     long eventCount,
-    byte[] headHash) {
+    byte[] headHash,
+    double ratedEnergyKwh,
+    double ratedCapacityAh,
+    Instant lastEventTime) {
 
   public static final byte[] GENESIS_HASH = new byte[32];
 
   /** The state before a unit's first event: nothing recorded yet. */
   public static UnitState unregistered(String code) {
     return new UnitState(code, null, null, null, null, null, null, null, null, null, null, 0,
-        GENESIS_HASH);
+        GENESIS_HASH, 0, 0, null);
   }
 
   public String name() {
@@ -34,6 +39,7 @@ public record UnitState(
 
   UnitState withHead(long count, byte[] hash) {
     return new UnitState(code, level, chemistry, state, custodian, custodianSite, vin,
-        shipmentDestination, shipmentWaybill, stateOfHealth, grade, count, hash);
+        shipmentDestination, shipmentWaybill, stateOfHealth, grade, count, hash, ratedEnergyKwh,
+        ratedCapacityAh, lastEventTime);
   }
 }

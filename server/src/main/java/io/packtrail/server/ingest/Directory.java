@@ -2,6 +2,7 @@ package io.packtrail.server.ingest;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.store.OrganizationDao;
@@ -19,7 +20,7 @@ public final class Directory {
 
   private final Jdbi jdbi;
   private final ConcurrentMap<String, Actor> actors = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Boolean> organizations = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Organization> organizations = new ConcurrentHashMap<>();
 
   public Directory(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -40,22 +41,28 @@ public final class Directory {
   }
 
   public void requireOrganization(String name, String field) {
-    if (organizations.containsKey(name)) {
-      return;
+    organization(name, field);
+  }
+
+  /** The organisation of that name, or {@link NotFoundException} naming {@code field}. */
+  public Organization organization(String name, String field) {
+    Organization cached = organizations.get(name);
+    if (cached != null) {
+      return cached;
     }
     String id = ResourceNames.organizationId(name);
-    if (jdbi.withExtension(OrganizationDao.class, dao -> dao.find(id)).isEmpty()) {
-      throw new NotFoundException(name, "organization (" + field + ")");
-    }
+    Organization found = jdbi.withExtension(OrganizationDao.class, dao -> dao.find(id))
+        .orElseThrow(() -> new NotFoundException(name, "organization (" + field + ")"));
     if (organizations.size() < MAX_CACHED) {
-      organizations.put(name, Boolean.TRUE);
+      organizations.put(name, found);
     }
+    return found;
   }
 
   /** Checks that the organisations and sites a step refers to exist. */
   public void requireReferences(Step step, String prefix) {
     if (step instanceof Step.Registration r) {
-      requireOrganization(r.maker(), prefix + "registration.maker");
+      organization(r.maker(), prefix + "registration.maker");
     } else if (step instanceof Step.Sale s) {
       requireOrganization(s.dealer(), prefix + "sale.dealer");
     } else if (step instanceof Step.Shipment s) {

@@ -18,7 +18,6 @@ import io.packtrail.server.store.Rows;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -200,11 +199,11 @@ public final class Sequencer implements AutoCloseable {
       Submission s = p.submission();
       Event prior = recorded.get(s.eventId());
       if (prior != null) {
-        outcomes.add(Arrays.equals(prior.requestDigest(), p.digest())
-            ? new Outcome(p, prior, null, false)
-            : new Outcome(p, null, new AlreadyExistsException(prior.name(),
-                "event_id " + s.eventId() + " was already used for a different step ("
-                    + prior.name() + "); choose a new event_id for a new step"), false));
+        try {
+          outcomes.add(new Outcome(p, prior.answerRetry(p.digest()), null, false));
+        } catch (AlreadyExistsException e) {
+          outcomes.add(new Outcome(p, null, e, false));
+        }
         continue;
       }
       try {
@@ -216,7 +215,7 @@ public final class Sequencer implements AutoCloseable {
           }
           before = UnitState.unregistered(s.unitCode());
         }
-        UnitState after = Lifecycle.apply(before, s.step(), p.actor());
+        UnitState after = Lifecycle.apply(before, s.step(), p.actor(), s.eventTime());
         EventChain.Sealed result =
             EventChain.seal(s, p.actor(), before, after, nextIndex, now, p.digest());
         nextIndex++;

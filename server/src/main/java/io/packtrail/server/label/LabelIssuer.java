@@ -107,6 +107,13 @@ public final class LabelIssuer {
     return label;
   }
 
+  /** The unit's active label: the one a scan of the unit must present. */
+  public LabelRecord activeLabelOf(String unitCode) {
+    return jdbi.withExtension(LabelDao.class, dao -> dao.findActiveLabelOfUnit(unitCode))
+        .orElseThrow(() -> new NotFoundException(ResourceNames.unit(unitCode),
+            "active label of unit"));
+  }
+
   public LabelRecord get(long serial) {
     return jdbi.withExtension(LabelDao.class, dao -> dao.findLabel(serial))
         .orElseThrow(() -> notFound(serial));

@@ -2,6 +2,8 @@ package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Event;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
@@ -11,6 +13,10 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @UseClasspathSqlLocator
 @RegisterRowMapper(Rows.EventMapper.class)
 public interface EventDao {
+
+  /** The event recorded under a client-chosen id, if any. */
+  @SqlQuery("findById")
+  Optional<Event> findById(@Bind("id") UUID id);
 
   /** A unit's events with sequence above {@code afterSequence}, in order. */
   @SqlQuery("listForUnit")

@@ -119,6 +119,7 @@ public final class IngestStore {
       p = array(s, p, c, "int8", moved, Rows.UnitRow::eventCount);
       p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
       p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.updateTime()));
+      p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.lastEventTime()));
       s.setLong(p, nextIndex);
       s.execute();
     } catch (SQLException e) {

@@ -67,7 +67,8 @@ public final class Rows {
     public Organization map(ResultSet rs, StatementContext ctx) throws SQLException {
       return new Organization(rs.getString("id"), rs.getString("display_name"),
           roles(rs.getArray("roles")), rs.getString("region_code"),
-          rs.getString("manufacturer_code"), instant(rs, "create_time"));
+          rs.getString("manufacturer_code"), instant(rs, "create_time"),
+          rs.getString("unified_social_credit_code"), rs.getString("eu_operator_id"));
     }
   }
 
@@ -108,7 +109,8 @@ public final class Rows {
           rs.getString("shipment_destination"), rs.getString("shipment_waybill"),
           soh.equals(StateOfHealth.NONE) ? null : soh,
           enumOrNull(Grade.class, rs.getString("grade")),
-          rs.getLong("event_count"), rs.getBytes("head_hash"));
+          rs.getLong("event_count"), rs.getBytes("head_hash"), rs.getDouble("rated_energy_kwh"),
+          rs.getDouble("rated_capacity_ah"), instant(rs, "last_event_time"));
     }
   }
 
@@ -154,7 +156,7 @@ public final class Rows {
       Double sohCertifiedEnergyPct, Double sohCapacityFadePct, Double sohRemainingCapacityAh,
       Double sohRemainingEnergyKwh, Double sohPowerFadePct, Double sohResistanceIncreasePct,
       Long sohFullCycles, String grade, long eventCount, byte[] headHash, Instant createTime,
-      Instant updateTime) {
+      Instant updateTime, Instant lastEventTime) {
 
     /** A new unit, as registered. */
     public static UnitRow of(Unit unit) {
@@ -177,7 +179,7 @@ public final class Rows {
           h.stateOfCertifiedEnergyPercent(), h.capacityFadePercent(), h.remainingCapacityAh(),
           h.remainingEnergyKwh(), h.powerFadePercent(), h.internalResistanceIncreasePercent(),
           h.numberOfFullCycles(), s.grade() == null ? null : s.grade().name(), s.eventCount(),
-          s.headHash(), createTime, updateTime);
+          s.headHash(), createTime, updateTime, s.lastEventTime());
     }
   }
 

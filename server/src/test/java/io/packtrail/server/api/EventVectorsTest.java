@@ -333,7 +333,7 @@ class EventVectorsTest {
           UnitState.unregistered(submission.unitCode()));
       UnitState after;
       try {
-        after = Lifecycle.apply(before, submission.step(), actor);
+        after = Lifecycle.apply(before, submission.step(), actor, submission.eventTime());
       } catch (DomainException e) {
         throw new AssertionError("docs/formats.md section 8, " + part.title()
             + ": the lifecycle refuses this step; update it in the document", e);

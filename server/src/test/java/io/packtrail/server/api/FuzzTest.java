@@ -28,6 +28,7 @@ import io.packtrail.v1.GetLabelRequest;
 import io.packtrail.v1.GetOrganizationRequest;
 import io.packtrail.v1.GetSiteRequest;
 import io.packtrail.v1.GetTrustListRequest;
+import io.packtrail.v1.GetUnitLabelRequest;
 import io.packtrail.v1.GetUnitRequest;
 import io.packtrail.v1.IssueLabelRequest;
 import io.packtrail.v1.ListEventsRequest;
@@ -130,6 +131,7 @@ class FuzzTest {
     seed(RevokeLabelRequest.newBuilder().setName("labels/999999").build());
     seed(GetLabelRequest.newBuilder().setName("labels/" + serial).build());
     seed(GetTrustListRequest.getDefaultInstance());
+    seed(GetUnitLabelRequest.newBuilder().setUnit(unit).build());
   }
 
   private static void seed(Message request) {
@@ -161,7 +163,7 @@ class FuzzTest {
     }
     assertTrue(missingSeeds.isEmpty(), "add a valid seed request to FuzzTest.seeds() for "
         + missingSeeds);
-    assertTrue(methods >= 23, "found only " + methods + " RPCs");
+    assertTrue(methods >= 24, "found only " + methods + " RPCs");
     assertTrue(failures.isEmpty(), failures.size() + " mutants failed; the first ones:\n"
         + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
     // and the server still answers

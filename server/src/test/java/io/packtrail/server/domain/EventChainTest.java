@@ -60,7 +60,8 @@ class EventChainTest {
             LifecycleTest.SALE)};
     Actor[] actors = {factory, station};
     for (int i = 0; i < steps.length; i++) {
-      UnitState after = Lifecycle.apply(unit, steps[i].step(), actors[i]);
+      UnitState after = Lifecycle.apply(unit, steps[i].step(), actors[i],
+          steps[i].eventTime());
       EventChain.Sealed sealed = EventChain.seal(steps[i], actors[i], unit, after, 10 + i,
           T.plusSeconds(120), steps[i].digest());
       events.add(sealed.event());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class LifecycleTest {
+  static final Instant NOW = Instant.parse("2026-03-01T08:00:00Z");
   static final String MAKER = "organizations/maker";
   static final String DEALER = "organizations/dealer";
   static final String RECYCLER = "organizations/recycler";
@@ -34,7 +36,8 @@ class LifecycleTest {
   static final Step SHIPMENT = new Step.Shipment(PLANT.site(), "WB-0001");
   static final Step RECEIPT = new Step.Receipt("WB-0001");
   static final Step INSPECTION = new Step.Inspection(
-      new StateOfHealth(78.0, 22.0, null, null, null, null, 1200L), Grade.B, null);
+      new StateOfHealth(78.0, 22.0, null, null, null, null, 1200L), Grade.B, null,
+      "GB/T 34015-2017", "Test lab", java.time.LocalDate.parse("2026-03-01"));
 
   /** The step of each type and who is expected to record it in the happy path. */
   static final Map<StepType, Step> STEPS = Map.of(StepType.SALE, SALE, StepType.REMOVAL, REMOVAL,
@@ -60,9 +63,9 @@ class LifecycleTest {
       StepType.RECEIPT, LifecycleState.RECEIVED, StepType.INSPECTION, LifecycleState.GRADED);
 
   static UnitState walk(List<Step> steps) {
-    UnitState u = Lifecycle.apply(UnitState.unregistered("CODE"), REGISTRATION, FACTORY);
+    UnitState u = Lifecycle.apply(UnitState.unregistered("CODE"), REGISTRATION, FACTORY, NOW);
     for (Step s : steps) {
-      u = Lifecycle.apply(u, s, ACTORS.get(s.type()));
+      u = Lifecycle.apply(u, s, ACTORS.get(s.type()), NOW);
     }
     return u;
   }
@@ -102,11 +105,11 @@ class LifecycleTest {
         ? new Step.Shipment(STATION.site(), "WB-0002") : STEPS.get(type);
     Actor actor = type == StepType.SHIPMENT ? custodianActor(unit) : ACTORS.get(type);
     if (ALLOWED.get(state).contains(type)) {
-      UnitState after = Lifecycle.apply(unit, step, actor);
+      UnitState after = Lifecycle.apply(unit, step, actor, NOW);
       assertEquals(TARGET.get(type), after.state());
     } else {
       FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-          () -> Lifecycle.apply(unit, step, actor));
+          () -> Lifecycle.apply(unit, step, actor, NOW));
       PreconditionViolation v = e.violations().get(0);
       assertEquals("STATE", v.type());
       assertEquals("units/CODE", v.subject());
@@ -163,28 +166,29 @@ class LifecycleTest {
   void registeringTwiceIsAlreadyExists() {
     UnitState registered = walk(List.of());
     assertThrows(AlreadyExistsException.class,
-        () -> Lifecycle.apply(registered, REGISTRATION, FACTORY));
+        () -> Lifecycle.apply(registered, REGISTRATION, FACTORY, NOW));
   }
 
   @Test
   void aStepNeedsAnActorWithTheRightRole() {
     UnitState removed = walk(List.of(SALE, REMOVAL));
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(removed, COLLECTION, FACTORY));
+        () -> Lifecycle.apply(removed, COLLECTION, FACTORY, NOW));
     assertEquals("ROLE", e.violations().get(0).type());
     assertTrue(e.violations().get(0).description().contains("collection_outlet"));
 
     Actor regulator = new Actor("organizations/reg", "organizations/reg/sites/o",
         Set.of(OrganizationRole.REGULATOR));
     assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(UnitState.unregistered("X"), REGISTRATION, regulator));
+        () -> Lifecycle.apply(UnitState.unregistered("X"), REGISTRATION, regulator, NOW));
   }
 
   @Test
   void onlyTheCustodianShipsOrInspects() {
     UnitState collected = walk(List.of(SALE, REMOVAL, COLLECTION));
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(collected, new Step.Shipment(STATION.site(), "WB-1"), PLANT));
+        () -> Lifecycle.apply(collected, new Step.Shipment(STATION.site(), "WB-1"), PLANT,
+            NOW));
     assertEquals("CUSTODY", e.violations().get(0).type());
   }
 
@@ -194,23 +198,24 @@ class LifecycleTest {
     Actor elsewhere = new Actor(RECYCLER, RECYCLER + "/sites/other",
         Set.of(OrganizationRole.RECYCLER));
     FailedPreconditionException wrongSite = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(inTransit, RECEIPT, elsewhere));
+        () -> Lifecycle.apply(inTransit, RECEIPT, elsewhere, NOW));
     assertEquals("DESTINATION", wrongSite.violations().get(0).type());
 
     FailedPreconditionException wrongWaybill = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(inTransit, new Step.Receipt("WB-9999"), PLANT));
+        () -> Lifecycle.apply(inTransit, new Step.Receipt("WB-9999"), PLANT, NOW));
     assertEquals("WAYBILL", wrongWaybill.violations().get(0).type());
 
     // the waybill is optional on receipt
     assertEquals(LifecycleState.RECEIVED,
-        Lifecycle.apply(inTransit, new Step.Receipt(null), PLANT).state());
+        Lifecycle.apply(inTransit, new Step.Receipt(null), PLANT, NOW).state());
   }
 
   @Test
   void aShipmentCannotGoToTheSiteItLeaves() {
     UnitState collected = walk(List.of(SALE, REMOVAL, COLLECTION));
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(collected, new Step.Shipment(STATION.site(), "WB-1"), STATION));
+        () -> Lifecycle.apply(collected, new Step.Shipment(STATION.site(), "WB-1"), STATION,
+            NOW));
     assertEquals("DESTINATION", e.violations().get(0).type());
   }
 
@@ -218,7 +223,7 @@ class LifecycleTest {
   void everyBrokenRuleIsReportedTogether() {
     UnitState registered = walk(List.of());
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-        () -> Lifecycle.apply(registered, INSPECTION, FACTORY));
+        () -> Lifecycle.apply(registered, INSPECTION, FACTORY, NOW));
     assertEquals(List.of("STATE", "ROLE"),
         e.violations().stream().map(PreconditionViolation::type).toList());
   }

@@ -30,12 +30,19 @@ class RequiredLabelsTest {
     harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
   }
 
-  /** A unit sold and removed, ready to be collected, with its label. */
+  /**
+   * A unit sold and removed ten days ago, ready to be collected, with its label (the tests date
+   * later steps in the past, and a step may not be dated before the one it follows).
+   */
   static Label removedUnit() {
     String code = Fixtures.newPackCode();
-    harness.client().registerUnit(Fixtures.registration(code));
-    harness.client().recordEvent(Fixtures.sale(code));
-    harness.client().recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_SERVICE));
+    Instant past = Instant.now().minus(Duration.ofDays(10));
+    harness.client().registerUnit(Fixtures.registration(code).toBuilder()
+        .setEventTime(Fixtures.time(past)).build());
+    harness.client().recordEvent(Fixtures.sale(code).toBuilder()
+        .setEventTime(Fixtures.time(past.plusSeconds(60))).build());
+    harness.client().recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_SERVICE)
+        .toBuilder().setEventTime(Fixtures.time(past.plusSeconds(120))).build());
     return harness.client().issueLabel(code);
   }
 

@@ -148,6 +148,9 @@ public final class Fixtures {
   public static RecordEventRequest inspection(String code) {
     return step(code, PLANT).setInspection(Inspection.newBuilder()
         .setGrade(Grade.GRADE_B)
+        .setTestStandard("GB/T 34015-2017")
+        .setTester("Test recycler's laboratory")
+        .setTestDate(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString())
         .setStateOfHealth(StateOfHealth.newBuilder()
             .setStateOfCertifiedEnergyPercent(76.5)
             .setCapacityFadePercent(23.5)
