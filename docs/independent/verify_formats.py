@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""Independent check of docs/formats.md, written from the document alone.
+
+Usage: python3 verify_formats.py docs/formats.md
+Every expected value is parsed out of the markdown; nothing is copied in here.
+"""
+import hashlib, re, struct, sys
+from decimal import Decimal, ROUND_HALF_EVEN
+from datetime import datetime, timezone, date
+
+try:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+    from cryptography.hazmat.primitives import serialization
+    HAVE_CRYPTO = True
+except ImportError:
+    HAVE_CRYPTO = False
+
+PASS = FAIL = 0
+def check(name, ok, detail=""):
+    global PASS, FAIL
+    if ok: PASS += 1
+    else: FAIL += 1
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else "  -- " + detail))
+
+# ---------------------------------------------------------------- markdown
+def sections(md):
+    """{'1': text, ...} for '## N. title' headings."""
+    out, cur = {}, None
+    for line in md.split("\n"):
+        m = re.match(r"## (\d+)\. ", line)
+        if m: cur = m.group(1); out[cur] = []
+        elif cur: out[cur].append(line)
+    return {k: "\n".join(v) for k, v in out.items()}
+
+def fences(text):
+    return [m.group(2) for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M)]
+
+def table_after(text, header_start):
+    """Rows (lists of cells) of the markdown table whose header begins with header_start."""
+    lines = text.split("\n")
+    for i, l in enumerate(lines):
+        if l.startswith("| " + header_start):
+            rows = []
+            for r in lines[i + 2:]:
+                if not r.startswith("|"): break
+                rows.append([c.strip() for c in re.split(r"(?<!\\)\|", r.strip())[1:-1]])
+            return rows
+    raise KeyError(header_start)
+
+def bt(s):  # first backticked token
+    m = re.search(r"`([^`]*)`", s); return m.group(1) if m else s
+
+# ---------------------------------------------------------------- canonical
+def field(k, v):
+    kb, vb = k.encode("ascii"), v.encode("utf-8")
+    return struct.pack(">H", len(kb)) + kb + struct.pack(">I", len(vb)) + vb
+def canonical(fields):
+    return b"".join(field(k, fields[k]) for k in sorted(fields, key=lambda k: k.encode()))
+
+def canon_decimal(x):
+    q = Decimal(x).quantize(Decimal("0.001"), ROUND_HALF_EVEN)
+    s = format(q, "f")
+    return s[1:] if s.startswith("-") else s
+
+def canon_time(sec, nanos):
+    t = datetime.fromtimestamp(sec, timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%06dZ" % (nanos // 1000)
+
+def upper_snake(camel):
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).upper()
+
+# ---------------------------------------------------------------- textproto
+def parse_textproto(s):
+    toks = re.findall(r'#[^\n]*|"(?:[^"\\]|\\.)*"|[{}:]|[A-Za-z_][\w.]*|-?[\d.]+(?:[eE][-+]?\d+)?', s)
+    toks = [t for t in toks if not t.startswith("#")]
+    pos = 0
+    def msg():
+        nonlocal pos
+        d = {}
+        while pos < len(toks) and toks[pos] != "}":
+            name = toks[pos]; pos += 1
+            if toks[pos] == ":": pos += 1
+            if toks[pos] == "{":
+                pos += 1; v = msg(); pos += 1
+            else:
+                t = toks[pos]; pos += 1
+                v = bytes(t[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") if t.startswith('"') else t
+            d[name] = v
+        return d
+    return msg()
+
+# ---------------------------------------------------------------- protobuf
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7f; n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n: return bytes(out)
+def pb_field(num, val):
+    if isinstance(val, int):
+        return varint(num << 3) + varint(val) if val else b""
+    if isinstance(val, str): val = val.encode()
+    return varint(num << 3 | 2) + varint(len(val)) + val if val else b""
+def pb_parse(b):
+    """list of (field, wiretype, value); raises on anything but varint/len."""
+    out, i = [], 0
+    def rv():
+        nonlocal i
+        n = s = 0
+        while True:
+            if i >= len(b) or s > 63: raise ValueError("bad varint")
+            c = b[i]; i += 1; n |= (c & 0x7f) << s; s += 7
+            if not c & 0x80: return n
+    while i < len(b):
+        key = rv(); num, wt = key >> 3, key & 7
+        if wt == 0: out.append((num, 0, rv()))
+        elif wt == 2:
+            ln = rv()
+            if i + ln > len(b): raise ValueError("truncated")
+            out.append((num, 2, b[i:i + ln])); i += ln
+        else: raise ValueError("wire type %d" % wt)
+    return out
+
+# ---------------------------------------------------------------- base45
+B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+def b45enc(b):
+    out = []
+    for i in range(0, len(b) - 1, 2):
+        n = b[i] * 256 + b[i + 1]
+        out += [B45[n % 45], B45[n // 45 % 45], B45[n // 2025]]
+    if len(b) % 2:
+        out += [B45[b[-1] % 45], B45[b[-1] // 45]]
+    return "".join(out)
+def b45dec(s):
+    if len(s) % 3 == 1: raise ValueError("dangling character")
+    vals = [B45.index(c) for c in s]  # ValueError on a foreign char
+    out = bytearray()
+    for i in range(0, len(vals), 3):
+        g = vals[i:i + 3]
+        if len(g) == 3:
+            n = g[0] + g[1] * 45 + g[2] * 2025
+            if n > 65535: raise ValueError("group above 65535")
+            out += bytes([n >> 8, n & 0xff])
+        else:
+            n = g[0] + g[1] * 45
+            if n > 255: raise ValueError("final group above 255")
+            out.append(n)
+    return bytes(out)
+
+# ---------------------------------------------------------------- labels
+def key_id(pub): return hashlib.sha256(pub).digest()[:4]
+def ed_verify(pub, sig, msg):
+    try: Ed25519PublicKey.from_public_bytes(pub).verify(sig, msg); return True
+    except Exception: return False
+
+def decode_label(text):
+    if len(text) > 1000: raise ValueError("too long")
+    if not text.startswith("PT1:"): raise ValueError("prefix")
+    env = b45dec(text[4:])
+    f = pb_parse(env)
+    if [(n, w) for n, w, _ in f] != [(1, 2), (2, 2)]: raise ValueError("envelope not canonical")
+    payload, sig = f[0][2], f[1][2]
+    if pb_field(1, payload) + pb_field(2, sig) != env: raise ValueError("envelope not canonical")
+    if len(sig) != 64: raise ValueError("signature length")
+    p = {}
+    for n, w, v in pb_parse(payload):
+        p[n] = v
+    if len(p.get(5, b"")) != 4: raise ValueError("key_id")
+    return payload, sig, p
+
+def parse_trust_list(b):
+    tl = {"keys": [], "withdrawn": []}
+    for n, w, v in pb_parse(b):
+        if n == 4: tl["keys"].append({k: vv for k, _, vv in pb_parse(v)})
+        elif n == 5: tl["withdrawn"].append({k: vv for k, _, vv in pb_parse(v)})
+        else: tl[n] = v
+    return tl
+
+def verify_label(text, tl, now):
+    if now > tl.get(3, 0): return "TRUST_LIST_EXPIRED"
+    try: payload, sig, p = decode_label(text)
+    except Exception: return "MALFORMED"
+    key = next((k for k in tl["keys"] if k.get(1) == p[5]), None)
+    if key is None: return "UNKNOWN_KEY"
+    if not ed_verify(key[3], sig, b"packtrail/label/v1\x00" + payload): return "BAD_SIGNATURE"
+    if key.get(6) == 3: return "REVOKED_KEY"
+    if not key.get(4, 0) <= p.get(6, 0) <= key.get(5, 0): return "KEY_NOT_VALID_AT_ISSUE"
+    if key.get(2) != p.get(4): return "ISSUER_MISMATCH"
+    for w in tl["withdrawn"]:
+        if w.get(1) == p.get(3, 0):
+            return {2: "REVOKED_LABEL", 3: "SUPERSEDED_LABEL"}.get(w.get(2), "MALFORMED")
+    return "VALID"
+
+def epoch(s): return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+
+# ================================================================ main
+def main(path):
+    md = open(path, encoding="utf-8").read()
+    S = sections(md)
+
+    # ---- section 2: production dates, VINs
+    rows = table_after(S["2"], "character | year")
+    year = {bt(r[0]): int(r[1]) for r in rows if r[1]}
+    month = {bt(r[0]): int(r[2]) for r in rows if r[2]}
+    day = {bt(r[0]): int(r[3]) for r in rows if r[3]}
+    def prod_date(seg):
+        try: return date(year[seg[0]], month[seg[1]], day[seg[2]]).isoformat()
+        except (KeyError, ValueError): return ""
+    for seg, exp in re.findall(r"Example: `(\w{3})` is (\d{4}-\d\d-\d\d)", S["2"]):
+        check("2 production date %s -> %s" % (seg, exp), prod_date(seg) == exp, prod_date(seg))
+    check("2 no character decodes to day 31", 31 not in day.values())
+    nothing = re.search(r"((?:`\w`, )+`\w` and `\w`) stand for nothing", S["2"])
+    bad = re.findall(r"`(\w)`", nothing.group(1))
+    check("2 %s absent from every column" % "".join(bad), not any(c in year or c in month or c in day for c in bad))
+    check("2 30 February decodes to empty", prod_date("S2" + next(k for k, v in day.items() if v == 30)) == "")
+    w = [int(x) for x in re.search(r"weights\s+`([\d ]+)`", S["2"]).group(1).split()]
+    tr = {}
+    for rng, vals in [("ABCDEFGH", range(1, 9)), ("JKLMN", range(1, 6)), ("P", [7]), ("R", [9]), ("STUVWXYZ", range(2, 10))]:
+        tr.update(zip(rng, vals))
+    def vin_ok(v):
+        s = sum((int(c) if c.isdigit() else tr[c]) * wi for c, wi in zip(v, w)) % 11
+        return len(v) == 17 and v[8] == ("X" if s == 10 else str(s))
+    for v in re.findall(r"`([A-HJ-NPR-Z0-9]{17})`", re.search(r"\n(`[^\n]*are valid)", S["2"]).group(1)):
+        check("2 VIN %s check digit" % v, vin_ok(v))
+
+    # ---- section 3: encoding vector, decimals, enums, field tables
+    m = re.search(r"fields `(\w+) = \"([^\"]*)\"`,\s+`(\w+) = \"([^\"]*)\"` encode as hex `([0-9a-f ]+)`", S["3"])
+    got = canonical({m.group(1): m.group(2), m.group(3): m.group(4)}).hex()
+    check("3 canonical encoding vector", got == m.group(5).replace(" ", ""), got)
+    for r in table_after(S["3"], "sent as"):
+        sent, bits, exact, canon = bt(r[0]), bt(r[1]), bt(r[2]), bt(r[3])
+        x = struct.unpack(">d", bytes.fromhex(bits))[0]
+        check("3 decimal %s bits" % sent, struct.pack(">d", float(sent)).hex() == bits)
+        check("3 decimal %s exact value" % sent, Decimal(x).copy_abs() == Decimal(exact), str(Decimal(x)))
+        check("3 decimal %s -> %s" % (sent, canon), canon_decimal(x) == canon, canon_decimal(x))
+    enum_of = {}
+    for r in table_after(S["3"], "keys | proto enum"):
+        for k in re.findall(r"`([\w.]+)`", r[0]): enum_of[k] = bt(r[1])
+    steps = {}  # step -> {request field path: (key, kind)}
+    for st in ["registration", "sale", "removal", "collection", "shipment", "receipt", "inspection"]:
+        part = re.search(r"#### " + st + r"\n(.*?)(?=\n####|\n### |\Z)", S["3"], re.S).group(1)
+        steps[st] = {bt(r[1]): (bt(r[0]), r[2]) for r in table_after(part, "key | request field")}
+    m = re.search(r"has the step fields (.*?); encoded they are (\d+)\s+bytes with SHA-256 `([0-9a-f]{64})`", S["3"], re.S)
+    fl = dict(x.split(" = ", 1) for x in re.findall(r"`([^`]+ = [^`]+)`", m.group(1)))
+    b = canonical(fl)
+    check("3 inspection vector length %s" % m.group(2), len(b) == int(m.group(2)), str(len(b)))
+    check("3 inspection vector sha256", hashlib.sha256(b).hexdigest() == m.group(3))
+    v = re.search(r"state of certified energy ([\d.]+)", S["3"]).group(1)
+    check("3 inspection vector %s -> %s" % (v, fl["inspection.soh.state_of_certified_energy_percent"]),
+          canon_decimal(float(v)) == fl["inspection.soh.state_of_certified_energy_percent"])
+
+    # ---- section 4: custody table
+    custody = {}
+    for r in table_after(S["4"], "step | `state.before`"):
+        custody[r[0]] = (re.findall(r"`(\w+)`", r[1]), bt(r[2]), r[3], r[4])
+    tag = re.search(r'"(packtrail/event-chain/v1)"', S["4"]).group(1).encode()
+
+    # ---- section 7: keys, payload, signature, text, trust list
+    s7 = S["7"]
+    kv = {r[0]: bt(r[1]) for r in table_after(s7, "item | value")}
+    keys = {}
+    for who in ["issuer", "root"]:
+        seed = bytes.fromhex(kv[who + " private key (seed)"])
+        if HAVE_CRYPTO:
+            sk = Ed25519PrivateKey.from_private_bytes(seed)
+            pub = sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            check("7 %s public key from seed" % who, pub.hex() == kv[who + " public key"])
+            keys[who] = sk
+        pub = bytes.fromhex(kv[who + " public key"])
+        check("7 %s key id = SHA-256(pub)[:4]" % who, key_id(pub).hex() == kv[who + " key id"])
+    m = re.search(r"Payload: unit code `(\w+)`, level (\w+), serial (\d+), issuer\s+`([\w-]+)`, key id `([0-9a-f]+)`, issued at (\d+)[^.]*\. Its (\d+) bytes", s7)
+    lvl_table = dict((n.split()[1], int(n.split()[0])) for n in re.search(r"\| 2 `level` \|[^|]*\| ([^|]*)\|", s7).group(1).split(", "))
+    payload = (pb_field(1, m.group(1)) + pb_field(2, lvl_table[m.group(2)]) + pb_field(3, int(m.group(3)))
+               + pb_field(4, m.group(4)) + pb_field(5, bytes.fromhex(m.group(5))) + pb_field(6, int(m.group(6))))
+    fs = fences(s7)
+    pick = lambda pat: next(f for f in fs if re.match(pat, f))
+    f_payload, f_sig = pick(r"0a [0-9a-f]{2} "), pick(r"[0-9a-f]{64}\n")
+    f_text, f_tl = pick(r"PT1:"), pick(r"trust_list ")
+    doc_payload = bytes.fromhex("".join(re.split(r"\s{2,}", l.strip())[0].replace(" ", "") for l in f_payload.strip().split("\n")))
+    check("7 payload bytes rebuilt", payload == doc_payload, payload.hex())
+    check("7 payload length %s" % m.group(7), len(payload) == int(m.group(7)))
+    doc_sig = bytes.fromhex("".join(f_sig.split()))
+    tagl = re.search(r'"(packtrail/label/v1)" \|\| 0x00', s7).group(1).encode() + b"\x00"
+    if HAVE_CRYPTO:
+        check("7 label signature rebuilt (deterministic)", keys["issuer"].sign(tagl + payload) == doc_sig)
+        check("7 label signature verifies", ed_verify(bytes.fromhex(kv["issuer public key"]), doc_sig, tagl + payload))
+    env = pb_field(1, payload) + pb_field(2, doc_sig)
+    em = re.search(r"Envelope \((\d+) bytes\): `([0-9a-f ]+)` payload `([0-9a-f ]+)` signature", s7)
+    check("7 envelope length %s" % em.group(1), len(env) == int(em.group(1)), str(len(env)))
+    check("7 envelope headers", env.startswith(bytes.fromhex(em.group(2).replace(" ", "")) + payload + bytes.fromhex(em.group(3).replace(" ", ""))))
+    doc_text = f_text.rstrip("\n")
+    text = "PT1:" + b45enc(env)
+    check("7 label text rebuilt (Base45)", text == doc_text)
+    tm = re.search(r"Text, (\d+) characters.*?characters ([\d, and]+?)\s+\(counting from 0\) are spaces", s7, re.S)
+    check("7 text length %s" % tm.group(1), len(doc_text) == int(tm.group(1)))
+    sp = [int(x) for x in re.findall(r"\d+", tm.group(2))]
+    check("7 spaces at %s" % sp, [i for i, c in enumerate(doc_text) if c == " "] == sp)
+    n = len(env)
+    check("7 length formula 4+3*floor(n/2)+2*(n mod 2)", 4 + 3 * (n // 2) + 2 * (n % 2) == len(doc_text))
+    check("7 n = 111 + len(issuer) + len(serial varint)", n == 111 + len(m.group(4)) + len(varint(int(m.group(3)))))
+    _, _, p = decode_label(doc_text)
+    check("7 label decodes strictly", p[3] == int(m.group(3)) and p[1] == m.group(1).encode())
+    for bad, why in [(doc_text[:-1], "dangling"), (doc_text.lower(), "lower case"), ("PT1:" + b45enc(env)[:-3] + "GGW", "group>65535"), (doc_text + "A1", "trailing garbage")]:
+        try: decode_label(bad); ok = False
+        except Exception: ok = True
+        check("7 strict decoder refuses (%s)" % why, ok)
+    # trust list
+    tm = re.search(r"Trust list: version (\d+), issued at (\d+), expires at (\d+).*?one key\s+\(the issuer key above, issuer `([\w-]+)`, not before (\d+), not after (\d+)[^,]*,\s+(\w+)\); one withdrawn label \(serial (\d+), (\w+)\)\. Its (\d+) bytes", s7, re.S)
+    kst = {v: int(k) for k, v in re.findall(r"(\d) (active|retired|revoked)", s7)}
+    lst = {v: int(k) for k, v in re.findall(r"(\d) (revoked|superseded)", re.search(r"`LabelStatus`[^|]*", s7).group(0))}
+    ipub = bytes.fromhex(kv["issuer public key"])
+    keymsg = (pb_field(1, key_id(ipub)) + pb_field(2, tm.group(4)) + pb_field(3, ipub) + pb_field(4, int(tm.group(5)))
+              + pb_field(5, int(tm.group(6))) + pb_field(6, kst[tm.group(7)]))
+    wmsg = pb_field(1, int(tm.group(8))) + pb_field(2, lst[tm.group(9)])
+    tl = pb_field(1, int(tm.group(1))) + pb_field(2, int(tm.group(2))) + pb_field(3, int(tm.group(3))) + pb_field(4, keymsg) + pb_field(5, wmsg)
+    blk = {}
+    cur = None
+    for l in f_tl.strip().split("\n"):
+        parts = l.split()
+        if not l.startswith(" "): cur = parts[0]; parts = parts[1:]
+        blk[cur] = blk.get(cur, "") + "".join(parts)
+    doc_tl = bytes.fromhex(blk["trust_list"])
+    check("7 trust list bytes rebuilt", tl == doc_tl, tl.hex())
+    check("7 trust list length %s" % tm.group(10), len(doc_tl) == int(tm.group(10)))
+    check("7 root_key_id", blk["root_key_id"] == kv["root key id"])
+    ttag = re.search(r'"(packtrail/trust-list/v1)" \\\|\\\| 0x00', s7).group(1).encode() + b"\x00"
+    tsig = bytes.fromhex(blk["signature"])
+    if HAVE_CRYPTO:
+        check("7 trust list signature rebuilt", keys["root"].sign(ttag + doc_tl) == tsig)
+        check("7 trust list signature verifies", ed_verify(bytes.fromhex(kv["root public key"]), tsig, ttag + doc_tl))
+        vm = re.search(r"Verified at (\S+Z) with the root public key, this list accepts the label text above", s7)
+        T = parse_trust_list(doc_tl)
+        check("7 label accepted at %s" % vm.group(1), verify_label(doc_text, T, epoch(vm.group(1))) == "VALID")
+        check("7 label refused after expires_at", verify_label(doc_text, T, T[3] + 1) == "TRUST_LIST_EXPIRED")
+        check("7 label good at expires_at itself", verify_label(doc_text, T, T[3]) == "VALID")
+
+    # ---- section 8: event chains
+    s8 = S["8"]
+    events = re.findall(r"#### ([AB]\d) (\w+)\n(.*?)(?=\n#### |\n### |\Z)", s8, re.S)
+    built = {}
+    units = {}
+    for eid, step, body in events:
+        req_txt, flds_txt, hashes_txt = fences(body)[:3]
+        req = parse_textproto(req_txt)
+        docf, dochex = {}, []
+        lines = flds_txt.strip("\n").split("\n")
+        for kl, hl in zip(lines[::2], lines[1::2]):
+            k, v = kl.split(" = ", 1)
+            h = bytes.fromhex(hl.replace(" ", ""))
+            docf[k] = v; dochex.append(h)
+            check("8 %s %s: hex line is its own key = value" % (eid, k), h == field(k, v))
+        H = dict(l.split(None, 1) for l in hashes_txt.strip().split("\n"))
+        doc_bytes = b"".join(dochex)
+        # rebuild from request + server choices + earlier events
+        u = units.setdefault(eid[0], {"seq": 0, "prev": bytes(32), "state": None, "cust": None, "site": None})
+        site = req["actor_site"]
+        org = "/".join(site.split("/")[:2])
+        rf = {"event.id": (req.get("request_id") or req.get("event_id")).lower(),
+              "event.time": canon_time(int(req["event_time"].get("seconds", 0)), int(req["event_time"].get("nanos", 0))),
+              "actor.site": site,
+              "unit.code": req["code"] if "code" in req else req["unit"][len("units/"):]}
+        stepmsg = None
+        for st in steps:
+            if st in req: stepmsg = (st, req[st])
+        st, msg = stepmsg
+        rf["event.type"] = st
+        def walk(msg, prefix=""):
+            for k, v in msg.items():
+                if isinstance(v, dict): walk(v, prefix + k + "."); continue
+                key, kind = steps[st][prefix + k]
+                if kind.startswith("enum"):
+                    pre = upper_snake(enum_of[key]) + "_"
+                    val = v[len(pre):] if v.startswith(pre) else None
+                elif kind.startswith("decimal"): val = canon_decimal(float(v))
+                elif kind.startswith("integer"): val = str(int(v))
+                else: val = v
+                if val: rf[key] = val
+        walk(msg)
+        if req.get("label_text"):
+            _, _, lp = decode_label(req["label_text"])
+            rf["label.serial"] = str(lp[3])
+            check("8 %s label's unit_code is the event's unit" % eid, lp[1].decode() == rf["unit.code"])
+        digest = hashlib.sha256(canonical(rf)).hexdigest()
+        built[eid] = (req, rf)
+        befores, after, cust_rule, site_rule = custody[st]
+        full = dict(rf)
+        full["actor.organization"] = org
+        full["log.index"] = docf["log.index"]; full["record.time"] = docf["record.time"]  # server's choice
+        u["seq"] += 1; full["unit.sequence"] = str(u["seq"])
+        if u["state"] is not None: full["state.before"] = u["state"]
+        full["state.after"] = after
+        check("8 %s state.before allowed by section 4" % eid, (u["state"] is None and not befores) or u["state"] in befores)
+        cb = canonical(full)
+        check("8 %s canonical bytes rebuilt from request" % eid, cb == doc_bytes,
+              "extra=%s missing=%s" % (set(full) - set(docf), set(docf) - set(full)) if set(full) != set(docf) else
+              str({k for k in full if full[k] != docf[k]}))
+        h = hashlib.sha256(tag + u["prev"] + doc_bytes).digest()
+        check("8 %s previous" % eid, u["prev"].hex() == H["previous"])
+        check("8 %s hash" % eid, h.hex() == H["hash"])
+        check("8 %s digest" % eid, digest == H["digest"], digest)
+        # custody replay
+        old_c, old_s = u["cust"], u["site"]
+        c = {"`actor.organization`": org, "`sale.dealer`": full.get("sale.dealer"), "unchanged": old_c}[cust_rule]
+        if site_rule == "`actor.site`": s = site
+        elif site_rule == "unchanged": s = old_s
+        elif site_rule.startswith("`actor.site` if `sale.dealer` is `actor.organization`"):
+            s = site if full["sale.dealer"] == org else None
+        else: raise ValueError(site_rule)
+        u.update(prev=h, state=after, cust=c, site=s)
+        check("8 %s custodian" % eid, c == H["custodian"], str(c))
+        check("8 %s custodian_site" % eid, (s or "-") == H["custodian_site"], str(s))
+
+    # ---- section 5: idempotency vector
+    s5 = S["5"]
+    ev = re.search(r"The \w+ ([AB]\d) of section 8,\s+scanned with label (\d+)", s5).group(1)
+    f5 = fences(s5)
+    lines = f5[1].strip("\n").split("\n")
+    want = b"".join(bytes.fromhex(h.replace(" ", "")) for h in lines[1::2])
+    req, rf = built[ev]
+    check("5 digest input bytes = %s request fields" % ev, canonical(rf) == want)
+    D = {}
+    for l in f5[2].strip().split("\n"):
+        name, hx = l.rsplit(None, 1); D[name.strip()] = hx
+    check("5 digest", hashlib.sha256(want).hexdigest() == D["digest"])
+    nolab = {k: v for k, v in rf.items() if k != "label.serial"}
+    check("5 digest without label", hashlib.sha256(canonical(nolab)).hexdigest() == D["digest without label"])
+
+    print("%d passed, %d failed" % (PASS, FAIL))
+    return 1 if FAIL else 0
+
+if __name__ == "__main__":
+    if not HAVE_CRYPTO: print("NOTE: `cryptography` not importable; signature checks skipped")
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/formats.md"))
