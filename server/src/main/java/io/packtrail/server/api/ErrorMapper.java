@@ -14,6 +14,7 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.ingest.IngestUnavailableException;
+import io.packtrail.server.store.ConnectionFailures;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -64,6 +65,10 @@ public final class ErrorMapper {
     }
     if (t instanceof io.packtrail.server.security.PermissionDeniedException e) {
       return status(Code.PERMISSION_DENIED, e.getMessage(), null);
+    }
+    if (ConnectionFailures.isConnectionFailure(t)) {
+      log.warn("database unreachable: {}", t.toString());
+      return status(Code.UNAVAILABLE, "the database is unreachable; retry later", null);
     }
     if (t instanceof StatusRuntimeException e) {
       com.google.rpc.Status s = StatusProto.fromThrowable(e);

@@ -1,5 +1,6 @@
 package io.packtrail.server.api;
 
+import io.grpc.Context;
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.InvalidArgumentException;
@@ -54,7 +55,9 @@ final class Recorder {
         throw new InvalidArgumentException(prefix + "label_text", "is required: this deployment "
             + "requires the unit's scanned label for every " + s.step().type().key());
       }
-      return sequencer.submit(s, actor);
+      // a call cancelled or past its deadline while queued is not worth a database round trip
+      Context call = Context.current();
+      return sequencer.submit(s, actor, () -> !call.isCancelled());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
