@@ -67,7 +67,7 @@ public final class ErrorMapper {
       return status(Code.PERMISSION_DENIED, e.getMessage(), null);
     }
     if (ConnectionFailures.isConnectionFailure(t)) {
-      log.warn("database unreachable: {}", t.toString());
+      log.debug("database unreachable: {}", t.toString()); // the health probe logs the outage
       return status(Code.UNAVAILABLE, "the database is unreachable; retry later", null);
     }
     if (t instanceof StatusRuntimeException e) {

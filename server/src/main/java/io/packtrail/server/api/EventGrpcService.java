@@ -10,6 +10,7 @@ import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.Caller;
+import io.packtrail.server.store.ConnectionFailures;
 import io.packtrail.server.store.EventDao;
 import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.store.UnitDao;
@@ -205,7 +206,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (!stream.isCancelled()) {
-        log.warn("event watch failed at log index {}", next, e);
+        if (!ConnectionFailures.isConnectionFailure(e)) { // the health probe logs an outage
+          log.warn("event watch failed at log index {}", next, e);
+        }
         stream.onError(ErrorMapper.toStatusException(e));
       }
     }
