@@ -194,8 +194,10 @@ public final class PacktrailClient implements AutoCloseable {
   /**
    * Follows the deployment's log from {@code startLogIndex}, handing each event to
    * {@code onEvent} in log order. When the stream breaks for a reason worth retrying
-   * (UNAVAILABLE, e.g. a server restart) it resumes after the last delivered event, so nothing
-   * is skipped or delivered twice. Close the returned subscription to stop.
+   * (UNAVAILABLE, e.g. a server restart or a database outage) it resumes after the last
+   * delivered event, so nothing is skipped or delivered twice, for as long as the trouble lasts;
+   * any other failure goes to {@code onFailure} and ends the watch. Close the returned
+   * subscription to stop.
    */
   public EventSubscription watchEvents(long startLogIndex, Consumer<Event> onEvent,
       Consumer<StatusRuntimeException> onFailure) {
@@ -251,7 +253,9 @@ public final class PacktrailClient implements AutoCloseable {
               if (closed) {
                 return;
               }
-              if (status.getCode() == Status.Code.UNAVAILABLE && failuresInARow < 30) {
+              // UNAVAILABLE (a restart, a database outage) is waited out however long it lasts,
+              // backing off to one attempt every 5 s; close() is the way to stop
+              if (status.getCode() == Status.Code.UNAVAILABLE) {
                 failuresInARow++;
                 retries.schedule(EventSubscription.this::open,
                     Math.min(5000, 100L << Math.min(failuresInARow, 6)), TimeUnit.MILLISECONDS);

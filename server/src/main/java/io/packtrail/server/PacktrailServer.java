@@ -1,11 +1,16 @@
 package io.packtrail.server;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.packtrail.server.api.ApiServices;
@@ -23,11 +28,14 @@ import io.packtrail.server.label.Labels;
 import io.packtrail.server.security.KeySealer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -92,11 +100,14 @@ public final class PacktrailServer implements AutoCloseable {
   private final ExecutorService responders;
   private final ExecutorService handlers;
   private final HealthStatusManager health;
+  private final ScheduledExecutorService healthExecutor;
   private final LabelSightings sightings;
 
   private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
       ExecutorService watchers, ExecutorService responders, ExecutorService handlers,
-      HealthStatusManager health, LabelSightings sightings) {
+      HealthStatusManager health, ScheduledExecutorService healthExecutor,
+      LabelSightings sightings) {
+    this.healthExecutor = healthExecutor;
     this.sightings = sightings;
     this.responders = responders;
     this.handlers = handlers;
@@ -131,8 +142,27 @@ public final class PacktrailServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    builder.executor(handlers);
+    // Health answers from its own threads and never touches the database, so it answers even
+    // when every handler waits on PostgreSQL. A probe keeps its status current; it runs at most
+    // once at a time, so of the two threads one is always free to answer. gRPC picks a call's
+    // executor on the default one, so that is the transport thread (direct, never queued behind
+    // handlers) and every call is handed to its own executor from there.
+    ScheduledExecutorService healthExecutor = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "packtrail-health");
+      t.setDaemon(true);
+      return t;
+    });
+    builder.executor(MoreExecutors.directExecutor());
+    builder.callExecutor(new ServerCallExecutorSupplier() {
+      @Override
+      public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata headers) {
+        return call.getMethodDescriptor().getServiceName().equals(HealthGrpc.SERVICE_NAME)
+            ? healthExecutor : handlers;
+      }
+    });
     HealthStatusManager health = new HealthStatusManager();
+    List<String> serviceNames = new ArrayList<>();
+    serviceNames.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
     CallerInterceptor callers = new CallerInterceptor(settings.callerResolver());
     Labels labels = Labels.open(jdbi, settings.sealer(), settings.clock(),
@@ -145,15 +175,60 @@ public final class PacktrailServer implements AutoCloseable {
       // interceptors run last-added first: the caller is known before the handler runs
       builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
           exceptions, callers));
-      health.setStatus(service.bindService().getServiceDescriptor().getName(),
-          ServingStatus.SERVING);
+      serviceNames.add(service.bindService().getServiceDescriptor().getName());
     }
+    DatabaseProbe probe = new DatabaseProbe(jdbi, health, serviceNames);
+    probe.run(); // the first status before the first call
+    healthExecutor.scheduleWithFixedDelay(probe, HEALTH_PROBE_INTERVAL.toMillis(),
+        HEALTH_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
     Server server = builder.build().start();
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
-        sightings);
+        healthExecutor, sightings);
+  }
+
+  /** How often health checks that the database answers. */
+  static final Duration HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Reports every service NOT_SERVING while the database does not answer and SERVING once it
+   * does again, so load balancers route around an instance that cannot do its work.
+   */
+  private static final class DatabaseProbe implements Runnable {
+    private final Jdbi jdbi;
+    private final HealthStatusManager health;
+    private final List<String> serviceNames;
+    private Boolean reachable;
+
+    DatabaseProbe(Jdbi jdbi, HealthStatusManager health, List<String> serviceNames) {
+      this.jdbi = jdbi;
+      this.health = health;
+      this.serviceNames = List.copyOf(serviceNames);
+    }
+
+    @Override
+    public void run() {
+      boolean now;
+      try {
+        jdbi.useHandle(h -> h.execute("SELECT 1"));
+        now = true;
+      } catch (RuntimeException e) {
+        now = false;
+        if (!Boolean.FALSE.equals(reachable)) {
+          log.warn("database unreachable; reporting NOT_SERVING: {}", e.toString());
+        }
+      }
+      if (!Boolean.valueOf(now).equals(reachable)) {
+        if (now && reachable != null) {
+          log.info("database reachable again; reporting SERVING");
+        }
+        reachable = now;
+        ServingStatus status = now ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        // after enterTerminalState these calls are ignored: a stopping server stays NOT_SERVING
+        serviceNames.forEach(name -> health.setStatus(name, status));
+      }
+    }
   }
 
   public int port() {
@@ -189,6 +264,7 @@ public final class PacktrailServer implements AutoCloseable {
     }
     sequencer.close();
     watchers.shutdownNow();
+    healthExecutor.shutdownNow();
     responders.shutdown();
     handlers.shutdown();
     sightings.close();

@@ -15,6 +15,7 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.ingest.IngestUnavailableException;
+import io.packtrail.server.store.ConnectionFailures;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -95,6 +96,10 @@ public final class ErrorMapper {
     }
     if (t instanceof io.packtrail.server.security.PermissionDeniedException e) {
       return status(Code.PERMISSION_DENIED, e.getMessage(), null);
+    }
+    if (ConnectionFailures.isConnectionFailure(t)) {
+      log.debug("database unreachable: {}", t.toString()); // the health probe logs the outage
+      return status(Code.UNAVAILABLE, "the database is unreachable; retry later", null);
     }
     if (t instanceof StatusRuntimeException e) {
       com.google.rpc.Status s = StatusProto.fromThrowable(e);

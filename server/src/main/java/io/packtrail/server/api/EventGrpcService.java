@@ -10,6 +10,7 @@ import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.Caller;
+import io.packtrail.server.store.ConnectionFailures;
 import io.packtrail.server.store.EventDao;
 import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.store.UnitDao;
@@ -143,28 +144,41 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           .withDescription("too many event watchers on this server; retry later")
           .asRuntimeException();
     }
-    ServerCallStreamObserver<WatchEventsResponse> stream =
-        (ServerCallStreamObserver<WatchEventsResponse>) response;
-    Semaphore ready = new Semaphore(0);
-    stream.setOnReadyHandler(ready::release);
-    stream.setOnCancelHandler(ready::release);
-    long start = request.getFromHead()
-        ? jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex)
-        : request.getStartLogIndex();
-    watchers.execute(() -> {
-      try {
-        follow(stream, ready, start);
-      } finally {
+    // from here on every path frees the slot: the watcher when it ends, or this method
+    boolean handedOver = false;
+    try {
+      ServerCallStreamObserver<WatchEventsResponse> stream =
+          (ServerCallStreamObserver<WatchEventsResponse>) response;
+      Semaphore ready = new Semaphore(0);
+      stream.setOnReadyHandler(ready::release);
+      stream.setOnCancelHandler(ready::release);
+      watchers.execute(() -> {
+        try {
+          follow(stream, ready, request);
+        } finally {
+          watchSlots.release();
+        }
+      });
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
         watchSlots.release();
       }
-    });
+    }
   }
 
-  /** Sends the log from {@code start} on, respecting flow control, until cancelled or closed. */
+  /**
+   * Sends the log from the requested start on, respecting flow control, until cancelled or
+   * closed. The head is looked up here, off the handler thread, and its failure ends the stream
+   * like any other.
+   */
   private void follow(ServerCallStreamObserver<WatchEventsResponse> stream, Semaphore ready,
-      long start) {
-    long next = start;
+      WatchEventsRequest request) {
+    long next = request.getStartLogIndex();
     try {
+      if (request.getFromHead()) {
+        next = jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
+      }
       while (!stream.isCancelled() && !hub.isClosed()) {
         long from = next;
         List<Event> page = jdbi.withExtension(EventDao.class,
@@ -192,7 +206,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (!stream.isCancelled()) {
-        log.warn("event watch failed at log index {}", next, e);
+        if (!ConnectionFailures.isConnectionFailure(e)) { // the health probe logs an outage
+          log.warn("event watch failed at log index {}", next, e);
+        }
         stream.onError(ErrorMapper.toStatusException(e));
       }
     }

@@ -1,5 +1,6 @@
 package io.packtrail.server.api;
 
+import io.grpc.Context;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.BatteryCode;
@@ -57,8 +58,10 @@ final class Recorder {
         throw new PermissionDeniedException("the caller may record only at " + caller.site()
             + ", not at " + s.actorSite());
       }
+      // a call cancelled or past its deadline while queued is not worth a database round trip
+      Context call = Context.current();
       try {
-        return sequencer.submit(check(s, labelText, prefix), actor);
+        return sequencer.submit(check(s, labelText, prefix), actor, () -> !call.isCancelled());
       } catch (DomainException refused) {
         // A retry must learn what became of its first attempt, even when the world has moved
         // on since (label reissued, unit moved): the id is looked up only after a refusal, so

@@ -5,6 +5,7 @@ import io.packtrail.server.store.Database;
 import io.packtrail.server.store.EmbeddedDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +25,12 @@ final class DatabaseOptions {
   @Option(names = "--db-password", defaultValue = "${env:PACKTRAIL_DB_PASSWORD}",
       description = "database password (env PACKTRAIL_DB_PASSWORD)")
   String password;
+
+  @Option(names = "--db-connection-timeout",
+      defaultValue = "${env:PACKTRAIL_DB_CONNECTION_TIMEOUT:-3}",
+      description = "seconds a call waits for a database connection before it fails as "
+          + "UNAVAILABLE (env PACKTRAIL_DB_CONNECTION_TIMEOUT, default ${DEFAULT-VALUE})")
+  double connectionTimeoutSeconds;
 
   @Option(names = "--home", defaultValue = "${env:PACKTRAIL_HOME}",
       description = "directory for local data such as the embedded database "
@@ -63,7 +70,8 @@ final class DatabaseOptions {
       jdbcUrl = embedded.jdbcUrl("postgres");
       dbUser = embedded.user();
     }
-    Database database = Database.open(jdbcUrl, dbUser, password, poolSize);
+    Database database = Database.open(jdbcUrl, dbUser, password, poolSize,
+        Duration.ofMillis(Math.round(connectionTimeoutSeconds * 1000)));
     int applied = database.migrate();
     if (applied > 0) {
       System.err.println("Applied " + applied + " database migration(s)");

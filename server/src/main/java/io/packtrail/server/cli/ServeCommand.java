@@ -3,6 +3,7 @@ package io.packtrail.server.cli;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.server.PacktrailServer;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,14 +61,26 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println("Packtrail listening on " + bind + ":" + server.port()
         + " (health and reflection on)");
     if (demo) {
-      try (PacktrailClient client = PacktrailClient.connect("127.0.0.1:" + server.port())) {
-        new DemoData(client, demoPacks).load();
-      }
-      System.err.println("Demo data ready. Try: grpcurl -plaintext 127.0.0.1:" + server.port()
-          + " list");
+      loadDemo("127.0.0.1:" + server.port(), demoPacks, System.err);
     }
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Loads the demo data through the server at {@code target}. The server is already serving,
+   * so a failure here is reported and the server keeps running; returns whether it loaded.
+   */
+  static boolean loadDemo(String target, int packs, PrintStream report) {
+    try (PacktrailClient client = PacktrailClient.connect(target)) {
+      new DemoData(client, packs).load();
+      report.println("Demo data ready. Try: grpcurl -plaintext " + target + " list");
+      return true;
+    } catch (RuntimeException e) {
+      report.println("Loading the demo data failed; the server keeps serving without it: "
+          + e.getMessage());
+      return false;
+    }
   }
 }

@@ -13,6 +13,8 @@ import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitState;
+import io.packtrail.server.store.CommitOutcomeUnknownException;
+import io.packtrail.server.store.ConnectionFailures;
 import io.packtrail.server.store.IngestStore;
 import io.packtrail.server.store.Rows;
 import java.time.Clock;
@@ -30,6 +32,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -41,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * in one transaction per batch checks each against its unit's current state, numbers it, chains
  * its hash, inserts it and updates the unit. Each caller's future completes only after the
  * commit. A batch that fails as a whole is retried item by item, so only the offending items
- * fail.
+ * fail; but when the database cannot be reached the whole batch fails at once (retrying each
+ * item would only wait for the connection timeout again). Submissions whose callers gave up
+ * before their batch started are dropped unrecorded.
  */
 public final class Sequencer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
@@ -55,14 +60,20 @@ public final class Sequencer implements AutoCloseable {
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
 
-  private record Pending(Submission submission, Actor actor, byte[] digest,
-      CompletableFuture<Event> result) {}
+  /** A queued submission and how its caller is answered. */
+  record Pending(Submission submission, Actor actor, byte[] digest,
+      BooleanSupplier stillWanted, CompletableFuture<Event> result) {}
 
   public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
+    this(jdbi, clock, maxBatch, new ArrayBlockingQueue<>(queueCapacity));
+  }
+
+  /** With a queue of the caller's (tests use one that interleaves with {@link #close}). */
+  Sequencer(Jdbi jdbi, Clock clock, int maxBatch, BlockingQueue<Pending> queue) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.maxBatch = maxBatch;
-    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.queue = queue;
     this.thread = new Thread(this::run, "packtrail-sequencer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -83,12 +94,26 @@ public final class Sequencer implements AutoCloseable {
    * the database.
    */
   public CompletableFuture<Event> submit(Submission submission, Actor actor) {
+    return submit(submission, actor, () -> true);
+  }
+
+  /**
+   * As {@link #submit(Submission, Actor)}; {@code stillWanted} turns false when the caller gave
+   * up (cancelled, deadline passed): a submission not yet in a batch by then is not recorded.
+   */
+  public CompletableFuture<Event> submit(Submission submission, Actor actor,
+      BooleanSupplier stillWanted) {
     CompletableFuture<Event> result = new CompletableFuture<>();
+    Pending pending = new Pending(submission, actor, submission.digest(), stillWanted, result);
     if (!accepting) {
       result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
-    } else if (!queue.offer(new Pending(submission, actor, submission.digest(), result))) {
+    } else if (!queue.offer(pending)) {
       result.completeExceptionally(new IngestUnavailableException(
           "the ingest queue is full (" + queue.size() + " waiting); retry with backoff"));
+    } else if (!accepting && queue.remove(pending)) {
+      // close() ran between the check and the offer and the thread may be gone: whoever takes
+      // the pending out of the queue completes it, and here that is us
+      result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
     }
     return result;
   }
@@ -103,7 +128,10 @@ public final class Sequencer implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
-        process(batch);
+        dropUnwanted(batch);
+        if (!batch.isEmpty()) {
+          process(batch);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -121,14 +149,35 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
+  /** Fails, unrecorded, the submissions whose callers have given up; no database work for them. */
+  private static void dropUnwanted(List<Pending> batch) {
+    batch.removeIf(p -> {
+      if (p.stillWanted().getAsBoolean()) {
+        return false;
+      }
+      p.result().completeExceptionally(new IngestUnavailableException("the call was cancelled "
+          + "or its deadline passed before the step reached the database; it was not recorded"));
+      return true;
+    });
+  }
+
   private void process(List<Pending> batch) {
     List<Outcome> outcomes;
     try {
       try (Handle handle = jdbi.open()) {
         outcomes = apply(handle, batch);
       }
+    } catch (CommitOutcomeUnknownException e) {
+      log.warn("the connection broke while committing a batch of {}", batch.size(), e);
+      failAll(batch, "the database connection broke while the step was being committed: "
+          + "the outcome is unknown; retry with the same id");
+      return;
     } catch (RuntimeException e) {
-      if (batch.size() > 1) {
+      if (ConnectionFailures.isConnectionFailure(e)) {
+        log.warn("database unreachable; failing a batch of {}: {}", batch.size(), e.toString());
+        failAll(batch, "the database is unreachable; the step was not recorded; "
+            + "retry with the same id later");
+      } else if (batch.size() > 1) {
         log.warn("batch of {} failed ({}); retrying item by item", batch.size(), e.toString());
         for (Pending p : batch) {
           process(List.of(p));
@@ -156,6 +205,11 @@ public final class Sequencer implements AutoCloseable {
         listener.accept(appended);
       }
     }
+  }
+
+  private static void failAll(List<Pending> batch, String message) {
+    IngestUnavailableException failure = new IngestUnavailableException(message);
+    batch.forEach(p -> p.result().completeExceptionally(failure));
   }
 
   /** An item's result; {@code fresh} when this batch appended the event (not a retry). */

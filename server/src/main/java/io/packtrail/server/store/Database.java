@@ -2,6 +2,7 @@ package io.packtrail.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -19,8 +20,21 @@ public final class Database implements AutoCloseable {
         .installPlugin(new PostgresPlugin());
   }
 
+  /**
+   * How long a call waits for a connection before it fails as UNAVAILABLE: long enough to ride
+   * out a busy pool, short enough that a database outage is reported within seconds (Hikari's
+   * default, 30 s, outlasts most clients' deadlines).
+   */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
   /** Opens a pool on a PostgreSQL JDBC URL; user and password may be null. */
   public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    return open(jdbcUrl, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+  }
+
+  /** Opens a pool whose callers give up on the database after {@code connectionTimeout}. */
+  public static Database open(String jdbcUrl, String user, String password, int poolSize,
+      Duration connectionTimeout) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     if (user != null) {
@@ -31,6 +45,12 @@ public final class Database implements AutoCloseable {
     }
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("packtrail");
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    // checking a pooled connection must fit inside the wait for one (Hikari's minimum is 250 ms)
+    config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
+    // a TCP connect to a host that does not answer gives up within the same bound
+    config.addDataSourceProperty("connectTimeout",
+        Long.toString(Math.max(1, connectionTimeout.toSeconds())));
     // the sequencer's batched INSERTs become multi-row INSERTs on the wire
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", "packtrail-server");

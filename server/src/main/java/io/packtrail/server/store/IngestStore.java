@@ -123,6 +123,10 @@ public final class IngestStore {
       s.setLong(p, nextIndex);
       s.execute();
     } catch (SQLException e) {
+      if (ConnectionFailures.isConnectionFailure(e)) {
+        // COMMIT travels in this round trip: it may have been applied before the connection broke
+        throw new CommitOutcomeUnknownException("the connection broke while committing", e);
+      }
       throw new StoreException("appending the batch failed", e);
     }
   }

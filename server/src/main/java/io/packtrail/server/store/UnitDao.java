@@ -30,6 +30,9 @@ public interface UnitDao {
   @RegisterRowMapper(Rows.AnomalyMapper.class)
   List<io.packtrail.server.domain.Anomaly> anomalies(@Bind("codes") String[] codes);
 
-  @SqlBatch("insert")
+  // runs inside the ingest batch's transaction, which IngestStore opened with BEGIN where jdbi
+  // cannot see it: a transaction of jdbi's own would COMMIT it early, releasing the log-head lock
+  // while the batch still holds its numbers (two instances then hand out the same log index)
+  @SqlBatch(value = "insert", transactional = false)
   void insert(@BindMethods("u") Collection<Rows.UnitRow> units);
 }

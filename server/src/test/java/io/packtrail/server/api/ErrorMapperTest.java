@@ -31,6 +31,20 @@ class ErrorMapperTest {
   }
 
   @Test
+  void notReachingTheDatabaseIsUnavailableAndAFailingStatementIsNot() {
+    var poolTimedOut = new org.jdbi.v3.core.ConnectionException(
+        new java.sql.SQLTransientConnectionException("Connection is not available"));
+    assertEquals(Code.UNAVAILABLE_VALUE, ErrorMapper.toStatus(poolTimedOut).getCode());
+    var connectionBroke = new IllegalStateException(new org.postgresql.util.PSQLException(
+        "An I/O error occurred", org.postgresql.util.PSQLState.CONNECTION_FAILURE));
+    assertEquals(Code.UNAVAILABLE_VALUE, ErrorMapper.toStatus(connectionBroke).getCode());
+    var serverStopping = new java.sql.SQLException("terminating connection", "57P01");
+    assertEquals(Code.UNAVAILABLE_VALUE, ErrorMapper.toStatus(serverStopping).getCode());
+    var constraint = new java.sql.SQLException("duplicate key value", "23505");
+    assertEquals(Code.INTERNAL_VALUE, ErrorMapper.toStatus(constraint).getCode());
+  }
+
+  @Test
   void failuresArriveUnwrappedFromFutures() {
     assertEquals(Code.NOT_FOUND_VALUE, ErrorMapper.toStatus(
         new CompletionException(new NotFoundException("units/x", "unit"))).getCode());

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
@@ -60,23 +61,53 @@ public final class TestDatabases {
       name = name.substring(0, 51) + name.substring(name.length() - 9);
     }
     execute("CREATE DATABASE " + name);
-    Database database = Database.open(withDatabase(adminUrl, name), user, password, 8);
+    String url = withDatabase(adminUrl, name);
+    Database database = Database.open(url, user, password, 8);
     database.migrate();
-    return new Fresh(name, database);
+    return new Fresh(name, url, database);
   }
 
   /** A test class's database. */
   public static final class Fresh implements AutoCloseable {
     private final String name;
+    private final String url;
     private final Database database;
 
-    private Fresh(String name, Database database) {
+    private Fresh(String name, String url, Database database) {
       this.name = name;
+      this.url = url;
       this.database = database;
     }
 
     public Database database() {
       return database;
+    }
+
+    /** Another pool on this database, as a second server instance opens; the caller closes it. */
+    public Database openAnother(int poolSize) {
+      return Database.open(url, user, password, poolSize);
+    }
+
+    /** A proxy in front of this database's PostgreSQL, for taking it away in a test. */
+    public TcpProxy proxy() throws IOException {
+      String hostPort = hostAndPort(url);
+      int colon = hostPort.lastIndexOf(':');
+      return colon < 0 ? new TcpProxy(hostPort, 5432)
+          : new TcpProxy(hostPort.substring(0, colon),
+              Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /**
+     * A pool on this database reached through the proxy; the caller closes it. Its statements
+     * always travel as text (no server-side prepared statements), so the proxy can spot COMMIT.
+     */
+    public Database openThrough(TcpProxy proxy, int poolSize, Duration connectionTimeout) {
+      String hostPort = hostAndPort(url);
+      int at = url.indexOf(hostPort);
+      String proxied = url.substring(0, at) + proxy.hostAndPort()
+          + url.substring(at + hostPort.length());
+      proxied += (proxied.contains("?") ? "&" : "?") + "prepareThreshold=0";
+      return Database.open(proxied, user, password, poolSize, connectionTimeout);
     }
 
     @Override
@@ -100,6 +131,16 @@ public final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("test database setup failed: " + sql, e);
     }
+  }
+
+  /** The host[:port] of a JDBC URL. */
+  private static String hostAndPort(String url) {
+    int start = url.indexOf("//") + 2;
+    int end = start;
+    while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
+      end++;
+    }
+    return url.substring(start, end);
   }
 
   /** The same JDBC URL with another database name (keeps host, port and parameters). */

@@ -1,0 +1,28 @@
+package io.packtrail.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** `serve --demo`: the demo is extra; its failure must not take the server down. */
+class ServeCommandTest {
+  @Test
+  void aDemoThatCannotLoadIsReportedAndDoesNotEndTheCommand() throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort();
+    }
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    boolean loaded = ServeCommand.loadDemo("127.0.0.1:" + deadPort, 10,
+        new PrintStream(report, true, StandardCharsets.UTF_8));
+    assertFalse(loaded);
+    String text = report.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("Loading the demo data failed; the server keeps serving"), text);
+  }
+}
