@@ -2,6 +2,7 @@ package io.packtrail.server.api;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.Event;
@@ -384,6 +385,12 @@ final class ProtoMapper {
       b.setInspection(ib);
     }
     return b.build();
+  }
+
+  static io.packtrail.v1.Anomaly toProto(Anomaly a) {
+    return io.packtrail.v1.Anomaly.newBuilder().setKind(a.kind())
+        .setDescription(a.description()).addAllEvents(a.events())
+        .setCreateTime(timestamp(a.createTime())).build();
   }
 
   static StateOfHealth stateOfHealth(io.packtrail.v1.StateOfHealth p) {
