@@ -21,12 +21,12 @@ public final class ApiServices {
   public static List<BindableService> create(Services app, WatchHub hub,
       ExecutorService watchers, int maxWatchers, Executor responders, Labels labels,
       Clock clock) {
-    ProtoMapper mapper = new ProtoMapper(clock);
+    Requests requests = new Requests(clock);
     return List.of(
         new RegistryGrpcService(app.registry(), clock),
         new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),
-        new UnitGrpcService(app.units(), app.recorder(), mapper, responders),
-        new EventGrpcService(app.history(), app.recorder(), mapper, hub, watchers, maxWatchers,
+        new UnitGrpcService(app.units(), app.recorder(), requests, responders),
+        new EventGrpcService(app.history(), app.recorder(), requests, hub, watchers, maxWatchers,
             responders));
   }
 }

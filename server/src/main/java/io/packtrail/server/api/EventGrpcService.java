@@ -42,18 +42,18 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
 
   private final History history;
   private final Recorder recorder;
-  private final ProtoMapper mapper;
+  private final Requests requests;
   private final WatchHub hub;
   private final ExecutorService watchers;
   private final Executor responders;
   private final Semaphore watchSlots;
 
-  EventGrpcService(History history, Recorder recorder, ProtoMapper mapper, WatchHub hub,
+  EventGrpcService(History history, Recorder recorder, Requests requests, WatchHub hub,
       ExecutorService watchers, int maxWatchers, Executor responders) {
     this.responders = responders;
     this.history = history;
     this.recorder = recorder;
-    this.mapper = mapper;
+    this.requests = requests;
     this.hub = hub;
     this.watchers = watchers;
     this.watchSlots = new Semaphore(maxWatchers);
@@ -63,7 +63,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   public void recordEvent(RecordEventRequest request,
       StreamObserver<RecordEventResponse> response) {
     Context call = Context.current();
-    recorder.record(() -> mapper.submission(request, ""), request.getLabelText(), "",
+    recorder.record(() -> requests.submission(request, ""), request.getLabelText(), "",
             Caller.current(), () -> !call.isCancelled())
         .whenCompleteAsync((event, failure) -> {
           if (failure != null) {
@@ -79,14 +79,14 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   @Override
   public void batchRecordEvents(BatchRecordEventsRequest request,
       StreamObserver<BatchRecordEventsResponse> response) {
-    UnitGrpcService.checkBatchSize(request.getRequestsCount());
+    Requests.checkBatchSize(request.getRequestsCount());
     Caller caller = Caller.current();
     Context call = Context.current();
     List<CompletableFuture<RecordEventResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
-      results.add(recorder.record(() -> mapper.submission(item, prefix), item.getLabelText(),
+      results.add(recorder.record(() -> requests.submission(item, prefix), item.getLabelText(),
               prefix, caller, () -> !call.isCancelled())
           .handle((event, failure) -> failure == null
               ? RecordEventResult.newBuilder().setEvent(ProtoMapper.toProto(event)).build()

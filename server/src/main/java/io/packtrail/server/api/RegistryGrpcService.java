@@ -36,7 +36,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
   @Override
   public void createOrganization(CreateOrganizationRequest request,
       StreamObserver<CreateOrganizationResponse> response) {
-    Organization wanted = ProtoMapper.organization(request.getOrganizationId(),
+    Organization wanted = Requests.organization(request.getOrganizationId(),
         request.getOrganization(), clock.instant());
     Organization stored = registry.createOrganization(wanted);
     response.onNext(CreateOrganizationResponse.newBuilder()
@@ -63,7 +63,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     int size = Paging.pageSize(request.getPageSize());
     OrganizationRole role = ProtoMapper.role(request.getRole());
     Violations v = new Violations();
-    ProtoMapper.checkKnown(v, "role", request.getRole(), request.getRoleValue());
+    Requests.checkKnown(v, "role", request.getRole(), request.getRoleValue());
     v.throwIfAny();
     String region = ProtoMapper.emptyToNull(request.getRegionCode());
     if (region != null && !region.matches("[0-9]{1,6}")) {
@@ -88,7 +88,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
       throw new InvalidArgumentException("parent", "must be organizations/{id}");
     }
     String organizationId = ResourceNames.organizationId(parent);
-    Site wanted = ProtoMapper.site(organizationId, request.getSiteId(), request.getSite(),
+    Site wanted = Requests.site(organizationId, request.getSiteId(), request.getSite(),
         clock.instant());
     Site stored = registry.createSite(wanted);
     response.onNext(CreateSiteResponse.newBuilder().setSite(ProtoMapper.toProto(stored)).build());

@@ -29,18 +29,16 @@ import java.util.concurrent.Executor;
 
 /** Registering, reading and listing units. */
 final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
-  static final int MAX_BATCH = 1000;
-
   private final Units units;
   private final Recorder recorder;
-  private final ProtoMapper mapper;
+  private final Requests requests;
   private final Executor responders;
 
-  UnitGrpcService(Units units, Recorder recorder, ProtoMapper mapper, Executor responders) {
+  UnitGrpcService(Units units, Recorder recorder, Requests requests, Executor responders) {
     this.responders = responders;
     this.units = units;
     this.recorder = recorder;
-    this.mapper = mapper;
+    this.requests = requests;
   }
 
   @Override
@@ -59,7 +57,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
       String prefix, Caller caller) {
     Context call = Context.current();
-    return recorder.record(() -> mapper.registration(request, prefix), null, prefix, caller,
+    return recorder.record(() -> requests.registration(request, prefix), null, prefix, caller,
             () -> !call.isCancelled())
         .thenApplyAsync(this::registered, responders);
   }
@@ -74,7 +72,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   @Override
   public void batchRegisterUnits(BatchRegisterUnitsRequest request,
       StreamObserver<BatchRegisterUnitsResponse> response) {
-    checkBatchSize(request.getRequestsCount());
+    Requests.checkBatchSize(request.getRequestsCount());
     Caller caller = Caller.current();
     List<CompletableFuture<RegisterUnitResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
@@ -89,13 +87,6 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
       response.onNext(b.build());
       response.onCompleted();
     });
-  }
-
-  static void checkBatchSize(int count) {
-    if (count == 0 || count > MAX_BATCH) {
-      new Violations().add("requests", "must hold 1 to " + MAX_BATCH + " items, got " + count)
-          .throwIfAny();
-    }
   }
 
   @Override
@@ -115,9 +106,9 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     Chemistry chemistry = ProtoMapper.chemistry(request.getChemistry());
     String custodian = ProtoMapper.emptyToNull(request.getCustodian());
     Violations v = new Violations();
-    ProtoMapper.checkKnown(v, "state", request.getState(), request.getStateValue());
-    ProtoMapper.checkKnown(v, "level", request.getLevel(), request.getLevelValue());
-    ProtoMapper.checkKnown(v, "chemistry", request.getChemistry(), request.getChemistryValue());
+    Requests.checkKnown(v, "state", request.getState(), request.getStateValue());
+    Requests.checkKnown(v, "level", request.getLevel(), request.getLevelValue());
+    Requests.checkKnown(v, "chemistry", request.getChemistry(), request.getChemistryValue());
     if (custodian != null && !ResourceNames.isOrganization(custodian)) {
       v.add("custodian", "must be organizations/{id}");
     }

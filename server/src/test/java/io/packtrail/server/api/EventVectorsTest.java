@@ -49,8 +49,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The event vectors of docs/formats.md section 8 and the tables of sections 3 to 5, read from the
- * document: each request is parsed, mapped by ProtoMapper, applied by Lifecycle and sealed by
- * EventChain, and every documented byte, hash, digest and custodian is compared with the result.
+ * document: each request is parsed, checked and mapped by Requests, applied by Lifecycle and
+ * sealed by EventChain, and every documented byte, hash, digest and custodian is compared with the
+ * result.
  *
  * <p>After a deliberate format change, run this test once with the environment variable
  * {@code PACKTRAIL_REWRITE_VECTORS=1}: it rewrites the computed blocks (fields, hashes, digests;
@@ -303,7 +304,7 @@ class EventVectorsTest {
       // the server's own choices are taken from the document
       Instant recorded = Instant.parse(documented.get("record.time"));
       long logIndex = Long.parseLong(documented.get("log.index"));
-      ProtoMapper mapper = new ProtoMapper(Clock.fixed(recorded, ZoneOffset.UTC));
+      Requests requests = new Requests(Clock.fixed(recorded, ZoneOffset.UTC));
       String text = blocks.get(0).text();
       Submission submission;
       String labelText = "";
@@ -311,11 +312,11 @@ class EventVectorsTest {
         if (text.startsWith("# RegisterUnitRequest")) {
           RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = mapper.registration(request.build(), "");
+          submission = requests.registration(request.build(), "");
         } else {
           RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = mapper.submission(request.build(), "");
+          submission = requests.submission(request.build(), "");
           labelText = request.getLabelText();
           if (!labelText.isEmpty()) {
             submission = submission.withLabelSerial(
