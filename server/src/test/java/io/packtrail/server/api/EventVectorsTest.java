@@ -17,6 +17,7 @@ import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.CanonicalFields;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.LifecycleState;
@@ -143,6 +144,8 @@ class EventVectorsTest {
         assertTrue(value.getName().startsWith(prefix), value.getName() + " has prefix " + prefix);
         if (value.getNumber() != 0) {
           protoValues.add(value.getName().substring(prefix.length()));
+          assertEquals(protoValues.size(), value.getNumber(), value.getName()
+              + ": numbered 1, 2, 3 ... in the order listed");
         } else {
           assertEquals(prefix + "UNSPECIFIED", value.getName());
         }
@@ -261,6 +264,52 @@ class EventVectorsTest {
             v.name() + ": custodian site by the table");
       }
       assertEquals(2, seen, type.key() + " vectors");
+    }
+  }
+
+  @Test
+  void roleTableIsTheLifecycle() {
+    FormatsDocument doc = FormatsDocument.load();
+    List<Vector> vectors = replay(doc);
+    FormatsDocument.Table table = doc.section("4.").section("Roles").table();
+    assertEquals(StepType.values().length, table.rows().size());
+    for (List<String> row : table.rows()) {
+      StepType type = StepType.fromKey(row.get(table.column("step")));
+      String rolesCell = row.get(table.column("roles"));
+      Set<OrganizationRole> roles = rolesCell.equals("any role but regulator")
+          ? EnumSet.complementOf(EnumSet.of(OrganizationRole.REGULATOR))
+          : Arrays.stream(rolesCell.split(","))
+              .map(r -> OrganizationRole.valueOf(
+                  r.trim().toUpperCase(Locale.ROOT).replace(' ', '_')))
+              .collect(Collectors.toCollection(() -> EnumSet.noneOf(OrganizationRole.class)));
+      boolean custodianOnly = row.get(table.column("only the custodian")).startsWith("yes");
+      for (Vector v : vectors) {
+        if (v.event().type() != type) {
+          continue;
+        }
+        for (OrganizationRole role : OrganizationRole.values()) {
+          Actor actor = new Actor("organizations/someone", "organizations/someone/sites/x",
+              Set.of(role));
+          assertEquals(!roles.contains(role), refusedFor(v, actor, "ROLE"),
+              v.name() + " by a " + role);
+        }
+        // an organisation with every role, not the custodian before the step
+        Actor stranger = new Actor("organizations/someone", "organizations/someone/sites/x",
+            EnumSet.allOf(OrganizationRole.class));
+        if (v.before().custodian() != null) {
+          assertEquals(custodianOnly, refusedFor(v, stranger, "CUSTODY"), v.name());
+        }
+      }
+    }
+  }
+
+  /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} violation. */
+  private static boolean refusedFor(Vector v, Actor actor, String type) {
+    try {
+      Lifecycle.apply(v.before(), v.submission().step(), actor, v.submission().eventTime());
+      return false;
+    } catch (FailedPreconditionException e) {
+      return e.violations().stream().anyMatch(violation -> violation.type().equals(type));
     }
   }
 
