@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,11 +19,13 @@ import io.packtrail.server.domain.CanonicalFields;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.FailedPreconditionException;
+import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.UnitState;
@@ -311,6 +314,47 @@ class EventVectorsTest {
     } catch (FailedPreconditionException e) {
       return e.violations().stream().anyMatch(violation -> violation.type().equals(type));
     }
+  }
+
+  /** The accepted and refused spellings of section 3 (UUIDs, unit names, test dates). */
+  @Test
+  void requestSpellingsAreAcceptedOrRefusedAsDocumented() throws Exception {
+    FormatsDocument doc = FormatsDocument.load();
+    FormatsDocument.CodeBlock b7 = doc.section("8.").section("B7 ").codeBlocks().get(0);
+    RecordEventRequest.Builder parsed = RecordEventRequest.newBuilder();
+    TextFormat.merge(b7.text(), parsed);
+    RecordEventRequest inspection = parsed.build();
+    // the clock of B7's record time: 2026-09-18T13:05:00.070Z, as its event time nearly
+    ProtoMapper mapper = new ProtoMapper(
+        Clock.fixed(Instant.parse("2026-09-18T13:05:00.070Z"), ZoneOffset.UTC));
+    String id = inspection.getEventId();
+    assertEquals(id, mapper.submission(inspection.toBuilder()
+        .setEventId(id.toUpperCase(Locale.ROOT)).build(), "").eventId().toString());
+    for (String badId : List.of("{" + id + "}", id.replace("-", ""), "urn:uuid:" + id)) {
+      assertRefused(mapper, inspection.toBuilder().setEventId(badId).build(), "event_id");
+    }
+    assertRefused(mapper, inspection.toBuilder()
+        .setUnit(inspection.getUnit().toLowerCase(Locale.ROOT)).build(), "unit");
+    // event.time 2026-09-18T13:05Z is 2026-09-19 at UTC+14, the latest time zone
+    for (String good : List.of("2026-09-19", "2000-01-01")) {
+      assertEquals(good, ((Step.Inspection) mapper.submission(withTestDate(inspection, good), "")
+          .step()).testDate().toString());
+    }
+    for (String bad : List.of("2026-09-20", "1999-12-31", "2026-9-18", "20260918", "2026-02-30",
+        "+2026-09-18")) {
+      assertRefused(mapper, withTestDate(inspection, bad), "inspection.test_date");
+    }
+  }
+
+  private static RecordEventRequest withTestDate(RecordEventRequest r, String date) {
+    return r.toBuilder().setInspection(r.getInspection().toBuilder().setTestDate(date)).build();
+  }
+
+  private static void assertRefused(ProtoMapper mapper, RecordEventRequest r, String field) {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> mapper.submission(r, ""));
+    assertTrue(e.violations().stream().anyMatch(v -> v.field().equals(field)),
+        field + ": " + e.violations());
   }
 
   /** Evaluates a cell of the custody table for one event. */
