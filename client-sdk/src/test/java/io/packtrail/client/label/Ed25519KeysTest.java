@@ -90,7 +90,8 @@ class Ed25519KeysTest {
   void refusesNonCanonicalScalarsAndSmallOrderOrNonCanonicalKeys() {
     Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
     byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
-    BigInteger order = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+    BigInteger order = BigInteger.TWO.pow(252)
+        .add(new BigInteger("27742317777372353535851937790883648493"));
     byte[] s = reverse(Arrays.copyOfRange(signature, 32, 64));
     byte[] sPlusL = reverse(toBytes32(new BigInteger(1, s).add(order)));
     byte[] malleated = Arrays.copyOf(signature, 64);
@@ -102,7 +103,7 @@ class Ed25519KeysTest {
       "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2, y = p - 1
       "0000000000000000000000000000000000000000000000000000000000000000", // order 4, y = 0
       "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
-      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p + 1: not canonical
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p + 1
     };
     for (String key : badKeys) {
       assertEquals(null, Ed25519Keys.publicKeyParameters(HEX.parseHex(key)), key);

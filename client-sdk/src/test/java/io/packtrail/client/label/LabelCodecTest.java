@@ -134,7 +134,7 @@ class LabelCodecTest {
       concat(canonical, LabelPayload.newBuilder().setLevel(UnitLevel.UNIT_LEVEL_CELL).build()
           .toByteArray()), // level twice: protobuf keeps the last
       concat(new byte[] {0x10, (byte) 0x82, 0x00}, // level 2 as a padded varint, field first
-          LabelPayload.newBuilder(payload(ISSUER_PUBLIC).build()).clearLevel().build().toByteArray()),
+          payload(ISSUER_PUBLIC).clearLevel().build().toByteArray()),
       concat(canonical, new byte[] {0x15, 2, 0, 0, 0}), // field 2 (level) as fixed32
       concat(new byte[] {0x10, 0x00}, canonical), // a default value written out
     };
@@ -145,7 +145,8 @@ class LabelCodecTest {
           .setSignature(ByteString.copyFrom(
               Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, variant, ISSUER_SEED)))
           .build();
-      assertEquals(Check.PAYLOAD, check(LabelCodec.encode(signed)), HexFormat.of().formatHex(variant));
+      assertEquals(Check.PAYLOAD, check(LabelCodec.encode(signed)),
+          HexFormat.of().formatHex(variant));
     }
   }
 

@@ -306,7 +306,7 @@ class EventVectorsTest {
     }
   }
 
-  /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} violation. */
+  /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} one. */
   private static boolean refusedFor(Vector v, Actor actor, String type) {
     try {
       Lifecycle.apply(v.before(), v.submission().step(), actor, v.submission().eventTime());
