@@ -213,6 +213,13 @@ def main(path):
     bad = re.findall(r"`(\w)`", nothing.group(1))
     check("2 %s absent from every column" % "".join(bad), not any(c in year or c in month or c in day for c in bad))
     check("2 30 February decodes to empty", prod_date("S2" + next(k for k, v in day.items() if v == 30)) == "")
+    for r in table_after(S["2"], "code | date positions"):
+        code, (a, b) = bt(r[0]), map(int, r[1].split("-"))
+        want = "" if r[3].startswith("empty") else bt(r[3])
+        check("2 example %s: date %s -> %s" % (code, bt(r[2]), want or "empty"),
+              code[a - 1:b] == bt(r[2]) and prod_date(bt(r[2])) == want)
+        check("2 example %s: repurposed variant %s" % (code, r[4]),
+              (len(code) == 19 and code[17] == "R" and code[18] == code[3]) == (r[4] == "true"))
     w = [int(x) for x in re.search(r"weights\s+`([\d ]+)`", S["2"]).group(1).split()]
     tr = {}
     for rng, vals in [("ABCDEFGH", range(1, 9)), ("JKLMN", range(1, 6)), ("P", [7]), ("R", [9]), ("STUVWXYZ", range(2, 10))]:

@@ -85,6 +85,14 @@ public final class LabelCodec {
     } catch (InvalidProtocolBufferException e) {
       throw new LabelFormatException(Check.PAYLOAD, "label payload is not a LabelPayload: " + e.getMessage(), e);
     }
+    // The signed bytes must be the one encoding protobuf writes for the fields they hold, so every
+    // verifier reads the same fields from them (parsers disagree on repeated fields, unknown ones
+    // and wrong wire types; padded varints would give one payload many encodings).
+    if (payload.getUnknownFields().getSerializedSize() != 0
+        || !payload.toByteString().equals(envelope.getPayload())) {
+      throw new LabelFormatException(Check.PAYLOAD, "label payload is not canonical (unknown, "
+          + "repeated, reordered, default-valued or padded fields)");
+    }
     if (payload.getKeyId().size() != Ed25519Keys.KEY_ID_SIZE) {
       throw new LabelFormatException(Check.KEY_ID_SIZE,
           "label key id has " + payload.getKeyId().size() + " bytes, not " + Ed25519Keys.KEY_ID_SIZE);

@@ -57,6 +57,10 @@ public final class TrustLists {
     } catch (InvalidProtocolBufferException e) {
       throw new TrustListException(Reason.MALFORMED, "signed bytes are not a TrustList: " + e.getMessage());
     }
+    if (!isCanonical(list, signed.getTrustList())) {
+      throw new TrustListException(Reason.MALFORMED, "signed bytes are not a canonical TrustList "
+          + "(unknown, repeated, reordered, default-valued or padded fields)");
+    }
     String inconsistency = findInconsistency(list);
     if (inconsistency != null) {
       throw new TrustListException(Reason.MALFORMED, "trust list version " + list.getVersion() + ": " + inconsistency);
@@ -66,6 +70,18 @@ public final class TrustLists {
           + Instant.ofEpochSecond(list.getExpiresAt()) + " (now " + now + ")");
     }
     return list;
+  }
+
+  /**
+   * Whether {@code bytes} are exactly what protobuf writes for {@code list}, with no unknown field
+   * at any depth, so every verifier reads the same list from the signed bytes.
+   */
+  static boolean isCanonical(TrustList list, ByteString bytes) {
+    boolean unknown = list.getUnknownFields().getSerializedSize() != 0
+        || list.getKeysList().stream().anyMatch(k -> k.getUnknownFields().getSerializedSize() != 0)
+        || list.getWithdrawnLabelsList().stream()
+            .anyMatch(w -> w.getUnknownFields().getSerializedSize() != 0);
+    return !unknown && list.toByteString().equals(bytes);
   }
 
   /** Expired once {@code now} is past expires_at; the second itself is still good. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -78,5 +79,51 @@ class Ed25519KeysTest {
     assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, Arrays.copyOf(signature, 65), keys.publicKey()));
     assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, Arrays.copyOf(keys.publicKey(), 31)));
     assertThrows(IllegalArgumentException.class, () -> Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, new byte[31]));
+  }
+
+  /**
+   * What BouncyCastle's verify refuses, as docs/formats.md section 7 states: S not below the group
+   * order L (S + L would verify under a check of the equation alone), and public keys that are
+   * not a canonical encoding of a curve point or are of small order.
+   */
+  @Test
+  void refusesNonCanonicalScalarsAndSmallOrderOrNonCanonicalKeys() {
+    Ed25519Keys.KeyPair keys = Ed25519Keys.generate();
+    byte[] signature = Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, MESSAGE, keys.privateKey());
+    BigInteger order = BigInteger.TWO.pow(252)
+        .add(new BigInteger("27742317777372353535851937790883648493"));
+    byte[] s = reverse(Arrays.copyOfRange(signature, 32, 64));
+    byte[] sPlusL = reverse(toBytes32(new BigInteger(1, s).add(order)));
+    byte[] malleated = Arrays.copyOf(signature, 64);
+    System.arraycopy(sPlusL, 0, malleated, 32, 32);
+    assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, malleated, keys.publicKey()));
+
+    String[] badKeys = {
+      "0100000000000000000000000000000000000000000000000000000000000000", // identity, y = 1
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2, y = p - 1
+      "0000000000000000000000000000000000000000000000000000000000000000", // order 4, y = 0
+      "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p + 1
+    };
+    for (String key : badKeys) {
+      assertEquals(null, Ed25519Keys.publicKeyParameters(HEX.parseHex(key)), key);
+      assertFalse(Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, MESSAGE, signature, HEX.parseHex(key)));
+    }
+  }
+
+  private static byte[] reverse(byte[] bytes) {
+    byte[] reversed = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      reversed[i] = bytes[bytes.length - 1 - i];
+    }
+    return reversed;
+  }
+
+  private static byte[] toBytes32(BigInteger value) {
+    byte[] raw = value.toByteArray();
+    byte[] out = new byte[32];
+    int n = Math.min(raw.length, 32);
+    System.arraycopy(raw, raw.length - n, out, 32 - n, n);
+    return out;
   }
 }

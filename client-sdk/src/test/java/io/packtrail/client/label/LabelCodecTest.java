@@ -2,8 +2,10 @@ package io.packtrail.client.label;
 
 import static io.packtrail.client.label.LabelFixtures.ISSUER_PUBLIC;
 import static io.packtrail.client.label.LabelFixtures.ISSUER_SEED;
+import static io.packtrail.client.label.LabelFixtures.UNIT_CODE;
 import static io.packtrail.client.label.LabelFixtures.payload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +16,7 @@ import io.packtrail.v1.LabelPayload;
 import io.packtrail.v1.SignedLabel;
 import io.packtrail.v1.UnitLevel;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -120,6 +123,37 @@ class LabelCodecTest {
     assertEquals(Check.PAYLOAD, check(LabelCodec.encode(VALID.toBuilder().clearPayload().build())));
     SignedLabel garbage = VALID.toBuilder().setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, 0x01})).build();
     assertEquals(Check.PAYLOAD, check(LabelCodec.encode(garbage)));
+  }
+
+  /** The payload is signed, but signed bytes that are not protobuf's own encoding are refused. */
+  @Test
+  void refusesNonCanonicalPayloadsEvenWhenSigned() {
+    byte[] canonical = payload(ISSUER_PUBLIC).build().toByteArray();
+    byte[][] variants = {
+      concat(canonical, new byte[] {0x38, 0x01}), // unknown field 7
+      concat(canonical, LabelPayload.newBuilder().setLevel(UnitLevel.UNIT_LEVEL_CELL).build()
+          .toByteArray()), // level twice: protobuf keeps the last
+      concat(new byte[] {0x10, (byte) 0x82, 0x00}, // level 2 as a padded varint, field first
+          payload(ISSUER_PUBLIC).clearLevel().build().toByteArray()),
+      concat(canonical, new byte[] {0x15, 2, 0, 0, 0}), // field 2 (level) as fixed32
+      concat(new byte[] {0x10, 0x00}, canonical), // a default value written out
+    };
+    for (byte[] variant : variants) {
+      LabelPayload parsed = assertDoesNotThrow(() -> LabelPayload.parseFrom(variant));
+      assertEquals(UNIT_CODE, parsed.getUnitCode(), "protobuf alone accepts the variant");
+      SignedLabel signed = SignedLabel.newBuilder().setPayload(ByteString.copyFrom(variant))
+          .setSignature(ByteString.copyFrom(
+              Ed25519Keys.sign(Ed25519Keys.LABEL_TAG, variant, ISSUER_SEED)))
+          .build();
+      assertEquals(Check.PAYLOAD, check(LabelCodec.encode(signed)),
+          HexFormat.of().formatHex(variant));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
   }
 
   @Test

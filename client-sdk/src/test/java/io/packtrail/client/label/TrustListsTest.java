@@ -13,12 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.packtrail.client.label.TrustListException.Reason;
 import io.packtrail.v1.LabelKeyStatus;
 import io.packtrail.v1.LabelStatus;
 import io.packtrail.v1.SignedTrustList;
 import io.packtrail.v1.TrustList;
 import java.time.Instant;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class TrustListsTest {
@@ -80,6 +82,36 @@ class TrustListsTest {
         .setSignature(ByteString.copyFrom(Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, garbage, ROOT_SEED)))
         .build();
     assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW));
+  }
+
+  /** Root-signed bytes that are not protobuf's own encoding of the list they hold are refused. */
+  @Test
+  void refusesNonCanonicalListsEvenWhenSigned() {
+    byte[] canonical = LIST.toByteArray();
+    byte[] unknownInKey = TrustList.newBuilder(LIST).clearKeys().addKeys(trustedKey(ISSUER_PUBLIC,
+        LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE).setUnknownFields(UnknownFieldSet.newBuilder()
+            .addField(9, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()))
+        .build().toByteArray();
+    byte[][] variants = {
+      concat(canonical, new byte[] {0x30, 0x01}), // unknown field 6
+      unknownInKey,
+      concat(new byte[] {0x08, (byte) 0x81, 0x00}, // version 1 as a padded varint
+          TrustList.newBuilder(LIST).clearVersion().build().toByteArray()),
+      concat(canonical, new byte[] {0x08, 0x01}), // version twice
+    };
+    for (byte[] variant : variants) {
+      SignedTrustList signed = SIGNED.toBuilder().setTrustList(ByteString.copyFrom(variant))
+          .setSignature(ByteString.copyFrom(
+              Ed25519Keys.sign(Ed25519Keys.TRUST_LIST_TAG, variant, ROOT_SEED)))
+          .build();
+      assertEquals(Reason.MALFORMED, reason(signed, ROOT_PUBLIC, NOW));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
   }
 
   @Test

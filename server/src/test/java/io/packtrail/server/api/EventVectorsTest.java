@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,11 +18,14 @@ import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.CanonicalFields;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.FailedPreconditionException;
+import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.UnitState;
@@ -144,6 +148,8 @@ class EventVectorsTest {
         assertTrue(value.getName().startsWith(prefix), value.getName() + " has prefix " + prefix);
         if (value.getNumber() != 0) {
           protoValues.add(value.getName().substring(prefix.length()));
+          assertEquals(protoValues.size(), value.getNumber(), value.getName()
+              + ": numbered 1, 2, 3 ... in the order listed");
         } else {
           assertEquals(prefix + "UNSPECIFIED", value.getName());
         }
@@ -263,6 +269,93 @@ class EventVectorsTest {
       }
       assertEquals(2, seen, type.key() + " vectors");
     }
+  }
+
+  @Test
+  void roleTableIsTheLifecycle() {
+    FormatsDocument doc = FormatsDocument.load();
+    List<Vector> vectors = replay(doc);
+    FormatsDocument.Table table = doc.section("4.").section("Roles").table();
+    assertEquals(StepType.values().length, table.rows().size());
+    for (List<String> row : table.rows()) {
+      StepType type = StepType.fromKey(row.get(table.column("step")));
+      String rolesCell = row.get(table.column("roles"));
+      Set<OrganizationRole> roles = rolesCell.equals("any role but regulator")
+          ? EnumSet.complementOf(EnumSet.of(OrganizationRole.REGULATOR))
+          : Arrays.stream(rolesCell.split(","))
+              .map(r -> OrganizationRole.valueOf(
+                  r.trim().toUpperCase(Locale.ROOT).replace(' ', '_')))
+              .collect(Collectors.toCollection(() -> EnumSet.noneOf(OrganizationRole.class)));
+      boolean custodianOnly = row.get(table.column("only the custodian")).startsWith("yes");
+      for (Vector v : vectors) {
+        if (v.event().type() != type) {
+          continue;
+        }
+        for (OrganizationRole role : OrganizationRole.values()) {
+          Actor actor = new Actor("organizations/someone", "organizations/someone/sites/x",
+              Set.of(role));
+          assertEquals(!roles.contains(role), refusedFor(v, actor, "ROLE"),
+              v.name() + " by a " + role);
+        }
+        // an organisation with every role, not the custodian before the step
+        Actor stranger = new Actor("organizations/someone", "organizations/someone/sites/x",
+            EnumSet.allOf(OrganizationRole.class));
+        if (v.before().custodian() != null) {
+          assertEquals(custodianOnly, refusedFor(v, stranger, "CUSTODY"), v.name());
+        }
+      }
+    }
+  }
+
+  /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} one. */
+  private static boolean refusedFor(Vector v, Actor actor, String type) {
+    try {
+      Lifecycle.apply(v.before(), v.submission().step(), actor, v.submission().eventTime());
+      return false;
+    } catch (FailedPreconditionException e) {
+      return e.violations().stream().anyMatch(violation -> violation.type().equals(type));
+    }
+  }
+
+  /** The accepted and refused spellings of section 3 (UUIDs, unit names, test dates). */
+  @Test
+  void requestSpellingsAreAcceptedOrRefusedAsDocumented() throws Exception {
+    FormatsDocument doc = FormatsDocument.load();
+    FormatsDocument.CodeBlock b7 = doc.section("8.").section("B7 ").codeBlocks().get(0);
+    RecordEventRequest.Builder parsed = RecordEventRequest.newBuilder();
+    TextFormat.merge(b7.text(), parsed);
+    RecordEventRequest inspection = parsed.build();
+    // the clock of B7's record time: 2026-09-18T13:05:00.070Z, as its event time nearly
+    ProtoMapper mapper = new ProtoMapper(
+        Clock.fixed(Instant.parse("2026-09-18T13:05:00.070Z"), ZoneOffset.UTC));
+    String id = inspection.getEventId();
+    assertEquals(id, mapper.submission(inspection.toBuilder()
+        .setEventId(id.toUpperCase(Locale.ROOT)).build(), "").eventId().toString());
+    for (String badId : List.of("{" + id + "}", id.replace("-", ""), "urn:uuid:" + id)) {
+      assertRefused(mapper, inspection.toBuilder().setEventId(badId).build(), "event_id");
+    }
+    assertRefused(mapper, inspection.toBuilder()
+        .setUnit(inspection.getUnit().toLowerCase(Locale.ROOT)).build(), "unit");
+    // event.time 2026-09-18T13:05Z is 2026-09-19 at UTC+14, the latest time zone
+    for (String good : List.of("2026-09-19", "2000-01-01")) {
+      assertEquals(good, ((Step.Inspection) mapper.submission(withTestDate(inspection, good), "")
+          .step()).testDate().toString());
+    }
+    for (String bad : List.of("2026-09-20", "1999-12-31", "2026-9-18", "20260918", "2026-02-30",
+        "+2026-09-18")) {
+      assertRefused(mapper, withTestDate(inspection, bad), "inspection.test_date");
+    }
+  }
+
+  private static RecordEventRequest withTestDate(RecordEventRequest r, String date) {
+    return r.toBuilder().setInspection(r.getInspection().toBuilder().setTestDate(date)).build();
+  }
+
+  private static void assertRefused(ProtoMapper mapper, RecordEventRequest r, String field) {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> mapper.submission(r, ""));
+    assertTrue(e.violations().stream().anyMatch(v -> v.field().equals(field)),
+        field + ": " + e.violations());
   }
 
   /** Evaluates a cell of the custody table for one event. */

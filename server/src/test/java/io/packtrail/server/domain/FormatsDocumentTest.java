@@ -2,16 +2,22 @@ package io.packtrail.server.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.server.testing.FormatsDocument;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The tables of docs/formats.md sections 2 and 3, read from the document, against the code. */
@@ -44,6 +50,37 @@ class FormatsDocumentTest {
         "the example of the section");
     assertEquals(Optional.empty(), ProductionDateCode.encode(LocalDate.of(2025, 3, 31)),
         "no character decodes to day 31");
+  }
+
+  @Test
+  void codeExamplesDecodeAsDocumented() {
+    FormatsDocument.Table table = DOC.section("2.").section("Examples").table();
+    Set<String> documented = new HashSet<>();
+    for (List<String> row : table.rows()) {
+      String code = FormatsDocument.code(row.get(table.column("code")));
+      documented.add(code);
+      BatteryCode parsed = BatteryCode.parse("code", code);
+      String[] positions = row.get(table.column("date positions")).split("-");
+      assertEquals(code.substring(Integer.parseInt(positions[0]) - 1,
+          Integer.parseInt(positions[1])), parsed.dateCode(), code + ": date positions");
+      assertEquals(FormatsDocument.code(row.get(table.column("date characters"))),
+          parsed.dateCode(), code);
+      String date = row.get(table.column("`production_date`"));
+      assertEquals(date.startsWith("empty") ? "" : FormatsDocument.code(date),
+          parsed.productionDate().map(LocalDate::toString).orElse(""), code + ": production date");
+      assertEquals(Boolean.parseBoolean(row.get(table.column("`repurposed_code_variant`"))),
+          parsed.repurposedVariant(), code + ": repurposed variant");
+    }
+    // every unit of section 8 is among the examples
+    Matcher registered = Pattern.compile("(?m)^code: \"([A-Z0-9]+)\"$")
+        .matcher(DOC.section("8.").codeBlocks().stream()
+            .map(FormatsDocument.CodeBlock::text).collect(Collectors.joining("\n")));
+    int units = 0;
+    while (registered.find()) {
+      units++;
+      assertTrue(documented.contains(registered.group(1)), registered.group(1));
+    }
+    assertEquals(2, units, "the two units of section 8");
   }
 
   @Test
