@@ -20,11 +20,7 @@ public final class Registry {
   /** Creates the organisation, or answers a retry with the stored one if it is the same. */
   public Organization createOrganization(Organization wanted) {
     Organization stored = storage.createOrganization(wanted);
-    if (!stored.sameContent(wanted)) {
-      throw new AlreadyExistsException(stored.name(), stored.name()
-          + " already exists with different content; choose another organization_id");
-    }
-    return stored;
+    return sameOrRefused(stored, stored.sameContent(wanted), stored.name(), "organization_id");
   }
 
   public Organization organization(String id) {
@@ -40,11 +36,7 @@ public final class Registry {
   /** Creates the site under an existing organisation, idempotent like organisations. */
   public Site createSite(Site wanted) {
     Site stored = storage.createSite(wanted);
-    if (!stored.sameContent(wanted)) {
-      throw new AlreadyExistsException(stored.name(), stored.name()
-          + " already exists with different content; choose another site_id");
-    }
-    return stored;
+    return sameOrRefused(stored, stored.sameContent(wanted), stored.name(), "site_id");
   }
 
   public Site site(String name) {
@@ -54,5 +46,14 @@ public final class Registry {
   /** Sites of one organisation, or of all when {@code organizationId} is null. */
   public List<Site> listSites(String organizationId, String afterName, int limit) {
     return storage.listSites(organizationId, afterName, limit);
+  }
+
+  /** A retry gets what is stored; the same id with other content is ALREADY_EXISTS. */
+  private static <T> T sameOrRefused(T stored, boolean sameContent, String name, String idField) {
+    if (!sameContent) {
+      throw new AlreadyExistsException(name, name
+          + " already exists with different content; choose another " + idField);
+    }
+    return stored;
   }
 }

@@ -326,24 +326,24 @@ class EventVectorsTest {
     TextFormat.merge(b7.text(), parsed);
     RecordEventRequest inspection = parsed.build();
     // the clock of B7's record time: 2026-09-18T13:05:00.070Z, as its event time nearly
-    ProtoMapper mapper = new ProtoMapper(
+    Requests requests = new Requests(
         Clock.fixed(Instant.parse("2026-09-18T13:05:00.070Z"), ZoneOffset.UTC));
     String id = inspection.getEventId();
-    assertEquals(id, mapper.submission(inspection.toBuilder()
+    assertEquals(id, requests.submission(inspection.toBuilder()
         .setEventId(id.toUpperCase(Locale.ROOT)).build(), "").eventId().toString());
     for (String badId : List.of("{" + id + "}", id.replace("-", ""), "urn:uuid:" + id)) {
-      assertRefused(mapper, inspection.toBuilder().setEventId(badId).build(), "event_id");
+      assertRefused(requests, inspection.toBuilder().setEventId(badId).build(), "event_id");
     }
-    assertRefused(mapper, inspection.toBuilder()
+    assertRefused(requests, inspection.toBuilder()
         .setUnit(inspection.getUnit().toLowerCase(Locale.ROOT)).build(), "unit");
     // event.time 2026-09-18T13:05Z is 2026-09-19 at UTC+14, the latest time zone
     for (String good : List.of("2026-09-19", "2000-01-01")) {
-      assertEquals(good, ((Step.Inspection) mapper.submission(withTestDate(inspection, good), "")
+      assertEquals(good, ((Step.Inspection) requests.submission(withTestDate(inspection, good), "")
           .step()).testDate().toString());
     }
     for (String bad : List.of("2026-09-20", "1999-12-31", "2026-9-18", "20260918", "2026-02-30",
         "+2026-09-18")) {
-      assertRefused(mapper, withTestDate(inspection, bad), "inspection.test_date");
+      assertRefused(requests, withTestDate(inspection, bad), "inspection.test_date");
     }
   }
 
@@ -351,9 +351,9 @@ class EventVectorsTest {
     return r.toBuilder().setInspection(r.getInspection().toBuilder().setTestDate(date)).build();
   }
 
-  private static void assertRefused(ProtoMapper mapper, RecordEventRequest r, String field) {
+  private static void assertRefused(Requests requests, RecordEventRequest r, String field) {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> mapper.submission(r, ""));
+        () -> requests.submission(r, ""));
     assertTrue(e.violations().stream().anyMatch(v -> v.field().equals(field)),
         field + ": " + e.violations());
   }
