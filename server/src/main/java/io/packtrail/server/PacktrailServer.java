@@ -16,6 +16,8 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.packtrail.server.api.ApiServices;
 import io.packtrail.server.api.ExceptionInterceptor;
 import io.packtrail.server.api.RequestParsing;
+import io.packtrail.server.app.Services;
+import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.CallerInterceptor;
@@ -26,6 +28,7 @@ import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
 import io.packtrail.server.security.KeySealer;
+import io.packtrail.server.store.JdbiStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,9 +172,10 @@ public final class PacktrailServer implements AutoCloseable {
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);
-    for (BindableService service : ApiServices.create(jdbi, sequencer, hub, watchers,
-        settings.maxWatchers(), responders, labels, settings.labelRequiredSteps(),
-        settings.clock())) {
+    Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
+        labels.scans(), settings.labelRequiredSteps());
+    for (BindableService service : ApiServices.create(app, hub, watchers,
+        settings.maxWatchers(), responders, labels, settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
       builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
           exceptions, callers));

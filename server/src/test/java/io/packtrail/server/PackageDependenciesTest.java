@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's packages depend in one direction only (docs/decisions.md): domain and security
- * depend on nothing of the server, store on domain, ingest and label on store, api on those,
- * and nothing on api or cli. Read from the sources, so imports and qualified names both count.
+ * depend on nothing of the server, store on domain, ingest and label on store, the application
+ * services (app) on those, api on app but never on store or jdbi (handlers only check, map and
+ * delegate), and nothing on api or cli. Read from the sources, so imports and qualified names both count.
  */
 class PackageDependenciesTest {
   private static final Path SOURCES = Path.of("src/main/java/io/packtrail/server");
@@ -33,7 +34,8 @@ class PackageDependenciesTest {
       "store", Set.of("domain"),
       "ingest", Set.of("domain", "store"),
       "label", Set.of("domain", "store", "security"),
-      "api", Set.of("domain", "store", "ingest", "label", "security"),
+      "app", Set.of("domain", "store", "ingest", "label", "security"),
+      "api", Set.of("domain", "app", "ingest", "label", "security"),
       "cli", Set.of("domain", "store", "security"));
 
   /** Domain code is plain Java: no SQL, no gRPC, no protobuf messages. */
@@ -57,6 +59,17 @@ class PackageDependenciesTest {
       }
     }
     assertTrue(broken.isEmpty(), () -> "dependencies against the direction: " + broken);
+  }
+
+  @Test
+  void handlersReachStorageOnlyThroughTheApplicationServices() throws IOException {
+    List<String> broken = new ArrayList<>();
+    for (Path file : sources("api")) {
+      if (Files.readString(file).contains("org.jdbi.")) {
+        broken.add(file.getFileName().toString());
+      }
+    }
+    assertTrue(broken.isEmpty(), () -> "api uses jdbi directly: " + broken);
   }
 
   @Test

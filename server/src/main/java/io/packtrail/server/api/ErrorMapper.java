@@ -8,6 +8,7 @@ import com.google.rpc.PreconditionFailure;
 import com.google.rpc.ResourceInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.packtrail.server.app.Failures;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.FieldViolation;
@@ -15,7 +16,6 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.ingest.IngestUnavailableException;
-import io.packtrail.server.store.ConnectionFailures;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -97,7 +97,7 @@ public final class ErrorMapper {
     if (t instanceof io.packtrail.server.security.PermissionDeniedException e) {
       return status(Code.PERMISSION_DENIED, e.getMessage(), null);
     }
-    if (ConnectionFailures.isConnectionFailure(t)) {
+    if (Failures.isStorageUnreachable(t)) {
       log.debug("database unreachable: {}", t.toString()); // the health probe logs the outage
       return status(Code.UNAVAILABLE, "the database is unreachable; retry later", null);
     }

@@ -1,19 +1,18 @@
 package io.packtrail.server.api;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.server.app.Failures;
+import io.packtrail.server.app.History;
+import io.packtrail.server.app.Recorder;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.InvalidArgumentException;
-import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.Caller;
-import io.packtrail.server.store.ConnectionFailures;
-import io.packtrail.server.store.EventDao;
-import io.packtrail.server.store.LogHeadDao;
-import io.packtrail.server.store.UnitDao;
 import io.packtrail.v1.BatchRecordEventsRequest;
 import io.packtrail.v1.BatchRecordEventsResponse;
 import io.packtrail.v1.EventServiceGrpc;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,20 +40,20 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   /** How often a watcher looks for events committed by other server instances. */
   private static final long WATCH_POLL_MILLIS = 1000;
 
-  private final Jdbi jdbi;
+  private final History history;
   private final Recorder recorder;
-  private final ProtoMapper mapper;
+  private final Requests requests;
   private final WatchHub hub;
   private final ExecutorService watchers;
   private final Executor responders;
   private final Semaphore watchSlots;
 
-  EventGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper, WatchHub hub,
+  EventGrpcService(History history, Recorder recorder, Requests requests, WatchHub hub,
       ExecutorService watchers, int maxWatchers, Executor responders) {
     this.responders = responders;
-    this.jdbi = jdbi;
+    this.history = history;
     this.recorder = recorder;
-    this.mapper = mapper;
+    this.requests = requests;
     this.hub = hub;
     this.watchers = watchers;
     this.watchSlots = new Semaphore(maxWatchers);
@@ -64,8 +62,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   @Override
   public void recordEvent(RecordEventRequest request,
       StreamObserver<RecordEventResponse> response) {
-    recorder.record(() -> mapper.submission(request, ""), request.getLabelText(), "",
-            Caller.current())
+    Context call = Context.current();
+    recorder.record(() -> requests.submission(request, ""), request.getLabelText(), "",
+            Caller.current(), () -> !call.isCancelled())
         .whenCompleteAsync((event, failure) -> {
           if (failure != null) {
             response.onError(ErrorMapper.toStatusException(failure));
@@ -80,14 +79,15 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   @Override
   public void batchRecordEvents(BatchRecordEventsRequest request,
       StreamObserver<BatchRecordEventsResponse> response) {
-    UnitGrpcService.checkBatchSize(request.getRequestsCount());
+    Requests.checkBatchSize(request.getRequestsCount());
     Caller caller = Caller.current();
+    Context call = Context.current();
     List<CompletableFuture<RecordEventResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
-      results.add(recorder.record(() -> mapper.submission(item, prefix), item.getLabelText(),
-              prefix, caller)
+      results.add(recorder.record(() -> requests.submission(item, prefix), item.getLabelText(),
+              prefix, caller, () -> !call.isCancelled())
           .handle((event, failure) -> failure == null
               ? RecordEventResult.newBuilder().setEvent(ProtoMapper.toProto(event)).build()
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
@@ -106,29 +106,19 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     Violations v = new Violations();
     String code = ResourceNames.unitCode(v, "parent", ProtoMapper.emptyToNull(request.getParent()));
     v.throwIfAny();
-    int size = PageTokens.pageSize(request.getPageSize());
-    String scope = "events|" + code;
-    String after = PageTokens.decode(request.getPageToken(), scope);
+    int size = Paging.pageSize(request.getPageSize());
+    Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), "events|" + code);
     long afterSequence;
     try {
-      afterSequence = after == null ? 0 : Long.parseLong(after);
+      afterSequence = cursor.after() == null ? 0 : Long.parseLong(cursor.after());
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException("page_token", "is not a page token of this listing");
     }
-    List<Event> page = jdbi.withHandle(h -> {
-      List<Event> events = h.attach(EventDao.class).listForUnit(code, afterSequence, size + 1);
-      if (events.isEmpty() && afterSequence == 0
-          && h.attach(UnitDao.class).find(code).isEmpty()) {
-        throw new NotFoundException(ResourceNames.unit(code), "unit");
-      }
-      return events;
-    });
-    ListEventsResponse.Builder b = ListEventsResponse.newBuilder();
-    page.stream().limit(size).forEach(e -> b.addEvents(ProtoMapper.toProto(e)));
-    if (page.size() > size) {
-      b.setNextPageToken(PageTokens.encode(scope,
-          Long.toString(page.get(size - 1).sequence())));
-    }
+    Paging.Page<Event> page = cursor.page(
+        history.events(code, afterSequence, cursor.fetchLimit()), e -> Long.toString(e.sequence()));
+    ListEventsResponse.Builder b = ListEventsResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
+    page.items().forEach(e -> b.addEvents(ProtoMapper.toProto(e)));
     response.onNext(b.build());
     response.onCompleted();
   }
@@ -177,12 +167,10 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     long next = request.getStartLogIndex();
     try {
       if (request.getFromHead()) {
-        next = jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
+        next = history.logHead();
       }
       while (!stream.isCancelled() && !hub.isClosed()) {
-        long from = next;
-        List<Event> page = jdbi.withExtension(EventDao.class,
-            dao -> dao.listFromLogIndex(from, WATCH_PAGE));
+        List<Event> page = history.fromLogIndex(next, WATCH_PAGE);
         for (Event e : page) {
           while (!stream.isReady()) {
             if (stream.isCancelled()) {
@@ -206,7 +194,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (!stream.isCancelled()) {
-        if (!ConnectionFailures.isConnectionFailure(e)) { // the health probe logs an outage
+        if (!Failures.isStorageUnreachable(e)) { // the health probe logs an outage
           log.warn("event watch failed at log index {}", next, e);
         }
         stream.onError(ErrorMapper.toStatusException(e));

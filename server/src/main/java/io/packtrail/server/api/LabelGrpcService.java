@@ -3,7 +3,6 @@ package io.packtrail.server.api;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.packtrail.server.domain.LabelKeyRecord;
-import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.label.CurrentTrustList;
@@ -23,10 +22,7 @@ import io.packtrail.v1.IssueLabelRequest;
 import io.packtrail.v1.IssueLabelResponse;
 import io.packtrail.v1.IssueLabelResult;
 import io.packtrail.v1.Label;
-import io.packtrail.v1.LabelKey;
-import io.packtrail.v1.LabelKeyStatus;
 import io.packtrail.v1.LabelServiceGrpc;
-import io.packtrail.v1.LabelStatus;
 import io.packtrail.v1.ListLabelKeysRequest;
 import io.packtrail.v1.ListLabelKeysResponse;
 import io.packtrail.v1.ReissueLabelRequest;
@@ -35,7 +31,6 @@ import io.packtrail.v1.RevokeLabelKeyRequest;
 import io.packtrail.v1.RevokeLabelKeyResponse;
 import io.packtrail.v1.RevokeLabelRequest;
 import io.packtrail.v1.RevokeLabelResponse;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /** Label keys, labels and the trust list. No response ever carries a private key. */
@@ -57,7 +52,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
       StreamObserver<CreateLabelKeyResponse> response) {
     Violations v = new Violations();
     String organizationId = organizationId(v, "parent", request.getParent());
-    UUID requestId = ProtoMapper.uuid(v, "request_id", request.getRequestId());
+    UUID requestId = Requests.uuid(v, "request_id", request.getRequestId());
     if (request.getValidityDays() < 0 || request.getValidityDays() > 36_500) {
       v.add("validity_days", "must be between 1 and 36500 (0 means "
           + DEFAULT_VALIDITY_DAYS + ")");
@@ -65,7 +60,8 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     v.throwIfAny();
     int days = request.getValidityDays() == 0 ? DEFAULT_VALIDITY_DAYS : request.getValidityDays();
     LabelKeyRecord key = keys.createKey(organizationId, requestId, days);
-    response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
+    response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(ProtoMapper.toProto(key))
+        .build());
     response.onCompleted();
   }
 
@@ -76,7 +72,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String organizationId = organizationId(v, "parent", request.getParent());
     v.throwIfAny();
     ListLabelKeysResponse.Builder b = ListLabelKeysResponse.newBuilder();
-    keys.listKeys(organizationId).forEach(k -> b.addLabelKeys(toProto(k)));
+    keys.listKeys(organizationId).forEach(k -> b.addLabelKeys(ProtoMapper.toProto(k)));
     response.onNext(b.build());
     response.onCompleted();
   }
@@ -88,7 +84,8 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     ResourceNames.LabelKeyName name = ResourceNames.labelKey(v, "name", request.getName());
     v.throwIfAny();
     LabelKeyRecord key = keys.revokeKey(name.organizationId(), name.keyId());
-    response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(toProto(key)).build());
+    response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(ProtoMapper.toProto(key))
+        .build());
     response.onCompleted();
   }
 
@@ -100,17 +97,17 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
 
   private Label issue(IssueLabelRequest request, String prefix) {
     Violations v = new Violations();
-    UUID requestId = ProtoMapper.uuid(v, prefix + "request_id", request.getRequestId());
+    UUID requestId = Requests.uuid(v, prefix + "request_id", request.getRequestId());
     String code = ResourceNames.unitCode(v, prefix + "unit",
         ProtoMapper.emptyToNull(request.getUnit()));
     v.throwIfAny();
-    return toProto(issuer.issue(requestId, code));
+    return ProtoMapper.toProto(issuer.issue(requestId, code));
   }
 
   @Override
   public void batchIssueLabels(BatchIssueLabelsRequest request,
       StreamObserver<BatchIssueLabelsResponse> response) {
-    UnitGrpcService.checkBatchSize(request.getRequestsCount());
+    Requests.checkBatchSize(request.getRequestsCount());
     BatchIssueLabelsResponse.Builder b = BatchIssueLabelsResponse.newBuilder();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       try {
@@ -128,11 +125,11 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
   public void reissueLabel(ReissueLabelRequest request,
       StreamObserver<ReissueLabelResponse> response) {
     Violations v = new Violations();
-    UUID requestId = ProtoMapper.uuid(v, "request_id", request.getRequestId());
+    UUID requestId = Requests.uuid(v, "request_id", request.getRequestId());
     long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(ReissueLabelResponse.newBuilder()
-        .setLabel(toProto(issuer.reissue(requestId, serial))).build());
+        .setLabel(ProtoMapper.toProto(issuer.reissue(requestId, serial))).build());
     response.onCompleted();
   }
 
@@ -143,7 +140,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RevokeLabelResponse.newBuilder()
-        .setLabel(toProto(issuer.revoke(serial))).build());
+        .setLabel(ProtoMapper.toProto(issuer.revoke(serial))).build());
     response.onCompleted();
   }
 
@@ -152,7 +149,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     Violations v = new Violations();
     long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
-    response.onNext(GetLabelResponse.newBuilder().setLabel(toProto(issuer.get(serial)))
+    response.onNext(GetLabelResponse.newBuilder().setLabel(ProtoMapper.toProto(issuer.get(serial)))
         .build());
     response.onCompleted();
   }
@@ -164,7 +161,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String code = ResourceNames.unitCode(v, "unit", ProtoMapper.emptyToNull(request.getUnit()));
     v.throwIfAny();
     response.onNext(GetUnitLabelResponse.newBuilder()
-        .setLabel(toProto(issuer.activeLabelOf(code))).build());
+        .setLabel(ProtoMapper.toProto(issuer.activeLabelOf(code))).build());
     response.onCompleted();
   }
 
@@ -184,30 +181,5 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
       return null;
     }
     return ResourceNames.organizationId(name);
-  }
-
-  static LabelKey toProto(LabelKeyRecord k) {
-    return LabelKey.newBuilder()
-        .setName(k.name())
-        .setKeyId(ByteString.copyFrom(k.keyId()))
-        .setPublicKey(ByteString.copyFrom(k.publicKey()))
-        .setNotBefore(ProtoMapper.timestamp(k.notBefore()))
-        .setNotAfter(ProtoMapper.timestamp(k.notAfter()))
-        .setStatus(ProtoMapper.toProto(LabelKeyStatus.class, k.status(), "LABEL_KEY_STATUS_"))
-        .setCreateTime(ProtoMapper.timestamp(k.createTime()))
-        .build();
-  }
-
-  static Label toProto(LabelRecord l) {
-    return Label.newBuilder()
-        .setName(l.name())
-        .setSerial(l.serial())
-        .setUnit(ResourceNames.unit(l.unitCode()))
-        .setText(l.text())
-        .setKey(ResourceNames.labelKey(l.issuerId(), HexFormat.of().formatHex(l.keyId())))
-        .setIssueTime(ProtoMapper.timestamp(l.issuedAt()))
-        .setStatus(ProtoMapper.toProto(LabelStatus.class, l.status(), "LABEL_STATUS_"))
-        .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())
-        .build();
   }
 }

@@ -2,52 +2,34 @@ package io.packtrail.server.api;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.packtrail.server.domain.BatteryCode;
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.Event;
-import io.packtrail.server.domain.Grade;
+import io.packtrail.server.domain.LabelKeyRecord;
+import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
-import io.packtrail.server.domain.RemovalReason;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Site;
-import io.packtrail.server.domain.SiteKind;
-import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.StateOfHealth;
 import io.packtrail.server.domain.Step;
-import io.packtrail.server.domain.Submission;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitLevel;
 import io.packtrail.server.domain.UnitState;
-import io.packtrail.server.domain.Violations;
-import io.packtrail.v1.RecordEventRequest;
-import io.packtrail.v1.RegisterUnitRequest;
-import java.time.Clock;
-import java.time.Duration;
+import io.packtrail.v1.Label;
+import io.packtrail.v1.LabelKey;
+import io.packtrail.v1.LabelKeyStatus;
+import io.packtrail.v1.LabelStatus;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.UUID;
+import java.util.HexFormat;
 
-/** Proto messages <-> domain records, with the stateless input checks of each request. */
+/**
+ * Proto messages <-> domain values, field by field, without judging them: the checks of what a
+ * request may say are {@link Requests}'.
+ */
 final class ProtoMapper {
-  /** How far ahead of the server clock an event time may be (clock skew of field devices). */
-  static final Duration MAX_FUTURE = Duration.ofMinutes(5);
-  static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-  /** Test dates are local: the latest time zone is 14 hours ahead of UTC. */
-  static final Duration LATEST_ZONE = Duration.ofHours(14);
-  /** A printed label is about 250 characters; anything far longer is not a label. */
-  static final int MAX_LABEL_TEXT = 1000;
-
-  private final Clock clock;
-
-  ProtoMapper(Clock clock) {
-    this.clock = clock;
-  }
+  private ProtoMapper() {}
 
   // ---- enums: proto names are the domain names behind the enum's prefix ----
 
@@ -79,16 +61,6 @@ final class ProtoMapper {
     return toDomain(OrganizationRole.class, p, "ORGANIZATION_ROLE_");
   }
 
-  /**
-   * Refuses an enum number this server does not know (a list filter would otherwise read it as
-   * "no filter"); {@code number} is the raw value, e.g. {@code getStateValue()}.
-   */
-  static void checkKnown(Violations v, String field, Enum<?> proto, int number) {
-    if (proto.name().equals("UNRECOGNIZED")) {
-      v.add(field, "is not a known value of this API: " + number);
-    }
-  }
-
   // ---- time ----
 
   static Timestamp timestamp(Instant t) {
@@ -96,53 +68,7 @@ final class ProtoMapper {
         : Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  Instant eventTime(Violations v, String field, boolean present, Timestamp t) {
-    if (!present) {
-      v.add(field, "is required");
-      return null;
-    }
-    if (t.getNanos() < 0 || t.getNanos() > 999_999_999) {
-      v.add(field, "nanos must be between 0 and 999999999");
-      return null;
-    }
-    // seconds beyond what an Instant holds are clamped: the range checks below then refuse them
-    long seconds = Math.max(Instant.MIN.getEpochSecond(),
-        Math.min(Instant.MAX.getEpochSecond(), t.getSeconds()));
-    Instant time = Instant.ofEpochSecond(seconds, t.getNanos());
-    if (time.isBefore(EARLIEST)) {
-      v.add(field, "must not be before " + EARLIEST);
-    } else if (time.isAfter(clock.instant().plus(MAX_FUTURE))) {
-      v.add(field, "must not be more than " + MAX_FUTURE.toMinutes()
-          + " minutes ahead of the server clock (" + clock.instant() + ")");
-    }
-    return time;
-  }
-
   // ---- registry ----
-
-  static Organization organization(String id, io.packtrail.v1.Organization p, Instant now) {
-    Set<OrganizationRole> roles = EnumSet.noneOf(OrganizationRole.class);
-    Violations v = new Violations();
-    int maxRoles = OrganizationRole.values().length;
-    if (p.getRolesCount() > maxRoles) {
-      v.add("organization.roles", "must name at most " + maxRoles + " roles, got "
-          + p.getRolesCount());
-    }
-    for (int i = 0; i < Math.min(p.getRolesCount(), maxRoles); i++) {
-      OrganizationRole role = role(p.getRoles(i));
-      if (role == null) {
-        v.add("organization.roles[" + i + "]", "must be a known role, not UNSPECIFIED");
-      } else {
-        roles.add(role);
-      }
-    }
-    Organization o = new Organization(id, p.getDisplayName(), roles, p.getRegionCode(),
-        emptyToNull(p.getManufacturerCode()), now, emptyToNull(p.getUnifiedSocialCreditCode()),
-        emptyToNull(p.getEuOperatorId()));
-    o.validate(v);
-    v.throwIfAny();
-    return o;
-  }
 
   static io.packtrail.v1.Organization toProto(Organization o) {
     io.packtrail.v1.Organization.Builder b = io.packtrail.v1.Organization.newBuilder()
@@ -156,16 +82,6 @@ final class ProtoMapper {
     o.roles().stream().sorted().forEach(r -> b.addRoles(
         toProto(io.packtrail.v1.OrganizationRole.class, r, "ORGANIZATION_ROLE_")));
     return b.build();
-  }
-
-  static Site site(String organizationId, String siteId, io.packtrail.v1.Site p, Instant now) {
-    Site s = new Site(organizationId, siteId, p.getDisplayName(),
-        toDomain(SiteKind.class, p.getKind(), "SITE_KIND_"), p.getRegionCode(), p.getAddress(),
-        p.getLatitude(), p.getLongitude(), now);
-    Violations v = new Violations();
-    s.validate(v);
-    v.throwIfAny();
-    return s;
   }
 
   static io.packtrail.v1.Site toProto(Site s) {
@@ -182,40 +98,6 @@ final class ProtoMapper {
   }
 
   // ---- units ----
-
-  /** A registration request as a submission; {@code prefix} is "" or "requests[i]." in batches. */
-  Submission registration(RegisterUnitRequest r, String prefix) {
-    Violations v = new Violations();
-    UUID id = uuid(v, prefix + "request_id", r.getRequestId());
-    io.packtrail.v1.Registration p = r.getRegistration();
-    Step.Registration step = new Step.Registration(level(p.getLevel()),
-        chemistry(p.getChemistry()), p.getRatedEnergyKwh(), p.getRatedCapacityAh(),
-        p.getNominalVoltageV(), p.getMassKg(), emptyToNull(p.getMaker()));
-    if (!r.hasRegistration()) {
-      v.add(prefix + "registration", "is required");
-    } else {
-      step.validate(prefix + "registration", v);
-    }
-    String code = code(v, prefix + "code", r.getCode(), step);
-    actorSite(v, prefix + "actor_site", r.getActorSite());
-    Instant time = eventTime(v, prefix + "event_time", r.hasEventTime(), r.getEventTime());
-    v.throwIfAny();
-    return new Submission(id, code, time, r.getActorSite(), step);
-  }
-
-  private static String code(Violations v, String field, String code, Step.Registration step) {
-    try {
-      BatteryCode parsed = step.level() == null ? BatteryCode.parse(field, code)
-          : BatteryCode.parse(field, code, step.level());
-      if (step.chemistry() != null) {
-        v.addAll(parsed.checkChemistry(field, step.chemistry()));
-      }
-      return parsed.text();
-    } catch (io.packtrail.server.domain.InvalidArgumentException e) {
-      v.addAll(e.violations());
-      return code;
-    }
-  }
 
   static io.packtrail.v1.Unit toProto(Unit u) {
     UnitState s = u.current();
@@ -248,86 +130,6 @@ final class ProtoMapper {
   }
 
   // ---- events ----
-
-  /** A step request as a submission; {@code prefix} is "" or "requests[i]." in batches. */
-  Submission submission(RecordEventRequest r, String prefix) {
-    Violations v = new Violations();
-    UUID id = uuid(v, prefix + "event_id", r.getEventId());
-    String code = ResourceNames.unitCode(v, prefix + "unit", emptyToNull(r.getUnit()));
-    if (code != null) {
-      try {
-        code = BatteryCode.parse(prefix + "unit", code).text();
-      } catch (io.packtrail.server.domain.InvalidArgumentException e) {
-        v.addAll(e.violations());
-      }
-    }
-    actorSite(v, prefix + "actor_site", r.getActorSite());
-    Instant time = eventTime(v, prefix + "event_time", r.hasEventTime(), r.getEventTime());
-    Text.check(v, prefix + "label_text", r.getLabelText(), MAX_LABEL_TEXT, false);
-    Step step = step(r);
-    if (step == null) {
-      v.add(prefix + "step", "exactly one step (sale, removal, collection, shipment, receipt,"
-          + " inspection) is required");
-    } else {
-      step.validate(prefix + step.type().key(), v);
-      checkTestDate(v, prefix + "inspection.test_date", r.getInspection().getTestDate(), step,
-          time);
-    }
-    v.throwIfAny();
-    return new Submission(id, code, time, r.getActorSite(), step);
-  }
-
-  /** A test date that is not a date is kept as an invalid marker so the check can name it. */
-  private static final LocalDate UNREADABLE_DATE = LocalDate.MIN;
-
-  private static LocalDate testDate(String text) {
-    if (text.isEmpty()) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      return UNREADABLE_DATE;
-    }
-  }
-
-  /** A test precedes its record: the test date may not be after the event_time's date. */
-  private static void checkTestDate(Violations v, String field, String text, Step step,
-      Instant eventTime) {
-    if (!(step instanceof Step.Inspection i) || i.testDate() == null) {
-      return;
-    }
-    if (i.testDate() == UNREADABLE_DATE || !text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
-      v.add(field, "must be a date YYYY-MM-DD, got '" + ResourceNames.abbreviate(text) + "'");
-    } else if (eventTime != null
-        && i.testDate().isAfter(LocalDate.ofInstant(eventTime.plus(LATEST_ZONE), ZoneOffset.UTC))) {
-      v.add(field, "must not be after the event_time (" + eventTime + ")");
-    } else if (i.testDate().isBefore(LocalDate.ofInstant(EARLIEST, ZoneOffset.UTC))) {
-      v.add(field, "must not be before " + LocalDate.ofInstant(EARLIEST, ZoneOffset.UTC));
-    }
-  }
-
-  private static Step step(RecordEventRequest r) {
-    return switch (r.getStepCase()) {
-      case SALE -> new Step.Sale(emptyToNull(r.getSale().getVin()),
-          emptyToNull(r.getSale().getDealer()));
-      case REMOVAL -> new Step.Removal(
-          toDomain(RemovalReason.class, r.getRemoval().getReason(), "REMOVAL_REASON_"),
-          emptyToNull(r.getRemoval().getNote()));
-      case COLLECTION -> new Step.Collection(emptyToNull(r.getCollection().getNote()));
-      case SHIPMENT -> new Step.Shipment(emptyToNull(r.getShipment().getDestinationSite()),
-          emptyToNull(r.getShipment().getWaybill()));
-      case RECEIPT -> new Step.Receipt(emptyToNull(r.getReceipt().getWaybill()));
-      case INSPECTION -> new Step.Inspection(
-          r.getInspection().hasStateOfHealth()
-              ? stateOfHealth(r.getInspection().getStateOfHealth()) : null,
-          toDomain(Grade.class, r.getInspection().getGrade(), "GRADE_"),
-          emptyToNull(r.getInspection().getNote()),
-          emptyToNull(r.getInspection().getTestStandard()),
-          emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
-      case STEP_NOT_SET -> null;
-    };
-  }
 
   static io.packtrail.v1.Event toProto(Event e) {
     io.packtrail.v1.Event.Builder b = io.packtrail.v1.Event.newBuilder()
@@ -386,6 +188,12 @@ final class ProtoMapper {
     return b.build();
   }
 
+  static io.packtrail.v1.Anomaly toProto(Anomaly a) {
+    return io.packtrail.v1.Anomaly.newBuilder().setKind(a.kind())
+        .setDescription(a.description()).addAllEvents(a.events())
+        .setCreateTime(timestamp(a.createTime())).build();
+  }
+
   static StateOfHealth stateOfHealth(io.packtrail.v1.StateOfHealth p) {
     return new StateOfHealth(
         p.hasStateOfCertifiedEnergyPercent() ? p.getStateOfCertifiedEnergyPercent() : null,
@@ -425,38 +233,38 @@ final class ProtoMapper {
 
   // ---- small helpers ----
 
-  private static void actorSite(Violations v, String field, String site) {
-    if (site.isEmpty()) {
-      v.add(field, "is required");
-    } else if (!ResourceNames.isSite(site)) {
-      v.add(field, "must be a name of the form organizations/{id}/sites/{id}, got '"
-          + ResourceNames.abbreviate(site) + "'");
-    }
-  }
-
-  static UUID uuid(Violations v, String field, String text) {
-    if (text.isEmpty()) {
-      v.add(field, "is required: a client-chosen UUID that makes retries safe");
-      return null;
-    }
-    try {
-      UUID id = UUID.fromString(text);
-      if (text.length() != 36 || !id.toString().equalsIgnoreCase(text)) {
-        throw new IllegalArgumentException();
-      }
-      return id;
-    } catch (IllegalArgumentException e) {
-      v.add(field, "must be a UUID in 8-4-4-4-12 hex form, got '"
-          + ResourceNames.abbreviate(text) + "'");
-      return null;
-    }
-  }
-
   static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
   static String nullToEmpty(String s) {
     return s == null ? "" : s;
+  }
+
+  // ---- labels ----
+
+  static LabelKey toProto(LabelKeyRecord k) {
+    return LabelKey.newBuilder()
+        .setName(k.name())
+        .setKeyId(ByteString.copyFrom(k.keyId()))
+        .setPublicKey(ByteString.copyFrom(k.publicKey()))
+        .setNotBefore(timestamp(k.notBefore()))
+        .setNotAfter(timestamp(k.notAfter()))
+        .setStatus(toProto(LabelKeyStatus.class, k.status(), "LABEL_KEY_STATUS_"))
+        .setCreateTime(timestamp(k.createTime()))
+        .build();
+  }
+
+  static Label toProto(LabelRecord l) {
+    return Label.newBuilder()
+        .setName(l.name())
+        .setSerial(l.serial())
+        .setUnit(ResourceNames.unit(l.unitCode()))
+        .setText(l.text())
+        .setKey(ResourceNames.labelKey(l.issuerId(), HexFormat.of().formatHex(l.keyId())))
+        .setIssueTime(timestamp(l.issuedAt()))
+        .setStatus(toProto(LabelStatus.class, l.status(), "LABEL_STATUS_"))
+        .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())
+        .build();
   }
 }

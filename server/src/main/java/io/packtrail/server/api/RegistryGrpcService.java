@@ -1,16 +1,13 @@
 package io.packtrail.server.api;
 
 import io.grpc.stub.StreamObserver;
-import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.app.Registry;
 import io.packtrail.server.domain.InvalidArgumentException;
-import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Site;
 import io.packtrail.server.domain.Violations;
-import io.packtrail.server.store.OrganizationDao;
-import io.packtrail.server.store.SiteDao;
 import io.packtrail.v1.CreateOrganizationRequest;
 import io.packtrail.v1.CreateOrganizationResponse;
 import io.packtrail.v1.CreateSiteRequest;
@@ -25,33 +22,23 @@ import io.packtrail.v1.ListSitesRequest;
 import io.packtrail.v1.ListSitesResponse;
 import io.packtrail.v1.RegistryServiceGrpc;
 import java.time.Clock;
-import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 
-/** Organisations and sites. Creation is idempotent on the client-chosen id. */
+/** Organisations and sites: checks and maps the requests, the {@link Registry} does the rest. */
 final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplBase {
-  private final Jdbi jdbi;
+  private final Registry registry;
   private final Clock clock;
 
-  RegistryGrpcService(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
+  RegistryGrpcService(Registry registry, Clock clock) {
+    this.registry = registry;
     this.clock = clock;
   }
 
   @Override
   public void createOrganization(CreateOrganizationRequest request,
       StreamObserver<CreateOrganizationResponse> response) {
-    Organization wanted = ProtoMapper.organization(request.getOrganizationId(),
+    Organization wanted = Requests.organization(request.getOrganizationId(),
         request.getOrganization(), clock.instant());
-    Organization stored = jdbi.inTransaction(h -> {
-      OrganizationDao dao = h.attach(OrganizationDao.class);
-      dao.insertIfAbsent(wanted);
-      return dao.find(wanted.id()).orElseThrow();
-    });
-    if (!stored.sameContent(wanted)) {
-      throw new AlreadyExistsException(stored.name(), stored.name()
-          + " already exists with different content; choose another organization_id");
-    }
+    Organization stored = registry.createOrganization(wanted);
     response.onNext(CreateOrganizationResponse.newBuilder()
         .setOrganization(ProtoMapper.toProto(stored)).build());
     response.onCompleted();
@@ -64,9 +51,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     if (!ResourceNames.isOrganization(name)) {
       throw new InvalidArgumentException("name", "must be organizations/{id}");
     }
-    Organization o = jdbi.withExtension(OrganizationDao.class,
-            dao -> dao.find(ResourceNames.organizationId(name)))
-        .orElseThrow(() -> new NotFoundException(name, "organization"));
+    Organization o = registry.organization(ResourceNames.organizationId(name));
     response.onNext(GetOrganizationResponse.newBuilder()
         .setOrganization(ProtoMapper.toProto(o)).build());
     response.onCompleted();
@@ -75,24 +60,23 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
   @Override
   public void listOrganizations(ListOrganizationsRequest request,
       StreamObserver<ListOrganizationsResponse> response) {
-    int size = PageTokens.pageSize(request.getPageSize());
+    int size = Paging.pageSize(request.getPageSize());
     OrganizationRole role = ProtoMapper.role(request.getRole());
     Violations v = new Violations();
-    ProtoMapper.checkKnown(v, "role", request.getRole(), request.getRoleValue());
+    Requests.checkKnown(v, "role", request.getRole(), request.getRoleValue());
     v.throwIfAny();
     String region = ProtoMapper.emptyToNull(request.getRegionCode());
     if (region != null && !region.matches("[0-9]{1,6}")) {
       throw new InvalidArgumentException("region_code", "must be 1 to 6 digits (a prefix)");
     }
-    String scope = "organizations|" + role + "|" + region;
-    String after = PageTokens.decode(request.getPageToken(), scope);
-    List<Organization> page = jdbi.withExtension(OrganizationDao.class,
-        dao -> dao.list(after, role, region, size + 1));
-    ListOrganizationsResponse.Builder b = ListOrganizationsResponse.newBuilder();
-    page.stream().limit(size).forEach(o -> b.addOrganizations(ProtoMapper.toProto(o)));
-    if (page.size() > size) {
-      b.setNextPageToken(PageTokens.encode(scope, page.get(size - 1).id()));
-    }
+    Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(),
+        "organizations|" + role + "|" + region);
+    Paging.Page<Organization> page = cursor.page(
+        registry.listOrganizations(role, region, cursor.after(), cursor.fetchLimit()),
+        Organization::id);
+    ListOrganizationsResponse.Builder b = ListOrganizationsResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
+    page.items().forEach(o -> b.addOrganizations(ProtoMapper.toProto(o)));
     response.onNext(b.build());
     response.onCompleted();
   }
@@ -104,20 +88,9 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
       throw new InvalidArgumentException("parent", "must be organizations/{id}");
     }
     String organizationId = ResourceNames.organizationId(parent);
-    Site wanted = ProtoMapper.site(organizationId, request.getSiteId(), request.getSite(),
+    Site wanted = Requests.site(organizationId, request.getSiteId(), request.getSite(),
         clock.instant());
-    Site stored = jdbi.inTransaction(h -> {
-      if (h.attach(OrganizationDao.class).find(organizationId).isEmpty()) {
-        throw new NotFoundException(parent, "organization (parent)");
-      }
-      SiteDao dao = h.attach(SiteDao.class);
-      dao.insertIfAbsent(wanted);
-      return dao.find(wanted.name()).orElseThrow();
-    });
-    if (!stored.sameContent(wanted)) {
-      throw new AlreadyExistsException(stored.name(), stored.name()
-          + " already exists with different content; choose another site_id");
-    }
+    Site stored = registry.createSite(wanted);
     response.onNext(CreateSiteResponse.newBuilder().setSite(ProtoMapper.toProto(stored)).build());
     response.onCompleted();
   }
@@ -128,8 +101,7 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     if (!ResourceNames.isSite(name)) {
       throw new InvalidArgumentException("name", "must be organizations/{id}/sites/{id}");
     }
-    Site s = jdbi.withExtension(SiteDao.class, dao -> dao.find(name))
-        .orElseThrow(() -> new NotFoundException(name, "site"));
+    Site s = registry.site(name);
     response.onNext(GetSiteResponse.newBuilder().setSite(ProtoMapper.toProto(s)).build());
     response.onCompleted();
   }
@@ -145,16 +117,13 @@ final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplB
     } else {
       throw new InvalidArgumentException("parent", "must be organizations/{id} or organizations/-");
     }
-    int size = PageTokens.pageSize(request.getPageSize());
-    String scope = "sites|" + parent;
-    String after = PageTokens.decode(request.getPageToken(), scope);
-    List<Site> page = jdbi.withExtension(SiteDao.class,
-        dao -> dao.list(organizationId, after, size + 1));
-    ListSitesResponse.Builder b = ListSitesResponse.newBuilder();
-    page.stream().limit(size).forEach(s -> b.addSites(ProtoMapper.toProto(s)));
-    if (page.size() > size) {
-      b.setNextPageToken(PageTokens.encode(scope, page.get(size - 1).name()));
-    }
+    int size = Paging.pageSize(request.getPageSize());
+    Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), "sites|" + parent);
+    Paging.Page<Site> page = cursor.page(
+        registry.listSites(organizationId, cursor.after(), cursor.fetchLimit()), Site::name);
+    ListSitesResponse.Builder b = ListSitesResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
+    page.items().forEach(s -> b.addSites(ProtoMapper.toProto(s)));
     response.onNext(b.build());
     response.onCompleted();
   }

@@ -1,16 +1,17 @@
 package io.packtrail.server.api;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.server.app.Recorder;
+import io.packtrail.server.app.Units;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LifecycleState;
-import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitLevel;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.security.Caller;
-import io.packtrail.server.store.UnitDao;
 import io.packtrail.v1.BatchRegisterUnitsRequest;
 import io.packtrail.v1.BatchRegisterUnitsResponse;
 import io.packtrail.v1.GetUnitRequest;
@@ -25,22 +26,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.jdbi.v3.core.Jdbi;
 
 /** Registering, reading and listing units. */
 final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
-  static final int MAX_BATCH = 1000;
-
-  private final Jdbi jdbi;
+  private final Units units;
   private final Recorder recorder;
-  private final ProtoMapper mapper;
+  private final Requests requests;
   private final Executor responders;
 
-  UnitGrpcService(Jdbi jdbi, Recorder recorder, ProtoMapper mapper, Executor responders) {
+  UnitGrpcService(Units units, Recorder recorder, Requests requests, Executor responders) {
     this.responders = responders;
-    this.jdbi = jdbi;
+    this.units = units;
     this.recorder = recorder;
-    this.mapper = mapper;
+    this.requests = requests;
   }
 
   @Override
@@ -58,13 +56,15 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
 
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
       String prefix, Caller caller) {
-    return recorder.record(() -> mapper.registration(request, prefix), null, prefix, caller)
+    Context call = Context.current();
+    return recorder.record(() -> requests.registration(request, prefix), null, prefix, caller,
+            () -> !call.isCancelled())
         .thenApplyAsync(this::registered, responders);
   }
 
   private RegisterUnitResponse registered(Event event) {
     return RegisterUnitResponse.newBuilder()
-        .setUnit(withAnomalies(List.of(find(event.unitCode()))).get(0))
+        .setUnit(toProto(units.unit(event.unitCode())))
         .setEvent(ProtoMapper.toProto(event))
         .build();
   }
@@ -72,7 +72,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   @Override
   public void batchRegisterUnits(BatchRegisterUnitsRequest request,
       StreamObserver<BatchRegisterUnitsResponse> response) {
-    checkBatchSize(request.getRequestsCount());
+    Requests.checkBatchSize(request.getRequestsCount());
     Caller caller = Caller.current();
     List<CompletableFuture<RegisterUnitResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
@@ -89,77 +89,44 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     });
   }
 
-  static void checkBatchSize(int count) {
-    if (count == 0 || count > MAX_BATCH) {
-      new Violations().add("requests", "must hold 1 to " + MAX_BATCH + " items, got " + count)
-          .throwIfAny();
-    }
-  }
-
   @Override
   public void getUnit(GetUnitRequest request, StreamObserver<GetUnitResponse> response) {
     Violations v = new Violations();
     String code = ResourceNames.unitCode(v, "name", ProtoMapper.emptyToNull(request.getName()));
     v.throwIfAny();
-    response.onNext(GetUnitResponse.newBuilder()
-        .setUnit(withAnomalies(List.of(find(code))).get(0)).build());
+    response.onNext(GetUnitResponse.newBuilder().setUnit(toProto(units.unit(code))).build());
     response.onCompleted();
-  }
-
-  private Unit find(String code) {
-    return jdbi.withExtension(UnitDao.class, dao -> dao.find(code))
-        .orElseThrow(() -> new NotFoundException(ResourceNames.unit(code), "unit"));
   }
 
   @Override
   public void listUnits(ListUnitsRequest request, StreamObserver<ListUnitsResponse> response) {
-    int size = PageTokens.pageSize(request.getPageSize());
+    int size = Paging.pageSize(request.getPageSize());
     LifecycleState state = ProtoMapper.state(request.getState());
     UnitLevel level = ProtoMapper.level(request.getLevel());
     Chemistry chemistry = ProtoMapper.chemistry(request.getChemistry());
     String custodian = ProtoMapper.emptyToNull(request.getCustodian());
     Violations v = new Violations();
-    ProtoMapper.checkKnown(v, "state", request.getState(), request.getStateValue());
-    ProtoMapper.checkKnown(v, "level", request.getLevel(), request.getLevelValue());
-    ProtoMapper.checkKnown(v, "chemistry", request.getChemistry(), request.getChemistryValue());
+    Requests.checkKnown(v, "state", request.getState(), request.getStateValue());
+    Requests.checkKnown(v, "level", request.getLevel(), request.getLevelValue());
+    Requests.checkKnown(v, "chemistry", request.getChemistry(), request.getChemistryValue());
     if (custodian != null && !ResourceNames.isOrganization(custodian)) {
       v.add("custodian", "must be organizations/{id}");
     }
     v.throwIfAny();
-    String scope = "units|" + state + "|" + custodian + "|" + level + "|" + chemistry;
-    String after = PageTokens.decode(request.getPageToken(), scope);
-    List<Unit> page = jdbi.withExtension(UnitDao.class, dao -> dao.list(after,
-        name(state), custodian, name(level), name(chemistry), size + 1));
+    Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(),
+        "units|" + state + "|" + custodian + "|" + level + "|" + chemistry);
+    Paging.Page<Unit> page = cursor.page(units.list(state, custodian, level, chemistry,
+        cursor.after(), cursor.fetchLimit()), Unit::code);
     ListUnitsResponse.Builder b = ListUnitsResponse.newBuilder()
-        .addAllUnits(withAnomalies(page.stream().limit(size).toList()));
-    if (page.size() > size) {
-      b.setNextPageToken(PageTokens.encode(scope, page.get(size - 1).code()));
-    }
+        .setNextPageToken(page.nextPageToken());
+    units.withAnomalies(page.items()).forEach(u -> b.addUnits(toProto(u)));
     response.onNext(b.build());
     response.onCompleted();
   }
 
-  /** The units as protos, with the anomalies flagged on them (one query for all). */
-  private List<io.packtrail.v1.Unit> withAnomalies(List<Unit> units) {
-    java.util.Map<String, List<io.packtrail.server.domain.Anomaly>> flagged =
-        jdbi.withExtension(UnitDao.class, dao -> dao.anomalies(
-            units.stream().map(Unit::code).toArray(String[]::new))).stream()
-            .collect(java.util.stream.Collectors.groupingBy(
-                io.packtrail.server.domain.Anomaly::unitCode));
-    List<io.packtrail.v1.Unit> out = new ArrayList<>(units.size());
-    for (Unit u : units) {
-      io.packtrail.v1.Unit.Builder b = ProtoMapper.toProto(u).toBuilder();
-      for (var a : flagged.getOrDefault(u.code(), List.of())) {
-        b.addAnomalies(io.packtrail.v1.Anomaly.newBuilder().setKind(a.kind())
-            .setDescription(a.description()).addAllEvents(a.events())
-            .setCreateTime(ProtoMapper.timestamp(a.createTime())));
-      }
-      out.add(b.build());
-    }
-    return out;
-  }
-
-  private static String name(Enum<?> e) {
-    return e == null ? null : e.name();
+  private static io.packtrail.v1.Unit toProto(Units.Flagged flagged) {
+    io.packtrail.v1.Unit.Builder b = ProtoMapper.toProto(flagged.unit()).toBuilder();
+    flagged.anomalies().forEach(a -> b.addAnomalies(ProtoMapper.toProto(a)));
+    return b.build();
   }
 }

@@ -73,7 +73,7 @@ public final class Lifecycle {
 
   /**
    * How far a step may be dated before the unit's previous step: field devices' clocks skew, as
-   * they may run ahead of the server (the same bound, ProtoMapper.MAX_FUTURE).
+   * they may run ahead of the server (the same bound, Requests.MAX_FUTURE in api).
    */
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 

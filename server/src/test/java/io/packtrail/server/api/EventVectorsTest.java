@@ -53,8 +53,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The event vectors of docs/formats.md section 8 and the tables of sections 3 to 5, read from the
- * document: each request is parsed, mapped by ProtoMapper, applied by Lifecycle and sealed by
- * EventChain, and every documented byte, hash, digest and custodian is compared with the result.
+ * document: each request is parsed, checked and mapped by Requests, applied by Lifecycle and
+ * sealed by EventChain, and every documented byte, hash, digest and custodian is compared with the
+ * result.
  *
  * <p>After a deliberate format change, run this test once with the environment variable
  * {@code PACKTRAIL_REWRITE_VECTORS=1}: it rewrites the computed blocks (fields, hashes, digests;
@@ -325,24 +326,24 @@ class EventVectorsTest {
     TextFormat.merge(b7.text(), parsed);
     RecordEventRequest inspection = parsed.build();
     // the clock of B7's record time: 2026-09-18T13:05:00.070Z, as its event time nearly
-    ProtoMapper mapper = new ProtoMapper(
+    Requests requests = new Requests(
         Clock.fixed(Instant.parse("2026-09-18T13:05:00.070Z"), ZoneOffset.UTC));
     String id = inspection.getEventId();
-    assertEquals(id, mapper.submission(inspection.toBuilder()
+    assertEquals(id, requests.submission(inspection.toBuilder()
         .setEventId(id.toUpperCase(Locale.ROOT)).build(), "").eventId().toString());
     for (String badId : List.of("{" + id + "}", id.replace("-", ""), "urn:uuid:" + id)) {
-      assertRefused(mapper, inspection.toBuilder().setEventId(badId).build(), "event_id");
+      assertRefused(requests, inspection.toBuilder().setEventId(badId).build(), "event_id");
     }
-    assertRefused(mapper, inspection.toBuilder()
+    assertRefused(requests, inspection.toBuilder()
         .setUnit(inspection.getUnit().toLowerCase(Locale.ROOT)).build(), "unit");
     // event.time 2026-09-18T13:05Z is 2026-09-19 at UTC+14, the latest time zone
     for (String good : List.of("2026-09-19", "2000-01-01")) {
-      assertEquals(good, ((Step.Inspection) mapper.submission(withTestDate(inspection, good), "")
+      assertEquals(good, ((Step.Inspection) requests.submission(withTestDate(inspection, good), "")
           .step()).testDate().toString());
     }
     for (String bad : List.of("2026-09-20", "1999-12-31", "2026-9-18", "20260918", "2026-02-30",
         "+2026-09-18")) {
-      assertRefused(mapper, withTestDate(inspection, bad), "inspection.test_date");
+      assertRefused(requests, withTestDate(inspection, bad), "inspection.test_date");
     }
   }
 
@@ -350,9 +351,9 @@ class EventVectorsTest {
     return r.toBuilder().setInspection(r.getInspection().toBuilder().setTestDate(date)).build();
   }
 
-  private static void assertRefused(ProtoMapper mapper, RecordEventRequest r, String field) {
+  private static void assertRefused(Requests requests, RecordEventRequest r, String field) {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> mapper.submission(r, ""));
+        () -> requests.submission(r, ""));
     assertTrue(e.violations().stream().anyMatch(v -> v.field().equals(field)),
         field + ": " + e.violations());
   }
@@ -396,7 +397,7 @@ class EventVectorsTest {
       // the server's own choices are taken from the document
       Instant recorded = Instant.parse(documented.get("record.time"));
       long logIndex = Long.parseLong(documented.get("log.index"));
-      ProtoMapper mapper = new ProtoMapper(Clock.fixed(recorded, ZoneOffset.UTC));
+      Requests requests = new Requests(Clock.fixed(recorded, ZoneOffset.UTC));
       String text = blocks.get(0).text();
       Submission submission;
       String labelText = "";
@@ -404,11 +405,11 @@ class EventVectorsTest {
         if (text.startsWith("# RegisterUnitRequest")) {
           RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = mapper.registration(request.build(), "");
+          submission = requests.registration(request.build(), "");
         } else {
           RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = mapper.submission(request.build(), "");
+          submission = requests.submission(request.build(), "");
           labelText = request.getLabelText();
           if (!labelText.isEmpty()) {
             submission = submission.withLabelSerial(

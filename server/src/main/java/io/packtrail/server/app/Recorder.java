@@ -1,6 +1,5 @@
-package io.packtrail.server.api;
+package io.packtrail.server.app;
 
-import io.grpc.Context;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.BatteryCode;
@@ -19,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,14 +28,14 @@ import java.util.function.Supplier;
  * a scanned label is genuine and this unit's, then hand the submission to the sequencer. When a
  * check refuses a request whose id is already recorded, the request is answered as a retry.
  */
-final class Recorder {
+public final class Recorder {
   private final Directory directory;
   private final Sequencer sequencer;
   private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
   private final Function<UUID, Optional<Event>> priorEvents;
 
-  Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
+  public Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
       Set<StepType> labelRequired, Function<UUID, Optional<Event>> priorEvents) {
     this.directory = directory;
     this.priorEvents = priorEvents;
@@ -47,10 +47,11 @@ final class Recorder {
   /**
    * Maps, checks and queues one request; every failure, early or late, arrives through the
    * returned future, so a batch item fails alone. {@code labelText} is null or empty when no
-   * label was scanned.
+   * label was scanned. A submission still queued when {@code stillWanted} turns false (the call
+   * was cancelled or is past its deadline) is not worth a database round trip and is dropped.
    */
-  CompletableFuture<Event> record(Supplier<Submission> mapping, String labelText, String prefix,
-      Caller caller) {
+  public CompletableFuture<Event> record(Supplier<Submission> mapping, String labelText,
+      String prefix, Caller caller, BooleanSupplier stillWanted) {
     try {
       Submission s = mapping.get();
       Actor actor = directory.actor(s.actorSite(), prefix + "actor_site");
@@ -58,10 +59,8 @@ final class Recorder {
         throw new PermissionDeniedException("the caller may record only at " + caller.site()
             + ", not at " + s.actorSite());
       }
-      // a call cancelled or past its deadline while queued is not worth a database round trip
-      Context call = Context.current();
       try {
-        return sequencer.submit(check(s, labelText, prefix), actor, () -> !call.isCancelled());
+        return sequencer.submit(check(s, labelText, prefix), actor, stillWanted);
       } catch (DomainException refused) {
         // A retry must learn what became of its first attempt, even when the world has moved
         // on since (label reissued, unit moved): the id is looked up only after a refusal, so

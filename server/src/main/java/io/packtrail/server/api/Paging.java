@@ -8,12 +8,16 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * Opaque page tokens: the listing's scope (method and filters) and the last key returned. A token
- * is refused when presented to another listing or with other filters (AIP-158).
+ * The one home of paging for every listing: page size rules, and opaque page tokens holding the
+ * listing's scope (method and filters) and the last key returned. A token is refused when
+ * presented to another listing or with other filters (AIP-158). A listing fetches one item more
+ * than the page holds, to know whether a next page exists without counting.
  */
-final class PageTokens {
+final class Paging {
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
   private static final char SEPARATOR = '\n';
@@ -23,15 +27,42 @@ final class PageTokens {
   private static final String MALFORMED =
       "is malformed (not a page token of this API); start again without a page_token";
 
-  private PageTokens() {}
+  private Paging() {}
 
-  static String encode(String scope, String lastKey) {
+  /** Where a listing continues: its scope, the key after which (null: from the start), size. */
+  record Cursor(String scope, String after, int size) {
+    /** How many items to fetch: one more than the page, to learn whether another follows. */
+    int fetchLimit() {
+      return size + 1;
+    }
+
+    /** The page to answer out of what was fetched, and the token of the next one if any. */
+    <T> Page<T> page(List<T> fetched, Function<T, String> key) {
+      if (fetched.size() <= size) {
+        return new Page<>(fetched, "");
+      }
+      return new Page<>(fetched.subList(0, size), encode(scope, key.apply(fetched.get(size - 1))));
+    }
+  }
+
+  /** One page of a listing; {@code nextPageToken} is empty on the last page. */
+  record Page<T>(List<T> items, String nextPageToken) {}
+
+  /**
+   * The cursor of a request whose page size was already checked by {@link #pageSize}; the
+   * token must come from the same scope.
+   */
+  static Cursor cursor(int size, String pageToken, String scope) {
+    return new Cursor(scope, decode(pageToken, scope), size);
+  }
+
+  private static String encode(String scope, String lastKey) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(
         (MAGIC + scope + SEPARATOR + lastKey).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The last key of the previous page, or null for the first page. */
-  static String decode(String token, String scope) {
+  private static String decode(String token, String scope) {
     if (token.isEmpty()) {
       return null;
     }

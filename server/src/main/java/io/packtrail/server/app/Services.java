@@ -1,0 +1,18 @@
+package io.packtrail.server.app;
+
+import io.packtrail.server.domain.StepType;
+import io.packtrail.server.ingest.Directory;
+import io.packtrail.server.ingest.Sequencer;
+import io.packtrail.server.label.ScannedLabels;
+import io.packtrail.server.store.Storage;
+import java.util.Set;
+
+/** The application services of one server, on one storage and one sequencer. */
+public record Services(Registry registry, Units units, History history, Recorder recorder) {
+
+  public static Services create(Storage storage, Directory directory, Sequencer sequencer,
+      ScannedLabels labels, Set<StepType> labelRequired) {
+    return new Services(new Registry(storage), new Units(storage), new History(storage),
+        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent));
+  }
+}

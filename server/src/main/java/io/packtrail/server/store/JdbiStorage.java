@@ -1,0 +1,113 @@
+package io.packtrail.server.store;
+
+import io.packtrail.server.domain.Anomaly;
+import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.LifecycleState;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Organization;
+import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.Site;
+import io.packtrail.server.domain.Unit;
+import io.packtrail.server.domain.UnitLevel;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** {@link Storage} on PostgreSQL through the DAOs; SQL in resources/.../store/{Dao}/. */
+public final class JdbiStorage implements Storage {
+  private final Jdbi jdbi;
+
+  public JdbiStorage(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  @Override
+  public Organization createOrganization(Organization wanted) {
+    return jdbi.inTransaction(h -> {
+      OrganizationDao dao = h.attach(OrganizationDao.class);
+      dao.insertIfAbsent(wanted);
+      return dao.find(wanted.id()).orElseThrow();
+    });
+  }
+
+  @Override
+  public Optional<Organization> findOrganization(String id) {
+    return jdbi.withExtension(OrganizationDao.class, dao -> dao.find(id));
+  }
+
+  @Override
+  public List<Organization> listOrganizations(OrganizationRole role, String regionPrefix,
+      String afterId, int limit) {
+    return jdbi.withExtension(OrganizationDao.class,
+        dao -> dao.list(afterId, role, regionPrefix, limit));
+  }
+
+  @Override
+  public Site createSite(Site wanted) {
+    return jdbi.inTransaction(h -> {
+      if (h.attach(OrganizationDao.class).find(wanted.organizationId()).isEmpty()) {
+        throw new NotFoundException(wanted.organizationName(),
+            "organization (parent)");
+      }
+      SiteDao dao = h.attach(SiteDao.class);
+      dao.insertIfAbsent(wanted);
+      return dao.find(wanted.name()).orElseThrow();
+    });
+  }
+
+  @Override
+  public Optional<Site> findSite(String name) {
+    return jdbi.withExtension(SiteDao.class, dao -> dao.find(name));
+  }
+
+  @Override
+  public List<Site> listSites(String organizationId, String afterName, int limit) {
+    return jdbi.withExtension(SiteDao.class, dao -> dao.list(organizationId, afterName, limit));
+  }
+
+  @Override
+  public Optional<Unit> findUnit(String code) {
+    return jdbi.withExtension(UnitDao.class, dao -> dao.find(code));
+  }
+
+  @Override
+  public List<Unit> listUnits(LifecycleState state, String custodian, UnitLevel level,
+      Chemistry chemistry, String afterCode, int limit) {
+    return jdbi.withExtension(UnitDao.class, dao -> dao.list(afterCode, name(state), custodian,
+        name(level), name(chemistry), limit));
+  }
+
+  @Override
+  public List<Anomaly> anomalies(Collection<String> unitCodes) {
+    return jdbi.withExtension(UnitDao.class,
+        dao -> dao.anomalies(unitCodes.toArray(String[]::new)));
+  }
+
+  @Override
+  public Optional<Event> findEvent(UUID eventId) {
+    return jdbi.withExtension(EventDao.class, dao -> dao.findById(eventId));
+  }
+
+  @Override
+  public List<Event> listEvents(String unitCode, long afterSequence, int limit) {
+    return jdbi.withExtension(EventDao.class,
+        dao -> dao.listForUnit(unitCode, afterSequence, limit));
+  }
+
+  @Override
+  public long logHead() {
+    return jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
+  }
+
+  @Override
+  public List<Event> listFromLogIndex(long start, int limit) {
+    return jdbi.withExtension(EventDao.class, dao -> dao.listFromLogIndex(start, limit));
+  }
+
+  private static String name(Enum<?> e) {
+    return e == null ? null : e.name();
+  }
+}

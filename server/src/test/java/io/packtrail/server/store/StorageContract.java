@@ -1,0 +1,239 @@
+package io.packtrail.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.LifecycleState;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Organization;
+import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.Site;
+import io.packtrail.server.domain.SiteKind;
+import io.packtrail.server.domain.Step;
+import io.packtrail.server.domain.Submission;
+import io.packtrail.server.domain.Unit;
+import io.packtrail.server.domain.UnitLevel;
+import io.packtrail.server.testing.Fixtures;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Storage} must do, whatever keeps the data: idempotent creation on the
+ * client-chosen id, finding by key, listings in key order that continue after a key and filter,
+ * and "not there" as an empty answer (or NotFoundException where documented). A new
+ * implementation extends this class and supplies {@link #storage()} and {@link #record}.
+ * Tests share one store per class, so each makes its own names and filters on them.
+ */
+public abstract class StorageContract {
+  private static final AtomicInteger SERIAL = new AtomicInteger(1);
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+  /** The storage under test. */
+  protected abstract Storage storage();
+
+  /** Records a step through the implementation's own ingest path; returns the event. */
+  protected abstract Event record(Submission submission, Actor actor);
+
+  // ---- organisations ----
+
+  @Test
+  void createOrganizationIsIdempotentOnTheIdAndKeepsTheFirst() {
+    Organization first = organization(uniqueId("org"), region(), OrganizationRole.RECYCLER);
+    assertTrue(first.sameContent(storage().createOrganization(first)));
+    Organization other = new Organization(first.id(), "Another name", first.roles(),
+        first.regionCode(), null, NOW, null, null);
+    Organization stored = storage().createOrganization(other);
+    assertTrue(stored.sameContent(first), "the first one stays: " + stored);
+    assertTrue(storage().findOrganization(first.id()).orElseThrow().sameContent(first));
+    assertTrue(storage().findOrganization(uniqueId("absent")).isEmpty());
+  }
+
+  @Test
+  void organizationsListInIdOrderAfterAKeyAndByFilter() {
+    String region = region();
+    Organization c = storage().createOrganization(
+        organization("c-" + uniqueId("o"), region, OrganizationRole.RECYCLER));
+    Organization a = storage().createOrganization(
+        organization("a-" + uniqueId("o"), region, OrganizationRole.DEALER));
+    Organization b = storage().createOrganization(
+        organization("b-" + uniqueId("o"), region, OrganizationRole.RECYCLER));
+    assertEquals(List.of(a.id(), b.id(), c.id()),
+        ids(storage().listOrganizations(null, region, null, 10)));
+    assertEquals(List.of(a.id(), b.id()),
+        ids(storage().listOrganizations(null, region, null, 2)));
+    assertEquals(List.of(c.id()), ids(storage().listOrganizations(null, region, b.id(), 2)));
+    assertEquals(List.of(b.id(), c.id()),
+        ids(storage().listOrganizations(OrganizationRole.RECYCLER, region, null, 10)));
+    assertEquals(List.of(a.id(), b.id(), c.id()),
+        ids(storage().listOrganizations(null, region.substring(0, 5), null, 1000).stream()
+            .filter(o -> o.regionCode().equals(region)).toList()),
+        "a region prefix matches the codes that start with it");
+  }
+
+  // ---- sites ----
+
+  @Test
+  void createSiteIsIdempotentOnTheNameAndNeedsItsOrganization() {
+    Organization o = storage().createOrganization(
+        organization(uniqueId("org"), region(), OrganizationRole.DEALER));
+    Site first = site(o.id(), "shop", "Shop");
+    assertTrue(first.sameContent(storage().createSite(first)));
+    Site stored = storage().createSite(site(o.id(), "shop", "Another shop"));
+    assertTrue(stored.sameContent(first), "the first one stays: " + stored);
+    assertTrue(storage().findSite(first.name()).orElseThrow().sameContent(first));
+    assertTrue(storage().findSite(o.name() + "/sites/absent").isEmpty());
+    String orphan = uniqueId("absent");
+    NotFoundException e = assertThrows(NotFoundException.class,
+        () -> storage().createSite(site(orphan, "shop", "Shop")));
+    assertTrue(e.getMessage().contains("organizations/" + orphan), e.getMessage());
+    assertTrue(storage().findSite("organizations/" + orphan + "/sites/shop").isEmpty());
+  }
+
+  @Test
+  void sitesListInNameOrderPerOrganizationOrForAll() {
+    Organization o = storage().createOrganization(
+        organization(uniqueId("org"), region(), OrganizationRole.DEALER));
+    Organization p = storage().createOrganization(
+        organization(uniqueId("org"), region(), OrganizationRole.DEALER));
+    Site s3 = storage().createSite(site(o.id(), "site-c", "C"));
+    Site s1 = storage().createSite(site(o.id(), "site-a", "A"));
+    Site s2 = storage().createSite(site(o.id(), "site-b", "B"));
+    Site elsewhere = storage().createSite(site(p.id(), "site-a", "A"));
+    assertEquals(List.of(s1.name(), s2.name(), s3.name()),
+        names(storage().listSites(o.id(), null, 10)));
+    assertEquals(List.of(s2.name()), names(storage().listSites(o.id(), s1.name(), 1)));
+    assertEquals(List.of(), names(storage().listSites(o.id(), s3.name(), 10)));
+    List<String> all = names(storage().listSites(null, null, 1000));
+    assertTrue(all.containsAll(List.of(s1.name(), s2.name(), s3.name(), elsewhere.name())));
+    assertEquals(all.stream().sorted().toList(), all, "all sites in name order");
+  }
+
+  // ---- units and events ----
+
+  @Test
+  void unitsAreFoundAndListedInCodeOrderWithFilters() {
+    Actor n = network();
+    String first = register(n);
+    String second = register(n);
+    String third = register(n);
+    assertEquals(first, storage().findUnit(first).orElseThrow().code());
+    assertTrue(storage().findUnit("TMKPBA1TRACE01RA59999999").isEmpty());
+
+    String dealer = storage().createOrganization(
+        organization(uniqueId("dealer"), region(), OrganizationRole.DEALER)).name();
+    sell(n, second, dealer);
+    sell(n, third, dealer);
+    assertEquals(List.of(second, third),
+        codes(storage().listUnits(null, dealer, null, null, null, 10)));
+    assertEquals(List.of(second),
+        codes(storage().listUnits(LifecycleState.INSTALLED, dealer, null, null, null, 1)));
+    assertEquals(List.of(third),
+        codes(storage().listUnits(null, dealer, UnitLevel.PACK, Chemistry.LFP, second, 10)));
+    assertEquals(List.of(),
+        codes(storage().listUnits(LifecycleState.REGISTERED, dealer, null, null, null, 10)));
+    assertEquals(List.of(), codes(storage().listUnits(null, dealer, null, Chemistry.NCM, null,
+        10)));
+    List<String> all = codes(storage().listUnits(null, null, null, null, null, 1000));
+    assertTrue(all.containsAll(List.of(first, second, third)));
+    assertEquals(all.stream().sorted().toList(), all, "all units in code order");
+    assertEquals(List.of(), storage().anomalies(List.of(first, second)));
+    assertEquals(List.of(), storage().anomalies(List.of()));
+  }
+
+  @Test
+  void eventsListInSequenceOrderAndTheLogFollowsTheHead() {
+    Actor n = network();
+    long head = storage().logHead();
+    String code = register(n);
+    String dealer = storage().createOrganization(
+        organization(uniqueId("dealer"), region(), OrganizationRole.DEALER)).name();
+    Event sale = sell(n, code, dealer);
+
+    List<Event> events = storage().listEvents(code, 0, 10);
+    assertEquals(List.of(1L, 2L), events.stream().map(Event::sequence).toList());
+    assertEquals(List.of(1L), storage().listEvents(code, 0, 1).stream()
+        .map(Event::sequence).toList());
+    assertEquals(List.of(sale.eventId()), storage().listEvents(code, 1, 10).stream()
+        .map(Event::eventId).toList());
+    assertEquals(List.of(), storage().listEvents("TMKPBA1TRACE01RA59999999", 0, 10));
+
+    assertEquals(sale.logIndex(), storage().findEvent(sale.eventId()).orElseThrow().logIndex());
+    assertTrue(storage().findEvent(UUID.randomUUID()).isEmpty());
+
+    assertEquals(head + 2, storage().logHead());
+    List<Event> log = storage().listFromLogIndex(head, 10);
+    assertEquals(List.of(head, head + 1), log.stream().map(Event::logIndex).toList());
+    assertEquals(List.of(events.get(0).eventId(), sale.eventId()),
+        log.stream().map(Event::eventId).toList());
+    assertEquals(1, storage().listFromLogIndex(head, 1).size());
+    assertEquals(List.of(), storage().listFromLogIndex(head + 2, 10));
+  }
+
+  // ---- helpers ----
+
+  /**
+   * A battery maker that also sells, at its factory; made once per store (its manufacturer code
+   * is unique).
+   */
+  private Actor network() {
+    Organization maker = storage().findOrganization("contract-maker").orElseGet(() ->
+        storage().createOrganization(new Organization("contract-maker", "Contract maker",
+            EnumSet.of(OrganizationRole.BATTERY_MAKER, OrganizationRole.DEALER), "620100",
+            "TMK", NOW, null, null)));
+    Site factory = storage().createSite(site(maker.id(), "factory", "Factory"));
+    return new Actor(maker.name(), factory.name(), maker.roles());
+  }
+
+  private String register(Actor maker) {
+    String code = String.format("TMKPBA1TRACE01RA5%07d", SERIAL.getAndIncrement());
+    record(new Submission(UUID.randomUUID(), code, NOW, maker.site(),
+        new Step.Registration(UnitLevel.PACK, Chemistry.LFP, 55.5, 180, 350, 380,
+            maker.organization())), maker);
+    return code;
+  }
+
+  private Event sell(Actor maker, String code, String dealer) {
+    return record(new Submission(UUID.randomUUID(), code, NOW, maker.site(),
+        new Step.Sale(Fixtures.vin("LGSAB12C2RP12345"), dealer)), maker);
+  }
+
+  private static Organization organization(String id, String region, OrganizationRole role) {
+    return new Organization(id, "Org " + id, Set.of(role), region, null, NOW, null, null);
+  }
+
+  private static Site site(String organizationId, String id, String displayName) {
+    return new Site(organizationId, id, displayName, SiteKind.WAREHOUSE, "620100", "", 36.06,
+        103.83, NOW);
+  }
+
+  private static String uniqueId(String stem) {
+    return stem + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A six-digit region code of this test alone, so listings can filter on it. */
+  private static String region() {
+    return Integer.toString(700_000 + SERIAL.getAndIncrement() * 10);
+  }
+
+  private static List<String> ids(List<Organization> organizations) {
+    return organizations.stream().map(Organization::id).toList();
+  }
+
+  private static List<String> names(List<Site> sites) {
+    return sites.stream().map(Site::name).toList();
+  }
+
+  private static List<String> codes(List<Unit> units) {
+    return units.stream().map(Unit::code).toList();
+  }
+}
