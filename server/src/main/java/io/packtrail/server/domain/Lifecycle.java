@@ -148,7 +148,7 @@ public final class Lifecycle {
    * previous step. Steps that touch several units go through {@link #plan}.
    */
   public static UnitState apply(UnitState unit, Step step, Actor actor, Instant eventTime) {
-    if (!Step.others(step).isEmpty()) {
+    if (Step.touchesSeveral(step.type())) {
       throw new IllegalArgumentException(step.type() + " touches several units: use plan");
     }
     Rule rule = RULES.get(step.type());
@@ -176,6 +176,9 @@ public final class Lifecycle {
 
     /** Whether the unit already has a parent (it was named a child or made by an assembly). */
     boolean hasParent(String code);
+
+    /** Whether a material lot of that id exists. */
+    boolean lotExists(String id);
   }
 
   /** One touched unit of a planned step: its part, its state before and after. */
@@ -255,8 +258,10 @@ public final class Lifecycle {
         inherited = chemistries.isEmpty() ? null : chemistries.iterator().next();
         maker = actor.organization();
       }
+      case RECYCLING -> checkRecycling(primaryBefore, (Step.Recycling) step, touches, known,
+          broken);
       case REGISTRATION, SALE, REMOVAL, COLLECTION, SHIPMENT, RECEIPT, INSPECTION, COMMISSIONING,
-          SECOND_LIFE_INSPECTION, DECOMMISSIONING, RECYCLING, SCRAPPING -> { }
+          SECOND_LIFE_INSPECTION, DECOMMISSIONING, SCRAPPING -> { }
       case CORRECTION -> checkCorrected(primaryBefore, (Step.Correction) step);
     }
     if (!broken.isEmpty()) {
@@ -374,6 +379,46 @@ public final class Lifecycle {
           Map.of("accountedKg", CanonicalFields.decimal(accounted),
               "parentKg", CanonicalFields.decimal(parentMassKg),
               "tolerancePercent", CanonicalFields.decimal(tolerance * 100))));
+    }
+  }
+
+  /**
+   * New lots only; the feed's element content within the inputs' mass; no element recovered in
+   * greater mass than the feed held.
+   */
+  private static void checkRecycling(UnitState primary, Step.Recycling r,
+      List<Step.Touch> inputs, Known known, List<PreconditionViolation> broken) {
+    for (Step.LotOutput lot : r.lots()) {
+      if (known.lotExists(lot.id())) {
+        throw new AlreadyExistsException("materialLots/" + lot.id(),
+            "material lot materialLots/" + lot.id() + " already exists");
+      }
+    }
+    double inputKg = 0;
+    for (Step.Touch t : inputs) {
+      inputKg += known.massKg(t.code());
+    }
+    if (r.feed().total() > inputKg) {
+      broken.add(new PreconditionViolation("FEED", primary.name(),
+          "recycling.feed holds " + CanonicalFields.decimal(r.feed().total())
+              + " kg of elements, more than the inputs' mass " + CanonicalFields.decimal(inputKg)
+              + " kg"));
+    }
+    double[] feed = r.feed().values();
+    double[] recovered = new double[feed.length];
+    for (Step.LotOutput lot : r.lots()) {
+      double[] e = lot.elements().values();
+      for (int i = 0; i < e.length; i++) {
+        recovered[i] += e[i];
+      }
+    }
+    for (int i = 0; i < feed.length; i++) {
+      if (CanonicalFields.round(recovered[i]) > feed[i]) {
+        broken.add(new PreconditionViolation("RECOVERY", primary.name(),
+            "the lots hold " + CanonicalFields.decimal(recovered[i]) + " kg of "
+                + ElementMasses.KEYS[i] + ", more than the feed's "
+                + CanonicalFields.decimal(feed[i]) + " kg"));
+      }
     }
   }
 

@@ -63,10 +63,10 @@ public sealed interface Step {
           Double.parseDouble(f.get("second_life_inspection.usable_energy_kwh")),
           f.get("second_life_inspection.note"));
       case DECOMMISSIONING -> new Decommissioning(f.get("decommissioning.note"));
-      case RECYCLING -> new Recycling(f.get("recycling.lot"),
-          MaterialProduct.valueOf(f.get("recycling.product")),
-          Double.parseDouble(f.get("recycling.lot_mass_kg")),
-          ElementMasses.readFrom(f, "recycling.element."),
+      case RECYCLING -> new Recycling(readList(f, "recycling.lot", k -> new LotOutput(
+          f.get(k + ".id"), MaterialProduct.valueOf(f.get(k + ".product")),
+          Double.parseDouble(f.get(k + ".mass_kg")), ElementMasses.readFrom(f, k + ".element."))),
+          ElementMasses.readFrom(f, "recycling.feed."),
           readList(f, "recycling.input", f::get), f.get("recycling.note"));
       case SCRAPPING -> new Scrapping(f.get("scrapping.reason"), f.get("scrapping.note"));
       case CORRECTION -> new Correction(f.get("correction.corrects"), f.get("correction.reason"));
@@ -89,6 +89,14 @@ public sealed interface Step {
       case RECYCLING -> ((Recycling) step).otherInputs().stream()
           .map(c -> new Touch(c, Part.INPUT)).toList();
     };
+  }
+
+  /**
+   * Whether steps of this type are multi-unit steps (even when they name no other unit): their
+   * events carry step.id, step.unit and step.part, and they may add lineage or lots.
+   */
+  static boolean touchesSeveral(StepType type) {
+    return primaryPart(type) != Part.SUBJECT;
   }
 
   /** The part of the unit a step is recorded against (its primary unit). */
@@ -297,14 +305,22 @@ public sealed interface Step {
     }
   }
 
+  /** A material lot a recycling makes: {@code materialLots/{id}}. */
+  record LotOutput(String id, MaterialProduct product, double massKg, ElementMasses elements) {
+    public LotOutput {
+      massKg = CanonicalFields.round(massKg);
+    }
+  }
+
   /**
-   * Units consumed into the material lot {@code materialLots/{lot}}: the one the step is recorded
-   * against and {@code otherInputs}. Creates the lot.
+   * Units consumed into material lots: the unit the step is recorded against and
+   * {@code otherInputs}. {@code feed} is the assayed element content of all inputs together,
+   * against which the lots' element masses give the recovery rates. Creates the lots.
    */
-  record Recycling(String lot, MaterialProduct product, double lotMassKg, ElementMasses elements,
-      List<String> otherInputs, String note) implements Step {
+  record Recycling(List<LotOutput> lots, ElementMasses feed, List<String> otherInputs,
+      String note) implements Step {
     public Recycling {
-      lotMassKg = CanonicalFields.round(lotMassKg);
+      lots = List.copyOf(lots);
       otherInputs = List.copyOf(otherInputs);
     }
 
@@ -316,24 +332,45 @@ public sealed interface Step {
       for (int i = 0; i < otherInputs.size(); i++) {
         f.put(listKey("recycling.input", i), otherInputs.get(i));
       }
-      f.put("recycling.input_count", otherInputs.size()).put("recycling.lot", lot)
-          .put("recycling.product", product).putDecimal("recycling.lot_mass_kg", lotMassKg)
-          .put("recycling.note", note);
-      elements.writeTo(f, "recycling.element.");
+      for (int i = 0; i < lots.size(); i++) {
+        LotOutput lot = lots.get(i);
+        String k = listKey("recycling.lot", i);
+        f.put(k + ".id", lot.id()).put(k + ".product", lot.product())
+            .putDecimal(k + ".mass_kg", lot.massKg());
+        lot.elements().writeTo(f, k + ".element.");
+      }
+      f.put("recycling.input_count", otherInputs.size())
+          .put("recycling.lot_count", lots.size()).put("recycling.note", note);
+      feed.writeTo(f, "recycling.feed.");
     }
 
     public void validate(String field, Violations v) {
-      if (!ResourceNames.isId(lot)) {
-        v.add(field + ".lot", "must match " + ResourceNames.ID_RULE);
+      if (lots.isEmpty() || lots.size() > 20) {
+        v.add(field + ".lots", "must name 1 to 20 lots");
       }
-      if (product == null) {
-        v.add(field + ".product", "is required");
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < lots.size(); i++) {
+        LotOutput lot = lots.get(i);
+        String lf = field + ".lots[" + i + "]";
+        if (!ResourceNames.isId(lot.id())) {
+          v.add(lf + ".id", "must match " + ResourceNames.ID_RULE);
+        } else if (!ids.add(lot.id())) {
+          v.add(lf + ".id", "names lot " + lot.id() + " twice");
+        }
+        if (lot.product() == null) {
+          v.add(lf + ".product", "is required");
+        }
+        Registration.positive(v, lf + ".mass_kg", lot.massKg(), 1_000_000);
+        if (lot.elements() == null) {
+          v.add(lf + ".element_masses", "is required");
+        } else {
+          lot.elements().validate(lf + ".element_masses", lot.massKg(), v);
+        }
       }
-      Registration.positive(v, field + ".lot_mass_kg", lotMassKg, 1_000_000);
-      if (elements == null) {
-        v.add(field + ".element_masses", "is required");
+      if (feed == null) {
+        v.add(field + ".feed", "is required: the assayed element content of the inputs");
       } else {
-        elements.validate(field + ".element_masses", lotMassKg, v);
+        feed.validate(field + ".feed", Double.MAX_VALUE, v);
       }
       if (otherInputs.size() > MAX_UNITS) {
         v.add(field + ".other_inputs", "must name at most " + MAX_UNITS + " units");
