@@ -265,7 +265,8 @@ public final class Lifecycle {
       case CORRECTION -> checkCorrected(primaryBefore, (Step.Correction) step);
     }
     if (!broken.isEmpty()) {
-      throw new FailedPreconditionException(broken);
+      // a rule of the actor (its role) is broken once, however many units the step touches
+      throw new FailedPreconditionException(List.copyOf(new java.util.LinkedHashSet<>(broken)));
     }
 
     List<Planned> planned = new ArrayList<>();
