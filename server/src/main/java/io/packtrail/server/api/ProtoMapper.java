@@ -327,7 +327,8 @@ final class ProtoMapper {
           emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
       // issue 7: recorded through the Sequencer today; the API mapping comes in its second phase
       case TRADE_IN, DISMANTLING, ASSEMBLY, COMMISSIONING, SECOND_LIFE_INSPECTION,
-          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new InvalidArgumentException(
+          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new io.packtrail.server.domain
+              .InvalidArgumentException(
               r.getStepCase().name().toLowerCase(java.util.Locale.ROOT),
               "this step cannot be recorded through the API yet");
       case STEP_NOT_SET -> null;
