@@ -6,6 +6,7 @@ import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.Grade;
+import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
@@ -327,8 +328,7 @@ final class ProtoMapper {
           emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
       // issue 7: recorded through the Sequencer today; the API mapping comes in its second phase
       case TRADE_IN, DISMANTLING, ASSEMBLY, COMMISSIONING, SECOND_LIFE_INSPECTION,
-          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new io.packtrail.server.domain
-              .InvalidArgumentException(
+          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new InvalidArgumentException(
               r.getStepCase().name().toLowerCase(java.util.Locale.ROOT),
               "this step cannot be recorded through the API yet");
       case STEP_NOT_SET -> null;
