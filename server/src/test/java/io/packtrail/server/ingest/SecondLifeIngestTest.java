@@ -323,4 +323,58 @@ class SecondLifeIngestTest {
     assertEquals(LifecycleState.GRADED, state(b));
     assertEquals(1, count("SELECT count(*) FROM unit_link WHERE to_code = ?", m));
   }
+
+  @Test
+  void aTradeInSwapsBothUnitsInOneStepAndLinksThem() throws Exception {
+    String old = code('P');
+    String replacement = code('P');
+    for (String unit : List.of(old, replacement)) {
+      record(unit, new Step.Registration(UnitLevel.PACK, Chemistry.LFP, 50, 150, 350, 380,
+          factory.organization()), factory);
+    }
+    record(old, new Step.Sale(VIN, station.organization()), station);
+    Throwable wrongVehicle = refused(old, new Step.TradeIn("1M8GDM9AXKP042789", replacement,
+        null), station);
+    assertInstanceOf(FailedPreconditionException.class, wrongVehicle);
+    assertEquals(LifecycleState.REGISTERED, state(replacement), "nothing partial");
+
+    List<Event> events = record(old, new Step.TradeIn(VIN, replacement, "old for new"), station);
+    assertEquals(List.of(Part.OLD, Part.REPLACEMENT), events.stream().map(Event::part).toList());
+    assertEquals(LifecycleState.REMOVED, state(old));
+    assertEquals(LifecycleState.INSTALLED, state(replacement));
+    assertEquals(VIN, jdbi.withHandle(h -> h.createQuery("SELECT vin FROM unit WHERE code = :c")
+        .bind("c", replacement).mapTo(String.class).one()));
+    assertEquals(1, count("SELECT count(*) FROM unit_link WHERE kind = 'REPLACED_BY' "
+        + "AND from_code = ?", old));
+    assertChainWhole(old);
+    assertChainWhole(replacement);
+  }
+
+  @Test
+  void twoAssembliesRacingForOneSourceExactlyOneWins() throws Exception {
+    String shared = gradedPack(cascade);
+    List<CompletableFuture<List<Event>>> racers = new ArrayList<>();
+    List<String> products = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String product = code('P');
+      products.add(product);
+      racers.add(sequencer.record(new Submission(UUID.randomUUID(), product, Instant.now(),
+          cascade.site(), new Step.Assembly(List.of(shared), 50, 150, 350, 380)), cascade,
+          () -> true));
+    }
+    int won = 0;
+    for (CompletableFuture<List<Event>> r : racers) {
+      try {
+        r.get();
+        won++;
+      } catch (ExecutionException e) {
+        assertInstanceOf(FailedPreconditionException.class, e.getCause());
+      }
+    }
+    assertEquals(1, won);
+    assertEquals(1, count("SELECT count(*) FROM unit_link WHERE from_code = ?", shared));
+    assertEquals(1, products.stream().filter(p -> count(
+        "SELECT count(*) FROM unit WHERE code = ?", p) == 1).count(), "one product registered");
+    assertChainWhole(shared);
+  }
 }
