@@ -230,6 +230,13 @@ public final class Lifecycle {
         broken.add(new PreconditionViolation("PARENT", unit.name(), "unit " + unit.name()
             + " is already the child of another unit; a unit has one parent"));
       }
+      UnitState parent = before.get(primary);
+      if (t.part() == Part.CHILD && unit.state() != null
+          && unit.chemistry() != parent.chemistry()) {
+        broken.add(new PreconditionViolation("CHEMISTRY", unit.name(), "unit " + unit.name()
+            + " is " + unit.chemistry() + " but its parent " + parent.name() + " is "
+            + parent.chemistry()));
+      }
     }
     UnitState primaryBefore = before.get(primary);
     Chemistry inherited = primaryBefore.chemistry();

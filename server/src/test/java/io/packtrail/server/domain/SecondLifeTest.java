@@ -192,6 +192,15 @@ class SecondLifeTest {
         () -> plan(w, PACK, dismantling(20, child(MODULE1, 180), child(MODULE2, 176.5)),
             DISMANTLING_LINE));
     assertEquals("PARENT", types(e));
+    UnitState ncm = LifecycleTest.in(LifecycleState.REGISTERED);
+    World mixed = new World().with(PACK, gradedAt(DISMANTLING_LINE), 380)
+        .with(MODULE1, new UnitState(ncm.code(), ncm.level(), Chemistry.NCM, ncm.state(),
+            ncm.custodian(), ncm.custodianSite(), null, null, null, null, null, 1,
+            ncm.headHash(), 12, 150, null), 180);
+    FailedPreconditionException chemistry = assertThrows(FailedPreconditionException.class,
+        () -> plan(mixed, PACK, dismantling(20, child(MODULE1, 180), child(MODULE2, 176.5)),
+            DISMANTLING_LINE));
+    assertEquals("CHEMISTRY", types(chemistry));
     // a registered module without a parent may be named: it keeps its registration
     w.parented.clear();
     List<Lifecycle.Planned> p = plan(w, PACK,

@@ -208,6 +208,16 @@ class SecondLifeIngestTest {
     assertEquals(1, count("SELECT count(*) FROM recycling_feed WHERE event_id = ?",
         recycled.get(0).eventId()));
 
+    // a correction follows even a terminal state, references the event and edits nothing
+    List<Event> corrected = record(m2, new Step.Correction("units/" + m2 + "/events/1",
+        "the module weighed 179.2 kg"), line);
+    assertEquals(LifecycleState.RECYCLED, corrected.get(0).stateAfter());
+    assertInstanceOf(io.packtrail.server.domain.NotFoundException.class, refused(m2,
+        new Step.Correction("units/" + m2 + "/events/99", "no such event"), line));
+    assertEquals(180.0, ((Step.Dismantling) jdbi.withExtension(EventDao.class,
+        d -> d.listForUnit(m2, 0, 1)).get(0).step()).children().get(1).massKg(),
+        "the corrected event is unchanged");
+
     for (String unit : List.of(pack, m1, m2, product)) {
       assertChainWhole(unit);
     }
