@@ -10,6 +10,7 @@ import static io.packtrail.server.api.ProtoMapper.toDomain;
 import com.google.protobuf.Timestamp;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.Grade;
+import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.RemovalReason;
@@ -231,6 +232,11 @@ final class Requests {
           emptyToNull(r.getInspection().getNote()),
           emptyToNull(r.getInspection().getTestStandard()),
           emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
+      // issue 7: recorded through the Sequencer today; the API mapping comes in its second phase
+      case TRADE_IN, DISMANTLING, ASSEMBLY, COMMISSIONING, SECOND_LIFE_INSPECTION,
+          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new InvalidArgumentException(
+              r.getStepCase().name().toLowerCase(java.util.Locale.ROOT),
+              "this step cannot be recorded through the API yet");
       case STEP_NOT_SET -> null;
     };
   }

@@ -23,6 +23,21 @@ public record Event(
     byte[] requestDigest,
     Long labelSerial) {
 
+  /**
+   * The client's id of the step this event belongs to: {@code step.id} for an event of a step
+   * that touches several units, else the event's own id.
+   */
+  public UUID stepId() {
+    String id = CanonicalFields.decode(canonicalBytes).get("step.id");
+    return id == null ? eventId : UUID.fromString(id);
+  }
+
+  /** The part the unit played in the step: {@code step.part}, SUBJECT for single-unit steps. */
+  public Part part() {
+    String part = CanonicalFields.decode(canonicalBytes).get("step.part");
+    return part == null ? Part.SUBJECT : Part.valueOf(part.toUpperCase(java.util.Locale.ROOT));
+  }
+
   public String name() {
     return ResourceNames.event(unitCode, sequence);
   }

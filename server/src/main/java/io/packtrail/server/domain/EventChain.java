@@ -50,6 +50,71 @@ public final class EventChain {
     return new Sealed(event, after.withHead(sequence, hash));
   }
 
+  /**
+   * Seals one touched unit's event of a step that touches several units. Every such event
+   * carries {@code step.id} (the client's event id), {@code step.unit} (the unit the step was
+   * recorded against) and {@code step.part}; the primary unit's event keeps the client's id as
+   * its {@code event.id}, every other one gets {@link #derivedEventId}. Only the primary unit's
+   * event carries the scanned label's serial.
+   */
+  public static Sealed sealPart(Submission submission, Actor actor, Lifecycle.Planned planned,
+      long logIndex, Instant recordTime, byte[] requestDigest) {
+    boolean primary = planned.code().equals(submission.unitCode());
+    UUID eventId = primary ? submission.eventId()
+        : derivedEventId(submission.eventId(), planned.code());
+    Long labelSerial = primary ? submission.labelSerial() : null;
+    UnitState before = planned.before();
+    long sequence = before.eventCount() + 1;
+    Instant recorded = toStoredPrecision(recordTime);
+    CanonicalFields fields = new CanonicalFields()
+        .put("event.id", eventId.toString())
+        .put("event.type", submission.step().type().key())
+        .put("event.time", submission.eventTime())
+        .put("record.time", recorded)
+        .put("unit.code", planned.code())
+        .put("unit.sequence", sequence)
+        .put("log.index", logIndex)
+        .put("actor.organization", actor.organization())
+        .put("actor.site", actor.site())
+        .put("state.before", before.state())
+        .put("state.after", planned.after().state())
+        .put("label.serial", labelSerial == null ? null : labelSerial.toString())
+        .put("step.id", submission.eventId().toString())
+        .put("step.unit", submission.unitCode())
+        .put("step.part", planned.part().key());
+    submission.step().writeTo(fields);
+    byte[] canonical = fields.encode();
+    byte[] hash = hash(before.headHash(), canonical);
+    Event event = new Event(eventId, planned.code(), sequence, logIndex,
+        submission.step().type(), submission.eventTime(), recorded, actor.organization(),
+        actor.site(), before.state(), planned.after().state(), submission.step(),
+        before.headHash(), hash, canonical, requestDigest, labelSerial);
+    return new Sealed(event, planned.after().withHead(sequence, hash));
+  }
+
+  /**
+   * The event id of a non-primary unit's event of a multi-unit step: a name-based UUID, version
+   * 5 (RFC 9562): SHA-1 of the step's id (16 bytes) then the unit code (UTF-8), first 16 bytes,
+   * with the version and variant bits set. A retry computes the same ids.
+   */
+  public static UUID derivedEventId(UUID stepId, String unitCode) {
+    MessageDigest sha1;
+    try {
+      sha1 = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-1", e);
+    }
+    java.nio.ByteBuffer namespace = java.nio.ByteBuffer.allocate(16)
+        .putLong(stepId.getMostSignificantBits()).putLong(stepId.getLeastSignificantBits());
+    sha1.update(namespace.array());
+    sha1.update(unitCode.getBytes(StandardCharsets.UTF_8));
+    byte[] h = sha1.digest();
+    h[6] = (byte) ((h[6] & 0x0f) | 0x50);
+    h[8] = (byte) ((h[8] & 0x3f) | 0x80);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h, 0, 16);
+    return new UUID(b.getLong(), b.getLong());
+  }
+
   /** A sealed event and its unit's state after it. */
   public record Sealed(Event event, UnitState unit) {}
 

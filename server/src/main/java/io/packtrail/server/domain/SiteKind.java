@@ -10,5 +10,14 @@ public enum SiteKind {
   DISMANTLING_LINE,
   CASCADE_PLANT,
   RECYCLING_PLANT,
-  TESTING_CENTER
+  TESTING_CENTER,
+  /** Second-life sites: where repurposed units are commissioned. */
+  MICROGRID_STORAGE,
+  BACKUP_POWER,
+  CHARGING_STATION_STORAGE;
+
+  /** Whether repurposed units may be commissioned here. */
+  public boolean secondLife() {
+    return this == MICROGRID_STORAGE || this == BACKUP_POWER || this == CHARGING_STATION_STORAGE;
+  }
 }

@@ -10,7 +10,16 @@ public enum StepType {
   COLLECTION,
   SHIPMENT,
   RECEIPT,
-  INSPECTION;
+  INSPECTION,
+  TRADE_IN,
+  DISMANTLING,
+  ASSEMBLY,
+  COMMISSIONING,
+  SECOND_LIFE_INSPECTION,
+  DECOMMISSIONING,
+  RECYCLING,
+  SCRAPPING,
+  CORRECTION;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);

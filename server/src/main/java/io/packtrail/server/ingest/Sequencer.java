@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -59,13 +60,21 @@ public final class Sequencer implements AutoCloseable {
   private final Thread thread;
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
+  private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
 
   /** A queued submission and how its caller is answered. */
   record Pending(Submission submission, Actor actor, byte[] digest,
-      BooleanSupplier stillWanted, CompletableFuture<Event> result) {}
+      BooleanSupplier stillWanted, CompletableFuture<List<Event>> result) {}
 
   public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
     this(jdbi, clock, maxBatch, new ArrayBlockingQueue<>(queueCapacity));
+  }
+
+  /** With the dismantling mass-balance tolerance (a fraction: 0.02 is 2 %). */
+  public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity,
+      double massTolerance) {
+    this(jdbi, clock, maxBatch, new ArrayBlockingQueue<>(queueCapacity));
+    this.massTolerance = massTolerance;
   }
 
   /** With a queue of the caller's (tests use one that interleaves with {@link #close}). */
@@ -103,7 +112,26 @@ public final class Sequencer implements AutoCloseable {
    */
   public CompletableFuture<Event> submit(Submission submission, Actor actor,
       BooleanSupplier stillWanted) {
-    CompletableFuture<Event> result = new CompletableFuture<>();
+    CompletableFuture<Event> primary = new CompletableFuture<>();
+    record(submission, actor, stillWanted).whenComplete((events, error) -> {
+      if (error != null) {
+        primary.completeExceptionally(error);
+      } else {
+        primary.complete(events.get(0));
+      }
+    });
+    return primary;
+  }
+
+  /**
+   * As {@link #submit(Submission, Actor, BooleanSupplier)}, answering every event of the step:
+   * the primary unit's first, then the other touched units' in the order the step names them
+   * (one event for a single-unit step). A step touching several units commits all its events or
+   * none.
+   */
+  public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
+      BooleanSupplier stillWanted) {
+    CompletableFuture<List<Event>> result = new CompletableFuture<>();
     Pending pending = new Pending(submission, actor, submission.digest(), stillWanted, result);
     if (!accepting) {
       result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
@@ -194,9 +222,9 @@ public final class Sequencer implements AutoCloseable {
       if (o.error() != null) {
         o.pending().result().completeExceptionally(o.error());
       } else {
-        o.pending().result().complete(o.event());
+        o.pending().result().complete(o.events());
         if (o.fresh()) {
-          appended.add(o.event());
+          appended.addAll(o.events());
         }
       }
     }
@@ -213,12 +241,27 @@ public final class Sequencer implements AutoCloseable {
   }
 
   /** An item's result; {@code fresh} when this batch appended the event (not a retry). */
-  private record Outcome(Pending pending, Event event, DomainException error, boolean fresh) {}
+  private record Outcome(Pending pending, List<Event> events, DomainException error,
+      boolean fresh) {}
 
   private List<Outcome> apply(Handle handle, List<Pending> batch) {
-    IngestStore.Snapshot snapshot = store.begin(handle,
-        batch.stream().map(p -> p.submission().eventId()).distinct().toArray(UUID[]::new),
-        batch.stream().map(p -> p.submission().unitCode()).distinct().toArray(String[]::new));
+    Set<UUID> eventIds = new LinkedHashSet<>();
+    Set<String> codes = new LinkedHashSet<>();
+    Set<String> lots = new LinkedHashSet<>();
+    for (Pending p : batch) {
+      Submission s = p.submission();
+      eventIds.add(s.eventId());
+      codes.add(s.unitCode());
+      for (Step.Touch t : Step.others(s.step())) {
+        eventIds.add(EventChain.derivedEventId(s.eventId(), t.code()));
+        codes.add(t.code());
+      }
+      if (s.step() instanceof Step.Recycling r) {
+        r.lots().forEach(lot -> lots.add(lot.id()));
+      }
+    }
+    IngestStore.Snapshot snapshot = store.begin(handle, eventIds.toArray(UUID[]::new),
+        codes.toArray(String[]::new), lots.toArray(String[]::new));
     try {
       return sequence(handle, batch, snapshot);
     } catch (RuntimeException e) {
@@ -244,6 +287,36 @@ public final class Sequencer implements AutoCloseable {
       states.put(s.code(), s);
     }
 
+    Map<String, Double> masses = new HashMap<>(snapshot.masses());
+    Map<String, String> makers = new HashMap<>(snapshot.makers());
+    Set<String> parented = new HashSet<>(snapshot.parented());
+    Set<String> lots = new HashSet<>(snapshot.existingLots());
+    Lifecycle.Known known = new Lifecycle.Known() {
+      public UnitState unit(String code) {
+        return states.get(code);
+      }
+
+      public double massKg(String code) {
+        return masses.get(code);
+      }
+
+      public String maker(String code) {
+        return makers.get(code);
+      }
+
+      public boolean hasParent(String code) {
+        return parented.contains(code);
+      }
+
+      public boolean lotExists(String id) {
+        return lots.contains(id);
+      }
+    };
+    List<IngestStore.LinkRow> links = new ArrayList<>();
+    List<IngestStore.LotRow> lotRows = new ArrayList<>();
+    List<IngestStore.FeedRow> feeds = new ArrayList<>();
+    List<IngestStore.LotInputRow> lotInputs = new ArrayList<>();
+
     Instant now = clock.instant();
     Map<String, Step.Registration> registered = new LinkedHashMap<>();
     Set<String> moved = new LinkedHashSet<>();
@@ -254,8 +327,43 @@ public final class Sequencer implements AutoCloseable {
       Event prior = recorded.get(s.eventId());
       if (prior != null) {
         try {
-          outcomes.add(new Outcome(p, prior.answerRetry(p.digest()), null, false));
+          List<Event> events = new ArrayList<>();
+          events.add(prior.answerRetry(p.digest()));
+          for (Step.Touch t : Step.others(s.step())) {
+            events.add(recorded.get(EventChain.derivedEventId(s.eventId(), t.code())));
+          }
+          outcomes.add(new Outcome(p, events, null, false));
         } catch (AlreadyExistsException e) {
+          outcomes.add(new Outcome(p, null, e, false));
+        }
+        continue;
+      }
+      if (Step.touchesSeveral(s.step().type())) {
+        try {
+          List<Lifecycle.Planned> plan = Lifecycle.plan(s.unitCode(), s.step(), p.actor(),
+              s.eventTime(), known, massTolerance);
+          List<Event> events = new ArrayList<>();
+          for (Lifecycle.Planned planned : plan) {
+            EventChain.Sealed result =
+                EventChain.sealPart(s, p.actor(), planned, nextIndex, now, p.digest());
+            nextIndex++;
+            states.put(planned.code(), result.unit());
+            if (planned.registers() != null) {
+              registered.put(planned.code(), planned.registers());
+              masses.put(planned.code(), planned.registers().massKg());
+              makers.put(planned.code(), planned.registers().maker());
+            } else {
+              moved.add(planned.code());
+            }
+            events.add(result.event());
+            sealed.add(result.event());
+            recorded.put(result.event().eventId(), result.event());
+          }
+          lineage(s, p.actor(), now, plan, links, lotRows, feeds, lotInputs);
+          links.forEach(l -> parented.add(l.to()));
+          lotRows.forEach(l -> lots.add(l.id()));
+          outcomes.add(new Outcome(p, events, null, true));
+        } catch (DomainException e) {
           outcomes.add(new Outcome(p, null, e, false));
         }
         continue;
@@ -281,7 +389,7 @@ public final class Sequencer implements AutoCloseable {
         }
         sealed.add(result.event());
         recorded.put(s.eventId(), result.event());
-        outcomes.add(new Outcome(p, result.event(), null, true));
+        outcomes.add(new Outcome(p, List.of(result.event()), null, true));
       } catch (DomainException e) {
         outcomes.add(new Outcome(p, null, e, false));
       }
@@ -304,8 +412,38 @@ public final class Sequencer implements AutoCloseable {
       updates.add(Rows.UnitRow.moved(states.get(code), now));
     }
     store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
-        nextIndex);
+        new IngestStore.Lineage(links, lotRows, feeds, lotInputs), nextIndex);
     return outcomes;
+  }
+
+  /** The lineage edges and material lots a committed multi-unit step adds. */
+  private static void lineage(Submission s, Actor actor, Instant now,
+      List<Lifecycle.Planned> plan, List<IngestStore.LinkRow> links,
+      List<IngestStore.LotRow> lots, List<IngestStore.FeedRow> feeds,
+      List<IngestStore.LotInputRow> lotInputs) {
+    String primary = s.unitCode();
+    List<Lifecycle.Planned> others = plan.subList(1, plan.size());
+    switch (s.step().type()) {
+      case TRADE_IN -> others.forEach(o -> links.add(
+          new IngestStore.LinkRow("REPLACED_BY", primary, o.code(), s.eventId(), s.eventTime())));
+      case DISMANTLING -> others.forEach(o -> links.add(new IngestStore.LinkRow(
+          "DISMANTLED_INTO", primary, o.code(), s.eventId(), s.eventTime())));
+      case ASSEMBLY -> others.forEach(o -> links.add(new IngestStore.LinkRow(
+          "ASSEMBLED_INTO", o.code(), primary, s.eventId(), s.eventTime())));
+      case RECYCLING -> {
+        Step.Recycling r = (Step.Recycling) s.step();
+        for (Step.LotOutput lot : r.lots()) {
+          lots.add(new IngestStore.LotRow(lot.id(), lot.product().name(), lot.massKg(),
+              lot.elements().values(), actor.site(), actor.organization(), s.eventId(),
+              s.eventTime(), now));
+          plan.forEach(input -> lotInputs.add(
+              new IngestStore.LotInputRow(lot.id(), input.code())));
+        }
+        feeds.add(new IngestStore.FeedRow(s.eventId(), r.feed().values()));
+      }
+      case REGISTRATION, SALE, REMOVAL, COLLECTION, SHIPMENT, RECEIPT, INSPECTION, COMMISSIONING,
+          SECOND_LIFE_INSPECTION, DECOMMISSIONING, SCRAPPING, CORRECTION -> { }
+    }
   }
 
   /** Stops taking submissions, finishes every queued one, then returns. */

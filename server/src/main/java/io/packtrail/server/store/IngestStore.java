@@ -11,9 +11,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -32,18 +37,51 @@ public final class IngestStore {
   private final Rows.EventMapper events = new Rows.EventMapper();
   private final Rows.UnitStateMapper units = new Rows.UnitStateMapper();
 
-  /** What a batch starts from: the next log index (now locked), retried events, unit states. */
-  public record Snapshot(long nextIndex, List<Event> recorded, List<UnitState> units) {}
+  /**
+   * What a batch starts from: the next log index (now locked), retried events, unit states with
+   * their registered mass and maker, the units among them that have a parent, and the material
+   * lots among the asked ids that exist.
+   */
+  public record Snapshot(long nextIndex, List<Event> recorded, List<UnitState> units,
+      Map<String, Double> masses, Map<String, String> makers, Set<String> parented,
+      Set<String> existingLots) {}
+
+  /** A lineage edge to insert: {@code from} became (part of) {@code to}. */
+  public record LinkRow(String kind, String from, String to, UUID eventId, Instant validFrom) {}
+
+  /** A material lot to insert, with the step that made it. */
+  public record LotRow(String id, String product, double massKg, double[] elements,
+      String plantSite, String organization, UUID eventId, Instant eventTime,
+      Instant createTime) {}
+
+  /** A recycling step's assayed feed, keyed by the step's event id. */
+  public record FeedRow(UUID eventId, double[] elements) {}
+
+  /** One input unit of one lot. */
+  public record LotInputRow(String lotId, String unitCode) {}
+
+  /** What multi-unit steps add besides events and units. */
+  public record Lineage(List<LinkRow> links, List<LotRow> lots, List<FeedRow> feeds,
+      List<LotInputRow> lotInputs) {
+    public static final Lineage NONE = new Lineage(List.of(), List.of(), List.of(), List.of());
+  }
 
   /**
    * Opens the batch transaction, locks the log head and reads what the batch needs, in one round
    * trip. The handle must be in auto-commit mode; end with {@link #commit} or {@link #rollback}.
    */
   public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes) {
+    return begin(handle, eventIds, unitCodes, new String[0]);
+  }
+
+  /** As {@link #begin(Handle, UUID[], String[])}, also asking which of {@code lotIds} exist. */
+  public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds) {
     Connection c = handle.getConnection();
     try (PreparedStatement s = c.prepareStatement(READ)) {
       s.setArray(1, c.createArrayOf("uuid", eventIds));
       s.setArray(2, c.createArrayOf("text", unitCodes));
+      s.setArray(3, c.createArrayOf("text", unitCodes));
+      s.setArray(4, c.createArrayOf("text", lotIds));
       s.execute();
       s.getMoreResults(); // past BEGIN
       long next;
@@ -62,12 +100,31 @@ public final class IngestStore {
       }
       s.getMoreResults();
       List<UnitState> states = new ArrayList<>();
+      Map<String, Double> masses = new HashMap<>();
+      Map<String, String> makers = new HashMap<>();
       try (ResultSet rs = s.getResultSet()) {
         while (rs.next()) {
-          states.add(units.map(rs, null));
+          UnitState unit = units.map(rs, null);
+          states.add(unit);
+          masses.put(unit.code(), rs.getDouble("mass_kg"));
+          makers.put(unit.code(), rs.getString("maker"));
         }
       }
-      return new Snapshot(next, recorded, states);
+      s.getMoreResults();
+      Set<String> parented = new HashSet<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          parented.add(rs.getString(1));
+        }
+      }
+      s.getMoreResults();
+      Set<String> lots = new HashSet<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          lots.add(rs.getString(1));
+        }
+      }
+      return new Snapshot(next, recorded, states, masses, makers, parented, lots);
     } catch (SQLException e) {
       throw new StoreException("reading the batch's units and events failed", e);
     }
@@ -79,6 +136,13 @@ public final class IngestStore {
    */
   public void commit(Handle handle, Collection<Rows.UnitRow> registered,
       Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, long nextIndex) {
+    commit(handle, registered, appended, moved, Lineage.NONE, nextIndex);
+  }
+
+  /** As above, also inserting the lineage links and material lots of multi-unit steps. */
+  public void commit(Handle handle, Collection<Rows.UnitRow> registered,
+      Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, Lineage lineage,
+      long nextIndex) {
     if (!registered.isEmpty()) {
       // their events refer to them
       handle.attach(UnitDao.class).insert(registered);
@@ -120,6 +184,32 @@ public final class IngestStore {
       p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
       p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.updateTime()));
       p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.lastEventTime()));
+      p = array(s, p, c, "text", lineage.links(), LinkRow::kind);
+      p = array(s, p, c, "text", lineage.links(), LinkRow::from);
+      p = array(s, p, c, "text", lineage.links(), LinkRow::to);
+      p = array(s, p, c, "uuid", lineage.links(), LinkRow::eventId);
+      p = array(s, p, c, "timestamptz", lineage.links(), l -> Timestamp.from(l.validFrom()));
+
+      p = array(s, p, c, "text", lineage.lots(), LotRow::id);
+      p = array(s, p, c, "text", lineage.lots(), LotRow::product);
+      p = array(s, p, c, "float8", lineage.lots(), LotRow::massKg);
+      for (int e = 0; e < 6; e++) {
+        int element = e;
+        p = array(s, p, c, "float8", lineage.lots(), l -> l.elements()[element]);
+      }
+      p = array(s, p, c, "text", lineage.lots(), LotRow::plantSite);
+      p = array(s, p, c, "text", lineage.lots(), LotRow::organization);
+      p = array(s, p, c, "uuid", lineage.lots(), LotRow::eventId);
+      p = array(s, p, c, "timestamptz", lineage.lots(), l -> Timestamp.from(l.eventTime()));
+      p = array(s, p, c, "timestamptz", lineage.lots(), l -> Timestamp.from(l.createTime()));
+
+      p = array(s, p, c, "uuid", lineage.feeds(), FeedRow::eventId);
+      for (int e = 0; e < 6; e++) {
+        int element = e;
+        p = array(s, p, c, "float8", lineage.feeds(), f -> f.elements()[element]);
+      }
+      p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::lotId);
+      p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::unitCode);
       s.setLong(p, nextIndex);
       s.execute();
     } catch (SQLException e) {

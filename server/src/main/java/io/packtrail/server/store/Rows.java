@@ -86,7 +86,7 @@ public final class Rows {
     @Override
     public Actor map(ResultSet rs, StatementContext ctx) throws SQLException {
       return new Actor(rs.getString("organization"), rs.getString("site"),
-          roles(rs.getArray("roles")));
+          roles(rs.getArray("roles")), SiteKind.valueOf(rs.getString("site_kind")));
     }
   }
 

@@ -65,6 +65,13 @@ import org.junit.jupiter.api.Test;
 class EventVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
+  /**
+   * The steps sections 3, 4 and 8 cover. The steps of issue 7 (trade-in to correction) are
+   * documented in section 9 without request vectors until the API records them (their second
+   * phase adds their vectors here and widens this to every step).
+   */
+  private static final List<StepType> VECTOR_STEPS =
+      List.copyOf(EnumSet.range(StepType.REGISTRATION, StepType.INSPECTION));
   /** The fields the server chooses or derives, left out of the request digest (section 5). */
   private static final Set<String> NOT_IN_DIGEST = Set.of("record.time", "log.index",
       "unit.sequence", "actor.organization", "state.before", "state.after");
@@ -91,7 +98,7 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     assertEquals(14, vectors.size(), "two units, one event of every step each");
-    for (StepType type : StepType.values()) {
+    for (StepType type : VECTOR_STEPS) {
       assertEquals(2, vectors.stream().filter(v -> v.event().type() == type).count(),
           "one full and one minimal " + type.key());
     }
@@ -231,7 +238,7 @@ class EventVectorsTest {
                 + (v.full() ? "keys" : "required keys"));
       }
     }
-    assertEquals(Arrays.stream(StepType.values()).map(StepType::key).toList(), documentedSteps,
+    assertEquals(VECTOR_STEPS.stream().map(StepType::key).toList(), documentedSteps,
         "one table per step");
   }
 
@@ -240,7 +247,7 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     FormatsDocument.Table table = doc.section("4.").section("State and custody").table();
-    assertEquals(StepType.values().length, table.rows().size());
+    assertEquals(VECTOR_STEPS.size(), table.rows().size());
     for (List<String> row : table.rows()) {
       StepType type = StepType.fromKey(row.get(table.column("step")));
       Set<LifecycleState> from = EnumSet.noneOf(LifecycleState.class);
@@ -276,7 +283,7 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     FormatsDocument.Table table = doc.section("4.").section("Roles").table();
-    assertEquals(StepType.values().length, table.rows().size());
+    assertEquals(VECTOR_STEPS.size(), table.rows().size());
     for (List<String> row : table.rows()) {
       StepType type = StepType.fromKey(row.get(table.column("step")));
       String rolesCell = row.get(table.column("roles"));

@@ -224,7 +224,8 @@ class ExactContractsTest {
     assertEquals("STATE", info.getReason());
     assertEquals(ErrorMapper.ERROR_DOMAIN, info.getDomain());
     assertEquals("RECEIVED", info.getMetadataOrThrow("state"));
-    assertEquals("shipment,inspection", info.getMetadataOrThrow("allowedSteps"));
+    assertEquals("shipment,inspection,recycling,scrapping,correction",
+        info.getMetadataOrThrow("allowedSteps"));
     assertEquals("sale", info.getMetadataOrThrow("step"));
     assertEquals("units/" + code, info.getMetadataOrThrow("subject"));
   }

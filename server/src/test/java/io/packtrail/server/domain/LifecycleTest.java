@@ -47,15 +47,36 @@ class LifecycleTest {
       STATION, StepType.COLLECTION, STATION, StepType.SHIPMENT, STATION, StepType.RECEIPT, PLANT,
       StepType.INSPECTION, PLANT);
 
-  /** The expected table, written out independently of Lifecycle's own. */
-  static final Map<LifecycleState, Set<StepType>> ALLOWED = Map.of(
-      LifecycleState.REGISTERED, EnumSet.of(StepType.SALE),
-      LifecycleState.INSTALLED, EnumSet.of(StepType.REMOVAL),
-      LifecycleState.REMOVED, EnumSet.of(StepType.COLLECTION),
-      LifecycleState.COLLECTED, EnumSet.of(StepType.SHIPMENT),
-      LifecycleState.IN_TRANSIT, EnumSet.of(StepType.RECEIPT),
-      LifecycleState.RECEIVED, EnumSet.of(StepType.INSPECTION, StepType.SHIPMENT),
-      LifecycleState.GRADED, EnumSet.of(StepType.INSPECTION, StepType.SHIPMENT));
+  /**
+   * The expected table, written out independently of Lifecycle's own: the steps a unit in each
+   * state may take part in, in any part (a REGISTERED unit may be a trade-in's replacement or a
+   * dismantling's named child; a GRADED one an assembly's source).
+   */
+  static final Map<LifecycleState, Set<StepType>> ALLOWED = Map.ofEntries(
+      Map.entry(LifecycleState.REGISTERED, EnumSet.of(StepType.SALE, StepType.TRADE_IN,
+          StepType.DISMANTLING, StepType.COMMISSIONING, StepType.SCRAPPING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.INSTALLED,
+          EnumSet.of(StepType.REMOVAL, StepType.TRADE_IN, StepType.CORRECTION)),
+      Map.entry(LifecycleState.REMOVED,
+          EnumSet.of(StepType.COLLECTION, StepType.SCRAPPING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.COLLECTED, EnumSet.of(StepType.SHIPMENT, StepType.RECYCLING,
+          StepType.SCRAPPING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.IN_TRANSIT, EnumSet.of(StepType.RECEIPT, StepType.CORRECTION)),
+      Map.entry(LifecycleState.RECEIVED, EnumSet.of(StepType.INSPECTION, StepType.SHIPMENT,
+          StepType.RECYCLING, StepType.SCRAPPING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.GRADED, EnumSet.of(StepType.INSPECTION, StepType.SHIPMENT,
+          StepType.DISMANTLING, StepType.ASSEMBLY, StepType.COMMISSIONING, StepType.RECYCLING,
+          StepType.SCRAPPING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.DISMANTLED, EnumSet.of(StepType.CORRECTION)),
+      Map.entry(LifecycleState.REPURPOSED, EnumSet.of(StepType.CORRECTION)),
+      Map.entry(LifecycleState.IN_SECOND_LIFE, EnumSet.of(StepType.SECOND_LIFE_INSPECTION,
+          StepType.DECOMMISSIONING, StepType.CORRECTION)),
+      Map.entry(LifecycleState.RECYCLED, EnumSet.of(StepType.CORRECTION)),
+      Map.entry(LifecycleState.SCRAPPED, EnumSet.of(StepType.CORRECTION)));
+
+  /** The states of the first half of a unit's life, which {@link #in} walks to. */
+  static final Set<LifecycleState> FIRST_HALF = EnumSet.range(LifecycleState.REGISTERED,
+      LifecycleState.GRADED);
 
   static final Map<StepType, LifecycleState> TARGET = Map.of(
       StepType.SALE, LifecycleState.INSTALLED, StepType.REMOVAL, LifecycleState.REMOVED,
@@ -87,7 +108,7 @@ class LifecycleTest {
 
   static Stream<Arguments> everyStateAndStep() {
     List<Arguments> all = new ArrayList<>();
-    for (LifecycleState state : LifecycleState.values()) {
+    for (LifecycleState state : FIRST_HALF) {
       for (StepType step : STEPS.keySet()) {
         all.add(Arguments.of(state, step));
       }

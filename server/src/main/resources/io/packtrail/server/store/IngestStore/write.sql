@@ -1,5 +1,5 @@
--- One statement: append the batch's events, move its units and the log head. Arrays are
--- parallel, one element per row.
+-- One statement: append the batch's events, move its units, add the lineage links and material
+-- lots of multi-unit steps, and move the log head. Arrays are parallel, one element per row.
 WITH appended AS (
     INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time, record_time,
                        actor_organization, actor_site, canonical, previous_hash, hash,
@@ -36,5 +36,25 @@ moved AS (
              soh_remaining_energy_kwh, soh_power_fade_pct, soh_resistance_increase_pct,
              soh_full_cycles, grade, event_count, head_hash, update_time, last_event_time)
     WHERE u.code = c.code
+),
+linked AS (
+    INSERT INTO unit_link (kind, from_code, to_code, event_id, valid_from)
+    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])
+),
+lots AS (
+    INSERT INTO material_lot (id, product, mass_kg, li_kg, ni_kg, co_kg, mn_kg, cu_kg, al_kg,
+                              plant_site, organization, event_id, event_time, create_time)
+    SELECT * FROM unnest(?::text[], ?::text[], ?::float8[], ?::float8[], ?::float8[],
+                         ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::text[],
+                         ?::text[], ?::uuid[], ?::timestamptz[], ?::timestamptz[])
+),
+feeds AS (
+    INSERT INTO recycling_feed (event_id, li_kg, ni_kg, co_kg, mn_kg, cu_kg, al_kg)
+    SELECT * FROM unnest(?::uuid[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                         ?::float8[], ?::float8[])
+),
+lot_inputs AS (
+    INSERT INTO material_lot_input (lot_id, unit_code)
+    SELECT * FROM unnest(?::text[], ?::text[])
 )
 UPDATE log_head SET next_index = ? WHERE id = 1
