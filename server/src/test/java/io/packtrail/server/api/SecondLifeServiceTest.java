@@ -200,7 +200,14 @@ class SecondLifeServiceTest {
             .setCommissioning(Fixtures.commissioning(product).getCommissioning()).build()));
     assertEquals(Fixtures.CASCADE_PLANT, violation(wrongSite, "SITE_KIND").getSubject());
 
-    Event commissioned = client.recordEvent(Fixtures.commissioning(product));
+    // the firm labels its product with its own key, and the label is scanned at commissioning
+    io.packtrail.v1.LabelKey key = client.createLabelKey(Fixtures.CASCADE,
+        java.util.UUID.randomUUID().toString());
+    io.packtrail.v1.Label label = client.issueLabel(product);
+    assertEquals(key.getName(), label.getKey());
+    Event commissioned = client.recordEvent(Fixtures.commissioning(product).toBuilder()
+        .setLabelText(label.getText()).build());
+    assertEquals(label.getSerial(), commissioned.getLabelSerial());
     assertEquals(LifecycleState.LIFECYCLE_STATE_IN_SECOND_LIFE, commissioned.getStateAfter());
     assertEquals(34, commissioned.getCommissioning().getUsableEnergyKwh());
     assertEquals("", commissioned.getStepId(), "a single-unit step has no step id");
@@ -383,6 +390,47 @@ class SecondLifeServiceTest {
         Fixtures.assembly(product, 100, Fixtures.newCode('M')).toBuilder()
             .setLabelText("PT1:ANYTHING").build()));
     assertViolation(status, "label_text", "new product, which has no label");
+  }
+
+  @Test
+  void aScannedLabelIsVerifiedAgainstThePrimaryUnitOnly() {
+    client.createLabelKey(Fixtures.MAKER, java.util.UUID.randomUUID().toString());
+    String old = installedPack();
+    String replacement = Fixtures.registeredPack(client);
+    String replacementLabel = client.issueLabel(replacement).getText();
+    var status = assertFails(Status.Code.FAILED_PRECONDITION, () -> client.recordStep(
+        Fixtures.tradeIn(old, Fixtures.SALE_VIN, replacement).toBuilder()
+            .setLabelText(replacementLabel).build()));
+    assertTrue(violation(status, "LABEL").getDescription().contains(replacement),
+        "the label of the replacement is not the old unit's");
+    assertEquals(1, unit(replacement).getEventCount(), "nothing partial");
+    io.packtrail.v1.Label oldLabel = client.issueLabel(old);
+    List<Event> events = client.recordStep(Fixtures.tradeIn(old, Fixtures.SALE_VIN, replacement)
+        .toBuilder().setLabelText(oldLabel.getText()).build());
+    assertEquals(oldLabel.getSerial(), events.get(0).getLabelSerial());
+    assertEquals(0, events.get(1).getLabelSerial(), "the serial is the primary unit's only");
+  }
+
+  @Test
+  void aSiteDeclaresItsAnnualCapacity() {
+    io.packtrail.v1.Site.Builder site = io.packtrail.v1.Site.newBuilder()
+        .setDisplayName("Jinchang line 2").setKind(io.packtrail.v1.SiteKind.SITE_KIND_RECYCLING_PLANT)
+        .setRegionCode("620300").setAnnualCapacityTonnes(5000);
+    io.packtrail.v1.Site created = client.createSite(Fixtures.DISMANTLER, "line-2", site.build());
+    assertEquals(5000, created.getAnnualCapacityTonnes());
+    assertEquals(created, harness.registry().getSite(io.packtrail.v1.GetSiteRequest.newBuilder()
+        .setName(Fixtures.DISMANTLER + "/sites/line-2").build()).getSite());
+    assertEquals(0, unitSite(Fixtures.FACTORY).getAnnualCapacityTonnes(), "not declared");
+    assertFails(Status.Code.ALREADY_EXISTS, () -> client.createSite(Fixtures.DISMANTLER,
+        "line-2", site.setAnnualCapacityTonnes(6000).build()));
+    var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.createSite(
+        Fixtures.DISMANTLER, "line-3", site.setAnnualCapacityTonnes(-1).build()));
+    assertViolation(status, "site.annual_capacity_tonnes", "greater than 0");
+  }
+
+  static io.packtrail.v1.Site unitSite(String name) {
+    return harness.registry().getSite(io.packtrail.v1.GetSiteRequest.newBuilder().setName(name)
+        .build()).getSite();
   }
 
   @Test
