@@ -67,9 +67,10 @@ class EventVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
   /**
-   * The steps sections 3, 4 and 8 cover. The steps of issue 7 (trade-in to correction) are
-   * documented in section 9 without request vectors until the API records them (their second
-   * phase adds their vectors here and widens this to every step).
+   * The steps sections 3, 4 and 8 cover with vectors. The steps of issue 7 (trade-in to
+   * correction) are recorded by the API and documented in section 9, and their roles in the
+   * section 4 table (checked for every step and part); their request vectors are still to come,
+   * and with them this widens to every step.
    */
   private static final List<StepType> VECTOR_STEPS =
       List.copyOf(EnumSet.range(StepType.REGISTRATION, StepType.INSPECTION));
