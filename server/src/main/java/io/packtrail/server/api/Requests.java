@@ -329,7 +329,10 @@ final class Requests {
   private static List<String> unitRefs(Violations v, String field, List<String> names,
       Set<String> badRefs) {
     if (names.size() > Step.MAX_UNITS) {
-      return names; // the step's check refuses the count; no need to read every name
+      // refused by its count alone: no violation per name
+      v.add(field, "must name at most " + Step.MAX_UNITS + " units, got " + names.size());
+      badRefs.add(field);
+      return List.of();
     }
     List<String> codes = new ArrayList<>(names.size());
     for (int i = 0; i < names.size(); i++) {

@@ -311,6 +311,20 @@ class SecondLifeServiceTest {
   }
 
   @Test
+  void tooManySourcesAreRefusedByTheirCountAlone() {
+    String product = Fixtures.newSecondLifePackCode();
+    String[] sources = new String[501];
+    for (int i = 0; i < sources.length; i++) {
+      sources[i] = "bad-" + i;
+    }
+    var status = assertFails(Status.Code.INVALID_ARGUMENT,
+        () -> client.recordStep(Fixtures.assembly(product, 100, sources)));
+    var violations = io.packtrail.server.testing.Statuses.fieldViolations(status);
+    assertEquals(1, violations.size(), violations.toString());
+    assertViolation(status, "assembly.sources", "at most 500 units, got 501");
+  }
+
+  @Test
   void aChildThatIsAlreadyAnotherUnitsChildIsRefused() {
     List<String> modules = dismantledModules();
     // one of those modules, walked to GRADED at the line, named again by another dismantling
