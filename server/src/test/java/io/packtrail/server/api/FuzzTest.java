@@ -38,6 +38,7 @@ import io.packtrail.v1.ListSitesRequest;
 import io.packtrail.v1.ListUnitsRequest;
 import io.packtrail.v1.Organization;
 import io.packtrail.v1.OrganizationRole;
+import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.ReissueLabelRequest;
 import io.packtrail.v1.RevokeLabelKeyRequest;
 import io.packtrail.v1.RevokeLabelRequest;
@@ -169,6 +170,39 @@ class FuzzTest {
     // and the server still answers
     assertEquals(Fixtures.MAKER, harness.registry().getOrganization(GetOrganizationRequest
         .newBuilder().setName(Fixtures.MAKER).build()).getOrganization().getName());
+  }
+
+  /**
+   * RecordEvent has one seed above; the steps of a pack's second half each get their own, so
+   * mutants reach every step message of the request's oneof (and the batch carries them all).
+   */
+  @Test
+  void everyStepSurvivesMutatedRequests() {
+    String pack = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
+    String installed = Fixtures.registeredPack(harness.client());
+    harness.client().recordEvent(Fixtures.sale(installed));
+    String module = Fixtures.newCode('M');
+    List<RecordEventRequest> steps = List.of(
+        Fixtures.tradeIn(installed, Fixtures.SALE_VIN, Fixtures.registeredPack(harness.client())),
+        Fixtures.dismantling(pack, Fixtures.LINE, 20, Fixtures.child(module, 360)),
+        Fixtures.assembly(Fixtures.newSecondLifePackCode(), 180, module),
+        Fixtures.commissioning(pack), Fixtures.secondLifeInspection(pack, 70),
+        Fixtures.decommissioning(pack),
+        Fixtures.recycling(pack, Fixtures.LINE, Fixtures.elements(10, 1, 1, 1, 5, 5),
+            List.of(Fixtures.lot("fuzz-lot", io.packtrail.v1.MaterialProduct.MATERIAL_PRODUCT_MNSO4,
+                50, Fixtures.elements(1, 0, 0, 1, 0, 0))), module),
+        Fixtures.scrapping(pack, Fixtures.LINE), Fixtures.correction(pack, Fixtures.LINE, 1));
+    List<String> failures = new ArrayList<>();
+    for (RecordEventRequest step : steps) {
+      fuzz(io.packtrail.v1.EventServiceGrpc.getRecordEventMethod(),
+          io.packtrail.v1.RecordEventResponse.getDescriptor(), step, failures);
+    }
+    fuzz(io.packtrail.v1.EventServiceGrpc.getBatchRecordEventsMethod(),
+        BatchRecordEventsRequest.getDescriptor().getFile().findMessageTypeByName(
+            "BatchRecordEventsResponse"),
+        BatchRecordEventsRequest.newBuilder().addAllRequests(steps).build(), failures);
+    assertTrue(failures.isEmpty(), failures.size() + " mutants failed; the first ones:\n"
+        + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
   }
 
   private void fuzz(MethodDescriptor<?, ?> method, Descriptor responseType, Message seed,
