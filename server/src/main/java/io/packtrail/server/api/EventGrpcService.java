@@ -63,14 +63,16 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   public void recordEvent(RecordEventRequest request,
       StreamObserver<RecordEventResponse> response) {
     Context call = Context.current();
-    recorder.record(() -> requests.submission(request, ""), request.getLabelText(), "",
+    recorder.recordStep(() -> requests.submission(request, ""), request.getLabelText(), "",
             Caller.current(), () -> !call.isCancelled())
-        .whenCompleteAsync((event, failure) -> {
+        .whenCompleteAsync((events, failure) -> {
           if (failure != null) {
             response.onError(ErrorMapper.toStatusException(failure));
           } else {
-            response.onNext(RecordEventResponse.newBuilder()
-                .setEvent(ProtoMapper.toProto(event)).build());
+            RecordEventResponse.Builder b = RecordEventResponse.newBuilder()
+                .setEvent(ProtoMapper.toProto(events.get(0)));
+            events.subList(1, events.size()).forEach(e -> b.addOtherEvents(ProtoMapper.toProto(e)));
+            response.onNext(b.build());
             response.onCompleted();
           }
         }, responders);
@@ -86,10 +88,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     for (int i = 0; i < request.getRequestsCount(); i++) {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
-      results.add(recorder.record(() -> requests.submission(item, prefix), item.getLabelText(),
-              prefix, caller, () -> !call.isCancelled())
-          .handle((event, failure) -> failure == null
-              ? RecordEventResult.newBuilder().setEvent(ProtoMapper.toProto(event)).build()
+      results.add(recorder.recordStep(() -> requests.submission(item, prefix),
+              item.getLabelText(), prefix, caller, () -> !call.isCancelled())
+          .handle((events, failure) -> failure == null ? result(events)
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
@@ -99,6 +100,13 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           response.onNext(b.build());
           response.onCompleted();
         }, responders);
+  }
+
+  private static RecordEventResult result(List<Event> events) {
+    RecordEventResult.Builder b = RecordEventResult.newBuilder()
+        .setEvent(ProtoMapper.toProto(events.get(0)));
+    events.subList(1, events.size()).forEach(e -> b.addOtherEvents(ProtoMapper.toProto(e)));
+    return b.build();
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.packtrail.server.api;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.packtrail.server.domain.Anomaly;
+import io.packtrail.server.domain.CanonicalFields;
 import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
@@ -150,42 +152,129 @@ final class ProtoMapper {
         .setHash(ByteString.copyFrom(e.hash()))
         .setCanonicalBytes(ByteString.copyFrom(e.canonicalBytes()))
         .setLabelSerial(e.labelSerial() == null ? 0 : e.labelSerial());
-    Step step = e.step();
-    if (step instanceof Step.Registration r) {
-      b.setRegistration(io.packtrail.v1.Registration.newBuilder()
-          .setLevel(toProto(io.packtrail.v1.UnitLevel.class, r.level(), "UNIT_LEVEL_"))
-          .setChemistry(toProto(io.packtrail.v1.Chemistry.class, r.chemistry(), "CHEMISTRY_"))
-          .setRatedEnergyKwh(r.ratedEnergyKwh())
-          .setRatedCapacityAh(r.ratedCapacityAh())
-          .setNominalVoltageV(r.nominalVoltageV())
-          .setMassKg(r.massKg())
-          .setMaker(r.maker()));
-    } else if (step instanceof Step.Sale s) {
-      b.setSale(io.packtrail.v1.Sale.newBuilder().setVin(s.vin()).setDealer(s.dealer()));
-    } else if (step instanceof Step.Removal r) {
-      b.setRemoval(io.packtrail.v1.Removal.newBuilder()
-          .setReason(toProto(io.packtrail.v1.RemovalReason.class, r.reason(), "REMOVAL_REASON_"))
-          .setNote(nullToEmpty(r.note())));
-    } else if (step instanceof Step.Collection c) {
-      b.setCollection(io.packtrail.v1.Collection.newBuilder().setNote(nullToEmpty(c.note())));
-    } else if (step instanceof Step.Shipment s) {
-      b.setShipment(io.packtrail.v1.Shipment.newBuilder()
-          .setDestinationSite(s.destinationSite()).setWaybill(s.waybill()));
-    } else if (step instanceof Step.Receipt r) {
-      b.setReceipt(io.packtrail.v1.Receipt.newBuilder().setWaybill(nullToEmpty(r.waybill())));
-    } else if (step instanceof Step.Inspection i) {
-      io.packtrail.v1.Inspection.Builder ib = io.packtrail.v1.Inspection.newBuilder()
-          .setGrade(toProto(io.packtrail.v1.Grade.class, i.grade(), "GRADE_"))
-          .setNote(nullToEmpty(i.note()))
-          .setTestStandard(nullToEmpty(i.testStandard()))
-          .setTester(nullToEmpty(i.tester()))
-          .setTestDate(i.testDate() == null ? "" : i.testDate().toString());
-      if (i.stateOfHealth() != null) {
-        ib.setStateOfHealth(toProto(i.stateOfHealth()));
-      }
-      b.setInspection(ib);
+    if (Step.touchesSeveral(e.type())) {
+      CanonicalFields fields = CanonicalFields.decode(e.canonicalBytes());
+      b.setStepId(e.stepId().toString())
+          .setStepUnit(ResourceNames.unit(fields.get("step.unit")))
+          .setStepPart(toProto(io.packtrail.v1.StepPart.class, e.part(), "STEP_PART_"));
     }
+    setStep(b, e.step());
     return b.build();
+  }
+
+  /** The step's details; a step type this forgets does not compile (no default branch). */
+  private static void setStep(io.packtrail.v1.Event.Builder b, Step step) {
+    switch (step.type()) {
+      case REGISTRATION -> {
+        Step.Registration r = (Step.Registration) step;
+        b.setRegistration(io.packtrail.v1.Registration.newBuilder()
+            .setLevel(toProto(io.packtrail.v1.UnitLevel.class, r.level(), "UNIT_LEVEL_"))
+            .setChemistry(toProto(io.packtrail.v1.Chemistry.class, r.chemistry(), "CHEMISTRY_"))
+            .setRatedEnergyKwh(r.ratedEnergyKwh())
+            .setRatedCapacityAh(r.ratedCapacityAh())
+            .setNominalVoltageV(r.nominalVoltageV())
+            .setMassKg(r.massKg())
+            .setMaker(r.maker()));
+      }
+      case SALE -> {
+        Step.Sale s = (Step.Sale) step;
+        b.setSale(io.packtrail.v1.Sale.newBuilder().setVin(s.vin()).setDealer(s.dealer()));
+      }
+      case REMOVAL -> {
+        Step.Removal r = (Step.Removal) step;
+        b.setRemoval(io.packtrail.v1.Removal.newBuilder()
+            .setReason(toProto(io.packtrail.v1.RemovalReason.class, r.reason(), "REMOVAL_REASON_"))
+            .setNote(nullToEmpty(r.note())));
+      }
+      case COLLECTION -> b.setCollection(io.packtrail.v1.Collection.newBuilder()
+          .setNote(nullToEmpty(((Step.Collection) step).note())));
+      case SHIPMENT -> {
+        Step.Shipment s = (Step.Shipment) step;
+        b.setShipment(io.packtrail.v1.Shipment.newBuilder()
+            .setDestinationSite(s.destinationSite()).setWaybill(s.waybill()));
+      }
+      case RECEIPT -> b.setReceipt(io.packtrail.v1.Receipt.newBuilder()
+          .setWaybill(nullToEmpty(((Step.Receipt) step).waybill())));
+      case INSPECTION -> {
+        Step.Inspection i = (Step.Inspection) step;
+        io.packtrail.v1.Inspection.Builder ib = io.packtrail.v1.Inspection.newBuilder()
+            .setGrade(toProto(io.packtrail.v1.Grade.class, i.grade(), "GRADE_"))
+            .setNote(nullToEmpty(i.note()))
+            .setTestStandard(nullToEmpty(i.testStandard()))
+            .setTester(nullToEmpty(i.tester()))
+            .setTestDate(i.testDate() == null ? "" : i.testDate().toString());
+        if (i.stateOfHealth() != null) {
+          ib.setStateOfHealth(toProto(i.stateOfHealth()));
+        }
+        b.setInspection(ib);
+      }
+      case TRADE_IN -> {
+        Step.TradeIn t = (Step.TradeIn) step;
+        b.setTradeIn(io.packtrail.v1.TradeIn.newBuilder().setVin(t.vin())
+            .setReplacement(ResourceNames.unit(t.replacement())).setNote(nullToEmpty(t.note())));
+      }
+      case DISMANTLING -> {
+        Step.Dismantling d = (Step.Dismantling) step;
+        io.packtrail.v1.Dismantling.Builder db = io.packtrail.v1.Dismantling.newBuilder()
+            .setResidueKg(d.residueKg()).setNote(nullToEmpty(d.note()));
+        for (Step.Child c : d.children()) {
+          db.addChildren(io.packtrail.v1.DismantledChild.newBuilder().setCode(c.code())
+              .setMassKg(c.massKg()).setRatedEnergyKwh(c.ratedEnergyKwh())
+              .setRatedCapacityAh(c.ratedCapacityAh()).setNominalVoltageV(c.nominalVoltageV()));
+        }
+        b.setDismantling(db);
+      }
+      case ASSEMBLY -> {
+        Step.Assembly a = (Step.Assembly) step;
+        io.packtrail.v1.Assembly.Builder ab = io.packtrail.v1.Assembly.newBuilder()
+            .setRatedEnergyKwh(a.ratedEnergyKwh()).setRatedCapacityAh(a.ratedCapacityAh())
+            .setNominalVoltageV(a.nominalVoltageV()).setMassKg(a.massKg());
+        a.sources().forEach(c -> ab.addSources(ResourceNames.unit(c)));
+        b.setAssembly(ab);
+      }
+      case COMMISSIONING -> {
+        Step.Commissioning c = (Step.Commissioning) step;
+        b.setCommissioning(io.packtrail.v1.Commissioning.newBuilder()
+            .setApplication(c.application()).setUsableEnergyKwh(c.usableEnergyKwh())
+            .setNote(nullToEmpty(c.note())));
+      }
+      case SECOND_LIFE_INSPECTION -> {
+        Step.SecondLifeInspection i = (Step.SecondLifeInspection) step;
+        b.setSecondLifeInspection(io.packtrail.v1.SecondLifeInspection.newBuilder()
+            .setStateOfHealthPercent(i.stateOfHealthPercent())
+            .setUsableEnergyKwh(i.usableEnergyKwh()).setNote(nullToEmpty(i.note())));
+      }
+      case DECOMMISSIONING -> b.setDecommissioning(io.packtrail.v1.Decommissioning.newBuilder()
+          .setNote(nullToEmpty(((Step.Decommissioning) step).note())));
+      case RECYCLING -> {
+        Step.Recycling r = (Step.Recycling) step;
+        io.packtrail.v1.Recycling.Builder rb = io.packtrail.v1.Recycling.newBuilder()
+            .setFeed(toProto(r.feed())).setNote(nullToEmpty(r.note()));
+        for (Step.LotOutput lot : r.lots()) {
+          rb.addLots(io.packtrail.v1.LotOutput.newBuilder().setLotId(lot.id())
+              .setProduct(toProto(io.packtrail.v1.MaterialProduct.class, lot.product(),
+                  "MATERIAL_PRODUCT_"))
+              .setMassKg(lot.massKg()).setElementMasses(toProto(lot.elements())));
+        }
+        r.otherInputs().forEach(c -> rb.addOtherInputs(ResourceNames.unit(c)));
+        b.setRecycling(rb);
+      }
+      case SCRAPPING -> {
+        Step.Scrapping x = (Step.Scrapping) step;
+        b.setScrapping(io.packtrail.v1.Scrapping.newBuilder().setReason(x.reason())
+            .setNote(nullToEmpty(x.note())));
+      }
+      case CORRECTION -> {
+        Step.Correction c = (Step.Correction) step;
+        b.setCorrection(io.packtrail.v1.Correction.newBuilder().setCorrects(c.corrects())
+            .setReason(c.reason()));
+      }
+    }
+  }
+
+  static io.packtrail.v1.ElementMasses toProto(ElementMasses m) {
+    return io.packtrail.v1.ElementMasses.newBuilder().setLiKg(m.li()).setNiKg(m.ni())
+        .setCoKg(m.co()).setMnKg(m.mn()).setCuKg(m.cu()).setAlKg(m.al()).build();
   }
 
   static io.packtrail.v1.Anomaly toProto(Anomaly a) {

@@ -9,8 +9,9 @@ import static io.packtrail.server.api.ProtoMapper.toDomain;
 
 import com.google.protobuf.Timestamp;
 import io.packtrail.server.domain.BatteryCode;
+import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Grade;
-import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.MaterialProduct;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.RemovalReason;
@@ -29,9 +30,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The stateless input checks of the requests: each request, or part of one, becomes a domain
@@ -49,6 +55,12 @@ final class Requests {
 
   /** The most requests one batch call may carry. */
   static final int MAX_BATCH = 1000;
+
+  /** The request fields of the steps, for the message when none is set. */
+  private static final String STEP_NAMES = java.util.Arrays.stream(
+      RecordEventRequest.StepCase.values())
+      .filter(c -> c != RecordEventRequest.StepCase.STEP_NOT_SET)
+      .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
 
   private final Clock clock;
 
@@ -171,14 +183,21 @@ final class Requests {
     actorSite(v, prefix + "actor_site", r.getActorSite());
     Instant time = eventTime(v, prefix + "event_time", r.hasEventTime(), r.getEventTime());
     Text.check(v, prefix + "label_text", r.getLabelText(), MAX_LABEL_TEXT, false);
-    Step step = step(r);
+    Set<String> badRefs = new HashSet<>();
+    Step step = step(r, v, prefix + r.getStepCase().name().toLowerCase(Locale.ROOT), badRefs);
     if (step == null) {
-      v.add(prefix + "step", "exactly one step (sale, removal, collection, shipment, receipt,"
-          + " inspection) is required");
+      v.add(prefix + "step", "exactly one step (" + STEP_NAMES + ") is required");
     } else {
-      step.validate(prefix + step.type().key(), v);
+      Violations stepRules = new Violations();
+      step.validate(prefix + step.type().key(), stepRules);
+      stepRules.list().stream().filter(f -> !badRefs.contains(f.field()))
+          .forEach(f -> v.add(f.field(), f.description()));
       checkTestDate(v, prefix + "inspection.test_date", r.getInspection().getTestDate(), step,
           time);
+      if (step instanceof Step.Assembly && !r.getLabelText().isEmpty()) {
+        v.add(prefix + "label_text", "must be empty for an assembly: the unit it is recorded "
+            + "against is the new product, which has no label until one is issued for it");
+      }
     }
     v.throwIfAny();
     return new Submission(id, code, time, r.getActorSite(), step);
@@ -214,7 +233,8 @@ final class Requests {
     }
   }
 
-  private static Step step(RecordEventRequest r) {
+  private static Step step(RecordEventRequest r, Violations v, String field,
+      Set<String> badRefs) {
     return switch (r.getStepCase()) {
       case SALE -> new Step.Sale(emptyToNull(r.getSale().getVin()),
           emptyToNull(r.getSale().getDealer()));
@@ -232,13 +252,89 @@ final class Requests {
           emptyToNull(r.getInspection().getNote()),
           emptyToNull(r.getInspection().getTestStandard()),
           emptyToNull(r.getInspection().getTester()), testDate(r.getInspection().getTestDate()));
-      // issue 7: recorded through the Sequencer today; the API mapping comes in its second phase
-      case TRADE_IN, DISMANTLING, ASSEMBLY, COMMISSIONING, SECOND_LIFE_INSPECTION,
-          DECOMMISSIONING, RECYCLING, SCRAPPING, CORRECTION -> throw new InvalidArgumentException(
-              r.getStepCase().name().toLowerCase(java.util.Locale.ROOT),
-              "this step cannot be recorded through the API yet");
+      case TRADE_IN -> new Step.TradeIn(emptyToNull(r.getTradeIn().getVin()),
+          unitRef(v, field + ".replacement", r.getTradeIn().getReplacement(), badRefs),
+          emptyToNull(r.getTradeIn().getNote()));
+      case DISMANTLING -> {
+        io.packtrail.v1.Dismantling d = r.getDismantling();
+        List<Step.Child> children = new ArrayList<>();
+        for (io.packtrail.v1.DismantledChild c : d.getChildrenList()) {
+          children.add(new Step.Child(emptyToNull(c.getCode()), c.getMassKg(),
+              c.getRatedEnergyKwh(), c.getRatedCapacityAh(), c.getNominalVoltageV()));
+        }
+        yield new Step.Dismantling(children, d.getResidueKg(), emptyToNull(d.getNote()));
+      }
+      case ASSEMBLY -> {
+        io.packtrail.v1.Assembly a = r.getAssembly();
+        yield new Step.Assembly(unitRefs(v, field + ".sources", a.getSourcesList(), badRefs),
+            a.getRatedEnergyKwh(), a.getRatedCapacityAh(), a.getNominalVoltageV(),
+            a.getMassKg());
+      }
+      case COMMISSIONING -> new Step.Commissioning(
+          emptyToNull(r.getCommissioning().getApplication()),
+          r.getCommissioning().getUsableEnergyKwh(), emptyToNull(r.getCommissioning().getNote()));
+      case SECOND_LIFE_INSPECTION -> new Step.SecondLifeInspection(
+          r.getSecondLifeInspection().getStateOfHealthPercent(),
+          r.getSecondLifeInspection().getUsableEnergyKwh(),
+          emptyToNull(r.getSecondLifeInspection().getNote()));
+      case DECOMMISSIONING -> new Step.Decommissioning(
+          emptyToNull(r.getDecommissioning().getNote()));
+      case RECYCLING -> {
+        io.packtrail.v1.Recycling p = r.getRecycling();
+        List<Step.LotOutput> lots = new ArrayList<>();
+        for (int i = 0; i < p.getLotsCount(); i++) {
+          io.packtrail.v1.LotOutput lot = p.getLots(i);
+          String lf = field + ".lots[" + i + "]";
+          checkKnown(v, lf + ".product", lot.getProduct(), lot.getProductValue());
+          lots.add(new Step.LotOutput(lot.getLotId(),
+              toDomain(MaterialProduct.class, lot.getProduct(), "MATERIAL_PRODUCT_"),
+              lot.getMassKg(), lot.hasElementMasses() ? elements(lot.getElementMasses()) : null));
+        }
+        yield new Step.Recycling(lots, p.hasFeed() ? elements(p.getFeed()) : null,
+            unitRefs(v, field + ".other_inputs", p.getOtherInputsList(), badRefs),
+            emptyToNull(p.getNote()));
+      }
+      case SCRAPPING -> new Step.Scrapping(emptyToNull(r.getScrapping().getReason()),
+          emptyToNull(r.getScrapping().getNote()));
+      case CORRECTION -> new Step.Correction(emptyToNull(r.getCorrection().getCorrects()),
+          emptyToNull(r.getCorrection().getReason()));
       case STEP_NOT_SET -> null;
     };
+  }
+
+  private static ElementMasses elements(io.packtrail.v1.ElementMasses p) {
+    return new ElementMasses(p.getLiKg(), p.getNiKg(), p.getCoKg(), p.getMnKg(), p.getCuKg(),
+        p.getAlKg());
+  }
+
+  /**
+   * The code of a unit a step names ({@code units/{code}}); a malformed name is reported here
+   * once and its field remembered, so the step's own code check does not report it again.
+   */
+  private static String unitRef(Violations v, String field, String name, Set<String> badRefs) {
+    if (name.isEmpty()) {
+      return null; // the step's check says it is required
+    }
+    Violations own = new Violations();
+    String code = ResourceNames.unitCode(own, field, name);
+    if (!own.isEmpty()) {
+      v.addAll(own.list());
+      badRefs.add(field);
+      return name;
+    }
+    return code;
+  }
+
+  private static List<String> unitRefs(Violations v, String field, List<String> names,
+      Set<String> badRefs) {
+    if (names.size() > Step.MAX_UNITS) {
+      return names; // the step's check refuses the count; no need to read every name
+    }
+    List<String> codes = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      codes.add(unitRef(v, field + "[" + i + "]", names.get(i), badRefs));
+    }
+    return codes;
   }
 
   private static void actorSite(Violations v, String field, String site) {

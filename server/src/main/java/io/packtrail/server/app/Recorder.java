@@ -5,6 +5,8 @@ import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.EventChain;
+import io.packtrail.server.domain.FieldViolation;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
@@ -14,6 +16,8 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -49,9 +53,21 @@ public final class Recorder {
    * returned future, so a batch item fails alone. {@code labelText} is null or empty when no
    * label was scanned. A submission still queued when {@code stillWanted} turns false (the call
    * was cancelled or is past its deadline) is not worth a database round trip and is dropped.
+   * Answers the event of the unit the step is recorded against.
    */
   public CompletableFuture<Event> record(Supplier<Submission> mapping, String labelText,
       String prefix, Caller caller, BooleanSupplier stillWanted) {
+    return recordStep(mapping, labelText, prefix, caller, stillWanted)
+        .thenApply(events -> events.get(0));
+  }
+
+  /**
+   * As {@link #record}, answering every event of the step: the primary unit's first, then the
+   * other touched units' in the order the step names them (one event for a single-unit step).
+   * A retry answers the same events.
+   */
+  public CompletableFuture<List<Event>> recordStep(Supplier<Submission> mapping,
+      String labelText, String prefix, Caller caller, BooleanSupplier stillWanted) {
     try {
       Submission s = mapping.get();
       Actor actor = directory.actor(s.actorSite(), prefix + "actor_site");
@@ -60,7 +76,9 @@ public final class Recorder {
             + ", not at " + s.actorSite());
       }
       try {
-        return sequencer.submit(check(s, labelText, prefix), actor, stillWanted);
+        return sequencer.record(check(s, labelText, prefix), actor, stillWanted)
+            .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                withPrefix(prefix, failure)));
       } catch (DomainException refused) {
         // A retry must learn what became of its first attempt, even when the world has moved
         // on since (label reissued, unit moved): the id is looked up only after a refusal, so
@@ -68,11 +86,33 @@ public final class Recorder {
         Event prior = priorEvents.apply(s.eventId()).orElseThrow(() -> refused);
         Long serial = scannedSerial(labelText);
         Submission asSent = serial == null ? s : s.withLabelSerial(serial);
-        return CompletableFuture.completedFuture(prior.answerRetry(asSent.digest()));
+        List<Event> events = new ArrayList<>();
+        events.add(prior.answerRetry(asSent.digest()));
+        for (Step.Touch t : Step.others(s.step())) {
+          events.add(priorEvents.apply(EventChain.derivedEventId(s.eventId(), t.code()))
+              .orElseThrow(() -> refused));
+        }
+        return CompletableFuture.completedFuture(events);
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * The lifecycle names the request fields of a multi-unit step from the step message down
+   * ({@code dismantling.children[2].code}); in a batch they get the item's prefix.
+   */
+  private static Throwable withPrefix(String prefix, Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException
+        && failure.getCause() != null ? failure.getCause() : failure;
+    if (prefix.isEmpty() || !(cause instanceof InvalidArgumentException e)) {
+      return cause;
+    }
+    return new InvalidArgumentException(e.violations().stream()
+        .map(f -> f.field().startsWith(prefix) ? f
+            : new FieldViolation(prefix + f.field(), f.description()))
+        .toList());
   }
 
   /** Checks the submission against the world; returns it with the scanned label's serial. */

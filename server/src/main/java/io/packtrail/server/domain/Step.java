@@ -353,9 +353,9 @@ public sealed interface Step {
         LotOutput lot = lots.get(i);
         String lf = field + ".lots[" + i + "]";
         if (!ResourceNames.isId(lot.id())) {
-          v.add(lf + ".id", "must match " + ResourceNames.ID_RULE);
+          v.add(lf + ".lot_id", "must match " + ResourceNames.ID_RULE);
         } else if (!ids.add(lot.id())) {
-          v.add(lf + ".id", "names lot " + lot.id() + " twice");
+          v.add(lf + ".lot_id", "names lot " + lot.id() + " twice");
         }
         if (lot.product() == null) {
           v.add(lf + ".product", "is required");
