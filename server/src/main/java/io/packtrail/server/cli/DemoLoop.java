@@ -102,7 +102,7 @@ final class DemoLoop {
       return code.substring(0, 3);
     }
 
-    /** Ten characters that no other unit of the same maker and level shares. */
+    /** Ten characters of the code that, with the serial, set its children apart from others. */
     String lineage() {
       return code.length() == 24 ? code.substring(7, 17)
           : code.substring(10, 17) + code.substring(7, 10);
@@ -361,6 +361,8 @@ final class DemoLoop {
     String prefix = parent.makerCode() + level + (parent.lfp ? "B" : "E") + spec
         + parent.lineage();
     double each = parent.massKg * share / count;
+    // a module's lineage is its pack's, so its cells' serials begin with the module's own
+    int serialBase = level.equals("C") ? Integer.parseInt(parent.code.substring(17)) * 1000 : 0;
     Dismantling.Builder d = Dismantling.newBuilder();
     List<U> children = new ArrayList<>();
     double sum = 0;
@@ -368,7 +370,7 @@ final class DemoLoop {
       double mass = round3(each * (1 + (random.nextInt(11) - 5) / 1000.0));
       sum += mass;
       // in series: each child has the parent's capacity and its share of voltage and energy
-      U child = new U(prefix + String.format("%07d", i + 1), parent.lfp, mass,
+      U child = new U(prefix + String.format("%07d", serialBase + i + 1), parent.lfp, mass,
           round3(parent.kwh / count), parent.ah, round3(childVolts), t, 0);
       children.add(child);
       d.addChildren(DismantledChild.newBuilder().setCode(child.code).setMassKg(mass)

@@ -38,7 +38,7 @@ class DemoDataTest {
     for (String kind : List.of("DISMANTLED_INTO", "ASSEMBLED_INTO", "REPLACED_BY")) {
       assertTrue(count("SELECT count(*) FROM unit_link WHERE kind = '" + kind + "'") > 0, kind);
     }
-    assertTrue(count("SELECT count(*) FROM unit WHERE code LIKE '____C%'") > 0, "no cells");
+    assertTrue(count("SELECT count(*) FROM unit WHERE code LIKE '___C%'") > 0, "no cells");
     for (String type : List.of("trade_in", "commissioning", "second_life_inspection",
         "decommissioning", "correction")) {
       assertTrue(count("SELECT count(*) FROM event WHERE lower(type) = '" + type + "'") > 0,
