@@ -35,6 +35,7 @@ import io.packtrail.v1.ListUnitsRequest;
 import io.packtrail.v1.ListUnitsResponse;
 import io.packtrail.v1.Organization;
 import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RecordEventResponse;
 import io.packtrail.v1.RegisterUnitRequest;
 import io.packtrail.v1.RegisterUnitResponse;
 import io.packtrail.v1.RegistryServiceGrpc;
@@ -170,6 +171,19 @@ public final class PacktrailClient implements AutoCloseable {
 
   public Event recordEvent(RecordEventRequest request) {
     return withDeadline(events).recordEvent(withIds(request)).getEvent();
+  }
+
+  /**
+   * Records a step and answers every event it made: the event of the unit it is recorded against
+   * first, then those of the other units it touched (trade-in, dismantling, assembly, recycling),
+   * in the order the step names them. A retry answers the same events.
+   */
+  public List<Event> recordStep(RecordEventRequest request) {
+    RecordEventResponse r = withDeadline(events).recordEvent(withIds(request));
+    List<Event> all = new java.util.ArrayList<>(1 + r.getOtherEventsCount());
+    all.add(r.getEvent());
+    all.addAll(r.getOtherEventsList());
+    return all;
   }
 
   public BatchRecordEventsResponse recordEvents(List<RecordEventRequest> requests) {

@@ -23,6 +23,7 @@ import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.CallerInterceptor;
 import io.packtrail.server.security.CallerResolver;
 import java.io.IOException;
+import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
@@ -55,7 +56,7 @@ public final class PacktrailServer implements AutoCloseable {
   /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
-      CallerResolver callerResolver) {
+      CallerResolver callerResolver, double massTolerancePercent) {
     /**
      * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
      * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
@@ -65,29 +66,42 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(256, 20_000, 256,
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
-          CallerResolver.PLAINTEXT);
+          CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100);
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver);
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          require, trustListValidity, callerResolver);
+          require, trustListValidity, callerResolver, massTolerancePercent);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver);
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
     public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, resolver);
+          requireLabels, trustListValidity, resolver, massTolerancePercent);
+    }
+
+    /**
+     * How far a dismantling's children and residue may differ from the parent's mass, in percent
+     * of it (default 2): beyond it the step is refused (MASS_BALANCE).
+     */
+    public Settings withMassTolerancePercent(double percent) {
+      if (!Double.isFinite(percent) || percent < 0 || percent > 100) {
+        throw new IllegalArgumentException("the mass tolerance must be 0 to 100 percent, got "
+            + percent);
+      }
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, percent);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -124,7 +138,7 @@ public final class PacktrailServer implements AutoCloseable {
   public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings)
       throws IOException {
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
-        settings.queueCapacity());
+        settings.queueCapacity(), settings.massTolerancePercent() / 100);
     WatchHub hub = new WatchHub();
     sequencer.onCommitted(hub::committed);
     ExecutorService watchers = Executors.newCachedThreadPool(r -> {

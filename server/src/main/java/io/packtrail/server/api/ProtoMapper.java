@@ -96,6 +96,7 @@ final class ProtoMapper {
         .setLatitude(s.latitude())
         .setLongitude(s.longitude())
         .setCreateTime(timestamp(s.createTime()))
+        .setAnnualCapacityTonnes(s.annualCapacityTonnes() == null ? 0 : s.annualCapacityTonnes())
         .build();
   }
 
@@ -124,7 +125,8 @@ final class ProtoMapper {
         .setEventCount(s.eventCount())
         .setHeadHash(ByteString.copyFrom(s.headHash()))
         .setCreateTime(timestamp(u.createTime()))
-        .setUpdateTime(timestamp(u.updateTime()));
+        .setUpdateTime(timestamp(u.updateTime()))
+        .setEuStatus(toProto(io.packtrail.v1.EuStatus.class, s.euStatus(), "EU_STATUS_"));
     if (s.stateOfHealth() != null) {
       b.setStateOfHealth(toProto(s.stateOfHealth()));
     }

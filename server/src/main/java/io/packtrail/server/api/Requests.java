@@ -127,7 +127,8 @@ final class Requests {
   static Site site(String organizationId, String siteId, io.packtrail.v1.Site p, Instant now) {
     Site s = new Site(organizationId, siteId, p.getDisplayName(),
         toDomain(SiteKind.class, p.getKind(), "SITE_KIND_"), p.getRegionCode(), p.getAddress(),
-        p.getLatitude(), p.getLongitude(), now);
+        p.getLatitude(), p.getLongitude(), now,
+        p.getAnnualCapacityTonnes() == 0 ? null : p.getAnnualCapacityTonnes());
     Violations v = new Violations();
     s.validate(v);
     v.throwIfAny();

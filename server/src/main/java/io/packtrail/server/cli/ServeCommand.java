@@ -32,6 +32,12 @@ final class ServeCommand implements Callable<Integer> {
           + "label (env PACKTRAIL_REQUIRE_LABELS)")
   boolean requireLabels;
 
+  @Option(names = "--mass-tolerance-percent",
+      defaultValue = "${env:PACKTRAIL_MASS_TOLERANCE_PERCENT:-2}",
+      description = "how far a dismantling's children and residue may differ from the parent's "
+          + "mass, in percent (env PACKTRAIL_MASS_TOLERANCE_PERCENT, default 2)")
+  double massTolerancePercent;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -46,7 +52,8 @@ final class ServeCommand implements Callable<Integer> {
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)),
         opened.database().jdbi(), PacktrailServer.Settings.defaults()
             .withSealer(database.keySealer())
-            .withRequireLabels(requireLabels));
+            .withRequireLabels(requireLabels)
+            .withMassTolerancePercent(massTolerancePercent));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");

@@ -289,6 +289,25 @@ public final class Lifecycle {
     return planned;
   }
 
+  /** The parts units play in a step: the primary unit's first (SUBJECT for single-unit steps). */
+  public static List<Part> parts(StepType type) {
+    List<Part> parts = new ArrayList<>();
+    parts.add(Step.primaryPart(type));
+    OTHER_PARTS.getOrDefault(type, Map.of()).keySet().stream().sorted()
+        .filter(p -> !parts.contains(p)).forEach(parts::add);
+    return parts;
+  }
+
+  /** The roles that may record {@code type} for a unit playing {@code part}. */
+  public static Set<OrganizationRole> roles(StepType type, Part part) {
+    return Collections.unmodifiableSet(rule(type, part).roles());
+  }
+
+  /** Whether only the custodian of a unit playing {@code part} may record {@code type}. */
+  public static boolean custodianOnly(StepType type, Part part) {
+    return rule(type, part).custodianOnly();
+  }
+
   private static Rule rule(StepType type, Part part) {
     if (part == Step.primaryPart(type)) {
       return RULES.get(type);
@@ -567,7 +586,7 @@ public final class Lifecycle {
     LifecycleState to = rule.to() == null ? u.state() : rule.to();
     return new UnitState(u.code(), level, chemistry, to, custodian, custodianSite, vin,
         destination, waybill, soh, grade, u.eventCount(), u.headHash(), ratedEnergyKwh,
-        ratedCapacityAh, eventTime);
+        ratedCapacityAh, eventTime, EuStatus.after(u.euStatus(), step.type(), part));
   }
 
   private static String describe(List<StepType> steps) {

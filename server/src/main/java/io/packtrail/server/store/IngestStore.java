@@ -184,6 +184,7 @@ public final class IngestStore {
       p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
       p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.updateTime()));
       p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.lastEventTime()));
+      p = array(s, p, c, "text", moved, Rows.UnitRow::euStatus);
       p = array(s, p, c, "text", lineage.links(), LinkRow::kind);
       p = array(s, p, c, "text", lineage.links(), LinkRow::from);
       p = array(s, p, c, "text", lineage.links(), LinkRow::to);

@@ -2,6 +2,7 @@ package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.EuStatus;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Grade;
@@ -78,7 +79,8 @@ public final class Rows {
       return new Site(rs.getString("organization_id"), rs.getString("id"),
           rs.getString("display_name"), SiteKind.valueOf(rs.getString("kind")),
           rs.getString("region_code"), rs.getString("address"), rs.getDouble("latitude"),
-          rs.getDouble("longitude"), instant(rs, "create_time"));
+          rs.getDouble("longitude"), instant(rs, "create_time"),
+          nullableDouble(rs, "annual_capacity_tonnes"));
     }
   }
 
@@ -110,7 +112,8 @@ public final class Rows {
           soh.equals(StateOfHealth.NONE) ? null : soh,
           enumOrNull(Grade.class, rs.getString("grade")),
           rs.getLong("event_count"), rs.getBytes("head_hash"), rs.getDouble("rated_energy_kwh"),
-          rs.getDouble("rated_capacity_ah"), instant(rs, "last_event_time"));
+          rs.getDouble("rated_capacity_ah"), instant(rs, "last_event_time"),
+          EuStatus.valueOf(rs.getString("eu_status")));
     }
   }
 
@@ -156,7 +159,7 @@ public final class Rows {
       Double sohCertifiedEnergyPct, Double sohCapacityFadePct, Double sohRemainingCapacityAh,
       Double sohRemainingEnergyKwh, Double sohPowerFadePct, Double sohResistanceIncreasePct,
       Long sohFullCycles, String grade, long eventCount, byte[] headHash, Instant createTime,
-      Instant updateTime, Instant lastEventTime) {
+      Instant updateTime, Instant lastEventTime, String euStatus) {
 
     /** A new unit, as registered. */
     public static UnitRow of(Unit unit) {
@@ -179,7 +182,8 @@ public final class Rows {
           h.stateOfCertifiedEnergyPercent(), h.capacityFadePercent(), h.remainingCapacityAh(),
           h.remainingEnergyKwh(), h.powerFadePercent(), h.internalResistanceIncreasePercent(),
           h.numberOfFullCycles(), s.grade() == null ? null : s.grade().name(), s.eventCount(),
-          s.headHash(), createTime, updateTime, s.lastEventTime());
+          s.headHash(), createTime, updateTime, s.lastEventTime(),
+          (s.euStatus() == null ? EuStatus.ORIGINAL : s.euStatus()).name());
     }
   }
 

@@ -24,6 +24,7 @@ import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.Part;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
@@ -283,9 +284,16 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     FormatsDocument.Table table = doc.section("4.").section("Roles").table();
-    assertEquals(VECTOR_STEPS.size(), table.rows().size());
+    // one row per step and part, in the order of the steps, every part of every step
+    List<String> expectedRows = new ArrayList<>();
+    for (StepType type : StepType.values()) {
+      Lifecycle.parts(type).forEach(p -> expectedRows.add(type.key() + " " + p.key()));
+    }
+    assertEquals(expectedRows, table.rows().stream().map(row -> row.get(table.column("step"))
+        + " " + row.get(table.column("part"))).toList());
     for (List<String> row : table.rows()) {
       StepType type = StepType.fromKey(row.get(table.column("step")));
+      Part part = Part.valueOf(row.get(table.column("part")).toUpperCase(Locale.ROOT));
       String rolesCell = row.get(table.column("roles"));
       Set<OrganizationRole> roles = rolesCell.equals("any role but regulator")
           ? EnumSet.complementOf(EnumSet.of(OrganizationRole.REGULATOR))
@@ -294,6 +302,10 @@ class EventVectorsTest {
                   r.trim().toUpperCase(Locale.ROOT).replace(' ', '_')))
               .collect(Collectors.toCollection(() -> EnumSet.noneOf(OrganizationRole.class)));
       boolean custodianOnly = row.get(table.column("only the custodian")).startsWith("yes");
+      assertEquals(roles, Lifecycle.roles(type, part), type.key() + " " + part.key() + " roles");
+      assertEquals(custodianOnly, Lifecycle.custodianOnly(type, part),
+          type.key() + " " + part.key() + ": only the custodian");
+      // the single-unit steps with vectors are also replayed against every role
       for (Vector v : vectors) {
         if (v.event().type() != type) {
           continue;

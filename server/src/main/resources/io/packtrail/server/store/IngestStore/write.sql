@@ -27,14 +27,17 @@ moved AS (
         event_count = c.event_count,
         head_hash = c.head_hash,
         update_time = c.update_time,
-        last_event_time = c.last_event_time
+        last_event_time = c.last_event_time,
+        eu_status = c.eu_status
     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                 ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                ?::bigint[], ?::text[], ?::bigint[], ?::bytea[], ?::timestamptz[], ?::timestamptz[])
+                ?::bigint[], ?::text[], ?::bigint[], ?::bytea[], ?::timestamptz[], ?::timestamptz[],
+                ?::text[])
         AS c(code, state, custodian, custodian_site, vin, shipment_destination, shipment_waybill,
              soh_certified_energy_pct, soh_capacity_fade_pct, soh_remaining_capacity_ah,
              soh_remaining_energy_kwh, soh_power_fade_pct, soh_resistance_increase_pct,
-             soh_full_cycles, grade, event_count, head_hash, update_time, last_event_time)
+             soh_full_cycles, grade, event_count, head_hash, update_time, last_event_time,
+             eu_status)
     WHERE u.code = c.code
 ),
 linked AS (
