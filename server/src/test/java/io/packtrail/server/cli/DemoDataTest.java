@@ -39,6 +39,11 @@ class DemoDataTest {
       assertTrue(count("SELECT count(*) FROM unit_link WHERE kind = '" + kind + "'") > 0, kind);
     }
     assertTrue(count("SELECT count(*) FROM unit WHERE code LIKE '___C%'") > 0, "no cells");
+    // round the loop again: a storage pack decommissioned, dismantled, its cells recycled
+    assertTrue(count("SELECT count(*) FROM unit WHERE code LIKE 'LCEPBS2%'"
+        + " AND state = 'DISMANTLED'") > 0, "no storage pack came back and was dismantled");
+    assertTrue(count("SELECT count(*) FROM unit WHERE code LIKE 'LCECB%'"
+        + " AND state = 'RECYCLED'") > 0, "no cell of a storage pack was recycled");
     for (String type : List.of("trade_in", "commissioning", "second_life_inspection",
         "decommissioning", "correction")) {
       assertTrue(count("SELECT count(*) FROM event WHERE lower(type) = '" + type + "'") > 0,
