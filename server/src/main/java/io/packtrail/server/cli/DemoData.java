@@ -61,13 +61,16 @@ final class DemoData {
   private final PacktrailClient client;
   private final int packs;
   private final Random random = new Random(620100);
+  /** The scanned-label text of every labelled unit, by code. */
+  private final java.util.Map<String, String> labelTexts = new java.util.HashMap<>();
 
   DemoData(PacktrailClient client, int packs) {
     this.client = client;
     this.packs = packs;
   }
 
-  void load() {
+  /** Loads the network and the packs' lives; returns the number of items the server refused. */
+  int load() {
     network();
     List<Pack> all = new ArrayList<>();
     for (int i = 0; i < packs; i++) {
@@ -84,7 +87,6 @@ final class DemoData {
       var issued = client.issueLabels(chunk.stream().map(p -> IssueLabelRequest.newBuilder()
           .setRequestId(id(p.registration.getCode(), "label"))
           .setUnit(ResourceNames.unit(p.registration.getCode())).build()).toList());
-      java.util.Map<String, String> labelTexts = new java.util.HashMap<>();
       for (var r : issued.getResultsList()) {
         if (r.hasLabel()) {
           labelTexts.put(ResourceNames.unitCode(r.getLabel().getUnit()),
@@ -113,14 +115,18 @@ final class DemoData {
       progress.advance(chunk.size());
     }
     progress.done();
-    System.err.printf("Demo network loaded: 9 organisations, %d labelled packs%s%n", packs,
-        failures == 0 ? "" : " (" + failures + " items refused)");
+    // the second half of the packs' lives: trade-ins, dismantling, cascade use, recycling
+    DemoLoop loop = new DemoLoop(all.stream().map(Pack::history).toList());
+    failures += loop.send(client, labelTexts);
+    System.err.printf("Demo network loaded: 10 organisations, %d labelled packs; %s%s%n", packs,
+        loop.summary(), failures == 0 ? "" : " (" + failures + " items refused)");
+    return failures;
   }
 
   private void network() {
     networkOrganisations();
     // the makers sign their packs' labels; fixed request ids keep a second load idempotent
-    for (String maker : List.of(LZ_MAKER, JC_MAKER)) {
+    for (String maker : List.of(LZ_MAKER, JC_MAKER, DemoLoop.CASCADE)) {
       client.createLabelKey(maker, id(maker, "label-key"));
     }
   }
@@ -154,11 +160,12 @@ final class DemoData {
         OrganizationRole.ORGANIZATION_ROLE_RECYCLER, OrganizationRole.ORGANIZATION_ROLE_DISMANTLER);
     site("organizations/jinchang-recycling", "testing-platform", "Testing and grading platform",
         SiteKind.SITE_KIND_TESTING_CENTER, "620300", 38.50, 102.17);
+    // about 5,000 t of used batteries a year in, 1,000 t of product out
     site("organizations/jinchang-recycling", "dismantling-line", "Dismantling line",
-        SiteKind.SITE_KIND_DISMANTLING_LINE, "620300", 38.50, 102.17);
+        SiteKind.SITE_KIND_DISMANTLING_LINE, "620300", 38.50, 102.17, 5000);
     site("organizations/jinchang-recycling", "hydromet-plant",
         "Hydrometallurgical recovery (MnSO4, Co3O4)", SiteKind.SITE_KIND_RECYCLING_PLANT,
-        "620300", 38.49, 102.16);
+        "620300", 38.49, 102.16, 5000);
     org("hexi-microgrid", "Hexi Solar-Storage-Charging Microgrid (6 MW / 2 MWh)", "620200", null,
         OrganizationRole.ORGANIZATION_ROLE_CASCADE_USER);
     site("organizations/hexi-microgrid", "storage-yard", "Second-life storage yard",
@@ -167,6 +174,14 @@ final class DemoData {
         OrganizationRole.ORGANIZATION_ROLE_VEHICLE_MAKER);
     org("gansu-regulator", "Gansu Provincial Battery Traceability Office", "620100", null,
         OrganizationRole.ORGANIZATION_ROLE_REGULATOR);
+    // the cascade-use firm builds storage packs and runs them in its own microgrid
+    org("lanzhou-cascade-energy", "Lanzhou Cascade Energy Storage Co.", "620100", "LCE",
+        OrganizationRole.ORGANIZATION_ROLE_CASCADE_USER);
+    site(DemoLoop.CASCADE, "assembly-plant", "Lanzhou New Area second-life assembly plant",
+        SiteKind.SITE_KIND_CASCADE_PLANT, "620100", 36.52, 103.62);
+    site(DemoLoop.CASCADE, "xinqu-microgrid",
+        "Lanzhou New Area solar-storage-charging microgrid (6 MW PV / 2 MWh)",
+        SiteKind.SITE_KIND_MICROGRID_STORAGE, "620100", 36.49, 103.66);
   }
 
   private void org(String id, String name, String region, String makerCode,
@@ -183,11 +198,26 @@ final class DemoData {
 
   private void site(String parent, String id, String name, SiteKind kind, String region,
       double lat, double lon) {
-    client.createSite(parent, id, Site.newBuilder().setDisplayName(name).setKind(kind)
-        .setRegionCode(region).setLatitude(lat).setLongitude(lon).build());
+    site(parent, id, name, kind, region, lat, lon, 0);
   }
 
-  private record Pack(RegisterUnitRequest registration, List<RecordEventRequest> steps) {}
+  private void site(String parent, String id, String name, SiteKind kind, String region,
+      double lat, double lon, double annualCapacityTonnes) {
+    Site site = Site.newBuilder().setDisplayName(name).setKind(kind).setRegionCode(region)
+        .setLatitude(lat).setLongitude(lon).setAnnualCapacityTonnes(annualCapacityTonnes).build();
+    try {
+      client.createSite(parent, id, site);
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+      // loaded by an older demo without the declared capacity: keep the site as it is
+      System.err.println("demo: site " + parent + "/sites/" + id + " exists as loaded before");
+    }
+  }
+
+  private record Pack(RegisterUnitRequest registration, List<RecordEventRequest> steps,
+      DemoLoop.PackHistory history) {}
 
   /** One pack and the steps that bring it to a life stage drawn from a realistic mix. */
   private Pack pack(int i) {
@@ -225,10 +255,13 @@ final class DemoData {
     String station = STATIONS[random.nextInt(STATIONS.length)];
     String stationOrg = ResourceNames.organizationOfSite(station);
     List<RecordEventRequest> steps = new ArrayList<>();
+    String vin = null;
+    double soh = 0;
     if (stage >= 1) {
       t = later(t, 20, 200);
+      vin = vin();
       steps.add(step(code, "sale", station, t).setSale(Sale.newBuilder()
-          .setVin(vin()).setDealer(stationOrg)).build());
+          .setVin(vin).setDealer(stationOrg)).build());
     }
     if (stage >= 2) {
       t = later(t, 300, 1200);
@@ -255,7 +288,7 @@ final class DemoData {
     }
     if (stage >= 6) {
       t = later(t, 1, 14);
-      double soh = 55 + random.nextInt(400) / 10.0;
+      soh = 55 + random.nextInt(400) / 10.0;
       Grade grade = soh >= 80 ? Grade.GRADE_A : soh >= 70 ? Grade.GRADE_B
           : soh >= 60 ? Grade.GRADE_C : Grade.GRADE_D;
       steps.add(step(code, "inspection", TESTING, t).setInspection(Inspection.newBuilder()
@@ -269,7 +302,8 @@ final class DemoData {
               .setRemainingEnergyKwh(kwh * soh / 100)
               .setNumberOfFullCycles(400 + random.nextInt(2000)))).build());
     }
-    return new Pack(registration, steps);
+    return new Pack(registration, steps, new DemoLoop.PackHistory(registration, stage, station,
+        vin, t, steps.size() + 1, soh));
   }
 
   private RecordEventRequest.Builder step(String code, String kind, String site, Instant t) {
@@ -302,7 +336,7 @@ final class DemoData {
     return b.toString();
   }
 
-  private static String id(String code, String step) {
+  static String id(String code, String step) {
     return UUID.nameUUIDFromBytes(("packtrail-demo/" + code + "/" + step)
         .getBytes(StandardCharsets.UTF_8)).toString();
   }
