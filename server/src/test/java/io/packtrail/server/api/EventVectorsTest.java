@@ -67,10 +67,11 @@ class EventVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
   /**
-   * The steps sections 3, 4 and 8 cover with vectors. The steps of issue 7 (trade-in to
-   * correction) are recorded by the API and documented in section 9, and their roles in the
-   * section 4 table (checked for every step and part); their request vectors are still to come,
-   * and with them this widens to every step.
+   * The steps of sections 3, 4 and 8: a full and a minimal vector each, and a row in the field
+   * and custody tables of sections 3 and 4. The steps of issue 7 (trade-in to correction) have
+   * their keys, custody and vectors in section 9 (replayed by
+   * {@link #secondLifeVectorsAreWhatTheServerComputes}, which requires a vector of each) and
+   * their roles in section 4's table (every step and part).
    */
   private static final List<StepType> VECTOR_STEPS =
       List.copyOf(EnumSet.range(StepType.REGISTRATION, StepType.INSPECTION));
@@ -325,6 +326,137 @@ class EventVectorsTest {
         }
       }
     }
+  }
+
+  /**
+   * The test vectors of section 9: each request replayed after section 8's units, with the
+   * documented rule for the server's choices, through the sequencer's own calls (Lifecycle.plan
+   * and EventChain.sealPart for a step that touches several units, apply and seal otherwise).
+   */
+  @Test
+  void secondLifeVectorsAreWhatTheServerComputes() {
+    FormatsDocument doc = FormatsDocument.load();
+    Map<String, Actor> actors = actors(doc.section("8.").table());
+    Map<String, UnitState> units = new HashMap<>();
+    Map<String, Step.Registration> registrations = new HashMap<>();
+    Set<String> parented = new java.util.HashSet<>();
+    Set<String> lots = new java.util.HashSet<>();
+    for (Vector v : replay(doc)) {
+      units.put(v.event().unitCode(), v.sealed().unit());
+      if (v.submission().step() instanceof Step.Registration r) {
+        registrations.put(v.event().unitCode(), r);
+      }
+    }
+    Lifecycle.Known known = new Lifecycle.Known() {
+      public UnitState unit(String code) {
+        return units.get(code);
+      }
+
+      public double massKg(String code) {
+        return registrations.get(code).massKg();
+      }
+
+      public String maker(String code) {
+        return registrations.get(code).maker();
+      }
+
+      public boolean hasParent(String code) {
+        return parented.contains(code);
+      }
+
+      public boolean lotExists(String id) {
+        return lots.contains(id);
+      }
+    };
+    Set<StepType> seen = EnumSet.noneOf(StepType.class);
+    long logIndex = 2000;
+    for (FormatsDocument.Part part : doc.section("9.").section("Test vectors").subsections(4)) {
+      List<FormatsDocument.CodeBlock> blocks = part.codeBlocks();
+      String text = blocks.get(0).text();
+      Submission submission;
+      try {
+        if (text.startsWith("# RegisterUnitRequest")) {
+          RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = requestsAt(request.getEventTime()).registration(request.build(), "");
+        } else {
+          RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = requestsAt(request.getEventTime()).submission(request.build(), "");
+        }
+      } catch (TextFormat.ParseException e) {
+        throw new AssertionError(part.title() + ": request does not parse", e);
+      }
+      Instant recorded = submission.eventTime().plusSeconds(1);
+      Actor actor = actors.get(submission.actorSite());
+      StepType type = submission.step().type();
+      assertEquals(type.key(), part.title().split(" ")[1], part.title() + ": names its step");
+      seen.add(type);
+      List<EventChain.Sealed> sealed = new ArrayList<>();
+      try {
+        if (Step.touchesSeveral(type)) {
+          for (Lifecycle.Planned planned : Lifecycle.plan(submission.unitCode(),
+              submission.step(), actor, submission.eventTime(), known,
+              Lifecycle.DEFAULT_MASS_TOLERANCE)) {
+            sealed.add(EventChain.sealPart(submission, actor, planned, logIndex++, recorded,
+                submission.digest()));
+            if (planned.registers() != null) {
+              registrations.put(planned.code(), planned.registers());
+            }
+            if (planned.part() == Part.CHILD || planned.part() == Part.PRODUCT) {
+              parented.add(planned.code());
+            }
+          }
+          if (submission.step() instanceof Step.Recycling r) {
+            r.lots().forEach(lot -> lots.add(lot.id()));
+          }
+        } else {
+          UnitState before = units.getOrDefault(submission.unitCode(),
+              UnitState.unregistered(submission.unitCode()));
+          UnitState after = Lifecycle.apply(before, submission.step(), actor,
+              submission.eventTime());
+          sealed.add(EventChain.seal(submission, actor, before, after, logIndex++, recorded,
+              submission.digest()));
+          if (submission.step() instanceof Step.Registration r) {
+            registrations.put(submission.unitCode(), r);
+          }
+        }
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 9, " + part.title()
+            + ": the server refuses this step; update it in the document", e);
+      }
+      assertEquals(1 + 2 * sealed.size(), blocks.size(),
+          part.title() + ": the request, then fields and results of every touched unit");
+      // the digest is the request's alone: the primary event's fields less the server's and
+      // less the step's own keys (section 9)
+      Map<String, String> primary = decode(sealed.get(0).event().canonicalBytes());
+      primary.keySet().removeAll(Set.of("step.id", "step.part", "step.unit"));
+      assertArrayEquals(EventChain.sha256(digestInput(primary)), submission.digest(),
+          part.title() + ": digest input as documented");
+      for (int i = 0; i < sealed.size(); i++) {
+        Event e = sealed.get(i).event();
+        UnitState after = sealed.get(i).unit();
+        units.put(e.unitCode(), after);
+        String what = part.title() + ", " + e.unitCode();
+        check(doc, what + " fields", blocks.get(1 + 2 * i), renderFields(e.canonicalBytes()));
+        check(doc, what + " results", blocks.get(2 + 2 * i), List.of(
+            "previous       " + HEX.formatHex(e.previousHash()),
+            "hash           " + HEX.formatHex(e.hash()),
+            "digest         " + HEX.formatHex(e.requestDigest()),
+            "custodian      " + after.custodian(),
+            "custodian_site " + (after.custodianSite() == null ? "-" : after.custodianSite())));
+      }
+    }
+    assertEquals(EnumSet.range(StepType.TRADE_IN, StepType.CORRECTION),
+        EnumSet.copyOf(seen.stream().filter(t -> !VECTOR_STEPS.contains(t)).toList()),
+        "a vector of every step of section 9");
+    finish(doc);
+  }
+
+  /** The request mapping with the clock at the documented record time, event time + 1 s. */
+  private static Requests requestsAt(com.google.protobuf.Timestamp eventTime) {
+    return new Requests(Clock.fixed(Instant.ofEpochSecond(eventTime.getSeconds(),
+        eventTime.getNanos()).plusSeconds(1), ZoneOffset.UTC));
   }
 
   /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} one. */
