@@ -85,7 +85,9 @@ def parse_textproto(s):
             else:
                 t = toks[pos]; pos += 1
                 v = bytes(t[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") if t.startswith('"') else t
-            d[name] = v
+            if name in d:  # a repeated field
+                d[name] = (d[name] if isinstance(d[name], list) else [d[name]]) + [v]
+            else: d[name] = v
         return d
     return msg()
 
@@ -416,6 +418,140 @@ def main(path):
         u.update(prev=h, state=after, cust=c, site=s)
         check("8 %s custodian" % eid, c == H["custodian"], str(c))
         check("8 %s custodian_site" % eid, (s or "-") == H["custodian_site"], str(s))
+
+    # ---- section 9: the new steps, continuing section 8's units
+    s9 = S["9"]
+    keys9 = {}  # step -> [(key, request field, value, presence)]
+    for r in table_after(s9, "step | key | request field"):
+        keys9.setdefault(r[0], []).append((bt(r[1]), r[2], r[3], r[4]))
+    parts9 = {}  # step -> [(part, befores, after, custodian rule)], primary part first
+    for r in table_after(s9, "step | part | `state.before`"):
+        befores = ["ANY"] if r[2] == "any" else re.findall(r"`([A-Z_]+)`", r[2])
+        if r[2].startswith("(absent"): befores.append(None)  # registered by the step
+        parts9.setdefault(r[0], []).append((r[1], befores, bt(r[3]), r[4]))
+    def as_list(v): return [] if v is None else v if isinstance(v, list) else [v]
+    def unit_code(name): return name[len("units/"):] if name.startswith("units/") else name
+    def step_fields(st, msg):
+        """The step's keys from its request message, by the section 9 table."""
+        out = {}
+        for key, rfield, kind, presence in keys9[st]:
+            path = bt(rfield)
+            m = re.match(r"(\w+)\[NNN\]\.?(.*)", path)
+            items = [(None, msg)]
+            if m:  # per element of a repeated field
+                items = [("%03d" % i, x) for i, x in enumerate(as_list(msg.get(m.group(1))))]
+                path = m.group(2)
+            elif "(their number)" in rfield:
+                out[key] = str(len(as_list(msg.get(path)))); continue
+            for idx, sub in items:
+                k = key.replace("NNN", idx) if idx else key
+                names = re.match(r"(.*)\{([a-z,]+)\}(.*)", path)
+                variants = [(k, path)] if not names else [
+                    (re.sub(r"\{[a-z,]+\}", e, k), names.group(1) + e + names.group(3))
+                    for e in names.group(2).split(",")]
+                for kk, pp in variants:
+                    v = sub
+                    for part in (pp.split(".") if pp else []):
+                        v = v.get(part) if isinstance(v, dict) else None
+                    if v is None and "0.000 when left out" in rfield: v = "0"
+                    if v is None: continue
+                    if kind.startswith("enum"):  # without the enum's prefix
+                        v = v[len(upper_snake(bt(kind)) + "_"):]
+                    elif kind.startswith("decimal"): v = canon_decimal(float(v))
+                    elif kind.startswith("integer"): v = str(int(v))
+                    elif "a unit name" in rfield: v = unit_code(v)
+                    out[kk] = v
+        return out
+    def uuid5(ns, name):
+        h = bytearray(hashlib.sha1(bytes.fromhex(ns.replace("-", "")) + name.encode()).digest()[:16])
+        h[6] = 0x50 | (h[6] & 0x0f); h[8] = 0x80 | (h[8] & 0x3f)
+        x = h.hex(); return "-".join([x[:8], x[8:12], x[12:16], x[16:20], x[20:]])
+    m = re.search(r"namespace\s+`([0-9a-f-]{36})`, name `(\w+)` gives\s+`([0-9a-f-]{36})`", s9)
+    check("9 UUIDv5 vector", uuid5(m.group(1), m.group(2)) == m.group(3))
+    m = re.search(r"`log.index` counts on from (\d+)", s9); log_index = int(m.group(1))
+    tv = s9[s9.index("### Test vectors"):]
+    units9 = {rf["unit.code"]: units[e[0]] for e, (_, rf) in built.items()}  # section 8's
+    for eid, st, body in re.findall(r"#### ([A-Z]\d) (\w+)\n(.*?)(?=\n#### |\n### |\Z)", tv, re.S):
+        fs = fences(body)
+        req = parse_textproto(fs[0])
+        site = req["actor_site"]; org = "/".join(site.split("/")[:2])
+        code = req["code"] if "code" in req else unit_code(req["unit"])
+        ev_time = canon_time(int(req["event_time"].get("seconds", 0)), int(req["event_time"].get("nanos", 0)))
+        rec_time = canon_time(int(req["event_time"].get("seconds", 0)) + 1, int(req["event_time"].get("nanos", 0)))
+        step_id = (req.get("request_id") or req.get("event_id")).lower()
+        rf = {"event.id": step_id, "event.time": ev_time, "actor.site": site, "unit.code": code,
+              "event.type": st}
+        if st in keys9: rf.update(step_fields(st, req.get(st, {})))
+        else:  # a step of section 3, as in section 8
+            def walk(msg, prefix=""):
+                for k, v in msg.items():
+                    if isinstance(v, dict): walk(v, prefix + k + "."); continue
+                    key, kind = steps[st][prefix + k]
+                    if kind.startswith("enum"):
+                        pre = upper_snake(enum_of[key]) + "_"
+                        val = v[len(pre):] if v.startswith(pre) else None
+                    elif kind.startswith("decimal"): val = canon_decimal(float(v))
+                    elif kind.startswith("integer"): val = str(int(v))
+                    else: val = v
+                    if val: rf[key] = val
+            walk(req.get(st, {}))
+        digest = hashlib.sha256(canonical(rf)).hexdigest()
+        several = st in parts9 and len(parts9[st]) > 1 or st == "recycling"
+        touched = [(code, parts9[st][0] if st in parts9 else None)]
+        if several:
+            others = {"trade_in": [rf.get("trade_in.replacement")],
+                      "dismantling": [v for k, v in sorted(rf.items()) if re.match(r"dismantling\.child\.\d+\.code$", k)],
+                      "assembly": [v for k, v in sorted(rf.items()) if re.match(r"assembly\.source\.\d+$", k)],
+                      "recycling": [v for k, v in sorted(rf.items()) if re.match(r"recycling\.input\.\d+$", k)]}[st]
+            touched += [(c, parts9[st][-1]) for c in others]
+        check("9 %s blocks: request, then fields and results per touched unit" % eid,
+              len(fs) == 1 + 2 * len(touched), str(len(fs)))
+        for i, (c, part) in enumerate(touched):
+            u = units9.setdefault(c, {"seq": 0, "prev": bytes(32), "state": None, "cust": None, "site": None})
+            full = dict(rf)
+            full["unit.code"] = c
+            if i > 0: full["event.id"] = uuid5(step_id, c)
+            if several: full.update({"step.id": step_id, "step.part": bt(part[0]) if part[0].startswith("`") else part[0], "step.unit": code})
+            full["actor.organization"] = org
+            full["log.index"] = str(log_index); log_index += 1
+            full["record.time"] = rec_time
+            u["seq"] += 1; full["unit.sequence"] = str(u["seq"])
+            if u["state"] is not None: full["state.before"] = u["state"]
+            if part is None:  # a step of section 4's table
+                befores, after, cust_rule, site_rule = custody[st]
+            else:
+                _, befores, after, cust_rule = part
+                if st == "correction": after = u["state"]
+            full["state.after"] = after
+            check("9 %s %s state.before allowed" % (eid, c), u["state"] in befores or "ANY" in befores
+                  or (u["state"] is None and not befores))
+            lines = fs[1 + 2 * i].strip("\n").split("\n")
+            doc_bytes = b"".join(bytes.fromhex(h.replace(" ", "")) for h in lines[1::2])
+            cb = canonical(full)
+            docf = dict(l.split(" = ", 1) for l in lines[::2])
+            for kl, hl in zip(lines[::2], lines[1::2]):
+                check("9 %s %s: hex line is its own key = value" % (eid, kl.split(" = ")[0]),
+                      bytes.fromhex(hl.replace(" ", "")) == field(*kl.split(" = ", 1)))
+            check("9 %s %s canonical bytes rebuilt from request" % (eid, c), cb == doc_bytes,
+                  "extra=%s missing=%s differ=%s" % (set(full) - set(docf), set(docf) - set(full),
+                  {k for k in full if k in docf and full[k] != docf[k]}))
+            H = dict(l.split(None, 1) for l in fs[2 + 2 * i].strip().split("\n"))
+            h = hashlib.sha256(tag + u["prev"] + cb).digest()
+            check("9 %s %s previous" % (eid, c), u["prev"].hex() == H["previous"])
+            check("9 %s %s hash" % (eid, c), h.hex() == H["hash"])
+            check("9 %s %s digest" % (eid, c), digest == H["digest"], digest)
+            if part is None:
+                cc = {"`actor.organization`": org, "`sale.dealer`": full.get("sale.dealer"), "unchanged": u["cust"]}[cust_rule]
+                if site_rule == "`actor.site`": ss = site
+                elif site_rule == "unchanged": ss = u["site"]
+                else: ss = site if full.get("sale.dealer") == org else None
+            elif cust_rule == "unchanged": cc, ss = u["cust"], u["site"]
+            else:
+                assert cust_rule == "`actor.organization` at `actor.site`", cust_rule
+                cc, ss = org, site
+            u.update(prev=h, state=after, cust=cc, site=ss)
+            check("9 %s %s custodian" % (eid, c), cc == H["custodian"], str(cc))
+            check("9 %s %s custodian_site" % (eid, c), (ss or "-") == H["custodian_site"], str(ss))
 
     # ---- section 5: idempotency vector
     s5 = S["5"]

@@ -8,6 +8,7 @@ import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.FieldViolation;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
@@ -28,9 +29,10 @@ import java.util.function.Supplier;
 
 /**
  * The write path shared by every recording RPC: resolve the acting site, check that the caller
- * may act there, that referenced parties exist, that a registering maker owns the code and that
- * a scanned label is genuine and this unit's, then hand the submission to the sequencer. When a
- * check refuses a request whose id is already recorded, the request is answered as a retry.
+ * may act there, that referenced parties exist, that a registering maker (or assembling firm)
+ * owns the code and that a scanned label is genuine and this unit's, then hand the submission to
+ * the sequencer. When a check refuses a request whose id is already recorded, the request is
+ * answered as a retry.
  */
 public final class Recorder {
   private final Directory directory;
@@ -121,6 +123,10 @@ public final class Recorder {
     if (s.step() instanceof Step.Registration r) {
       directory.organization(r.maker(), prefix + "registration.maker")
           .requireOwnsCode(BatteryCode.parse(prefix + "code", s.unitCode()));
+    } else if (s.step() instanceof Step.Assembly) {
+      // an assembly registers its product under the assembling firm, the product's maker
+      directory.organization(ResourceNames.organizationOfSite(s.actorSite()),
+          prefix + "actor_site").requireOwnsCode(BatteryCode.parse(prefix + "unit", s.unitCode()));
     }
     if (labelText != null && !labelText.isEmpty()) {
       return s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));

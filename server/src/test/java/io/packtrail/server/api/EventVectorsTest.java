@@ -66,13 +66,15 @@ import org.junit.jupiter.api.Test;
 class EventVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
+  /** Every step has vectors: those of section 8, and the rest in section 9. */
+  private static final List<StepType> VECTOR_STEPS = List.of(StepType.values());
   /**
-   * The steps sections 3, 4 and 8 cover with vectors. The steps of issue 7 (trade-in to
-   * correction) are recorded by the API and documented in section 9, and their roles in the
-   * section 4 table (checked for every step and part); their request vectors are still to come,
-   * and with them this widens to every step.
+   * The steps of sections 3, 4 and 8: a full and a minimal vector each, and a row in the field
+   * and custody tables of sections 3 and 4. The steps of issue 7 (trade-in to correction) have
+   * their keys, custody and vectors in section 9 (replayed by
+   * {@link #secondLifeVectorsAreWhatTheServerComputes}) and their roles in section 4's table.
    */
-  private static final List<StepType> VECTOR_STEPS =
+  private static final List<StepType> SECTION_8_STEPS =
       List.copyOf(EnumSet.range(StepType.REGISTRATION, StepType.INSPECTION));
   /** The fields the server chooses or derives, left out of the request digest (section 5). */
   private static final Set<String> NOT_IN_DIGEST = Set.of("record.time", "log.index",
@@ -100,7 +102,7 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     assertEquals(14, vectors.size(), "two units, one event of every step each");
-    for (StepType type : VECTOR_STEPS) {
+    for (StepType type : SECTION_8_STEPS) {
       assertEquals(2, vectors.stream().filter(v -> v.event().type() == type).count(),
           "one full and one minimal " + type.key());
     }
@@ -240,7 +242,7 @@ class EventVectorsTest {
                 + (v.full() ? "keys" : "required keys"));
       }
     }
-    assertEquals(VECTOR_STEPS.stream().map(StepType::key).toList(), documentedSteps,
+    assertEquals(SECTION_8_STEPS.stream().map(StepType::key).toList(), documentedSteps,
         "one table per step");
   }
 
@@ -249,7 +251,7 @@ class EventVectorsTest {
     FormatsDocument doc = FormatsDocument.load();
     List<Vector> vectors = replay(doc);
     FormatsDocument.Table table = doc.section("4.").section("State and custody").table();
-    assertEquals(VECTOR_STEPS.size(), table.rows().size());
+    assertEquals(SECTION_8_STEPS.size(), table.rows().size());
     for (List<String> row : table.rows()) {
       StepType type = StepType.fromKey(row.get(table.column("step")));
       Set<LifecycleState> from = EnumSet.noneOf(LifecycleState.class);
@@ -325,6 +327,219 @@ class EventVectorsTest {
         }
       }
     }
+  }
+
+  /**
+   * The test vectors of section 9: each request replayed after section 8's units, with the
+   * documented rule for the server's choices, through the sequencer's own calls (Lifecycle.plan
+   * and EventChain.sealPart for a step that touches several units, apply and seal otherwise).
+   */
+  @Test
+  void secondLifeVectorsAreWhatTheServerComputes() {
+    FormatsDocument doc = FormatsDocument.load();
+    Map<String, Actor> actors = actors(doc.section("8.").table());
+    Map<String, UnitState> units = new HashMap<>();
+    Map<String, Step.Registration> registrations = new HashMap<>();
+    Set<String> parented = new java.util.HashSet<>();
+    Set<String> lots = new java.util.HashSet<>();
+    for (Vector v : replay(doc)) {
+      units.put(v.event().unitCode(), v.sealed().unit());
+      if (v.submission().step() instanceof Step.Registration r) {
+        registrations.put(v.event().unitCode(), r);
+      }
+    }
+    Lifecycle.Known known = new Lifecycle.Known() {
+      public UnitState unit(String code) {
+        return units.get(code);
+      }
+
+      public double massKg(String code) {
+        return registrations.get(code).massKg();
+      }
+
+      public String maker(String code) {
+        return registrations.get(code).maker();
+      }
+
+      public boolean hasParent(String code) {
+        return parented.contains(code);
+      }
+
+      public boolean lotExists(String id) {
+        return lots.contains(id);
+      }
+    };
+    Set<StepType> seen = EnumSet.noneOf(StepType.class);
+    List<SecondLifeEvent> vectors = new ArrayList<>();
+    long logIndex = 2000;
+    for (FormatsDocument.Part part : doc.section("9.").section("Test vectors").subsections(4)) {
+      List<FormatsDocument.CodeBlock> blocks = part.codeBlocks();
+      String text = blocks.get(0).text();
+      Submission submission;
+      try {
+        if (text.startsWith("# RegisterUnitRequest")) {
+          RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = requestsAt(request.getEventTime()).registration(request.build(), "");
+        } else {
+          RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
+          TextFormat.merge(text, request);
+          submission = requestsAt(request.getEventTime()).submission(request.build(), "");
+        }
+      } catch (TextFormat.ParseException e) {
+        throw new AssertionError(part.title() + ": request does not parse", e);
+      }
+      Instant recorded = submission.eventTime().plusSeconds(1);
+      Actor actor = actors.get(submission.actorSite());
+      StepType type = submission.step().type();
+      assertEquals(type.key(), part.title().split(" ")[1], part.title() + ": names its step");
+      seen.add(type);
+      List<EventChain.Sealed> sealed = new ArrayList<>();
+      try {
+        if (Step.touchesSeveral(type)) {
+          for (Lifecycle.Planned planned : Lifecycle.plan(submission.unitCode(),
+              submission.step(), actor, submission.eventTime(), known,
+              Lifecycle.DEFAULT_MASS_TOLERANCE)) {
+            sealed.add(EventChain.sealPart(submission, actor, planned, logIndex++, recorded,
+                submission.digest()));
+            if (planned.registers() != null) {
+              registrations.put(planned.code(), planned.registers());
+            }
+            if (planned.part() == Part.CHILD || planned.part() == Part.PRODUCT) {
+              parented.add(planned.code());
+            }
+          }
+          if (submission.step() instanceof Step.Recycling r) {
+            r.lots().forEach(lot -> lots.add(lot.id()));
+          }
+        } else {
+          UnitState before = units.getOrDefault(submission.unitCode(),
+              UnitState.unregistered(submission.unitCode()));
+          UnitState after = Lifecycle.apply(before, submission.step(), actor,
+              submission.eventTime());
+          sealed.add(EventChain.seal(submission, actor, before, after, logIndex++, recorded,
+              submission.digest()));
+          if (submission.step() instanceof Step.Registration r) {
+            registrations.put(submission.unitCode(), r);
+          }
+        }
+      } catch (DomainException e) {
+        throw new AssertionError("docs/formats.md section 9, " + part.title()
+            + ": the server refuses this step; update it in the document", e);
+      }
+      assertEquals(1 + 2 * sealed.size(), blocks.size(),
+          part.title() + ": the request, then fields and results of every touched unit");
+      // the digest is the request's alone: the primary event's fields less the server's and
+      // less the step's own keys (section 9)
+      Map<String, String> primary = decode(sealed.get(0).event().canonicalBytes());
+      primary.keySet().removeAll(Set.of("step.id", "step.part", "step.unit"));
+      assertArrayEquals(EventChain.sha256(digestInput(primary)), submission.digest(),
+          part.title() + ": digest input as documented");
+      for (int i = 0; i < sealed.size(); i++) {
+        Event e = sealed.get(i).event();
+        UnitState after = sealed.get(i).unit();
+        vectors.add(new SecondLifeEvent(part.title(), actor,
+            units.getOrDefault(e.unitCode(), UnitState.unregistered(e.unitCode())), e, after));
+        units.put(e.unitCode(), after);
+        String what = part.title() + ", " + e.unitCode();
+        check(doc, what + " fields", blocks.get(1 + 2 * i), renderFields(e.canonicalBytes()));
+        check(doc, what + " results", blocks.get(2 + 2 * i), List.of(
+            "previous       " + HEX.formatHex(e.previousHash()),
+            "hash           " + HEX.formatHex(e.hash()),
+            "digest         " + HEX.formatHex(e.requestDigest()),
+            "custodian      " + after.custodian(),
+            "custodian_site " + (after.custodianSite() == null ? "-" : after.custodianSite())));
+      }
+    }
+    seen.addAll(SECTION_8_STEPS);
+    assertEquals(EnumSet.copyOf(VECTOR_STEPS), seen, "a vector of every step in section 9");
+    checkSecondLifeTables(doc, vectors);
+    finish(doc);
+  }
+
+  /** One unit's event of a section 9 vector, with the unit's state before and after it. */
+  record SecondLifeEvent(String name, Actor actor, UnitState before, Event event,
+      UnitState after) {
+    Map<String, String> fields() {
+      return decode(event.canonicalBytes());
+    }
+  }
+
+  /**
+   * The keys and custody tables of section 9 against its vectors: every event's step keys are
+   * its step's rows (required ones all present), every row has a key in some vector, and state
+   * and custodian after each event are as the custody table says for the unit's part.
+   */
+  private static void checkSecondLifeTables(FormatsDocument doc, List<SecondLifeEvent> vectors) {
+    FormatsDocument.Table common = doc.section("3.").section("Fields of every event").table();
+    Set<String> commonKeys = new java.util.HashSet<>(Set.of("step.id", "step.part", "step.unit"));
+    common.rows().forEach(row -> commonKeys.add(FormatsDocument.code(row.get(0))));
+    FormatsDocument.Table keys = doc.section("9.").section("Keys of each new step").table();
+    Set<String> unmatchedRows = new TreeSet<>();
+    Map<String, java.util.regex.Pattern> patterns = new LinkedHashMap<>();
+    for (List<String> row : keys.rows()) {
+      String key = FormatsDocument.code(row.get(keys.column("key")));
+      String regex = java.util.regex.Pattern.quote(key).replace("NNN", "\\E[0-9]{3}\\Q")
+          .replace("{li,ni,co,mn,cu,al}", "\\E(li|ni|co|mn|cu|al)\\Q");
+      patterns.put(key, java.util.regex.Pattern.compile(regex));
+      unmatchedRows.add(key);
+    }
+    for (SecondLifeEvent v : vectors) {
+      String step = v.event().type().key();
+      if (SECTION_8_STEPS.contains(v.event().type())) {
+        continue;
+      }
+      Set<String> stepKeys = v.fields().keySet().stream().filter(k -> !commonKeys.contains(k))
+          .collect(Collectors.toCollection(TreeSet::new));
+      for (List<String> row : keys.rows()) {
+        if (!row.get(keys.column("step")).equals(step)) {
+          continue;
+        }
+        String key = FormatsDocument.code(row.get(keys.column("key")));
+        boolean present = stepKeys.stream().anyMatch(k -> patterns.get(key).matcher(k).matches());
+        if (present) {
+          unmatchedRows.remove(key);
+        } else {
+          assertFalse(row.get(keys.column("presence")).equals("required")
+              || row.get(keys.column("presence")).startsWith("required ("),
+              v.name() + ", " + v.event().unitCode() + ": lacks the required " + key);
+        }
+      }
+      for (String k : stepKeys) {
+        assertTrue(patterns.entrySet().stream().anyMatch(p -> p.getKey().startsWith(step + ".")
+            && p.getValue().matcher(k).matches()), v.name() + ": " + k + " is in the table");
+      }
+    }
+    assertEquals(Set.of(), unmatchedRows, "every row of section 9's keys table in some vector");
+
+    FormatsDocument.Table custody =
+        doc.section("9.").section("State and custody of the new steps").table();
+    for (SecondLifeEvent v : vectors) {
+      if (SECTION_8_STEPS.contains(v.event().type())) {
+        continue;
+      }
+      String part = v.fields().getOrDefault("step.part", "subject");
+      List<String> row = custody.rows().stream()
+          .filter(r -> r.get(custody.column("step")).equals(v.event().type().key())
+              && r.get(custody.column("part")).equals(part))
+          .findFirst().orElseThrow(() -> new AssertionError(v.name() + ": no row for " + part));
+      String stateAfter = row.get(custody.column("`state.after`"));
+      assertEquals(stateAfter.startsWith("the same as") ? v.fields().get("state.before")
+          : FormatsDocument.code(stateAfter), v.fields().get("state.after"), v.name());
+      String custodian = row.get(custody.column("custodian after"));
+      boolean unchanged = custodian.equals("unchanged");
+      assertTrue(unchanged || custodian.equals("`actor.organization` at `actor.site`"), custodian);
+      assertEquals(unchanged ? v.before().custodian() : v.actor().organization(),
+          v.after().custodian(), v.name() + ", " + v.event().unitCode() + ": custodian");
+      assertEquals(unchanged ? v.before().custodianSite() : v.actor().site(),
+          v.after().custodianSite(), v.name() + ", " + v.event().unitCode() + ": custodian site");
+    }
+  }
+
+  /** The request mapping with the clock at the documented record time, event time + 1 s. */
+  private static Requests requestsAt(com.google.protobuf.Timestamp eventTime) {
+    return new Requests(Clock.fixed(Instant.ofEpochSecond(eventTime.getSeconds(),
+        eventTime.getNanos()).plusSeconds(1), ZoneOffset.UTC));
   }
 
   /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} one. */

@@ -398,6 +398,23 @@ class SecondLifeServiceTest {
   }
 
   @Test
+  void anAssembledProductCarriesTheAssemblingFirmsManufacturerCode() {
+    String source = Fixtures.gradedPackAt(client, Fixtures.CASCADE_PLANT);
+    // a code of the test maker (TMK), 24 characters and the 19-character repurposed variant,
+    // cannot name a product of the cascade firm (TCS)
+    for (String foreign : List.of(Fixtures.newCode('P'), "TMKPBA1RA59000001RP")) {
+      var status = assertFails(Status.Code.FAILED_PRECONDITION,
+          () -> client.recordStep(Fixtures.assembly(foreign, 370, source)));
+      assertEquals(Fixtures.CASCADE, violation(status, "MANUFACTURER_CODE").getSubject());
+      assertTrue(status.getMessage().contains("TMK"), status.getMessage());
+    }
+    assertEquals(LifecycleState.LIFECYCLE_STATE_GRADED, unit(source).getState(), "nothing stored");
+    String own = Fixtures.newSecondLifePackCode();
+    client.recordStep(Fixtures.assembly(own, 370, source));
+    assertEquals(Fixtures.CASCADE, unit(own).getMaker());
+  }
+
+  @Test
   void aScannedLabelIsRefusedOnAnAssembly() {
     String product = Fixtures.newSecondLifePackCode();
     var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.recordStep(
