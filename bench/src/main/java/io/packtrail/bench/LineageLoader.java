@@ -172,9 +172,9 @@ public final class LineageLoader implements Callable<Integer> {
                  decode(repeat('00', 32), 'hex'), sha256(id::text::bytea),
                  decode(repeat('00', 32), 'hex')
           FROM (
-              SELECT DISTINCT ON (l.event_id) l.event_id AS id, l.from_code AS unit_code,
-                     'dismantling' AS type, l.valid_from AS event_time
-              FROM unit_link l ORDER BY l.event_id, l.from_code
+              (SELECT DISTINCT ON (l.event_id) l.event_id AS id, l.from_code AS unit_code,
+                      'dismantling' AS type, l.valid_from AS event_time
+               FROM unit_link l ORDER BY l.event_id, l.from_code)
             UNION ALL
               SELECT m.event_id, (SELECT min(i.unit_code) FROM material_lot_input i
                                   WHERE i.lot_id = m.id), 'recycling', m.event_time
@@ -182,7 +182,7 @@ public final class LineageLoader implements Callable<Integer> {
           ) AS steps;
           UPDATE log_head SET next_index = (SELECT count(*) FROM event) WHERE id = 1;
           """.formatted(PLANT));
-      step(s, "analyze", "ANALYZE");
+      step(s, "vacuum and analyze (visibility map for index-only scans)", "VACUUM ANALYZE");
       System.out.printf("loaded %,d units in %.1f s%n", count(s, "SELECT count(*) FROM unit"),
           (System.nanoTime() - begin) / 1e9);
       System.out.printf("links %,d, lots %,d, lot inputs %,d, events %,d%n",
