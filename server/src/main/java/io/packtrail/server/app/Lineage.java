@@ -32,12 +32,6 @@ public final class Lineage {
    * depth; at most {@code maxNodes} nodes, nearest first.
    */
   public LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
-    List<LineageGraph.Node> rootNode = root.lot()
-        ? storage.lineageNodes(List.of(), List.of(root.key()))
-        : storage.lineageNodes(List.of(root.key()), List.of());
-    if (rootNode.isEmpty()) {
-      throw new NotFoundException(root.name(), root.lot() ? "material lot" : "unit");
-    }
     String code = root.lot() ? null : root.key();
     String lot = root.lot() ? root.key() : null;
     List<LineageGraph.Edge> up = direction == Direction.DESCENDANTS ? List.of()
@@ -52,6 +46,11 @@ public final class Lineage {
     }
     Map<Ref, LineageGraph.Node> details = new HashMap<>();
     storage.lineageNodes(units, lots).forEach(n -> details.put(n.ref(), n));
+    // the root is always among the nodes: without details it does not exist (one query fewer
+    // than looking it up first; an unknown name has no edges, so the walks cost nothing)
+    if (!details.containsKey(root)) {
+      throw new NotFoundException(root.name(), root.lot() ? "material lot" : "unit");
+    }
     return graph.withDetails(details);
   }
 
