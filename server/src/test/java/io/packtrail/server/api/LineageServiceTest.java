@@ -118,7 +118,7 @@ class LineageServiceTest {
         OrganizationRole.DEALER, OrganizationRole.COLLECTION_OUTLET);
     line = actor("lin-jinchang", "plant", SiteKind.DISMANTLING_LINE, null,
         OrganizationRole.DISMANTLER, OrganizationRole.RECYCLER);
-    cascade = actor("lin-cascade", "plant", SiteKind.CASCADE_PLANT, null,
+    cascade = actor("lin-cascade", "plant", SiteKind.CASCADE_PLANT, "LCA",
         OrganizationRole.CASCADE_USER);
     site("lin-cascade", "microgrid", SiteKind.MICROGRID_STORAGE);
     microgrid = new Actor(cascade.organization(), "organizations/lin-cascade/sites/microgrid",
@@ -154,7 +154,7 @@ class LineageServiceTest {
       record(m, new Step.Receipt(null), cascade);
       record(m, inspection(), cascade);
     }
-    s = code('P');
+    s = "LCA" + code('P').substring(3); // an assembled product carries its firm's code
     record(s, new Step.Assembly(List.of(m1, m3), 24, 150, 350, 385), cascade);
     record(s, new Step.Commissioning("microgrid storage for 6 MW PV", 22, null), microgrid);
     record(s, new Step.SecondLifeInspection(90, 20, null), microgrid);
