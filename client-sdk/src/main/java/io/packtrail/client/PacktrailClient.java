@@ -44,6 +44,20 @@ import io.packtrail.v1.Unit;
 import io.packtrail.v1.UnitServiceGrpc;
 import io.packtrail.v1.WatchEventsRequest;
 import io.packtrail.v1.WatchEventsResponse;
+import io.packtrail.v1.GetLineageRequest;
+import io.packtrail.v1.GetLineageResponse;
+import io.packtrail.v1.GetMaterialLotRequest;
+import io.packtrail.v1.GetMaterialLotResponse;
+import io.packtrail.v1.GetPlantFiguresRequest;
+import io.packtrail.v1.GetPlantFiguresResponse;
+import io.packtrail.v1.LineageDirection;
+import io.packtrail.v1.LineageServiceGrpc;
+import io.packtrail.v1.ListMaterialLotsRequest;
+import io.packtrail.v1.ListMaterialLotsResponse;
+import io.packtrail.v1.ListTradeInsRequest;
+import io.packtrail.v1.ListTradeInsResponse;
+import io.packtrail.v1.MaterialLot;
+import io.packtrail.v1.TradeInRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +81,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.RegistryService"),
           Map.of("service", "packtrail.v1.UnitService"),
           Map.of("service", "packtrail.v1.EventService"),
-          Map.of("service", "packtrail.v1.LabelService")),
+          Map.of("service", "packtrail.v1.LabelService"),
+          Map.of("service", "packtrail.v1.LineageService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -82,6 +97,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final EventServiceGrpc.EventServiceBlockingStub events;
   private final EventServiceGrpc.EventServiceStub eventsAsync;
   private final LabelServiceGrpc.LabelServiceBlockingStub labels;
+  private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline) {
     this.ownedChannel = owned;
@@ -91,6 +107,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.events = EventServiceGrpc.newBlockingStub(channel);
     this.eventsAsync = EventServiceGrpc.newStub(channel);
     this.labels = LabelServiceGrpc.newBlockingStub(channel);
+    this.lineage = LineageServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -296,6 +313,76 @@ public final class PacktrailClient implements AutoCloseable {
       }
       retries.shutdownNow();
     }
+  }
+
+  // ---- lineage ----
+
+  /**
+   * Ancestors and descendants of a unit ({@code units/{code}}) or lot ({@code materialLots/{id}})
+   * to any depth, as a graph.
+   */
+  public GetLineageResponse getLineage(String name,
+      LineageDirection direction) {
+    return getLineage(GetLineageRequest.newBuilder().setName(name)
+        .setDirection(direction).build());
+  }
+
+  public GetLineageResponse getLineage(GetLineageRequest request) {
+    return withDeadline(lineage).getLineage(request);
+  }
+
+  /** A material lot by id and the packs its inputs came from. */
+  public GetMaterialLotResponse getMaterialLot(String lotId) {
+    return withDeadline(lineage).getMaterialLot(GetMaterialLotRequest.newBuilder()
+        .setName("materialLots/" + lotId).build());
+  }
+
+  /** Every lot matching the filters of {@code query} (its page fields are managed here). */
+  public List<MaterialLot> listAllMaterialLots(
+      ListMaterialLotsRequest query) {
+    List<MaterialLot> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListMaterialLotsResponse page = withDeadline(lineage).listMaterialLots(
+          query.toBuilder().setPageToken(token).build());
+      all.addAll(page.getMaterialLotsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  public ListMaterialLotsResponse listMaterialLots(
+      ListMaterialLotsRequest request) {
+    return withDeadline(lineage).listMaterialLots(request);
+  }
+
+  /** Every trade-in recorded at {@code site} in [start, end), in the order recorded. */
+  public List<TradeInRecord> listAllTradeIns(String site, Instant start,
+      Instant end) {
+    List<TradeInRecord> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListTradeInsResponse page = listTradeIns(
+          ListTradeInsRequest.newBuilder().setSite(site)
+              .setStartTime(timestamp(start)).setEndTime(timestamp(end)).setPageSize(1000)
+              .setPageToken(token).build());
+      all.addAll(page.getTradeInsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  public ListTradeInsResponse listTradeIns(
+      ListTradeInsRequest request) {
+    return withDeadline(lineage).listTradeIns(request);
+  }
+
+  /** Input and output figures of a recycling or dismantling site over [start, end). */
+  public GetPlantFiguresResponse getPlantFigures(String site, Instant start,
+      Instant end) {
+    return withDeadline(lineage).getPlantFigures(GetPlantFiguresRequest
+        .newBuilder().setSite(site).setStartTime(timestamp(start)).setEndTime(timestamp(end))
+        .build());
   }
 
   // ---- labels ----

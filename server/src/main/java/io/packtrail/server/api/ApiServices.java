@@ -27,6 +27,7 @@ public final class ApiServices {
         new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),
         new UnitGrpcService(app.units(), app.recorder(), requests, responders),
         new EventGrpcService(app.history(), app.recorder(), requests, hub, watchers, maxWatchers,
-            responders));
+            responders),
+        new LineageGrpcService(app.lineage()));
   }
 }

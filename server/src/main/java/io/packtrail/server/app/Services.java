@@ -8,11 +8,13 @@ import io.packtrail.server.store.Storage;
 import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
-public record Services(Registry registry, Units units, History history, Recorder recorder) {
+public record Services(Registry registry, Units units, History history, Recorder recorder,
+    Lineage lineage) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired) {
     return new Services(new Registry(storage), new Units(storage), new History(storage),
-        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent));
+        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent),
+        new Lineage(storage));
   }
 }

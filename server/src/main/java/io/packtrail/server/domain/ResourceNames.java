@@ -145,6 +145,33 @@ public final class ResourceNames {
     }
   }
 
+  private static final String LOT_PREFIX = "materialLots/";
+
+  public static String materialLot(String id) {
+    return LOT_PREFIX + id;
+  }
+
+  public static boolean isMaterialLot(String name) {
+    return name != null && name.startsWith(LOT_PREFIX) && isId(name.substring(LOT_PREFIX.length()));
+  }
+
+  /** The id of a lot name, or a violation (and null). */
+  public static String materialLotId(Violations v, String field, String name) {
+    if (name == null) {
+      v.add(field, "is required");
+      return null;
+    }
+    if (!Text.checkName(v, field, name)) {
+      return null;
+    }
+    if (!isMaterialLot(name)) {
+      v.add(field, "must be a name of the form materialLots/{id} with id matching " + ID_RULE
+          + ", got '" + abbreviate(name) + "'");
+      return null;
+    }
+    return name.substring(LOT_PREFIX.length());
+  }
+
   /** Keeps echoed input short and printable, so a huge value cannot bloat an error. */
   public static String abbreviate(String text) {
     return Text.echo(text);

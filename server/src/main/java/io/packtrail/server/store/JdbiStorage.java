@@ -10,11 +10,20 @@ import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.Site;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitLevel;
+import io.packtrail.server.domain.LineageGraph;
+import io.packtrail.server.domain.MaterialLot;
+import io.packtrail.server.domain.MaterialProduct;
+import io.packtrail.server.domain.PlantFigures;
+import io.packtrail.server.domain.Step;
+import io.packtrail.server.domain.TradeInRecord;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /** {@link Storage} on PostgreSQL through the DAOs; SQL in resources/.../store/{Dao}/. */
 public final class JdbiStorage implements Storage {
@@ -105,6 +114,68 @@ public final class JdbiStorage implements Storage {
   @Override
   public List<Event> listFromLogIndex(long start, int limit) {
     return jdbi.withExtension(EventDao.class, dao -> dao.listFromLogIndex(start, limit));
+  }
+
+  @Override
+  public List<LineageGraph.Edge> lineageEdges(String unitCode, String lotId, boolean descendants,
+      int maxDepth) {
+    return jdbi.withExtension(LineageDao.class, dao -> descendants
+        ? (unitCode == null ? List.of() : dao.descendantEdges(unitCode, maxDepth))
+        : dao.ancestorEdges(unitCode, lotId, maxDepth));
+  }
+
+  @Override
+  public List<LineageGraph.Node> lineageNodes(Collection<String> unitCodes,
+      Collection<String> lotIds) {
+    return jdbi.withExtension(LineageDao.class, dao -> {
+      List<LineageGraph.Node> nodes = new ArrayList<>();
+      if (!unitCodes.isEmpty()) {
+        nodes.addAll(dao.unitNodes(unitCodes.toArray(String[]::new)));
+      }
+      if (!lotIds.isEmpty()) {
+        nodes.addAll(dao.lotNodes(lotIds.toArray(String[]::new)));
+      }
+      return nodes;
+    });
+  }
+
+  @Override
+  public Optional<MaterialLot> findMaterialLot(String id) {
+    return jdbi.withExtension(LineageDao.class, dao -> dao.findLot(id));
+  }
+
+  @Override
+  public List<MaterialLot> listMaterialLots(String plantSite, String unitCode,
+      MaterialProduct product, Instant start, Instant end, String afterId, int limit) {
+    return jdbi.withExtension(LineageDao.class, dao -> dao.listLots(plantSite, unitCode,
+        name(product), start, end, afterId, limit));
+  }
+
+  @Override
+  public List<String> sourcePacks(String lotId) {
+    return jdbi.withExtension(LineageDao.class, dao -> dao.sourcePacks(lotId));
+  }
+
+  @Override
+  public List<TradeInRecord> listTradeIns(String site, Instant start, Instant end,
+      long afterLogIndex, int limit) {
+    return jdbi.withExtension(LineageDao.class,
+        dao -> dao.tradeIns(site, start, end, afterLogIndex, limit));
+  }
+
+  @Override
+  public PlantFigures.Sums plantSums(String site, Instant start, Instant end) {
+    return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+      LineageDao dao = h.attach(LineageDao.class);
+      double capacity = dao.siteCapacity(site)
+          .orElseThrow(() -> new NotFoundException(site, "site"));
+      LineageDao.LotSums lots = dao.plantLots(site, start, end);
+      double residue = dao.plantDismantlings(site, start, end).stream()
+          .mapToDouble(e -> ((Step.Dismantling) e.step()).residueKg()).sum();
+      return new PlantFigures.Sums(dao.plantInputs(site, start, end), lots.elements(),
+          lots.massKg(), lots.feed(), residue, dao.plantIntermediate(site, start, end),
+          capacity > 0 ? capacity : null);
+    });
   }
 
   private static String name(Enum<?> e) {

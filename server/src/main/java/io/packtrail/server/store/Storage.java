@@ -9,6 +9,12 @@ import io.packtrail.server.domain.OrganizationRole;
 import io.packtrail.server.domain.Site;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitLevel;
+import io.packtrail.server.domain.LineageGraph;
+import io.packtrail.server.domain.MaterialLot;
+import io.packtrail.server.domain.MaterialProduct;
+import io.packtrail.server.domain.PlantFigures;
+import io.packtrail.server.domain.TradeInRecord;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -66,4 +72,38 @@ public interface Storage {
 
   /** Events of the whole log from a log index on, in log order. */
   List<Event> listFromLogIndex(long start, int limit);
+
+  /**
+   * The lineage edges walked from a unit ({@code unitCode}) or a lot ({@code lotId}, the other
+   * null) in one direction (ancestors or descendants, never both), to {@code maxDepth} (0: any);
+   * each edge's depth is its far end's distance from the start.
+   */
+  List<LineageGraph.Edge> lineageEdges(String unitCode, String lotId, boolean descendants,
+      int maxDepth);
+
+  /** Level, state and custodian of the given units; product and maker of the given lots. */
+  List<LineageGraph.Node> lineageNodes(Collection<String> unitCodes, Collection<String> lotIds);
+
+  Optional<MaterialLot> findMaterialLot(String id);
+
+  /**
+   * Lots ordered by id; {@code unitCode} keeps those made from the unit or what it became, the
+   * period [start, end) applies to the lot's event time; each filter applies when not null.
+   */
+  List<MaterialLot> listMaterialLots(String plantSite, String unitCode, MaterialProduct product,
+      Instant start, Instant end, String afterId, int limit);
+
+  /** Codes of the packs a lot's inputs came from, at any depth, in code order. */
+  List<String> sourcePacks(String lotId);
+
+  /** Trade-ins recorded at a site in [start, end) (each bound optional), in log order. */
+  List<TradeInRecord> listTradeIns(String site, Instant start, Instant end, long afterLogIndex,
+      int limit);
+
+  /**
+   * What a site consumed and made in [start, end), summed up, read in one snapshot.
+   *
+   * @throws io.packtrail.server.domain.NotFoundException when the site does not exist
+   */
+  PlantFigures.Sums plantSums(String site, Instant start, Instant end);
 }

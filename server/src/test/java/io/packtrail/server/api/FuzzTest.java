@@ -133,6 +133,23 @@ class FuzzTest {
     seed(GetLabelRequest.newBuilder().setName("labels/" + serial).build());
     seed(GetTrustListRequest.getDefaultInstance());
     seed(GetUnitLabelRequest.newBuilder().setUnit(unit).build());
+
+    com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_767_225_600).build(); // 2026-01-01
+    com.google.protobuf.Timestamp end = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_775_001_600).build(); // 2026-04-01
+    seed(io.packtrail.v1.GetLineageRequest.newBuilder().setName(unit)
+        .setDirection(io.packtrail.v1.LineageDirection.LINEAGE_DIRECTION_BOTH).setMaxDepth(3)
+        .setMaxNodes(10).build());
+    seed(io.packtrail.v1.GetMaterialLotRequest.newBuilder().setName("materialLots/lot-0001")
+        .build());
+    seed(io.packtrail.v1.ListMaterialLotsRequest.newBuilder().setPlantSite(Fixtures.FACTORY)
+        .setUnit(unit).setProduct(io.packtrail.v1.MaterialProduct.MATERIAL_PRODUCT_MNSO4)
+        .setStartTime(start).setEndTime(end).setPageSize(2).build());
+    seed(io.packtrail.v1.ListTradeInsRequest.newBuilder().setSite(Fixtures.FACTORY)
+        .setStartTime(start).setEndTime(end).setPageSize(2).build());
+    seed(io.packtrail.v1.GetPlantFiguresRequest.newBuilder().setSite(Fixtures.FACTORY)
+        .setStartTime(start).setEndTime(end).build());
   }
 
   private static void seed(Message request) {

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LifecycleState;
+import io.packtrail.server.domain.LineageGraph;
+import io.packtrail.server.domain.MaterialLot;
+import io.packtrail.server.domain.MaterialProduct;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.PlantFigures;
 import io.packtrail.server.domain.Site;
 import io.packtrail.server.domain.SiteKind;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
+import io.packtrail.server.domain.TradeInRecord;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.domain.UnitLevel;
 import io.packtrail.server.testing.Fixtures;
@@ -177,6 +183,74 @@ public abstract class StorageContract {
         log.stream().map(Event::eventId).toList());
     assertEquals(1, storage().listFromLogIndex(head, 1).size());
     assertEquals(List.of(), storage().listFromLogIndex(head + 2, 10));
+  }
+
+  // ---- lineage, lots, trade-ins, plant sums ----
+
+  @Test
+  void lineageLotsTradeInsAndPlantSumsFollowTheLinks() {
+    Actor n = network();
+    Organization plantOrg = storage().createOrganization(new Organization(uniqueId("plant"),
+        "Plant", EnumSet.of(OrganizationRole.DEALER, OrganizationRole.COLLECTION_OUTLET,
+            OrganizationRole.RECYCLER), region(), null, NOW, null, null));
+    Site plantSite = storage().createSite(new Site(plantOrg.id(), "plant", "Plant",
+        SiteKind.RECYCLING_PLANT, "620300", "", 38.5, 102.2, NOW));
+    Actor plant = new Actor(plantOrg.name(), plantSite.name(), plantOrg.roles(),
+        SiteKind.RECYCLING_PLANT);
+    String vin = Fixtures.vin("LGSAB12C2RP12345");
+    String old = register(n);
+    String replacement = register(n);
+    record(new Submission(UUID.randomUUID(), old, NOW, n.site(), new Step.Sale(vin,
+        n.organization())), n);
+    Event tradeIn = record(new Submission(UUID.randomUUID(), old, NOW, plant.site(),
+        new Step.TradeIn(vin, replacement, null)), plant);
+    record(new Submission(UUID.randomUUID(), old, NOW, plant.site(), new Step.Collection(null)),
+        plant);
+    String lot = uniqueId("lot");
+    record(new Submission(UUID.randomUUID(), old, NOW, plant.site(), new Step.Recycling(
+        List.of(new Step.LotOutput(lot, MaterialProduct.LI2CO3, 30,
+            new ElementMasses(5, 0, 0, 0, 0, 0))), new ElementMasses(6, 0, 0, 0, 0, 0),
+        List.of(), null)), plant);
+
+    List<LineageGraph.Edge> down = storage().lineageEdges(old, null, true, 0);
+    assertEquals(Set.of(LineageGraph.Ref.unit(replacement), LineageGraph.Ref.lot(lot)),
+        down.stream().map(LineageGraph.Edge::to).collect(java.util.stream.Collectors.toSet()));
+    assertTrue(down.stream().allMatch(e -> e.depth() == 1 && !e.eventName().isEmpty()));
+    List<LineageGraph.Edge> up = storage().lineageEdges(null, lot, false, 0);
+    assertEquals(List.of(LineageGraph.Ref.unit(old)),
+        up.stream().map(LineageGraph.Edge::from).toList());
+    assertEquals(List.of(), storage().lineageEdges(replacement, null, true, 0),
+        "replaced-by is not followed");
+    assertEquals(2, storage().lineageNodes(List.of(old, "TMKPBA1TRACE01RA59999999"),
+        List.of(lot)).size());
+
+    assertEquals(List.of(old), storage().findMaterialLot(lot).orElseThrow().inputUnits());
+    assertTrue(storage().findMaterialLot(uniqueId("absent")).isEmpty());
+    assertEquals(List.of(old), storage().sourcePacks(lot));
+    assertEquals(List.of(lot), storage().listMaterialLots(plant.site(), old,
+        MaterialProduct.LI2CO3, NOW, NOW.plusSeconds(1), null, 10).stream()
+        .map(MaterialLot::id).toList());
+    assertEquals(List.of(), storage().listMaterialLots(plant.site(), null,
+        MaterialProduct.COPPER, null, null, null, 10));
+    assertEquals(List.of(), storage().listMaterialLots(plant.site(), null, null, null, null,
+        lot, 10), "after the last key");
+
+    List<TradeInRecord> trades = storage().listTradeIns(plant.site(), null, null, -1, 10);
+    assertEquals(1, trades.size());
+    assertEquals(replacement, trades.get(0).replacementUnit());
+    assertEquals(tradeIn.logIndex(), trades.get(0).logIndex());
+    assertEquals(List.of(), storage().listTradeIns(plant.site(), null, null,
+        tradeIn.logIndex(), 10));
+
+    PlantFigures.Sums sums = storage().plantSums(plant.site(), NOW, NOW.plusSeconds(1));
+    assertEquals(List.of(new PlantFigures.InputMass(Chemistry.LFP, UnitLevel.PACK, 380)),
+        sums.inputs());
+    assertEquals(30, sums.lotMassKg());
+    assertEquals(6, sums.feed().li());
+    assertEquals(0, sums.residueKg());
+    assertEquals(null, sums.annualCapacityTonnes());
+    assertThrows(NotFoundException.class, () -> storage().plantSums(plant.site() + "x", NOW,
+        NOW.plusSeconds(1)));
   }
 
   // ---- helpers ----

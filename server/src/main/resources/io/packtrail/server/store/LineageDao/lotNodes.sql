@@ -1,0 +1,1 @@
+SELECT id, product, organization FROM material_lot WHERE id = ANY(:ids)

@@ -1,0 +1,1 @@
+SELECT code, level, state, custodian FROM unit WHERE code = ANY(:codes)
