@@ -29,7 +29,8 @@ import java.util.List;
  * bytes from the transport and parses them here, where a failure can close the call properly.
  */
 public final class RequestParsing {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+  /** Messages as their raw bytes, unparsed (tests send invalid wire data with it too). */
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {

@@ -4,31 +4,13 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.packtrail.server.api.RequestParsing;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /** Calls with requests as raw bytes, so invalid wire data reaches the server unchanged. */
 public final class RawCalls {
-  public static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = RequestParsing.BYTES;
 
   private RawCalls() {}
 
