@@ -117,11 +117,16 @@ public final class PacktrailClient implements AutoCloseable {
   public static PacktrailClient connect(String target) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target)
         .usePlaintext()
+        // a batch of steps that touch many units is answered with every touched unit's event
+        .maxInboundMessageSize(MAX_ANSWER_BYTES)
         .defaultServiceConfig(SERVICE_CONFIG)
         .enableRetry()
         .build();
     return new PacktrailClient(channel, channel, Duration.ofSeconds(10));
   }
+
+  /** The largest answer the SDK accepts (gRPC's default is 4 MiB). */
+  public static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
   /** Wraps a channel the caller owns (and closes), e.g. an in-process one in tests. */
   public static PacktrailClient over(Channel channel, Duration deadline) {

@@ -67,6 +67,12 @@ final class DemoLoop {
   private static final Instant LAST_TRADE_IN = Instant.parse("2026-04-30T00:00:00Z");
   private static final String TRACE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   private static final int CHUNK = 200;
+  /**
+   * A step that touches n units is answered with n events that each carry the whole step, so a
+   * batch's answer grows with the square of its steps' size: batches are also bounded by the
+   * bytes they send, which keeps every answer far below gRPC's 4 MiB message limit.
+   */
+  private static final int CHUNK_BYTES = 16 * 1024;
 
   /** What the first half made of one pack. */
   record PackHistory(RegisterUnitRequest registration, int stage, String station, String vin,
@@ -720,7 +726,10 @@ final class DemoLoop {
     while (from < ops.size()) {
       Op first = ops.get(from);
       int to = from;
-      while (to < ops.size() && to - from < CHUNK && sameKind(first, ops.get(to))) {
+      int bytes = 0;
+      while (to < ops.size() && to - from < CHUNK && bytes < CHUNK_BYTES
+          && sameKind(first, ops.get(to))) {
+        bytes += ops.get(to).event() == null ? 0 : ops.get(to).event().getSerializedSize();
         to++;
       }
       List<Op> chunk = ops.subList(from, to);
