@@ -15,6 +15,8 @@ public final class ResourceNames {
   private static final Pattern SITE =
       Pattern.compile("organizations/(" + ID_RULE + ")/sites/(" + ID_RULE + ")");
   private static final String UNIT_PREFIX = "units/";
+  private static final Pattern EVENT =
+      Pattern.compile("units/[A-Z0-9]{19,24}/events/[1-9][0-9]{0,18}");
   private static final Pattern LABEL = Pattern.compile("labels/([1-9][0-9]{0,18})");
   private static final Pattern LABEL_KEY =
       Pattern.compile("organizations/(" + ID_RULE + ")/labelKeys/([0-9a-f]{8})");
@@ -51,6 +53,11 @@ public final class ResourceNames {
 
   public static boolean isOrganization(String name) {
     return name != null && ORGANIZATION.matcher(name).matches();
+  }
+
+  /** An event name, units/{code}/events/{sequence} (the code's own rules are BatteryCode's). */
+  public static boolean isEvent(String name) {
+    return name != null && EVENT.matcher(name).matches();
   }
 
   public static boolean isSite(String name) {

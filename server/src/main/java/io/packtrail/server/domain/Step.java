@@ -411,7 +411,7 @@ public sealed interface Step {
     }
 
     public void validate(String field, Violations v) {
-      if (corrects == null || !corrects.matches("units/[A-Z0-9]{19,24}/events/[1-9][0-9]{0,18}")) {
+      if (!ResourceNames.isEvent(corrects)) {
         v.add(field + ".corrects", "must be an event name: units/{code}/events/{sequence}");
       }
       checkText(v, field + ".reason", reason, MAX_NOTE, "what was wrong and what is right");

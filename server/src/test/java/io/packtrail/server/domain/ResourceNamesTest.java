@@ -2,6 +2,7 @@ package io.packtrail.server.domain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Names are built and taken apart in one place; each parser inverts its builder. */
 class ResourceNamesTest {
+
+  @Test
+  void eventNamesAreUnitNamesWithAPositiveSequence() {
+    assertTrue(ResourceNames.isEvent(ResourceNames.event("X12MCPM27KLPCLX2M2382320", 7)));
+    assertTrue(ResourceNames.isEvent("units/GSBPB01S3F0000042RP/events/1"));
+    assertFalse(ResourceNames.isEvent("units/X12MCPM27KLPCLX2M2382320/events/0"));
+    assertFalse(ResourceNames.isEvent("units/x12/events/1"));
+    assertFalse(ResourceNames.isEvent("units/X12MCPM27KLPCLX2M2382320"));
+    assertFalse(ResourceNames.isEvent(null));
+  }
 
   @Test
   void organizationIdsComeBackOutOfTheirNames() {
