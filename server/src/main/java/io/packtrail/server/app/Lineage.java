@@ -11,10 +11,7 @@ import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.TradeInRecord;
 import io.packtrail.server.store.Storage;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Reading the second half of units' lives: lineage, material lots, trade-ins, plant figures. */
 public final class Lineage {
@@ -32,26 +29,18 @@ public final class Lineage {
    * depth; at most {@code maxNodes} nodes, nearest first.
    */
   public LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
+    // the root first: an unknown one is NOT_FOUND without walking
+    LineageGraph.Node rootNode = storage.lineageNodes(
+            root.lot() ? List.of() : List.of(root.key()), root.lot() ? List.of(root.key()) : List.of())
+        .stream().findFirst()
+        .orElseThrow(() -> new NotFoundException(root.name(), root.lot() ? "material lot" : "unit"));
     String code = root.lot() ? null : root.key();
     String lot = root.lot() ? root.key() : null;
-    List<LineageGraph.Edge> up = direction == Direction.DESCENDANTS ? List.of()
+    List<LineageGraph.Hop> up = direction == Direction.DESCENDANTS ? List.of()
         : storage.lineageEdges(code, lot, false, maxDepth);
-    List<LineageGraph.Edge> down = direction == Direction.ANCESTORS ? List.of()
+    List<LineageGraph.Hop> down = direction == Direction.ANCESTORS ? List.of()
         : storage.lineageEdges(code, lot, true, maxDepth);
-    LineageGraph graph = LineageGraph.of(root, up, down, maxNodes);
-    List<String> units = new ArrayList<>();
-    List<String> lots = new ArrayList<>();
-    for (LineageGraph.Node n : graph.nodes()) {
-      (n.ref().lot() ? lots : units).add(n.ref().key());
-    }
-    Map<Ref, LineageGraph.Node> details = new HashMap<>();
-    storage.lineageNodes(units, lots).forEach(n -> details.put(n.ref(), n));
-    // the root is always among the nodes: without details it does not exist (one query fewer
-    // than looking it up first; an unknown name has no edges, so the walks cost nothing)
-    if (!details.containsKey(root)) {
-      throw new NotFoundException(root.name(), root.lot() ? "material lot" : "unit");
-    }
-    return graph.withDetails(details);
+    return LineageGraph.of(rootNode, up, down, maxNodes);
   }
 
   public LotWithSources lot(String id) {

@@ -42,6 +42,13 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
    */
   public record Edge(EdgeKind kind, Ref from, Ref to, String eventName, int depth) {}
 
+  /**
+   * An edge as a walk crossed it, with what the walk found at its far end (the {@code to} end
+   * walking to descendants, the {@code from} end walking to ancestors): the walk reads each
+   * node's details on its way, so a graph needs no second look-up of its nodes.
+   */
+  public record Hop(Edge edge, Node farEnd) {}
+
   /** Level, state and custodian are a unit's; product and custodian (the maker) a lot's. */
   public record Node(Ref ref, UnitLevel level, LifecycleState state, String custodian,
       MaterialProduct product, int depth) {
@@ -51,49 +58,47 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
   }
 
   /**
-   * The graph of {@code root} from the walked edges: each node at its shortest distance
-   * (negative for ancestors), nearest first, then by name; at most {@code maxNodes} nodes, and
-   * the edges between kept nodes.
+   * The graph of {@code root} (with its details) from the walked hops: each node at its shortest
+   * distance (negative for ancestors) with the details the walk found, nearest first, then by
+   * name; at most {@code maxNodes} nodes, and the edges between kept nodes.
    */
-  public static LineageGraph of(Ref root, List<Edge> ancestorEdges, List<Edge> descendantEdges,
+  public static LineageGraph of(Node root, List<Hop> ancestors, List<Hop> descendants,
       int maxNodes) {
-    Map<Ref, Integer> depth = new HashMap<>();
-    depth.put(root, 0);
-    for (Edge e : ancestorEdges) {
-      depth.merge(e.from(), -e.depth(), (a, b) -> Math.abs(a) <= Math.abs(b) ? a : b);
+    Map<Ref, Node> found = new HashMap<>();
+    found.put(root.ref(), root.atDepth(0));
+    for (Hop h : ancestors) {
+      found.merge(h.farEnd().ref(), h.farEnd().atDepth(-h.edge().depth()), LineageGraph::nearer);
     }
-    for (Edge e : descendantEdges) {
-      depth.merge(e.to(), e.depth(), (a, b) -> Math.abs(a) <= Math.abs(b) ? a : b);
+    for (Hop h : descendants) {
+      found.merge(h.farEnd().ref(), h.farEnd().atDepth(h.edge().depth()), LineageGraph::nearer);
     }
-    List<Ref> order = new ArrayList<>(depth.keySet());
-    order.sort(Comparator.<Ref>comparingInt(r -> Math.abs(depth.get(r)))
-        .thenComparing(Ref::name));
+    List<Node> order = new ArrayList<>(found.values());
+    // names are built once per node, not once per comparison
+    Map<Ref, String> names = new HashMap<>();
+    order.forEach(n -> names.put(n.ref(), n.ref().name()));
+    order.sort(Comparator.<Node>comparingInt(n -> Math.abs(n.depth()))
+        .thenComparing(n -> names.get(n.ref())));
     boolean truncated = order.size() > maxNodes;
-    Set<Ref> kept = new HashSet<>(order.subList(0, Math.min(maxNodes, order.size())));
+    List<Node> nodes = List.copyOf(order.subList(0, Math.min(maxNodes, order.size())));
+    Set<Ref> kept = new HashSet<>();
+    nodes.forEach(n -> kept.add(n.ref()));
     List<Edge> edges = new ArrayList<>();
-    Set<List<Object>> seen = new HashSet<>();
-    for (List<Edge> list : List.of(ancestorEdges, descendantEdges)) {
-      for (Edge e : list) {
+    Set<Edge> seen = new HashSet<>();
+    for (List<Hop> hops : List.of(ancestors, descendants)) {
+      for (Hop h : hops) {
+        Edge e = h.edge();
+        // the same edge reached at two depths is listed once, at the first
         if (kept.contains(e.from()) && kept.contains(e.to())
-            && seen.add(List.of(e.kind(), e.from(), e.to()))) {
+            && seen.add(new Edge(e.kind(), e.from(), e.to(), null, 0))) {
           edges.add(e);
         }
       }
     }
-    List<Node> nodes = new ArrayList<>();
-    for (Ref r : order.subList(0, kept.size())) {
-      nodes.add(new Node(r, null, null, null, null, depth.get(r)));
-    }
     return new LineageGraph(nodes, edges, truncated);
   }
 
-  /** The same graph with each node's details filled in from {@code details} (by ref). */
-  public LineageGraph withDetails(Map<Ref, Node> details) {
-    List<Node> filled = new ArrayList<>();
-    for (Node n : nodes) {
-      Node d = details.get(n.ref());
-      filled.add(d == null ? n : d.atDepth(n.depth()));
-    }
-    return new LineageGraph(filled, edges, truncated);
+  /** Of two sightings of one node, the one nearer the root (ancestors first on a tie). */
+  private static Node nearer(Node a, Node b) {
+    return Math.abs(a.depth()) <= Math.abs(b.depth()) ? a : b;
   }
 }

@@ -117,7 +117,7 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
-  public List<LineageGraph.Edge> lineageEdges(String unitCode, String lotId, boolean descendants,
+  public List<LineageGraph.Hop> lineageEdges(String unitCode, String lotId, boolean descendants,
       int maxDepth) {
     return jdbi.withExtension(LineageDao.class, dao -> descendants
         ? (unitCode == null ? List.of() : dao.descendantEdges(unitCode, maxDepth))

@@ -29,14 +29,14 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface LineageDao {
 
   @SqlQuery("descendantEdges")
-  @RegisterRowMapper(EdgeMapper.class)
-  List<LineageGraph.Edge> descendantEdges(@Bind("code") String code,
+  @RegisterRowMapper(HopMapper.class)
+  List<LineageGraph.Hop> descendantEdges(@Bind("code") String code,
       @Bind("maxDepth") int maxDepth);
 
   /** Edges into a unit ({@code code}) or a lot ({@code lot}); the other is null. */
   @SqlQuery("ancestorEdges")
-  @RegisterRowMapper(EdgeMapper.class)
-  List<LineageGraph.Edge> ancestorEdges(@Bind("code") String code, @Bind("lot") String lot,
+  @RegisterRowMapper(HopMapper.class)
+  List<LineageGraph.Hop> ancestorEdges(@Bind("code") String code, @Bind("lot") String lot,
       @Bind("maxDepth") int maxDepth);
 
   @SqlQuery("unitNodes")
@@ -105,13 +105,24 @@ public interface LineageDao {
     return unit == null ? "" : ResourceNames.event(unit, rs.getLong("event_sequence"));
   }
 
-  final class EdgeMapper implements RowMapper<LineageGraph.Edge> {
+  /** An edge and the details of its far end (columns {@code far_*}). */
+  final class HopMapper implements RowMapper<LineageGraph.Hop> {
     @Override
-    public LineageGraph.Edge map(ResultSet rs, StatementContext ctx) throws SQLException {
-      return new LineageGraph.Edge(LineageGraph.EdgeKind.valueOf(rs.getString("kind")),
+    public LineageGraph.Hop map(ResultSet rs, StatementContext ctx) throws SQLException {
+      LineageGraph.Edge edge = new LineageGraph.Edge(
+          LineageGraph.EdgeKind.valueOf(rs.getString("kind")),
           new LineageGraph.Ref(rs.getBoolean("from_lot"), rs.getString("from_key")),
           new LineageGraph.Ref(rs.getBoolean("to_lot"), rs.getString("to_key")),
           eventName(rs), rs.getInt("depth"));
+      String level = rs.getString("far_level");
+      String state = rs.getString("far_state");
+      String product = rs.getString("far_product");
+      LineageGraph.Node far = new LineageGraph.Node(
+          new LineageGraph.Ref(rs.getBoolean("far_lot"), rs.getString("far_key")),
+          level == null ? null : UnitLevel.valueOf(level),
+          state == null ? null : LifecycleState.valueOf(state), rs.getString("far_custodian"),
+          product == null ? null : MaterialProduct.valueOf(product), 0);
+      return new LineageGraph.Hop(edge, far);
     }
   }
 

@@ -75,10 +75,11 @@ public interface Storage {
 
   /**
    * The lineage edges walked from a unit ({@code unitCode}) or a lot ({@code lotId}, the other
-   * null) in one direction (ancestors or descendants, never both), to {@code maxDepth} (0: any);
-   * each edge's depth is its far end's distance from the start.
+   * null) in one direction (ancestors or descendants, never both), to {@code maxDepth} (0: any),
+   * each with the details of its far end; each edge's depth is its far end's distance from the
+   * start.
    */
-  List<LineageGraph.Edge> lineageEdges(String unitCode, String lotId, boolean descendants,
+  List<LineageGraph.Hop> lineageEdges(String unitCode, String lotId, boolean descendants,
       int maxDepth);
 
   /** Level, state and custodian of the given units; product and maker of the given lots. */

@@ -116,15 +116,14 @@ class LineageServiceTest {
         OrganizationRole.BATTERY_MAKER);
     station = actor("lin-station", "chengguan", SiteKind.DEALERSHIP, null,
         OrganizationRole.DEALER, OrganizationRole.COLLECTION_OUTLET);
-    line = actor("lin-jinchang", "plant", SiteKind.DISMANTLING_LINE, null,
+    // the plant declares 5,000 t/a of input (GetPlantFigures' capacity figures)
+    line = actor("lin-jinchang", "plant", SiteKind.DISMANTLING_LINE, null, 5000.0,
         OrganizationRole.DISMANTLER, OrganizationRole.RECYCLER);
     cascade = actor("lin-cascade", "plant", SiteKind.CASCADE_PLANT, "LCA",
         OrganizationRole.CASCADE_USER);
     site("lin-cascade", "microgrid", SiteKind.MICROGRID_STORAGE);
     microgrid = new Actor(cascade.organization(), "organizations/lin-cascade/sites/microgrid",
         cascade.roles(), SiteKind.MICROGRID_STORAGE);
-    jdbi.useHandle(h -> h.execute("UPDATE site SET annual_capacity_tonnes = 5000 WHERE name = ?",
-        line.site()));
 
     clock = JANUARY;
     p1 = pack();
@@ -523,9 +522,15 @@ class LineageServiceTest {
 
   static Actor actor(String org, String siteId, SiteKind kind, String manufacturerCode,
       OrganizationRole... roles) {
+    return actor(org, siteId, kind, manufacturerCode, null, roles);
+  }
+
+  static Actor actor(String org, String siteId, SiteKind kind, String manufacturerCode,
+      Double annualCapacityTonnes, OrganizationRole... roles) {
     jdbi.useExtension(OrganizationDao.class, dao -> dao.insertIfAbsent(new Organization(org,
         "Org " + org, Set.of(roles), "620300", manufacturerCode, Instant.now(), null, null)));
-    site(org, siteId, kind);
+    jdbi.useExtension(SiteDao.class, dao -> dao.insertIfAbsent(new Site(org, siteId,
+        "Site " + siteId, kind, "620300", "", 38.5, 102.2, Instant.now(), annualCapacityTonnes)));
     return new Actor("organizations/" + org, "organizations/" + org + "/sites/" + siteId,
         Set.of(roles), kind);
   }

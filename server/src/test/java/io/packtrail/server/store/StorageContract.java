@@ -212,13 +212,21 @@ public abstract class StorageContract {
             new ElementMasses(5, 0, 0, 0, 0, 0))), new ElementMasses(6, 0, 0, 0, 0, 0),
         List.of(), null)), plant);
 
-    List<LineageGraph.Edge> down = storage().lineageEdges(old, null, true, 0);
+    List<LineageGraph.Hop> down = storage().lineageEdges(old, null, true, 0);
     assertEquals(Set.of(LineageGraph.Ref.unit(replacement), LineageGraph.Ref.lot(lot)),
-        down.stream().map(LineageGraph.Edge::to).collect(java.util.stream.Collectors.toSet()));
-    assertTrue(down.stream().allMatch(e -> e.depth() == 1 && !e.eventName().isEmpty()));
-    List<LineageGraph.Edge> up = storage().lineageEdges(null, lot, false, 0);
+        down.stream().map(h -> h.edge().to()).collect(java.util.stream.Collectors.toSet()));
+    assertTrue(down.stream().allMatch(h -> h.edge().depth() == 1
+        && !h.edge().eventName().isEmpty() && h.farEnd().ref().equals(h.edge().to())));
+    assertTrue(down.stream().anyMatch(h -> h.farEnd().product() == MaterialProduct.LI2CO3
+        && h.farEnd().custodian().equals(plant.organization())), "a lot's details: " + down);
+    assertTrue(down.stream().anyMatch(h -> h.farEnd().level() != null
+        && h.farEnd().state() != null), "a unit's details: " + down);
+    List<LineageGraph.Hop> up = storage().lineageEdges(null, lot, false, 0);
     assertEquals(List.of(LineageGraph.Ref.unit(old)),
-        up.stream().map(LineageGraph.Edge::from).toList());
+        up.stream().map(h -> h.edge().from()).toList());
+    assertEquals(List.of(LineageGraph.Ref.unit(old)),
+        up.stream().map(h -> h.farEnd().ref()).toList());
+    assertEquals(LifecycleState.RECYCLED, up.get(0).farEnd().state());
     assertEquals(List.of(), storage().lineageEdges(replacement, null, true, 0),
         "replaced-by is not followed");
     assertEquals(2, storage().lineageNodes(List.of(old, "TMKPBA1TRACE01RA59999999"),
