@@ -73,6 +73,12 @@ import java.util.function.Consumer;
  * Typed access to a Packtrail server. Every call has a deadline; writes fill in a fresh event id
  * and event time when the caller left them empty, before the first attempt, so the transparent
  * retries of gRPC (on UNAVAILABLE) can never record a step twice.
+ *
+ * <p>The deadline of a batch call scales with its size: the client's deadline (10 s for {@link
+ * #connect}) plus {@link #BATCH_ITEM_ALLOWANCE} per item ({@link #batchDeadline}), so a full
+ * batch of 1,000 steps may take 10 s + 20 s. A batch that still runs out of time fails as a whole
+ * with DEADLINE_EXCEEDED; its items may or may not be recorded, so send it again with the same
+ * ids (retries are answered, never recorded twice).
  */
 public final class PacktrailClient implements AutoCloseable {
   /** Retry policy for every packtrail.v1 method: writes are idempotent on their ids. */
@@ -92,6 +98,7 @@ public final class PacktrailClient implements AutoCloseable {
 
   private final ManagedChannel ownedChannel;
   private final Duration deadline;
+  private final Duration perItem;
   private final RegistryServiceGrpc.RegistryServiceBlockingStub registry;
   private final UnitServiceGrpc.UnitServiceBlockingStub units;
   private final EventServiceGrpc.EventServiceBlockingStub events;
@@ -99,9 +106,11 @@ public final class PacktrailClient implements AutoCloseable {
   private final LabelServiceGrpc.LabelServiceBlockingStub labels;
   private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
 
-  private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline) {
+  private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
+      Duration perItem) {
     this.ownedChannel = owned;
     this.deadline = deadline;
+    this.perItem = perItem;
     this.registry = RegistryServiceGrpc.newBlockingStub(channel);
     this.units = UnitServiceGrpc.newBlockingStub(channel);
     this.events = EventServiceGrpc.newBlockingStub(channel);
@@ -122,7 +131,7 @@ public final class PacktrailClient implements AutoCloseable {
         .defaultServiceConfig(SERVICE_CONFIG)
         .enableRetry()
         .build();
-    return new PacktrailClient(channel, channel, Duration.ofSeconds(10));
+    return new PacktrailClient(channel, channel, Duration.ofSeconds(10), BATCH_ITEM_ALLOWANCE);
   }
 
   /** The largest answer the SDK accepts (gRPC's default is 4 MiB). */
@@ -130,7 +139,12 @@ public final class PacktrailClient implements AutoCloseable {
 
   /** Wraps a channel the caller owns (and closes), e.g. an in-process one in tests. */
   public static PacktrailClient over(Channel channel, Duration deadline) {
-    return new PacktrailClient(channel, null, deadline);
+    return over(channel, deadline, BATCH_ITEM_ALLOWANCE);
+  }
+
+  /** As {@link #over(Channel, Duration)}, with the allowance per batch item. */
+  public static PacktrailClient over(Channel channel, Duration deadline, Duration perItem) {
+    return new PacktrailClient(channel, null, deadline, perItem);
   }
 
   /** The service config with the retry policy, for callers that build their own channel. */
@@ -140,6 +154,25 @@ public final class PacktrailClient implements AutoCloseable {
 
   private <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub) {
     return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * How much longer a batch call may take per item than a single call: each item is checked,
+   * sequenced and answered on its own (the server records about a thousand steps a second on a
+   * small machine; twenty milliseconds leaves room for a loaded one).
+   */
+  public static final Duration BATCH_ITEM_ALLOWANCE = Duration.ofMillis(20);
+
+  /**
+   * The deadline of a batch call of {@code items} requests: the client's plus the allowance per
+   * item ({@link #BATCH_ITEM_ALLOWANCE} unless given to {@link #over(Channel, Duration, Duration)}).
+   */
+  public Duration batchDeadline(int items) {
+    return deadline.plus(perItem.multipliedBy(Math.max(0, items)));
+  }
+
+  private <S extends io.grpc.stub.AbstractStub<S>> S withBatchDeadline(S stub, int items) {
+    return stub.withDeadlineAfter(batchDeadline(items).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // ---- registry ----
@@ -164,7 +197,7 @@ public final class PacktrailClient implements AutoCloseable {
   public BatchRegisterUnitsResponse registerUnits(List<RegisterUnitRequest> requests) {
     BatchRegisterUnitsRequest.Builder b = BatchRegisterUnitsRequest.newBuilder();
     requests.forEach(r -> b.addRequests(withIds(r)));
-    return withDeadline(units).batchRegisterUnits(b.build());
+    return withBatchDeadline(units, requests.size()).batchRegisterUnits(b.build());
   }
 
   public Unit getUnit(String code) {
@@ -211,7 +244,7 @@ public final class PacktrailClient implements AutoCloseable {
   public BatchRecordEventsResponse recordEvents(List<RecordEventRequest> requests) {
     BatchRecordEventsRequest.Builder b = BatchRecordEventsRequest.newBuilder();
     requests.forEach(r -> b.addRequests(withIds(r)));
-    return withDeadline(events).batchRecordEvents(b.build());
+    return withBatchDeadline(events, requests.size()).batchRecordEvents(b.build());
   }
 
   /** A unit's whole history, in sequence order. */
@@ -416,7 +449,7 @@ public final class PacktrailClient implements AutoCloseable {
       b.addRequests(r.getRequestId().isEmpty()
           ? r.toBuilder().setRequestId(UUID.randomUUID().toString()).build() : r);
     }
-    return withDeadline(labels).batchIssueLabels(b.build());
+    return withBatchDeadline(labels, requests.size()).batchIssueLabels(b.build());
   }
 
   public Label reissueLabel(long serial) {

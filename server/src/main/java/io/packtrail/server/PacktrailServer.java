@@ -187,7 +187,7 @@ public final class PacktrailServer implements AutoCloseable {
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
-        labels.scans(), settings.labelRequiredSteps());
+        labels.scans(), settings.labelRequiredSteps(), settings.clock());
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), responders, labels, settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs

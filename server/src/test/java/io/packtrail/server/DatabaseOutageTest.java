@@ -150,6 +150,16 @@ class DatabaseOutageTest {
   }
 
   @Test
+  void anUnavailableAnswerIsNotRememberedAsARefusal() throws Exception {
+    RecordEventRequest sale = Fixtures.sale(Fixtures.registeredPack(client));
+    databaseGoesAway();
+    Statuses.assertFails(Status.Code.UNAVAILABLE, () -> client.recordEvent(sale));
+    databaseReturns();
+    // the same event id, sent again, is judged, not answered with the outage
+    assertEquals(2, client.recordEvent(sale).getSequence());
+  }
+
+  @Test
   void aReadWithoutTheDatabaseIsUnavailable() throws Exception {
     String code = Fixtures.registeredPack(client);
     databaseGoesAway();

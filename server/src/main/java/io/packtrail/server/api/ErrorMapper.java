@@ -75,10 +75,11 @@ public final class ErrorMapper {
       com.google.rpc.Status.Builder status = status(Code.FAILED_PRECONDITION, e.getMessage(),
           Any.pack(details.build())).toBuilder();
       // the first violation, machine-readable: its type as the reason, its facts as metadata
+      // (in key order, so the same refusal is the same bytes: a re-send is answered with them)
       PreconditionViolation first = e.violations().get(0);
       status.addDetails(Any.pack(ErrorInfo.newBuilder().setReason(first.type())
           .setDomain(ERROR_DOMAIN).putMetadata("subject", first.subject())
-          .putAllMetadata(first.metadata()).build()));
+          .putAllMetadata(new java.util.TreeMap<>(first.metadata())).build()));
       return status.build();
     }
     if (t instanceof NotFoundException e) {

@@ -9,6 +9,7 @@ import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
+import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.Organization;
 import io.packtrail.server.domain.OrganizationRole;
@@ -127,6 +128,9 @@ final class ProtoMapper {
         .setCreateTime(timestamp(u.createTime()))
         .setUpdateTime(timestamp(u.updateTime()))
         .setEuStatus(toProto(io.packtrail.v1.EuStatus.class, s.euStatus(), "EU_STATUS_"));
+    if (s.state() != null) {
+      Lifecycle.allowedSteps(s.state()).forEach(step -> b.addNextSteps(step.key()));
+    }
     if (s.stateOfHealth() != null) {
       b.setStateOfHealth(toProto(s.stateOfHealth()));
     }

@@ -2,12 +2,13 @@ package io.packtrail.server.app;
 
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
-import io.packtrail.server.domain.EventChain;
-import io.packtrail.server.domain.FieldViolation;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.Refusal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
@@ -17,37 +18,35 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The write path shared by every recording RPC: resolve the acting site, check that the caller
- * may act there, that referenced parties exist, that a registering maker (or assembling firm)
- * owns the code and that a scanned label is genuine and this unit's, then hand the submission to
- * the sequencer. When a check refuses a request whose id is already recorded, the request is
- * answered as a retry.
+ * The write path shared by every recording RPC: check that the event time is not ahead of the
+ * server clock beyond the tolerated skew, that the caller may act at the acting site, that it
+ * and the referenced parties exist, that a registering maker (or assembling firm) owns the code
+ * and that a scanned label is genuine and this unit's, then hand the submission to the
+ * sequencer. A refusal of these checks also goes to the sequencer, which answers a retry of a
+ * recorded step with its events and remembers the refusal otherwise (one fate per event id).
  */
 public final class Recorder {
   private final Directory directory;
   private final Sequencer sequencer;
   private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
-  private final Function<UUID, Optional<Event>> priorEvents;
+  private final Clock clock;
 
   public Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
-      Set<StepType> labelRequired, Function<UUID, Optional<Event>> priorEvents) {
+      Set<StepType> labelRequired, Clock clock) {
     this.directory = directory;
-    this.priorEvents = priorEvents;
     this.sequencer = sequencer;
     this.labels = labels;
     this.labelRequired = Set.copyOf(labelRequired);
+    this.clock = clock;
   }
 
   /**
@@ -66,75 +65,74 @@ public final class Recorder {
   /**
    * As {@link #record}, answering every event of the step: the primary unit's first, then the
    * other touched units' in the order the step names them (one event for a single-unit step).
-   * A retry answers the same events.
+   * A retry answers the same events; a re-send of a refused step the same refusal.
    */
   public CompletableFuture<List<Event>> recordStep(Supplier<Submission> mapping,
       String labelText, String prefix, Caller caller, BooleanSupplier stillWanted) {
     try {
+      // a request that does not map is refused by its content alone: nothing to remember
       Submission s = mapping.get();
-      Actor actor = directory.actor(s.actorSite(), prefix + "actor_site");
       if (!caller.mayActAt(s.actorSite())) {
         throw new PermissionDeniedException("the caller may record only at " + caller.site()
             + ", not at " + s.actorSite());
       }
+      Actor actor = null;
+      CompletableFuture<List<Event>> result;
       try {
-        return sequencer.record(check(s, labelText, prefix), actor, stillWanted)
-            .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-                withPrefix(prefix, failure)));
+        // checked without the batch prefix: refusals are remembered without it
+        Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
+        actor = directory.actor(s.actorSite(), "actor_site");
+        Checked checked = check(s, labelText);
+        result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
       } catch (DomainException refused) {
-        // A retry must learn what became of its first attempt, even when the world has moved
-        // on since (label reissued, unit moved): the id is looked up only after a refusal, so
-        // the happy path costs no extra round trip.
-        Event prior = priorEvents.apply(s.eventId()).orElseThrow(() -> refused);
+        // The sequencer decides under the log head lock: a retry of a recorded step learns what
+        // became of it even when the world has moved on since (label reissued, unit moved), a
+        // re-send of a refused one gets its first refusal, and this refusal is remembered.
         Long serial = scannedSerial(labelText);
-        Submission asSent = serial == null ? s : s.withLabelSerial(serial);
-        List<Event> events = new ArrayList<>();
-        events.add(prior.answerRetry(asSent.digest()));
-        for (Step.Touch t : Step.others(s.step())) {
-          events.add(priorEvents.apply(EventChain.derivedEventId(s.eventId(), t.code()))
-              .orElseThrow(() -> refused));
-        }
-        return CompletableFuture.completedFuture(events);
+        result = sequencer.refuse(serial == null ? s : s.withLabelSerial(serial), actor,
+            refused, stillWanted);
       }
+      return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+          withPrefix(prefix, failure)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   /**
-   * The lifecycle names the request fields of a multi-unit step from the step message down
-   * ({@code dismantling.children[2].code}); in a batch they get the item's prefix.
+   * Refusals name request fields without the batch prefix (the lifecycle from the step message
+   * down: {@code dismantling.children[2].code}); a batch item's get {@code requests[i].}.
    */
   private static Throwable withPrefix(String prefix, Throwable failure) {
     Throwable cause = failure instanceof java.util.concurrent.CompletionException
         && failure.getCause() != null ? failure.getCause() : failure;
-    if (prefix.isEmpty() || !(cause instanceof InvalidArgumentException e)) {
-      return cause;
-    }
-    return new InvalidArgumentException(e.violations().stream()
-        .map(f -> f.field().startsWith(prefix) ? f
-            : new FieldViolation(prefix + f.field(), f.description()))
-        .toList());
+    return cause instanceof DomainException e ? Refusal.withPrefix(e, prefix) : cause;
   }
 
+  /** A checked submission with the anomalies to flag on its event. */
+  private record Checked(Submission submission, List<Anomaly.Flag> flags) {}
+
   /** Checks the submission against the world; returns it with the scanned label's serial. */
-  private Submission check(Submission s, String labelText, String prefix) {
-    directory.requireReferences(s.step(), prefix);
+  private Checked check(Submission s, String labelText) {
+    directory.requireReferences(s.step(), "");
     if (s.step() instanceof Step.Registration r) {
-      directory.organization(r.maker(), prefix + "registration.maker")
-          .requireOwnsCode(BatteryCode.parse(prefix + "code", s.unitCode()));
+      directory.organization(r.maker(), "registration.maker")
+          .requireOwnsCode(BatteryCode.parse("code", s.unitCode()));
     } else if (s.step() instanceof Step.Assembly) {
       // an assembly registers its product under the assembling firm, the product's maker
       directory.organization(ResourceNames.organizationOfSite(s.actorSite()),
-          prefix + "actor_site").requireOwnsCode(BatteryCode.parse(prefix + "unit", s.unitCode()));
+          "actor_site").requireOwnsCode(BatteryCode.parse("unit", s.unitCode()));
     }
     if (labelText != null && !labelText.isEmpty()) {
-      return s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));
+      ScannedLabels.Scan scan = labels.checkScanned(labelText, s.unitCode(), "label_text",
+          s.eventTime());
+      return new Checked(s.withLabelSerial(scan.serial()),
+          scan.flag() == null ? List.of() : List.of(scan.flag()));
     } else if (labelRequired.contains(s.step().type())) {
-      throw new InvalidArgumentException(prefix + "label_text", "is required: this deployment "
+      throw new InvalidArgumentException("label_text", "is required: this deployment "
           + "requires the unit's scanned label for every " + s.step().type().key());
     }
-    return s;
+    return new Checked(s, List.of());
   }
 
   /**

@@ -5,6 +5,7 @@ import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.store.Storage;
+import java.time.Clock;
 import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
@@ -12,9 +13,9 @@ public record Services(Registry registry, Units units, History history, Recorder
     Lineage lineage) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
-      ScannedLabels labels, Set<StepType> labelRequired) {
+      ScannedLabels labels, Set<StepType> labelRequired, Clock clock) {
     return new Services(new Registry(storage), new Units(storage), new History(storage),
-        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent),
+        new Recorder(directory, sequencer, labels, labelRequired, clock),
         new Lineage(storage));
   }
 }

@@ -121,8 +121,8 @@ public final class Lifecycle {
   }
 
   /**
-   * How far a step may be dated before the unit's previous step: field devices' clocks skew, as
-   * they may run ahead of the server (the same bound, Requests.MAX_FUTURE in api).
+   * How far a step may be dated before the unit's previous step without being flagged, and how
+   * far ahead of the server clock an event time may be: field devices' clocks skew.
    */
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -144,8 +144,8 @@ public final class Lifecycle {
    * Applies a single-unit step to a unit, or throws {@link FailedPreconditionException} naming
    * every rule it breaks. A registration applies to {@link UnitState#unregistered}. The returned
    * state does not yet carry the new chain head; {@link EventChain} adds it. {@code eventTime} is
-   * when the step happened; it may not be more than {@link #CLOCK_SKEW} before the unit's
-   * previous step. Steps that touch several units go through {@link #plan}.
+   * when the step happened; a time before the unit's previous step is not refused but flagged
+   * ({@link #timeOrder}). Steps that touch several units go through {@link #plan}.
    */
   public static UnitState apply(UnitState unit, Step step, Actor actor, Instant eventTime) {
     if (Step.touchesSeveral(step.type())) {
@@ -506,13 +506,6 @@ public final class Lifecycle {
                 + unit.shipmentWaybill()));
       }
     }
-    if (!fresh && unit.lastEventTime() != null
-        && eventTime.isBefore(unit.lastEventTime().minus(CLOCK_SKEW))) {
-      broken.add(new PreconditionViolation("TIME_ORDER", unitName,
-          "event_time " + eventTime + " is before the previous step of " + unitName + " at "
-              + unit.lastEventTime() + "; a step may be dated at most " + CLOCK_SKEW.toMinutes()
-              + " minutes before the previous one"));
-    }
     if (step instanceof Step.Inspection inspection && inspection.stateOfHealth() != null) {
       inspection.stateOfHealth().checkAgainstRated(unitName, unit.ratedCapacityAh(),
           unit.ratedEnergyKwh(), broken);
@@ -527,6 +520,38 @@ public final class Lifecycle {
           "commissioning must be recorded at a second-life site (microgrid storage, backup "
               + "power, charging-station storage); " + actor.site() + " is a "
               + actor.siteKind()));
+    }
+  }
+
+  /**
+   * The {@link Anomaly#TIME_ORDER} flag of a step dated more than {@link #CLOCK_SKEW} before the
+   * unit's previous step, or null. Such a step is not refused: a device that was offline
+   * delivers its steps late, after other devices' later steps, and the event time is the scan
+   * time, which the worker cannot change. It is recorded in arrival order (its {@code sequence}
+   * follows the previous step's) and flagged.
+   */
+  public static Anomaly.Flag timeOrder(UnitState unit, Instant eventTime) {
+    if (unit.state() == null || unit.lastEventTime() == null
+        || !eventTime.isBefore(unit.lastEventTime().minus(CLOCK_SKEW))) {
+      return null;
+    }
+    return new Anomaly.Flag(Anomaly.TIME_ORDER, "event_time " + eventTime + " is "
+        + Text.duration(Duration.between(eventTime, unit.lastEventTime()))
+        + " before the latest step of " + unit.name() + " at " + unit.lastEventTime()
+        + "; recorded in arrival order (a step delivered late by a device that was offline, "
+        + "or a wrong clock)");
+  }
+
+  /**
+   * Refuses an event time more than {@link #CLOCK_SKEW} ahead of the server clock {@code now},
+   * saying how far ahead it is: the device's clock is probably fast.
+   */
+  public static void checkNotAhead(String field, Instant eventTime, Instant now) {
+    if (eventTime.isAfter(now.plus(CLOCK_SKEW))) {
+      throw new InvalidArgumentException(field, "is " + Text.duration(
+          Duration.between(now, eventTime)) + " ahead of the server clock (" + now + "); at most "
+          + CLOCK_SKEW.toMinutes() + " minutes of device clock skew is tolerated: check the "
+          + "device's clock");
     }
   }
 
@@ -586,7 +611,13 @@ public final class Lifecycle {
     LifecycleState to = rule.to() == null ? u.state() : rule.to();
     return new UnitState(u.code(), level, chemistry, to, custodian, custodianSite, vin,
         destination, waybill, soh, grade, u.eventCount(), u.headHash(), ratedEnergyKwh,
-        ratedCapacityAh, eventTime, EuStatus.after(u.euStatus(), step.type(), part));
+        ratedCapacityAh, latest(u.lastEventTime(), eventTime),
+        EuStatus.after(u.euStatus(), step.type(), part));
+  }
+
+  /** A unit's latest event time: a step delivered late does not move it back. */
+  private static Instant latest(Instant previous, Instant eventTime) {
+    return previous == null || eventTime.isAfter(previous) ? eventTime : previous;
   }
 
   private static String describe(List<StepType> steps) {

@@ -80,4 +80,25 @@ public final class Text {
         ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
         : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
+
+  /**
+   * A duration for people, to the second under an hour and to the minute above: {@code 7 min
+   * 30 s}, {@code 2 h 13 min}, {@code 3 d 4 h 5 min}.
+   */
+  public static String duration(java.time.Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    long days = s / 86_400;
+    long hours = s % 86_400 / 3600;
+    long minutes = s % 3600 / 60;
+    StringBuilder b = new StringBuilder();
+    if (days > 0) {
+      b.append(days).append(" d ");
+    }
+    if (days > 0 || hours > 0) {
+      b.append(hours).append(" h ").append(minutes).append(" min");
+    } else {
+      b.append(minutes).append(" min ").append(s % 60).append(" s");
+    }
+    return b.toString();
+  }
 }

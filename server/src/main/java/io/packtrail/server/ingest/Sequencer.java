@@ -1,6 +1,7 @@
 package io.packtrail.server.ingest;
 
 import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.DomainException;
@@ -8,6 +9,7 @@ import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.Refusal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.Submission;
@@ -18,6 +20,7 @@ import io.packtrail.server.store.ConnectionFailures;
 import io.packtrail.server.store.IngestStore;
 import io.packtrail.server.store.Rows;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,9 +65,19 @@ public final class Sequencer implements AutoCloseable {
   private volatile boolean accepting = true;
   private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
 
-  /** A queued submission and how its caller is answered. */
-  record Pending(Submission submission, Actor actor, byte[] digest,
-      BooleanSupplier stillWanted, CompletableFuture<List<Event>> result) {}
+  /** How long a refusal is remembered under its event id (docs/formats.md section 5). */
+  public static final Duration REFUSAL_RETENTION = Duration.ofDays(30);
+  /** How often the sequencer forgets refusals older than {@link #REFUSAL_RETENTION}. */
+  private static final Duration PURGE_EVERY = Duration.ofHours(1);
+
+  /**
+   * A queued submission and how its caller is answered: {@code flags} are flagged on its event
+   * when it is recorded; {@code refusal} is set when a check before the sequencer refused it
+   * (then it is only remembered, or answered as a retry).
+   */
+  record Pending(Submission submission, Actor actor, byte[] digest, List<Anomaly.Flag> flags,
+      DomainException refusal, BooleanSupplier stillWanted,
+      CompletableFuture<List<Event>> result) {}
 
   public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
     this(jdbi, clock, maxBatch, new ArrayBlockingQueue<>(queueCapacity));
@@ -131,8 +144,30 @@ public final class Sequencer implements AutoCloseable {
    */
   public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
       BooleanSupplier stillWanted) {
-    CompletableFuture<List<Event>> result = new CompletableFuture<>();
-    Pending pending = new Pending(submission, actor, submission.digest(), stillWanted, result);
+    return record(submission, actor, List.of(), stillWanted);
+  }
+
+  /** As {@link #record(Submission, Actor, BooleanSupplier)}, flagging its event with {@code flags}. */
+  public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
+      List<Anomaly.Flag> flags, BooleanSupplier stillWanted) {
+    return queue(new Pending(submission, actor, submission.digest(), List.copyOf(flags), null,
+        stillWanted, new CompletableFuture<>()));
+  }
+
+  /**
+   * A submission that a check before the sequencer refused ({@code refusal}, without a batch
+   * prefix): under the log head lock, a retry of a recorded step is answered with its events
+   * (or ALREADY_EXISTS for other content), a re-send of a refused one with the remembered
+   * refusal; otherwise the refusal is remembered and fails the future. {@code actor} may be null.
+   */
+  public CompletableFuture<List<Event>> refuse(Submission submission, Actor actor,
+      DomainException refusal, BooleanSupplier stillWanted) {
+    return queue(new Pending(submission, actor, submission.digest(), List.of(), refusal,
+        stillWanted, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<List<Event>> queue(Pending pending) {
+    CompletableFuture<List<Event>> result = pending.result();
     if (!accepting) {
       result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
     } else if (!queue.offer(pending)) {
@@ -148,8 +183,13 @@ public final class Sequencer implements AutoCloseable {
 
   private void run() {
     List<Pending> batch = new ArrayList<>(maxBatch);
+    Instant nextPurge = clock.instant();
     while (accepting || !queue.isEmpty()) {
       try {
+        if (!clock.instant().isBefore(nextPurge)) {
+          nextPurge = clock.instant().plus(PURGE_EVERY);
+          purgeRefusals();
+        }
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
@@ -174,6 +214,18 @@ public final class Sequencer implements AutoCloseable {
     while ((left = queue.poll()) != null) {
       left.result().completeExceptionally(
           new IngestUnavailableException("the server stopped before the step was recorded"));
+    }
+  }
+
+  /** Forgets refusals older than the retention; a failure is logged and tried again later. */
+  private void purgeRefusals() {
+    try (Handle handle = jdbi.open()) {
+      int n = store.purgeRefusals(handle, clock.instant().minus(REFUSAL_RETENTION));
+      if (n > 0) {
+        log.info("forgot {} refusals older than {} days", n, REFUSAL_RETENTION.toDays());
+      }
+    } catch (RuntimeException e) {
+      log.warn("forgetting old refusals failed: {}", e.toString());
     }
   }
 
@@ -282,6 +334,12 @@ public final class Sequencer implements AutoCloseable {
     for (Event e : snapshot.recorded()) {
       recorded.put(e.eventId(), e);
     }
+    Map<UUID, IngestStore.RefusalRow> refused = new HashMap<>();
+    for (IngestStore.RefusalRow r : snapshot.refusals()) {
+      refused.put(r.eventId(), r);
+    }
+    List<IngestStore.RefusalRow> refusals = new ArrayList<>();
+    List<Anomaly> anomalies = new ArrayList<>();
     Map<String, UnitState> states = new HashMap<>();
     for (UnitState s : snapshot.units()) {
       states.put(s.code(), s);
@@ -338,6 +396,21 @@ public final class Sequencer implements AutoCloseable {
         }
         continue;
       }
+      IngestStore.RefusalRow earlier = refused.get(s.eventId());
+      if (earlier != null) {
+        // refused before: the same request gets the same refusal, other content is a reused id
+        outcomes.add(new Outcome(p, null, java.util.Arrays.equals(earlier.digest(), p.digest())
+            ? Refusal.decode(earlier.refusal())
+            : new AlreadyExistsException(ResourceNames.unit(s.unitCode()), "event_id "
+                + s.eventId() + " was already used for a different step, which was refused; "
+                + "choose a new event_id for a new step"), false));
+        continue;
+      }
+      if (p.refusal() != null) {
+        outcomes.add(new Outcome(p, null, remember(p, p.refusal(), now, refused, refusals),
+            false));
+        continue;
+      }
       if (Step.touchesSeveral(s.step().type())) {
         try {
           List<Lifecycle.Planned> plan = Lifecycle.plan(s.unitCode(), s.step(), p.actor(),
@@ -346,6 +419,7 @@ public final class Sequencer implements AutoCloseable {
           for (Lifecycle.Planned planned : plan) {
             EventChain.Sealed result =
                 EventChain.sealPart(s, p.actor(), planned, nextIndex, now, p.digest());
+            flag(p, planned.code(), planned.before(), result.event(), now, anomalies);
             nextIndex++;
             states.put(planned.code(), result.unit());
             if (planned.registers() != null) {
@@ -364,7 +438,7 @@ public final class Sequencer implements AutoCloseable {
           lotRows.forEach(l -> lots.add(l.id()));
           outcomes.add(new Outcome(p, events, null, true));
         } catch (DomainException e) {
-          outcomes.add(new Outcome(p, null, e, false));
+          outcomes.add(new Outcome(p, null, remember(p, e, now, refused, refusals), false));
         }
         continue;
       }
@@ -380,6 +454,7 @@ public final class Sequencer implements AutoCloseable {
         UnitState after = Lifecycle.apply(before, s.step(), p.actor(), s.eventTime());
         EventChain.Sealed result =
             EventChain.seal(s, p.actor(), before, after, nextIndex, now, p.digest());
+        flag(p, s.unitCode(), before, result.event(), now, anomalies);
         nextIndex++;
         states.put(s.unitCode(), result.unit());
         if (registration) {
@@ -391,10 +466,10 @@ public final class Sequencer implements AutoCloseable {
         recorded.put(s.eventId(), result.event());
         outcomes.add(new Outcome(p, List.of(result.event()), null, true));
       } catch (DomainException e) {
-        outcomes.add(new Outcome(p, null, e, false));
+        outcomes.add(new Outcome(p, null, remember(p, e, now, refused, refusals), false));
       }
     }
-    if (sealed.isEmpty()) {
+    if (sealed.isEmpty() && refusals.isEmpty()) {
       store.rollback(handle);
       return outcomes;
     }
@@ -412,8 +487,42 @@ public final class Sequencer implements AutoCloseable {
       updates.add(Rows.UnitRow.moved(states.get(code), now));
     }
     store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
-        new IngestStore.Lineage(links, lotRows, feeds, lotInputs), nextIndex);
+        new IngestStore.Lineage(links, lotRows, feeds, lotInputs), anomalies, refusals,
+        nextIndex);
     return outcomes;
+  }
+
+  /**
+   * Remembers a refusal under the submission's event id (written with the batch), so that the
+   * same request sent again is refused the same way even when the world has changed since.
+   */
+  private static DomainException remember(Pending p, DomainException refusal, Instant now,
+      Map<UUID, IngestStore.RefusalRow> refused, List<IngestStore.RefusalRow> refusals) {
+    Submission s = p.submission();
+    IngestStore.RefusalRow row = new IngestStore.RefusalRow(s.eventId(), s.unitCode(),
+        p.digest(), Refusal.encode(refusal), now);
+    refused.put(s.eventId(), row);
+    refusals.add(row);
+    return refusal;
+  }
+
+  /**
+   * The anomalies of a freshly sealed event of {@code code}: its time before the unit's previous
+   * step ({@link Lifecycle#timeOrder}), and on the primary unit the flags of the checks before
+   * the sequencer (a label revoked after the scan).
+   */
+  private static void flag(Pending p, String code, UnitState before, Event event, Instant now,
+      List<Anomaly> anomalies) {
+    Anomaly.Flag late = Lifecycle.timeOrder(before, p.submission().eventTime());
+    if (late != null) {
+      anomalies.add(new Anomaly(code, late.kind(), late.description(),
+          List.of(ResourceNames.event(code, before.eventCount()), event.name()), now));
+    }
+    if (code.equals(p.submission().unitCode())) {
+      for (Anomaly.Flag f : p.flags()) {
+        anomalies.add(new Anomaly(code, f.kind(), f.description(), List.of(event.name()), now));
+      }
+    }
   }
 
   /** The lineage edges and material lots a committed multi-unit step adds. */

@@ -17,6 +17,6 @@ public record Labels(LabelKeys keys, LabelIssuer issuer, ScannedLabels scans,
     CurrentTrustList trustList = new CurrentTrustList(jdbi, sealer, clock, trustListValidity);
     LabelKeys keys = new LabelKeys(jdbi, sealer, clock, trustList);
     return new Labels(keys, new LabelIssuer(jdbi, keys, clock, trustList),
-        new ScannedLabels(trustList), trustList);
+        new ScannedLabels(trustList, jdbi), trustList);
   }
 }

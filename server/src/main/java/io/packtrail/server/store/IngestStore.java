@@ -1,5 +1,6 @@
 package io.packtrail.server.store;
 
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.UnitState;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import org.jdbi.v3.core.Handle;
 public final class IngestStore {
   private static final String READ = "BEGIN;\n" + sql("read");
   private static final String WRITE = sql("write") + ";\nCOMMIT";
+  private static final String PURGE = sql("purgeRefusals");
 
   private final Rows.EventMapper events = new Rows.EventMapper();
   private final Rows.UnitStateMapper units = new Rows.UnitStateMapper();
@@ -44,7 +46,14 @@ public final class IngestStore {
    */
   public record Snapshot(long nextIndex, List<Event> recorded, List<UnitState> units,
       Map<String, Double> masses, Map<String, String> makers, Set<String> parented,
-      Set<String> existingLots) {}
+      Set<String> existingLots, List<RefusalRow> refusals) {}
+
+  /**
+   * A refusal remembered under an event id: the digest of the refused request and the refusal
+   * as {@link io.packtrail.server.domain.Refusal#encode} wrote it.
+   */
+  public record RefusalRow(UUID eventId, String unitCode, byte[] digest, String refusal,
+      Instant createTime) {}
 
   /** A lineage edge to insert: {@code from} became (part of) {@code to}. */
   public record LinkRow(String kind, String from, String to, UUID eventId, Instant validFrom) {}
@@ -82,6 +91,7 @@ public final class IngestStore {
       s.setArray(2, c.createArrayOf("text", unitCodes));
       s.setArray(3, c.createArrayOf("text", unitCodes));
       s.setArray(4, c.createArrayOf("text", lotIds));
+      s.setArray(5, c.createArrayOf("uuid", eventIds));
       s.execute();
       s.getMoreResults(); // past BEGIN
       long next;
@@ -124,7 +134,15 @@ public final class IngestStore {
           lots.add(rs.getString(1));
         }
       }
-      return new Snapshot(next, recorded, states, masses, makers, parented, lots);
+      s.getMoreResults();
+      List<RefusalRow> refusals = new ArrayList<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          refusals.add(new RefusalRow(rs.getObject(1, UUID.class), null, rs.getBytes(2),
+              rs.getString(3), null));
+        }
+      }
+      return new Snapshot(next, recorded, states, masses, makers, parented, lots, refusals);
     } catch (SQLException e) {
       throw new StoreException("reading the batch's units and events failed", e);
     }
@@ -136,13 +154,16 @@ public final class IngestStore {
    */
   public void commit(Handle handle, Collection<Rows.UnitRow> registered,
       Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, long nextIndex) {
-    commit(handle, registered, appended, moved, Lineage.NONE, nextIndex);
+    commit(handle, registered, appended, moved, Lineage.NONE, List.of(), List.of(), nextIndex);
   }
 
-  /** As above, also inserting the lineage links and material lots of multi-unit steps. */
+  /**
+   * As above, also inserting the lineage links and material lots of multi-unit steps, the
+   * anomalies flagged on the appended events and the refusals to remember.
+   */
   public void commit(Handle handle, Collection<Rows.UnitRow> registered,
       Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, Lineage lineage,
-      long nextIndex) {
+      Collection<Anomaly> anomalies, Collection<RefusalRow> refusals, long nextIndex) {
     if (!registered.isEmpty()) {
       // their events refer to them
       handle.attach(UnitDao.class).insert(registered);
@@ -211,6 +232,16 @@ public final class IngestStore {
       }
       p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::lotId);
       p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::unitCode);
+      p = array(s, p, c, "text", anomalies, Anomaly::unitCode);
+      p = array(s, p, c, "text", anomalies, Anomaly::kind);
+      p = array(s, p, c, "text", anomalies, Anomaly::description);
+      p = array(s, p, c, "text", anomalies, a -> String.join(" ", a.events()));
+      p = array(s, p, c, "timestamptz", anomalies, a -> Timestamp.from(a.createTime()));
+      p = array(s, p, c, "uuid", refusals, RefusalRow::eventId);
+      p = array(s, p, c, "text", refusals, RefusalRow::unitCode);
+      p = array(s, p, c, "bytea", refusals, RefusalRow::digest);
+      p = array(s, p, c, "text", refusals, RefusalRow::refusal);
+      p = array(s, p, c, "timestamptz", refusals, r -> Timestamp.from(r.createTime()));
       s.setLong(p, nextIndex);
       s.execute();
     } catch (SQLException e) {
@@ -219,6 +250,18 @@ public final class IngestStore {
         throw new CommitOutcomeUnknownException("the connection broke while committing", e);
       }
       throw new StoreException("appending the batch failed", e);
+    }
+  }
+
+  /**
+   * Forgets the refusals remembered before {@code before}, outside any batch; returns how many.
+   */
+  public int purgeRefusals(Handle handle, Instant before) {
+    try (PreparedStatement s = handle.getConnection().prepareStatement(PURGE)) {
+      s.setTimestamp(1, Timestamp.from(before));
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("forgetting old refusals failed", e);
     }
   }
 

@@ -71,6 +71,10 @@ public interface LabelDao {
   int withdrawLabel(@Bind("serial") long serial, @Bind("status") String status,
       @Bind("supersededBy") Long supersededBy, @Bind("now") Instant now);
 
+  /** When the label was revoked or superseded; empty while it is active. */
+  @SqlQuery("labelWithdrawnAt")
+  Optional<Instant> labelWithdrawnAt(@Bind("serial") long serial);
+
   /** Labels no longer good (revoked or superseded), for the trust list. */
   @SqlQuery("withdrawnLabels")
   List<LabelRecord> withdrawnLabels();

@@ -107,8 +107,10 @@ class UnitServiceTest {
     var site = assertFails(io.grpc.Status.Code.NOT_FOUND, () -> harness.client().registerUnit(
         r.toBuilder().setActorSite("organizations/test-maker/sites/nowhere").build()));
     assertTrue(site.getMessage().contains("actor_site"), site.getMessage());
+    // a refused request id is remembered: other content needs a new id
     var maker = assertFails(io.grpc.Status.Code.NOT_FOUND, () -> harness.client().registerUnit(
-        r.toBuilder().setRegistration(r.getRegistration().toBuilder()
+        r.toBuilder().setRequestId(java.util.UUID.randomUUID().toString())
+            .setRegistration(r.getRegistration().toBuilder()
             .setMaker("organizations/ghost")).build()));
     assertTrue(maker.getMessage().contains("registration.maker"), maker.getMessage());
   }

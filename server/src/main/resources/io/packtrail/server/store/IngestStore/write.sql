@@ -1,5 +1,6 @@
 -- One statement: append the batch's events, move its units, add the lineage links and material
--- lots of multi-unit steps, and move the log head. Arrays are parallel, one element per row.
+-- lots of multi-unit steps, flag the anomalies found, remember the refusals, and move the log
+-- head. Arrays are parallel, one element per row.
 WITH appended AS (
     INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time, record_time,
                        actor_organization, actor_site, canonical, previous_hash, hash,
@@ -59,5 +60,16 @@ feeds AS (
 lot_inputs AS (
     INSERT INTO material_lot_input (lot_id, unit_code)
     SELECT * FROM unnest(?::text[], ?::text[])
+),
+flagged AS (
+    INSERT INTO unit_anomaly (unit_code, kind, description, events, create_time)
+    SELECT a.unit_code, a.kind, a.description, string_to_array(a.events, ' '), a.create_time
+    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+        AS a(unit_code, kind, description, events, create_time)
+    ON CONFLICT (unit_code, kind, events) DO NOTHING
+),
+refused AS (
+    INSERT INTO refusal (event_id, unit_code, request_digest, refusal, create_time)
+    SELECT * FROM unnest(?::uuid[], ?::text[], ?::bytea[], ?::text[], ?::timestamptz[])
 )
 UPDATE log_head SET next_index = ? WHERE id = 1

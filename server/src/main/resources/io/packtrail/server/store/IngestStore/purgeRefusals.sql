@@ -1,0 +1,1 @@
+DELETE FROM refusal WHERE create_time < ?

@@ -1,0 +1,1 @@
+SELECT status_time FROM label WHERE serial = :serial AND status <> 'ACTIVE'
