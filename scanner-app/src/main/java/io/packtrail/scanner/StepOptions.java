@@ -36,7 +36,7 @@ final class StepOptions {
 
   @Option(names = "--step", paramLabel = "STEP",
       description = "record this step for every scanned label: ${COMPLETION-CANDIDATES}. "
-          + "collect [--note]; receive [--waybill]; ship --to SITE [--waybill]; inspect --grade "
+          + "collect [--note]; receive [--waybill]; ship --to SITE --waybill; inspect --grade "
           + "--tester [--soh --capacity-fade --cycles --test-standard --test-date --note]; "
           + "dismantle --child ... [--residue-kg --note] (one pack per run)")
   Step step;
@@ -92,7 +92,10 @@ final class StepOptions {
       return;
     }
     switch (step) {
-      case ship -> require(to, "--to SITE (where the unit goes)");
+      case ship -> {
+        require(to, "--to SITE (where the unit goes)");
+        require(waybill, "--waybill (the carrier's waybill number)");
+      }
       case inspect -> {
         require(grade, "--grade A|B|C|D");
         grade();
