@@ -286,7 +286,8 @@ class StationWorkflowTest {
     String[] a = removedPackWithLabel();
     String[] b = removedPackWithLabel();
     // shipping packs not collected yet: refused by the server
-    Run r = run(a[1] + "\n" + b[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill", "WB-1");
+    Run r = run(a[1] + "\n" + b[1] + "\n", "scan", "--step", "ship", "--to",
+        Fixtures.PLANT, "--waybill", "WB-1");
     assertEquals(ScannerCli.REFUSED, r.exit(), r.out());
     assertTrue(r.out().contains("REFUSED by the server (FAILED_PRECONDITION)"), r.out());
 
