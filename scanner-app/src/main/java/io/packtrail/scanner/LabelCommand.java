@@ -65,7 +65,7 @@ final class LabelCommand {
             .setUnit("units/" + code).build());
       }
       List<IssueLabelResult> results = new ArrayList<>();
-      try (PacktrailClient client = PacktrailClient.connect(parent.cli.server)) {
+      try (PacktrailClient client = PacktrailClient.connect(parent.cli.server())) {
         BatchIssueLabelsResponse issued = client.issueLabels(requests);
         for (IssueLabelResult r : issued.getResultsList()) {
           Long existing = r.hasError() ? activeLabelOf(r.getError()) : null;
@@ -153,7 +153,7 @@ final class LabelCommand {
         Optional<String> read = LabelImageReader.read(source.image);
         if (read.isEmpty()) {
           System.out.println("REFUSED: no readable QR code in " + source.image);
-          return ScannerCli.REFUSED;
+          return ScannerCli.LABEL_REFUSED;
         }
         text = read.get();
       }
@@ -164,7 +164,7 @@ final class LabelCommand {
         System.out.println("REFUSED (" + (e.reason() == TrustListException.Reason.EXPIRED
             ? "TRUST_LIST_EXPIRED" : "TRUST_LIST_" + e.reason()) + "): " + e.getMessage()
             + "; run 'packtrail-scanner trust-list fetch'");
-        return ScannerCli.REFUSED;
+        return ScannerCli.LABEL_REFUSED;
       } catch (IOException e) {
         System.err.println(e.getMessage());
         return ScannerCli.SETUP;
@@ -175,7 +175,7 @@ final class LabelCommand {
         return 0;
       }
       System.out.println("REFUSED (" + v.refusal() + "): " + v.detail());
-      return ScannerCli.REFUSED;
+      return ScannerCli.LABEL_REFUSED;
     }
   }
 }

@@ -67,6 +67,11 @@ final class TrustStore {
     return TrustLists.verify(SignedTrustList.parseFrom(Files.readAllBytes(list)), pinned, now);
   }
 
+  /** The cached list as stored (not checked again), for showing its version and expiry. */
+  java.util.Optional<TrustList> cached() throws IOException {
+    return java.util.Optional.ofNullable(cachedUnchecked());
+  }
+
   private TrustList cachedUnchecked() throws IOException {
     if (!Files.exists(list)) {
       return null;

@@ -95,7 +95,7 @@ class ScannerCliTest {
     String tampered = text.substring(0, 20) + (text.charAt(20) == 'Z' ? 'Y' : 'Z')
         + text.substring(21);
     Run refused = run("label", "verify", tampered);
-    assertEquals(ScannerCli.REFUSED, refused.exit(), refused.out());
+    assertEquals(ScannerCli.LABEL_REFUSED, refused.exit(), refused.out());
     assertTrue(refused.out().startsWith("REFUSED ("), refused.out());
   }
 
@@ -108,7 +108,7 @@ class ScannerCliTest {
         "offline, the cached list does not know of the revocation yet");
     assertEquals(0, run("trust-list", "fetch").exit());
     Run refused = run("label", "verify", label.getText());
-    assertEquals(ScannerCli.REFUSED, refused.exit());
+    assertEquals(ScannerCli.LABEL_REFUSED, refused.exit());
     assertTrue(refused.out().contains("REVOKED_LABEL"), refused.out());
   }
 

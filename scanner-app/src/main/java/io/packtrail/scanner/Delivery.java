@@ -1,0 +1,135 @@
+package io.packtrail.scanner;
+
+import io.grpc.StatusRuntimeException;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.v1.BatchRecordEventsResponse;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RecordEventResult;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Sends the outbox to the server in order, in batches (BatchRecordEvents). Every entry is sent
+ * with the bytes stored at scan time, so a batch sent again after a crash or a lost answer is
+ * answered by the server with the events it already recorded: nothing is recorded twice.
+ *
+ * <p>Order: entries go in outbox order. A batch holds at most one step of a unit (the next step
+ * of a unit is sent only once the server has answered the one before), and a unit with a refused
+ * step gets nothing more sent until the worker discards or corrects that step.
+ */
+final class Delivery {
+  static final int DEFAULT_BATCH = 200;
+
+  /** What one delivery did. */
+  record Report(int sent, int refused, int held, long pending, String offline) {
+    boolean reachedServer() {
+      return offline == null;
+    }
+  }
+
+  private final Outbox outbox;
+  private final UnitCache cache;
+  private final int batchSize;
+
+  Delivery(Outbox outbox, UnitCache cache, int batchSize) {
+    this.outbox = outbox;
+    this.cache = cache;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * Delivers everything it can now; {@code say} hears one line per step sent or refused. Stops at
+   * the first passing trouble (offline, overloaded): the rest stays pending.
+   */
+  synchronized Report deliver(PacktrailClient client, Consumer<String> say) throws SQLException {
+    int sent = 0;
+    int refused = 0;
+    Set<Long> held = new HashSet<>();
+    long afterPosition = 0;
+    long afterId = 0;
+    String offline = null;
+    while (offline == null) {
+      Set<String> blocked = outbox.unitsWithRefusals();
+      List<Outbox.Entry> candidates = outbox.pendingAfter(afterPosition, afterId, batchSize * 2);
+      if (candidates.isEmpty()) {
+        break;
+      }
+      List<Outbox.Entry> batch = new ArrayList<>();
+      Set<String> inBatch = new HashSet<>();
+      for (Outbox.Entry e : candidates) {
+        if (blocked.contains(e.unitCode())) {
+          if (held.add(e.id())) {
+            say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: an earlier "
+                + "step of this unit was refused (see 'status')");
+          }
+        } else if (inBatch.contains(e.unitCode()) || batch.size() == batchSize) {
+          break; // the unit's next step waits for the answer to this one
+        } else {
+          batch.add(e);
+          inBatch.add(e.unitCode());
+        }
+        afterPosition = e.position();
+        afterId = e.id();
+      }
+      if (batch.isEmpty()) {
+        continue; // every candidate waits behind a refusal; look further
+      }
+      List<RecordEventRequest> requests = batch.stream().map(Outbox.Entry::request).toList();
+      BatchRecordEventsResponse answer;
+      try {
+        answer = client.recordEvents(requests);
+      } catch (StatusRuntimeException e) {
+        List<Long> ids = batch.stream().map(Outbox.Entry::id).toList();
+        outbox.markAttempted(ids, e.getStatus().getCode().name(), Words.status(e));
+        if (ServerLink.passing(e)) {
+          offline = Words.status(e);
+        } else {
+          // the batch as a whole was refused (not a step): keep every step and say so
+          offline = "the server refused the batch: " + Words.status(e);
+        }
+        break;
+      }
+      Faults.point(Faults.AFTER_SEND);
+      List<Long> sentIds = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Outbox.Entry e = batch.get(i);
+        RecordEventResult r = answer.getResults(i);
+        if (r.hasEvent()) {
+          sentIds.add(e.id());
+          names.add(r.getEvent().getName());
+          events.add(r.getEvent());
+          events.addAll(r.getOtherEventsList());
+        } else if (ServerLink.passing(io.grpc.Status.fromCodeValue(r.getError().getCode())
+            .getCode())) {
+          outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
+              r.getError().getMessage());
+          offline = codeName(r.getError().getCode()) + ": " + r.getError().getMessage();
+        } else {
+          outbox.markRefused(e.id(), codeName(r.getError().getCode()),
+              r.getError().getMessage());
+          refused++;
+          say.accept(Words.refusedStep(e, codeName(r.getError().getCode()),
+              r.getError().getMessage()));
+        }
+      }
+      outbox.markSent(sentIds, names);
+      cache.putEvents(events);
+      sent += sentIds.size();
+      for (int i = 0; i < sentIds.size(); i++) {
+        say.accept("#" + sentIds.get(i) + " sent: recorded as " + names.get(i));
+      }
+    }
+    return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline);
+  }
+
+  static String codeName(int code) {
+    return io.grpc.Status.fromCodeValue(code).getCode().name();
+  }
+}

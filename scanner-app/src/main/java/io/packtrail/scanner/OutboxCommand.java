@@ -1,0 +1,128 @@
+package io.packtrail.scanner;
+
+import io.packtrail.v1.RecordEventRequest;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** `outbox list|discard|correct`. */
+@Command(name = "outbox", mixinStandardHelpOptions = true,
+    description = "The steps saved on this device: list them, discard a refused one, or "
+        + "correct a refused one.",
+    subcommands = {OutboxCommand.ListSteps.class, OutboxCommand.Discard.class,
+        OutboxCommand.Correct.class})
+final class OutboxCommand {
+  @ParentCommand
+  ScannerCli cli;
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the outbox, oldest first: every step with its state.")
+  static final class ListSteps implements Callable<Integer> {
+    @ParentCommand
+    OutboxCommand parent;
+
+    @Option(names = "--limit", defaultValue = "200", description = "at most this many "
+        + "(default ${DEFAULT-VALUE})")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Workspace ws = Workspace.open(parent.cli)) {
+        for (Outbox.Entry e : ws.outbox.all(limit)) {
+          System.out.println("#" + e.id() + "  " + UnitView.time(e.scannedAt()) + "  "
+              + e.step() + "  " + e.unitCode() + "  " + Outbox.words(e.status())
+              + (e.eventName() != null ? " as " + e.eventName() : "")
+              + (e.status() == Outbox.Status.REFUSED ? ": " + e.errorCode() + ": "
+                  + e.errorMessage() : "")
+              + (e.replacedBy() != null ? " #" + e.replacedBy() : "")
+              + "  event id " + e.eventId());
+        }
+        return ScannerCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "discard", mixinStandardHelpOptions = true,
+      description = "Drop a step the server refused: it is never sent (it stays listed as "
+          + "discarded). Waiting steps cannot be discarded: they may already have reached the "
+          + "server.")
+  static final class Discard implements Callable<Integer> {
+    @ParentCommand
+    OutboxCommand parent;
+
+    @Parameters(paramLabel = "ID", description = "the step's number (#ID in 'status')")
+    long id;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Workspace ws = Workspace.open(parent.cli)) {
+        Outbox.Entry e = ws.outbox.discard(id);
+        System.out.println("#" + e.id() + " " + e.step() + " " + e.unitCode() + " discarded; "
+            + "the unit's later steps, if any, are sent with the next 'sync'");
+        return ScannerCli.OK;
+      }
+    }
+  }
+
+  @Command(name = "correct", mixinStandardHelpOptions = true,
+      description = {"Replace a step the server refused by a corrected one and send it. The "
+          + "correction is a new step (a new event id) with the refused step's unit, label, "
+          + "site and scan time, and takes its place in the order; the refused one is kept as "
+          + "'replaced'.",
+          "With --step and details: those replace the step's details. Without: the same step "
+              + "is tried again (e.g. after the step before it arrived from another device)."})
+  static final class Correct implements Callable<Integer> {
+    @ParentCommand
+    OutboxCommand parent;
+
+    @Parameters(paramLabel = "ID", description = "the refused step's number (#ID in 'status')")
+    long id;
+
+    @Mixin
+    StepOptions stepOptions = new StepOptions();
+
+    @Option(names = "--no-send", description = "only save the correction; 'sync' sends it")
+    boolean noSend;
+
+    @Override
+    public Integer call() throws Exception {
+      stepOptions.validate();
+      try (Workspace ws = Workspace.open(parent.cli)) {
+        Outbox.Entry original = ws.outbox.find(id).orElseThrow(() ->
+            new IllegalArgumentException("there is no step #" + id + " in the outbox"));
+        RecordEventRequest.Builder b = original.request().toBuilder()
+            .setEventId(UUID.randomUUID().toString());
+        String step = original.step();
+        if (stepOptions.step != null) {
+          b.clearStep();
+          stepOptions.apply(b);
+          step = stepOptions.step.name();
+        }
+        Outbox.Entry saved = ws.outbox.saveCorrection(id, step, b.build());
+        System.out.println("SAVED #" + saved.id() + " " + saved.step() + " " + saved.unitCode()
+            + " in place of #" + id);
+        if (noSend) {
+          return ScannerCli.OK;
+        }
+        try (ServerLink link = new ServerLink(parent.cli.server())) {
+          Delivery.Report r = ws.delivery(Delivery.DEFAULT_BATCH).deliver(link.deliveries(),
+              System.out::println);
+          Outbox.Status now = ws.outbox.find(saved.id()).orElseThrow().status();
+          if (now == Outbox.Status.REFUSED) {
+            return ScannerCli.REFUSED;
+          }
+          if (now == Outbox.Status.PENDING) {
+            System.out.println(Words.SAVED_OFFLINE + (r.offline() == null ? ""
+                : " (" + r.offline() + ")"));
+            return ScannerCli.SERVER;
+          }
+          return ScannerCli.OK;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,346 @@
+package io.packtrail.scanner;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.client.label.LabelVerifier;
+import io.packtrail.client.label.TrustListException;
+import io.packtrail.client.label.Verification;
+import io.packtrail.client.label.render.LabelImageReader;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.Unit;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** `scan`: labels in, units shown, steps saved and sent. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+    description = {
+        "Read labels and record a step for each: from standard input, one label per line (a "
+            + "handheld scanner types the QR text and Enter), from photos (--image), or from "
+            + "photos dropped into a folder (--watch).",
+        "Each label is verified offline against the cached trust list; a refused label is shown "
+            + "loudly and nothing is recorded. The unit is shown (from the server, or this "
+            + "device's cache when offline). With --step the step is saved in the outbox on "
+            + "this device first (then 'saved'), then sent; when the server cannot be reached "
+            + "it waits and is sent later (here in the background, or by 'sync').",
+        "Without --step: in a terminal the scanner asks which step to record; otherwise it "
+            + "only shows the units.",
+        "The same label twice within --repeat-window seconds (a double trigger) is one scan."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:every label valid and every step recorded by the server",
+        "1:the server refused a step (kept in the outbox with the reason: 'status')",
+        "2:usage or setup error (no site, no trust list, ...)",
+        "3:saved, will send when online (steps wait in the outbox)",
+        "4:a label was refused or a photo had no readable code",
+        "When several apply, the first of 4, 1, 3 wins."})
+final class ScanCommand implements Callable<Integer> {
+  @ParentCommand
+  ScannerCli cli;
+
+  @ArgGroup(exclusive = true)
+  Source source = new Source();
+
+  static final class Source {
+    @Option(names = "--image", arity = "1..*", paramLabel = "FILE",
+        description = "photos or scans of labels (PNG, JPEG, ...)")
+    List<Path> images;
+
+    @Option(names = "--watch", paramLabel = "DIR",
+        description = "read every new photo put into DIR (e.g. a phone's upload folder), until "
+            + "stopped (Ctrl-C) or --stop-after photos")
+    Path watch;
+  }
+
+  @Option(names = "--stop-after", paramLabel = "N",
+      description = "with --watch: stop after N photos")
+  Integer stopAfter;
+
+  @Mixin
+  StepOptions stepOptions = new StepOptions();
+
+  @Option(names = "--repeat-window", defaultValue = "3", paramLabel = "SECONDS",
+      description = "the same label again within this many seconds is one scan (default "
+          + "${DEFAULT-VALUE})")
+  int repeatWindow;
+
+  @Option(names = "--retry-seconds", defaultValue = "30",
+      description = "while steps wait, try to send them every this many seconds (default "
+          + "${DEFAULT-VALUE})")
+  int retrySeconds;
+
+  @Option(names = "--batch-size", defaultValue = "" + Delivery.DEFAULT_BATCH, hidden = true)
+  int batchSize;
+
+  private final Object console = new Object();
+  private final Map<String, Instant> lastSeen = new HashMap<>();
+  private final List<Long> savedIds = new ArrayList<>();
+  private int labelsRefused;
+  private int scans;
+  private Instant offlineUntil = Instant.MIN;
+  private Workspace ws;
+  private ServerLink link;
+  private LabelVerifier verifier;
+  private Courier courier;
+  private String site;
+  private BufferedReader stdin;
+
+  void say(String line) {
+    synchronized (console) {
+      System.out.println(line);
+      System.out.flush();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    stepOptions.validate();
+    boolean prompting = stepOptions.step == null && source.images == null
+        && source.watch == null && System.console() != null;
+    try (Workspace workspace = Workspace.open(cli);
+        ServerLink server = new ServerLink(cli.server())) {
+      ws = workspace;
+      link = server;
+      if (stepOptions.step != null || prompting) {
+        site = ws.requireSite();
+      }
+      try {
+        verifier = new LabelVerifier(new TrustStore(cli.home()).load(Instant.now()));
+      } catch (TrustListException e) {
+        System.err.println("error: the cached trust list cannot be used (" + e.reason() + "): "
+            + e.getMessage() + "; labels cannot be verified: run 'packtrail-scanner trust-list "
+            + "fetch' while online");
+        return ScannerCli.SETUP;
+      } catch (IOException e) {
+        System.err.println("error: " + e.getMessage());
+        return ScannerCli.SETUP;
+      }
+      courier = new Courier(ws.delivery(batchSize), link.deliveries(), this::say, retrySeconds)
+          .start();
+      try {
+        if (source.images != null) {
+          for (Path image : source.images) {
+            photo(image);
+          }
+        } else if (source.watch != null) {
+          watch(source.watch);
+        } else {
+          stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+          String line;
+          while ((line = stdin.readLine()) != null) {
+            label(line, prompting);
+          }
+        }
+      } finally {
+        Delivery.Report last = courier.finish();
+        summary(last);
+      }
+      return exitCode();
+    }
+  }
+
+  private void summary(Delivery.Report last) throws SQLException {
+    long sent = 0;
+    long refused = 0;
+    long waiting = 0;
+    for (long id : savedIds) {
+      Outbox.Status s = ws.outbox.find(id).orElseThrow().status();
+      if (s == Outbox.Status.SENT) {
+        sent++;
+      } else if (s == Outbox.Status.REFUSED) {
+        refused++;
+      } else if (s == Outbox.Status.PENDING) {
+        waiting++;
+      }
+    }
+    say("---");
+    say(scans + " label(s) scanned, " + labelsRefused + " refused; " + savedIds.size()
+        + " step(s) saved: " + sent + " recorded by the server, " + refused + " refused, "
+        + waiting + " waiting" + (waiting > 0 ? " (" + Words.SAVED_OFFLINE + "; or run "
+        + "'packtrail-scanner sync')" : ""));
+    if (refused > 0) {
+      say("Refused steps stay in the outbox: see 'packtrail-scanner status'.");
+    }
+  }
+
+  private int exitCode() throws SQLException {
+    boolean refused = false;
+    boolean waiting = false;
+    for (long id : savedIds) {
+      Outbox.Status s = ws.outbox.find(id).orElseThrow().status();
+      refused |= s == Outbox.Status.REFUSED;
+      waiting |= s == Outbox.Status.PENDING;
+    }
+    if (labelsRefused > 0) {
+      return ScannerCli.LABEL_REFUSED;
+    }
+    if (refused) {
+      return ScannerCli.REFUSED;
+    }
+    return waiting ? ScannerCli.SERVER : ScannerCli.OK;
+  }
+
+  // ---- sources ----
+
+  private void photo(Path image) throws SQLException, IOException {
+    Optional<String> text;
+    try {
+      text = LabelImageReader.read(image);
+    } catch (IOException e) {
+      labelsRefused++;
+      say("!! " + image + " cannot be read as an image (" + e.getMessage() + "); nothing "
+          + "recorded");
+      return;
+    }
+    if (text.isEmpty()) {
+      labelsRefused++;
+      say("!! NO READABLE CODE in the photo " + image + ": take it again (the whole label in the "
+          + "picture, in focus, no glare); nothing recorded");
+      return;
+    }
+    say("photo " + image.getFileName() + ":");
+    label(text.get(), false);
+  }
+
+  private void watch(Path dir) throws IOException, SQLException, InterruptedException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--watch " + dir + " is not a folder");
+    }
+    say("watching " + dir + " for photos (Ctrl-C to stop)");
+    Map<Path, Long> sizes = new HashMap<>();
+    java.util.Set<Path> done = new java.util.HashSet<>();
+    int photos = 0;
+    while (stopAfter == null || photos < stopAfter) {
+      List<Path> files;
+      try (Stream<Path> list = Files.list(dir)) {
+        files = list.filter(ScanCommand::isImage).sorted().toList();
+      }
+      for (Path f : files) {
+        if (done.contains(f) || (stopAfter != null && photos >= stopAfter)) {
+          continue;
+        }
+        long size = Files.size(f);
+        Long before = sizes.put(f, size);
+        if (before == null || before != size || size == 0) {
+          continue; // still being written: read it once its size holds still
+        }
+        done.add(f);
+        photos++;
+        photo(f);
+      }
+      Thread.sleep(300);
+    }
+  }
+
+  private static boolean isImage(Path f) {
+    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    return Files.isRegularFile(f) && (n.endsWith(".png") || n.endsWith(".jpg")
+        || n.endsWith(".jpeg") || n.endsWith(".gif") || n.endsWith(".bmp"));
+  }
+
+  // ---- one label ----
+
+  private void label(String raw, boolean prompting) throws SQLException, IOException {
+    String text = raw.strip();
+    if (text.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.now();
+    Instant before = lastSeen.put(text, now);
+    if (before != null && Duration.between(before, now).getSeconds() < repeatWindow) {
+      say("(same label again within " + repeatWindow + " s: counted once)");
+      return;
+    }
+    scans++;
+    Verification v = verifier.verify(text);
+    if (!v.isValid()) {
+      labelsRefused++;
+      say(Words.refusedLabel(String.valueOf(v.refusal()), v.detail()));
+      return;
+    }
+    String code = ((Verification.Valid) v).unitCode();
+    show(code);
+    StepOptions chosen = stepOptions;
+    if (chosen.step == null && prompting) {
+      chosen = Prompt.ask(stdin, this::say);
+      if (chosen == null) {
+        return;
+      }
+    }
+    if (chosen.step == null) {
+      return;
+    }
+    RecordEventRequest request = chosen.apply(RecordEventRequest.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setUnit("units/" + code)
+        .setEventTime(PacktrailClient.timestamp(now))
+        .setActorSite(site)
+        .setLabelText(text)).build();
+    Outbox.Entry saved = ws.outbox.save(chosen.step.name(), request);
+    Faults.point(Faults.AFTER_SAVE);
+    savedIds.add(saved.id());
+    say("SAVED #" + saved.id() + " " + saved.step() + " " + code + " at "
+        + UnitView.time(saved.scannedAt()) + (courier.offline() ? " (" + Words.SAVED_OFFLINE
+        + ")" : ""));
+    courier.wake();
+  }
+
+  /** Shows the unit: from the server when it answers quickly, else from the cache. */
+  private void show(String code) throws SQLException {
+    Unit unit = null;
+    List<Event> events = List.of();
+    String from;
+    if (Instant.now().isAfter(offlineUntil) && !courier.offline()) {
+      try {
+        unit = link.lookups().getUnit(code);
+        events = link.lookups().listEvents(code);
+        ws.cache.put(unit, events);
+        from = "from the server";
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          say("UNIT " + code + ": the server does not know this unit (the label is genuine); "
+              + "ask your supervisor before recording anything");
+          return;
+        }
+        offlineUntil = Instant.now().plusSeconds(20); // do not wait for the server every scan
+        from = "offline: " + Words.status(e);
+      }
+    } else {
+      from = "offline";
+    }
+    if (unit == null) {
+      Optional<UnitCache.Cached> cached = ws.cache.unit(code);
+      if (cached.isEmpty()) {
+        say("UNIT " + code + " (label valid; " + from + ", and this device has no copy of the "
+            + "unit)");
+        return;
+      }
+      unit = cached.get().unit();
+      events = ws.cache.events(code);
+      from = from + "; as this device last saw it at " + UnitView.time(cached.get().fetchedAt());
+    }
+    say(UnitView.describe(unit, from, events, ws.outbox.unsentOf(code)));
+  }
+}

@@ -1,0 +1,62 @@
+package io.packtrail.scanner;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.packtrail.client.PacktrailClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection to the server with two clients over it: short deadlines for looking a unit up
+ * while the worker waits (offline is noticed in seconds), longer ones for delivering batches.
+ */
+final class ServerLink implements AutoCloseable {
+  private final ManagedChannel channel;
+  private final PacktrailClient lookups;
+  private final PacktrailClient deliveries;
+  final String target;
+
+  ServerLink(String target) {
+    this.target = target;
+    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+        .maxInboundMessageSize(PacktrailClient.MAX_ANSWER_BYTES)
+        .defaultServiceConfig(PacktrailClient.retryServiceConfig())
+        .enableRetry()
+        .build();
+    this.lookups = PacktrailClient.over(channel, Duration.ofSeconds(3));
+    this.deliveries = PacktrailClient.over(channel, Duration.ofSeconds(60));
+  }
+
+  PacktrailClient lookups() {
+    return lookups;
+  }
+
+  PacktrailClient deliveries() {
+    return deliveries;
+  }
+
+  /** Trouble that passes (network, overload, a restart): try again later, nothing is wrong. */
+  static boolean passing(StatusRuntimeException e) {
+    return passing(e.getStatus().getCode());
+  }
+
+  static boolean passing(Status.Code code) {
+    return switch (code) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, CANCELLED, UNKNOWN,
+          INTERNAL -> true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
