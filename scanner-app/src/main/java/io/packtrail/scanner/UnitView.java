@@ -9,6 +9,8 @@ import io.packtrail.v1.Unit;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,13 +58,21 @@ final class UnitView {
   }
 
   /**
-   * The steps the server allows next for the unit. The server will list them in the unit itself
-   * (a field of Unit); until it does the scanner derives nothing: it shows the state and says
-   * that the server decides. The one place to change when that field lands.
+   * The steps the server allows next from the unit's state ({@code Unit.next_steps}, from the
+   * server's one lifecycle table), in the scanner's words where it records them. The server
+   * still checks the roles of the site's organisation, custody and, for steps waiting on this
+   * device, the state they lead to.
    */
   static String allowedNext(Unit unit) {
-    return "the server decides which steps may follow " + state(unit) + " at this site; a step "
-        + "it does not allow is refused with the reason";
+    if (unit.getNextStepsCount() == 0) {
+      return "no step follows " + state(unit) + " (as far as this device knows)";
+    }
+    List<String> words = new ArrayList<>();
+    for (String key : unit.getNextStepsList()) {
+      words.add(Arrays.stream(StepOptions.Step.values()).filter(s -> s.key().equals(key))
+          .findFirst().map(s -> "--step " + s.name()).orElse(key + " (not with the scanner)"));
+    }
+    return String.join(", ", words);
   }
 
   static String state(Unit unit) {
