@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * The write path shared by every recording RPC: resolve the acting site, check that the caller
  * may act there, that referenced parties exist, that a registering maker (or assembling firm)
- * owns the code and that a scanned label is genuine and this unit's, then hand the submission to
+ * owns the code, that a scanned label is genuine and this unit's and that a signing device is
+ * an active device of the site whose signature verifies, then hand the submission to
  * the sequencer. When a check refuses a request whose id is already recorded, the request is
  * answered as a retry.
  */
@@ -40,10 +41,13 @@ public final class Recorder {
   private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
   private final Function<UUID, Optional<Event>> priorEvents;
+  private final Devices devices;
 
   public Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
-      Set<StepType> labelRequired, Function<UUID, Optional<Event>> priorEvents) {
+      Set<StepType> labelRequired, Function<UUID, Optional<Event>> priorEvents,
+      Devices devices) {
     this.directory = directory;
+    this.devices = devices;
     this.priorEvents = priorEvents;
     this.sequencer = sequencer;
     this.labels = labels;
@@ -129,11 +133,12 @@ public final class Recorder {
           prefix + "actor_site").requireOwnsCode(BatteryCode.parse(prefix + "unit", s.unitCode()));
     }
     if (labelText != null && !labelText.isEmpty()) {
-      return s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));
+      s = s.withLabelSerial(labels.checkScanned(labelText, s.unitCode(), prefix + "label_text"));
     } else if (labelRequired.contains(s.step().type())) {
       throw new InvalidArgumentException(prefix + "label_text", "is required: this deployment "
           + "requires the unit's scanned label for every " + s.step().type().key());
     }
+    devices.checkSigned(s, prefix); // the statement holds the label's serial
     return s;
   }
 

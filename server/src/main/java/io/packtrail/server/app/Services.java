@@ -1,5 +1,7 @@
 package io.packtrail.server.app;
 
+import java.time.Clock;
+import java.time.Duration;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
@@ -9,12 +11,14 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage) {
+    Lineage lineage, Devices devices) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
-      ScannedLabels labels, Set<StepType> labelRequired) {
+      ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
+      Duration enrollmentCodeValidity) {
+    Devices devices = new Devices(storage, clock, enrollmentCodeValidity);
     return new Services(new Registry(storage), new Units(storage), new History(storage),
-        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent),
-        new Lineage(storage));
+        new Recorder(directory, sequencer, labels, labelRequired, storage::findEvent, devices),
+        new Lineage(storage), devices);
   }
 }
