@@ -70,6 +70,12 @@ def upper_snake(camel):
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).upper()
 
 # ---------------------------------------------------------------- textproto
+def unquote(t):
+    """A quoted string: text when its escaped bytes are UTF-8, else the bytes (a bytes field)."""
+    raw = bytes(t[1:-1], "utf-8").decode("unicode_escape").encode("latin-1")
+    try: return raw.decode("utf-8")
+    except UnicodeDecodeError: return raw
+
 def parse_textproto(s):
     toks = re.findall(r'#[^\n]*|"(?:[^"\\]|\\.)*"|[{}:]|[A-Za-z_][\w.]*|-?[\d.]+(?:[eE][-+]?\d+)?', s)
     toks = [t for t in toks if not t.startswith("#")]
@@ -84,7 +90,7 @@ def parse_textproto(s):
                 pos += 1; v = msg(); pos += 1
             else:
                 t = toks[pos]; pos += 1
-                v = bytes(t[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") if t.startswith('"') else t
+                v = unquote(t) if t.startswith('"') else t
             if name in d:  # a repeated field
                 d[name] = (d[name] if isinstance(d[name], list) else [d[name]]) + [v]
             else: d[name] = v
@@ -389,10 +395,12 @@ def main(path):
             _, _, lp = decode_label(req["label_text"])
             rf["label.serial"] = str(lp[3])
             check("8 %s label's unit_code is the event's unit" % eid, lp[1].decode() == rf["unit.code"])
+        if req.get("device"): rf["device"] = req["device"]  # section 10: part of the statement
         digest = hashlib.sha256(canonical(rf)).hexdigest()
         built[eid] = (req, rf)
         befores, after, cust_rule, site_rule = custody[st]
         full = dict(rf)
+        if req.get("device"): full["device.signature"] = req["device_signature"].hex()
         full["actor.organization"] = org
         full["log.index"] = docf["log.index"]; full["record.time"] = docf["record.time"]  # server's choice
         u["seq"] += 1; full["unit.sequence"] = str(u["seq"])
@@ -495,6 +503,8 @@ def main(path):
                     else: val = v
                     if val: rf[key] = val
             walk(req.get(st, {}))
+        if req.get("label_text"): rf["label.serial"] = str(decode_label(req["label_text"])[2][3])
+        if req.get("device"): rf["device"] = req["device"]
         digest = hashlib.sha256(canonical(rf)).hexdigest()
         several = st in parts9 and len(parts9[st]) > 1 or st == "recycling"
         touched = [(code, parts9[st][0] if st in parts9 else None)]
@@ -510,7 +520,10 @@ def main(path):
             u = units9.setdefault(c, {"seq": 0, "prev": bytes(32), "state": None, "cust": None, "site": None})
             full = dict(rf)
             full["unit.code"] = c
-            if i > 0: full["event.id"] = uuid5(step_id, c)
+            if i > 0:
+                full["event.id"] = uuid5(step_id, c)
+                full.pop("label.serial", None)  # only in the primary event
+            elif req.get("device"): full["device.signature"] = req["device_signature"].hex()
             if several: full.update({"step.id": step_id, "step.part": bt(part[0]) if part[0].startswith("`") else part[0], "step.unit": code})
             full["actor.organization"] = org
             full["log.index"] = str(log_index); log_index += 1
@@ -567,6 +580,27 @@ def main(path):
     check("5 digest", hashlib.sha256(want).hexdigest() == D["digest"])
     nolab = {k: v for k, v in rf.items() if k != "label.serial"}
     check("5 digest without label", hashlib.sha256(canonical(nolab)).hexdigest() == D["digest without label"])
+
+    # ---- section 10: device signatures, rebuilt from the vector's request alone
+    s10 = S["10"]
+    kv10 = {r[0]: bt(r[1]) for r in table_after(s10, "item | value")}
+    f10 = fences(s10[s10.index("### Test vectors"):])
+    lines = f10[0].strip("\n").split("\n")
+    want = b"".join(bytes.fromhex(h.replace(" ", "")) for h in lines[1::2])
+    dsig = bytes.fromhex("".join(f10[1].split()))
+    dtag = re.search(r'"(packtrail/device-step/v1)" \|\| 0x00 \|\| statement', s10).group(1).encode() + b"\x00"
+    req, rf = built[re.search(r"signs the collection ([AB]\d) of section 8", s10).group(1)]
+    check("10 the vector's request names the device", req.get("device") == kv10["device (text)"])
+    check("10 statement = the request's digest fields plus device", canonical(rf) == want)
+    check("10 the request carries the signature", req.get("device_signature") == dsig)
+    dpub = bytes.fromhex(kv10["device public key"])
+    if HAVE_CRYPTO:
+        dsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv10["device private key (seed)"]))
+        from cryptography.hazmat.primitives import serialization as _ser
+        check("10 public key from the seed", dsk.public_key().public_bytes(_ser.Encoding.Raw, _ser.PublicFormat.Raw) == dpub)
+        check("10 signature rebuilt", dsk.sign(dtag + canonical(rf)) == dsig)
+        check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
+        check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

@@ -26,6 +26,15 @@ import io.packtrail.v1.BatchRegisterUnitsRequest;
 import io.packtrail.v1.BatchRegisterUnitsResponse;
 import io.packtrail.v1.CreateOrganizationRequest;
 import io.packtrail.v1.CreateSiteRequest;
+import io.packtrail.v1.CreateEnrollmentCodeRequest;
+import io.packtrail.v1.Device;
+import io.packtrail.v1.DeviceServiceGrpc;
+import io.packtrail.v1.EnrollDeviceRequest;
+import io.packtrail.v1.EnrollmentCode;
+import io.packtrail.v1.GetDeviceRequest;
+import io.packtrail.v1.ListDevicesRequest;
+import io.packtrail.v1.ListDevicesResponse;
+import io.packtrail.v1.RetireDeviceRequest;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.EventServiceGrpc;
 import io.packtrail.v1.GetUnitRequest;
@@ -88,7 +97,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.UnitService"),
           Map.of("service", "packtrail.v1.EventService"),
           Map.of("service", "packtrail.v1.LabelService"),
-          Map.of("service", "packtrail.v1.LineageService")),
+          Map.of("service", "packtrail.v1.LineageService"),
+          Map.of("service", "packtrail.v1.DeviceService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -105,6 +115,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final EventServiceGrpc.EventServiceStub eventsAsync;
   private final LabelServiceGrpc.LabelServiceBlockingStub labels;
   private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
+  private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -117,6 +128,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.eventsAsync = EventServiceGrpc.newStub(channel);
     this.labels = LabelServiceGrpc.newBlockingStub(channel);
     this.lineage = LineageServiceGrpc.newBlockingStub(channel);
+    this.devices = DeviceServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -472,6 +484,59 @@ public final class PacktrailClient implements AutoCloseable {
   /** The signed trust list and the deployment's root public key. */
   public GetTrustListResponse getTrustList() {
     return withDeadline(labels).getTrustList(GetTrustListRequest.getDefaultInstance());
+  }
+
+  // ---- devices ----
+
+  /**
+   * A one-time enrollment code for one site ({@code organizations/{o}/sites/{s}}). The answer
+   * holds the code; a retry with the same {@code requestId} answers the same enrollment code
+   * without it.
+   */
+  public EnrollmentCode createEnrollmentCode(String site, String requestId) {
+    return withDeadline(devices).createEnrollmentCode(CreateEnrollmentCodeRequest.newBuilder()
+        .setParent(site).setRequestId(requestId).build()).getEnrollmentCode();
+  }
+
+  /**
+   * Enrolls a device at {@code site} with a code from {@link #createEnrollmentCode}: registers
+   * its public key as {@code {site}/devices/{deviceId}} and uses the code up. Retrying with the
+   * same code, id and key answers the same device.
+   */
+  public Device enrollDevice(String site, String deviceId, String enrollmentCode,
+      byte[] publicKey, String displayName) {
+    return withDeadline(devices).enrollDevice(EnrollDeviceRequest.newBuilder().setParent(site)
+        .setDeviceId(deviceId).setEnrollmentCode(enrollmentCode)
+        .setPublicKey(com.google.protobuf.ByteString.copyFrom(publicKey))
+        .setDisplayName(displayName).build()).getDevice();
+  }
+
+  public Device getDevice(String name) {
+    return withDeadline(devices).getDevice(GetDeviceRequest.newBuilder().setName(name).build())
+        .getDevice();
+  }
+
+  public ListDevicesResponse listDevices(ListDevicesRequest request) {
+    return withDeadline(devices).listDevices(request);
+  }
+
+  /** Every device of a site, active and retired, in id order. */
+  public List<Device> listAllDevices(String site) {
+    List<Device> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListDevicesResponse page = listDevices(ListDevicesRequest.newBuilder().setParent(site)
+          .setPageSize(1000).setPageToken(token).build());
+      all.addAll(page.getDevicesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** Retires a device (idempotent): the steps it signs are refused from then on. */
+  public Device retireDevice(String name) {
+    return withDeadline(devices).retireDevice(RetireDeviceRequest.newBuilder().setName(name)
+        .build()).getDevice();
   }
 
   // ---- ids ----

@@ -16,6 +16,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.packtrail.server.api.ApiServices;
 import io.packtrail.server.api.ExceptionInterceptor;
 import io.packtrail.server.api.RequestParsing;
+import io.packtrail.server.app.Devices;
 import io.packtrail.server.app.Services;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
@@ -56,7 +57,8 @@ public final class PacktrailServer implements AutoCloseable {
   /** Tunables; the defaults suit a 2-core machine with PostgreSQL beside it. */
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
-      CallerResolver callerResolver, double massTolerancePercent) {
+      CallerResolver callerResolver, double massTolerancePercent,
+      Duration enrollmentCodeValidity) {
     /**
      * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
      * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
@@ -66,29 +68,34 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(256, 20_000, 256,
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
-          CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100);
+          CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
+          Devices.DEFAULT_CODE_VALIDITY);
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver, massTolerancePercent);
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          require, trustListValidity, callerResolver, massTolerancePercent);
+          require, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver, massTolerancePercent);
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
     public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, resolver, massTolerancePercent);
+          requireLabels, trustListValidity, resolver, massTolerancePercent,
+          enrollmentCodeValidity);
     }
 
     /**
@@ -101,7 +108,18 @@ public final class PacktrailServer implements AutoCloseable {
             + percent);
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver, percent);
+          requireLabels, trustListValidity, callerResolver, percent,
+          enrollmentCodeValidity);
+    }
+
+    /** How long an enrollment code is good for (serve --enrollment-code-hours). */
+    public Settings withEnrollmentCodeValidity(Duration validity) {
+      if (validity.isNegative() || validity.isZero()) {
+        throw new IllegalArgumentException("enrollment codes must be valid for some time, got "
+            + validity);
+      }
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -187,7 +205,8 @@ public final class PacktrailServer implements AutoCloseable {
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
-        labels.scans(), settings.labelRequiredSteps(), settings.clock());
+        labels.scans(), settings.labelRequiredSteps(), settings.clock(),
+        settings.enrollmentCodeValidity());
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), responders, labels, settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs

@@ -64,6 +64,14 @@ public final class Ed25519Keys {
     return publicKey.verify(Ed25519.Algorithm.Ed25519, null, signed, 0, signed.length, signature.toByteArray(), 0);
   }
 
+  /**
+   * Whether {@code publicKey} is a valid public key: 32 bytes, a canonical encoding of a curve
+   * point, not of small order (docs/formats.md section 7).
+   */
+  public static boolean isValidPublicKey(byte[] publicKey) {
+    return publicKeyParameters(publicKey) != null;
+  }
+
   /** The decoded public key, or null if it has the wrong size or is not a valid curve point. */
   static Ed25519PublicKeyParameters publicKeyParameters(byte[] publicKey) {
     if (publicKey.length != KEY_SIZE) {

@@ -28,6 +28,7 @@ public final class ApiServices {
         new UnitGrpcService(app.units(), app.recorder(), requests, responders),
         new EventGrpcService(app.history(), app.recorder(), requests, hub, watchers, maxWatchers,
             responders),
-        new LineageGrpcService(app.lineage()));
+        new LineageGrpcService(app.lineage()),
+        new DeviceGrpcService(app.devices()));
   }
 }

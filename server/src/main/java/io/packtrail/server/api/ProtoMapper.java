@@ -158,8 +158,15 @@ final class ProtoMapper {
         .setHash(ByteString.copyFrom(e.hash()))
         .setCanonicalBytes(ByteString.copyFrom(e.canonicalBytes()))
         .setLabelSerial(e.labelSerial() == null ? 0 : e.labelSerial());
+    CanonicalFields fields = CanonicalFields.decode(e.canonicalBytes());
+    if (fields.get("device") != null) {
+      b.setDevice(fields.get("device"));
+      String signature = fields.get("device.signature");
+      if (signature != null) {
+        b.setDeviceSignature(ByteString.copyFrom(java.util.HexFormat.of().parseHex(signature)));
+      }
+    }
     if (Step.touchesSeveral(e.type())) {
-      CanonicalFields fields = CanonicalFields.decode(e.canonicalBytes());
       b.setStepId(e.stepId().toString())
           .setStepUnit(ResourceNames.unit(fields.get("step.unit")))
           .setStepPart(toProto(io.packtrail.v1.StepPart.class, e.part(), "STEP_PART_"));

@@ -8,6 +8,7 @@ import static io.packtrail.server.api.ProtoMapper.stateOfHealth;
 import static io.packtrail.server.api.ProtoMapper.toDomain;
 
 import com.google.protobuf.Timestamp;
+import io.packtrail.client.device.DeviceSignatures;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Grade;
@@ -201,8 +202,31 @@ final class Requests {
             + "against is the new product, which has no label until one is issued for it");
       }
     }
+    String device = emptyToNull(r.getDevice());
+    byte[] signature = r.getDeviceSignature().isEmpty() ? null
+        : r.getDeviceSignature().toByteArray();
+    device(v, prefix, device, signature);
     v.throwIfAny();
-    return new Submission(id, code, time, r.getActorSite(), step);
+    Submission s = new Submission(id, code, time, r.getActorSite(), step);
+    return device == null ? s : s.withDevice(device, signature);
+  }
+
+  /** A device and its signature come together; the signature is an Ed25519 one. */
+  private static void device(Violations v, String prefix, String device, byte[] signature) {
+    if (device == null && signature != null) {
+      v.add(prefix + "device", "is required with a device_signature: the name of the enrolled "
+          + "device that signed, organizations/{o}/sites/{s}/devices/{d}");
+    } else if (device != null) {
+      ResourceNames.checkDevice(v, prefix + "device", device);
+      if (signature == null) {
+        v.add(prefix + "device_signature", "is required with a device: the device's Ed25519 "
+            + "signature of the step's statement (docs/formats.md, Device signatures)");
+      }
+    }
+    if (signature != null && signature.length != DeviceSignatures.SIGNATURE_SIZE) {
+      v.add(prefix + "device_signature", "must be a 64-byte Ed25519 signature, got "
+          + signature.length + " bytes");
+    }
   }
 
   /** A test date that is not a date is kept as an invalid marker so the check can name it. */

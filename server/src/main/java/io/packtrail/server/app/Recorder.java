@@ -30,8 +30,10 @@ import java.util.function.Supplier;
  * server clock beyond the tolerated skew, that the caller may act at the acting site, that it
  * and the referenced parties exist, that a registering maker (or assembling firm) owns the code
  * and that a scanned label is genuine and this unit's, then hand the submission to the
- * sequencer. A refusal of these checks also goes to the sequencer, which answers a retry of a
- * recorded step with its events and remembers the refusal otherwise (one fate per event id).
+ * sequencer. A signing device must be an active device of the acting site whose signature
+ * verifies. A refusal of these checks also goes to the sequencer, which answers a retry of a
+ * recorded step with its events and remembers the refusal otherwise (one fate per event id);
+ * a refusal of the device is not remembered (see {@link #recordStep}).
  */
 public final class Recorder {
   private final Directory directory;
@@ -39,10 +41,12 @@ public final class Recorder {
   private final ScannedLabels labels;
   private final Set<StepType> labelRequired;
   private final Clock clock;
+  private final Devices devices;
 
   public Recorder(Directory directory, Sequencer sequencer, ScannedLabels labels,
-      Set<StepType> labelRequired, Clock clock) {
+      Set<StepType> labelRequired, Clock clock, Devices devices) {
     this.directory = directory;
+    this.devices = devices;
     this.sequencer = sequencer;
     this.labels = labels;
     this.labelRequired = Set.copyOf(labelRequired);
@@ -77,20 +81,27 @@ public final class Recorder {
             + ", not at " + s.actorSite());
       }
       Actor actor = null;
+      Long serial = scannedSerial(labelText);
+      Submission asSent = serial == null ? s : s.withLabelSerial(serial);
       CompletableFuture<List<Event>> result;
       try {
         // checked without the batch prefix: refusals are remembered without it
         Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
         actor = directory.actor(s.actorSite(), "actor_site");
-        Checked checked = check(s, labelText);
-        result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
+        DomainException notTheDevice = deviceRefusal(asSent, labelText);
+        if (notTheDevice != null) {
+          // about who sent the request, not what it says: not remembered, so a badly signed
+          // copy cannot decide the fate of the device's own request under the same id
+          result = sequencer.refuse(asSent, actor, notTheDevice, false, stillWanted);
+        } else {
+          Checked checked = check(s, labelText);
+          result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
+        }
       } catch (DomainException refused) {
         // The sequencer decides under the log head lock: a retry of a recorded step learns what
         // became of it even when the world has moved on since (label reissued, unit moved), a
         // re-send of a refused one gets its first refusal, and this refusal is remembered.
-        Long serial = scannedSerial(labelText);
-        result = sequencer.refuse(serial == null ? s : s.withLabelSerial(serial), actor,
-            refused, stillWanted);
+        result = sequencer.refuse(asSent, actor, refused, true, stillWanted);
       }
       return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
           withPrefix(prefix, failure)));
@@ -107,6 +118,24 @@ public final class Recorder {
     Throwable cause = failure instanceof java.util.concurrent.CompletionException
         && failure.getCause() != null ? failure.getCause() : failure;
     return cause instanceof DomainException e ? Refusal.withPrefix(e, prefix) : cause;
+  }
+
+  /**
+   * The refusal of a signed step's device, or null when it is unsigned or its device and
+   * signature are good. Checked first, over the statement with the serial the label states: the
+   * label check that follows refuses a label that is not genuine, and an undecodable label is
+   * left to it (its refusal names the label, not the signature).
+   */
+  private DomainException deviceRefusal(Submission asSent, String labelText) {
+    if (asSent.labelSerial() == null && labelText != null && !labelText.isEmpty()) {
+      return null;
+    }
+    try {
+      devices.checkSigned(asSent, "");
+      return null;
+    } catch (DomainException refused) {
+      return refused;
+    }
   }
 
   /** A checked submission with the anomalies to flag on its event. */

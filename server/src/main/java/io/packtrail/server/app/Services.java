@@ -6,16 +6,19 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.store.Storage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage) {
+    Lineage lineage, Devices devices) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
-      ScannedLabels labels, Set<StepType> labelRequired, Clock clock) {
+      ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
+      Duration enrollmentCodeValidity) {
+    Devices devices = new Devices(storage, clock, enrollmentCodeValidity);
     return new Services(new Registry(storage), new Units(storage), new History(storage),
-        new Recorder(directory, sequencer, labels, labelRequired, clock),
-        new Lineage(storage));
+        new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
+        new Lineage(storage), devices);
   }
 }

@@ -38,6 +38,12 @@ final class ServeCommand implements Callable<Integer> {
           + "mass, in percent (env PACKTRAIL_MASS_TOLERANCE_PERCENT, default 2)")
   double massTolerancePercent;
 
+  @Option(names = "--enrollment-code-hours",
+      defaultValue = "${env:PACKTRAIL_ENROLLMENT_CODE_HOURS:-24}",
+      description = "how long a device enrollment code is good for, in hours "
+          + "(env PACKTRAIL_ENROLLMENT_CODE_HOURS, default 24)")
+  int enrollmentCodeHours;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -53,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
         opened.database().jdbi(), PacktrailServer.Settings.defaults()
             .withSealer(database.keySealer())
             .withRequireLabels(requireLabels)
-            .withMassTolerancePercent(massTolerancePercent));
+            .withMassTolerancePercent(massTolerancePercent)
+            .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");

@@ -38,6 +38,20 @@ public record Event(
     return part == null ? Part.SUBJECT : Part.valueOf(part.toUpperCase(java.util.Locale.ROOT));
   }
 
+  /** The device that recorded the step ({@code device}), or null. */
+  public String device() {
+    return CanonicalFields.decode(canonicalBytes).get("device");
+  }
+
+  /**
+   * The device's signature of the step's statement ({@code device.signature}), or null: only in
+   * the event of the unit the step was recorded against.
+   */
+  public byte[] deviceSignature() {
+    String hex = CanonicalFields.decode(canonicalBytes).get("device.signature");
+    return hex == null ? null : java.util.HexFormat.of().parseHex(hex);
+  }
+
   public String name() {
     return ResourceNames.event(unitCode, sequence);
   }

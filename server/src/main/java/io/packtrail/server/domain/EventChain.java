@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,6 +41,7 @@ public final class EventChain {
         .put("state.after", after.state())
         .put("label.serial", submission.labelSerial() == null ? null
             : submission.labelSerial().toString());
+    putDevice(fields, submission, true);
     submission.step().writeTo(fields);
     byte[] canonical = fields.encode();
     byte[] hash = hash(before.headHash(), canonical);
@@ -82,6 +84,7 @@ public final class EventChain {
         .put("step.id", submission.eventId().toString())
         .put("step.unit", submission.unitCode())
         .put("step.part", planned.part().key());
+    putDevice(fields, submission, primary);
     submission.step().writeTo(fields);
     byte[] canonical = fields.encode();
     byte[] hash = hash(before.headHash(), canonical);
@@ -90,6 +93,20 @@ public final class EventChain {
         actor.site(), before.state(), planned.after().state(), submission.step(),
         before.headHash(), hash, canonical, requestDigest, labelSerial);
     return new Sealed(event, planned.after().withHead(sequence, hash));
+  }
+
+  /**
+   * {@code device} in every event of a signed step; {@code device.signature} (lower-case hex)
+   * only in the event of the unit the step was recorded against, whose fields (with
+   * {@code label.serial}) are the ones the statement was made of.
+   */
+  private static void putDevice(CanonicalFields fields, Submission submission, boolean primary) {
+    if (submission.device() != null) {
+      fields.put("device", submission.device());
+      if (primary) {
+        fields.put("device.signature", HexFormat.of().formatHex(submission.deviceSignature()));
+      }
+    }
   }
 
   /**

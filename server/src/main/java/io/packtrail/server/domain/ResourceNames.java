@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The API's resource names, built and taken apart only here: organizations/{o},
- * organizations/{o}/sites/{s}, units/{code}, labels/{serial}, organizations/{o}/labelKeys/{hex}.
+ * organizations/{o}/sites/{s}, units/{code}, labels/{serial}, organizations/{o}/labelKeys/{hex},
+ * organizations/{o}/sites/{s}/devices/{d}, organizations/{o}/sites/{s}/enrollmentCodes/{uuid}.
  */
 public final class ResourceNames {
   public static final String ID_RULE = "[a-z][a-z0-9-]{2,62}";
@@ -17,6 +18,8 @@ public final class ResourceNames {
   private static final String UNIT_PREFIX = "units/";
   private static final Pattern EVENT =
       Pattern.compile("units/[A-Z0-9]{19,24}/events/[1-9][0-9]{0,18}");
+  private static final Pattern DEVICE = Pattern.compile("(organizations/" + ID_RULE + "/sites/"
+      + ID_RULE + ")/devices/(" + ID_RULE + ")");
   private static final Pattern LABEL = Pattern.compile("labels/([1-9][0-9]{0,18})");
   private static final Pattern LABEL_KEY =
       Pattern.compile("organizations/(" + ID_RULE + ")/labelKeys/([0-9a-f]{8})");
@@ -41,6 +44,42 @@ public final class ResourceNames {
 
   public static String event(String code, long sequence) {
     return unit(code) + "/events/" + sequence;
+  }
+
+  /** A device of a site: {@code organizations/{o}/sites/{s}/devices/{d}}. */
+  public static String device(String siteName, String deviceId) {
+    return siteName + "/devices/" + deviceId;
+  }
+
+  public static boolean isDevice(String name) {
+    return name != null && DEVICE.matcher(name).matches();
+  }
+
+  /** The site a device name belongs to (the name is known to be valid, see {@link #isDevice}). */
+  public static String siteOfDevice(String deviceName) {
+    Matcher m = DEVICE.matcher(deviceName);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a device name: " + deviceName);
+    }
+    return m.group(1);
+  }
+
+  /** A device name, or a violation naming {@code field} (and false). */
+  public static boolean checkDevice(Violations v, String field, String name) {
+    if (!Text.checkName(v, field, name)) {
+      return false;
+    }
+    if (!isDevice(name)) {
+      v.add(field, "must be a name of the form organizations/{id}/sites/{id}/devices/{id} with "
+          + "ids matching " + ID_RULE + ", got '" + abbreviate(name) + "'");
+      return false;
+    }
+    return true;
+  }
+
+  /** An enrollment code of a site: {@code organizations/{o}/sites/{s}/enrollmentCodes/{uuid}}. */
+  public static String enrollmentCode(String siteName, java.util.UUID requestId) {
+    return siteName + "/enrollmentCodes/" + requestId;
   }
 
   public static String label(long serial) {

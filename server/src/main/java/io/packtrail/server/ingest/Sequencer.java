@@ -73,10 +73,11 @@ public final class Sequencer implements AutoCloseable {
   /**
    * A queued submission and how its caller is answered: {@code flags} are flagged on its event
    * when it is recorded; {@code refusal} is set when a check before the sequencer refused it
-   * (then it is only remembered, or answered as a retry).
+   * (then it is only remembered, or answered as a retry), {@code unremembered} when it refused
+   * it for a reason that is not remembered (then it is only answered, or answered as a retry).
    */
   record Pending(Submission submission, Actor actor, byte[] digest, List<Anomaly.Flag> flags,
-      DomainException refusal, BooleanSupplier stillWanted,
+      DomainException refusal, DomainException unremembered, BooleanSupplier stillWanted,
       CompletableFuture<List<Event>> result) {}
 
   public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
@@ -151,19 +152,22 @@ public final class Sequencer implements AutoCloseable {
   public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
       List<Anomaly.Flag> flags, BooleanSupplier stillWanted) {
     return queue(new Pending(submission, actor, submission.digest(), List.copyOf(flags), null,
-        stillWanted, new CompletableFuture<>()));
+        null, stillWanted, new CompletableFuture<>()));
   }
 
   /**
    * A submission that a check before the sequencer refused ({@code refusal}, without a batch
    * prefix): under the log head lock, a retry of a recorded step is answered with its events
    * (or ALREADY_EXISTS for other content), a re-send of a refused one with the remembered
-   * refusal; otherwise the refusal is remembered and fails the future. {@code actor} may be null.
+   * refusal; otherwise the refusal fails the future, and is remembered when {@code remember}
+   * (a refusal of who sent the request rather than of what it says is not). {@code actor} may be
+   * null.
    */
   public CompletableFuture<List<Event>> refuse(Submission submission, Actor actor,
-      DomainException refusal, BooleanSupplier stillWanted) {
-    return queue(new Pending(submission, actor, submission.digest(), List.of(), refusal,
-        stillWanted, new CompletableFuture<>()));
+      DomainException refusal, boolean remember, BooleanSupplier stillWanted) {
+    return queue(new Pending(submission, actor, submission.digest(), List.of(),
+        remember ? refusal : null, remember ? null : refusal, stillWanted,
+        new CompletableFuture<>()));
   }
 
   private CompletableFuture<List<Event>> queue(Pending pending) {
@@ -409,6 +413,10 @@ public final class Sequencer implements AutoCloseable {
       if (p.refusal() != null) {
         outcomes.add(new Outcome(p, null, remember(p, p.refusal(), now, refused, refusals),
             false));
+        continue;
+      }
+      if (p.unremembered() != null) {
+        outcomes.add(new Outcome(p, null, p.unremembered(), false));
         continue;
       }
       if (Step.touchesSeveral(s.step().type())) {

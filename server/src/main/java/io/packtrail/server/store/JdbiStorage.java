@@ -1,5 +1,8 @@
 package io.packtrail.server.store;
 
+import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Device;
+import io.packtrail.server.domain.EnrollmentCode;
 import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.Event;
@@ -175,6 +178,66 @@ public final class JdbiStorage implements Storage {
       return new PlantFigures.Sums(dao.plantInputs(site, start, end), lots.elements(),
           lots.massKg(), lots.feed(), residue, dao.plantIntermediate(site, start, end),
           capacity > 0 ? capacity : null);
+    });
+  }
+
+  @Override
+  public EnrollmentCode createEnrollmentCode(EnrollmentCode wanted) {
+    return jdbi.inTransaction(h -> {
+      if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {
+        throw new NotFoundException(wanted.site(), "site (parent)");
+      }
+      DeviceDao dao = h.attach(DeviceDao.class);
+      dao.insertCode(wanted.requestId(), wanted.site(), wanted.codeHash(), wanted.createTime(),
+          wanted.expireTime());
+      return dao.findCode(wanted.requestId()).orElseThrow();
+    });
+  }
+
+  @Override
+  public Device enrollDevice(byte[] codeHash, Device wanted, Instant now) {
+    return jdbi.inTransaction(h -> {
+      if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {
+        throw new NotFoundException(wanted.site(), "site (parent)");
+      }
+      DeviceDao dao = h.attach(DeviceDao.class);
+      EnrollmentCode code = dao.lockCodeByHash(codeHash)
+          .orElseThrow(() -> EnrollmentCode.unknown(wanted.site()));
+      Device existing = code.usedBy() == null ? null : dao.find(code.usedBy()).orElse(null);
+      if (!code.admits(wanted.site(), wanted, existing, now)) {
+        return existing;
+      }
+      if (dao.insertDevice(wanted.site(), wanted.id(), wanted.displayName(), wanted.publicKey(),
+          code.requestId(), now) == 0) {
+        if (dao.find(wanted.name()).isPresent()) {
+          throw new AlreadyExistsException(wanted.name(), wanted.name() + " is enrolled already "
+              + "(with another enrollment code); choose another device_id");
+        }
+        String owner = dao.findByKey(wanted.publicKey()).map(Device::name).orElse("a device");
+        throw new AlreadyExistsException(owner, "public_key is enrolled already as " + owner
+            + "; every device makes a key pair of its own");
+      }
+      dao.useCode(code.requestId(), wanted.name(), now);
+      return dao.find(wanted.name()).orElseThrow();
+    });
+  }
+
+  @Override
+  public Optional<Device> findDevice(String name) {
+    return jdbi.withExtension(DeviceDao.class, dao -> dao.find(name));
+  }
+
+  @Override
+  public List<Device> listDevices(String site, String afterId, int limit) {
+    return jdbi.withExtension(DeviceDao.class, dao -> dao.list(site, afterId, limit));
+  }
+
+  @Override
+  public Device retireDevice(String name, Instant now) {
+    return jdbi.inTransaction(h -> {
+      DeviceDao dao = h.attach(DeviceDao.class);
+      dao.retire(name, now);
+      return dao.find(name).orElseThrow(() -> new NotFoundException(name, "device"));
     });
   }
 

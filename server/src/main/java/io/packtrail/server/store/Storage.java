@@ -2,6 +2,8 @@ package io.packtrail.server.store;
 
 import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.Chemistry;
+import io.packtrail.server.domain.Device;
+import io.packtrail.server.domain.EnrollmentCode;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.Organization;
@@ -107,4 +109,37 @@ public interface Storage {
    * @throws io.packtrail.server.domain.NotFoundException when the site does not exist
    */
   PlantFigures.Sums plantSums(String site, Instant start, Instant end);
+
+  /**
+   * Stores an enrollment code unless its request id is taken; returns what is stored under the
+   * request id (the caller compares).
+   *
+   * @throws io.packtrail.server.domain.NotFoundException when its site does not exist
+   */
+  EnrollmentCode createEnrollmentCode(EnrollmentCode wanted);
+
+  /**
+   * In one transaction: finds the code by its hash and locks it, lets the code decide
+   * ({@link EnrollmentCode#admits}), stores the device and marks the code used by it. Answers
+   * the stored device (for a retry of the same enrollment, the one stored before).
+   *
+   * @throws io.packtrail.server.domain.NotFoundException when the site does not exist
+   * @throws io.packtrail.server.domain.FailedPreconditionException when the code is unknown,
+   *     expired, used or another site's
+   * @throws io.packtrail.server.domain.AlreadyExistsException when the device name or the
+   *     public key is enrolled already
+   */
+  Device enrollDevice(byte[] codeHash, Device wanted, Instant now);
+
+  Optional<Device> findDevice(String name);
+
+  /** A site's devices ordered by id. */
+  List<Device> listDevices(String site, String afterId, int limit);
+
+  /**
+   * Retires the device if it is active; answers it as stored.
+   *
+   * @throws io.packtrail.server.domain.NotFoundException when it does not exist
+   */
+  Device retireDevice(String name, Instant now);
 }

@@ -134,6 +134,23 @@ class FuzzTest {
     seed(GetTrustListRequest.getDefaultInstance());
     seed(GetUnitLabelRequest.newBuilder().setUnit(unit).build());
 
+    String enrollment = harness.client().createEnrollmentCode(Fixtures.STATION,
+        UUID.randomUUID().toString()).getCode();
+    String device = harness.client().enrollDevice(Fixtures.STATION, "fuzz-device", enrollment,
+        io.packtrail.client.device.DeviceKey.generate().publicKey(), "Fuzz").getName();
+    seed(io.packtrail.v1.CreateEnrollmentCodeRequest.newBuilder().setParent(Fixtures.STATION)
+        .setRequestId(UUID.randomUUID().toString()).build());
+    seed(io.packtrail.v1.EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
+        .setDeviceId("fuzz-device-2").setEnrollmentCode(harness.client().createEnrollmentCode(
+            Fixtures.STATION, UUID.randomUUID().toString()).getCode())
+        .setPublicKey(ByteString.copyFrom(
+            io.packtrail.client.device.DeviceKey.generate().publicKey()))
+        .setDisplayName("Fuzz 2").build());
+    seed(io.packtrail.v1.GetDeviceRequest.newBuilder().setName(device).build());
+    seed(io.packtrail.v1.ListDevicesRequest.newBuilder().setParent(Fixtures.STATION)
+        .setPageSize(2).build());
+    seed(io.packtrail.v1.RetireDeviceRequest.newBuilder().setName(device).build());
+
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01
     com.google.protobuf.Timestamp end = com.google.protobuf.Timestamp.newBuilder()

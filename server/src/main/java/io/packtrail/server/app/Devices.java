@@ -1,0 +1,130 @@
+package io.packtrail.server.app;
+
+import io.packtrail.client.device.DeviceSignatures;
+import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Device;
+import io.packtrail.server.domain.EnrollmentCode;
+import io.packtrail.server.domain.FailedPreconditionException;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.PreconditionViolation;
+import io.packtrail.server.domain.Submission;
+import io.packtrail.server.store.Storage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The scanners of each site: one-time enrollment codes, enrollment, listing, retirement, and
+ * the check of a device-signed step before it is sequenced. Who may create codes and retire
+ * devices is not checked yet: callers are unauthenticated until mutual TLS (docs/domain.md).
+ */
+public final class Devices {
+  /** How long an enrollment code is good for unless configured otherwise. */
+  public static final Duration DEFAULT_CODE_VALIDITY = Duration.ofHours(24);
+  /** The violation type of a refused device (FAILED_PRECONDITION). */
+  public static final String VIOLATION = "DEVICE";
+
+  private final Storage storage;
+  private final Clock clock;
+  private final Duration codeValidity;
+
+  public Devices(Storage storage, Clock clock, Duration codeValidity) {
+    if (codeValidity.isNegative() || codeValidity.isZero()) {
+      throw new IllegalArgumentException("enrollment codes must be valid for some time");
+    }
+    this.storage = storage;
+    this.clock = clock;
+    this.codeValidity = codeValidity;
+  }
+
+  /** A stored enrollment code, with its text when this call created it (else null). */
+  public record NewCode(EnrollmentCode stored, String code) {}
+
+  /**
+   * Creates a code for the site; a retry (same request id, same site) answers the stored code
+   * without its text, which the server does not keep.
+   */
+  public NewCode createEnrollmentCode(String site, UUID requestId) {
+    String code = EnrollmentCode.generate();
+    byte[] hash = EnrollmentCode.hash(EnrollmentCode.normalise(code));
+    Instant now = now();
+    EnrollmentCode stored = storage.createEnrollmentCode(new EnrollmentCode(requestId, site, hash,
+        now, now.plus(codeValidity), null, null));
+    if (!stored.site().equals(site)) {
+      throw new AlreadyExistsException(stored.name(), "request_id " + requestId
+          + " already created an enrollment code for another site; choose a new request_id");
+    }
+    return new NewCode(stored, Arrays.equals(stored.codeHash(), hash) ? code : null);
+  }
+
+  /** Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}). */
+  public Device enroll(String site, String deviceId, String normalisedCode, byte[] publicKey,
+      String displayName) {
+    Instant now = now();
+    return storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site, deviceId,
+        displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
+  }
+
+  public Device device(String name) {
+    return storage.findDevice(name).orElseThrow(() -> new NotFoundException(name, "device"));
+  }
+
+  /** A site's devices in id order. */
+  public List<Device> list(String site, String afterId, int limit) {
+    if (storage.findSite(site).isEmpty()) {
+      throw new NotFoundException(site, "site (parent)");
+    }
+    return storage.listDevices(site, afterId, limit);
+  }
+
+  /** Retires the device; retiring a retired device changes nothing. */
+  public Device retire(String name) {
+    return storage.retireDevice(name, now());
+  }
+
+  /**
+   * Checks the device of a signed step before it is sequenced: an enrolled, active device of
+   * the step's acting site whose key verifies the signature over the step's statement. The
+   * statement includes the scanned label's serial, so this runs after the label check.
+   * Unknown, retired or another site's device: FAILED_PRECONDITION {@value #VIOLATION}; a
+   * signature that does not verify: INVALID_ARGUMENT on {@code device_signature}.
+   */
+  public void checkSigned(Submission s, String prefix) {
+    if (s.device() == null) {
+      return;
+    }
+    String field = prefix + "device";
+    Device d = storage.findDevice(s.device()).orElseThrow(() -> refused(s.device(), field,
+        "UNKNOWN", s.device() + " is not an enrolled device; enroll it with an enrollment code "
+            + "of its site"));
+    if (!d.site().equals(s.actorSite())) {
+      throw refused(d.name(), field, "OTHER_SITE", d.name() + " is a device of " + d.site()
+          + ", not of the actor_site " + s.actorSite() + "; a device records at its own site");
+    }
+    if (!d.active()) {
+      throw refused(d.name(), field, "RETIRED", d.name() + " was retired at " + d.retireTime()
+          + "; its steps are refused: enroll the device again under a new device_id");
+    }
+    if (!DeviceSignatures.verify(s.statement(), s.deviceSignature(), d.publicKey())) {
+      throw new InvalidArgumentException(prefix + "device_signature", "does not verify under "
+          + "the public key of " + d.name() + ": the signature must cover this request's "
+          + "statement (docs/formats.md, Device signatures)");
+    }
+  }
+
+  private static FailedPreconditionException refused(String device, String field,
+      String refusal, String description) {
+    return new FailedPreconditionException(List.of(new PreconditionViolation(VIOLATION, device,
+        description, Map.of("refusal", refusal, "field", field))));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

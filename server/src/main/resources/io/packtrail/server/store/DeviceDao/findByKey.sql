@@ -1,0 +1,1 @@
+SELECT * FROM device WHERE public_key = :publicKey

@@ -1,0 +1,1 @@
+SELECT * FROM enrollment_code WHERE code_hash = :codeHash FOR UPDATE
