@@ -1,6 +1,7 @@
 package io.packtrail.client.device;
 
 import com.google.protobuf.Timestamp;
+import io.packtrail.client.canonical.Canonical;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.v1.DismantledChild;
 import io.packtrail.v1.ElementMasses;
@@ -8,18 +9,9 @@ import io.packtrail.v1.Inspection;
 import io.packtrail.v1.LotOutput;
 import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.StateOfHealth;
-import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -41,8 +33,6 @@ import java.util.UUID;
  * {@link IllegalArgumentException}, and the server refuses it for its own reasons.
  */
 public final class StepStatement {
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String UNIT_PREFIX = "units/";
   private static final String[] ELEMENTS = {"li", "ni", "co", "mn", "cu", "al"};
 
@@ -216,13 +206,12 @@ public final class StepStatement {
 
   /** UTC, exactly six fractional digits, truncated (not rounded) to the microsecond. */
   static String time(Timestamp t) {
-    return TIME.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())
-        .truncatedTo(ChronoUnit.MICROS));
+    return Canonical.time(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
   }
 
   /** The double's exact value rounded half to even to three fractional digits, plain. */
   static String decimal(double value) {
-    return new BigDecimal(value).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
+    return Canonical.decimal(value);
   }
 
   /** Sorted key/value text fields, encoded as u16 key length, key, u32 value length, value. */
@@ -251,17 +240,7 @@ public final class StepStatement {
     }
 
     byte[] encode() {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-      for (Map.Entry<String, String> field : map.entrySet()) {
-        byte[] key = field.getKey().getBytes(StandardCharsets.UTF_8);
-        byte[] value = field.getValue().getBytes(StandardCharsets.UTF_8);
-        out.write(key.length >>> 8);
-        out.write(key.length);
-        out.writeBytes(key);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value.length).array());
-        out.writeBytes(value);
-      }
-      return out.toByteArray();
+      return Canonical.encode(map);
     }
   }
 }

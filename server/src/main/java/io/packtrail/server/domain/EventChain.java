@@ -1,6 +1,6 @@
 package io.packtrail.server.domain;
 
-import java.nio.charset.StandardCharsets;
+import io.packtrail.client.HashChain;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import java.util.UUID;
  * with 32 zero bytes before the first event (docs/formats.md).
  */
 public final class EventChain {
-  public static final byte[] TAG = "packtrail/event-chain/v1".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] TAG = HashChain.TAG;
 
   private EventChain() {}
 
@@ -161,12 +161,9 @@ public final class EventChain {
         f.get("label.serial") == null ? null : Long.valueOf(f.get("label.serial")));
   }
 
+  /** SHA-256(tag || previous hash || canonical bytes): the SDK's, so both hash alike. */
   public static byte[] hash(byte[] previousHash, byte[] canonical) {
-    MessageDigest sha = sha256();
-    sha.update(TAG);
-    sha.update(previousHash);
-    sha.update(canonical);
-    return sha.digest();
+    return HashChain.hash(previousHash, canonical);
   }
 
   /**
