@@ -465,6 +465,13 @@ class StationWorkflowTest {
         "--device-id", newDeviceId());
     assertEquals(ScannerCli.REFUSED, unknown.exit(), unknown.out());
     assertTrue(unknown.out().contains("does not know this code"), unknown.out());
+    String plantCode = harness.client().createEnrollmentCode(Fixtures.PLANT,
+        UUID.randomUUID().toString()).getCode();
+    Run otherSite = runIn(other, server(), "", "enroll", "--code", plantCode, "--device-id",
+        newDeviceId());
+    assertEquals(ScannerCli.REFUSED, otherSite.exit(), otherSite.out());
+    assertTrue(otherSite.out().contains("this code was made for another site than "
+        + Fixtures.STATION), otherSite.out());
     assertTrue(runIn(other, server(), "", "status").out().contains("device  not enrolled"));
 
     // enrollment needs the network: offline nothing changes, and it says so
