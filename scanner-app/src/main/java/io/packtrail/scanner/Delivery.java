@@ -112,11 +112,12 @@ final class Delivery {
               r.getError().getMessage());
           offline = codeName(r.getError().getCode()) + ": " + r.getError().getMessage();
         } else {
+          String refusal = Refusals.kind(r.getError());
           outbox.markRefused(e.id(), codeName(r.getError().getCode()),
-              r.getError().getMessage());
+              r.getError().getMessage(), refusal);
           refused++;
           say.accept(Words.refusedStep(e, codeName(r.getError().getCode()),
-              r.getError().getMessage()));
+              r.getError().getMessage(), refusal));
         }
       }
       outbox.markSent(sentIds, names);

@@ -11,7 +11,7 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The scanner's local database, {@code scanner.db} under PACKTRAIL_HOME (SQLite): the outbox of
- * steps and the cache of units and events. WAL with {@code synchronous=FULL}: a commit returns
+ * steps and the cache of units, events and devices' public keys. WAL with {@code synchronous=FULL}: a commit returns
  * only after its WAL frames reached the disk, so a step the worker was told is "saved" survives
  * a crash or a power cut (docs/decisions.md, "The scanner's outbox"). One connection per
  * process, used by one thread at a time (callers synchronize on this object); another process
@@ -19,7 +19,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class LocalDb implements AutoCloseable {
   static final String FILE = "scanner.db";
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
 
   private final Connection connection;
   private final Path file;
@@ -81,6 +81,20 @@ final class LocalDb implements AutoCloseable {
               sequence INTEGER NOT NULL,
               event BLOB NOT NULL,
               PRIMARY KEY (code, sequence))""");
+        s.execute("PRAGMA user_version = 1");
+        c.commit();
+        c.setAutoCommit(true);
+      }
+      if (version < 2) {
+        // the kind of a refusal (e.g. DEVICE:RETIRED, SIGNATURE) and the devices' public keys,
+        // cached for an offline trace
+        c.setAutoCommit(false);
+        s.execute("ALTER TABLE steps ADD COLUMN refusal TEXT");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS devices (
+              name TEXT PRIMARY KEY,
+              device BLOB NOT NULL,
+              fetched_at INTEGER NOT NULL)""");
         s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
         c.commit();
         c.setAutoCommit(true);

@@ -29,7 +29,7 @@ final class Outbox {
   /** One saved step. */
   record Entry(long id, long position, String eventId, String unitCode, String step,
       RecordEventRequest request, Instant scannedAt, Status status, String errorCode,
-      String errorMessage, String eventName, Long replacedBy, int attempts) {}
+      String errorMessage, String eventName, Long replacedBy, int attempts, String refusal) {}
 
   private final LocalDb db;
   private final StepSigner signer;
@@ -107,16 +107,21 @@ final class Outbox {
     });
   }
 
-  /** The server refused the entry: kept with its reason until discarded or corrected. */
-  void markRefused(long id, String code, String message) throws SQLException {
+  /**
+   * The server refused the entry: kept with its reason until discarded or corrected.
+   * {@code refusal} is the kind of refusal when the scanner has words for it (see
+   * {@link Refusals}), else null.
+   */
+  void markRefused(long id, String code, String message, String refusal) throws SQLException {
     db.inTransaction(c -> {
       try (PreparedStatement p = c.prepareStatement("UPDATE steps SET status = 'REFUSED', "
-          + "error_code = ?, error_message = ?, attempts = attempts + 1, updated_at = ? "
-          + "WHERE id = ? AND status = 'PENDING'")) {
+          + "error_code = ?, error_message = ?, refusal = ?, attempts = attempts + 1, "
+          + "updated_at = ? WHERE id = ? AND status = 'PENDING'")) {
         p.setString(1, code);
         p.setString(2, message);
-        p.setLong(3, System.currentTimeMillis());
-        p.setLong(4, id);
+        p.setString(3, refusal);
+        p.setLong(4, System.currentTimeMillis());
+        p.setLong(5, id);
         p.executeUpdate();
       }
       return null;
@@ -288,6 +293,6 @@ final class Outbox {
         rs.getString("unit"), rs.getString("step"), request,
         Instant.ofEpochMilli(rs.getLong("scanned_at")), Status.valueOf(rs.getString("status")),
         rs.getString("error_code"), rs.getString("error_message"), rs.getString("event_name"),
-        replaced, rs.getInt("attempts"));
+        replaced, rs.getInt("attempts"), rs.getString("refusal"));
   }
 }

@@ -71,10 +71,11 @@ final class OutboxCommand {
   @Command(name = "correct", mixinStandardHelpOptions = true,
       description = {"Replace a step the server refused by a corrected one and send it. The "
           + "correction is a new step (a new event id) with the refused step's unit, label, "
-          + "site and scan time, and takes its place in the order; the refused one is kept as "
-          + "'replaced'.",
+          + "site and scan time, signed by this device's current key, and takes its place in the "
+          + "order; the refused one is kept as 'replaced'.",
           "With --step and details: those replace the step's details. Without: the same step "
-              + "is tried again (e.g. after the step before it arrived from another device)."})
+              + "is tried again (e.g. after the step before it arrived from another device, or "
+              + "signed by a newly enrolled device after this one was retired)."})
   static final class Correct implements Callable<Integer> {
     @ParentCommand
     OutboxCommand parent;
@@ -94,6 +95,8 @@ final class OutboxCommand {
       try (Workspace ws = Workspace.open(parent.cli)) {
         Outbox.Entry original = ws.outbox.find(id).orElseThrow(() ->
             new IllegalArgumentException("there is no step #" + id + " in the outbox"));
+        // the correction is signed anew by this device (a new event id changes the statement)
+        ws.requireDevice(original.request().getActorSite());
         RecordEventRequest.Builder b = original.request().toBuilder()
             .setEventId(UUID.randomUUID().toString());
         String step = original.step();

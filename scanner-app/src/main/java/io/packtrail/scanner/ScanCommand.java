@@ -123,8 +123,14 @@ final class ScanCommand implements Callable<Integer> {
         ServerLink server = new ServerLink(cli.server())) {
       ws = workspace;
       link = server;
+      if (prompting && DeviceIdentity.of(cli.home()).isEmpty()) {
+        prompting = false; // looking at units needs no enrollment; recording does
+        say("(this device is not enrolled: showing units only; to record steps enroll it "
+            + "first: 'packtrail-scanner enroll --code CODE')");
+      }
       if (stepOptions.step != null || prompting) {
         site = ws.requireSite();
+        ws.requireDevice(site); // every step this app records is signed by the device
       }
       try {
         verifier = new LabelVerifier(new TrustStore(cli.home()).load(Instant.now()));
@@ -295,7 +301,7 @@ final class ScanCommand implements Callable<Integer> {
     RecordEventRequest request = chosen.apply(RecordEventRequest.newBuilder()
         .setEventId(UUID.randomUUID().toString())
         .setUnit("units/" + code)
-        .setEventTime(PacktrailClient.timestamp(now))
+        .setEventTime(PacktrailClient.timestamp(ScanClock.now()))
         .setActorSite(site)
         .setLabelText(text)).build();
     Outbox.Entry saved = ws.outbox.save(chosen.step.name(), request);

@@ -21,20 +21,22 @@ import picocli.CommandLine.Option;
     description = {
         "Packtrail field CLI: scan labels and record steps (saved on this device first, sent "
             + "when the server is reachable), trace a unit, print and verify labels.",
-        "Set up once: 'config --save-site organizations/ORG/sites/SITE' and, while online, "
-            + "'trust-list fetch'."},
+        "Set up once, while online: 'config --save-site organizations/ORG/sites/SITE', "
+            + "'trust-list fetch' and 'enroll --code CODE' (steps are signed by the enrolled "
+            + "device; showing units, trace, status and labels work without it)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done: every label valid, every step recorded by the server",
         "1:the server refused a step (it stays in the outbox with the reason: see 'status'), "
             + "or refused a label print or a trust list",
-        "2:usage or setup error (bad option, no site, no cached trust list, local database)",
+        "2:usage or setup error (bad option, no site, no cached trust list, device not "
+            + "enrolled, local database)",
         "3:saved but not sent: the server could not be reached (steps wait in the outbox; "
             + "'sync' sends them), or a server call failed",
         "4:a label was refused (forged, revoked, superseded, unknown key, unreadable photo): "
             + "nothing was recorded for it",
         "When several apply, the first of 4, 1, 3 wins."},
-    subcommands = {ScanCommand.class, SyncCommand.class, StatusCommand.class,
+    subcommands = {EnrollCommand.class, ScanCommand.class, SyncCommand.class, StatusCommand.class,
         OutboxCommand.class, TraceCommand.class, ConfigCommand.class, LabelCommand.class,
         TrustListCommand.class})
 public final class ScannerCli {

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** `status`: what waits, what was refused and why, and the trust list's expiry. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show this device's settings, the steps waiting to be sent, the steps the "
+    description = "Show this device's settings and enrolled device, the steps waiting to be sent, the steps the "
         + "server refused (with its reason and what to do), and when the trust list expires. "
         + "Works offline.",
     exitCodeListHeading = "%nExit codes:%n",
@@ -32,6 +32,12 @@ final class StatusCommand implements Callable<Integer> {
     String site = cli.site();
     System.out.println("site    " + (site == null ? "not set: run 'packtrail-scanner config "
         + "--save-site organizations/ORG/sites/SITE'" : site));
+    Optional<DeviceIdentity> device = DeviceIdentity.of(cli.home());
+    System.out.println("device  " + (device.isEmpty() ? "not enrolled: steps cannot be "
+        + "recorded until 'packtrail-scanner enroll --code CODE' (units, trace and labels work "
+        + "without it)" : device.get().name() + " (enrolled at " + device.get().site() + ")"
+        + (site != null && !site.equals(device.get().site()) ? "; NOT the recording site "
+            + site + ": its steps there are refused" : "")));
     Optional<TrustList> list = new TrustStore(cli.home()).cached();
     if (list.isEmpty()) {
       System.out.println("trust list  none cached: run 'packtrail-scanner trust-list fetch' "
@@ -71,7 +77,8 @@ final class StatusCommand implements Callable<Integer> {
           System.out.println("  #" + e.id() + "  " + UnitView.time(e.scannedAt()) + "  "
               + e.step() + "  " + e.unitCode());
           System.out.println("      reason: " + e.errorCode() + ": " + e.errorMessage());
-          System.out.println("      to do:  " + Words.nextAfterRefusal(e.id(), e.errorCode()));
+          System.out.println("      to do:  " + Words.nextAfterRefusal(e.id(), e.errorCode(),
+              e.refusal()));
         }
       }
       return refused > 0 ? ScannerCli.REFUSED : pending > 0 ? ScannerCli.SERVER : ScannerCli.OK;

@@ -4,9 +4,14 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.packtrail.client.HashChain;
+import io.packtrail.v1.Device;
+import io.packtrail.v1.DeviceStatus;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.Unit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,10 +22,13 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Show a unit's chain of custody as a timeline (time, site, organisation, step, "
         + "device when recorded, details), then check its hash chain (docs/formats.md section "
-        + "4). From the server when it answers, else from this device's cache, saying so.",
+        + "4) and each device signature (section 10) under the device's public key (fetched "
+        + "with GetDevice and kept for offline use). From the server when it answers, else "
+        + "from this device's cache, saying so.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown, and the chain checks", "1:the chain does not check (or the "
-        + "server does not know the unit)", "2:usage error", "3:offline and the unit is not "
+    exitCodeList = {"0:shown, and the chain and every device signature whose key is known "
+        + "check", "1:the chain or a device signature does not check (or the server does not "
+        + "know the unit)", "2:usage error", "3:offline and the unit is not "
         + "in this device's cache"})
 final class TraceCommand implements Callable<Integer> {
   @ParentCommand
@@ -86,7 +94,90 @@ final class TraceCommand implements Callable<Integer> {
       HashChain.Result chain = HashChain.verify(events, head);
       System.out.println((chain.ok() ? "hash chain OK: " : "!! HASH CHAIN BROKEN: ")
           + chain.detail() + (chain.ok() ? "" : "; report this unit to your supervisor"));
-      return chain.ok() ? ScannerCli.OK : ScannerCli.REFUSED;
+      boolean signaturesOk = checkDevices(events, ws, link, online);
+      return chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+    }
+  }
+
+  /**
+   * Checks each event's device signature from its canonical bytes (docs/formats.md section 10)
+   * under the device's public key: from the server (GetDevice, then kept on this device) or,
+   * offline, from what this device kept. False when a signature does not verify.
+   */
+  private static boolean checkDevices(List<Event> events, Workspace ws, ServerLink link,
+      boolean online) throws java.sql.SQLException {
+    Map<String, Optional<Device>> keys = new HashMap<>();
+    Map<String, String> unknown = new HashMap<>();
+    int unsigned = 0;
+    boolean ok = true;
+    List<String> lines = new ArrayList<>();
+    for (Event e : events) {
+      DeviceCheck.Signed signed = DeviceCheck.of(e);
+      String at = "  #" + e.getSequence() + " ";
+      if (signed instanceof DeviceCheck.Unsigned) {
+        unsigned++;
+      } else if (signed instanceof DeviceCheck.AtPrimary p) {
+        lines.add(at + "signed by " + p.device() + ": checked at the step's own unit's event ("
+            + p.primary() + ")");
+      } else if (signed instanceof DeviceCheck.Malformed m) {
+        ok = false;
+        lines.add(at + "!! signed by " + m.device() + ": DOES NOT VERIFY: " + m.why());
+      } else if (signed instanceof DeviceCheck.Statement st) {
+        Optional<Device> device = keys.computeIfAbsent(st.device(),
+            name -> fetch(name, ws, link, online, unknown));
+        if (device.isEmpty()) {
+          lines.add(at + "signed by " + st.device() + ": key unknown "
+              + unknown.getOrDefault(st.device(), "offline"));
+        } else if (st.verifies(device.get().getPublicKey().toByteArray())) {
+          lines.add(at + "signed by " + st.device() + ": verified"
+              + (device.get().getStatus() == DeviceStatus.DEVICE_STATUS_RETIRED
+                  ? " (the device is retired now; steps it signed before stay valid)" : ""));
+        } else {
+          ok = false;
+          lines.add(at + "!! signed by " + st.device() + ": DOES NOT VERIFY under its public "
+              + "key; report this unit to your supervisor");
+        }
+      }
+    }
+    if (!lines.isEmpty()) {
+      System.out.println("device signatures:");
+      lines.forEach(System.out::println);
+    }
+    if (unsigned > 0) {
+      System.out.println(unsigned + " event(s) not signed by a device (recorded by systems "
+          + "without one)");
+    }
+    return ok;
+  }
+
+  /** The device, from the server when online (and kept), else from this device's copy. */
+  private static Optional<Device> fetch(String name, Workspace ws, ServerLink link,
+      boolean online, Map<String, String> unknown) {
+    try {
+      if (online) {
+        try {
+          Device d = link.lookups().getDevice(name);
+          ws.deviceKeys.put(d);
+          return Optional.of(d);
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+            unknown.put(name, "to the server (no such device)");
+            return Optional.empty();
+          }
+          if (!ServerLink.passing(e)) {
+            unknown.put(name, "(" + Words.status(e) + ")");
+            return Optional.empty();
+          }
+        }
+      }
+      Optional<Device> cached = ws.deviceKeys.cached(name);
+      if (cached.isEmpty()) {
+        unknown.put(name, "offline (this device has not fetched it yet)");
+      }
+      return cached;
+    } catch (java.sql.SQLException e) {
+      unknown.put(name, "(the local database failed: " + e.getMessage() + ")");
+      return Optional.empty();
     }
   }
 }

@@ -20,15 +20,45 @@ final class Words {
   }
 
   /** A step the server refused: its reason and what the worker does now. */
-  static String refusedStep(Outbox.Entry e, String code, String message) {
+  static String refusedStep(Outbox.Entry e, String code, String message, String refusal) {
     return "!! #" + e.id() + " " + e.step() + " " + e.unitCode() + " REFUSED by the server ("
-        + code + "): " + message + "\n   " + nextAfterRefusal(e.id(), code);
+        + code + "): " + message + "\n   " + nextAfterRefusal(e.id(), code, refusal);
   }
 
-  /** What to do about a refused step. */
-  static String nextAfterRefusal(long id, String code) {
+  /** What to do about a refused step; {@code refusal} is its {@link Refusals} kind or null. */
+  static String nextAfterRefusal(long id, String code, String refusal) {
     String fix = "fix it with 'outbox correct " + id + " --step ... (the right details)', or "
         + "drop it with 'outbox discard " + id + "'";
+    String resign = "'outbox correct " + id + "' then signs the same step again with this "
+        + "device's current key and sends it under a new event id";
+    if (refusal != null) {
+      switch (refusal) {
+        case Refusals.DEVICE_RETIRED -> {
+          return "this device was retired by your organisation, so the server refuses what it "
+              + "signed: ask for a new enrollment code, enroll again under a new device id "
+              + "('packtrail-scanner enroll --code NEW-CODE --device-id NEW-ID --force'); "
+              + resign;
+        }
+        case Refusals.DEVICE_UNKNOWN -> {
+          return "the server does not know the device that signed this step: enroll this "
+              + "device ('packtrail-scanner enroll --code NEW-CODE --device-id NEW-ID "
+              + "--force'); " + resign;
+        }
+        case Refusals.DEVICE_OTHER_SITE -> {
+          return "the device that signed this step is enrolled at another site than the "
+              + "step's: record steps at the device's own site, or enroll it at this site "
+              + "('enroll --code CODE-OF-THIS-SITE --device-id NEW-ID --force'); " + resign
+              + "; or 'outbox discard " + id + "'";
+        }
+        case Refusals.SIGNATURE -> {
+          return "the device signature of this step does not verify on the server: the saved "
+              + "step or this device's key was altered, or the key is not the enrolled one. "
+              + "Tell your supervisor; " + resign + "; if that is refused too, enroll again "
+              + "('enroll --code NEW-CODE --device-id NEW-ID --force') and correct it once more";
+        }
+        default -> { }
+      }
+    }
     return switch (code) {
       case "FAILED_PRECONDITION" -> "the unit's state, custody or site does not allow this step "
           + "now: check the unit ('trace CODE'); " + fix + "; if the step before it is still on "

@@ -9,12 +9,14 @@ final class Workspace implements AutoCloseable {
   final LocalDb db;
   final Outbox outbox;
   final UnitCache cache;
+  final DeviceKeys deviceKeys;
 
   private Workspace(ScannerCli cli, LocalDb db) {
     this.cli = cli;
     this.db = db;
     this.outbox = new Outbox(db, StepSigner.forDevice(cli.home()));
     this.cache = new UnitCache(db);
+    this.deviceKeys = new DeviceKeys(db);
   }
 
   static Workspace open(ScannerCli cli) throws IOException, SQLException {
@@ -34,6 +36,22 @@ final class Workspace implements AutoCloseable {
           + "PACKTRAIL_SITE)");
     }
     return site;
+  }
+
+  /**
+   * Checks that this device can sign steps at {@code site}: enrolled there, its key readable.
+   * A setup error saying what to do when not.
+   */
+  void requireDevice(String site) {
+    var signer = StepSigner.load(cli.home());
+    String enrolledAt = DeviceIdentity.site(signer.device());
+    if (!enrolledAt.equals(site)) {
+      throw new IllegalArgumentException("this device is enrolled at " + enrolledAt + " (as "
+          + signer.device() + "), but records at " + site + ": the server refuses a device's "
+          + "steps at another site. Record at " + enrolledAt + " (--site), or enroll this "
+          + "device at " + site + " ('packtrail-scanner enroll --code CODE --device-id NEW-ID "
+          + "--force' with a code of that site)");
+    }
   }
 
   @Override

@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
+import io.packtrail.client.device.DeviceKey;
+import io.packtrail.client.device.DeviceSignatures;
 import io.packtrail.client.label.render.LabelRenderer;
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.ServerHarness;
+import io.packtrail.v1.Device;
+import io.packtrail.v1.DeviceStatus;
 import io.packtrail.v1.Event;
+import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.RemovalReason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -19,6 +25,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A station worker's day against a real server over the network: labels typed by a handheld
  * scanner, photos, working offline, the app killed between save and send and in the middle of a
- * sync, forged labels and refused steps.
+ * sync, forged labels and refused steps; the device's enrollment and signatures, refused by
+ * the server when bad or from a retired device; a step that arrives three days late.
  */
 class StationWorkflowTest {
   @RegisterExtension
@@ -52,10 +62,34 @@ class StationWorkflowTest {
     harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
   }
 
+  /** The device the scanner under test is enrolled as (each test enrolls a new one). */
+  String device;
+
   @BeforeEach
   void setUpDevice() {
     assertEquals(0, run("", "trust-list", "fetch").exit());
     assertEquals(0, run("", "config", "--save-site", Fixtures.STATION).exit());
+    device = enroll(home, newDeviceId());
+  }
+
+  static String newDeviceId() {
+    return "scanner-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A one-time code of the station, as its organisation creates it through the API. */
+  static String enrollmentCode() {
+    return harness.client().createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
+        .getCode();
+  }
+
+  /** Enrolls the scanner under {@code home} as {@code deviceId} with a fresh code. */
+  String enroll(Path home, String deviceId, String... more) {
+    List<String> args = new ArrayList<>(List.of("enroll", "--code", enrollmentCode(),
+        "--device-id", deviceId));
+    args.addAll(List.of(more));
+    Run r = runIn(home, server(), "", args.toArray(String[]::new));
+    assertEquals(ScannerCli.OK, r.exit(), r.out());
+    return Fixtures.STATION + "/devices/" + deviceId;
   }
 
   record Run(int exit, String out) {}
@@ -68,20 +102,31 @@ class StationWorkflowTest {
     return runAt(server(), stdin, args);
   }
 
-  /** The CLI in this JVM, as `java -jar packtrail-scanner.jar --server S --home H args`. */
   Run runAt(String server, String stdin, String... args) {
+    return runIn(home, server, stdin, args);
+  }
+
+  /**
+   * The CLI in this JVM, as `java -jar packtrail-scanner.jar --server S --home H args`; its
+   * standard output and error together.
+   */
+  static Run runIn(Path home, String server, String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of("--server", server, "--home", home.toString()));
     all.addAll(List.of(args));
     PrintStream out = System.out;
+    PrintStream err = System.err;
     InputStream in = System.in;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     try {
       int exit = ScannerCli.commandLine().execute(all.toArray(String[]::new));
       return new Run(exit, captured.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
+      System.setErr(err);
       System.setIn(in);
     }
   }
@@ -337,10 +382,234 @@ class StationWorkflowTest {
     assertTrue(online.out().contains("registration") && online.out().contains("collection")
         && online.out().contains(Fixtures.STATION) && online.out().contains("hash chain OK: "
         + "4 events"), online.out());
+    assertTrue(online.out().contains("#4 signed by " + device + ": verified"), online.out());
+    assertTrue(online.out().contains("3 event(s) not signed by a device"), online.out());
     Run offline = runAt(deadServer(), "", "trace", a[0]);
     assertEquals(ScannerCli.OK, offline.exit(), offline.out());
     assertTrue(offline.out().startsWith("OFFLINE") && offline.out().contains("hash chain OK"),
         offline.out());
+    assertTrue(offline.out().contains("#4 signed by " + device + ": verified"),
+        "the device's key was kept for offline use: " + offline.out());
+
+    // without the kept key, offline, the signature cannot be checked and says so
+    try (LocalDb db = LocalDb.open(home)) {
+      db.read(c -> c.createStatement().executeUpdate("DELETE FROM devices"));
+    }
+    Run noKey = runAt(deadServer(), "", "trace", a[0]);
+    assertEquals(ScannerCli.OK, noKey.exit(), noKey.out());
+    assertTrue(noKey.out().contains("#4 signed by " + device + ": key unknown offline"),
+        noKey.out());
+  }
+
+  @Test
+  void traceSaysLoudlyWhenAStoredDeviceSignatureDoesNotVerify() throws Exception {
+    String[] a = removedPackWithLabel();
+    assertEquals(ScannerCli.OK, run(a[1] + "\n", "scan", "--step", "collect").exit());
+    assertEquals(ScannerCli.OK, runAt(server(), "", "trace", a[0]).exit());
+    // the cached event's device.signature altered (its hash chain is then broken too: the
+    // signature is in the hashed bytes); the signature check says so on its own
+    try (LocalDb db = LocalDb.open(home)) {
+      UnitCache cache = new UnitCache(db);
+      Event e = cache.events(a[0]).get(3);
+      byte[] canonical = e.getCanonicalBytes().toByteArray();
+      String text = new String(canonical, StandardCharsets.ISO_8859_1);
+      int at = text.indexOf(bytesHex(e.getDeviceSignature().toByteArray()));
+      assertTrue(at > 0, "the canonical bytes hold the signature in hex");
+      canonical[at] = (byte) (canonical[at] == '0' ? '1' : '0');
+      cache.putEvents(List.of(e.toBuilder()
+          .setCanonicalBytes(com.google.protobuf.ByteString.copyFrom(canonical)).build()));
+    }
+    Run offline = runAt(deadServer(), "", "trace", a[0]);
+    assertEquals(ScannerCli.REFUSED, offline.exit(), offline.out());
+    assertTrue(offline.out().contains("#4 !! signed by " + device + ": DOES NOT VERIFY"),
+        offline.out());
+  }
+
+  static String bytesHex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  // ---- device identity (issue 8, part 5) ----
+
+  @Test
+  void enrollmentKeepsTheKeyOwnerOnlyAndAUsedCodeIsRefusedWithWords() throws Exception {
+    Run status = run("", "status");
+    assertTrue(status.out().contains("device  " + device + " (enrolled at " + Fixtures.STATION
+        + ")"), status.out());
+    Path key = DeviceIdentity.keyFile(home, device);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    Device enrolled = harness.client().getDevice(device);
+    assertEquals(DeviceStatus.DEVICE_STATUS_ACTIVE, enrolled.getStatus());
+    assertEquals(ByteString.copyFrom(DeviceKey.load(key).publicKey()), enrolled.getPublicKey());
+
+    // enrolled already: refused unless --force, saying why
+    Run again = run("", "enroll", "--code", enrollmentCode(), "--device-id", newDeviceId());
+    assertEquals(ScannerCli.SETUP, again.exit(), again.out());
+    assertTrue(again.out().contains("enrolled already as " + device)
+        && again.out().contains("--force"), again.out());
+
+    // another scanner with a code used already, then with a code nobody created
+    Path other = Files.createDirectory(dir.resolve("other-scanner"));
+    runIn(other, server(), "", "config", "--save-site", Fixtures.STATION);
+    String code = enrollmentCode();
+    Path third = Files.createDirectory(dir.resolve("third-scanner"));
+    runIn(third, server(), "", "config", "--save-site", Fixtures.STATION);
+    assertEquals(ScannerCli.OK, runIn(third, server(), "", "enroll", "--code", code,
+        "--device-id", newDeviceId()).exit());
+    Run used = runIn(other, server(), "", "enroll", "--code", code, "--device-id",
+        newDeviceId());
+    assertEquals(ScannerCli.REFUSED, used.exit(), used.out());
+    assertTrue(used.out().contains("ENROLLMENT REFUSED: this code was used already: a code "
+        + "enrolls one device; ask your site's organisation for a new one"), used.out());
+    Run unknown = runIn(other, server(), "", "enroll", "--code", "AAAA-BBBB-CCCC-DDDD",
+        "--device-id", newDeviceId());
+    assertEquals(ScannerCli.REFUSED, unknown.exit(), unknown.out());
+    assertTrue(unknown.out().contains("does not know this code"), unknown.out());
+    String plantCode = harness.client().createEnrollmentCode(Fixtures.PLANT,
+        UUID.randomUUID().toString()).getCode();
+    Run otherSite = runIn(other, server(), "", "enroll", "--code", plantCode, "--device-id",
+        newDeviceId());
+    assertEquals(ScannerCli.REFUSED, otherSite.exit(), otherSite.out());
+    assertTrue(otherSite.out().contains("this code was made for another site than "
+        + Fixtures.STATION), otherSite.out());
+    assertTrue(runIn(other, server(), "", "status").out().contains("device  not enrolled"));
+
+    // enrollment needs the network: offline nothing changes, and it says so
+    Run offline = runIn(other, deadServer(), "", "enroll", "--code", enrollmentCode(),
+        "--device-id", newDeviceId());
+    assertEquals(ScannerCli.SERVER, offline.exit(), offline.out());
+    assertTrue(offline.out().contains("enrollment needs the network"), offline.out());
+  }
+
+  @Test
+  void withoutEnrollmentNoStepIsRecordedButUnitsTraceAndStatusWork() throws Exception {
+    String[] a = removedPackWithLabel();
+    Path fresh = Files.createDirectory(dir.resolve("fresh-scanner"));
+    assertEquals(0, runIn(fresh, server(), "", "trust-list", "fetch").exit());
+    assertEquals(0, runIn(fresh, server(), "", "config", "--save-site", Fixtures.STATION)
+        .exit());
+    Run step = runIn(fresh, server(), a[1] + "\n", "scan", "--step", "collect");
+    assertEquals(ScannerCli.SETUP, step.exit(), step.out());
+    assertTrue(step.out().contains("enroll this device first: 'packtrail-scanner enroll "
+        + "--code CODE'"), step.out());
+    Run look = runIn(fresh, server(), a[1] + "\n", "scan");
+    assertEquals(ScannerCli.OK, look.exit(), look.out());
+    assertTrue(look.out().contains("UNIT " + a[0]), look.out());
+    assertEquals(ScannerCli.OK, runIn(fresh, server(), "", "trace", a[0]).exit());
+    Run status = runIn(fresh, server(), "", "status");
+    assertEquals(ScannerCli.OK, status.exit(), status.out());
+    assertTrue(status.out().contains("device  not enrolled"), status.out());
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+  }
+
+  @Test
+  void everyRecordedStepCarriesTheDeviceAndTheSignatureTheServerStored() throws Exception {
+    String[] a = removedPackWithLabel();
+    assertEquals(ScannerCli.SERVER,
+        runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
+    Outbox.Entry saved;
+    try (LocalDb db = LocalDb.open(home)) {
+      saved = new Outbox(db, StepSigner.NONE).find(1).orElseThrow();
+    }
+    assertEquals(device, saved.request().getDevice(), "signed before it was stored");
+    assertEquals(ScannerCli.OK, run("", "sync").exit());
+    Event collected = harness.client().listEvents(a[0]).get(3);
+    assertEquals("collection", UnitView.stepName(collected));
+    assertEquals(device, collected.getDevice());
+    assertEquals(saved.request().getDeviceSignature(), collected.getDeviceSignature(),
+        "the stored request was sent unchanged");
+    assertTrue(DeviceSignatures.verify(saved.request(),
+        harness.client().getDevice(device).getPublicKey().toByteArray()));
+  }
+
+  @Test
+  void aBadDeviceSignatureIsRefusedByTheServerAndTheStepKeptWithItsReason() throws Exception {
+    String[] a = removedPackWithLabel();
+    assertEquals(ScannerCli.SERVER,
+        runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
+    // the saved step's signature damaged on disk (one bit), before it is sent
+    try (LocalDb db = LocalDb.open(home)) {
+      RecordEventRequest r = new Outbox(db, StepSigner.NONE).find(1).orElseThrow().request();
+      byte[] signature = r.getDeviceSignature().toByteArray();
+      signature[10] ^= 1;
+      byte[] damaged = r.toBuilder().setDeviceSignature(ByteString.copyFrom(signature)).build()
+          .toByteArray();
+      db.read(c -> {
+        try (var p = c.prepareStatement("UPDATE steps SET request = ? WHERE id = 1")) {
+          p.setBytes(1, damaged);
+          return p.executeUpdate();
+        }
+      });
+    }
+    Run sync = run("", "sync");
+    assertEquals(ScannerCli.REFUSED, sync.exit(), sync.out());
+    assertTrue(sync.out().contains("REFUSED by the server (INVALID_ARGUMENT)")
+        && sync.out().contains("device_signature"), sync.out());
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+    Run status = run("", "status");
+    assertEquals(ScannerCli.REFUSED, status.exit(), status.out());
+    assertTrue(status.out().contains("1 refused") && status.out().contains("does not verify on "
+        + "the server") && status.out().contains("'outbox correct 1' then signs the same step "
+        + "again"), status.out());
+
+    // re-signed under a new event id by the device's key: recorded
+    Run corrected = run("", "outbox", "correct", "1");
+    assertEquals(ScannerCli.OK, corrected.exit(), corrected.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+    assertEquals(device, harness.client().listEvents(a[0]).get(3).getDevice());
+  }
+
+  @Test
+  void aRetiredDevicesStepIsRefusedAndKeptUntilReEnrolledAndCorrected() throws Exception {
+    String[] a = removedPackWithLabel();
+    harness.client().retireDevice(device);
+    Run r = run(a[1] + "\n", "scan", "--step", "collect");
+    assertEquals(ScannerCli.REFUSED, r.exit(), r.out());
+    assertTrue(r.out().contains("REFUSED by the server (FAILED_PRECONDITION)")
+        && r.out().contains("was retired") && r.out().contains("enroll again under a new "
+        + "device id"), r.out());
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+    assertEquals(ScannerCli.REFUSED, run("", "sync").exit(), "kept, not resent");
+    Run status = run("", "status");
+    assertTrue(status.out().contains("reason: FAILED_PRECONDITION")
+        && status.out().contains("this device was retired by your organisation"),
+        status.out());
+
+    String again = enroll(home, newDeviceId(), "--force");
+    assertTrue(run("", "status").out().contains("device  " + again), "the new identity");
+    Run corrected = run("", "outbox", "correct", "1");
+    assertEquals(ScannerCli.OK, corrected.exit(), corrected.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+    assertEquals(again, harness.client().listEvents(a[0]).get(3).getDevice());
+  }
+
+  // ---- offline rules (issue 8, part 4) ----
+
+  @Test
+  void aStepScannedThreeDaysEarlierIsAcceptedWithItsScanTime() throws Exception {
+    String[] a = removedPackWithLabel();
+    Instant before = Instant.now().minus(Duration.ofDays(3));
+    System.setProperty(ScanClock.PROPERTY, "-P3D");
+    try {
+      assertEquals(ScannerCli.SERVER,
+          runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
+    } finally {
+      System.clearProperty(ScanClock.PROPERTY);
+    }
+    Instant after = Instant.now().minus(Duration.ofDays(3));
+    Run sync = run("", "sync");
+    assertEquals(ScannerCli.OK, sync.exit(), sync.out());
+    Event late = harness.client().listEvents(a[0]).get(3);
+    assertEquals("collection", UnitView.stepName(late));
+    Instant eventTime = Instant.ofEpochSecond(late.getEventTime().getSeconds(),
+        late.getEventTime().getNanos());
+    assertTrue(!eventTime.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        && !eventTime.isAfter(after), eventTime + " is the scan time, three days ago");
+    assertTrue(late.getRecordTime().getSeconds() - late.getEventTime().getSeconds()
+        >= Duration.ofDays(3).toSeconds() - 60, "recorded now, three days after the scan");
+    // dated before the unit's earlier steps (recorded today): kept, and the unit flagged
+    assertTrue(harness.client().getUnit(a[0]).getAnomaliesList().stream()
+        .anyMatch(x -> x.getKind().equals("TIME_ORDER")));
   }
 
   @Test
@@ -348,7 +617,8 @@ class StationWorkflowTest {
     Run noTo = run("", "scan", "--step", "ship");
     assertEquals(ScannerCli.SETUP, noTo.exit());
     for (List<String> command : List.<List<String>>of(List.of(), List.of("scan"), List.of("sync"),
-        List.of("status"), List.of("trace"), List.of("config"), List.of("outbox"),
+        List.of("status"), List.of("trace"), List.of("config"), List.of("enroll"),
+        List.of("outbox"),
         List.of("outbox", "list"), List.of("outbox", "discard"), List.of("outbox", "correct"),
         List.of("label"), List.of("label", "print"), List.of("label", "verify"),
         List.of("trust-list"), List.of("trust-list", "fetch"))) {

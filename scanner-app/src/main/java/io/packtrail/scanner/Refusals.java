@@ -1,0 +1,51 @@
+package io.packtrail.scanner;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+
+/**
+ * The kinds of refusal the scanner has its own words for, read from the server's error details
+ * (README, errors; docs/formats.md section 10): the refusals of the signing device. The server
+ * does not remember them (section 5): they say who sent the step, not what it says.
+ */
+final class Refusals {
+  /** The device is retired: its steps are refused from then on. */
+  static final String DEVICE_RETIRED = "DEVICE:RETIRED";
+  /** The server does not know the device. */
+  static final String DEVICE_UNKNOWN = "DEVICE:UNKNOWN";
+  /** The device is enrolled at another site than the step's. */
+  static final String DEVICE_OTHER_SITE = "DEVICE:OTHER_SITE";
+  /** The device signature is malformed or does not verify under the device's key. */
+  static final String SIGNATURE = "SIGNATURE";
+
+  private Refusals() {}
+
+  /** The kind of a refusal, or null when it is not one of the device's. */
+  static String kind(com.google.rpc.Status status) {
+    for (Any any : status.getDetailsList()) {
+      try {
+        if (status.getCode() == Code.FAILED_PRECONDITION_VALUE && any.is(ErrorInfo.class)) {
+          ErrorInfo info = any.unpack(ErrorInfo.class);
+          if (info.getReason().equals("DEVICE")) {
+            return "DEVICE:" + info.getMetadataOrDefault("refusal", "");
+          }
+        }
+        if (status.getCode() == Code.INVALID_ARGUMENT_VALUE && any.is(BadRequest.class)) {
+          for (BadRequest.FieldViolation v : any.unpack(BadRequest.class)
+              .getFieldViolationsList()) {
+            if (v.getField().endsWith("device_signature") || v.getField().equals("device")
+                || v.getField().endsWith(".device")) {
+              return SIGNATURE;
+            }
+          }
+        }
+      } catch (InvalidProtocolBufferException ignored) {
+        // a detail that does not parse says nothing we have words for
+      }
+    }
+    return null;
+  }
+}

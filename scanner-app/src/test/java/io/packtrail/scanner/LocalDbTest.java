@@ -1,0 +1,62 @@
+package io.packtrail.scanner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.packtrail.v1.Collection;
+import io.packtrail.v1.RecordEventRequest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scanner's local database keeps an outbox written by the previous scanner version. */
+class LocalDbTest {
+  @TempDir
+  Path home;
+
+  @Test
+  void anOutboxOfSchemaOneIsUpgradedInPlaceAndKeepsItsSteps() throws Exception {
+    RecordEventRequest step = RecordEventRequest.newBuilder()
+        .setEventId("7b1f2a4e-3c5d-4e6f-8a9b-0c1d2e3f4a5b").setUnit("units/CODE")
+        .setCollection(Collection.getDefaultInstance()).build();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve(LocalDb.FILE));
+        Statement s = c.createStatement()) {
+      // the schema as scanner.db version 1 wrote it
+      s.execute("""
+          CREATE TABLE steps (id INTEGER PRIMARY KEY AUTOINCREMENT, position INTEGER NOT NULL,
+            event_id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL, step TEXT NOT NULL,
+            request BLOB NOT NULL, scanned_at INTEGER NOT NULL, status TEXT NOT NULL,
+            error_code TEXT, error_message TEXT, event_name TEXT, replaced_by INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL)""");
+      s.execute("CREATE TABLE units (code TEXT PRIMARY KEY, unit BLOB NOT NULL, "
+          + "fetched_at INTEGER NOT NULL)");
+      s.execute("CREATE TABLE events (code TEXT NOT NULL, sequence INTEGER NOT NULL, "
+          + "event BLOB NOT NULL, PRIMARY KEY (code, sequence))");
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO steps (position, event_id, "
+          + "unit, step, request, scanned_at, status, updated_at) VALUES (1, ?, 'CODE', "
+          + "'collect', ?, 0, 'PENDING', 0)")) {
+        p.setString(1, step.getEventId());
+        p.setBytes(2, step.toByteArray());
+        p.executeUpdate();
+      }
+      s.execute("PRAGMA user_version = 1");
+    }
+    try (LocalDb db = LocalDb.open(home)) {
+      Outbox outbox = new Outbox(db, StepSigner.NONE);
+      Outbox.Entry kept = outbox.find(1).orElseThrow();
+      assertEquals(step, kept.request());
+      assertNull(kept.refusal());
+      outbox.markRefused(1, "FAILED_PRECONDITION", "retired", Refusals.DEVICE_RETIRED);
+      assertEquals(Refusals.DEVICE_RETIRED, outbox.find(1).orElseThrow().refusal());
+      assertEquals(0, new DeviceKeys(db).cached("organizations/o/sites/s/devices/d").stream()
+          .count());
+    }
+    try (LocalDb again = LocalDb.open(home)) {
+      assertEquals(1, new Outbox(again, StepSigner.NONE).count(Outbox.Status.REFUSED));
+    }
+  }
+}
