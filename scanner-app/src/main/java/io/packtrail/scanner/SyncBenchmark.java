@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,10 +28,11 @@ import picocli.CommandLine.Option;
 
 /**
  * Benchmark of `sync` (docs/benchmarks.md): registers N packs on a running server and takes them
- * out of their vehicles (set-up, not measured), fills a fresh outbox with N collections as a
- * scanner would (one per pack, in scan order), then times `sync` delivering it in batches. In the
- * same run, for comparison, one device sending {@code --single} further collections one
- * RecordEvent call at a time.
+ * out of their vehicles (set-up, not measured), enrolls the benchmark's scanner as a device of
+ * the station (the real `enroll` command), fills a fresh outbox with N collections as a scanner
+ * would (one per pack, in scan order, each signed by the device), then times `sync` delivering
+ * it in batches. In the same run, for comparison, one device sending {@code --single} further
+ * collections one RecordEvent call at a time (signed the same way).
  */
 @Command(name = "sync-benchmark", mixinStandardHelpOptions = true,
     description = "Times 'sync' of an outbox of N steps against a running server.")
@@ -65,9 +67,17 @@ public final class SyncBenchmark implements Callable<Integer> {
       run = String.format("%-7s", run).replace(' ', '0').substring(0, 7);
       System.out.printf("set-up: %d packs registered, sold and removed...%n", steps + single);
       List<String> codes = removedPacks(client, run, steps + single);
+      String code = client.createEnrollmentCode(STATION, UUID.randomUUID().toString()).getCode();
+      int enrolled = ScannerCli.commandLine().execute("--server", target, "--home",
+          home.toString(), "--site", STATION, "enroll", "--code", code, "--device-id",
+          "bench-" + run.toLowerCase(Locale.ROOT));
+      if (enrolled != ScannerCli.OK) {
+        return enrolled;
+      }
+      StepSigner signer = StepSigner.forDevice(home);
 
       try (LocalDb db = LocalDb.open(home)) {
-        Outbox outbox = new Outbox(db, StepSigner.NONE);
+        Outbox outbox = new Outbox(db, signer);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
           outbox.save("collect", collection(codes.get(i)));
@@ -78,14 +88,14 @@ public final class SyncBenchmark implements Callable<Integer> {
       }
       long t1 = System.nanoTime();
       int exit = ScannerCli.commandLine().execute("--server", target, "--home", home.toString(),
-          "sync", "-q", "--batch-size", Integer.toString(batchSize));
+          "--site", STATION, "sync", "-q", "--batch-size", Integer.toString(batchSize));
       double sync = (System.nanoTime() - t1) / 1e9;
       System.out.printf("sync: %d steps in %.1f s = %.0f steps/s (batches of %d, exit %d)%n",
           steps, sync, steps / sync, batchSize, exit);
 
       long t2 = System.nanoTime();
       for (int i = steps; i < steps + single; i++) {
-        client.recordEvent(collection(codes.get(i)));
+        client.recordEvent(signer.sign(collection(codes.get(i))));
       }
       double one = (System.nanoTime() - t2) / 1e9;
       System.out.printf("single calls, one device: %d steps in %.1f s = %.0f steps/s%n", single,

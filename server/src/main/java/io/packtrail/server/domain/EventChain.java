@@ -1,6 +1,7 @@
 package io.packtrail.server.domain;
 
 import io.packtrail.client.HashChain;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
