@@ -685,61 +685,61 @@ def main(path):
         check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
         check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
 
-    # ---- section 11: the log, from the document alone
-    s11 = S["11"]
+    # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
+    s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]
     tv = s11[s11.index("### Test vectors"):]
     kv = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
     f11 = fences(tv)
     rows11 = [l.split() for l in f11[0].strip("\n").split("\n")[1:]]
     data = [bytes.fromhex(r[1]) for r in rows11]
-    check("11 leaf hashes = SHA-256(0x00 || data)", [leaf_hash(d).hex() for d in data] == [r[2] for r in rows11])
+    check("12 leaf hashes = SHA-256(0x00 || data)", [leaf_hash(d).hex() for d in data] == [r[2] for r in rows11])
     roots = {int(r[0]): bytes.fromhex(r[1]) for r in (l.split() for l in f11[1].strip("\n").split("\n")[1:])}
-    check("11 roots of sizes 0..%d (naive MTH)" % len(data), all(mth(data[:n]) == roots[n] for n in range(len(data) + 1)))
-    check("11 empty tree root = SHA-256()", roots[0] == sha(b""))
+    check("12 roots of sizes 0..%d (naive MTH)" % len(data), all(mth(data[:n]) == roots[n] for n in range(len(data) + 1)))
+    check("12 empty tree root = SHA-256()", roots[0] == sha(b""))
     m = re.search(r"Inclusion proof of leaf (\d+) in the tree of size (\d+)", tv); li, ln = int(m.group(1)), int(m.group(2))
     incl = [bytes.fromhex(h) for h in f11[2].split()]
-    check("11 inclusion proof = RFC 9162 PATH", incl == audit_path(li, data[:ln]))
-    check("11 inclusion proof length formula", len(incl) == inclusion_len(li, ln))
-    check("11 inclusion proof verifies", verify_inclusion(leaf_hash(data[li]), li, ln, incl, roots[ln]))
-    check("11 inclusion proof refused for another leaf", not verify_inclusion(leaf_hash(data[li + 1]), li, ln, incl, roots[ln]))
+    check("12 inclusion proof = RFC 9162 PATH", incl == audit_path(li, data[:ln]))
+    check("12 inclusion proof length formula", len(incl) == inclusion_len(li, ln))
+    check("12 inclusion proof verifies", verify_inclusion(leaf_hash(data[li]), li, ln, incl, roots[ln]))
+    check("12 inclusion proof refused for another leaf", not verify_inclusion(leaf_hash(data[li + 1]), li, ln, incl, roots[ln]))
     m = re.search(r"Consistency proof from size (\d+) to size (\d+)", tv); c1, c2 = int(m.group(1)), int(m.group(2))
     cons = [bytes.fromhex(h) for h in f11[3].split()]
-    check("11 consistency proof = RFC 9162 SUBPROOF", cons == subproof(c1, data[:c2], True))
-    check("11 consistency proof length formula", len(cons) == consistency_len(c1, c2))
-    check("11 consistency proof verifies", verify_consistency(c1, c2, roots[c1], roots[c2], cons))
-    check("11 consistency proof refused for a forked first root", not verify_consistency(c1, c2, roots[c1 - 1], roots[c2], cons))
+    check("12 consistency proof = RFC 9162 SUBPROOF", cons == subproof(c1, data[:c2], True))
+    check("12 consistency proof length formula", len(cons) == consistency_len(c1, c2))
+    check("12 consistency proof verifies", verify_consistency(c1, c2, roots[c1], roots[c2], cons))
+    check("12 consistency proof refused for a forked first root", not verify_consistency(c1, c2, roots[c1 - 1], roots[c2], cons))
     # every size and pair up to the vector's tree, proofs built and checked here
-    check("11 every inclusion/consistency proof up to size %d" % len(data),
+    check("12 every inclusion/consistency proof up to size %d" % len(data),
           all(verify_inclusion(leaf_hash(data[i]), i, n, audit_path(i, data[:n]), mth(data[:n])) for n in range(1, len(data) + 1) for i in range(n))
           and all(verify_consistency(a, b, mth(data[:a]), mth(data[:b]), subproof(a, data[:b], True)) for b in range(2, len(data) + 1) for a in range(1, b)))
     origin = kv["origin = log key name"]
     body = "%s\n%d\n%s\n" % (origin, ln, base64.b64encode(roots[ln]).decode())
-    check("11 checkpoint body", f11[4] == body)
+    check("12 checkpoint body", f11[4] == body)
     if HAVE_CRYPTO:
         raw = lambda sk: sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["log private key (seed, hex)"]))
         lpub = raw(lsk)
-        check("11 log public key from the seed", lpub.hex() == kv["log public key (hex)"])
-        check("11 log key hash", note_key_hash(origin, 1, lpub).hex() == kv["log key hash (type 0x01, hex)"])
-        check("11 log verifier key", vkey(origin, 1, lpub) == kv["log verifier key"])
+        check("12 log public key from the seed", lpub.hex() == kv["log public key (hex)"])
+        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv["log key hash (type 0x01, hex)"])
+        check("12 log verifier key", vkey(origin, 1, lpub) == kv["log verifier key"])
         line = "\u2014 %s %s\n" % (origin, base64.b64encode(note_key_hash(origin, 1, lpub) + lsk.sign(body.encode())).decode())
-        check("11 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
-        check("11 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
-        check("11 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
+        check("12 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
+        check("12 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
+        check("12 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
         wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["witness private key (seed, hex)"]))
         wpub, wname, t = raw(wsk), kv["witness name"], int(kv["cosignature timestamp"])
-        check("11 witness public key from the seed", wpub.hex() == kv["witness public key (hex)"])
-        check("11 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv["witness key hash (type 0x04, hex)"])
-        check("11 witness verifier key", vkey(wname, 4, wpub) == kv["witness verifier key"])
+        check("12 witness public key from the seed", wpub.hex() == kv["witness public key (hex)"])
+        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv["witness key hash (type 0x04, hex)"])
+        check("12 witness verifier key", vkey(wname, 4, wpub) == kv["witness verifier key"])
         msg = b"cosignature/v1\ntime %d\n" % t + body.encode()
-        check("11 cosigned message", f11[6].encode() == msg)
+        check("12 cosigned message", f11[6].encode() == msg)
         cline = "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t) + wsk.sign(msg)).decode())
-        check("11 cosigned checkpoint rebuilt", f11[7] == body + "\n" + line + cline)
-        check("11 cosignature verifies", cosig_verifies(f11[7], wname, wpub))
-        check("11 log signature still verifies beside it", note_verifies(f11[7], origin, 1, lpub))
-        check("11 cosignature refused with another timestamp",
+        check("12 cosigned checkpoint rebuilt", f11[7] == body + "\n" + line + cline)
+        check("12 cosignature verifies", cosig_verifies(f11[7], wname, wpub))
+        check("12 log signature still verifies beside it", note_verifies(f11[7], origin, 1, lpub))
+        check("12 cosignature refused with another timestamp",
               not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
-        check("11 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
+        check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test vectors of docs/formats.md section 11, read from the document and compared with what
+ * The test vectors of docs/formats.md section 12, read from the document and compared with what
  * this package computes from the seeds and leaves. After a deliberate format change, run once with
  * {@code PACKTRAIL_REWRITE_VECTORS=1}: it rewrites the table and the code blocks of that section's
  * "Test vectors"; review the diff. The Python verifier (docs/independent/verify_formats.py)
@@ -125,7 +125,7 @@ class LogVectorsTest {
   void documentShowsWhatThisPackageComputes() throws Exception {
     Path path = formatsDocument();
     String doc = Files.readString(path, StandardCharsets.UTF_8);
-    int section = doc.indexOf("\n## 11. The log: leaves, tree, checkpoints and cosignatures\n");
+    int section = doc.indexOf(". The log: leaves, tree, checkpoints and cosignatures\n");
     int from = doc.indexOf("\n### Test vectors\n", section);
     int to = doc.indexOf("\n## ", from + 1);
     to = to < 0 ? doc.length() : to;
@@ -135,7 +135,7 @@ class LogVectorsTest {
     Pattern rows = Pattern.compile("\\| item \\| value \\|\\n\\|---\\|---\\|\\n((?:\\|.*\\|\\n)*)");
     Matcher t = rows.matcher(vectors);
     if (!t.find()) {
-      throw new AssertionError("no table in section 11's Test vectors");
+      throw new AssertionError("no table in section 12's Test vectors");
     }
     StringBuilder expectedRows = new StringBuilder();
     table().forEach((k, v) -> expectedRows.append("| ").append(k).append(" | `").append(v).append("` |\n"));
@@ -165,10 +165,10 @@ class LogVectorsTest {
     }
     String hint = " differs from what client-sdk computes; if the format changed on purpose, rerun "
         + "with PACKTRAIL_REWRITE_VECTORS=1 and review the diff";
-    assertEquals(expectedRows.toString(), t.group(1), "docs/formats.md section 11 table" + hint);
-    assertEquals(computed.size(), documented.size(), "number of code blocks in section 11's Test vectors");
+    assertEquals(expectedRows.toString(), t.group(1), "docs/formats.md section 12 table" + hint);
+    assertEquals(computed.size(), documented.size(), "number of code blocks in section 12's Test vectors");
     for (int i = 0; i < computed.size(); i++) {
-      assertEquals(computed.get(i), documented.get(i), "docs/formats.md section 11 code block " + (i + 1) + hint);
+      assertEquals(computed.get(i), documented.get(i), "docs/formats.md section 12 code block " + (i + 1) + hint);
     }
   }
 
