@@ -215,12 +215,12 @@ public final class SignedNote {
    * hash, and every such line verifies over the text. Lines of other keys are ignored.
    *
    * @throws LogVerificationException NOT_SIGNED when no line is by the key, BAD_SIGNATURE when one
-   *     does not verify (or the key is a cosigner's: use {@link Cosignature#verify})
+   *     does not verify, MALFORMED when the key is a cosigner's (use {@link Cosignature#verify})
    */
   public void verify(VerifierKey key) throws LogVerificationException {
     if (key.type() != VerifierKey.TYPE_ED25519) {
-      throw new LogVerificationException(Reason.BAD_SIGNATURE, "key " + key.name()
-          + " is a cosigner's key (type 0x04); its signatures are cosignatures");
+      throw new LogVerificationException(Reason.MALFORMED, "key " + key.name()
+          + " is a cosigner's key (type 0x04); check its lines with Cosignature.verify");
     }
     byte[] body = body();
     int found = 0;

@@ -169,7 +169,7 @@ class SignedNoteTest {
     twice.verify(VerifierKey.of("other.example/key", other.publicKey()));
     assertEquals(2, twice.signatures().size());
     // a cosigner's key does not verify plain note signatures
-    assertRejected(Reason.BAD_SIGNATURE, () -> twice.verify(VerifierKey.ofCosigner("example.com/log", key.publicKey())));
+    assertRejected(Reason.MALFORMED, () -> twice.verify(VerifierKey.ofCosigner("example.com/log", key.publicKey())));
   }
 
   @Test
@@ -184,6 +184,19 @@ class SignedNoteTest {
     assertThrows(IllegalArgumentException.class, () -> SignedNote.sign("a\n".getBytes(StandardCharsets.UTF_8), "", seed));
     assertThrows(IllegalArgumentException.class, () -> SignedNote.sign("a\n".getBytes(StandardCharsets.UTF_8), "a\u00a0b", seed));
     assertThrows(IllegalArgumentException.class, () -> SignedNote.sign("a\n".getBytes(StandardCharsets.UTF_8), "k", new byte[31]));
+  }
+
+  @Test
+  void signatureLinesRoundTripAndAreBounded() throws LogVerificationException {
+    SignedNote.Signature s = SignedNote.Signature.parseLine(PETER_SIG);
+    assertEquals(PETER_SIG, s.line());
+    assertEquals(s, SignedNote.Signature.parseLine(PETER_SIG.strip()));
+    assertThrows(IllegalArgumentException.class, () -> new SignedNote.Signature("a", new byte[3], new byte[64]));
+    assertThrows(IllegalArgumentException.class, () -> new SignedNote.Signature("a b", new byte[4], new byte[64]));
+    assertThrows(IllegalArgumentException.class, () -> new SignedNote.Signature("a", new byte[4], new byte[0]));
+    assertThrows(LogVerificationException.class, () -> SignedNote.Signature.parseLine(PETER_SIG + PETER_SIG));
+    SignedNote full = SignedNote.parse(TEXT + "\n" + PETER_SIG.repeat(SignedNote.MAX_SIGNATURES));
+    assertThrows(IllegalArgumentException.class, () -> full.withSignature(s));
   }
 
   @Test
