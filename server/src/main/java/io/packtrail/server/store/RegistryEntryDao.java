@@ -32,6 +32,40 @@ public interface RegistryEntryDao {
   @SqlQuery("listForSubject")
   List<RegistryEntry> listForSubject(@Bind("subject") String subject);
 
+  // ---- for RegistryBackfill: registry rows and the entries already written ----
+
+  /** Every entry as "{entry_type} {subject}". */
+  @SqlQuery("subjects")
+  java.util.Set<String> subjects();
+
+  @SqlQuery("allOrganizations")
+  @RegisterRowMapper(Rows.OrganizationMapper.class)
+  List<io.packtrail.server.domain.Organization> allOrganizations();
+
+  @SqlQuery("allSites")
+  @RegisterRowMapper(Rows.SiteMapper.class)
+  List<io.packtrail.server.domain.Site> allSites();
+
+  /** Every label key with the time of its status (when it was retired or revoked). */
+  @SqlQuery("allKeys")
+  @RegisterRowMapper(KeyAtMapper.class)
+  List<KeyAt> allKeys();
+
+  @SqlQuery("allDevices")
+  @RegisterRowMapper(DeviceDao.DeviceMapper.class)
+  List<io.packtrail.server.domain.Device> allDevices();
+
+  /** A label key and the time its status was set. */
+  record KeyAt(io.packtrail.server.domain.LabelKeyRecord key, java.time.Instant statusTime) {}
+
+  final class KeyAtMapper implements RowMapper<KeyAt> {
+    @Override
+    public KeyAt map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new KeyAt(new LabelDao.KeyMapper().map(rs, ctx),
+          rs.getTimestamp("status_time").toInstant());
+    }
+  }
+
   final class EntryMapper implements RowMapper<RegistryEntry> {
     @Override
     public RegistryEntry map(ResultSet rs, StatementContext ctx) throws SQLException {
