@@ -32,6 +32,11 @@ def sections(md):
         elif cur: out[cur].append(line)
     return {k: "\n".join(v) for k, v in out.items()}
 
+def section_titled(md, suffix):
+    """The text of the '## N. ...' section whose title ends with suffix."""
+    m = re.search(r"^## \d+\. [^\n]*" + re.escape(suffix) + r"\n(.*?)(?=^## |\Z)", md, re.S | re.M)
+    return m.group(1)
+
 def fences(text):
     return [m.group(2) for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M)]
 
@@ -688,7 +693,7 @@ def main(path):
     # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
     s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]
     tv = s11[s11.index("### Test vectors"):]
-    kv = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
+    kv12 = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
     f11 = fences(tv)
     rows11 = [l.split() for l in f11[0].strip("\n").split("\n")[1:]]
     data = [bytes.fromhex(r[1]) for r in rows11]
@@ -712,25 +717,25 @@ def main(path):
     check("12 every inclusion/consistency proof up to size %d" % len(data),
           all(verify_inclusion(leaf_hash(data[i]), i, n, audit_path(i, data[:n]), mth(data[:n])) for n in range(1, len(data) + 1) for i in range(n))
           and all(verify_consistency(a, b, mth(data[:a]), mth(data[:b]), subproof(a, data[:b], True)) for b in range(2, len(data) + 1) for a in range(1, b)))
-    origin = kv["origin = log key name"]
+    origin = kv12["origin = log key name"]
     body = "%s\n%d\n%s\n" % (origin, ln, base64.b64encode(roots[ln]).decode())
     check("12 checkpoint body", f11[4] == body)
     if HAVE_CRYPTO:
         raw = lambda sk: sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["log private key (seed, hex)"]))
+        lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv12["log private key (seed, hex)"]))
         lpub = raw(lsk)
-        check("12 log public key from the seed", lpub.hex() == kv["log public key (hex)"])
-        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv["log key hash (type 0x01, hex)"])
-        check("12 log verifier key", vkey(origin, 1, lpub) == kv["log verifier key"])
+        check("12 log public key from the seed", lpub.hex() == kv12["log public key (hex)"])
+        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv12["log key hash (type 0x01, hex)"])
+        check("12 log verifier key", vkey(origin, 1, lpub) == kv12["log verifier key"])
         line = "\u2014 %s %s\n" % (origin, base64.b64encode(note_key_hash(origin, 1, lpub) + lsk.sign(body.encode())).decode())
         check("12 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
         check("12 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
         check("12 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
-        wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["witness private key (seed, hex)"]))
-        wpub, wname, t = raw(wsk), kv["witness name"], int(kv["cosignature timestamp"])
-        check("12 witness public key from the seed", wpub.hex() == kv["witness public key (hex)"])
-        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv["witness key hash (type 0x04, hex)"])
-        check("12 witness verifier key", vkey(wname, 4, wpub) == kv["witness verifier key"])
+        wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv12["witness private key (seed, hex)"]))
+        wpub, wname, t = raw(wsk), kv12["witness name"], int(kv12["cosignature timestamp"])
+        check("12 witness public key from the seed", wpub.hex() == kv12["witness public key (hex)"])
+        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv12["witness key hash (type 0x04, hex)"])
+        check("12 witness verifier key", vkey(wname, 4, wpub) == kv12["witness verifier key"])
         msg = b"cosignature/v1\ntime %d\n" % t + body.encode()
         check("12 cosigned message", f11[6].encode() == msg)
         cline = "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t) + wsk.sign(msg)).decode())
@@ -740,6 +745,74 @@ def main(path):
         check("12 cosignature refused with another timestamp",
               not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
         check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
+    # ---- Registry entries: each vector rebuilt and checked against the key tables
+    rs = section_titled(md, "Registry entries")
+    common = table_after(rs, "key | value | presence")
+    check("R common keys", [bt(r[0]) for r in common] == ["entry.type", "log.index", "record.time"])
+    types = re.findall(r"`([a-z_]+)`", common[0][1])
+    ktab = {}
+    for r in table_after(rs, "entry.type | key | value | presence"):
+        ktab.setdefault(r[0], {})[bt(r[1])] = r[3]
+    check("R one key table per entry type", sorted(ktab) == sorted(types), str(sorted(ktab)))
+    TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+    INT = re.compile(r"^(0|[1-9]\d*)$")
+    HEX64 = re.compile(r"^[0-9a-f]{64}$")
+    seen = {}
+    vec = re.split(r"^#### (R\d+) (\w+)\n", rs[rs.index("### Test vectors"):], flags=re.M)
+    for i in range(1, len(vec), 3):
+        rid, rtype, body = vec[i], vec[i + 1], vec[i + 2]
+        fb, hb = fences(body)[:2]
+        lines = fb.strip("\n").split("\n")
+        f, raw, okhex = {}, b"", True
+        for kvl, hexl in zip(lines[0::2], lines[1::2]):
+            k, v = kvl.split(" = ", 1)
+            okhex &= field(k, v).hex() == hexl.replace(" ", "")
+            f[k] = v; raw += bytes.fromhex(hexl.replace(" ", ""))
+        check("%s each field's hex is section 3's encoding of its line" % rid, okhex)
+        check("%s keys sorted, each once" % rid, canonical(f) == raw and len(f) == len(lines) // 2)
+        check("%s entry.type = %s, a documented type" % (rid, rtype), f.get("entry.type") == rtype and rtype in types)
+        check("%s has every field of every entry" % rid, all(k in f for k in ["entry.type", "log.index", "record.time"]))
+        check("%s no event.id" % rid, "event.id" not in f)
+        tab = ktab[rtype]
+        own = [k for k in f if k not in ("entry.type", "log.index", "record.time")]
+        check("%s every key is in its type's table" % rid, all(re.sub(r"\.\d{3}$", ".NNN", k) in tab for k in own),
+              str([k for k in own if re.sub(r"\.\d{3}$", ".NNN", k) not in tab]))
+        check("%s every 'always' key present" % rid, all(k in f for k, pres in tab.items() if pres == "always" and "NNN" not in k))
+        check("%s log.index, record.time spelled as section 3" % rid, INT.match(f["log.index"]) and TIME.match(f["record.time"]))
+        for k in own:
+            if k.endswith(("not_before", "not_after")):
+                check("%s %s is a time" % (rid, k), bool(TIME.match(f[k])))
+            if k.endswith("public_key"):
+                check("%s %s is 32 bytes of lower-case hex" % (rid, k), bool(HEX64.match(f[k])))
+        if rtype == "organization":
+            roles = [f[k] for k in sorted(k for k in f if re.match(r"organization\.role\.\d{3}$", k))]
+            check("R organization roles counted", int(f["organization.role_count"]) == len(roles) >= 1)
+            check("R organization roles sorted by their bytes", roles == sorted(roles, key=lambda r: r.encode()))
+            check("R organization name", re.match(r"^organizations/[a-z][a-z0-9-]{2,62}$", f["organization.name"]) is not None)
+        if rtype == "site":
+            check("R site belongs to site.organization", f["site.name"].startswith(f["site.organization"] + "/sites/"))
+        if rtype.startswith("label_key"):
+            check("%s key name = organization/labelKeys/id" % rid, f["label_key.name"] == f["label_key.organization"] + "/labelKeys/" + f["label_key.id"])
+        if "label_key.public_key" in f:
+            check("%s key id = SHA-256(public key)[:4] (section 7)" % rid, key_id(bytes.fromhex(f["label_key.public_key"])).hex() == f["label_key.id"])
+        if rtype == "label_withdrawal":
+            check("R withdrawal: superseded_by exactly when SUPERSEDED", (f["label.status"] == "SUPERSEDED") == ("label.superseded_by" in f) and f["label.status"] in ("REVOKED", "SUPERSEDED"))
+        if rtype.startswith("device"):
+            check("%s device of device.site" % rid, f["device.name"].startswith(f["device.site"] + "/devices/"))
+        check("%s leaf hash = SHA-256(0x00 || bytes)" % rid, hb.split()[-1] == hashlib.sha256(b"\x00" + raw).hexdigest())
+        seen[rtype] = f
+    check("R one vector per entry type", sorted(seen) == sorted(types), str(sorted(seen)))
+    # the vectors are the keys, label and device of sections 7 and 10
+    lk, wd, de = seen["label_key"], seen["label_withdrawal"], seen["device_enrollment"]
+    check("R label_key is section 7's issuer key", lk["label_key.public_key"] == kv["issuer public key"] and lk["label_key.id"] == kv["issuer key id"])
+    wl = re.search(r"one withdrawn label \(serial (\d+), (\w+)\)", s7)
+    check("R withdrawal is section 7's withdrawn label", wd["label.serial"] == wl.group(1) and wd["label.status"] == wl.group(2).upper())
+    pl = re.search(r"Payload: unit code `(\w+)`, level \w+, serial (\d+)", s7)
+    check("R superseded by section 7's label", wd["label.superseded_by"] == pl.group(2) and wd["label.unit_code"] == pl.group(1))
+    check("R device is section 10's", de["device.public_key"] == kv10["device public key"] and de["device.name"] == kv10["device (text)"])
+    check("R revocation and retirement name the key and device above",
+          seen["label_key_revocation"]["label_key.name"] == lk["label_key.replaces"] and seen["device_retirement"]["device.name"] == de["device.name"])
+    check("R no event of sections 8 and 9 has entry.type", not re.search(r"^entry\.type = ", S["8"] + S["9"], re.M))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
