@@ -119,13 +119,13 @@ public final class AuditLog {
     return jdbi.inTransaction(h -> {
       LogDao dao = h.attach(LogDao.class);
       long latest = latestSize(dao);
+      if (second != null && first > second) {
+        throw new InvalidArgumentException("first_tree_size", "must not exceed "
+            + "second_tree_size " + second + ", got " + first);
+      }
       long to = second != null ? second : latest;
       checkSize(second != null ? "second_tree_size" : "first_tree_size", Math.max(first, to),
           latest);
-      if (first > to) {
-        throw new InvalidArgumentException("first_tree_size", "must not exceed the second tree "
-            + "size " + to + ", got " + first);
-      }
       var ranges = TreeShape.consistency(first, to);
       Tiles tiles = TileReader.read(dao, Tiles.tilesFor(ranges));
       return new ConsistencyProof(first, to, tiles.ranges(ranges));

@@ -1,6 +1,7 @@
 package io.packtrail.server.log;
 
 import io.packtrail.client.log.Checkpoint;
+import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.Merkle;
 import io.packtrail.server.domain.LogCheckpoint;
 import io.packtrail.server.store.LogDao;
@@ -46,8 +47,14 @@ public final class Checkpoints {
         if (last.treeSize() > 0) {
           var ranges = TreeShape.consistency(last.treeSize(), tree.treeSize());
           Tiles tiles = TileReader.read(dao, Tiles.tilesFor(ranges));
-          Merkle.verifyConsistency(last.treeSize(), tree.treeSize(), last.rootHash(),
-              tree.rootHash(), tiles.ranges(ranges));
+          try {
+            Merkle.verifyConsistency(last.treeSize(), tree.treeSize(), last.rootHash(),
+                tree.rootHash(), tiles.ranges(ranges));
+          } catch (LogVerificationException e) {
+            throw new IllegalStateException("refusing to sign tree size " + tree.treeSize()
+                + ": it does not extend the checkpoint of size " + last.treeSize() + " ("
+                + e.getMessage() + "); the stored tiles are damaged", e);
+          }
         }
       }
       byte[] body = new Checkpoint(key.origin(), tree.treeSize(), tree.rootHash()).body();

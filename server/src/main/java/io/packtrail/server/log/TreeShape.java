@@ -70,14 +70,14 @@ final class TreeShape {
 
   /**
    * The ranges of the consistency proof from size {@code first} to {@code second}
-   * (RFC 9162 section 2.1.4.1); empty when the sizes are equal.
+   * (RFC 9162 section 2.1.4.1); empty when the sizes are equal or the first is empty.
    */
   static List<Range> consistency(long first, long second) {
-    if (first < 1 || first > second) {
+    if (first < 0 || first > second) {
       throw new IllegalArgumentException("no consistency proof from " + first + " to " + second);
     }
     List<Range> out = new ArrayList<>();
-    if (first < second) {
+    if (first > 0 && first < second) {
       subproof(first, 0, second, true, out);
     }
     return out;
