@@ -124,9 +124,10 @@ class LogIntegrationTest {
 
   @Test
   void anIntegratorHoldingTheLockKeepsTheOthersOut() {
-    try (TestDatabases.Fresh db = TestDatabases.create("LogLock")) {
+    try (TestDatabases.Fresh db = TestDatabases.create("LogLock");
+        Database otherInstance = db.openAnother(2)) {
       Jdbi jdbi = db.database().jdbi();
-      Integrator integrator = new Integrator(jdbi, Clock.systemUTC(), 10);
+      Integrator integrator = new Integrator(otherInstance.jdbi(), Clock.systemUTC(), 10);
       jdbi.useTransaction(h -> {
         h.attach(LogDao.class).lockProgress(); // another instance's batch in progress
         Integrator.Batch batch = integrator.integrateBatch(false);
@@ -228,8 +229,9 @@ class LogIntegrationTest {
       // signing again, as a second instance would, stores nothing new
       var again = new Checkpoints(jdbi, key, Clock.systemUTC()).signCurrent();
       assertEquals(stored.note(), again.note());
-      assertEquals(1, jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM log_checkpoint")
-          .mapTo(Integer.class).one()));
+      long count = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM log_checkpoint")
+          .mapTo(Long.class).one());
+      assertEquals(1L, count);
       // the database itself refuses a second root for the size, and any change
       var insert = assertThrows(Exception.class, () -> jdbi.useHandle(h -> h.execute(
           "INSERT INTO log_checkpoint (tree_size, root_hash, note, create_time) "
