@@ -38,8 +38,10 @@ class TilesTest {
         all.put(k, edge.get(k));
       }
       size += n;
-      assertArrayEquals(Merkle.root(leaves.subList(0, (int) size)),
-          edge.range(new TreeShape.Range(0, size)), "root at size " + size);
+      if (size <= 300 || size == leaves.size()) { // the reference root costs O(size)
+        assertArrayEquals(Merkle.root(leaves.subList(0, (int) size)),
+            edge.range(new TreeShape.Range(0, size)), "root at size " + size);
+      }
       batch = batch % 13 + 1; // vary the batch sizes
     }
     return all;
