@@ -4,7 +4,7 @@
 Usage: python3 verify_formats.py docs/formats.md
 Every expected value is parsed out of the markdown; nothing is copied in here.
 """
-import hashlib, re, struct, sys
+import base64, hashlib, re, struct, sys
 from decimal import Decimal, ROUND_HALF_EVEN
 from datetime import datetime, timezone, date
 
@@ -200,6 +200,89 @@ def verify_label(text, tl, now):
     return "VALID"
 
 def epoch(s): return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+
+
+# ---------------------------------------------------------------- the log (section 11)
+def sha(b): return hashlib.sha256(b).digest()
+def leaf_hash(d): return sha(b"\x00" + d)
+def node_hash(l, r): return sha(b"\x01" + l + r)
+def k_split(n):  # largest power of two smaller than n (n > 1)
+    k = 1
+    while k * 2 < n: k *= 2
+    return k
+def mth(data):
+    if not data: return sha(b"")
+    if len(data) == 1: return leaf_hash(data[0])
+    k = k_split(len(data)); return node_hash(mth(data[:k]), mth(data[k:]))
+def audit_path(m, data):  # RFC 9162 2.1.3.1, leaf first
+    if len(data) <= 1: return []
+    k = k_split(len(data))
+    return audit_path(m, data[:k]) + [mth(data[k:])] if m < k else audit_path(m - k, data[k:]) + [mth(data[:k])]
+def subproof(m, data, whole):  # RFC 9162 2.1.4.1
+    n = len(data)
+    if m == n: return [] if whole else [mth(data)]
+    k = k_split(n)
+    return subproof(m, data[:k], whole) + [mth(data[k:])] if m <= k else subproof(m - k, data[k:], False) + [mth(data[:k])]
+def inclusion_len(i, n):
+    inner = (i ^ (n - 1)).bit_length(); return inner + bin(i >> inner).count("1")
+def consistency_len(m, n):
+    level = (m & -m).bit_length() - 1; a, b = (m - 1) >> level, (n - 1) >> level
+    inner = (a ^ b).bit_length(); return (0 if a == 0 else 1) + inner + bin(a >> inner).count("1")
+def verify_inclusion(lh, i, n, proof, root):  # RFC 9162 2.1.3.2
+    if not 0 <= i < n or len(proof) != inclusion_len(i, n): return False
+    fn, sn, r = i, n - 1, lh
+    for p in proof:
+        if sn == 0: return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0: fn >>= 1; sn >>= 1
+        else: r = node_hash(r, p)
+        fn >>= 1; sn >>= 1
+    return sn == 0 and r == root
+def verify_consistency(m, n, r1, r2, proof):  # RFC 9162 2.1.4.2
+    if not 0 < m < n or len(proof) != consistency_len(m, n): return False
+    path_ = ([r1] if m & (m - 1) == 0 else []) + list(proof)
+    fn, sn = m - 1, n - 1
+    while fn & 1: fn >>= 1; sn >>= 1
+    fr = sr = path_[0]
+    for c in path_[1:]:
+        if sn == 0: return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0: fn >>= 1; sn >>= 1
+        else: sr = node_hash(sr, c)
+        fn >>= 1; sn >>= 1
+    return sn == 0 and fr == r1 and sr == r2
+def note_key_hash(name, typ, pub): return sha(name.encode() + b"\n" + bytes([typ]) + pub)[:4]
+def vkey(name, typ, pub):
+    return "%s+%s+%s" % (name, note_key_hash(name, typ, pub).hex(), base64.b64encode(bytes([typ]) + pub).decode())
+def parse_note(note):
+    """(text, [(name, decoded bytes)]) of a C2SP signed note, or raise."""
+    if len(note.encode()) > 65536 or any(ord(c) < 0x20 and c != "\n" for c in note): raise ValueError("note")
+    i = note.rindex("\n\n"); text, sigs = note[:i + 1], note[i + 2:]
+    if not sigs or not sigs.endswith("\n"): raise ValueError("signatures")
+    out = []
+    for line in sigs[:-1].split("\n"):
+        if not line.startswith("\u2014 "): raise ValueError("line")
+        name, b64 = line[2:].split(" ", 1)
+        raw = base64.b64decode(b64, validate=True)
+        if not name or "+" in name or len(raw) < 5: raise ValueError("signature")
+        out.append((name, raw))
+    return text, out
+def note_verifies(note, name, typ, pub):
+    text, sigs = parse_note(note)
+    kh = note_key_hash(name, typ, pub)
+    mine = [raw[4:] for n, raw in sigs if n == name and raw[:4] == kh]
+    return bool(mine) and all(ed_verify(pub, s, text.encode()) for s in mine)
+def cosig_verifies(note, name, pub):
+    text, sigs = parse_note(note)
+    kh = note_key_hash(name, 4, pub)
+    mine = [raw[4:] for n, raw in sigs if n == name and raw[:4] == kh]
+    ok = bool(mine)
+    for raw in mine:
+        t = struct.unpack(">Q", raw[:8])[0]
+        ok = ok and len(raw) == 72 and ed_verify(pub, raw[8:], b"cosignature/v1\ntime %d\n" % t + text.encode())
+    return ok
 
 # ================================================================ main
 def main(path):
@@ -601,6 +684,62 @@ def main(path):
         check("10 signature rebuilt", dsk.sign(dtag + canonical(rf)) == dsig)
         check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
         check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
+
+    # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
+    s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]
+    tv = s11[s11.index("### Test vectors"):]
+    kv = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
+    f11 = fences(tv)
+    rows11 = [l.split() for l in f11[0].strip("\n").split("\n")[1:]]
+    data = [bytes.fromhex(r[1]) for r in rows11]
+    check("12 leaf hashes = SHA-256(0x00 || data)", [leaf_hash(d).hex() for d in data] == [r[2] for r in rows11])
+    roots = {int(r[0]): bytes.fromhex(r[1]) for r in (l.split() for l in f11[1].strip("\n").split("\n")[1:])}
+    check("12 roots of sizes 0..%d (naive MTH)" % len(data), all(mth(data[:n]) == roots[n] for n in range(len(data) + 1)))
+    check("12 empty tree root = SHA-256()", roots[0] == sha(b""))
+    m = re.search(r"Inclusion proof of leaf (\d+) in the tree of size (\d+)", tv); li, ln = int(m.group(1)), int(m.group(2))
+    incl = [bytes.fromhex(h) for h in f11[2].split()]
+    check("12 inclusion proof = RFC 9162 PATH", incl == audit_path(li, data[:ln]))
+    check("12 inclusion proof length formula", len(incl) == inclusion_len(li, ln))
+    check("12 inclusion proof verifies", verify_inclusion(leaf_hash(data[li]), li, ln, incl, roots[ln]))
+    check("12 inclusion proof refused for another leaf", not verify_inclusion(leaf_hash(data[li + 1]), li, ln, incl, roots[ln]))
+    m = re.search(r"Consistency proof from size (\d+) to size (\d+)", tv); c1, c2 = int(m.group(1)), int(m.group(2))
+    cons = [bytes.fromhex(h) for h in f11[3].split()]
+    check("12 consistency proof = RFC 9162 SUBPROOF", cons == subproof(c1, data[:c2], True))
+    check("12 consistency proof length formula", len(cons) == consistency_len(c1, c2))
+    check("12 consistency proof verifies", verify_consistency(c1, c2, roots[c1], roots[c2], cons))
+    check("12 consistency proof refused for a forked first root", not verify_consistency(c1, c2, roots[c1 - 1], roots[c2], cons))
+    # every size and pair up to the vector's tree, proofs built and checked here
+    check("12 every inclusion/consistency proof up to size %d" % len(data),
+          all(verify_inclusion(leaf_hash(data[i]), i, n, audit_path(i, data[:n]), mth(data[:n])) for n in range(1, len(data) + 1) for i in range(n))
+          and all(verify_consistency(a, b, mth(data[:a]), mth(data[:b]), subproof(a, data[:b], True)) for b in range(2, len(data) + 1) for a in range(1, b)))
+    origin = kv["origin = log key name"]
+    body = "%s\n%d\n%s\n" % (origin, ln, base64.b64encode(roots[ln]).decode())
+    check("12 checkpoint body", f11[4] == body)
+    if HAVE_CRYPTO:
+        raw = lambda sk: sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["log private key (seed, hex)"]))
+        lpub = raw(lsk)
+        check("12 log public key from the seed", lpub.hex() == kv["log public key (hex)"])
+        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv["log key hash (type 0x01, hex)"])
+        check("12 log verifier key", vkey(origin, 1, lpub) == kv["log verifier key"])
+        line = "\u2014 %s %s\n" % (origin, base64.b64encode(note_key_hash(origin, 1, lpub) + lsk.sign(body.encode())).decode())
+        check("12 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
+        check("12 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
+        check("12 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
+        wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["witness private key (seed, hex)"]))
+        wpub, wname, t = raw(wsk), kv["witness name"], int(kv["cosignature timestamp"])
+        check("12 witness public key from the seed", wpub.hex() == kv["witness public key (hex)"])
+        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv["witness key hash (type 0x04, hex)"])
+        check("12 witness verifier key", vkey(wname, 4, wpub) == kv["witness verifier key"])
+        msg = b"cosignature/v1\ntime %d\n" % t + body.encode()
+        check("12 cosigned message", f11[6].encode() == msg)
+        cline = "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t) + wsk.sign(msg)).decode())
+        check("12 cosigned checkpoint rebuilt", f11[7] == body + "\n" + line + cline)
+        check("12 cosignature verifies", cosig_verifies(f11[7], wname, wpub))
+        check("12 log signature still verifies beside it", note_verifies(f11[7], origin, 1, lpub))
+        check("12 cosignature refused with another timestamp",
+              not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
+        check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

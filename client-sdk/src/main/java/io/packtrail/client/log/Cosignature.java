@@ -67,6 +67,7 @@ public final class Cosignature {
    *     signature or the key is not a cosigner's (type 0x04)
    */
   public static long verify(SignedNote note, VerifierKey cosignerKey) throws LogVerificationException {
+    requireCosignerKey(cosignerKey);
     byte[] body = note.body();
     long latest = -1;
     for (SignedNote.Signature s : note.signatures()) {
@@ -89,10 +90,7 @@ public final class Cosignature {
    */
   public static long verify(byte[] checkpointBody, SignedNote.Signature signature, VerifierKey cosignerKey)
       throws LogVerificationException {
-    if (cosignerKey.type() != VerifierKey.TYPE_COSIGNATURE) {
-      throw new LogVerificationException(Reason.MALFORMED, "key " + cosignerKey.name()
-          + " is not a cosigner's key (signature type 0x04)");
-    }
+    requireCosignerKey(cosignerKey);
     if (!cosignerKey.matches(signature)) {
       throw new LogVerificationException(Reason.NOT_SIGNED, "the signature line is by " + signature.keyName()
           + " (key hash " + Merkle.hex(signature.keyHash()) + "), not by " + cosignerKey.name()
@@ -113,5 +111,12 @@ public final class Cosignature {
           + " (time " + timestamp + ") does not verify over the checkpoint");
     }
     return timestamp;
+  }
+
+  private static void requireCosignerKey(VerifierKey key) throws LogVerificationException {
+    if (key.type() != VerifierKey.TYPE_COSIGNATURE) {
+      throw new LogVerificationException(Reason.MALFORMED, "key " + key.name()
+          + " is not a cosigner's key (signature type 0x04)");
+    }
   }
 }

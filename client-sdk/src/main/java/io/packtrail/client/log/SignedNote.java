@@ -150,6 +150,25 @@ public final class SignedNote {
   }
 
   /**
+   * Parses a signed note from its bytes, which must be valid UTF-8 (as {@link #parse(String)}).
+   *
+   * @throws LogVerificationException (MALFORMED) also for bytes that are not UTF-8
+   */
+  public static SignedNote parse(byte[] note) throws LogVerificationException {
+    if (note.length > MAX_NOTE_BYTES) {
+      throw malformed("note has " + note.length + " bytes, more than " + MAX_NOTE_BYTES);
+    }
+    try {
+      return parse(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(note)).toString());
+    } catch (CharacterCodingException e) {
+      throw malformed("note is not valid UTF-8");
+    }
+  }
+
+  /**
    * Parses a signed note (without checking any signature).
    *
    * @throws LogVerificationException (MALFORMED) when the note is too large, not UTF-8, holds a

@@ -85,7 +85,8 @@ public final class VerifierKey {
       throw malformed("verifier key is " + (vkey == null ? "missing" : "longer than " + (MAX_NAME_BYTES + 64)
           + " characters"));
     }
-    String[] parts = vkey.split("\\+", -1);
+    // the name and the hash hold no '+'; the base64 key may
+    String[] parts = vkey.split("\\+", 3);
     if (parts.length != 3) {
       throw malformed("verifier key has " + parts.length + " parts separated by '+', not 3 (name+hash+key)");
     }
