@@ -96,8 +96,8 @@ public final class AuditLog {
       if (logIndex >= size) {
         if (treeSize != null) {
           throw new InvalidArgumentException(entryField, "log index " + logIndex
-              + " is not in a tree of size " + size + " (tree_size): leaves are 0 to "
-              + (size - 1));
+              + " is not in a tree of size " + size + " (tree_size): " + (size == 0
+                  ? "that tree is empty" : "its leaves are 0 to " + (size - 1)));
         }
         throw new FailedPreconditionException(List.of(new PreconditionViolation(LOG_ENTRY,
             key.origin(), "log index " + logIndex + " is not in the tree yet: the latest "
