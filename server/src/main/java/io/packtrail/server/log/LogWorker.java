@@ -1,0 +1,125 @@
+package io.packtrail.server.log;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's log thread: integrates committed entries as they come (woken by this instance's
+ * commits, polling for other instances'), and signs a checkpoint every interval when the tree
+ * grew. Failures (the database away) are logged and retried; the log catches up afterwards.
+ */
+public final class LogWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LogWorker.class);
+  /** How often it looks for entries committed by other instances. */
+  static final Duration POLL = Duration.ofMillis(250);
+  /**
+   * The least time between two batches that are not full: under a steady load the integrator
+   * gathers about this much of the log per transaction instead of following every commit of
+   * the sequencer with a small transaction of its own.
+   */
+  static final Duration GATHER = Duration.ofMillis(100);
+
+  private final Integrator integrator;
+  private final Checkpoints checkpoints;
+  private final long intervalNanos;
+  private final Thread thread;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean woken;
+  private volatile boolean stopping;
+  private boolean failing;
+
+  public LogWorker(Integrator integrator, Checkpoints checkpoints, Duration checkpointInterval) {
+    this.integrator = integrator;
+    this.checkpoints = checkpoints;
+    this.intervalNanos = checkpointInterval.toNanos();
+    this.thread = new Thread(this::run, "packtrail-log");
+    this.thread.setDaemon(true);
+  }
+
+  public LogWorker start() {
+    thread.start();
+    return this;
+  }
+
+  /** New entries were committed: integrate them soon. */
+  public void committed() {
+    lock.lock();
+    try {
+      woken = true;
+      wake.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    long lastCheckpoint = System.nanoTime() - intervalNanos;
+    long lastBatch = System.nanoTime() - GATHER.toNanos();
+    while (!stopping) {
+      try {
+        long gap = GATHER.toNanos() - (System.nanoTime() - lastBatch);
+        if (gap > 0) {
+          Thread.sleep(gap / 1_000_000, (int) (gap % 1_000_000));
+        }
+        lastBatch = System.nanoTime();
+        Integrator.Batch batch = integrator.integrateBatch(false);
+        if (failing) {
+          failing = false;
+          log.info("integrating the log again");
+        }
+        long now = System.nanoTime();
+        if (now - lastCheckpoint >= intervalNanos) {
+          lastCheckpoint = now;
+          checkpoints.signCurrent(); // a read only, unless the tree grew
+        }
+        if (batch.added() == integrator.batchSize() && !stopping) {
+          lastBatch = System.nanoTime() - GATHER.toNanos();
+          continue; // more are waiting
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        if (!failing) { // once per outage: the health probe reports the database itself
+          failing = true;
+          log.warn("integrating the log failed; retrying until it works: {}", e.toString());
+        }
+      }
+      await(POLL);
+    }
+  }
+
+  private void await(Duration timeout) {
+    lock.lock();
+    try {
+      if (!woken && !stopping) {
+        wake.awaitNanos(timeout.toNanos());
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops after the batch in hand (a batch cut short rolls back and is done again later). */
+  @Override
+  public void close() {
+    stopping = true;
+    committed();
+    try {
+      thread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
