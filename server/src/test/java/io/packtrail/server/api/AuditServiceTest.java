@@ -114,10 +114,19 @@ class AuditServiceTest {
     } while (!token.isEmpty());
     long latest = client.getCheckpoint().getTreeSize();
     assertEquals(latest - 3, paged.size());
+    assertTrue(paged.stream().anyMatch(e -> e.getKind() == LogEntryKind.LOG_ENTRY_KIND_EVENT)
+        && paged.stream().anyMatch(e -> e.getKind() == LogEntryKind.LOG_ENTRY_KIND_REGISTRY),
+        "both kinds in the listed range");
     for (int i = 0; i < paged.size(); i++) {
       LogEntry e = paged.get(i);
       assertEquals(i + 3, e.getLogIndex());
-      assertEquals(LogEntryKind.LOG_ENTRY_KIND_EVENT, e.getKind());
+      // the fixtures' organisations and sites are registry entries, the rest events: the kind
+      // is what the leaf says it is (formats.md section 11)
+      java.util.SortedMap<String, String> fields = io.packtrail.client.canonical.Canonical.decode(
+          e.getCanonicalBytes().toByteArray());
+      assertEquals(fields.containsKey("entry.type") ? LogEntryKind.LOG_ENTRY_KIND_REGISTRY
+          : LogEntryKind.LOG_ENTRY_KIND_EVENT, e.getKind());
+      assertTrue(fields.containsKey("entry.type") != fields.containsKey("event.id"));
       assertArrayEquals(Merkle.leafHash(e.getCanonicalBytes().toByteArray()),
           e.getLeafHash().toByteArray());
     }

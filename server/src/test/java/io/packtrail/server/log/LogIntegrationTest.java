@@ -45,6 +45,19 @@ class LogIntegrationTest {
   private static final PacktrailServer.Settings SETTINGS = PacktrailServer.Settings.defaults()
       .withSealer(KeySealer.random()).withLog(null, Duration.ofMillis(200));
 
+  /**
+   * The leaves the log must hold now: every committed event and registry entry (the fixtures'
+   * organisations and sites are entries too), and how many of them are events.
+   */
+  private static long leaves(Jdbi jdbi) {
+    return jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
+  }
+
+  private static long events(Jdbi jdbi) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM event").mapTo(Long.class)
+        .one());
+  }
+
   /** The tree as stored equals the tree of every committed entry, each once, in index order. */
   private static void assertWholeTree(Jdbi jdbi) {
     long head = jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
@@ -106,12 +119,13 @@ class LogIntegrationTest {
         // each server's checkpoint covers everything; both verify under the one log key
         io.packtrail.v1.Checkpoint fromA = clientA.createCheckpoint();
         io.packtrail.v1.Checkpoint fromB = clientB.createCheckpoint();
-        assertEquals(1000, fromB.getTreeSize());
+        assertEquals(1000, events(db.database().jdbi()));
+        assertEquals(leaves(db.database().jdbi()), fromB.getTreeSize());
         assertEquals(fromA.getTreeSize(), fromB.getTreeSize());
         assertEquals(fromA.getNote(), fromB.getNote(), "one checkpoint for one size");
         VerifierKey key = VerifierKey.parse(clientB.getLogKey().getVerifierKey());
         assertEquals(clientA.getLogKey(), clientB.getLogKey());
-        assertEquals(1000, Checkpoint.verify(fromA.getNote(), key).size());
+        assertEquals(fromB.getTreeSize(), Checkpoint.verify(fromA.getNote(), key).size());
         assertWholeTree(db.database().jdbi());
       } finally {
         channelA.shutdownNow();
@@ -169,7 +183,8 @@ class LogIntegrationTest {
         try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
           registerPacks(client, 100);
           io.packtrail.v1.Checkpoint after = client.createCheckpoint();
-          assertEquals(600, after.getTreeSize());
+          assertEquals(600, events(db.database().jdbi()));
+          assertEquals(leaves(db.database().jdbi()), after.getTreeSize());
           var proof = client.getConsistencyProof(before.getTreeSize(), after.getTreeSize());
           Merkle.verifyConsistency(before.getTreeSize(), after.getTreeSize(),
               before.getRootHash().toByteArray(), after.getRootHash().toByteArray(),
@@ -217,7 +232,8 @@ class LogIntegrationTest {
           done.set(true);
           integrating.join();
           // what is left is integrated by the server's own integrator
-          assertEquals(400, client.createCheckpoint().getTreeSize());
+          assertEquals(400, events(db.database().jdbi()));
+          assertEquals(leaves(db.database().jdbi()), client.createCheckpoint().getTreeSize());
         } finally {
           channel.shutdownNow();
         }
