@@ -11,9 +11,9 @@ BEGIN
 END;
 $$;
 
--- Registry changes as log entries (filled by the registry log; created here so the integrator
--- reads one index space). Append-only like the event table.
-CREATE TABLE IF NOT EXISTS registry_entry (
+-- Registry changes as log entries (written with each registry change, V10 and docs/formats.md
+-- section 11), in the one index space the integrator reads. Append-only like the event table.
+CREATE TABLE registry_entry (
     log_index       bigint      PRIMARY KEY,
     entry_type      text        NOT NULL,
     subject         text        NOT NULL,
@@ -21,12 +21,10 @@ CREATE TABLE IF NOT EXISTS registry_entry (
     record_time     timestamptz NOT NULL
 );
 
-DROP TRIGGER IF EXISTS registry_entry_append_only ON registry_entry;
 CREATE TRIGGER registry_entry_append_only
     BEFORE UPDATE OR DELETE ON registry_entry
     FOR EACH ROW EXECUTE FUNCTION refuse_log_change();
 
-DROP TRIGGER IF EXISTS registry_entry_no_truncate ON registry_entry;
 CREATE TRIGGER registry_entry_no_truncate
     BEFORE TRUNCATE ON registry_entry
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_change();

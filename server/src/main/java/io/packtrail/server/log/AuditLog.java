@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Jdbi;
  * The reads of the verifiable log: checkpoints, inclusion and consistency proofs, entries. "The
  * tree" is the latest checkpoint's: nothing beyond it is answered, so every answer can be
  * checked against a signed root. A proof needs the tiles of its complete subtrees only, read in
- * one query (a handful of rows whatever the tree size). No transaction: a checkpoint's size is
+ * one query (a handful of rows whatever the tree size), full ones mostly from memory. No transaction: a checkpoint's size is
  * never beyond the integrated tree and tiles only grow, so two plain reads agree.
  */
 public final class AuditLog {
@@ -30,6 +30,7 @@ public final class AuditLog {
   private final LogKey key;
   private final Checkpoints checkpoints;
   private final Integrator integrator;
+  private final TileReader tileReader = TileReader.caching(TileReader.CACHED_TILES);
 
   public AuditLog(Jdbi jdbi, LogKey key, Checkpoints checkpoints, Integrator integrator) {
     this.jdbi = jdbi;
@@ -109,7 +110,7 @@ public final class AuditLog {
       var ranges = TreeShape.inclusion(logIndex, size);
       var keys = new java.util.LinkedHashSet<>(Tiles.tilesFor(ranges));
       keys.add(Tiles.tileOf(new TreeShape.Node(0, logIndex)));
-      Tiles tiles = TileReader.read(dao, keys);
+      Tiles tiles = tileReader.read(dao, keys);
       return new InclusionProof(logIndex, size, tiles.node(new TreeShape.Node(0, logIndex)),
           tiles.ranges(ranges));
     });
@@ -128,7 +129,7 @@ public final class AuditLog {
       checkSize(second != null ? "second_tree_size" : "first_tree_size", Math.max(first, to),
           latest);
       var ranges = TreeShape.consistency(first, to);
-      Tiles tiles = TileReader.read(dao, Tiles.tilesFor(ranges));
+      Tiles tiles = tileReader.read(dao, Tiles.tilesFor(ranges));
       return new ConsistencyProof(first, to, tiles.ranges(ranges));
     });
   }
@@ -150,7 +151,7 @@ public final class AuditLog {
           t <= entries.get(entries.size() - 1).logIndex() / Tiles.WIDTH; t++) {
         keys.add(new Tiles.Key(0, t));
       }
-      Tiles tiles = TileReader.read(dao, keys);
+      Tiles tiles = tileReader.read(dao, keys);
       List<Leaf> out = new ArrayList<>(entries.size());
       for (LogEntry e : entries) {
         byte[] leaf = tiles.node(new TreeShape.Node(0, e.logIndex()));

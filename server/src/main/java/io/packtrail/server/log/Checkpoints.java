@@ -50,7 +50,7 @@ public final class Checkpoints {
         }
         if (last.treeSize() > 0) {
           var ranges = TreeShape.consistency(last.treeSize(), tree.treeSize());
-          Tiles tiles = TileReader.read(dao, Tiles.tilesFor(ranges));
+          Tiles tiles = TileReader.UNCACHED.read(dao, Tiles.tilesFor(ranges));
           try {
             Merkle.verifyConsistency(last.treeSize(), tree.treeSize(), last.rootHash(),
                 tree.rootHash(), tiles.ranges(ranges));

@@ -70,7 +70,7 @@ public final class Integrator {
       if (leaves.isEmpty()) {
         return new Batch(true, size, 0);
       }
-      Tiles tiles = TileReader.read(dao, Tiles.rightEdge(size));
+      Tiles tiles = TileReader.UNCACHED.read(dao, Tiles.rightEdge(size));
       for (Tiles.Key key : tiles.append(size, leaves)) {
         dao.putTile(key.level(), key.index(), tiles.get(key));
       }
