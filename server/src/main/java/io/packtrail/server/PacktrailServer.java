@@ -127,14 +127,15 @@ public final class PacktrailServer implements AutoCloseable {
 
     /**
      * The verifiable log's origin (null: the stored one, or {@link LogKey#DEFAULT_ORIGIN} for a
-     * new log) and how often a checkpoint is signed while the tree grows.
+     * new log) and how often a checkpoint is signed while the tree grows; zero: this instance
+     * does not integrate in the background (another instance of the deployment does).
      */
     public Settings withLog(String origin, Duration interval) {
       if (origin != null) {
         LogKey.checkOrigin(origin);
       }
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("the checkpoint interval must be positive, got "
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("the checkpoint interval must not be negative, got "
             + interval);
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
@@ -228,7 +229,7 @@ public final class PacktrailServer implements AutoCloseable {
     sequencer.onCommitted(sightings::committed);
     VerifiableLog verifiableLog = VerifiableLog.start(jdbi, settings.sealer(),
         settings.logOrigin(), settings.clock(), settings.checkpointInterval());
-    sequencer.onCommitted(events -> verifiableLog.worker().committed());
+    sequencer.onCommitted(events -> verifiableLog.committed());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
         settings.enrollmentCodeValidity());

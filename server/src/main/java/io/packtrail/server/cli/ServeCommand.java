@@ -53,7 +53,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-interval",
       defaultValue = "${env:PACKTRAIL_CHECKPOINT_INTERVAL:-5}",
       description = "seconds between signed checkpoints while the log grows "
-          + "(env PACKTRAIL_CHECKPOINT_INTERVAL, default 5)")
+          + "(env PACKTRAIL_CHECKPOINT_INTERVAL, default 5); 0: this instance does not integrate "
+          + "the log in the background, another instance of the deployment does (CreateCheckpoint "
+          + "still integrates and signs on demand)")
   double checkpointIntervalSeconds;
 
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")

@@ -14,7 +14,10 @@ public record VerifiableLog(LogKey key, Integrator integrator, Checkpoints check
 
   /**
    * Opens the log (making its key on first use) and starts integrating. {@code origin} null:
-   * the stored origin, or the default for a new log.
+   * the stored origin, or the default for a new log. A zero {@code checkpointInterval} starts no
+   * background worker: this instance records and answers, and leaves integrating and signing on
+   * an interval to another instance of the deployment (CreateCheckpoint still integrates and
+   * signs on demand).
    */
   public static VerifiableLog start(Jdbi jdbi, KeySealer sealer, String origin, Clock clock,
       Duration checkpointInterval) {
@@ -23,12 +26,22 @@ public record VerifiableLog(LogKey key, Integrator integrator, Checkpoints check
     Checkpoints checkpoints = new Checkpoints(jdbi, key, clock);
     checkpoints.signCurrent(); // a checkpoint from the first call on (the empty tree at first)
     AuditLog audit = new AuditLog(jdbi, key, checkpoints, integrator);
-    LogWorker worker = new LogWorker(integrator, checkpoints, checkpointInterval).start();
+    LogWorker worker = checkpointInterval.isZero() ? null
+        : new LogWorker(integrator, checkpoints, checkpointInterval).start();
     return new VerifiableLog(key, integrator, checkpoints, audit, worker);
+  }
+
+  /** New entries were committed: the worker, if this instance runs one, integrates them soon. */
+  public void committed() {
+    if (worker != null) {
+      worker.committed();
+    }
   }
 
   @Override
   public void close() {
-    worker.close();
+    if (worker != null) {
+      worker.close();
+    }
   }
 }

@@ -160,6 +160,31 @@ class LogIntegrationTest {
   }
 
   @Test
+  void anInstanceWithoutBackgroundIntegrationIntegratesOnlyWhenAskedForACheckpoint()
+      throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("LogNoWorker")) {
+      String name = InProcessServerBuilder.generateName();
+      // --checkpoint-interval 0: another instance of the deployment integrates
+      try (PacktrailServer server = PacktrailServer.start(InProcessServerBuilder.forName(name),
+          db.database().jdbi(), SETTINGS.withLog(null, Duration.ZERO))) {
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
+          Fixtures.network(client);
+          registerPacks(client, 50);
+          long integrated = db.database().jdbi().withExtension(LogDao.class, LogDao::progress)
+              .treeSize();
+          assertTrue(integrated < leaves(db.database().jdbi()),
+              "nothing integrated in the background: " + integrated);
+          assertEquals(leaves(db.database().jdbi()), client.createCheckpoint().getTreeSize());
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+      assertWholeTree(db.database().jdbi());
+    }
+  }
+
+  @Test
   void aServerStoppedAndStartedAgainContinuesTheSameTree() throws Exception {
     try (TestDatabases.Fresh db = TestDatabases.create("LogRestart")) {
       io.packtrail.v1.Checkpoint before;
