@@ -98,7 +98,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.EventService"),
           Map.of("service", "packtrail.v1.LabelService"),
           Map.of("service", "packtrail.v1.LineageService"),
-          Map.of("service", "packtrail.v1.DeviceService")),
+          Map.of("service", "packtrail.v1.DeviceService"),
+          Map.of("service", "packtrail.v1.AuditService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -116,6 +117,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final LabelServiceGrpc.LabelServiceBlockingStub labels;
   private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
   private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
+  private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -129,6 +131,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.labels = LabelServiceGrpc.newBlockingStub(channel);
     this.lineage = LineageServiceGrpc.newBlockingStub(channel);
     this.devices = DeviceServiceGrpc.newBlockingStub(channel);
+    this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -537,6 +540,72 @@ public final class PacktrailClient implements AutoCloseable {
   public Device retireDevice(String name) {
     return withDeadline(devices).retireDevice(RetireDeviceRequest.newBuilder().setName(name)
         .build()).getDevice();
+  }
+
+  // ---- the verifiable log (AuditService); verify answers with io.packtrail.client.log ----
+
+  /** The log's latest signed checkpoint, with the cosignatures received for it. */
+  public io.packtrail.v1.Checkpoint getCheckpoint() {
+    return withDeadline(audit).getCheckpoint(io.packtrail.v1.GetCheckpointRequest
+        .getDefaultInstance()).getCheckpoint();
+  }
+
+  /** The checkpoint of one tree size (NOT_FOUND when none was signed at that size). */
+  public io.packtrail.v1.Checkpoint getCheckpoint(long treeSize) {
+    return withDeadline(audit).getCheckpoint(io.packtrail.v1.GetCheckpointRequest.newBuilder()
+        .setTreeSize(treeSize).build()).getCheckpoint();
+  }
+
+  /** Integrates everything committed so far and signs a checkpoint of it (or answers it). */
+  public io.packtrail.v1.Checkpoint createCheckpoint() {
+    return withDeadline(audit).createCheckpoint(io.packtrail.v1.CreateCheckpointRequest
+        .getDefaultInstance()).getCheckpoint();
+  }
+
+  /** The inclusion proof of an event ({@code units/{code}/events/{n}}) in a tree size. */
+  public io.packtrail.v1.GetInclusionProofResponse getInclusionProof(String event,
+      long treeSize) {
+    return withDeadline(audit).getInclusionProof(io.packtrail.v1.GetInclusionProofRequest
+        .newBuilder().setEvent(event).setTreeSize(treeSize).build());
+  }
+
+  /** The inclusion proof of the entry at a log index in a tree size. */
+  public io.packtrail.v1.GetInclusionProofResponse getInclusionProof(long logIndex,
+      long treeSize) {
+    return withDeadline(audit).getInclusionProof(io.packtrail.v1.GetInclusionProofRequest
+        .newBuilder().setLogIndex(logIndex).setTreeSize(treeSize).build());
+  }
+
+  /** The consistency proof from one tree size to a larger one. */
+  public io.packtrail.v1.GetConsistencyProofResponse getConsistencyProof(long first,
+      long second) {
+    return withDeadline(audit).getConsistencyProof(io.packtrail.v1.GetConsistencyProofRequest
+        .newBuilder().setFirstTreeSize(first).setSecondTreeSize(second).build());
+  }
+
+  /** One page of the log's entries (leaves) from an index. */
+  public io.packtrail.v1.ListLogEntriesResponse listLogEntries(
+      io.packtrail.v1.ListLogEntriesRequest request) {
+    return withDeadline(audit).listLogEntries(request);
+  }
+
+  /** Every entry of the tree from {@code startIndex}, following the page tokens. */
+  public List<io.packtrail.v1.LogEntry> listAllLogEntries(long startIndex) {
+    List<io.packtrail.v1.LogEntry> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListLogEntriesResponse page = listLogEntries(
+          io.packtrail.v1.ListLogEntriesRequest.newBuilder().setStartIndex(startIndex)
+              .setPageSize(1000).setPageToken(token).build());
+      all.addAll(page.getLogEntriesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** The log's origin, public key and note verifier key. */
+  public io.packtrail.v1.GetLogKeyResponse getLogKey() {
+    return withDeadline(audit).getLogKey(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
   }
 
   // ---- ids ----

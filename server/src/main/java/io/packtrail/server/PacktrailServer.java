@@ -29,6 +29,8 @@ import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
+import io.packtrail.server.log.LogKey;
+import io.packtrail.server.log.VerifiableLog;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.JdbiStorage;
 import java.time.Clock;
@@ -58,7 +60,7 @@ public final class PacktrailServer implements AutoCloseable {
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
-      Duration enrollmentCodeValidity) {
+      Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval) {
     /**
      * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
      * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
@@ -69,33 +71,33 @@ public final class PacktrailServer implements AutoCloseable {
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
-          Devices.DEFAULT_CODE_VALIDITY);
+          Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity);
+          enrollmentCodeValidity, logOrigin, checkpointInterval);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity);
+          enrollmentCodeValidity, logOrigin, checkpointInterval);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity);
+          enrollmentCodeValidity, logOrigin, checkpointInterval);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
     public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
-          enrollmentCodeValidity);
+          enrollmentCodeValidity, logOrigin, checkpointInterval);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
-          enrollmentCodeValidity);
+          enrollmentCodeValidity, logOrigin, checkpointInterval);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -119,7 +121,25 @@ public final class PacktrailServer implements AutoCloseable {
             + validity);
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
-          requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity);
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
+          logOrigin, checkpointInterval);
+    }
+
+    /**
+     * The verifiable log's origin (null: the stored one, or {@link LogKey#DEFAULT_ORIGIN} for a
+     * new log) and how often a checkpoint is signed while the tree grows.
+     */
+    public Settings withLog(String origin, Duration interval) {
+      if (origin != null) {
+        LogKey.checkOrigin(origin);
+      }
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("the checkpoint interval must be positive, got "
+            + interval);
+      }
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, origin, interval);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -137,11 +157,13 @@ public final class PacktrailServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final ScheduledExecutorService healthExecutor;
   private final LabelSightings sightings;
+  private final VerifiableLog verifiableLog;
 
   private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
       ExecutorService watchers, ExecutorService responders, ExecutorService handlers,
       HealthStatusManager health, ScheduledExecutorService healthExecutor,
-      LabelSightings sightings) {
+      LabelSightings sightings, VerifiableLog verifiableLog) {
+    this.verifiableLog = verifiableLog;
     this.healthExecutor = healthExecutor;
     this.sightings = sightings;
     this.responders = responders;
@@ -204,11 +226,14 @@ public final class PacktrailServer implements AutoCloseable {
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);
+    VerifiableLog verifiableLog = VerifiableLog.start(jdbi, settings.sealer(),
+        settings.logOrigin(), settings.clock(), settings.checkpointInterval());
+    sequencer.onCommitted(events -> verifiableLog.worker().committed());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
         settings.enrollmentCodeValidity());
     for (BindableService service : ApiServices.create(app, hub, watchers,
-        settings.maxWatchers(), responders, labels, settings.clock())) {
+        settings.maxWatchers(), responders, labels, verifiableLog.audit(), settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
       builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
           exceptions, callers));
@@ -222,7 +247,7 @@ public final class PacktrailServer implements AutoCloseable {
     builder.addService(ProtoReflectionServiceV1.newInstance());
     Server server = builder.build().start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
-        healthExecutor, sightings);
+        healthExecutor, sightings, verifiableLog);
   }
 
   /** How often health checks that the database answers. */
@@ -300,6 +325,7 @@ public final class PacktrailServer implements AutoCloseable {
       server.shutdownNow();
     }
     sequencer.close();
+    verifiableLog.close();
     watchers.shutdownNow();
     healthExecutor.shutdownNow();
     responders.shutdown();

@@ -34,9 +34,10 @@ class PackageDependenciesTest {
       "store", Set.of("domain"),
       "ingest", Set.of("domain", "store"),
       "label", Set.of("domain", "store", "security"),
+      "log", Set.of("domain", "store", "security"),
       "app", Set.of("domain", "store", "ingest", "label", "security"),
-      "api", Set.of("domain", "app", "ingest", "label", "security"),
-      "cli", Set.of("domain", "store", "security"));
+      "api", Set.of("domain", "app", "ingest", "label", "log", "security"),
+      "cli", Set.of("domain", "store", "security", "log"));
 
   /** Domain code is plain Java: no SQL, no gRPC, no protobuf messages. */
   private static final List<String> NOT_IN_DOMAIN =

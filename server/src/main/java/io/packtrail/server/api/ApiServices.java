@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.packtrail.server.app.Services;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.label.Labels;
+import io.packtrail.server.log.AuditLog;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -20,7 +21,7 @@ public final class ApiServices {
 
   public static List<BindableService> create(Services app, WatchHub hub,
       ExecutorService watchers, int maxWatchers, Executor responders, Labels labels,
-      Clock clock) {
+      AuditLog auditLog, Clock clock) {
     Requests requests = new Requests(clock);
     return List.of(
         new RegistryGrpcService(app.registry(), clock),
@@ -29,6 +30,7 @@ public final class ApiServices {
         new EventGrpcService(app.history(), app.recorder(), requests, hub, watchers, maxWatchers,
             responders),
         new LineageGrpcService(app.lineage()),
-        new DeviceGrpcService(app.devices()));
+        new DeviceGrpcService(app.devices()),
+        new AuditGrpcService(auditLog));
   }
 }

@@ -44,6 +44,18 @@ final class ServeCommand implements Callable<Integer> {
           + "(env PACKTRAIL_ENROLLMENT_CODE_HOURS, default 24)")
   int enrollmentCodeHours;
 
+  @Option(names = "--log-origin", defaultValue = "${env:PACKTRAIL_LOG_ORIGIN}",
+      description = "the verifiable log's origin, the first line of its checkpoints and its "
+          + "key name (env PACKTRAIL_LOG_ORIGIN); fixed when the log key is made, default "
+          + "packtrail.local/log")
+  String logOrigin;
+
+  @Option(names = "--checkpoint-interval",
+      defaultValue = "${env:PACKTRAIL_CHECKPOINT_INTERVAL:-5}",
+      description = "seconds between signed checkpoints while the log grows "
+          + "(env PACKTRAIL_CHECKPOINT_INTERVAL, default 5)")
+  double checkpointIntervalSeconds;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -60,7 +72,9 @@ final class ServeCommand implements Callable<Integer> {
             .withSealer(database.keySealer())
             .withRequireLabels(requireLabels)
             .withMassTolerancePercent(massTolerancePercent)
-            .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours)));
+            .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
+            .withLog(logOrigin, java.time.Duration.ofMillis(
+                Math.round(checkpointIntervalSeconds * 1000))));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");

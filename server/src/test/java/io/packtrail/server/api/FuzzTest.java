@@ -151,6 +151,17 @@ class FuzzTest {
         .setPageSize(2).build());
     seed(io.packtrail.v1.RetireDeviceRequest.newBuilder().setName(device).build());
 
+    long treeSize = harness.client().createCheckpoint().getTreeSize();
+    seed(io.packtrail.v1.GetCheckpointRequest.newBuilder().setTreeSize(treeSize).build());
+    seed(io.packtrail.v1.CreateCheckpointRequest.getDefaultInstance());
+    seed(io.packtrail.v1.GetInclusionProofRequest.newBuilder().setLogIndex(1)
+        .setTreeSize(treeSize).build());
+    seed(io.packtrail.v1.GetConsistencyProofRequest.newBuilder().setFirstTreeSize(1)
+        .setSecondTreeSize(treeSize).build());
+    seed(io.packtrail.v1.ListLogEntriesRequest.newBuilder().setStartIndex(1).setPageSize(2)
+        .build());
+    seed(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
+
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01
     com.google.protobuf.Timestamp end = com.google.protobuf.Timestamp.newBuilder()

@@ -88,6 +88,12 @@ public final class TestDatabases {
       return Database.open(url, user, password, poolSize);
     }
 
+    /** Another pool whose connections carry an application name (to find them in SQL). */
+    public Database openAs(String applicationName, int poolSize) {
+      return Database.open(url + (url.contains("?") ? "&" : "?") + "ApplicationName="
+          + applicationName, user, password, poolSize);
+    }
+
     /** A proxy in front of this database's PostgreSQL, for taking it away in a test. */
     public TcpProxy proxy() throws IOException {
       String hostPort = hostAndPort(url);

@@ -1,0 +1,198 @@
+package io.packtrail.server.api;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.LogCheckpoint;
+import io.packtrail.server.domain.ResourceNames;
+import io.packtrail.server.domain.Text;
+import io.packtrail.server.domain.Violations;
+import io.packtrail.server.log.AuditLog;
+import io.packtrail.server.log.LogKey;
+import io.packtrail.v1.AuditServiceGrpc;
+import io.packtrail.v1.Checkpoint;
+import io.packtrail.v1.Cosignature;
+import io.packtrail.v1.CreateCheckpointRequest;
+import io.packtrail.v1.CreateCheckpointResponse;
+import io.packtrail.v1.GetCheckpointRequest;
+import io.packtrail.v1.GetCheckpointResponse;
+import io.packtrail.v1.GetConsistencyProofRequest;
+import io.packtrail.v1.GetConsistencyProofResponse;
+import io.packtrail.v1.GetInclusionProofRequest;
+import io.packtrail.v1.GetInclusionProofResponse;
+import io.packtrail.v1.GetLogKeyRequest;
+import io.packtrail.v1.GetLogKeyResponse;
+import io.packtrail.v1.ListLogEntriesRequest;
+import io.packtrail.v1.ListLogEntriesResponse;
+import io.packtrail.v1.LogEntry;
+import io.packtrail.v1.LogEntryKind;
+
+/** The verifiable log's reads: checks and maps the requests, {@link AuditLog} does the rest. */
+final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
+  private final AuditLog log;
+
+  AuditGrpcService(AuditLog log) {
+    this.log = log;
+  }
+
+  @Override
+  public void getCheckpoint(GetCheckpointRequest request,
+      StreamObserver<GetCheckpointResponse> response) {
+    LogCheckpoint c;
+    if (request.hasTreeSize()) {
+      Violations v = new Violations();
+      notNegative(v, "tree_size", request.getTreeSize());
+      v.throwIfAny();
+      c = log.checkpoint(request.getTreeSize());
+    } else {
+      c = log.latest();
+    }
+    response.onNext(GetCheckpointResponse.newBuilder().setCheckpoint(toProto(c)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void createCheckpoint(CreateCheckpointRequest request,
+      StreamObserver<CreateCheckpointResponse> response) {
+    response.onNext(CreateCheckpointResponse.newBuilder()
+        .setCheckpoint(toProto(log.createCheckpoint())).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getInclusionProof(GetInclusionProofRequest request,
+      StreamObserver<GetInclusionProofResponse> response) {
+    Violations v = new Violations();
+    Long treeSize = null;
+    if (request.hasTreeSize()) {
+      notNegative(v, "tree_size", request.getTreeSize());
+      treeSize = request.getTreeSize();
+    }
+    String field;
+    long index = -1;
+    switch (request.getEntryCase()) {
+      case EVENT -> {
+        field = "event";
+        String name = request.getEvent();
+        if (Text.checkName(v, field, name) && !ResourceNames.isEvent(name)) {
+          v.add(field, "must be an event name of the form units/{code}/events/{sequence}, got '"
+              + ResourceNames.abbreviate(name) + "'");
+        }
+      }
+      case LOG_INDEX -> {
+        field = "log_index";
+        index = request.getLogIndex();
+        notNegative(v, field, index);
+      }
+      default -> {
+        field = "entry";
+        v.add("entry", "is required: set event (units/{code}/events/{sequence}) or log_index");
+      }
+    }
+    v.throwIfAny();
+    if (field.equals("event")) {
+      String[] parts = request.getEvent().split("/");
+      index = log.eventIndex(parts[1], Long.parseLong(parts[3]), request.getEvent());
+    }
+    AuditLog.InclusionProof proof = log.inclusion(index, treeSize, field);
+    GetInclusionProofResponse.Builder b = GetInclusionProofResponse.newBuilder()
+        .setLogIndex(proof.logIndex()).setTreeSize(proof.treeSize())
+        .setLeafHash(ByteString.copyFrom(proof.leafHash()));
+    proof.hashes().forEach(h -> b.addHashes(ByteString.copyFrom(h)));
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getConsistencyProof(GetConsistencyProofRequest request,
+      StreamObserver<GetConsistencyProofResponse> response) {
+    Violations v = new Violations();
+    notNegative(v, "first_tree_size", request.getFirstTreeSize());
+    Long second = null;
+    if (request.hasSecondTreeSize()) {
+      notNegative(v, "second_tree_size", request.getSecondTreeSize());
+      second = request.getSecondTreeSize();
+    }
+    v.throwIfAny();
+    AuditLog.ConsistencyProof proof = log.consistency(request.getFirstTreeSize(), second);
+    GetConsistencyProofResponse.Builder b = GetConsistencyProofResponse.newBuilder()
+        .setFirstTreeSize(proof.first()).setSecondTreeSize(proof.second());
+    proof.hashes().forEach(h -> b.addHashes(ByteString.copyFrom(h)));
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void listLogEntries(ListLogEntriesRequest request,
+      StreamObserver<ListLogEntriesResponse> response) {
+    Violations v = new Violations();
+    notNegative(v, "start_index", request.getStartIndex());
+    v.throwIfAny();
+    int size = Paging.pageSize(request.getPageSize());
+    Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(),
+        "logEntries|" + request.getStartIndex());
+    long from = request.getStartIndex();
+    if (cursor.after() != null) {
+      try {
+        from = Long.parseLong(cursor.after()) + 1;
+      } catch (NumberFormatException e) {
+        throw new InvalidArgumentException("page_token", "is not a page token of this listing");
+      }
+      if (from <= request.getStartIndex()) {
+        throw new InvalidArgumentException("page_token", "is not a page token of this listing");
+      }
+    }
+    Paging.Page<AuditLog.Leaf> page = cursor.page(log.entries(from, cursor.fetchLimit()),
+        l -> Long.toString(l.entry().logIndex()));
+    ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
+    for (AuditLog.Leaf leaf : page.items()) {
+      b.addLogEntries(LogEntry.newBuilder()
+          .setLogIndex(leaf.entry().logIndex())
+          .setKind(leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT
+              ? LogEntryKind.LOG_ENTRY_KIND_EVENT : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
+          .setType(leaf.entry().type())
+          .setSubject(leaf.entry().subject())
+          .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()))
+          .setLeafHash(ByteString.copyFrom(leaf.leafHash())));
+    }
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getLogKey(GetLogKeyRequest request, StreamObserver<GetLogKeyResponse> response) {
+    LogKey key = log.key();
+    response.onNext(GetLogKeyResponse.newBuilder()
+        .setOrigin(key.origin())
+        .setPublicKey(ByteString.copyFrom(key.publicKey()))
+        .setVerifierKey(key.verifierKey())
+        .setKeyHash(ByteString.copyFrom(key.keyHash()))
+        .build());
+    response.onCompleted();
+  }
+
+  private static void notNegative(Violations v, String field, long value) {
+    if (value < 0) {
+      v.add(field, "must not be negative, got " + value);
+    }
+  }
+
+  private Checkpoint toProto(LogCheckpoint c) {
+    Checkpoint.Builder b = Checkpoint.newBuilder()
+        .setOrigin(log.key().origin())
+        .setTreeSize(c.treeSize())
+        .setRootHash(ByteString.copyFrom(c.rootHash()))
+        .setNote(c.note())
+        .setCreateTime(ProtoMapper.timestamp(c.createTime()));
+    for (LogCheckpoint.Cosignature s : c.cosignatures()) {
+      b.addCosignatures(Cosignature.newBuilder()
+          .setKeyName(s.keyName())
+          .setKeyHash(ByteString.copyFrom(s.keyHash()))
+          .setSignatureLine(s.signatureLine())
+          .setCosignTime(ProtoMapper.timestamp(s.cosignedTime()))
+          .setReceiveTime(ProtoMapper.timestamp(s.receiveTime())));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,92 @@
+package io.packtrail.server.log;
+
+import io.packtrail.client.log.Merkle;
+import io.packtrail.server.domain.LogEntry;
+import io.packtrail.server.store.LogDao;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Follows the committed log and adds its entries to the Merkle tree, in log_index order, in
+ * transactions of its own: one batch locks the progress row (so of several server instances
+ * one integrates at a time), reads the next entries of both kinds, appends their leaf hashes to
+ * the right edge of the tiles, stores the tiles it changed and moves the progress, and commits.
+ * A batch that does not commit (crash, stop, lost connection) leaves nothing behind, and the
+ * next one starts where the progress row says: no leaf missing, none doubled.
+ */
+public final class Integrator {
+  /** Leaves per transaction unless configured otherwise. */
+  public static final int DEFAULT_BATCH = 1000;
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final int batchSize;
+
+  public Integrator(Jdbi jdbi, Clock clock, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be positive");
+    }
+    this.jdbi = jdbi;
+    this.clock = clock;
+    this.batchSize = batchSize;
+  }
+
+  /** What a batch did. */
+  public record Batch(boolean locked, long treeSize, int added) {}
+
+  /**
+   * Integrates at most one batch. With {@code wait} false, returns at once (locked false) when
+   * another integrator holds the progress row.
+   */
+  public Batch integrateBatch(boolean wait) {
+    return jdbi.inTransaction(h -> {
+      LogDao dao = h.attach(LogDao.class);
+      Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
+          : dao.tryLockProgress();
+      if (locked.isEmpty()) {
+        return new Batch(false, -1, 0);
+      }
+      long size = locked.get().treeSize();
+      List<LogEntry> entries = dao.entries(size, Long.MAX_VALUE, batchSize);
+      List<byte[]> leaves = new ArrayList<>(entries.size());
+      for (LogEntry e : entries) {
+        if (e.logIndex() != size + leaves.size()) {
+          break; // cannot happen for committed entries (gap-free); never integrate past a gap
+        }
+        leaves.add(Merkle.leafHash(e.canonicalBytes()));
+      }
+      if (leaves.isEmpty()) {
+        return new Batch(true, size, 0);
+      }
+      Tiles tiles = TileReader.read(dao, Tiles.rightEdge(size));
+      for (Tiles.Key key : tiles.append(size, leaves)) {
+        dao.putTile(key.level(), key.index(), tiles.get(key));
+      }
+      long newSize = size + leaves.size();
+      byte[] root = tiles.range(new TreeShape.Range(0, newSize));
+      if (dao.setProgress(size, newSize, root, clock.instant()) != 1) {
+        throw new IllegalStateException("the integration progress moved while locked");
+      }
+      return new Batch(true, newSize, leaves.size());
+    });
+  }
+
+  /**
+   * Integrates until everything committed when it started is in the tree, waiting for other
+   * instances' integrators; returns the tree size reached.
+   */
+  public long catchUp(long target) {
+    long size = jdbi.withExtension(LogDao.class, LogDao::progress).treeSize();
+    while (size < target) {
+      Batch b = integrateBatch(true);
+      if (b.added() == 0 && b.treeSize() < target) {
+        return b.treeSize(); // the entries up to the target are not all visible (yet)
+      }
+      size = b.treeSize();
+    }
+    return size;
+  }
+}

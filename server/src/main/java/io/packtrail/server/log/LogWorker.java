@@ -1,0 +1,104 @@
+package io.packtrail.server.log;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's log thread: integrates committed entries as they come (woken by this instance's
+ * commits, polling for other instances'), and signs a checkpoint every interval when the tree
+ * grew. Failures (the database away) are logged and retried; the log catches up afterwards.
+ */
+public final class LogWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LogWorker.class);
+  /** How often it looks for entries committed by other instances. */
+  static final Duration POLL = Duration.ofMillis(250);
+
+  private final Integrator integrator;
+  private final Checkpoints checkpoints;
+  private final long intervalNanos;
+  private final Thread thread;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean woken;
+  private volatile boolean stopping;
+
+  public LogWorker(Integrator integrator, Checkpoints checkpoints, Duration checkpointInterval) {
+    this.integrator = integrator;
+    this.checkpoints = checkpoints;
+    this.intervalNanos = checkpointInterval.toNanos();
+    this.thread = new Thread(this::run, "packtrail-log");
+    this.thread.setDaemon(true);
+  }
+
+  public LogWorker start() {
+    thread.start();
+    return this;
+  }
+
+  /** New entries were committed: integrate them soon. */
+  public void committed() {
+    lock.lock();
+    try {
+      woken = true;
+      wake.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    long lastCheckpoint = System.nanoTime() - intervalNanos;
+    long signedSize = -2;
+    while (!stopping) {
+      try {
+        Integrator.Batch batch = integrator.integrateBatch(false);
+        long now = System.nanoTime();
+        if (now - lastCheckpoint >= intervalNanos) {
+          lastCheckpoint = now;
+          if (batch.treeSize() != signedSize || signedSize < 0) {
+            signedSize = checkpoints.signCurrent().treeSize();
+          }
+        }
+        if (batch.added() > 0 && !stopping) {
+          continue; // more may be waiting
+        }
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        log.warn("integrating the log failed; retrying: {}", e.toString());
+      }
+      await(POLL);
+    }
+  }
+
+  private void await(Duration timeout) {
+    lock.lock();
+    try {
+      if (!woken && !stopping) {
+        wake.awaitNanos(timeout.toNanos());
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops after the batch in hand (a batch cut short rolls back and is done again later). */
+  @Override
+  public void close() {
+    stopping = true;
+    committed();
+    try {
+      thread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

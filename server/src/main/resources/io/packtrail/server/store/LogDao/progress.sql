@@ -1,0 +1,1 @@
+SELECT tree_size, root_hash FROM log_integration WHERE id = 1
