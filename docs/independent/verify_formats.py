@@ -32,6 +32,11 @@ def sections(md):
         elif cur: out[cur].append(line)
     return {k: "\n".join(v) for k, v in out.items()}
 
+def section_titled(md, suffix):
+    """The text of the '## N. ...' section whose title ends with suffix."""
+    m = re.search(r"^## \d+\. [^\n]*" + re.escape(suffix) + r"\n(.*?)(?=^## |\Z)", md, re.S | re.M)
+    return m.group(1)
+
 def fences(text):
     return [m.group(2) for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M)]
 
@@ -684,6 +689,75 @@ def main(path):
         check("10 signature rebuilt", dsk.sign(dtag + canonical(rf)) == dsig)
         check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
         check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
+
+    # ---- Registry entries: each vector rebuilt and checked against the key tables
+    rs = section_titled(md, "Registry entries")
+    common = table_after(rs, "key | value | presence")
+    check("R common keys", [bt(r[0]) for r in common] == ["entry.type", "log.index", "record.time"])
+    types = re.findall(r"`([a-z_]+)`", common[0][1])
+    ktab = {}
+    for r in table_after(rs, "entry.type | key | value | presence"):
+        ktab.setdefault(r[0], {})[bt(r[1])] = r[3]
+    check("R one key table per entry type", sorted(ktab) == sorted(types), str(sorted(ktab)))
+    TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+    INT = re.compile(r"^(0|[1-9]\d*)$")
+    HEX64 = re.compile(r"^[0-9a-f]{64}$")
+    seen = {}
+    vec = re.split(r"^#### (R\d+) (\w+)\n", rs[rs.index("### Test vectors"):], flags=re.M)
+    for i in range(1, len(vec), 3):
+        rid, rtype, body = vec[i], vec[i + 1], vec[i + 2]
+        fb, hb = fences(body)[:2]
+        lines = fb.strip("\n").split("\n")
+        f, raw, okhex = {}, b"", True
+        for kvl, hexl in zip(lines[0::2], lines[1::2]):
+            k, v = kvl.split(" = ", 1)
+            okhex &= field(k, v).hex() == hexl.replace(" ", "")
+            f[k] = v; raw += bytes.fromhex(hexl.replace(" ", ""))
+        check("%s each field's hex is section 3's encoding of its line" % rid, okhex)
+        check("%s keys sorted, each once" % rid, canonical(f) == raw and len(f) == len(lines) // 2)
+        check("%s entry.type = %s, a documented type" % (rid, rtype), f.get("entry.type") == rtype and rtype in types)
+        check("%s has every field of every entry" % rid, all(k in f for k in ["entry.type", "log.index", "record.time"]))
+        check("%s no event.id" % rid, "event.id" not in f)
+        tab = ktab[rtype]
+        own = [k for k in f if k not in ("entry.type", "log.index", "record.time")]
+        check("%s every key is in its type's table" % rid, all(re.sub(r"\.\d{3}$", ".NNN", k) in tab for k in own),
+              str([k for k in own if re.sub(r"\.\d{3}$", ".NNN", k) not in tab]))
+        check("%s every 'always' key present" % rid, all(k in f for k, pres in tab.items() if pres == "always" and "NNN" not in k))
+        check("%s log.index, record.time spelled as section 3" % rid, INT.match(f["log.index"]) and TIME.match(f["record.time"]))
+        for k in own:
+            if k.endswith(("not_before", "not_after")):
+                check("%s %s is a time" % (rid, k), bool(TIME.match(f[k])))
+            if k.endswith("public_key"):
+                check("%s %s is 32 bytes of lower-case hex" % (rid, k), bool(HEX64.match(f[k])))
+        if rtype == "organization":
+            roles = [f[k] for k in sorted(k for k in f if re.match(r"organization\.role\.\d{3}$", k))]
+            check("R organization roles counted", int(f["organization.role_count"]) == len(roles) >= 1)
+            check("R organization roles sorted by their bytes", roles == sorted(roles, key=lambda r: r.encode()))
+            check("R organization name", re.match(r"^organizations/[a-z][a-z0-9-]{2,62}$", f["organization.name"]) is not None)
+        if rtype == "site":
+            check("R site belongs to site.organization", f["site.name"].startswith(f["site.organization"] + "/sites/"))
+        if rtype.startswith("label_key"):
+            check("%s key name = organization/labelKeys/id" % rid, f["label_key.name"] == f["label_key.organization"] + "/labelKeys/" + f["label_key.id"])
+        if "label_key.public_key" in f:
+            check("%s key id = SHA-256(public key)[:4] (section 7)" % rid, key_id(bytes.fromhex(f["label_key.public_key"])).hex() == f["label_key.id"])
+        if rtype == "label_withdrawal":
+            check("R withdrawal: superseded_by exactly when SUPERSEDED", (f["label.status"] == "SUPERSEDED") == ("label.superseded_by" in f) and f["label.status"] in ("REVOKED", "SUPERSEDED"))
+        if rtype.startswith("device"):
+            check("%s device of device.site" % rid, f["device.name"].startswith(f["device.site"] + "/devices/"))
+        check("%s leaf hash = SHA-256(0x00 || bytes)" % rid, hb.split()[-1] == hashlib.sha256(b"\x00" + raw).hexdigest())
+        seen[rtype] = f
+    check("R one vector per entry type", sorted(seen) == sorted(types), str(sorted(seen)))
+    # the vectors are the keys, label and device of sections 7 and 10
+    lk, wd, de = seen["label_key"], seen["label_withdrawal"], seen["device_enrollment"]
+    check("R label_key is section 7's issuer key", lk["label_key.public_key"] == kv["issuer public key"] and lk["label_key.id"] == kv["issuer key id"])
+    wl = re.search(r"one withdrawn label \(serial (\d+), (\w+)\)", s7)
+    check("R withdrawal is section 7's withdrawn label", wd["label.serial"] == wl.group(1) and wd["label.status"] == wl.group(2).upper())
+    pl = re.search(r"Payload: unit code `(\w+)`, level \w+, serial (\d+)", s7)
+    check("R superseded by section 7's label", wd["label.superseded_by"] == pl.group(2) and wd["label.unit_code"] == pl.group(1))
+    check("R device is section 10's", de["device.public_key"] == kv10["device public key"] and de["device.name"] == kv10["device (text)"])
+    check("R revocation and retirement name the key and device above",
+          seen["label_key_revocation"]["label_key.name"] == lk["label_key.replaces"] and seen["device_retirement"]["device.name"] == de["device.name"])
+    check("R no event of sections 8 and 9 has entry.type", not re.search(r"^entry\.type = ", S["8"] + S["9"], re.M))
 
     # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
     s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]

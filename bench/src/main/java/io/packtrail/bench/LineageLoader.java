@@ -167,7 +167,8 @@ public final class LineageLoader implements Callable<Integer> {
           INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time,
                              record_time, actor_organization, actor_site, canonical,
                              previous_hash, hash, request_digest)
-          SELECT id, unit_code, 1, row_number() OVER (ORDER BY event_time, id) - 1, type,
+          SELECT id, unit_code, 1,
+                 (SELECT next_index FROM log_head) + row_number() OVER (ORDER BY event_time, id) - 1, type,
                  event_time, now(), 'organizations/bench-lin-plant', '%s', '\\x00'::bytea,
                  decode(repeat('00', 32), 'hex'), sha256(id::text::bytea),
                  decode(repeat('00', 32), 'hex')
@@ -180,7 +181,8 @@ public final class LineageLoader implements Callable<Integer> {
                                   WHERE i.lot_id = m.id), 'recycling', m.event_time
               FROM material_lot m
           ) AS steps;
-          UPDATE log_head SET next_index = (SELECT count(*) FROM event) WHERE id = 1;
+          -- after the registry entries already in the log, if any (one index sequence)
+          UPDATE log_head SET next_index = (SELECT max(log_index) + 1 FROM event) WHERE id = 1;
           """.formatted(PLANT));
       step(s, "vacuum and analyze (visibility map for index-only scans)", "VACUUM ANALYZE");
       System.out.printf("loaded %,d units in %.1f s%n", count(s, "SELECT count(*) FROM unit"),

@@ -7,9 +7,11 @@ import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.RegistryEntry;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Unit;
 import io.packtrail.server.store.LabelDao;
+import io.packtrail.server.store.RegistryLog;
 import io.packtrail.server.store.UnitDao;
 import io.packtrail.v1.LabelPayload;
 import io.packtrail.v1.UnitLevel;
@@ -71,6 +73,7 @@ public final class LabelIssuer {
   /** Issues a new label for the unit of {@code serial}; the old one becomes superseded. */
   public LabelRecord reissue(UUID requestId, long serial) {
     LabelRecord label = jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
       var existing = dao.findLabelByRequest(requestId);
       if (existing.isPresent()) {
@@ -84,9 +87,13 @@ public final class LabelIssuer {
       }
       // the old label goes first: a unit has one active label at a time
       long next = dao.nextSerial();
-      dao.withdrawLabel(serial, "SUPERSEDED", next, clock.instant());
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      dao.withdrawLabel(serial, "SUPERSEDED", next, now);
       dao.bumpTrustListVersion();
-      return sign(h, dao, requestId, old.unitCode(), next);
+      LabelRecord reissued = sign(h, dao, requestId, old.unitCode(), next);
+      log.append(index -> RegistryEntry.labelWithdrawal(index, old,
+          LabelRecord.LabelState.SUPERSEDED, next, now));
+      return reissued;
     });
     trustList.changed();
     return label;
@@ -95,11 +102,15 @@ public final class LabelIssuer {
   /** Revokes a label serial; idempotent. */
   public LabelRecord revoke(long serial) {
     LabelRecord label = jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
       LabelRecord found = dao.findLabel(serial).orElseThrow(() -> notFound(serial));
-      if (found.status() == LabelRecord.LabelState.ACTIVE) {
-        dao.withdrawLabel(serial, "REVOKED", null, clock.instant());
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      if (found.status() == LabelRecord.LabelState.ACTIVE
+          && dao.withdrawLabel(serial, "REVOKED", null, now) == 1) {
         dao.bumpTrustListVersion();
+        log.append(index -> RegistryEntry.labelWithdrawal(index, found,
+            LabelRecord.LabelState.REVOKED, null, now));
       }
       return dao.findLabel(serial).orElseThrow();
     });

@@ -4,10 +4,12 @@ import io.packtrail.client.label.Ed25519Keys;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.NotFoundException;
+import io.packtrail.server.domain.RegistryEntry;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.LabelDao;
 import io.packtrail.server.store.OrganizationDao;
+import io.packtrail.server.store.RegistryLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,7 @@ public final class LabelKeys {
   /** Creates the organisation's new signing key and retires the one it replaces. */
   public LabelKeyRecord createKey(String organizationId, UUID requestId, int validityDays) {
     LabelKeyRecord key = jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
       var existing = dao.findKeyByRequest(requestId);
       if (existing.isPresent()) {
@@ -54,11 +57,14 @@ public final class LabelKeys {
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       Ed25519Keys.KeyPair pair = Ed25519Keys.generate();
       byte[] keyId = Ed25519Keys.keyId(pair.publicKey());
+      LabelKeyRecord replaced = dao.findActiveKey(organizationId).orElse(null);
       dao.retireActiveKey(organizationId, now);
       dao.insertKey(keyId, organizationId, pair.publicKey(), sealer.seal(pair.privateKey(), keyId),
           now, now.plus(Duration.ofDays(validityDays)), requestId, now);
       dao.bumpTrustListVersion();
-      return dao.findKey(keyId).orElseThrow();
+      LabelKeyRecord created = dao.findKey(keyId).orElseThrow();
+      log.append(index -> RegistryEntry.labelKey(index, created, replaced));
+      return created;
     });
     trustList.changed();
     return key;
@@ -68,16 +74,19 @@ public final class LabelKeys {
     return jdbi.withExtension(LabelDao.class, dao -> dao.listKeys(organizationId));
   }
 
-  /** Revokes a key; idempotent. */
+  /** Revokes a key; idempotent (revoking a revoked key changes nothing and logs nothing). */
   public LabelKeyRecord revokeKey(String organizationId, byte[] keyId) {
     LabelKeyRecord key = jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
       LabelKeyRecord found = dao.findKey(keyId)
           .filter(k -> k.organizationId().equals(organizationId))
           .orElseThrow(() -> new NotFoundException(ResourceNames.labelKey(organizationId,
               HexFormat.of().formatHex(keyId)), "label key"));
-      if (dao.revokeKey(keyId, clock.instant()) > 0) {
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+      if (dao.revokeKey(keyId, now) > 0) {
         dao.bumpTrustListVersion();
+        log.append(index -> RegistryEntry.labelKeyRevocation(index, found, now));
       }
       return dao.findKey(keyId).orElseThrow();
     });

@@ -60,14 +60,20 @@ public final class Database implements AutoCloseable {
     return new Database(new HikariDataSource(config));
   }
 
-  /** Applies the Flyway migrations packaged in packtrail-migrations; returns how many ran. */
+  /**
+   * Applies the Flyway migrations packaged in packtrail-migrations, then writes the registry
+   * entries of registry rows that have none ({@link RegistryBackfill}); returns how many
+   * migrations ran.
+   */
   public int migrate() {
-    return Flyway.configure()
+    int applied = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         .load()
         .migrate()
         .migrationsExecuted;
+    RegistryBackfill.run(jdbi);
+    return applied;
   }
 
   public Jdbi jdbi() {

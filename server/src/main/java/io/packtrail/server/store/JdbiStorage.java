@@ -17,6 +17,7 @@ import io.packtrail.server.domain.LineageGraph;
 import io.packtrail.server.domain.MaterialLot;
 import io.packtrail.server.domain.MaterialProduct;
 import io.packtrail.server.domain.PlantFigures;
+import io.packtrail.server.domain.RegistryEntry;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.TradeInRecord;
 import java.time.Instant;
@@ -39,9 +40,14 @@ public final class JdbiStorage implements Storage {
   @Override
   public Organization createOrganization(Organization wanted) {
     return jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       OrganizationDao dao = h.attach(OrganizationDao.class);
-      dao.insertIfAbsent(wanted);
-      return dao.find(wanted.id()).orElseThrow();
+      boolean created = dao.insertIfAbsent(wanted);
+      Organization stored = dao.find(wanted.id()).orElseThrow();
+      if (created) {
+        log.append(index -> RegistryEntry.organization(index, stored));
+      }
+      return stored;
     });
   }
 
@@ -60,13 +66,18 @@ public final class JdbiStorage implements Storage {
   @Override
   public Site createSite(Site wanted) {
     return jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       if (h.attach(OrganizationDao.class).find(wanted.organizationId()).isEmpty()) {
         throw new NotFoundException(wanted.organizationName(),
             "organization (parent)");
       }
       SiteDao dao = h.attach(SiteDao.class);
-      dao.insertIfAbsent(wanted);
-      return dao.find(wanted.name()).orElseThrow();
+      boolean created = dao.insertIfAbsent(wanted);
+      Site stored = dao.find(wanted.name()).orElseThrow();
+      if (created) {
+        log.append(index -> RegistryEntry.site(index, stored));
+      }
+      return stored;
     });
   }
 
@@ -197,6 +208,7 @@ public final class JdbiStorage implements Storage {
   @Override
   public Device enrollDevice(byte[] codeHash, Device wanted, Instant now) {
     return jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {
         throw new NotFoundException(wanted.site(), "site (parent)");
       }
@@ -218,7 +230,9 @@ public final class JdbiStorage implements Storage {
             + "; every device makes a key pair of its own");
       }
       dao.useCode(code.requestId(), wanted.name(), now);
-      return dao.find(wanted.name()).orElseThrow();
+      Device enrolled = dao.find(wanted.name()).orElseThrow();
+      log.append(index -> RegistryEntry.deviceEnrollment(index, enrolled));
+      return enrolled;
     });
   }
 
@@ -235,9 +249,14 @@ public final class JdbiStorage implements Storage {
   @Override
   public Device retireDevice(String name, Instant now) {
     return jdbi.inTransaction(h -> {
+      RegistryLog log = RegistryLog.lock(h);
       DeviceDao dao = h.attach(DeviceDao.class);
-      dao.retire(name, now);
-      return dao.find(name).orElseThrow(() -> new NotFoundException(name, "device"));
+      boolean retired = dao.retire(name, now) == 1;
+      Device stored = dao.find(name).orElseThrow(() -> new NotFoundException(name, "device"));
+      if (retired) {
+        log.append(index -> RegistryEntry.deviceRetirement(index, stored));
+      }
+      return stored;
     });
   }
 

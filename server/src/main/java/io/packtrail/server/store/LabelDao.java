@@ -118,12 +118,12 @@ public interface LabelDao {
   final class LabelMapper implements RowMapper<LabelRecord> {
     @Override
     public LabelRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
-      long supersededBy = rs.getLong("superseded_by");
+      // getObject, not getLong and wasNull: wasNull answers for the last column read
       return new LabelRecord(rs.getLong("serial"), rs.getString("unit_code"),
           rs.getBytes("key_id"), rs.getString("issuer_id"),
           rs.getTimestamp("issued_at").toInstant(), rs.getString("text"),
           LabelRecord.LabelState.valueOf(rs.getString("status")),
-          rs.wasNull() ? null : supersededBy, rs.getObject("request_id", UUID.class));
+          rs.getObject("superseded_by", Long.class), rs.getObject("request_id", UUID.class));
     }
   }
 }

@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.store.EventDao;
 import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.LogEntries;
 import io.packtrail.server.testing.ServerHarness;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.RecordEventRequest;
@@ -101,11 +102,7 @@ class ConcurrentRecordingTest {
     List<Object> outcomes = race(calls);
     assertTrue(outcomes.stream().allMatch(o -> o instanceof Event), outcomes.toString());
 
-    List<io.packtrail.server.domain.Event> log = harness.jdbi().withExtension(EventDao.class,
-        dao -> dao.listFromLogIndex(0, 100_000));
-    for (int i = 0; i < log.size(); i++) {
-      assertEquals(i, log.get(i).logIndex(), "the log has no gaps");
-    }
+    LogEntries.assertGapFree(harness.jdbi());
     for (String code : codes) {
       List<io.packtrail.server.domain.Event> history = harness.jdbi().withExtension(
           EventDao.class, dao -> dao.listForUnit(code, 0, 100));

@@ -221,10 +221,7 @@ class SecondLifeIngestTest {
     for (String unit : List.of(pack, m1, m2, product)) {
       assertChainWhole(unit);
     }
-    List<Event> log = jdbi.withExtension(EventDao.class, d -> d.listFromLogIndex(0, 100_000));
-    for (int i = 0; i < log.size(); i++) {
-      assertEquals(i, log.get(i).logIndex(), "the log has no gaps");
-    }
+    io.packtrail.server.testing.LogEntries.assertGapFree(jdbi);
   }
 
   @Test

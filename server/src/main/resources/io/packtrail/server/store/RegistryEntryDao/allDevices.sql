@@ -1,0 +1,1 @@
+SELECT * FROM device ORDER BY create_time, name

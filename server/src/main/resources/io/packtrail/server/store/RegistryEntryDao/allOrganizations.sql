@@ -1,0 +1,1 @@
+SELECT * FROM organization ORDER BY create_time, id

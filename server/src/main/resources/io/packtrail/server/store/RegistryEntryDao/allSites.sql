@@ -1,0 +1,1 @@
+SELECT * FROM site ORDER BY create_time, name

@@ -1,0 +1,1 @@
+SELECT entry_type || ' ' || subject FROM registry_entry
