@@ -1,13 +1,19 @@
 package io.packtrail.scanner;
 
+import io.packtrail.client.device.DeviceCheck;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.packtrail.client.HashChain;
+import io.packtrail.client.audit.AuditBundle;
+import io.packtrail.client.audit.BundleBuilder;
 import io.packtrail.v1.Device;
 import io.packtrail.v1.DeviceStatus;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.Unit;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,13 +36,20 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {"0:shown, and the chain and every device signature whose key is known "
         + "check", "1:the chain or a device signature does not check (or the server does not "
         + "know the unit)", "2:usage error", "3:offline and the unit is not "
-        + "in this device's cache"})
+        + "in this device's cache, or --bundle while the server cannot be reached"})
 final class TraceCommand implements Callable<Integer> {
   @ParentCommand
   ScannerCli cli;
 
   @Parameters(paramLabel = "CODE", description = "the unit's code")
   String code;
+
+  @Option(names = "--bundle", paramLabel = "FILE", description = "also write the unit's offline "
+      + "audit bundle to FILE (docs/formats.md section 13; needs the server): its events, the "
+      + "registry entries about their sites, organisations, devices and labels, each one's "
+      + "inclusion proof in a fresh signed checkpoint, and the log's verifier key. Check it "
+      + "anywhere, offline, with 'verify FILE --log-key VKEY'")
+  Path bundle;
 
   @Override
   public Integer call() throws Exception {
@@ -95,7 +109,22 @@ final class TraceCommand implements Callable<Integer> {
       System.out.println((chain.ok() ? "hash chain OK: " : "!! HASH CHAIN BROKEN: ")
           + chain.detail() + (chain.ok() ? "" : "; report this unit to your supervisor"));
       boolean signaturesOk = checkDevices(events, ws, link, online);
-      return chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+      int exit = chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+      if (bundle != null) {
+        if (!online) {
+          System.out.println("no audit bundle written: it needs the server (proofs and a "
+              + "signed checkpoint); try again when online");
+          return ScannerCli.SERVER;
+        }
+        AuditBundle b = BundleBuilder.collect(link.deliveries(), unitCode);
+        Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
+        System.out.println("audit bundle written to " + bundle + ": " + b.events().size()
+            + " events, " + b.registryEntries().size() + " registry entries, proofs in the "
+            + "log's checkpoint of size " + io.packtrail.client.log.Checkpoint.parseBody(
+                io.packtrail.client.log.SignedNote.parse(b.checkpointNote()).text()).size()
+            + "; log key " + b.logKey());
+      }
+      return exit;
     }
   }
 
