@@ -815,6 +815,62 @@ def main(path):
               not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
         check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
 
+    # ---- Offline audit bundles (13): the documented bundle verified from the document alone
+    sb = section_titled(md, "Offline audit bundles")
+    tvb = sb[sb.index("### Test vector"):]
+    bkey = re.search(r"Log verifier key: `([^`]*)`", tvb).group(1)
+    btext = fences(tvb)[0]
+    def unfields(b):
+        out, i, prev = {}, 0, None
+        while i < len(b):
+            kl = struct.unpack(">H", b[i:i + 2])[0]; k = b[i + 2:i + 2 + kl]; i += 2 + kl
+            vl = struct.unpack(">I", b[i:i + 4])[0]; v = b[i + 4:i + 4 + vl]; i += 4 + vl
+            if prev is not None and not prev < k: raise ValueError("order")
+            out[k.decode()] = v.decode(); prev = k
+        return out
+    def bproof(t): return [] if t == "-" else [bytes.fromhex(h) for h in t.split(",")]
+    blines = btext.split("\n")
+    check("13 bundle ends with a line feed", btext.endswith("\n") and blines[-1] == "")
+    blines = blines[:-1]
+    check("13 header", blines[0] == "packtrail-audit-bundle/v1")
+    _, bunit, bcount = blines[1].split(" ")
+    check("13 log-key line is the documented key", blines[2] == "log-key " + bkey)
+    bnote = base64.b64decode(blines[3].split(" ")[1]).decode()
+    kname, khash, kb64 = bkey.split("+", 2)
+    kraw = base64.b64decode(kb64); lpub13 = kraw[1:]
+    check("13 verifier key hash", note_key_hash(kname, kraw[0], lpub13).hex() == khash)
+    ctext, _ = parse_note(bnote)
+    corigin, csize, croot = ctext.split("\n")[:3]
+    csize, croot = int(csize), base64.b64decode(croot)
+    if HAVE_CRYPTO:
+        check("13 checkpoint signed by the log key", note_verifies(bnote, kname, 1, lpub13))
+    check("13 checkpoint origin is the key name", corigin == kname)
+    bev = [l.split(" ") for l in blines[4:] if l.startswith("event ")]
+    breg = [l.split(" ") for l in blines[4:] if l.startswith("registry ")]
+    check("13 every line is an event or registry line", len(bev) + len(breg) == len(blines) - 4)
+    reg = {}
+    for r in breg:
+        f = unfields(base64.b64decode(r[2]))
+        check("13 registry entry %s log.index" % r[1], f["log.index"] == r[1])
+        check("13 registry entry %s included" % r[1], verify_inclusion(leaf_hash(base64.b64decode(r[2])), int(r[1]), csize, bproof(r[3]), croot))
+        reg.setdefault(f["entry.type"], []).append((int(r[1]), f))
+    prev = bytes(32)
+    check("13 event count", len(bev) == int(bcount))
+    for n, e in enumerate(bev, 1):
+        cb = base64.b64decode(e[3]); f = unfields(cb)
+        check("13 event %d sequence, unit and log.index" % n, f["unit.sequence"] == str(n) and f["unit.code"] == bunit and f["log.index"] == e[1])
+        prev = sha(b"packtrail/event-chain/v1" + prev + cb)
+        check("13 event %d chain hash" % n, prev.hex() == e[2])
+        check("13 event %d included" % n, verify_inclusion(leaf_hash(cb), int(e[1]), csize, bproof(e[4]), croot))
+        if "device" in f and HAVE_CRYPTO:
+            enr = [(i, g) for i, g in reg.get("device_enrollment", []) if g["device.name"] == f["device"]]
+            check("13 event %d device enrolled before it" % n, enr and enr[0][0] < int(e[1]))
+            skip = {"record.time", "log.index", "unit.sequence", "actor.organization", "state.before", "state.after", "device.signature", "step.id", "step.unit", "step.part"}
+            stmt = canonical({k: v for k, v in f.items() if k not in skip})
+            check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
+        if "label.serial" in f:
+            check("13 event %d label not withdrawn before it" % n, all(not (g["label.serial"] == f["label.serial"] and i < int(e[1])) for i, g in reg.get("label_withdrawal", [])))
+
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
 
