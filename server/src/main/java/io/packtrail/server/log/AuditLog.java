@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Jdbi;
  * The reads of the verifiable log: checkpoints, inclusion and consistency proofs, entries. "The
  * tree" is the latest checkpoint's: nothing beyond it is answered, so every answer can be
  * checked against a signed root. A proof needs the tiles of its complete subtrees only, read in
- * one query (a handful of rows whatever the tree size).
+ * one query (a handful of rows whatever the tree size). No transaction: a checkpoint's size is
+ * never beyond the integrated tree and tiles only grow, so two plain reads agree.
  */
 public final class AuditLog {
   /** The violation type of a tree size beyond the latest checkpoint. */
@@ -88,7 +89,7 @@ public final class AuditLog {
    * (null: the latest checkpoint's). {@code entryField} names the request field of the entry.
    */
   public InclusionProof inclusion(long logIndex, Long treeSize, String entryField) {
-    return jdbi.inTransaction(h -> {
+    return jdbi.withHandle(h -> {
       LogDao dao = h.attach(LogDao.class);
       long latest = latestSize(dao);
       long size = treeSize != null ? treeSize : latest;
@@ -96,8 +97,8 @@ public final class AuditLog {
       if (logIndex >= size) {
         if (treeSize != null) {
           throw new InvalidArgumentException(entryField, "log index " + logIndex
-              + " is not in a tree of size " + size + " (tree_size): leaves are 0 to "
-              + (size - 1));
+              + " is not in a tree of size " + size + " (tree_size): " + (size == 0
+                  ? "that tree is empty" : "its leaves are 0 to " + (size - 1)));
         }
         throw new FailedPreconditionException(List.of(new PreconditionViolation(LOG_ENTRY,
             key.origin(), "log index " + logIndex + " is not in the tree yet: the latest "
@@ -116,7 +117,7 @@ public final class AuditLog {
 
   /** The consistency proof from {@code first} to {@code second} (null: the latest size). */
   public ConsistencyProof consistency(long first, Long second) {
-    return jdbi.inTransaction(h -> {
+    return jdbi.withHandle(h -> {
       LogDao dao = h.attach(LogDao.class);
       long latest = latestSize(dao);
       if (second != null && first > second) {
@@ -134,7 +135,7 @@ public final class AuditLog {
 
   /** Entries of the tree from {@code start}, at most {@code limit}, with their leaf hashes. */
   public List<Leaf> entries(long start, int limit) {
-    return jdbi.inTransaction(h -> {
+    return jdbi.withHandle(h -> {
       LogDao dao = h.attach(LogDao.class);
       long latest = latestSize(dao);
       if (start >= latest) {

@@ -31,6 +31,10 @@ public final class Checkpoints {
 
   /** Signs the integrated tree unless its size has a checkpoint; answers the stored one. */
   public LogCheckpoint signCurrent() {
+    if (!jdbi.withExtension(LogDao.class, LogDao::unsigned)) {
+      return jdbi.withExtension(LogDao.class, dao -> dao.checkpoint(dao.progress().treeSize()))
+          .orElseGet(this::signCurrent); // (the tree grew in between)
+    }
     return jdbi.inTransaction(h -> {
       LogDao dao = h.attach(LogDao.class);
       LogDao.Progress tree = dao.progress();

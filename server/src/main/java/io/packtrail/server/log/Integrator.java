@@ -34,14 +34,23 @@ public final class Integrator {
     this.batchSize = batchSize;
   }
 
+  /** The most entries one batch integrates. */
+  public int batchSize() {
+    return batchSize;
+  }
+
   /** What a batch did. */
   public record Batch(boolean locked, long treeSize, int added) {}
 
   /**
    * Integrates at most one batch. With {@code wait} false, returns at once (locked false) when
-   * another integrator holds the progress row.
+   * another integrator holds the progress row. With nothing to integrate it opens no
+   * transaction (tree size -1: not read).
    */
   public Batch integrateBatch(boolean wait) {
+    if (jdbi.withExtension(LogDao.class, LogDao::backlog) <= 0) {
+      return new Batch(true, -1, 0); // nothing to do: no transaction, no commit
+    }
     return jdbi.inTransaction(h -> {
       LogDao dao = h.attach(LogDao.class);
       Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
@@ -79,14 +88,12 @@ public final class Integrator {
    * instances' integrators; returns the tree size reached.
    */
   public long catchUp(long target) {
-    long size = jdbi.withExtension(LogDao.class, LogDao::progress).treeSize();
-    while (size < target) {
-      Batch b = integrateBatch(true);
-      if (b.added() == 0 && b.treeSize() < target) {
-        return b.treeSize(); // the entries up to the target are not all visible (yet)
+    while (true) {
+      long size = jdbi.withExtension(LogDao.class, LogDao::progress).treeSize();
+      if (size >= target || integrateBatch(true).added() == 0) {
+        return jdbi.withExtension(LogDao.class, LogDao::progress).treeSize();
       }
-      size = b.treeSize();
     }
-    return size;
   }
+
 }

@@ -15,6 +15,12 @@ public final class LogWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogWorker.class);
   /** How often it looks for entries committed by other instances. */
   static final Duration POLL = Duration.ofMillis(250);
+  /**
+   * The least time between two batches that are not full: under a steady load the integrator
+   * gathers about this much of the log per transaction instead of following every commit of
+   * the sequencer with a small transaction of its own.
+   */
+  static final Duration GATHER = Duration.ofMillis(100);
 
   private final Integrator integrator;
   private final Checkpoints checkpoints;
@@ -24,6 +30,7 @@ public final class LogWorker implements AutoCloseable {
   private final Condition wake = lock.newCondition();
   private boolean woken;
   private volatile boolean stopping;
+  private boolean failing;
 
   public LogWorker(Integrator integrator, Checkpoints checkpoints, Duration checkpointInterval) {
     this.integrator = integrator;
@@ -51,25 +58,39 @@ public final class LogWorker implements AutoCloseable {
 
   private void run() {
     long lastCheckpoint = System.nanoTime() - intervalNanos;
-    long signedSize = -2;
+    long lastBatch = System.nanoTime() - GATHER.toNanos();
     while (!stopping) {
       try {
+        long gap = GATHER.toNanos() - (System.nanoTime() - lastBatch);
+        if (gap > 0) {
+          Thread.sleep(gap / 1_000_000, (int) (gap % 1_000_000));
+        }
+        lastBatch = System.nanoTime();
         Integrator.Batch batch = integrator.integrateBatch(false);
+        if (failing) {
+          failing = false;
+          log.info("integrating the log again");
+        }
         long now = System.nanoTime();
         if (now - lastCheckpoint >= intervalNanos) {
           lastCheckpoint = now;
-          if (batch.treeSize() != signedSize || signedSize < 0) {
-            signedSize = checkpoints.signCurrent().treeSize();
-          }
+          checkpoints.signCurrent(); // a read only, unless the tree grew
         }
-        if (batch.added() > 0 && !stopping) {
-          continue; // more may be waiting
+        if (batch.added() == integrator.batchSize() && !stopping) {
+          lastBatch = System.nanoTime() - GATHER.toNanos();
+          continue; // more are waiting
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       } catch (RuntimeException e) {
         if (stopping) {
           return;
         }
-        log.warn("integrating the log failed; retrying: {}", e.toString());
+        if (!failing) { // once per outage: the health probe reports the database itself
+          failing = true;
+          log.warn("integrating the log failed; retrying until it works: {}", e.toString());
+        }
       }
       await(POLL);
     }

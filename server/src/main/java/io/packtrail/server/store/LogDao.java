@@ -40,6 +40,17 @@ public interface LogDao {
   @SqlQuery("progress")
   Progress progress();
 
+  /**
+   * How many committed entries are not in the tree yet (a read without a transaction: an idle
+   * integrator costs one statement and never a commit).
+   */
+  @SqlQuery("backlog")
+  long backlog();
+
+  /** Whether the integrated tree's size has no checkpoint yet. */
+  @SqlQuery("unsigned")
+  boolean unsigned();
+
   /** Locks the progress row for this transaction, waiting for another integrator. */
   @SqlQuery("lockProgress")
   Progress lockProgress();

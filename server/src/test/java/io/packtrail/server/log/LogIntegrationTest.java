@@ -128,12 +128,20 @@ class LogIntegrationTest {
         Database otherInstance = db.openAnother(2)) {
       Jdbi jdbi = db.database().jdbi();
       Integrator integrator = new Integrator(otherInstance.jdbi(), Clock.systemUTC(), 10);
+      jdbi.useHandle(h -> {
+        h.execute("INSERT INTO registry_entry (log_index, entry_type, subject, canonical_bytes, "
+            + "record_time) VALUES (0, 'site', 'organizations/a/sites/b', '\\x01'::bytea, now())");
+        h.execute("UPDATE log_head SET next_index = 1");
+      });
       jdbi.useTransaction(h -> {
         h.attach(LogDao.class).lockProgress(); // another instance's batch in progress
         Integrator.Batch batch = integrator.integrateBatch(false);
         assertFalse(batch.locked(), "skipped while another integrator holds the row");
       });
-      assertTrue(integrator.integrateBatch(false).locked());
+      Integrator.Batch batch = integrator.integrateBatch(false);
+      assertTrue(batch.locked());
+      assertEquals(1, batch.added(), "the registry entry is leaf 0");
+      assertEquals(1, batch.treeSize());
     }
   }
 

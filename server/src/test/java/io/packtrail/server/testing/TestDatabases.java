@@ -88,6 +88,11 @@ public final class TestDatabases {
       return Database.open(url, user, password, poolSize);
     }
 
+    /** The JDBC URL of this database (for commands that open it themselves). */
+    public String url() {
+      return url;
+    }
+
     /** Another pool whose connections carry an application name (to find them in SQL). */
     public Database openAs(String applicationName, int poolSize) {
       return Database.open(url + (url.contains("?") ? "&" : "?") + "ApplicationName="
