@@ -2,9 +2,11 @@ package io.packtrail.scanner;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.packtrail.client.device.DeviceKey;
 import io.packtrail.client.log.Checkpoint;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.SignedNote;
 import io.packtrail.client.log.VerifierKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,15 @@ final class MonitorCommand implements Callable<Integer> {
       + "pin (saved for later runs); without it the saved one, else the server's (trusted on "
       + "first use, with a warning)")
   String logKey;
+
+  @Option(names = "--witness", paramLabel = "NAME", description = "also act as a witness named "
+      + "NAME (e.g. witness.example/regulator): cosign each checkpoint verified consistent with "
+      + "the trusted one (C2SP tlog-cosignature, key in log-monitor/" + WITNESS_KEY + ", made on "
+      + "first use) and write the cosigned note to log-monitor/" + COSIGNED)
+  String witness;
+
+  static final String WITNESS_KEY = "witness.key";
+  static final String COSIGNED = "cosigned-checkpoint";
 
   @Override
   public Integer call() throws Exception {
@@ -118,11 +129,30 @@ final class MonitorCommand implements Callable<Integer> {
       if (now.size() > trusted.size()) {
         write(trustedFile, latest.getNote());
       }
+      if (witness != null) {
+        cosign(dir, latest.getNote());
+      }
       System.out.println("OK: the log only grew: from size " + trusted.size() + " to "
           + now.size() + (now.size() == trusted.size() ? " (unchanged)" : ", consistency "
               + "proof checked") + "; now trusting size " + now.size());
       return ScannerCli.OK;
     }
+  }
+
+  /** Cosigns a checkpoint verified consistent and writes the cosigned note. */
+  private void cosign(Path dir, String note) throws IOException, LogVerificationException {
+    Path keyFile = dir.resolve(WITNESS_KEY);
+    if (!Files.exists(keyFile)) {
+      DeviceKey.generate().save(keyFile);
+    }
+    DeviceKey key = DeviceKey.load(keyFile);
+    SignedNote parsed = SignedNote.parse(note);
+    SignedNote.Signature line = key.cosign(parsed.body(), witness,
+        java.time.Instant.now().getEpochSecond());
+    write(dir.resolve(COSIGNED), parsed.withSignature(line).encode());
+    System.out.println("witness " + VerifierKey.ofCosigner(witness, key.publicKey()).encode()
+        + " cosigned it: " + dir.resolve(COSIGNED) + " (the server offers no call to submit "
+        + "cosignatures yet: hand the file to whoever publishes them)");
   }
 
   /** Why {@code now} does not extend {@code trusted}, or null when it does. */

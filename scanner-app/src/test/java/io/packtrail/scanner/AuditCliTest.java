@@ -148,6 +148,31 @@ class AuditCliTest {
   }
 
   @Test
+  void aWitnessCosignsACheckpointItVerifiedConsistent() throws Exception {
+    harness.client().createCheckpoint();
+    Run first = run("monitor", "--log-key", logKey(), "--witness", "witness.example/w1");
+    assertEquals(0, first.exit(), first.out());
+    assertTrue(!first.out().contains("cosigned"), "nothing to check the first one against");
+
+    Fixtures.registeredPack(harness.client());
+    harness.client().createCheckpoint();
+    Run second = run("monitor", "--witness", "witness.example/w1");
+    assertEquals(0, second.exit(), second.out());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("witness (\\S+) cosigned it")
+        .matcher(second.out());
+    assertTrue(m.find(), second.out());
+    io.packtrail.client.log.VerifierKey witness = io.packtrail.client.log.VerifierKey.parse(
+        m.group(1));
+    SignedNote cosigned = SignedNote.parse(Files.readString(home.resolve(MonitorCommand.DIR)
+        .resolve(MonitorCommand.COSIGNED)));
+    assertTrue(io.packtrail.client.log.Cosignature.verify(cosigned, witness) > 0);
+    // the log's own signature still verifies beside it, and it is the latest checkpoint
+    Checkpoint c = Checkpoint.verify(cosigned.encode(),
+        io.packtrail.client.log.VerifierKey.parse(logKey()));
+    assertEquals(harness.client().getCheckpoint().getTreeSize(), c.size());
+  }
+
+  @Test
   void theMonitorAlarmsWhenTheLogForked() throws Exception {
     // a checkpoint of another history, signed with the log's own key (as a server showing one
     // history to this monitor and another to everyone else would), then trusted by the monitor
