@@ -102,40 +102,41 @@ public final class BundleVerifier {
       AuditBundle.Entry e = list.get(i);
       SortedMap<String, String> f = events.get(i);
       String at = "event " + (i + 1) + " (log index " + e.logIndex() + ")";
+      Fact event = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
       DeviceCheck.Signed s = DeviceCheck.of(e.canonicalBytes());
       if (s instanceof DeviceCheck.Malformed m) {
         throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + m.device()
             + " but " + m.why());
       } else if (s instanceof DeviceCheck.Statement st) {
         Registry.Device d = registry.devices.get(st.device());
-        if (d == null || d.publicKey == null) {
+        if (d == null || d.enrolled == null) {
           unchecked++;
           warnings.add(at + ": signed by " + st.device() + ", whose enrollment is not in the "
               + "bundle: its signature is not checked");
         } else {
-          if (d.enrolledAt > e.logIndex()) {
+          if (!d.enrolled.before(event)) {
             throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
-                + ", enrolled only later (log index " + d.enrolledAt + ")");
+                + ", enrolled only later (log index " + d.enrolled.index + ")");
           }
-          if (d.retiredAt >= 0 && d.retiredAt < e.logIndex()) {
+          if (d.retired != null && d.retired.strictlyBefore(event)) {
             throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
-                + ", retired before it (log index " + d.retiredAt + ")");
+                + ", retired before it (log index " + d.retired.index + ")");
           }
           if (!st.verifies(d.publicKey)) {
             throw new BundleException(Check.DEVICE_SIGNATURE, at + ": the signature of device "
                 + st.device() + " does not verify under the public key of its enrollment (log "
-                + "index " + d.enrolledAt + ")");
+                + "index " + d.enrolled.index + ")");
           }
           signed++;
         }
       }
       String serial = f.get("label.serial");
       if (serial != null) {
-        long[] withdrawn = registry.withdrawals.get(serial);
-        if (withdrawn != null && withdrawn[0] < e.logIndex()) {
+        Fact withdrawn = registry.withdrawals.get(serial);
+        if (withdrawn != null && withdrawn.strictlyBefore(event)) {
           throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
               + ", withdrawn (" + registry.withdrawalStatus.get(serial) + ") before it, at log "
-              + "index " + withdrawn[0]);
+              + "index " + withdrawn.index);
         }
       }
       String site = f.get("actor.site");
@@ -144,11 +145,11 @@ public final class BundleVerifier {
         if (!known.organization.equals(f.get("actor.organization"))) {
           throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + " for "
               + f.get("actor.organization") + ", but the site belongs to " + known.organization
-              + " (log index " + known.index + ")");
+              + " (log index " + known.at.index + ")");
         }
-        if (known.index > e.logIndex()) {
+        if (!known.at.before(event)) {
           throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + ", which "
-              + "was created only later (log index " + known.index + ")");
+              + "was created only later (log index " + known.at.index + ")");
         }
       }
     }
@@ -265,18 +266,36 @@ public final class BundleVerifier {
     return -1;
   }
 
+  /**
+   * When an entry or event is in the log: its index and its {@code record.time} (fixed-width UTC,
+   * so text order is time order). Entries are ordered by log index; entries back-filled when a
+   * database was migrated follow the events recorded before them, so an entry also counts as
+   * before an event when its record.time is (formats.md section 11).
+   */
+  record Fact(long index, String recordTime) {
+    /** For what must precede an event (an enrollment, a site): at or before it in time. */
+    boolean before(Fact event) {
+      return index < event.index || recordTime.compareTo(event.recordTime) <= 0;
+    }
+
+    /** For what must not precede an event (a retirement, a withdrawal): strictly before it. */
+    boolean strictlyBefore(Fact event) {
+      return index < event.index || recordTime.compareTo(event.recordTime) < 0;
+    }
+  }
+
   /** The registry facts of a bundle, by the names events use. */
   private static final class Registry {
-    record Site(String organization, long index) {}
+    record Site(String organization, Fact at) {}
 
     static final class Device {
       byte[] publicKey;
-      long enrolledAt = -1;
-      long retiredAt = -1;
+      Fact enrolled;
+      Fact retired;
     }
 
     final Map<String, Device> devices = new HashMap<>();
-    final Map<String, long[]> withdrawals = new HashMap<>();
+    final Map<String, Fact> withdrawals = new HashMap<>();
     final Map<String, String> withdrawalStatus = new HashMap<>();
     final Map<String, Site> sites = new HashMap<>();
 
@@ -286,6 +305,7 @@ public final class BundleVerifier {
         throw new BundleException(Check.MALFORMED, "the registry entry at log index "
             + e.logIndex() + " has no entry.type");
       }
+      Fact at = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
       switch (type) {
         case "device_enrollment" -> {
           Device d = devices.computeIfAbsent(f.get("device.name"), n -> new Device());
@@ -295,17 +315,20 @@ public final class BundleVerifier {
             throw new BundleException(Check.MALFORMED, "the device enrollment at log index "
                 + e.logIndex() + " has a public key that is not hex");
           }
-          d.enrolledAt = e.logIndex();
+          d.enrolled = at;
         }
         case "device_retirement" ->
-            devices.computeIfAbsent(f.get("device.name"), n -> new Device()).retiredAt =
-                e.logIndex();
+            devices.computeIfAbsent(f.get("device.name"), n -> new Device()).retired = at;
         case "label_withdrawal" -> {
-          withdrawals.putIfAbsent(f.get("label.serial"), new long[] {e.logIndex()});
-          withdrawalStatus.putIfAbsent(f.get("label.serial"), f.get("label.status"));
+          // a label is withdrawn once; should the log hold two, the earlier one counts
+          Fact known = withdrawals.get(f.get("label.serial"));
+          if (known == null || at.recordTime().compareTo(known.recordTime()) < 0) {
+            withdrawals.put(f.get("label.serial"), at);
+            withdrawalStatus.put(f.get("label.serial"), f.get("label.status"));
+          }
         }
         case "site" -> sites.put(f.get("site.name"),
-            new Site(f.get("site.organization"), e.logIndex()));
+            new Site(f.get("site.organization"), at));
         default -> {
           // organisations and label keys: included and proven, no rule of their own here
         }

@@ -41,6 +41,14 @@ final class BundleFixture {
 
   /** The fixture; {@code forgedDevice}: the log holds a step signed by a key not the device's. */
   BundleFixture(boolean forgedDevice) {
+    this(forgedDevice, List.of());
+  }
+
+  /**
+   * The fixture with more registry entries appended to the log (log.index 7, 8 ...) and to the
+   * bundle, e.g. entries back-filled at a migration, with a record.time before the events'.
+   */
+  BundleFixture(boolean forgedDevice, List<Map<String, String>> more) {
     leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "site", "log.index", "0",
         "record.time", "2026-12-01T08:00:00.000000Z", "site.name", SITE, "site.organization", ORG,
         "site.kind", "RECYCLING_PLANT", "site.display_name", "Plant", "site.region_code",
@@ -59,6 +67,11 @@ final class BundleFixture {
         "log.index", "6", "record.time", "2026-12-01T09:00:00.000000Z", "label.serial", "7",
         "label.status", "REVOKED", "label.key", ORG + "/labelKeys/0a1b2c3d", "label.unit_code",
         UNIT))));
+    for (Map<String, String> m : more) {
+      TreeMap<String, String> f = new TreeMap<>(m);
+      f.put("log.index", Integer.toString(leaves.size()));
+      leaves.add(Canonical.encode(f));
+    }
     List<byte[]> hashes = leaves.stream().map(Merkle::leafHash).toList();
     byte[] previous = new byte[32];
     for (int index : new int[] {2, 4, 5}) {
@@ -73,7 +86,11 @@ final class BundleFixture {
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }
     List<AuditBundle.Entry> registry = new ArrayList<>();
-    for (int index : new int[] {0, 1, 6}) {
+    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 6));
+    for (int i = 0; i < more.size(); i++) {
+      registryIndexes.add(7 + i);
+    }
+    for (int index : registryIndexes) {
       registry.add(new AuditBundle.Entry(index, leaves.get(index), null,
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }

@@ -184,6 +184,51 @@ class BundleVerifierTest {
         garbled.getMessage());
   }
 
+  private static BundleException refusedWith(java.util.Map<String, String> entry) {
+    return refused(new BundleFixture(false, List.of(entry)).bundle, BundleFixture.logKey());
+  }
+
+  @Test
+  void aStepByADeviceRetiredBeforeItIsRefusedEvenWhenItsEntryWasBackFilled() {
+    // appended at index 7 (after the step at 5), but retired at 08:33, before the step's 08:35
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "device_retirement",
+        "record.time", "2026-12-01T08:33:00.000000Z", "device.name", BundleFixture.DEVICE,
+        "device.site", BundleFixture.SITE));
+    assertEquals(Check.DEVICE_SIGNATURE, e.check());
+    assertEquals("event 2 (log index 4): signed by " + BundleFixture.DEVICE + ", retired "
+        + "before it (log index 7)", e.getMessage());
+  }
+
+  @Test
+  void aDeviceRetiredAfterTheStepsLeavesThemValid() throws Exception {
+    AuditBundle b = new BundleFixture(false, List.of(java.util.Map.of("entry.type",
+        "device_retirement", "record.time", "2026-12-01T10:00:00.000000Z", "device.name",
+        BundleFixture.DEVICE, "device.site", BundleFixture.SITE))).bundle;
+    assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+  }
+
+  @Test
+  void aStepScanningALabelWithdrawnBeforeIt() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "label_withdrawal",
+        "record.time", "2026-12-01T08:30:00.000000Z", "label.serial", "7", "label.status",
+        "SUPERSEDED", "label.key", BundleFixture.ORG + "/labelKeys/0a1b2c3d",
+        "label.unit_code", BundleFixture.UNIT));
+    assertEquals(Check.LABEL, e.check());
+    assertEquals("event 3 (log index 5): the step scanned label 7, withdrawn (SUPERSEDED) "
+        + "before it, at log index 7", e.getMessage());
+  }
+
+  @Test
+  void aSiteOfAnotherOrganisation() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "site", "record.time",
+        "2026-12-01T08:00:00.000000Z", "site.name", BundleFixture.SITE, "site.organization",
+        "organizations/someone-else"));
+    assertEquals(Check.REGISTRY, e.check());
+    assertTrue(e.getMessage().startsWith("event 1 (log index 2): recorded at "
+        + BundleFixture.SITE + " for " + BundleFixture.ORG + ", but the site belongs to "
+        + "organizations/someone-else"), e.getMessage());
+  }
+
   private static byte[] edit(byte[] canonical) {
     SortedMap<String, String> f = new TreeMap<>(Canonical.decode(canonical));
     f.put("event.type", "scrapping");
