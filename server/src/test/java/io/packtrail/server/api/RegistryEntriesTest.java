@@ -104,9 +104,9 @@ class RegistryEntriesTest {
   }
 
   private static void assertFields(Map<String, String> expected, RegistryEntry entry) {
-    assertEquals(expected, LogEntries.fields(entry.canonicalBytes()));
+    assertEquals(expected, EventVectorsTest.decode(entry.canonicalBytes()));
     assertEquals(new ArrayList<>(expected.keySet()),
-        new ArrayList<>(LogEntries.fields(entry.canonicalBytes()).keySet()), "sorted keys");
+        new ArrayList<>(EventVectorsTest.decode(entry.canonicalBytes()).keySet()), "sorted keys");
   }
 
   private static Instant instant(com.google.protobuf.Timestamp t) {
@@ -225,7 +225,7 @@ class RegistryEntriesTest {
     RegistryEntry rotated = onlyEntryOf(
         () -> second[0] = client.createLabelKey(orgName, UUID.randomUUID().toString()));
     assertEquals(first[0].getName(),
-        LogEntries.fields(rotated.canonicalBytes()).get("label_key.replaces"),
+        EventVectorsTest.decode(rotated.canonicalBytes()).get("label_key.replaces"),
         "the new key names the key it retired");
 
     Instant before = Instant.now();
@@ -326,7 +326,7 @@ class RegistryEntriesTest {
             RegistryEntry.organization(stored.logIndex(), domain).canonicalBytes()),
         HexFormat.of().formatHex(stored.canonicalBytes()));
     assertEquals("Ürümqi Batteries",
-        LogEntries.fields(stored.canonicalBytes()).get("organization.display_name"));
+        EventVectorsTest.decode(stored.canonicalBytes()).get("organization.display_name"));
     assertEquals(instant(o.getCreateTime()), stored.recordTime());
   }
 

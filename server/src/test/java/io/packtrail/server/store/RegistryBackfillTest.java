@@ -3,6 +3,7 @@ package io.packtrail.server.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.packtrail.server.domain.CanonicalFields;
 import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
@@ -83,10 +84,10 @@ class RegistryBackfillTest {
           "organizations/maker/sites/factory/devices/scanner"),
           entries.subList(1, 9).stream().map(RegistryEntry::subject).toList());
       assertEquals(T0.plusSeconds(6), entries.get(6).recordTime(), "the withdrawal's time");
-      assertEquals("organizations/maker/labelKeys/01010101", LogEntries.fields(
+      assertEquals("organizations/maker/labelKeys/01010101", CanonicalFields.decode(
           entries.get(4).canonicalBytes()).get("label_key.replaces"), "rotation");
-      assertEquals(null, LogEntries.fields(entries.get(3).canonicalBytes())
-          .get("label_key.replaces"), "the first key replaced none");
+      assertEquals(null, CanonicalFields.decode(
+          entries.get(3).canonicalBytes()).get("label_key.replaces"), "the first key replaced none");
       LabelKeyRecord second = jdbi.withExtension(LabelDao.class,
           d -> d.findKey(new byte[] {2, 2, 2, 2})).orElseThrow();
       LabelKeyRecord first = jdbi.withExtension(LabelDao.class,

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.packtrail.server.domain.RegistryEntry;
 import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.store.RegistryEntryDao;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** The log as a verifier sees it: events and registry entries in one index sequence. */
@@ -39,20 +35,5 @@ public final class LogEntries {
   /** Registry entries from a log index on, in log order. */
   public static List<RegistryEntry> from(Jdbi jdbi, long start) {
     return jdbi.withExtension(RegistryEntryDao.class, d -> d.listFromLogIndex(start, 100_000));
-  }
-
-  /** Canonical bytes (docs/formats.md section 3) as key to value, in their order. */
-  public static Map<String, String> fields(byte[] canonical) {
-    ByteBuffer in = ByteBuffer.wrap(canonical);
-    Map<String, String> fields = new LinkedHashMap<>();
-    while (in.hasRemaining()) {
-      byte[] key = new byte[Short.toUnsignedInt(in.getShort())];
-      in.get(key);
-      byte[] value = new byte[in.getInt()];
-      in.get(value);
-      fields.put(new String(key, StandardCharsets.UTF_8),
-          new String(value, StandardCharsets.UTF_8));
-    }
-    return fields;
   }
 }
