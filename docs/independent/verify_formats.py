@@ -833,7 +833,7 @@ def main(path):
     check("13 bundle ends with a line feed", btext.endswith("\n") and blines[-1] == "")
     blines = blines[:-1]
     check("13 header", blines[0] == "packtrail-audit-bundle/v1")
-    _, bunit, bcount = blines[1].split(" ")
+    check("13 subject line", blines[1].startswith("subject units/"))
     check("13 log-key line is the documented key", blines[2] == "log-key " + bkey)
     bnote = base64.b64decode(blines[3].split(" ")[1]).decode()
     kname, khash, kb64 = bkey.split("+", 2)
@@ -845,9 +845,11 @@ def main(path):
     if HAVE_CRYPTO:
         check("13 checkpoint signed by the log key", note_verifies(bnote, kname, 1, lpub13))
     check("13 checkpoint origin is the key name", corigin == kname)
-    bev = [l.split(" ") for l in blines[4:] if l.startswith("event ")]
-    breg = [l.split(" ") for l in blines[4:] if l.startswith("registry ")]
-    check("13 every line is an event or registry line", len(bev) + len(breg) == len(blines) - 4)
+    _, bunit, bcount = blines[4].split(" ")
+    check("13 one unit, the subject", blines[1] == "subject units/" + bunit)
+    bev = [l.split(" ") for l in blines[5:] if l.startswith("event ")]
+    breg = [l.split(" ") for l in blines[5:] if l.startswith("registry ")]
+    check("13 every line is an event or registry line", len(bev) + len(breg) == len(blines) - 5)
     reg = {}
     for r in breg:
         f = unfields(base64.b64decode(r[2]))

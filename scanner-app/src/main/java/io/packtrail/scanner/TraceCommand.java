@@ -41,7 +41,8 @@ final class TraceCommand implements Callable<Integer> {
   @ParentCommand
   ScannerCli cli;
 
-  @Parameters(paramLabel = "CODE", description = "the unit's code")
+  @Parameters(paramLabel = "CODE", description = "the unit's code (or, with --bundle only, a "
+      + "material lot: materialLots/ID)")
   String code;
 
   @Option(names = "--bundle", paramLabel = "FILE", description = "also write the unit's offline "
@@ -53,6 +54,17 @@ final class TraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (code.startsWith("materialLots/")) {
+      if (bundle == null) {
+        System.out.println("a material lot has no history of its own: 'trace " + code
+            + " --bundle FILE' writes the bundle of the units it came from");
+        return ScannerCli.SETUP;
+      }
+      try (ServerLink link = new ServerLink(cli.server())) {
+        writeBundle(BundleBuilder.collectLot(link.deliveries(), code));
+        return ScannerCli.OK;
+      }
+    }
     String unitCode = code.startsWith("units/") ? code.substring("units/".length()) : code;
     try (Workspace ws = Workspace.open(cli); ServerLink link = new ServerLink(cli.server())) {
       Unit unit;
@@ -116,16 +128,21 @@ final class TraceCommand implements Callable<Integer> {
               + "signed checkpoint); try again when online");
           return ScannerCli.SERVER;
         }
-        AuditBundle b = BundleBuilder.collect(link.deliveries(), unitCode);
-        Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
-        System.out.println("audit bundle written to " + bundle + ": " + b.events().size()
-            + " events, " + b.registryEntries().size() + " registry entries, proofs in the "
-            + "log's checkpoint of size " + io.packtrail.client.log.Checkpoint.parseBody(
-                io.packtrail.client.log.SignedNote.parse(b.checkpointNote()).text()).size()
-            + "; log key " + b.logKey());
+        writeBundle(BundleBuilder.collect(link.deliveries(), unitCode));
       }
       return exit;
     }
+  }
+
+  private void writeBundle(AuditBundle b) throws java.io.IOException,
+      io.packtrail.client.log.LogVerificationException {
+    Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
+    int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
+    System.out.println("audit bundle written to " + bundle + ": " + events + " events of "
+        + b.units().size() + " unit(s), " + b.registryEntries().size() + " registry entries, "
+        + "proofs in the log's checkpoint of size " + io.packtrail.client.log.Checkpoint
+            .parseBody(io.packtrail.client.log.SignedNote.parse(b.checkpointNote()).text())
+            .size() + "; log key " + b.logKey());
   }
 
   /**

@@ -96,7 +96,7 @@ class AuditCliTest {
     Path file = out.resolve(code + ".bundle");
     Run traced = run("trace", code, "--bundle", file.toString());
     assertEquals(0, traced.exit(), traced.out());
-    assertTrue(traced.out().contains("audit bundle written to " + file + ": 2 events"),
+    assertTrue(traced.out().contains("audit bundle written to " + file + ": 2 events of 1 unit(s)"),
         traced.out());
 
     // no server: verify never connects (a dead address proves it)
@@ -115,7 +115,7 @@ class AuditCliTest {
     // the sale's event line, edited: its event.time moved by a second
     String text = Files.readString(file);
     String[] lines = text.split("\n");
-    String sale = lines[5];
+    String sale = lines[6];
     String[] f = sale.split(" ");
     java.util.SortedMap<String, String> fields = new java.util.TreeMap<>(
         io.packtrail.client.canonical.Canonical.decode(java.util.Base64.getDecoder().decode(f[3])));
@@ -129,6 +129,48 @@ class AuditCliTest {
     assertEquals(1, refused.exit(), refused.out());
     assertTrue(refused.out().startsWith("INVALID ["), refused.out());
     assertTrue(refused.out().startsWith("INVALID [HASH_CHAIN]: event 2 (log index"),
+        refused.out());
+  }
+
+  @Test
+  void aLotBundleCarriesTheHistoriesOfItsPacksAndVerifiesOffline() throws Exception {
+    String a = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
+    String b = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
+    String lot = "audit-" + a.toLowerCase();
+    harness.client().recordStep(Fixtures.recycling(a, Fixtures.LINE,
+        Fixtures.elements(20, 0, 0, 0, 5, 5), java.util.List.of(Fixtures.lot(lot,
+            io.packtrail.v1.MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 300,
+            Fixtures.elements(18, 0, 0, 0, 4, 4))), b));
+    Path file = out.resolve("lot.bundle");
+    Run traced = run("trace", "materialLots/" + lot, "--bundle", file.toString());
+    assertEquals(0, traced.exit(), traced.out());
+    assertTrue(traced.out().contains("of 2 unit(s)"), traced.out());
+
+    Run verified = runAt("127.0.0.1:1", "verify", file.toString(), "--log-key", logKey());
+    assertEquals(0, verified.exit(), verified.out());
+    assertTrue(verified.out().contains("lot " + lot + " made by a recycling step of the bundle, "
+        + "from the histories of 2 units"), verified.out());
+
+    // the other input pack's history left out
+    String text = Files.readString(file);
+    StringBuilder without = new StringBuilder();
+    boolean skipping = false;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("unit ")) {
+        skipping = line.startsWith("unit " + b + " ");
+      } else if (!line.startsWith("event ")) {
+        skipping = false;
+      }
+      if (!skipping) {
+        without.append(line).append('\n');
+      }
+    }
+    Path cut = out.resolve("cut.bundle");
+    Files.writeString(cut, without.toString());
+    Run refused = run("verify", cut.toString(), "--log-key", logKey());
+    assertEquals(1, refused.exit(), refused.out());
+    assertTrue(refused.out().startsWith("INVALID [LINEAGE]: the recycling step that made "
+        + "materialLots/" + lot + " consumed unit " + b + ", whose history is not in the bundle"),
         refused.out());
   }
 

@@ -7,32 +7,41 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An offline audit bundle (docs/formats.md section 13): one unit's events, the registry entries
- * that judge them, each one's inclusion proof in the tree of one signed checkpoint, and the
- * log's verifier key. A line-based UTF-8 text, so a second implementation can read it without
- * a protobuf library:
+ * An offline audit bundle (docs/formats.md section 13): the history of a unit, or of every unit
+ * a material lot came from, the registry entries that judge those events, each one's inclusion
+ * proof in the tree of one signed checkpoint, and the log's verifier key. A line-based UTF-8
+ * text, so a second implementation can read it without a protobuf library:
  *
  * <pre>
  * packtrail-audit-bundle/v1
- * unit {code} {event count}
+ * subject {units/CODE or materialLots/ID}
  * log-key {verifier key}
  * checkpoint {base64 of the signed note}
+ * unit {code} {event count}
  * event {log index} {chain hash, hex} {base64 canonical bytes} {proof}
+ * ... more units, each followed by its events
  * registry {log index} {base64 canonical bytes} {proof}
  * </pre>
  *
  * <p>{proof} is the inclusion proof's hashes in lower-case hex joined by commas, or {@code -}
- * when empty. Events come in sequence order, then registry entries in log order.
+ * when empty. Each unit's events come in sequence order, the registry entries in log order.
  */
-public record AuditBundle(String unitCode, long eventCount, String logKey, String checkpointNote,
-    List<Entry> events, List<Entry> registryEntries) {
+public record AuditBundle(String subject, String logKey, String checkpointNote,
+    List<UnitHistory> units, List<Entry> registryEntries) {
 
   /** The first line. */
   public static final String HEADER = "packtrail-audit-bundle/v1";
 
   public AuditBundle {
-    events = List.copyOf(events);
+    units = List.copyOf(units);
     registryEntries = List.copyOf(registryEntries);
+  }
+
+  /** One unit's events as the bundle carries them, and its event count when written. */
+  public record UnitHistory(String code, long eventCount, List<Entry> events) {
+    public UnitHistory {
+      events = List.copyOf(events);
+    }
   }
 
   /** An entry of the log with its inclusion proof; {@code chainHash} is null for a registry entry. */
@@ -57,14 +66,17 @@ public record AuditBundle(String unitCode, long eventCount, String logKey, Strin
   /** The bundle's text. */
   public String encode() {
     StringBuilder s = new StringBuilder(HEADER).append('\n');
-    s.append("unit ").append(unitCode).append(' ').append(eventCount).append('\n');
+    s.append("subject ").append(subject).append('\n');
     s.append("log-key ").append(logKey).append('\n');
     s.append("checkpoint ").append(B64.encodeToString(checkpointNote.getBytes(
         StandardCharsets.UTF_8))).append('\n');
-    for (Entry e : events) {
-      s.append("event ").append(e.logIndex()).append(' ').append(HEX.formatHex(e.chainHash))
-          .append(' ').append(B64.encodeToString(e.canonicalBytes)).append(' ')
-          .append(proof(e.proof())).append('\n');
+    for (UnitHistory u : units) {
+      s.append("unit ").append(u.code()).append(' ').append(u.eventCount()).append('\n');
+      for (Entry e : u.events()) {
+        s.append("event ").append(e.logIndex()).append(' ').append(HEX.formatHex(e.chainHash))
+            .append(' ').append(B64.encodeToString(e.canonicalBytes)).append(' ')
+            .append(proof(e.proof())).append('\n');
+      }
     }
     for (Entry e : registryEntries) {
       s.append("registry ").append(e.logIndex()).append(' ')
@@ -88,26 +100,46 @@ public record AuditBundle(String unitCode, long eventCount, String logKey, Strin
       throw malformed(1, "the first line is not '" + HEADER + "'");
     }
     if (lines.length < 4) {
-      throw malformed(lines.length, "a bundle has at least the lines header, unit, log-key "
+      throw malformed(lines.length, "a bundle has at least the lines header, subject, log-key "
           + "and checkpoint");
     }
-    String[] unit = fields(lines, 2, "unit", 3);
-    long count = number(unit[2], 2, "the event count");
+    String subject = fields(lines, 2, "subject", 2)[1];
+    if (!subject.matches("(units|materialLots)/[^/]+")) {
+      throw malformed(2, "the subject is units/CODE or materialLots/ID, not '"
+          + abbreviate(subject) + "'");
+    }
     String key = fields(lines, 3, "log-key", 2)[1];
     String note;
     try {
-      note = new String(Base64.getDecoder().decode(fields(lines, 4, "checkpoint", 2)[1]), StandardCharsets.UTF_8);
+      note = new String(Base64.getDecoder().decode(fields(lines, 4, "checkpoint", 2)[1]),
+          StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw malformed(4, "the checkpoint is not base64");
     }
+    List<UnitHistory> units = new ArrayList<>();
+    String code = null;
+    long count = 0;
     List<Entry> events = new ArrayList<>();
     List<Entry> registry = new ArrayList<>();
     for (int i = 4; i < lines.length; i++) {
       int line = i + 1;
       String kind = lines[i].split(" ", 2)[0];
-      if (kind.equals("event")) {
+      if (kind.equals("unit") || kind.equals("event")) {
         if (!registry.isEmpty()) {
-          throw malformed(line, "an event line after the registry lines");
+          throw malformed(line, "a " + kind + " line after the registry lines");
+        }
+      }
+      if (kind.equals("unit")) {
+        if (code != null) {
+          units.add(new UnitHistory(code, count, events));
+        }
+        String[] f = fields(lines, line, "unit", 3);
+        code = f[1];
+        count = number(f[2], line, "the event count");
+        events = new ArrayList<>();
+      } else if (kind.equals("event")) {
+        if (code == null) {
+          throw malformed(line, "an event line before any unit line");
         }
         String[] f = fields(lines, line, "event", 5);
         events.add(new Entry(number(f[1], line, "the log index"), base64(f[3], line),
@@ -117,11 +149,14 @@ public record AuditBundle(String unitCode, long eventCount, String logKey, Strin
         registry.add(new Entry(number(f[1], line, "the log index"), base64(f[2], line), null,
             proof(f[3], line)));
       } else {
-        throw malformed(line, "unknown line '" + abbreviate(lines[i]) + "' (expected event or "
-            + "registry)");
+        throw malformed(line, "unknown line '" + abbreviate(lines[i]) + "' (expected unit, "
+            + "event or registry)");
       }
     }
-    return new AuditBundle(unit[1], count, key, note, events, registry);
+    if (code != null) {
+      units.add(new UnitHistory(code, count, events));
+    }
+    return new AuditBundle(subject, key, note, units, registry);
   }
 
   private static final Base64.Encoder B64 = Base64.getEncoder();

@@ -18,6 +18,8 @@ public final class BundleException extends Exception {
     LABEL,
     /** A fact of the registry that contradicts an event (a site of another organisation). */
     REGISTRY,
+    /** A lot's bundle without the history of a unit its recycling step consumed. */
+    LINEAGE,
     /** The checkpoint is not signed by the log key, or is not a checkpoint. */
     CHECKPOINT_SIGNATURE,
     /** An entry whose inclusion proof does not lead to the checkpoint's root. */

@@ -47,111 +47,160 @@ public final class BundleVerifier {
       registry.add(r, fields(r, "registry entry"));
     }
 
-    // the unit's history: canonical bytes, sequences, the hash chain
-    List<SortedMap<String, String>> events = new ArrayList<>();
-    byte[] previous = new byte[32];
-    List<AuditBundle.Entry> list = bundle.events();
-    for (int i = 0; i < list.size(); i++) {
-      AuditBundle.Entry e = list.get(i);
-      SortedMap<String, String> f = fields(e, "event");
-      if (f.containsKey("entry.type") || !f.containsKey("event.id")) {
-        throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
-            + " is not an event (no event.id, or an entry.type)");
-      }
-      if (!bundle.unitCode().equals(f.get("unit.code"))) {
-        throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
-            + " is of unit " + f.get("unit.code") + ", not of " + bundle.unitCode());
-      }
-      long sequence = integer(f, "unit.sequence", e);
-      if (sequence != i + 1) {
-        int later = indexOfSequence(list, i + 1, i + 1);
-        if (later >= 0) {
-          throw new BundleException(Check.ORDER, "events out of order: event " + sequence
-              + " (log index " + e.logIndex() + ") stands where event " + (i + 1) + " belongs; "
-              + "event " + (i + 1) + " comes later in the bundle (swapped)");
-        }
-        if (sequence < i + 1) {
-          throw new BundleException(Check.ORDER, "event " + sequence + " (log index "
-              + e.logIndex() + ") appears twice or after a later event");
-        }
-        throw new BundleException(Check.MISSING_EVENT, "event " + (i + 1) + " of unit "
-            + bundle.unitCode() + " is missing: the bundle goes from event " + i + " to event "
-            + sequence + " (log index " + e.logIndex() + ")");
-      }
-      previous = HashChain.hash(previous, e.canonicalBytes());
-      if (!Arrays.equals(previous, e.chainHash())) {
-        throw new BundleException(Check.HASH_CHAIN, "event " + sequence + " (log index "
-            + e.logIndex() + "): its hash chain value does not follow from its canonical bytes "
-            + "and the previous event's (the event, or one before it, was edited)");
-      }
-      events.add(f);
-    }
-    if (list.size() != bundle.eventCount()) {
-      throw new BundleException(Check.MISSING_EVENT, "the unit has " + bundle.eventCount()
-          + " events, the bundle carries " + list.size() + ": event " + (list.size() + 1)
-          + (bundle.eventCount() > list.size() + 1 ? " to " + bundle.eventCount() : "")
-          + " missing");
-    }
-    facts.add("unit " + bundle.unitCode() + ": " + list.size() + " events in sequence, hash "
-        + "chain recomputed from their canonical bytes");
-
-    // what each event claims, judged by the registry entries
+    boolean several = bundle.units().size() > 1;
+    java.util.Set<String> codes = new java.util.HashSet<>();
+    String lot = bundle.subject().startsWith("materialLots/")
+        ? bundle.subject().substring("materialLots/".length()) : null;
+    boolean lotMade = false;
+    List<String> lotInputs = new ArrayList<>();
     int signed = 0;
     int unchecked = 0;
-    for (int i = 0; i < list.size(); i++) {
-      AuditBundle.Entry e = list.get(i);
-      SortedMap<String, String> f = events.get(i);
-      String at = "event " + (i + 1) + " (log index " + e.logIndex() + ")";
-      Fact event = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
-      DeviceCheck.Signed s = DeviceCheck.of(e.canonicalBytes());
-      if (s instanceof DeviceCheck.Malformed m) {
-        throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + m.device()
-            + " but " + m.why());
-      } else if (s instanceof DeviceCheck.Statement st) {
-        Registry.Device d = registry.devices.get(st.device());
-        if (d == null || d.enrolled == null) {
-          unchecked++;
-          warnings.add(at + ": signed by " + st.device() + ", whose enrollment is not in the "
-              + "bundle: its signature is not checked");
-        } else {
-          if (!d.enrolled.before(event)) {
-            throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
-                + ", enrolled only later (log index " + d.enrolled.index + ")");
-          }
-          if (d.retired != null && d.retired.strictlyBefore(event)) {
-            throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
-                + ", retired before it (log index " + d.retired.index + ")");
-          }
-          if (!st.verifies(d.publicKey)) {
-            throw new BundleException(Check.DEVICE_SIGNATURE, at + ": the signature of device "
-                + st.device() + " does not verify under the public key of its enrollment (log "
-                + "index " + d.enrolled.index + ")");
-          }
-          signed++;
-        }
+    int eventTotal = 0;
+    for (AuditBundle.UnitHistory u : bundle.units()) {
+      if (!codes.add(u.code())) {
+        throw new BundleException(Check.MALFORMED, "unit " + u.code() + " appears twice");
       }
-      String serial = f.get("label.serial");
-      if (serial != null) {
-        Fact withdrawn = registry.withdrawals.get(serial);
-        if (withdrawn != null && withdrawn.strictlyBefore(event)) {
-          throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
-              + ", withdrawn (" + registry.withdrawalStatus.get(serial) + ") before it, at log "
-              + "index " + withdrawn.index);
+      try {
+        String unitCode = u.code();
+        // the unit's history: canonical bytes, sequences, the hash chain
+        List<SortedMap<String, String>> events = new ArrayList<>();
+        byte[] previous = new byte[32];
+        List<AuditBundle.Entry> list = u.events();
+        for (int i = 0; i < list.size(); i++) {
+          AuditBundle.Entry e = list.get(i);
+          SortedMap<String, String> f = fields(e, "event");
+          if (f.containsKey("entry.type") || !f.containsKey("event.id")) {
+            throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
+                + " is not an event (no event.id, or an entry.type)");
+          }
+          if (!unitCode.equals(f.get("unit.code"))) {
+            throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
+                + " is of unit " + f.get("unit.code") + ", not of " + unitCode);
+          }
+          long sequence = integer(f, "unit.sequence", e);
+          if (sequence != i + 1) {
+            int later = indexOfSequence(list, i + 1, i + 1);
+            if (later >= 0) {
+              throw new BundleException(Check.ORDER, "events out of order: event " + sequence
+                  + " (log index " + e.logIndex() + ") stands where event " + (i + 1) + " belongs; "
+                  + "event " + (i + 1) + " comes later in the bundle (swapped)");
+            }
+            if (sequence < i + 1) {
+              throw new BundleException(Check.ORDER, "event " + sequence + " (log index "
+                  + e.logIndex() + ") appears twice or after a later event");
+            }
+            throw new BundleException(Check.MISSING_EVENT, "event " + (i + 1) + " of unit "
+                + unitCode + " is missing: the bundle goes from event " + i + " to event "
+                + sequence + " (log index " + e.logIndex() + ")");
+          }
+          previous = HashChain.hash(previous, e.canonicalBytes());
+          if (!Arrays.equals(previous, e.chainHash())) {
+            throw new BundleException(Check.HASH_CHAIN, "event " + sequence + " (log index "
+                + e.logIndex() + "): its hash chain value does not follow from its canonical bytes "
+                + "and the previous event's (the event, or one before it, was edited)");
+          }
+          events.add(f);
         }
+        if (list.size() != u.eventCount()) {
+          throw new BundleException(Check.MISSING_EVENT, "the unit has " + u.eventCount()
+              + " events, the bundle carries " + list.size() + ": event " + (list.size() + 1)
+              + (u.eventCount() > list.size() + 1 ? " to " + u.eventCount() : "")
+              + " missing");
+        }
+        facts.add("unit " + unitCode + ": " + list.size() + " events in sequence, hash "
+            + "chain recomputed from their canonical bytes");
+
+        // what each event claims, judged by the registry entries
+        for (int i = 0; i < list.size(); i++) {
+          AuditBundle.Entry e = list.get(i);
+          SortedMap<String, String> f = events.get(i);
+          String at = "event " + (i + 1) + " (log index " + e.logIndex() + ")";
+          Fact event = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
+          DeviceCheck.Signed s = DeviceCheck.of(e.canonicalBytes());
+          if (s instanceof DeviceCheck.Malformed m) {
+            throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + m.device()
+                + " but " + m.why());
+          } else if (s instanceof DeviceCheck.Statement st) {
+            Registry.Device d = registry.devices.get(st.device());
+            if (d == null || d.enrolled == null) {
+              unchecked++;
+              warnings.add(at + ": signed by " + st.device() + ", whose enrollment is not in the "
+                  + "bundle: its signature is not checked");
+            } else {
+              if (!d.enrolled.before(event)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
+                    + ", enrolled only later (log index " + d.enrolled.index + ")");
+              }
+              if (d.retired != null && d.retired.strictlyBefore(event)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
+                    + ", retired before it (log index " + d.retired.index + ")");
+              }
+              if (!st.verifies(d.publicKey)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": the signature of device "
+                    + st.device() + " does not verify under the public key of its enrollment (log "
+                    + "index " + d.enrolled.index + ")");
+              }
+              signed++;
+            }
+          }
+          String serial = f.get("label.serial");
+          if (serial != null) {
+            Fact withdrawn = registry.withdrawals.get(serial);
+            if (withdrawn != null && withdrawn.strictlyBefore(event)) {
+              throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
+                  + ", withdrawn (" + registry.withdrawalStatus.get(serial) + ") before it, at log "
+                  + "index " + withdrawn.index);
+            }
+          }
+          for (Map.Entry<String, String> x : f.entrySet()) {
+            if (lot != null && x.getKey().matches("recycling\\.lot\\.[0-9]{3}\\.id")
+                && x.getValue().equals(lot)) {
+              lotMade = true;
+              f.forEach((k, v) -> {
+                if (k.matches("recycling\\.input\\.[0-9]{3}")) {
+                  lotInputs.add(v);
+                }
+              });
+            }
+          }
+          String site = f.get("actor.site");
+          Registry.Site known = site == null ? null : registry.sites.get(site);
+          if (known != null) {
+            if (!known.organization.equals(f.get("actor.organization"))) {
+              throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + " for "
+                  + f.get("actor.organization") + ", but the site belongs to " + known.organization
+                  + " (log index " + known.at.index + ")");
+            }
+            if (!known.at.before(event)) {
+              throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + ", which "
+                  + "was created only later (log index " + known.at.index + ")");
+            }
+          }
+        }
+        eventTotal += list.size();
+      } catch (BundleException x) {
+        throw several ? new BundleException(x.check(), "unit " + u.code() + ": "
+            + x.getMessage()) : x;
       }
-      String site = f.get("actor.site");
-      Registry.Site known = site == null ? null : registry.sites.get(site);
-      if (known != null) {
-        if (!known.organization.equals(f.get("actor.organization"))) {
-          throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + " for "
-              + f.get("actor.organization") + ", but the site belongs to " + known.organization
-              + " (log index " + known.at.index + ")");
-        }
-        if (!known.at.before(event)) {
-          throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + ", which "
-              + "was created only later (log index " + known.at.index + ")");
-        }
+    }
+    if (lot == null && !codes.contains(bundle.subject().substring("units/".length()))) {
+      throw new BundleException(Check.MALFORMED, "the bundle is about " + bundle.subject()
+          + " but carries no history of that unit");
+    }
+    if (lot != null && !lotMade) {
+      throw new BundleException(Check.MALFORMED, "the bundle is about " + bundle.subject()
+          + " but no event in it made that lot (a recycling step naming it)");
+    }
+    for (String input : lotInputs) {
+      if (!codes.contains(input)) {
+        throw new BundleException(Check.LINEAGE, "the recycling step that made "
+            + bundle.subject() + " consumed unit " + input + ", whose history is not in the "
+            + "bundle");
       }
+    }
+    if (lot != null) {
+      facts.add("lot " + lot + " made by a recycling step of the bundle, from the histories "
+          + "of " + codes.size() + " units");
     }
     if (signed > 0) {
       facts.add(signed + " device signature(s) verified under the keys their enrollments put in "
@@ -174,13 +223,16 @@ public final class BundleVerifier {
     }
     facts.add("checkpoint of " + checkpoint.origin() + " at tree size " + checkpoint.size()
         + " signed by the log key " + key.name() + "+" + HexFormat.of().formatHex(key.keyHash()));
-    for (int i = 0; i < list.size(); i++) {
-      included(list.get(i), checkpoint, "event " + (i + 1));
+    for (AuditBundle.UnitHistory u : bundle.units()) {
+      for (int i = 0; i < u.events().size(); i++) {
+        included(u.events().get(i), checkpoint, (several ? "unit " + u.code() + ": " : "")
+            + "event " + (i + 1));
+      }
     }
     for (AuditBundle.Entry r : bundle.registryEntries()) {
       included(r, checkpoint, "registry entry");
     }
-    facts.add("all " + (list.size() + bundle.registryEntries().size()) + " entries are in the "
+    facts.add("all " + (eventTotal + bundle.registryEntries().size()) + " entries are in the "
         + "log's tree of the checkpoint (inclusion proofs lead to its root)");
     return new Report(checkpoint, key, pinnedKey != null, facts, warnings);
   }

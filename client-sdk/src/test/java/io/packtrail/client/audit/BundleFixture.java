@@ -94,8 +94,8 @@ final class BundleFixture {
       registry.add(new AuditBundle.Entry(index, leaves.get(index), null,
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }
-    bundle = new AuditBundle(UNIT, 3, logKey().encode(), checkpoint(LOG_SEED,
-        Merkle.root(hashes)), events, registry);
+    bundle = new AuditBundle("units/" + UNIT, logKey().encode(), checkpoint(LOG_SEED,
+        Merkle.root(hashes)), List.of(new AuditBundle.UnitHistory(UNIT, 3, events)), registry);
   }
 
   /** A checkpoint of this log's size over {@code root}, signed by the key of {@code seed}. */

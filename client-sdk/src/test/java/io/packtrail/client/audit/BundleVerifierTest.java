@@ -26,8 +26,12 @@ class BundleVerifierTest {
   }
 
   private static AuditBundle withEvents(AuditBundle b, List<AuditBundle.Entry> events) {
-    return new AuditBundle(b.unitCode(), b.eventCount(), b.logKey(), b.checkpointNote(), events,
-        b.registryEntries());
+    return new AuditBundle(b.subject(), b.logKey(), b.checkpointNote(), List.of(
+        new AuditBundle.UnitHistory(BundleFixture.UNIT, 3, events)), b.registryEntries());
+  }
+
+  private static List<AuditBundle.Entry> events(AuditBundle b) {
+    return b.units().get(0).events();
   }
 
   @Test
@@ -50,7 +54,7 @@ class BundleVerifierTest {
 
   @Test
   void anEditedEventBreaksTheHashChain() {
-    List<AuditBundle.Entry> events = new ArrayList<>(valid.events());
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
     AuditBundle.Entry second = events.get(1);
     events.set(1, new AuditBundle.Entry(second.logIndex(), edit(second.canonicalBytes()),
         second.chainHash(), second.proof()));
@@ -64,8 +68,8 @@ class BundleVerifierTest {
   void anEditedEventWithItsChainRecomputedIsNotInTheLog() {
     List<AuditBundle.Entry> events = new ArrayList<>();
     byte[] previous = new byte[32];
-    for (int i = 0; i < valid.events().size(); i++) {
-      AuditBundle.Entry e = valid.events().get(i);
+    for (int i = 0; i < events(valid).size(); i++) {
+      AuditBundle.Entry e = events(valid).get(i);
       // the registration: unsigned (editing a signed step breaks its device signature first)
       byte[] bytes = i == 0 ? edit(e.canonicalBytes()) : e.canonicalBytes();
       previous = HashChain.hash(previous, bytes);
@@ -79,7 +83,7 @@ class BundleVerifierTest {
 
   @Test
   void aDroppedEventIsMissing() {
-    List<AuditBundle.Entry> events = new ArrayList<>(valid.events());
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
     events.remove(1);
     BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
     assertEquals(Check.MISSING_EVENT, e.check());
@@ -89,7 +93,7 @@ class BundleVerifierTest {
 
   @Test
   void aDroppedLastEventIsMissingByTheCount() {
-    List<AuditBundle.Entry> events = new ArrayList<>(valid.events());
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
     events.remove(2);
     BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
     assertEquals(Check.MISSING_EVENT, e.check());
@@ -98,9 +102,9 @@ class BundleVerifierTest {
 
   @Test
   void twoSwappedEventsAreOutOfOrder() {
-    List<AuditBundle.Entry> events = new ArrayList<>(valid.events());
-    events.set(1, valid.events().get(2));
-    events.set(2, valid.events().get(1));
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    events.set(1, events(valid).get(2));
+    events.set(2, events(valid).get(1));
     BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
     assertEquals(Check.ORDER, e.check());
     assertTrue(e.getMessage().startsWith("events out of order: event 3 (log index 5) stands "
@@ -119,9 +123,9 @@ class BundleVerifierTest {
 
   @Test
   void aCheckpointSignedByAnotherKeyIsRefusedUnderThePinnedKey() {
-    AuditBundle b = new AuditBundle(valid.unitCode(), valid.eventCount(), valid.logKey(),
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
         fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
-            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.events(),
+            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
         valid.registryEntries());
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.CHECKPOINT_SIGNATURE, e.check());
@@ -133,9 +137,9 @@ class BundleVerifierTest {
   void aBundleCarryingAForgersKeyIsRefusedUnderThePinnedKey() {
     VerifierKey forger = VerifierKey.of(BundleFixture.ORIGIN,
         Ed25519Keys.publicKeyOf(BundleFixture.OTHER_SEED));
-    AuditBundle b = new AuditBundle(valid.unitCode(), valid.eventCount(), forger.encode(),
+    AuditBundle b = new AuditBundle(valid.subject(), forger.encode(),
         fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
-            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.events(),
+            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
         valid.registryEntries());
     assertEquals(Check.CHECKPOINT_SIGNATURE, refused(b, BundleFixture.logKey()).check());
   }
@@ -143,8 +147,8 @@ class BundleVerifierTest {
   @Test
   void aCheckpointWhoseRootDoesNotMatchTheProofs() {
     byte[] otherRoot = Merkle.leafHash(new byte[] {1});
-    AuditBundle b = new AuditBundle(valid.unitCode(), valid.eventCount(), valid.logKey(),
-        fixture.checkpoint(BundleFixture.LOG_SEED, otherRoot), valid.events(),
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
+        fixture.checkpoint(BundleFixture.LOG_SEED, otherRoot), valid.units(),
         valid.registryEntries());
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.INCLUSION, e.check());
@@ -154,8 +158,8 @@ class BundleVerifierTest {
 
   @Test
   void aDroppedRegistryEntryLeavesTheSignatureUncheckedAndSaysSo() throws Exception {
-    AuditBundle b = new AuditBundle(valid.unitCode(), valid.eventCount(), valid.logKey(),
-        valid.checkpointNote(), valid.events(), List.of(valid.registryEntries().get(0)));
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
+        valid.checkpointNote(), valid.units(), List.of(valid.registryEntries().get(0)));
     BundleVerifier.Report report = BundleVerifier.verify(b, BundleFixture.logKey());
     assertTrue(report.warnings().stream().anyMatch(w -> w.contains("whose enrollment is not in "
         + "the bundle")), report.warnings().toString());
@@ -163,8 +167,8 @@ class BundleVerifierTest {
 
   @Test
   void anEntryMovedToAnotherIndexIsMalformed() {
-    AuditBundle.Entry first = valid.events().get(0);
-    List<AuditBundle.Entry> events = new ArrayList<>(valid.events());
+    AuditBundle.Entry first = events(valid).get(0);
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
     events.set(0, new AuditBundle.Entry(3, first.canonicalBytes(), first.chainHash(),
         first.proof()));
     BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
@@ -180,8 +184,28 @@ class BundleVerifierTest {
     assertEquals(Check.MALFORMED, cut.check());
     BundleException garbled = assertThrows(BundleException.class,
         () -> AuditBundle.parse(text.replace("\nregistry 0 ", "\nregistry 0  ")));
-    assertTrue(garbled.getMessage().startsWith("line 8: a 'registry' line has 3 fields"),
+    assertTrue(garbled.getMessage().startsWith("line 9: a 'registry' line has 3 fields"),
         garbled.getMessage());
+  }
+
+  @Test
+  void aBundleAboutAUnitItDoesNotCarry() {
+    AuditBundle b = new AuditBundle("units/X12MCPM27KLPCLX2M23823399", valid.logKey(),
+        valid.checkpointNote(), valid.units(), valid.registryEntries());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the bundle is about units/X12MCPM27KLPCLX2M23823399 but carries no history "
+        + "of that unit", e.getMessage());
+  }
+
+  @Test
+  void aLotBundleNeedsTheStepThatMadeTheLot() throws Exception {
+    AuditBundle b = new AuditBundle("materialLots/west-li2co3-2026-001", valid.logKey(),
+        valid.checkpointNote(), valid.units(), valid.registryEntries());
+    BundleException e = refused(AuditBundle.parse(b.encode()), BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the bundle is about materialLots/west-li2co3-2026-001 but no event in it made "
+        + "that lot (a recycling step naming it)", e.getMessage());
   }
 
   private static BundleException refusedWith(java.util.Map<String, String> entry) {
