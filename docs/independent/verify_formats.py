@@ -690,61 +690,6 @@ def main(path):
         check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
         check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
 
-    # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
-    s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]
-    tv = s11[s11.index("### Test vectors"):]
-    kv12 = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
-    f11 = fences(tv)
-    rows11 = [l.split() for l in f11[0].strip("\n").split("\n")[1:]]
-    data = [bytes.fromhex(r[1]) for r in rows11]
-    check("12 leaf hashes = SHA-256(0x00 || data)", [leaf_hash(d).hex() for d in data] == [r[2] for r in rows11])
-    roots = {int(r[0]): bytes.fromhex(r[1]) for r in (l.split() for l in f11[1].strip("\n").split("\n")[1:])}
-    check("12 roots of sizes 0..%d (naive MTH)" % len(data), all(mth(data[:n]) == roots[n] for n in range(len(data) + 1)))
-    check("12 empty tree root = SHA-256()", roots[0] == sha(b""))
-    m = re.search(r"Inclusion proof of leaf (\d+) in the tree of size (\d+)", tv); li, ln = int(m.group(1)), int(m.group(2))
-    incl = [bytes.fromhex(h) for h in f11[2].split()]
-    check("12 inclusion proof = RFC 9162 PATH", incl == audit_path(li, data[:ln]))
-    check("12 inclusion proof length formula", len(incl) == inclusion_len(li, ln))
-    check("12 inclusion proof verifies", verify_inclusion(leaf_hash(data[li]), li, ln, incl, roots[ln]))
-    check("12 inclusion proof refused for another leaf", not verify_inclusion(leaf_hash(data[li + 1]), li, ln, incl, roots[ln]))
-    m = re.search(r"Consistency proof from size (\d+) to size (\d+)", tv); c1, c2 = int(m.group(1)), int(m.group(2))
-    cons = [bytes.fromhex(h) for h in f11[3].split()]
-    check("12 consistency proof = RFC 9162 SUBPROOF", cons == subproof(c1, data[:c2], True))
-    check("12 consistency proof length formula", len(cons) == consistency_len(c1, c2))
-    check("12 consistency proof verifies", verify_consistency(c1, c2, roots[c1], roots[c2], cons))
-    check("12 consistency proof refused for a forked first root", not verify_consistency(c1, c2, roots[c1 - 1], roots[c2], cons))
-    # every size and pair up to the vector's tree, proofs built and checked here
-    check("12 every inclusion/consistency proof up to size %d" % len(data),
-          all(verify_inclusion(leaf_hash(data[i]), i, n, audit_path(i, data[:n]), mth(data[:n])) for n in range(1, len(data) + 1) for i in range(n))
-          and all(verify_consistency(a, b, mth(data[:a]), mth(data[:b]), subproof(a, data[:b], True)) for b in range(2, len(data) + 1) for a in range(1, b)))
-    origin = kv12["origin = log key name"]
-    body = "%s\n%d\n%s\n" % (origin, ln, base64.b64encode(roots[ln]).decode())
-    check("12 checkpoint body", f11[4] == body)
-    if HAVE_CRYPTO:
-        raw = lambda sk: sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv12["log private key (seed, hex)"]))
-        lpub = raw(lsk)
-        check("12 log public key from the seed", lpub.hex() == kv12["log public key (hex)"])
-        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv12["log key hash (type 0x01, hex)"])
-        check("12 log verifier key", vkey(origin, 1, lpub) == kv12["log verifier key"])
-        line = "\u2014 %s %s\n" % (origin, base64.b64encode(note_key_hash(origin, 1, lpub) + lsk.sign(body.encode())).decode())
-        check("12 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
-        check("12 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
-        check("12 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
-        wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv12["witness private key (seed, hex)"]))
-        wpub, wname, t = raw(wsk), kv12["witness name"], int(kv12["cosignature timestamp"])
-        check("12 witness public key from the seed", wpub.hex() == kv12["witness public key (hex)"])
-        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv12["witness key hash (type 0x04, hex)"])
-        check("12 witness verifier key", vkey(wname, 4, wpub) == kv12["witness verifier key"])
-        msg = b"cosignature/v1\ntime %d\n" % t + body.encode()
-        check("12 cosigned message", f11[6].encode() == msg)
-        cline = "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t) + wsk.sign(msg)).decode())
-        check("12 cosigned checkpoint rebuilt", f11[7] == body + "\n" + line + cline)
-        check("12 cosignature verifies", cosig_verifies(f11[7], wname, wpub))
-        check("12 log signature still verifies beside it", note_verifies(f11[7], origin, 1, lpub))
-        check("12 cosignature refused with another timestamp",
-              not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
-        check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
     # ---- Registry entries: each vector rebuilt and checked against the key tables
     rs = section_titled(md, "Registry entries")
     common = table_after(rs, "key | value | presence")
@@ -813,6 +758,120 @@ def main(path):
     check("R revocation and retirement name the key and device above",
           seen["label_key_revocation"]["label_key.name"] == lk["label_key.replaces"] and seen["device_retirement"]["device.name"] == de["device.name"])
     check("R no event of sections 8 and 9 has entry.type", not re.search(r"^entry\.type = ", S["8"] + S["9"], re.M))
+
+    # ---- section "The log" (12): leaves, tree, checkpoints, cosignatures, from the document alone
+    s11 = S[re.search(r"^## (\d+)\. The log: leaves, tree", md, re.M).group(1)]
+    tv = s11[s11.index("### Test vectors"):]
+    kv = {r[0]: bt(r[1]) for r in table_after(tv, "item | value")}
+    f11 = fences(tv)
+    rows11 = [l.split() for l in f11[0].strip("\n").split("\n")[1:]]
+    data = [bytes.fromhex(r[1]) for r in rows11]
+    check("12 leaf hashes = SHA-256(0x00 || data)", [leaf_hash(d).hex() for d in data] == [r[2] for r in rows11])
+    roots = {int(r[0]): bytes.fromhex(r[1]) for r in (l.split() for l in f11[1].strip("\n").split("\n")[1:])}
+    check("12 roots of sizes 0..%d (naive MTH)" % len(data), all(mth(data[:n]) == roots[n] for n in range(len(data) + 1)))
+    check("12 empty tree root = SHA-256()", roots[0] == sha(b""))
+    m = re.search(r"Inclusion proof of leaf (\d+) in the tree of size (\d+)", tv); li, ln = int(m.group(1)), int(m.group(2))
+    incl = [bytes.fromhex(h) for h in f11[2].split()]
+    check("12 inclusion proof = RFC 9162 PATH", incl == audit_path(li, data[:ln]))
+    check("12 inclusion proof length formula", len(incl) == inclusion_len(li, ln))
+    check("12 inclusion proof verifies", verify_inclusion(leaf_hash(data[li]), li, ln, incl, roots[ln]))
+    check("12 inclusion proof refused for another leaf", not verify_inclusion(leaf_hash(data[li + 1]), li, ln, incl, roots[ln]))
+    m = re.search(r"Consistency proof from size (\d+) to size (\d+)", tv); c1, c2 = int(m.group(1)), int(m.group(2))
+    cons = [bytes.fromhex(h) for h in f11[3].split()]
+    check("12 consistency proof = RFC 9162 SUBPROOF", cons == subproof(c1, data[:c2], True))
+    check("12 consistency proof length formula", len(cons) == consistency_len(c1, c2))
+    check("12 consistency proof verifies", verify_consistency(c1, c2, roots[c1], roots[c2], cons))
+    check("12 consistency proof refused for a forked first root", not verify_consistency(c1, c2, roots[c1 - 1], roots[c2], cons))
+    # every size and pair up to the vector's tree, proofs built and checked here
+    check("12 every inclusion/consistency proof up to size %d" % len(data),
+          all(verify_inclusion(leaf_hash(data[i]), i, n, audit_path(i, data[:n]), mth(data[:n])) for n in range(1, len(data) + 1) for i in range(n))
+          and all(verify_consistency(a, b, mth(data[:a]), mth(data[:b]), subproof(a, data[:b], True)) for b in range(2, len(data) + 1) for a in range(1, b)))
+    origin = kv["origin = log key name"]
+    body = "%s\n%d\n%s\n" % (origin, ln, base64.b64encode(roots[ln]).decode())
+    check("12 checkpoint body", f11[4] == body)
+    if HAVE_CRYPTO:
+        raw = lambda sk: sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        lsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["log private key (seed, hex)"]))
+        lpub = raw(lsk)
+        check("12 log public key from the seed", lpub.hex() == kv["log public key (hex)"])
+        check("12 log key hash", note_key_hash(origin, 1, lpub).hex() == kv["log key hash (type 0x01, hex)"])
+        check("12 log verifier key", vkey(origin, 1, lpub) == kv["log verifier key"])
+        line = "\u2014 %s %s\n" % (origin, base64.b64encode(note_key_hash(origin, 1, lpub) + lsk.sign(body.encode())).decode())
+        check("12 signed checkpoint rebuilt", f11[5] == body + "\n" + line)
+        check("12 signed checkpoint verifies", note_verifies(f11[5], origin, 1, lpub))
+        check("12 edited checkpoint refused", not note_verifies(f11[5].replace("\n%d\n" % ln, "\n%d\n" % (ln + 1)), origin, 1, lpub))
+        wsk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["witness private key (seed, hex)"]))
+        wpub, wname, t = raw(wsk), kv["witness name"], int(kv["cosignature timestamp"])
+        check("12 witness public key from the seed", wpub.hex() == kv["witness public key (hex)"])
+        check("12 witness key hash (type 0x04)", note_key_hash(wname, 4, wpub).hex() == kv["witness key hash (type 0x04, hex)"])
+        check("12 witness verifier key", vkey(wname, 4, wpub) == kv["witness verifier key"])
+        msg = b"cosignature/v1\ntime %d\n" % t + body.encode()
+        check("12 cosigned message", f11[6].encode() == msg)
+        cline = "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t) + wsk.sign(msg)).decode())
+        check("12 cosigned checkpoint rebuilt", f11[7] == body + "\n" + line + cline)
+        check("12 cosignature verifies", cosig_verifies(f11[7], wname, wpub))
+        check("12 log signature still verifies beside it", note_verifies(f11[7], origin, 1, lpub))
+        check("12 cosignature refused with another timestamp",
+              not cosig_verifies(f11[7].replace(cline, "\u2014 %s %s\n" % (wname, base64.b64encode(note_key_hash(wname, 4, wpub) + struct.pack(">Q", t + 1) + wsk.sign(msg)).decode())), wname, wpub))
+        check("12 the witness key is not the log key", not note_verifies(f11[7], wname, 1, wpub))
+
+    # ---- Offline audit bundles (13): the documented bundle verified from the document alone
+    sb = section_titled(md, "Offline audit bundles")
+    tvb = sb[sb.index("### Test vector"):]
+    bkey = re.search(r"Log verifier key: `([^`]*)`", tvb).group(1)
+    btext = fences(tvb)[0]
+    def unfields(b):
+        out, i, prev = {}, 0, None
+        while i < len(b):
+            kl = struct.unpack(">H", b[i:i + 2])[0]; k = b[i + 2:i + 2 + kl]; i += 2 + kl
+            vl = struct.unpack(">I", b[i:i + 4])[0]; v = b[i + 4:i + 4 + vl]; i += 4 + vl
+            if prev is not None and not prev < k: raise ValueError("order")
+            out[k.decode()] = v.decode(); prev = k
+        return out
+    def bproof(t): return [] if t == "-" else [bytes.fromhex(h) for h in t.split(",")]
+    blines = btext.split("\n")
+    check("13 bundle ends with a line feed", btext.endswith("\n") and blines[-1] == "")
+    blines = blines[:-1]
+    check("13 header", blines[0] == "packtrail-audit-bundle/v1")
+    check("13 subject line", blines[1].startswith("subject units/"))
+    check("13 log-key line is the documented key", blines[2] == "log-key " + bkey)
+    bnote = base64.b64decode(blines[3].split(" ")[1]).decode()
+    kname, khash, kb64 = bkey.split("+", 2)
+    kraw = base64.b64decode(kb64); lpub13 = kraw[1:]
+    check("13 verifier key hash", note_key_hash(kname, kraw[0], lpub13).hex() == khash)
+    ctext, _ = parse_note(bnote)
+    corigin, csize, croot = ctext.split("\n")[:3]
+    csize, croot = int(csize), base64.b64decode(croot)
+    if HAVE_CRYPTO:
+        check("13 checkpoint signed by the log key", note_verifies(bnote, kname, 1, lpub13))
+    check("13 checkpoint origin is the key name", corigin == kname)
+    _, bunit, bcount = blines[4].split(" ")
+    check("13 one unit, the subject", blines[1] == "subject units/" + bunit)
+    bev = [l.split(" ") for l in blines[5:] if l.startswith("event ")]
+    breg = [l.split(" ") for l in blines[5:] if l.startswith("registry ")]
+    check("13 every line is an event or registry line", len(bev) + len(breg) == len(blines) - 5)
+    reg = {}
+    for r in breg:
+        f = unfields(base64.b64decode(r[2]))
+        check("13 registry entry %s log.index" % r[1], f["log.index"] == r[1])
+        check("13 registry entry %s included" % r[1], verify_inclusion(leaf_hash(base64.b64decode(r[2])), int(r[1]), csize, bproof(r[3]), croot))
+        reg.setdefault(f["entry.type"], []).append((int(r[1]), f))
+    prev = bytes(32)
+    check("13 event count", len(bev) == int(bcount))
+    for n, e in enumerate(bev, 1):
+        cb = base64.b64decode(e[3]); f = unfields(cb)
+        check("13 event %d sequence, unit and log.index" % n, f["unit.sequence"] == str(n) and f["unit.code"] == bunit and f["log.index"] == e[1])
+        prev = sha(b"packtrail/event-chain/v1" + prev + cb)
+        check("13 event %d chain hash" % n, prev.hex() == e[2])
+        check("13 event %d included" % n, verify_inclusion(leaf_hash(cb), int(e[1]), csize, bproof(e[4]), croot))
+        if "device" in f and HAVE_CRYPTO:
+            enr = [(i, g) for i, g in reg.get("device_enrollment", []) if g["device.name"] == f["device"]]
+            check("13 event %d device enrolled before it" % n, enr and (enr[0][0] < int(e[1]) or enr[0][1]["record.time"] <= f["record.time"]))
+            skip = {"record.time", "log.index", "unit.sequence", "actor.organization", "state.before", "state.after", "device.signature", "step.id", "step.unit", "step.part"}
+            stmt = canonical({k: v for k, v in f.items() if k not in skip})
+            check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
+        if "label.serial" in f:
+            check("13 event %d label not withdrawn before it" % n, all(not (g["label.serial"] == f["label.serial"] and (i < int(e[1]) or g["record.time"] < f["record.time"])) for i, g in reg.get("label_withdrawal", [])))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

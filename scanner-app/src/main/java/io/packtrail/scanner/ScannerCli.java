@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     version = "packtrail-scanner 0.1.0",
     description = {
         "Packtrail field CLI: scan labels and record steps (saved on this device first, sent "
-            + "when the server is reachable), trace a unit, print and verify labels.",
+            + "when the server is reachable), trace a unit, print and verify labels, write and "
+            + "check offline audit bundles, monitor the verifiable log.",
         "Set up once, while online: 'config --save-site organizations/ORG/sites/SITE', "
             + "'trust-list fetch' and 'enroll --code CODE' (steps are signed by the enrolled "
             + "device; showing units, trace, status and labels work without it)."},
@@ -35,10 +36,11 @@ import picocli.CommandLine.Option;
             + "'sync' sends them), or a server call failed",
         "4:a label was refused (forged, revoked, superseded, unknown key, unreadable photo): "
             + "nothing was recorded for it",
+        "5:monitor: the log FORKED (not only appended to since the trusted checkpoint)",
         "When several apply, the first of 4, 1, 3 wins."},
     subcommands = {EnrollCommand.class, ScanCommand.class, SyncCommand.class, StatusCommand.class,
         OutboxCommand.class, TraceCommand.class, ConfigCommand.class, LabelCommand.class,
-        TrustListCommand.class})
+        TrustListCommand.class, VerifyCommand.class, MonitorCommand.class})
 public final class ScannerCli {
   static final int OK = 0;
   /** A step (or a label print, a trust list) refused by the server. */
@@ -47,6 +49,8 @@ public final class ScannerCli {
   /** Saved but not sent, or the server unreachable. */
   static final int SERVER = 3;
   static final int LABEL_REFUSED = 4;
+  /** monitor: the log was not only appended to. */
+  static final int FORK = 5;
 
   static final String DEFAULT_SERVER = "127.0.0.1:50051";
   static final String CONFIG_FILE = "scanner.properties";

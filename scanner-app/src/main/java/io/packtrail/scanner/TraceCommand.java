@@ -1,13 +1,19 @@
 package io.packtrail.scanner;
 
+import io.packtrail.client.device.DeviceCheck;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.packtrail.client.HashChain;
+import io.packtrail.client.audit.AuditBundle;
+import io.packtrail.client.audit.BundleBuilder;
 import io.packtrail.v1.Device;
 import io.packtrail.v1.DeviceStatus;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.Unit;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,16 +36,35 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {"0:shown, and the chain and every device signature whose key is known "
         + "check", "1:the chain or a device signature does not check (or the server does not "
         + "know the unit)", "2:usage error", "3:offline and the unit is not "
-        + "in this device's cache"})
+        + "in this device's cache, or --bundle while the server cannot be reached"})
 final class TraceCommand implements Callable<Integer> {
   @ParentCommand
   ScannerCli cli;
 
-  @Parameters(paramLabel = "CODE", description = "the unit's code")
+  @Parameters(paramLabel = "CODE", description = "the unit's code (or, with --bundle only, a "
+      + "material lot: materialLots/ID)")
   String code;
+
+  @Option(names = "--bundle", paramLabel = "FILE", description = "also write the unit's offline "
+      + "audit bundle to FILE (docs/formats.md section 13; needs the server): its events, the "
+      + "registry entries about their sites, organisations, devices and labels, each one's "
+      + "inclusion proof in a fresh signed checkpoint, and the log's verifier key. Check it "
+      + "anywhere, offline, with 'verify FILE --log-key VKEY'")
+  Path bundle;
 
   @Override
   public Integer call() throws Exception {
+    if (code.startsWith("materialLots/")) {
+      if (bundle == null) {
+        System.out.println("a material lot has no history of its own: 'trace " + code
+            + " --bundle FILE' writes the bundle of the units it came from");
+        return ScannerCli.SETUP;
+      }
+      try (ServerLink link = new ServerLink(cli.server())) {
+        writeBundle(BundleBuilder.collectLot(link.deliveries(), code));
+        return ScannerCli.OK;
+      }
+    }
     String unitCode = code.startsWith("units/") ? code.substring("units/".length()) : code;
     try (Workspace ws = Workspace.open(cli); ServerLink link = new ServerLink(cli.server())) {
       Unit unit;
@@ -95,8 +121,28 @@ final class TraceCommand implements Callable<Integer> {
       System.out.println((chain.ok() ? "hash chain OK: " : "!! HASH CHAIN BROKEN: ")
           + chain.detail() + (chain.ok() ? "" : "; report this unit to your supervisor"));
       boolean signaturesOk = checkDevices(events, ws, link, online);
-      return chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+      int exit = chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+      if (bundle != null) {
+        if (!online) {
+          System.out.println("no audit bundle written: it needs the server (proofs and a "
+              + "signed checkpoint); try again when online");
+          return ScannerCli.SERVER;
+        }
+        writeBundle(BundleBuilder.collect(link.deliveries(), unitCode));
+      }
+      return exit;
     }
+  }
+
+  private void writeBundle(AuditBundle b) throws java.io.IOException,
+      io.packtrail.client.log.LogVerificationException {
+    Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
+    int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
+    System.out.println("audit bundle written to " + bundle + ": " + events + " events of "
+        + b.units().size() + " unit(s), " + b.registryEntries().size() + " registry entries, "
+        + "proofs in the log's checkpoint of size " + io.packtrail.client.log.Checkpoint
+            .parseBody(io.packtrail.client.log.SignedNote.parse(b.checkpointNote()).text())
+            .size() + "; log key " + b.logKey());
   }
 
   /**

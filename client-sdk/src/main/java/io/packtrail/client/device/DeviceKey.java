@@ -59,6 +59,17 @@ public final class DeviceKey {
   }
 
   /**
+   * This key as a log witness's (the same key file serves a witness, e.g. the scanner's
+   * {@code monitor --witness}): the C2SP cosignature of a checkpoint body at {@code timestamp}
+   * (Unix seconds) under {@code witnessName} (io.packtrail.client.log.Cosignature).
+   */
+  public io.packtrail.client.log.SignedNote.Signature cosign(byte[] checkpointBody,
+      String witnessName, long timestamp) {
+    return io.packtrail.client.log.Cosignature.sign(checkpointBody, witnessName, privateKey,
+        timestamp);
+  }
+
+  /**
    * Writes the private key to a new file with mode 600 (created with it, never widened first),
    * through a temporary file in the same directory renamed into place, so a crash leaves either
    * no key file or a whole one. Refuses to overwrite an existing file: an enrolled device's key

@@ -48,6 +48,11 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return new ServerHarness(true, UnaryOperator.identity());
   }
 
+  /** Over Netty, with settings other than the defaults. */
+  public static ServerHarness overNetty(UnaryOperator<PacktrailServer.Settings> configure) {
+    return new ServerHarness(true, configure);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     fresh = TestDatabases.create(context.getRequiredTestClass().getSimpleName());

@@ -1,6 +1,5 @@
-package io.packtrail.scanner;
+package io.packtrail.client.device;
 
-import io.packtrail.client.device.DeviceSignatures;
 import io.packtrail.v1.Event;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -16,37 +15,43 @@ import java.util.Set;
  * without those the server chose or derived, without {@code device.signature} and the
  * multi-unit step keys; the signature is {@code device.signature}.
  */
-final class DeviceCheck {
+public final class DeviceCheck {
   /** Keys that are not part of the statement the device signed. */
-  static final Set<String> NOT_SIGNED = Set.of("record.time", "log.index", "unit.sequence",
+  public static final Set<String> NOT_SIGNED = Set.of("record.time", "log.index", "unit.sequence",
       "actor.organization", "state.before", "state.after", "device.signature", "step.id",
       "step.unit", "step.part");
 
   /** What an event says about its device. */
-  sealed interface Signed {}
+  public sealed interface Signed {}
 
   /** The event names no device (recorded by a system without one). */
-  record Unsigned() implements Signed {}
+  public record Unsigned() implements Signed {}
 
   /** An event of a multi-unit step other than the primary: checked at {@code primary}. */
-  record AtPrimary(String device, String primary) implements Signed {}
+  public record AtPrimary(String device, String primary) implements Signed {}
 
   /** The statement the device signed and its signature, to verify under the device's key. */
-  record Statement(String device, byte[] statement, byte[] signature) implements Signed {
-    boolean verifies(byte[] publicKey) {
+  public record Statement(String device, byte[] statement, byte[] signature) implements Signed {
+    public boolean verifies(byte[] publicKey) {
       return DeviceSignatures.verify(statement, signature, publicKey);
     }
   }
 
   /** The event's canonical fields cannot be read, or a signed event lacks its signature. */
-  record Malformed(String device, String why) implements Signed {}
+  public record Malformed(String device, String why) implements Signed {}
 
   private DeviceCheck() {}
 
-  static Signed of(Event event) {
+  /** What a stored event says about its device, from its canonical bytes. */
+  public static Signed of(Event event) {
+    return of(event.getCanonicalBytes().toByteArray());
+  }
+
+  /** What an event's canonical bytes (docs/formats.md section 3) say about its device. */
+  public static Signed of(byte[] canonicalBytes) {
     Map<String, byte[]> fields;
     try {
-      fields = fields(event.getCanonicalBytes().toByteArray());
+      fields = fields(canonicalBytes);
     } catch (RuntimeException e) {
       return new Malformed("", "its canonical bytes cannot be read (" + e.getMessage() + ")");
     }
@@ -85,7 +90,7 @@ final class DeviceCheck {
   }
 
   /** Section 3's layout: u16 key length, key, u32 value length, value; in the stored order. */
-  static Map<String, byte[]> fields(byte[] canonical) {
+  public static Map<String, byte[]> fields(byte[] canonical) {
     ByteBuffer b = ByteBuffer.wrap(canonical);
     Map<String, byte[]> fields = new LinkedHashMap<>();
     while (b.hasRemaining()) {

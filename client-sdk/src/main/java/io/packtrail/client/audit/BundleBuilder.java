@@ -1,0 +1,101 @@
+package io.packtrail.client.audit;
+
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.client.canonical.Canonical;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.GetInclusionProofResponse;
+import io.packtrail.v1.LogEntry;
+import io.packtrail.v1.LogEntryKind;
+import io.packtrail.v1.Unit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * Collects a unit's audit bundle from a server (AuditService and the unit's events): a fresh
+ * checkpoint covering every event, each event's inclusion proof in it, the registry entries
+ * about the sites, organisations, devices and labels the events name (found by reading the
+ * log's entries up to the checkpoint) with theirs, and the log's verifier key.
+ */
+public final class BundleBuilder {
+  private BundleBuilder() {}
+
+  /** The bundle of one unit, {@code unitCode} without {@code units/}. */
+  public static AuditBundle collect(PacktrailClient client, String unitCode) {
+    return collect(client, "units/" + unitCode, List.of(unitCode));
+  }
+
+  /**
+   * The bundle of a material lot ({@code materialLots/{id}}): the histories of every unit of its
+   * ancestry (GetLineage, ancestors), one of which records the recycling step that made it.
+   */
+  public static AuditBundle collectLot(PacktrailClient client, String lot) {
+    io.packtrail.v1.GetLineageResponse lineage = client.getLineage(
+        io.packtrail.v1.GetLineageRequest.newBuilder().setName(lot)
+            .setDirection(io.packtrail.v1.LineageDirection.LINEAGE_DIRECTION_ANCESTORS).build());
+    if (lineage.getTruncated()) {
+      throw new IllegalStateException(lot + " has more ancestors than one lineage answer holds");
+    }
+    List<String> codes = lineage.getNodesList().stream().map(n -> n.getName())
+        .filter(n -> n.startsWith("units/")).map(n -> n.substring("units/".length())).toList();
+    return collect(client, lot, codes);
+  }
+
+  private static AuditBundle collect(PacktrailClient client, String subject,
+      List<String> unitCodes) {
+    List<Unit> units = new ArrayList<>();
+    List<List<Event>> histories = new ArrayList<>();
+    for (String code : unitCodes) {
+      units.add(client.getUnit(code));
+      histories.add(client.listEvents(code));
+    }
+    io.packtrail.v1.Checkpoint checkpoint = client.createCheckpoint();
+    long size = checkpoint.getTreeSize();
+    Set<String> subjects = new HashSet<>();
+    for (List<Event> events : histories) {
+      for (Event e : events) {
+        if (e.getLogIndex() >= size) {
+          throw new IllegalStateException("event " + e.getName() + " (log index "
+              + e.getLogIndex() + ") is not in the new checkpoint of size " + size);
+        }
+        SortedMap<String, String> f = Canonical.decode(e.getCanonicalBytes().toByteArray());
+        for (String k : List.of("actor.site", "actor.organization", "device")) {
+          if (f.containsKey(k)) {
+            subjects.add(f.get(k));
+          }
+        }
+        if (f.containsKey("label.serial")) {
+          subjects.add("labels/" + f.get("label.serial"));
+        }
+      }
+    }
+    List<AuditBundle.UnitHistory> bundled = new ArrayList<>();
+    for (int u = 0; u < units.size(); u++) {
+      List<AuditBundle.Entry> entries = new ArrayList<>();
+      for (Event e : histories.get(u)) {
+        GetInclusionProofResponse p = client.getInclusionProof(e.getLogIndex(), size);
+        entries.add(new AuditBundle.Entry(e.getLogIndex(), e.getCanonicalBytes().toByteArray(),
+            e.getHash().toByteArray(), proof(p)));
+      }
+      bundled.add(new AuditBundle.UnitHistory(units.get(u).getCode(),
+          Math.max(units.get(u).getEventCount(), entries.size()), entries));
+    }
+    List<AuditBundle.Entry> registry = new ArrayList<>();
+    for (LogEntry entry : client.listAllLogEntries(0)) {
+      if (entry.getLogIndex() < size && entry.getKind() == LogEntryKind.LOG_ENTRY_KIND_REGISTRY
+          && subjects.contains(entry.getSubject())) {
+        registry.add(new AuditBundle.Entry(entry.getLogIndex(),
+            entry.getCanonicalBytes().toByteArray(), null,
+            proof(client.getInclusionProof(entry.getLogIndex(), size))));
+      }
+    }
+    return new AuditBundle(subject, client.getLogKey().getVerifierKey(), checkpoint.getNote(),
+        bundled, registry);
+  }
+
+  private static List<byte[]> proof(GetInclusionProofResponse p) {
+    return p.getHashesList().stream().map(com.google.protobuf.ByteString::toByteArray).toList();
+  }
+}

@@ -1,0 +1,390 @@
+package io.packtrail.client.audit;
+
+import io.packtrail.client.HashChain;
+import io.packtrail.client.audit.BundleException.Check;
+import io.packtrail.client.canonical.Canonical;
+import io.packtrail.client.device.DeviceCheck;
+import io.packtrail.client.log.Checkpoint;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.VerifierKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Verifies an offline audit bundle with the log's public key only, without a network
+ * (docs/formats.md section 13): the unit's canonical bytes, sequences and hash chain; each
+ * device signature under the public key its enrollment entry put in the log, enrolled before
+ * and not retired before the step; no step with a label withdrawn before it; each actor site
+ * belonging to the actor organisation; the checkpoint's signature; and the inclusion of every
+ * event and registry entry in the checkpoint's tree. Stops at the first failure and names it.
+ */
+public final class BundleVerifier {
+  private BundleVerifier() {}
+
+  /** What a valid bundle showed: the checkpoint it is anchored in, facts and warnings. */
+  public record Report(Checkpoint checkpoint, VerifierKey logKey, boolean keyPinned,
+      List<String> facts, List<String> warnings) {}
+
+  /**
+   * Verifies {@code bundle}. {@code pinnedKey} is the log's verifier key as the auditor knows
+   * it; null takes the bundle's own (then a warning says it should be pinned: a forger can ship
+   * a key of their own).
+   */
+  public static Report verify(AuditBundle bundle, VerifierKey pinnedKey) throws BundleException {
+    List<String> facts = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    VerifierKey key = logKey(bundle, pinnedKey, warnings);
+
+    // registry entries first, as an index of facts the events are judged by
+    Registry registry = new Registry();
+    for (AuditBundle.Entry r : bundle.registryEntries()) {
+      registry.add(r, fields(r, "registry entry"));
+    }
+
+    boolean several = bundle.units().size() > 1;
+    java.util.Set<String> codes = new java.util.HashSet<>();
+    String lot = bundle.subject().startsWith("materialLots/")
+        ? bundle.subject().substring("materialLots/".length()) : null;
+    boolean lotMade = false;
+    List<String> lotInputs = new ArrayList<>();
+    int signed = 0;
+    int unchecked = 0;
+    int eventTotal = 0;
+    for (AuditBundle.UnitHistory u : bundle.units()) {
+      if (!codes.add(u.code())) {
+        throw new BundleException(Check.MALFORMED, "unit " + u.code() + " appears twice");
+      }
+      try {
+        String unitCode = u.code();
+        // the unit's history: canonical bytes, sequences, the hash chain
+        List<SortedMap<String, String>> events = new ArrayList<>();
+        byte[] previous = new byte[32];
+        List<AuditBundle.Entry> list = u.events();
+        for (int i = 0; i < list.size(); i++) {
+          AuditBundle.Entry e = list.get(i);
+          SortedMap<String, String> f = fields(e, "event");
+          if (f.containsKey("entry.type") || !f.containsKey("event.id")) {
+            throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
+                + " is not an event (no event.id, or an entry.type)");
+          }
+          if (!unitCode.equals(f.get("unit.code"))) {
+            throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
+                + " is of unit " + f.get("unit.code") + ", not of " + unitCode);
+          }
+          long sequence = integer(f, "unit.sequence", e);
+          if (sequence != i + 1) {
+            int later = indexOfSequence(list, i + 1, i + 1);
+            if (later >= 0) {
+              throw new BundleException(Check.ORDER, "events out of order: event " + sequence
+                  + " (log index " + e.logIndex() + ") stands where event " + (i + 1) + " belongs; "
+                  + "event " + (i + 1) + " comes later in the bundle (swapped)");
+            }
+            if (sequence < i + 1) {
+              throw new BundleException(Check.ORDER, "event " + sequence + " (log index "
+                  + e.logIndex() + ") appears twice or after a later event");
+            }
+            throw new BundleException(Check.MISSING_EVENT, "event " + (i + 1) + " of unit "
+                + unitCode + " is missing: the bundle goes from event " + i + " to event "
+                + sequence + " (log index " + e.logIndex() + ")");
+          }
+          previous = HashChain.hash(previous, e.canonicalBytes());
+          if (!Arrays.equals(previous, e.chainHash())) {
+            throw new BundleException(Check.HASH_CHAIN, "event " + sequence + " (log index "
+                + e.logIndex() + "): its hash chain value does not follow from its canonical bytes "
+                + "and the previous event's (the event, or one before it, was edited)");
+          }
+          events.add(f);
+        }
+        if (list.size() != u.eventCount()) {
+          throw new BundleException(Check.MISSING_EVENT, "the unit has " + u.eventCount()
+              + " events, the bundle carries " + list.size() + ": event " + (list.size() + 1)
+              + (u.eventCount() > list.size() + 1 ? " to " + u.eventCount() : "")
+              + " missing");
+        }
+        facts.add("unit " + unitCode + ": " + list.size() + " events in sequence, hash "
+            + "chain recomputed from their canonical bytes");
+
+        // what each event claims, judged by the registry entries
+        for (int i = 0; i < list.size(); i++) {
+          AuditBundle.Entry e = list.get(i);
+          SortedMap<String, String> f = events.get(i);
+          String at = "event " + (i + 1) + " (log index " + e.logIndex() + ")";
+          Fact event = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
+          DeviceCheck.Signed s = DeviceCheck.of(e.canonicalBytes());
+          if (s instanceof DeviceCheck.Malformed m) {
+            throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + m.device()
+                + " but " + m.why());
+          } else if (s instanceof DeviceCheck.Statement st) {
+            Registry.Device d = registry.devices.get(st.device());
+            if (d == null || d.enrolled == null) {
+              unchecked++;
+              warnings.add(at + ": signed by " + st.device() + ", whose enrollment is not in the "
+                  + "bundle: its signature is not checked");
+            } else {
+              if (!d.enrolled.before(event)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
+                    + ", enrolled only later (log index " + d.enrolled.index + ")");
+              }
+              if (d.retired != null && d.retired.strictlyBefore(event)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
+                    + ", retired before it (log index " + d.retired.index + ")");
+              }
+              if (!st.verifies(d.publicKey)) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": the signature of device "
+                    + st.device() + " does not verify under the public key of its enrollment (log "
+                    + "index " + d.enrolled.index + ")");
+              }
+              signed++;
+            }
+          }
+          String serial = f.get("label.serial");
+          if (serial != null) {
+            Fact withdrawn = registry.withdrawals.get(serial);
+            if (withdrawn != null && withdrawn.strictlyBefore(event)) {
+              throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
+                  + ", withdrawn (" + registry.withdrawalStatus.get(serial) + ") before it, at log "
+                  + "index " + withdrawn.index);
+            }
+          }
+          for (Map.Entry<String, String> x : f.entrySet()) {
+            if (lot != null && x.getKey().matches("recycling\\.lot\\.[0-9]{3}\\.id")
+                && x.getValue().equals(lot)) {
+              lotMade = true;
+              f.forEach((k, v) -> {
+                if (k.matches("recycling\\.input\\.[0-9]{3}")) {
+                  lotInputs.add(v);
+                }
+              });
+            }
+          }
+          String site = f.get("actor.site");
+          Registry.Site known = site == null ? null : registry.sites.get(site);
+          if (known != null) {
+            if (!known.organization.equals(f.get("actor.organization"))) {
+              throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + " for "
+                  + f.get("actor.organization") + ", but the site belongs to " + known.organization
+                  + " (log index " + known.at.index + ")");
+            }
+            if (!known.at.before(event)) {
+              throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + ", which "
+                  + "was created only later (log index " + known.at.index + ")");
+            }
+          }
+        }
+        eventTotal += list.size();
+      } catch (BundleException x) {
+        throw several ? new BundleException(x.check(), "unit " + u.code() + ": "
+            + x.getMessage()) : x;
+      }
+    }
+    if (lot == null && !codes.contains(bundle.subject().substring("units/".length()))) {
+      throw new BundleException(Check.MALFORMED, "the bundle is about " + bundle.subject()
+          + " but carries no history of that unit");
+    }
+    if (lot != null && !lotMade) {
+      throw new BundleException(Check.MALFORMED, "the bundle is about " + bundle.subject()
+          + " but no event in it made that lot (a recycling step naming it)");
+    }
+    for (String input : lotInputs) {
+      if (!codes.contains(input)) {
+        throw new BundleException(Check.LINEAGE, "the recycling step that made "
+            + bundle.subject() + " consumed unit " + input + ", whose history is not in the "
+            + "bundle");
+      }
+    }
+    if (lot != null) {
+      facts.add("lot " + lot + " made by a recycling step of the bundle, from the histories "
+          + "of " + codes.size() + " units");
+    }
+    if (signed > 0) {
+      facts.add(signed + " device signature(s) verified under the keys their enrollments put in "
+          + "the log, each device enrolled and not retired at the step");
+    }
+    if (unchecked > 0) {
+      facts.add(unchecked + " device signature(s) not checked (no enrollment in the bundle)");
+    }
+    facts.add(bundle.registryEntries().size() + " registry entries (sites, organisations, "
+        + "devices, label withdrawals) judge the events");
+
+    // the checkpoint, then every entry in its tree
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.verify(bundle.checkpointNote(), key);
+    } catch (LogVerificationException e) {
+      throw new BundleException(Check.CHECKPOINT_SIGNATURE, "the checkpoint is not signed by "
+          + "the log key " + key.name() + "+" + HexFormat.of().formatHex(key.keyHash()) + ": "
+          + e.getMessage());
+    }
+    facts.add("checkpoint of " + checkpoint.origin() + " at tree size " + checkpoint.size()
+        + " signed by the log key " + key.name() + "+" + HexFormat.of().formatHex(key.keyHash()));
+    for (AuditBundle.UnitHistory u : bundle.units()) {
+      for (int i = 0; i < u.events().size(); i++) {
+        included(u.events().get(i), checkpoint, (several ? "unit " + u.code() + ": " : "")
+            + "event " + (i + 1));
+      }
+    }
+    for (AuditBundle.Entry r : bundle.registryEntries()) {
+      included(r, checkpoint, "registry entry");
+    }
+    facts.add("all " + (eventTotal + bundle.registryEntries().size()) + " entries are in the "
+        + "log's tree of the checkpoint (inclusion proofs lead to its root)");
+    return new Report(checkpoint, key, pinnedKey != null, facts, warnings);
+  }
+
+  private static VerifierKey logKey(AuditBundle bundle, VerifierKey pinned, List<String> warnings)
+      throws BundleException {
+    VerifierKey bundled = null;
+    try {
+      bundled = VerifierKey.parse(bundle.logKey());
+    } catch (LogVerificationException e) {
+      if (pinned == null) {
+        throw new BundleException(Check.MALFORMED, "line 3: the bundle's log key is not a "
+            + "verifier key: " + e.getMessage());
+      }
+    }
+    if (pinned != null) {
+      if (bundled != null && !bundled.equals(pinned)) {
+        warnings.add("the bundle names another log key (" + bundle.logKey() + "); it was "
+            + "checked under the pinned key");
+      }
+      return pinned;
+    }
+    warnings.add("the log key was taken from the bundle itself: pin it with --log-key (the "
+        + "verifier key the log publishes, e.g. from GetLogKey or 'packtrail log-key'); a "
+        + "forger can ship a key of their own. Bundled: " + bundle.logKey());
+    return bundled;
+  }
+
+  private static void included(AuditBundle.Entry e, Checkpoint checkpoint, String what)
+      throws BundleException {
+    String at = what + " (log index " + e.logIndex() + ")";
+    if (e.logIndex() >= checkpoint.size()) {
+      throw new BundleException(Check.INCLUSION, at + " is beyond the checkpoint's tree size "
+          + checkpoint.size());
+    }
+    try {
+      Merkle.verifyInclusion(Merkle.leafHash(e.canonicalBytes()), e.logIndex(),
+          checkpoint.size(), e.proof(), checkpoint.rootHash());
+    } catch (LogVerificationException x) {
+      throw new BundleException(Check.INCLUSION, at + " is not in the log's tree of size "
+          + checkpoint.size() + " that the checkpoint signs: " + x.getMessage());
+    }
+  }
+
+  private static SortedMap<String, String> fields(AuditBundle.Entry e, String what)
+      throws BundleException {
+    SortedMap<String, String> f;
+    try {
+      f = Canonical.decode(e.canonicalBytes());
+    } catch (IllegalArgumentException x) {
+      throw new BundleException(Check.MALFORMED, "the " + what + " at log index " + e.logIndex()
+          + " has bytes that are not canonical: " + x.getMessage());
+    }
+    if (!String.valueOf(e.logIndex()).equals(f.get("log.index"))) {
+      throw new BundleException(Check.MALFORMED, "the " + what + " placed at log index "
+          + e.logIndex() + " says log.index " + f.get("log.index"));
+    }
+    return f;
+  }
+
+  private static long integer(SortedMap<String, String> f, String key, AuditBundle.Entry e)
+      throws BundleException {
+    String v = f.get(key);
+    if (v == null || !v.matches("[1-9][0-9]{0,17}")) {
+      throw new BundleException(Check.MALFORMED, "the event at log index " + e.logIndex()
+          + " has no valid " + key);
+    }
+    return Long.parseLong(v);
+  }
+
+  /** The position (from {@code from}) of the event with {@code sequence}, or -1. */
+  private static int indexOfSequence(List<AuditBundle.Entry> list, long sequence, int from) {
+    for (int j = from; j < list.size(); j++) {
+      try {
+        String v = Canonical.decode(list.get(j).canonicalBytes()).get("unit.sequence");
+        if (String.valueOf(sequence).equals(v)) {
+          return j;
+        }
+      } catch (IllegalArgumentException ignored) {
+        // reported when the loop reaches it
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * When an entry or event is in the log: its index and its {@code record.time} (fixed-width UTC,
+   * so text order is time order). Entries are ordered by log index; entries back-filled when a
+   * database was migrated follow the events recorded before them, so an entry also counts as
+   * before an event when its record.time is (formats.md section 11).
+   */
+  record Fact(long index, String recordTime) {
+    /** For what must precede an event (an enrollment, a site): at or before it in time. */
+    boolean before(Fact event) {
+      return index < event.index || recordTime.compareTo(event.recordTime) <= 0;
+    }
+
+    /** For what must not precede an event (a retirement, a withdrawal): strictly before it. */
+    boolean strictlyBefore(Fact event) {
+      return index < event.index || recordTime.compareTo(event.recordTime) < 0;
+    }
+  }
+
+  /** The registry facts of a bundle, by the names events use. */
+  private static final class Registry {
+    record Site(String organization, Fact at) {}
+
+    static final class Device {
+      byte[] publicKey;
+      Fact enrolled;
+      Fact retired;
+    }
+
+    final Map<String, Device> devices = new HashMap<>();
+    final Map<String, Fact> withdrawals = new HashMap<>();
+    final Map<String, String> withdrawalStatus = new HashMap<>();
+    final Map<String, Site> sites = new HashMap<>();
+
+    void add(AuditBundle.Entry e, SortedMap<String, String> f) throws BundleException {
+      String type = f.get("entry.type");
+      if (type == null) {
+        throw new BundleException(Check.MALFORMED, "the registry entry at log index "
+            + e.logIndex() + " has no entry.type");
+      }
+      Fact at = new Fact(e.logIndex(), f.getOrDefault("record.time", ""));
+      switch (type) {
+        case "device_enrollment" -> {
+          Device d = devices.computeIfAbsent(f.get("device.name"), n -> new Device());
+          try {
+            d.publicKey = HexFormat.of().parseHex(f.getOrDefault("device.public_key", ""));
+          } catch (IllegalArgumentException x) {
+            throw new BundleException(Check.MALFORMED, "the device enrollment at log index "
+                + e.logIndex() + " has a public key that is not hex");
+          }
+          d.enrolled = at;
+        }
+        case "device_retirement" ->
+            devices.computeIfAbsent(f.get("device.name"), n -> new Device()).retired = at;
+        case "label_withdrawal" -> {
+          // a label is withdrawn once; should the log hold two, the earlier one counts
+          Fact known = withdrawals.get(f.get("label.serial"));
+          if (known == null || at.recordTime().compareTo(known.recordTime()) < 0) {
+            withdrawals.put(f.get("label.serial"), at);
+            withdrawalStatus.put(f.get("label.serial"), f.get("label.status"));
+          }
+        }
+        case "site" -> sites.put(f.get("site.name"),
+            new Site(f.get("site.organization"), at));
+        default -> {
+          // organisations and label keys: included and proven, no rule of their own here
+        }
+      }
+    }
+  }
+}

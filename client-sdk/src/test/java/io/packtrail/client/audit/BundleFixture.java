@@ -1,0 +1,139 @@
+package io.packtrail.client.audit;
+
+import io.packtrail.client.HashChain;
+import io.packtrail.client.canonical.Canonical;
+import io.packtrail.client.device.DeviceCheck;
+import io.packtrail.client.device.DeviceSignatures;
+import io.packtrail.client.label.Ed25519Keys;
+import io.packtrail.client.log.Checkpoint;
+import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.SignedNote;
+import io.packtrail.client.log.VerifierKey;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A small log built from scratch, the way the server builds one, and the audit bundle of one unit
+ * in it (docs/formats.md section 13's test vector): leaves 0 a site, 1 a device enrollment, 2 the
+ * unit's registration, 3 another unit's event, 4 and 5 the unit's device-signed steps (5 scans
+ * label 7), 6 the withdrawal of label 7 (after the step: no failure).
+ */
+final class BundleFixture {
+  static final String ORIGIN = "packtrail.local/log";
+  static final byte[] LOG_SEED = seed(0x61);
+  static final byte[] DEVICE_SEED = seed(0xa1);
+  static final byte[] OTHER_SEED = seed(0xc1);
+  static final String UNIT = "X12MCPM27KLPCLX2M23823320";
+  static final String ORG = "organizations/acme";
+  static final String SITE = ORG + "/sites/plant";
+  static final String DEVICE = SITE + "/devices/scanner-1";
+
+  final List<byte[]> leaves = new ArrayList<>();
+  final List<byte[]> chain = new ArrayList<>();
+  final AuditBundle bundle;
+
+  static VerifierKey logKey() {
+    return VerifierKey.of(ORIGIN, Ed25519Keys.publicKeyOf(LOG_SEED));
+  }
+
+  /** The fixture; {@code forgedDevice}: the log holds a step signed by a key not the device's. */
+  BundleFixture(boolean forgedDevice) {
+    this(forgedDevice, List.of());
+  }
+
+  /**
+   * The fixture with more registry entries appended to the log (log.index 7, 8 ...) and to the
+   * bundle, e.g. entries back-filled at a migration, with a record.time before the events'.
+   */
+  BundleFixture(boolean forgedDevice, List<Map<String, String>> more) {
+    leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "site", "log.index", "0",
+        "record.time", "2026-12-01T08:00:00.000000Z", "site.name", SITE, "site.organization", ORG,
+        "site.kind", "RECYCLING_PLANT", "site.display_name", "Plant", "site.region_code",
+        "310000"))));
+    leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "device_enrollment",
+        "log.index", "1", "record.time", "2026-12-01T08:01:00.000000Z", "device.name", DEVICE,
+        "device.site", SITE, "device.public_key",
+        HexFormat.of().formatHex(Ed25519Keys.publicKeyOf(DEVICE_SEED))))));
+    leaves.add(event(2, 1, "registration", null, null, false));
+    leaves.add(Canonical.encode(new TreeMap<>(Map.of("event.id",
+        "00000000-0000-4000-8000-000000000003", "event.type", "registration", "log.index", "3",
+        "unit.code", "X12MCPM27KLPCLX2M23823321", "unit.sequence", "1"))));
+    leaves.add(event(4, 2, "collection", DEVICE, null, false));
+    leaves.add(event(5, 3, "inspection", DEVICE, "7", forgedDevice));
+    leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "label_withdrawal",
+        "log.index", "6", "record.time", "2026-12-01T09:00:00.000000Z", "label.serial", "7",
+        "label.status", "REVOKED", "label.key", ORG + "/labelKeys/0a1b2c3d", "label.unit_code",
+        UNIT))));
+    for (Map<String, String> m : more) {
+      TreeMap<String, String> f = new TreeMap<>(m);
+      f.put("log.index", Integer.toString(leaves.size()));
+      leaves.add(Canonical.encode(f));
+    }
+    List<byte[]> hashes = leaves.stream().map(Merkle::leafHash).toList();
+    byte[] previous = new byte[32];
+    for (int index : new int[] {2, 4, 5}) {
+      previous = HashChain.hash(previous, leaves.get(index));
+      chain.add(previous);
+    }
+    List<AuditBundle.Entry> events = new ArrayList<>();
+    int[] eventIndexes = {2, 4, 5};
+    for (int i = 0; i < 3; i++) {
+      int index = eventIndexes[i];
+      events.add(new AuditBundle.Entry(index, leaves.get(index), chain.get(i),
+          Merkle.inclusionProof(hashes, index, hashes.size())));
+    }
+    List<AuditBundle.Entry> registry = new ArrayList<>();
+    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 6));
+    for (int i = 0; i < more.size(); i++) {
+      registryIndexes.add(7 + i);
+    }
+    for (int index : registryIndexes) {
+      registry.add(new AuditBundle.Entry(index, leaves.get(index), null,
+          Merkle.inclusionProof(hashes, index, hashes.size())));
+    }
+    bundle = new AuditBundle("units/" + UNIT, logKey().encode(), checkpoint(LOG_SEED,
+        Merkle.root(hashes)), List.of(new AuditBundle.UnitHistory(UNIT, 3, events)), registry);
+  }
+
+  /** A checkpoint of this log's size over {@code root}, signed by the key of {@code seed}. */
+  String checkpoint(byte[] seed, byte[] root) {
+    return SignedNote.sign(new Checkpoint(ORIGIN, leaves.size(), root).body(), ORIGIN, seed);
+  }
+
+  private static byte[] event(int index, int sequence, String type, String device,
+      String label, boolean forged) {
+    TreeMap<String, String> f = new TreeMap<>();
+    f.put("actor.organization", ORG);
+    f.put("actor.site", SITE);
+    f.put("event.id", "00000000-0000-4000-8000-00000000000" + index);
+    f.put("event.time", "2026-12-01T08:3" + index + ":00.000000Z");
+    f.put("event.type", type);
+    f.put("log.index", Integer.toString(index));
+    f.put("record.time", "2026-12-01T08:3" + index + ":01.000000Z");
+    f.put("unit.code", UNIT);
+    f.put("unit.sequence", Integer.toString(sequence));
+    if (label != null) {
+      f.put("label.serial", label);
+    }
+    if (device != null) {
+      f.put("device", device);
+      TreeMap<String, String> statement = new TreeMap<>(f);
+      statement.keySet().removeAll(DeviceCheck.NOT_SIGNED);
+      byte[] signature = Ed25519Keys.sign(DeviceSignatures.TAG, Canonical.encode(statement),
+          forged ? OTHER_SEED : DEVICE_SEED);
+      f.put("device.signature", HexFormat.of().formatHex(signature));
+    }
+    return Canonical.encode(f);
+  }
+
+  private static byte[] seed(int first) {
+    byte[] b = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      b[i] = (byte) (first + i);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,261 @@
+package io.packtrail.client.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packtrail.client.HashChain;
+import io.packtrail.client.audit.BundleException.Check;
+import io.packtrail.client.canonical.Canonical;
+import io.packtrail.client.label.Ed25519Keys;
+import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.VerifierKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Each tampering class of an offline audit bundle, detected offline with its precise reason. */
+class BundleVerifierTest {
+  private final BundleFixture fixture = new BundleFixture(false);
+  private final AuditBundle valid = fixture.bundle;
+
+  private static BundleException refused(AuditBundle bundle, VerifierKey key) {
+    return assertThrows(BundleException.class, () -> BundleVerifier.verify(bundle, key));
+  }
+
+  private static AuditBundle withEvents(AuditBundle b, List<AuditBundle.Entry> events) {
+    return new AuditBundle(b.subject(), b.logKey(), b.checkpointNote(), List.of(
+        new AuditBundle.UnitHistory(BundleFixture.UNIT, 3, events)), b.registryEntries());
+  }
+
+  private static List<AuditBundle.Entry> events(AuditBundle b) {
+    return b.units().get(0).events();
+  }
+
+  @Test
+  void anHonestBundleIsValidUnderThePinnedKeyAndSurvivesItsText() throws Exception {
+    BundleVerifier.Report report = BundleVerifier.verify(
+        AuditBundle.parse(valid.encode()), BundleFixture.logKey());
+    assertEquals(7, report.checkpoint().size());
+    assertTrue(report.warnings().isEmpty(), report.warnings().toString());
+    assertTrue(report.facts().stream().anyMatch(f -> f.startsWith("2 device signature(s) "
+        + "verified")), report.facts().toString());
+    assertEquals(valid.encode(), AuditBundle.parse(valid.encode()).encode());
+  }
+
+  @Test
+  void withoutAPinnedKeyTheBundledOneIsUsedWithAWarning() throws Exception {
+    BundleVerifier.Report report = BundleVerifier.verify(valid, null);
+    assertTrue(report.warnings().get(0).contains("pin it with --log-key"),
+        report.warnings().toString());
+  }
+
+  @Test
+  void anEditedEventBreaksTheHashChain() {
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    AuditBundle.Entry second = events.get(1);
+    events.set(1, new AuditBundle.Entry(second.logIndex(), edit(second.canonicalBytes()),
+        second.chainHash(), second.proof()));
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.HASH_CHAIN, e.check());
+    assertTrue(e.getMessage().startsWith("event 2 (log index 4): its hash chain value does not "
+        + "follow"), e.getMessage());
+  }
+
+  @Test
+  void anEditedEventWithItsChainRecomputedIsNotInTheLog() {
+    List<AuditBundle.Entry> events = new ArrayList<>();
+    byte[] previous = new byte[32];
+    for (int i = 0; i < events(valid).size(); i++) {
+      AuditBundle.Entry e = events(valid).get(i);
+      // the registration: unsigned (editing a signed step breaks its device signature first)
+      byte[] bytes = i == 0 ? edit(e.canonicalBytes()) : e.canonicalBytes();
+      previous = HashChain.hash(previous, bytes);
+      events.add(new AuditBundle.Entry(e.logIndex(), bytes, previous, e.proof()));
+    }
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.INCLUSION, e.check());
+    assertTrue(e.getMessage().startsWith("event 1 (log index 2) is not in the log's tree of "
+        + "size 7"), e.getMessage());
+  }
+
+  @Test
+  void aDroppedEventIsMissing() {
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    events.remove(1);
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.MISSING_EVENT, e.check());
+    assertTrue(e.getMessage().startsWith("event 2 of unit " + BundleFixture.UNIT + " is "
+        + "missing"), e.getMessage());
+  }
+
+  @Test
+  void aDroppedLastEventIsMissingByTheCount() {
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    events.remove(2);
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.MISSING_EVENT, e.check());
+    assertEquals("the unit has 3 events, the bundle carries 2: event 3 missing", e.getMessage());
+  }
+
+  @Test
+  void twoSwappedEventsAreOutOfOrder() {
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    events.set(1, events(valid).get(2));
+    events.set(2, events(valid).get(1));
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.ORDER, e.check());
+    assertTrue(e.getMessage().startsWith("events out of order: event 3 (log index 5) stands "
+        + "where event 2 belongs"), e.getMessage());
+  }
+
+  @Test
+  void aForgedDeviceSignatureInTheLogItselfIsNamed() {
+    AuditBundle forged = new BundleFixture(true).bundle;
+    BundleException e = refused(forged, BundleFixture.logKey());
+    assertEquals(Check.DEVICE_SIGNATURE, e.check());
+    assertEquals("event 3 (log index 5): the signature of device " + BundleFixture.DEVICE
+        + " does not verify under the public key of its enrollment (log index 1)",
+        e.getMessage());
+  }
+
+  @Test
+  void aCheckpointSignedByAnotherKeyIsRefusedUnderThePinnedKey() {
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
+        fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
+            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
+        valid.registryEntries());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.CHECKPOINT_SIGNATURE, e.check());
+    assertTrue(e.getMessage().startsWith("the checkpoint is not signed by the log key "
+        + BundleFixture.ORIGIN + "+"), e.getMessage());
+  }
+
+  @Test
+  void aBundleCarryingAForgersKeyIsRefusedUnderThePinnedKey() {
+    VerifierKey forger = VerifierKey.of(BundleFixture.ORIGIN,
+        Ed25519Keys.publicKeyOf(BundleFixture.OTHER_SEED));
+    AuditBundle b = new AuditBundle(valid.subject(), forger.encode(),
+        fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
+            fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
+        valid.registryEntries());
+    assertEquals(Check.CHECKPOINT_SIGNATURE, refused(b, BundleFixture.logKey()).check());
+  }
+
+  @Test
+  void aCheckpointWhoseRootDoesNotMatchTheProofs() {
+    byte[] otherRoot = Merkle.leafHash(new byte[] {1});
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
+        fixture.checkpoint(BundleFixture.LOG_SEED, otherRoot), valid.units(),
+        valid.registryEntries());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.INCLUSION, e.check());
+    assertTrue(e.getMessage().startsWith("event 1 (log index 2) is not in the log's tree of "
+        + "size 7 that the checkpoint signs"), e.getMessage());
+  }
+
+  @Test
+  void aDroppedRegistryEntryLeavesTheSignatureUncheckedAndSaysSo() throws Exception {
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
+        valid.checkpointNote(), valid.units(), List.of(valid.registryEntries().get(0)));
+    BundleVerifier.Report report = BundleVerifier.verify(b, BundleFixture.logKey());
+    assertTrue(report.warnings().stream().anyMatch(w -> w.contains("whose enrollment is not in "
+        + "the bundle")), report.warnings().toString());
+  }
+
+  @Test
+  void anEntryMovedToAnotherIndexIsMalformed() {
+    AuditBundle.Entry first = events(valid).get(0);
+    List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
+    events.set(0, new AuditBundle.Entry(3, first.canonicalBytes(), first.chainHash(),
+        first.proof()));
+    BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the event placed at log index 3 says log.index 2", e.getMessage());
+  }
+
+  @Test
+  void aTruncatedOrGarbledFileNamesItsLine() {
+    String text = valid.encode();
+    BundleException cut = assertThrows(BundleException.class,
+        () -> AuditBundle.parse(text.substring(0, text.length() - 10)));
+    assertEquals(Check.MALFORMED, cut.check());
+    BundleException garbled = assertThrows(BundleException.class,
+        () -> AuditBundle.parse(text.replace("\nregistry 0 ", "\nregistry 0  ")));
+    assertTrue(garbled.getMessage().startsWith("line 9: a 'registry' line has 3 fields"),
+        garbled.getMessage());
+  }
+
+  @Test
+  void aBundleAboutAUnitItDoesNotCarry() {
+    AuditBundle b = new AuditBundle("units/X12MCPM27KLPCLX2M23823399", valid.logKey(),
+        valid.checkpointNote(), valid.units(), valid.registryEntries());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the bundle is about units/X12MCPM27KLPCLX2M23823399 but carries no history "
+        + "of that unit", e.getMessage());
+  }
+
+  @Test
+  void aLotBundleNeedsTheStepThatMadeTheLot() throws Exception {
+    AuditBundle b = new AuditBundle("materialLots/west-li2co3-2026-001", valid.logKey(),
+        valid.checkpointNote(), valid.units(), valid.registryEntries());
+    BundleException e = refused(AuditBundle.parse(b.encode()), BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the bundle is about materialLots/west-li2co3-2026-001 but no event in it made "
+        + "that lot (a recycling step naming it)", e.getMessage());
+  }
+
+  private static BundleException refusedWith(java.util.Map<String, String> entry) {
+    return refused(new BundleFixture(false, List.of(entry)).bundle, BundleFixture.logKey());
+  }
+
+  @Test
+  void aStepByADeviceRetiredBeforeItIsRefusedEvenWhenItsEntryWasBackFilled() {
+    // appended at index 7 (after the step at 5), but retired at 08:33, before the step's 08:35
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "device_retirement",
+        "record.time", "2026-12-01T08:33:00.000000Z", "device.name", BundleFixture.DEVICE,
+        "device.site", BundleFixture.SITE));
+    assertEquals(Check.DEVICE_SIGNATURE, e.check());
+    assertEquals("event 2 (log index 4): signed by " + BundleFixture.DEVICE + ", retired "
+        + "before it (log index 7)", e.getMessage());
+  }
+
+  @Test
+  void aDeviceRetiredAfterTheStepsLeavesThemValid() throws Exception {
+    AuditBundle b = new BundleFixture(false, List.of(java.util.Map.of("entry.type",
+        "device_retirement", "record.time", "2026-12-01T10:00:00.000000Z", "device.name",
+        BundleFixture.DEVICE, "device.site", BundleFixture.SITE))).bundle;
+    assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+  }
+
+  @Test
+  void aStepScanningALabelWithdrawnBeforeIt() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "label_withdrawal",
+        "record.time", "2026-12-01T08:30:00.000000Z", "label.serial", "7", "label.status",
+        "SUPERSEDED", "label.key", BundleFixture.ORG + "/labelKeys/0a1b2c3d",
+        "label.unit_code", BundleFixture.UNIT));
+    assertEquals(Check.LABEL, e.check());
+    assertEquals("event 3 (log index 5): the step scanned label 7, withdrawn (SUPERSEDED) "
+        + "before it, at log index 7", e.getMessage());
+  }
+
+  @Test
+  void aSiteOfAnotherOrganisation() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "site", "record.time",
+        "2026-12-01T08:00:00.000000Z", "site.name", BundleFixture.SITE, "site.organization",
+        "organizations/someone-else"));
+    assertEquals(Check.REGISTRY, e.check());
+    assertTrue(e.getMessage().startsWith("event 1 (log index 2): recorded at "
+        + BundleFixture.SITE + " for " + BundleFixture.ORG + ", but the site belongs to "
+        + "organizations/someone-else"), e.getMessage());
+  }
+
+  private static byte[] edit(byte[] canonical) {
+    SortedMap<String, String> f = new TreeMap<>(Canonical.decode(canonical));
+    f.put("event.type", "scrapping");
+    return Canonical.encode(f);
+  }
+}

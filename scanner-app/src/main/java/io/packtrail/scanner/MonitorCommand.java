@@ -1,0 +1,197 @@
+package io.packtrail.scanner;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.packtrail.client.device.DeviceKey;
+import io.packtrail.client.log.Checkpoint;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.SignedNote;
+import io.packtrail.client.log.VerifierKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** `monitor`: checks that the log was only appended to since the checkpoint last trusted. */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+    description = "Check that the log was only ever appended to: fetch its latest checkpoint, "
+        + "check its signature under the log key, and prove with a consistency proof that its "
+        + "tree extends the checkpoint this device trusted last (kept under PACKTRAIL_HOME in "
+        + "log-monitor/, with the pinned log key); then trust the new one. The first run trusts "
+        + "the checkpoint it sees. Run it from cron: a fork alarm means the server showed two "
+        + "different histories, report it with both checkpoints.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:consistent: the log only grew (or the first checkpoint is now trusted)",
+        "1:the server's checkpoint is not signed by the pinned log key",
+        "2:usage or setup error (bad --log-key, another key than the pinned one, unreadable "
+            + "state)",
+        "3:the server could not be reached or has no checkpoint yet",
+        "5:FORK: the log was not only appended to (a checkpoint inconsistent with the trusted "
+            + "one: a smaller tree, another root for the same size, or a failing consistency "
+            + "proof); the trusted checkpoint is kept"})
+final class MonitorCommand implements Callable<Integer> {
+  static final String DIR = "log-monitor";
+  static final String CHECKPOINT = "checkpoint";
+  static final String KEY = "log-key";
+
+  @ParentCommand
+  ScannerCli cli;
+
+  @Option(names = "--log-key", paramLabel = "VKEY", description = "the log's verifier key to "
+      + "pin (saved for later runs); without it the saved one, else the server's (trusted on "
+      + "first use, with a warning)")
+  String logKey;
+
+  @Option(names = "--witness", paramLabel = "NAME", description = "also act as a witness named "
+      + "NAME (e.g. witness.example/regulator): cosign each checkpoint verified consistent with "
+      + "the trusted one (C2SP tlog-cosignature, key in log-monitor/" + WITNESS_KEY + ", made on "
+      + "first use) and write the cosigned note to log-monitor/" + COSIGNED)
+  String witness;
+
+  static final String WITNESS_KEY = "witness.key";
+  static final String COSIGNED = "cosigned-checkpoint";
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = cli.home().resolve(DIR);
+    Files.createDirectories(dir);
+    Path keyFile = dir.resolve(KEY);
+    Path trustedFile = dir.resolve(CHECKPOINT);
+    VerifierKey saved = Files.exists(keyFile) ? parseKey(Files.readString(keyFile).strip(),
+        keyFile.toString()) : null;
+    VerifierKey given = logKey == null ? null : parseKey(logKey.strip(), "--log-key");
+    if (saved != null && given != null && !saved.equals(given)) {
+      System.out.println("error: --log-key is not the key pinned in " + keyFile + " ("
+          + saved.encode() + "); another key is another log: remove " + dir + " to start over");
+      return ScannerCli.SETUP;
+    }
+    try (ServerLink link = new ServerLink(cli.server())) {
+      VerifierKey key = given != null ? given : saved;
+      if (key == null) {
+        key = parseKey(link.deliveries().getLogKey().getVerifierKey(), "the server's log key");
+        System.out.println("WARNING: no log key pinned: trusting the server's " + key.encode()
+            + " from now on; compare it with the key the operator publishes, or pass --log-key");
+      }
+      if (saved == null) {
+        write(keyFile, key.encode() + "\n");
+      }
+      io.packtrail.v1.Checkpoint latest;
+      try {
+        latest = link.deliveries().getCheckpoint();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          System.out.println("the log has no checkpoint yet: nothing to monitor");
+          return ScannerCli.SERVER;
+        }
+        throw e;
+      }
+      Checkpoint now;
+      try {
+        now = Checkpoint.verify(latest.getNote(), key);
+      } catch (LogVerificationException e) {
+        System.out.println("ALARM: the server's checkpoint is not signed by the pinned log key "
+            + key.encode() + ": " + e.getMessage());
+        return ScannerCli.REFUSED;
+      }
+      if (!Files.exists(trustedFile)) {
+        write(trustedFile, latest.getNote());
+        System.out.println("OK: trusting the log's checkpoint of size " + now.size() + " (root "
+            + b64(now.rootHash()) + "); later runs check that the log only grows from it");
+        return ScannerCli.OK;
+      }
+      Checkpoint trusted;
+      try {
+        trusted = Checkpoint.verify(Files.readString(trustedFile, StandardCharsets.UTF_8), key);
+      } catch (LogVerificationException e) {
+        System.out.println("error: the trusted checkpoint in " + trustedFile + " is not signed "
+            + "by the pinned key (" + e.getMessage() + "): the file was damaged; remove it to "
+            + "trust the server's next checkpoint");
+        return ScannerCli.SETUP;
+      }
+      String fork = fork(trusted, now, link);
+      if (fork != null) {
+        System.out.println("ALARM: FORK: the log was not only appended to: " + fork);
+        System.out.println("  trusted: size " + trusted.size() + " root "
+            + b64(trusted.rootHash()));
+        System.out.println("  server:  size " + now.size() + " root " + b64(now.rootHash()));
+        System.out.println("  keep " + trustedFile + " and the server's checkpoint as evidence");
+        return ScannerCli.FORK;
+      }
+      if (now.size() > trusted.size()) {
+        write(trustedFile, latest.getNote());
+      }
+      if (witness != null) {
+        cosign(dir, latest.getNote());
+      }
+      System.out.println("OK: the log only grew: from size " + trusted.size() + " to "
+          + now.size() + (now.size() == trusted.size() ? " (unchanged)" : ", consistency "
+              + "proof checked") + "; now trusting size " + now.size());
+      return ScannerCli.OK;
+    }
+  }
+
+  /** Cosigns a checkpoint verified consistent and writes the cosigned note. */
+  private void cosign(Path dir, String note) throws IOException, LogVerificationException {
+    Path keyFile = dir.resolve(WITNESS_KEY);
+    if (!Files.exists(keyFile)) {
+      DeviceKey.generate().save(keyFile);
+    }
+    DeviceKey key = DeviceKey.load(keyFile);
+    SignedNote parsed = SignedNote.parse(note);
+    SignedNote.Signature line = key.cosign(parsed.body(), witness,
+        java.time.Instant.now().getEpochSecond());
+    write(dir.resolve(COSIGNED), parsed.withSignature(line).encode());
+    System.out.println("witness " + VerifierKey.ofCosigner(witness, key.publicKey()).encode()
+        + " cosigned it: " + dir.resolve(COSIGNED) + " (the server offers no call to submit "
+        + "cosignatures yet: hand the file to whoever publishes them)");
+  }
+
+  /** Why {@code now} does not extend {@code trusted}, or null when it does. */
+  private static String fork(Checkpoint trusted, Checkpoint now, ServerLink link) {
+    if (now.size() < trusted.size()) {
+      return "the server's tree (size " + now.size() + ") is smaller than the trusted one ("
+          + trusted.size() + ")";
+    }
+    if (now.size() == trusted.size()) {
+      return Arrays.equals(now.rootHash(), trusted.rootHash()) ? null : "two different roots "
+          + "signed for tree size " + now.size();
+    }
+    List<byte[]> proof = link.deliveries().getConsistencyProof(trusted.size(), now.size())
+        .getHashesList().stream().map(com.google.protobuf.ByteString::toByteArray).toList();
+    try {
+      Merkle.verifyConsistency(trusted.size(), now.size(), trusted.rootHash(), now.rootHash(),
+          proof);
+      return null;
+    } catch (LogVerificationException e) {
+      return "the tree of size " + now.size() + " does not extend the trusted tree of size "
+          + trusted.size() + ": " + e.getMessage();
+    }
+  }
+
+  private static VerifierKey parseKey(String text, String where) {
+    try {
+      return VerifierKey.parse(text);
+    } catch (LogVerificationException e) {
+      throw new IllegalArgumentException(where + " is not a verifier key: " + e.getMessage());
+    }
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+}

@@ -1,0 +1,68 @@
+package io.packtrail.scanner;
+
+import io.packtrail.client.audit.AuditBundle;
+import io.packtrail.client.audit.BundleException;
+import io.packtrail.client.audit.BundleVerifier;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.VerifierKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `verify FILE`: checks an offline audit bundle, with no network. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Check an offline audit bundle (written by 'trace CODE --bundle FILE'; "
+        + "docs/formats.md section 13) with no network: the unit's canonical bytes, sequences "
+        + "and hash chain; device signatures under the keys their enrollments put in the log "
+        + "(enrolled, not retired at the step); no step with a label withdrawn before it; each "
+        + "site of the right organisation; the checkpoint's signature under the log key; the "
+        + "inclusion of every event and registry entry in the checkpoint's tree. Prints VALID "
+        + "or INVALID with the first failure.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:VALID", "1:INVALID: the first failure is named (its class in "
+        + "brackets)", "2:usage error: the file cannot be read, --log-key is not a verifier key"})
+final class VerifyCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "the audit bundle")
+  Path file;
+
+  @Option(names = "--log-key", paramLabel = "VKEY", description = "the log's verifier key "
+      + "(name+hash+base64, as 'packtrail log-key' or GetLogKey print it), pinned: the "
+      + "checkpoint must be signed by it. Without it the bundle's own key is used, with a warning")
+  String logKey;
+
+  @Override
+  public Integer call() {
+    VerifierKey pinned = null;
+    if (logKey != null) {
+      try {
+        pinned = VerifierKey.parse(logKey.strip());
+      } catch (LogVerificationException e) {
+        System.out.println("error: --log-key is not a verifier key: " + e.getMessage());
+        return ScannerCli.SETUP;
+      }
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      System.out.println("error: cannot read " + file + ": " + e.getMessage());
+      return ScannerCli.SETUP;
+    }
+    try {
+      BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(text), pinned);
+      report.warnings().forEach(w -> System.out.println("WARNING: " + w));
+      report.facts().forEach(f -> System.out.println("  " + f));
+      System.out.println("VALID: audit bundle " + file + " (unit checked against the log's "
+          + "checkpoint of size " + report.checkpoint().size() + ")");
+      return ScannerCli.OK;
+    } catch (BundleException e) {
+      System.out.println("INVALID [" + e.check() + "]: " + e.getMessage());
+      return ScannerCli.REFUSED;
+    }
+  }
+}
