@@ -29,18 +29,13 @@ public final class Lineage {
    * depth; at most {@code maxNodes} nodes, nearest first.
    */
   public LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
-    // the root first: an unknown one is NOT_FOUND without walking
-    LineageGraph.Node rootNode = storage.lineageNodes(
-            root.lot() ? List.of() : List.of(root.key()), root.lot() ? List.of(root.key()) : List.of())
-        .stream().findFirst()
-        .orElseThrow(() -> new NotFoundException(root.name(), root.lot() ? "material lot" : "unit"));
-    String code = root.lot() ? null : root.key();
-    String lot = root.lot() ? root.key() : null;
-    List<LineageGraph.Hop> up = direction == Direction.DESCENDANTS ? List.of()
-        : storage.lineageEdges(code, lot, false, maxDepth);
-    List<LineageGraph.Hop> down = direction == Direction.ANCESTORS ? List.of()
-        : storage.lineageEdges(code, lot, true, maxDepth);
-    return LineageGraph.of(rootNode, up, down, maxNodes);
+    LineageGraph.Walk walk = storage.lineageWalk(root.lot() ? null : root.key(),
+        root.lot() ? root.key() : null, direction != Direction.DESCENDANTS,
+        direction != Direction.ANCESTORS, maxDepth);
+    if (walk.root() == null) {
+      throw new NotFoundException(root.name(), root.lot() ? "material lot" : "unit");
+    }
+    return LineageGraph.of(walk.root(), walk.ancestors(), walk.descendants(), maxNodes);
   }
 
   public LotWithSources lot(String id) {

@@ -49,6 +49,12 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
    */
   public record Hop(Edge edge, Node farEnd) {}
 
+  /**
+   * What the store walked from a root in one go: the root's own details (null when there is no
+   * such unit or lot) and the hops towards its ancestors and its descendants.
+   */
+  public record Walk(Node root, List<Hop> ancestors, List<Hop> descendants) {}
+
   /** Level, state and custodian are a unit's; product and custodian (the maker) a lot's. */
   public record Node(Ref ref, UnitLevel level, LifecycleState state, String custodian,
       MaterialProduct product, int depth) {

@@ -21,7 +21,6 @@ import io.packtrail.server.domain.RegistryEntry;
 import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.TradeInRecord;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -131,25 +130,20 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
-  public List<LineageGraph.Hop> lineageEdges(String unitCode, String lotId, boolean descendants,
-      int maxDepth) {
-    return jdbi.withExtension(LineageDao.class, dao -> descendants
-        ? (unitCode == null ? List.of() : dao.descendantEdges(unitCode, maxDepth))
-        : dao.ancestorEdges(unitCode, lotId, maxDepth));
-  }
-
-  @Override
-  public List<LineageGraph.Node> lineageNodes(Collection<String> unitCodes,
-      Collection<String> lotIds) {
-    return jdbi.withExtension(LineageDao.class, dao -> {
-      List<LineageGraph.Node> nodes = new ArrayList<>();
-      if (!unitCodes.isEmpty()) {
-        nodes.addAll(dao.unitNodes(unitCodes.toArray(String[]::new)));
+  public LineageGraph.Walk lineageWalk(String unitCode, String lotId, boolean ancestors,
+      boolean descendants, int maxDepth) {
+    // one handle for the three statements: a handle and its SQL object cost a millisecond or
+    // two each, which a 1,000-node lineage notices (docs/benchmarks.md)
+    return jdbi.withHandle(h -> {
+      LineageDao dao = h.attach(LineageDao.class);
+      List<LineageGraph.Node> root = unitCode != null ? dao.unitNodes(new String[] {unitCode})
+          : dao.lotNodes(new String[] {lotId});
+      if (root.isEmpty()) {
+        return new LineageGraph.Walk(null, List.of(), List.of());
       }
-      if (!lotIds.isEmpty()) {
-        nodes.addAll(dao.lotNodes(lotIds.toArray(String[]::new)));
-      }
-      return nodes;
+      return new LineageGraph.Walk(root.get(0),
+          ancestors ? dao.ancestorEdges(unitCode, lotId, maxDepth) : List.of(),
+          descendants && unitCode != null ? dao.descendantEdges(unitCode, maxDepth) : List.of());
     });
   }
 

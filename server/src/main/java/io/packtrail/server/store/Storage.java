@@ -76,16 +76,14 @@ public interface Storage {
   List<Event> listFromLogIndex(long start, int limit);
 
   /**
-   * The lineage edges walked from a unit ({@code unitCode}) or a lot ({@code lotId}, the other
-   * null) in one direction (ancestors or descendants, never both), to {@code maxDepth} (0: any),
-   * each with the details of its far end; each edge's depth is its far end's distance from the
-   * start.
+   * The lineage walked from a unit ({@code unitCode}) or a lot ({@code lotId}, the other null):
+   * the root's details, then, as asked, the hops to its ancestors and to its descendants, to
+   * {@code maxDepth} (0: any), each with the details of its far end and the far end's distance
+   * from the root as its depth. One connection for the whole walk; nothing is walked from a root
+   * that does not exist.
    */
-  List<LineageGraph.Hop> lineageEdges(String unitCode, String lotId, boolean descendants,
-      int maxDepth);
-
-  /** Level, state and custodian of the given units; product and maker of the given lots. */
-  List<LineageGraph.Node> lineageNodes(Collection<String> unitCodes, Collection<String> lotIds);
+  LineageGraph.Walk lineageWalk(String unitCode, String lotId, boolean ancestors,
+      boolean descendants, int maxDepth);
 
   Optional<MaterialLot> findMaterialLot(String id);
 

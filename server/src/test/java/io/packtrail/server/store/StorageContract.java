@@ -213,7 +213,7 @@ public abstract class StorageContract {
             new ElementMasses(5, 0, 0, 0, 0, 0))), new ElementMasses(6, 0, 0, 0, 0, 0),
         List.of(), null)), plant);
 
-    List<LineageGraph.Hop> down = storage().lineageEdges(old, null, true, 0);
+    List<LineageGraph.Hop> down = storage().lineageWalk(old, null, false, true, 0).descendants();
     assertEquals(Set.of(LineageGraph.Ref.unit(replacement), LineageGraph.Ref.lot(lot)),
         down.stream().map(h -> h.edge().to()).collect(java.util.stream.Collectors.toSet()));
     assertTrue(down.stream().allMatch(h -> h.edge().depth() == 1
@@ -222,16 +222,22 @@ public abstract class StorageContract {
         && h.farEnd().custodian().equals(plant.organization())), "a lot's details: " + down);
     assertTrue(down.stream().anyMatch(h -> h.farEnd().level() != null
         && h.farEnd().state() != null), "a unit's details: " + down);
-    List<LineageGraph.Hop> up = storage().lineageEdges(null, lot, false, 0);
+    List<LineageGraph.Hop> up = storage().lineageWalk(null, lot, true, false, 0).ancestors();
     assertEquals(List.of(LineageGraph.Ref.unit(old)),
         up.stream().map(h -> h.edge().from()).toList());
     assertEquals(List.of(LineageGraph.Ref.unit(old)),
         up.stream().map(h -> h.farEnd().ref()).toList());
     assertEquals(LifecycleState.RECYCLED, up.get(0).farEnd().state());
-    assertEquals(List.of(), storage().lineageEdges(replacement, null, true, 0),
+    assertEquals(List.of(), storage().lineageWalk(replacement, null, false, true, 0).descendants(),
         "replaced-by is not followed");
-    assertEquals(2, storage().lineageNodes(List.of(old, "TMKPBA1TRACE01RA59999999"),
-        List.of(lot)).size());
+    // the root's details come with the walk; an unknown root is walked no further
+    assertEquals(LineageGraph.Ref.unit(old),
+        storage().lineageWalk(old, null, true, true, 0).root().ref());
+    assertEquals(MaterialProduct.LI2CO3,
+        storage().lineageWalk(null, lot, true, false, 0).root().product());
+    LineageGraph.Walk unknown = storage().lineageWalk("TMKPBA1TRACE01RA59999999", null, true,
+        true, 0);
+    assertEquals(new LineageGraph.Walk(null, List.of(), List.of()), unknown);
 
     assertEquals(List.of(old), storage().findMaterialLot(lot).orElseThrow().inputUnits());
     assertTrue(storage().findMaterialLot(uniqueId("absent")).isEmpty());
