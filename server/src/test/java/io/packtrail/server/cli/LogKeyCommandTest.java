@@ -1,6 +1,7 @@
 package io.packtrail.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class LogKeyCommandTest {
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      CommandLine cli = new CommandLine(new PacktrailServerCli());
+      CommandLine cli = PacktrailServerCli.commandLine();
       cli.setOut(new java.io.PrintWriter(System.out, true));
       cli.setErr(new java.io.PrintWriter(System.err, true));
       int exit = cli.execute(args);
@@ -70,6 +71,15 @@ class LogKeyCommandTest {
       assertNotEquals(0, other.exit());
       assertTrue(other.err().contains("another origin would be another log"), other.err());
     }
+  }
+
+  @Test
+  void aDatabaseThatCannotBeReachedIsSaidInWordsWithoutATrace() {
+    Run r = run("log-key", "--db-url", "jdbc:postgresql://127.0.0.1:1/packtrail",
+        "--db-user", "postgres", "--db-connection-timeout", "1", "--home", home.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().startsWith("error: "), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 
   @Test
