@@ -1,6 +1,7 @@
 package io.packtrail.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,6 +169,28 @@ class DatabaseOutageTest {
     Statuses.assertFails(Status.Code.UNAVAILABLE, () -> client.getUnit(code));
     databaseReturns();
     assertEquals(1, client.getUnit(code).getEventCount());
+  }
+
+  @Test
+  void devicesAndTheLogAreUnavailableWithoutTheDatabaseAndARetryAfterwardsIsAnsweredOnce()
+      throws Exception {
+    String requestId = java.util.UUID.randomUUID().toString();
+    databaseGoesAway();
+    Statuses.assertFails(Status.Code.UNAVAILABLE,
+        () -> client.createEnrollmentCode(Fixtures.STATION, requestId));
+    Statuses.assertFails(Status.Code.UNAVAILABLE, () -> client.listAllDevices(Fixtures.STATION));
+    Statuses.assertFails(Status.Code.UNAVAILABLE, () -> client.getCheckpoint());
+    Statuses.assertFails(Status.Code.UNAVAILABLE, () -> client.createCheckpoint());
+    databaseReturns();
+    // nothing was made during the outage: the retry makes the code and shows its text once
+    io.packtrail.v1.EnrollmentCode code = client.createEnrollmentCode(Fixtures.STATION, requestId);
+    assertFalse(code.getCode().isEmpty(), "the code's text on the first answer that made it");
+    io.packtrail.v1.EnrollmentCode again = client.createEnrollmentCode(Fixtures.STATION,
+        requestId);
+    assertEquals(code.getName(), again.getName());
+    assertTrue(again.getCode().isEmpty(), "a retry never shows the text a second time");
+    // the log integrates and signs again, up to everything committed
+    assertEquals(logSize(), client.createCheckpoint().getTreeSize());
   }
 
   @Test

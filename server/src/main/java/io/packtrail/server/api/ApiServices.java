@@ -22,7 +22,7 @@ public final class ApiServices {
   public static List<BindableService> create(Services app, WatchHub hub,
       ExecutorService watchers, int maxWatchers, Executor responders, Labels labels,
       AuditLog auditLog, Clock clock) {
-    Requests requests = new Requests(clock);
+    Requests requests = new Requests();
     return List.of(
         new RegistryGrpcService(app.registry(), clock),
         new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),

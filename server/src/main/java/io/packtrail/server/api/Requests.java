@@ -25,7 +25,6 @@ import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.RegisterUnitRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,11 +62,7 @@ final class Requests {
       .filter(c -> c != RecordEventRequest.StepCase.STEP_NOT_SET)
       .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
 
-  private final Clock clock;
-
-  Requests(Clock clock) {
-    this.clock = clock;
-  }
+  Requests() {}
 
   /**
    * Refuses an enum number this server does not know (a list filter would otherwise read it as

@@ -35,9 +35,7 @@ import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.RegisterUnitRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -383,11 +381,11 @@ class EventVectorsTest {
         if (text.startsWith("# RegisterUnitRequest")) {
           RegisterUnitRequest.Builder request = RegisterUnitRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = requestsAt(request.getEventTime()).registration(request.build(), "");
+          submission = new Requests().registration(request.build(), "");
         } else {
           RecordEventRequest.Builder request = RecordEventRequest.newBuilder();
           TextFormat.merge(text, request);
-          submission = requestsAt(request.getEventTime()).submission(request.build(), "");
+          submission = new Requests().submission(request.build(), "");
         }
       } catch (TextFormat.ParseException e) {
         throw new AssertionError(part.title() + ": request does not parse", e);
@@ -539,11 +537,6 @@ class EventVectorsTest {
     }
   }
 
-  /** The request mapping with the clock at the documented record time, event time + 1 s. */
-  private static Requests requestsAt(com.google.protobuf.Timestamp eventTime) {
-    return new Requests(Clock.fixed(Instant.ofEpochSecond(eventTime.getSeconds(),
-        eventTime.getNanos()).plusSeconds(1), ZoneOffset.UTC));
-  }
 
   /** Whether the lifecycle refuses the vector's step by {@code actor} with a {@code type} one. */
   private static boolean refusedFor(Vector v, Actor actor, String type) {
@@ -563,9 +556,7 @@ class EventVectorsTest {
     RecordEventRequest.Builder parsed = RecordEventRequest.newBuilder();
     TextFormat.merge(b7.text(), parsed);
     RecordEventRequest inspection = parsed.build();
-    // the clock of B7's record time: 2026-09-18T13:05:00.070Z, as its event time nearly
-    Requests requests = new Requests(
-        Clock.fixed(Instant.parse("2026-09-18T13:05:00.070Z"), ZoneOffset.UTC));
+    Requests requests = new Requests();
     String id = inspection.getEventId();
     assertEquals(id, requests.submission(inspection.toBuilder()
         .setEventId(id.toUpperCase(Locale.ROOT)).build(), "").eventId().toString());
@@ -635,7 +626,7 @@ class EventVectorsTest {
       // the server's own choices are taken from the document
       Instant recorded = Instant.parse(documented.get("record.time"));
       long logIndex = Long.parseLong(documented.get("log.index"));
-      Requests requests = new Requests(Clock.fixed(recorded, ZoneOffset.UTC));
+      Requests requests = new Requests();
       String text = blocks.get(0).text();
       Submission submission;
       String labelText = "";

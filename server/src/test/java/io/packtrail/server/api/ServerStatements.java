@@ -3,18 +3,15 @@ package io.packtrail.server.api;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.v1.RecordEventRequest;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * The statement the server verifies a device signature against, for tests outside this package:
- * the request mapped by {@link Requests} (with a clock far ahead, so any past event time passes),
+ * the request mapped by {@link Requests} ,
  * the scanned label's serial, and the device.
  */
 public final class ServerStatements {
   private static final Requests REQUESTS =
-      new Requests(Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC));
+      new Requests();
 
   private ServerStatements() {}
 
