@@ -180,8 +180,12 @@ public final class JdbiStorage implements Storage {
       LineageDao.LotSums lots = dao.plantLots(site, start, end);
       double residue = dao.plantDismantlings(site, start, end).stream()
           .mapToDouble(e -> ((Step.Dismantling) e.step()).residueKg()).sum();
-      return new PlantFigures.Sums(dao.plantInputs(site, start, end), lots.elements(),
-          lots.massKg(), lots.feed(), residue, dao.plantIntermediate(site, start, end),
+      List<LineageDao.PlantMass> mass = dao.plantMass(site, start, end);
+      return new PlantFigures.Sums(
+          mass.stream().filter(LineageDao.PlantMass::input).map(LineageDao.PlantMass::mass)
+              .toList(),
+          lots.elements(), lots.massKg(), lots.feed(), residue,
+          mass.stream().filter(m -> !m.input()).mapToDouble(m -> m.mass().massKg()).sum(),
           capacity > 0 ? capacity : null);
     });
   }

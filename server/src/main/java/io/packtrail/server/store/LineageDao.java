@@ -67,14 +67,14 @@ public interface LineageDao {
       @Bind("endTime") Instant endTime, @Bind("afterIndex") long afterIndex,
       @Bind("limit") int limit);
 
-  @SqlQuery("plantInputs")
-  @RegisterRowMapper(InputMassMapper.class)
-  List<PlantFigures.InputMass> plantInputs(@Bind("site") String site,
-      @Bind("startTime") Instant startTime, @Bind("endTime") Instant endTime);
-
-  @SqlQuery("plantIntermediate")
-  double plantIntermediate(@Bind("site") String site, @Bind("startTime") Instant startTime,
+  /** Mass consumed ({@code INPUT}) and left over ({@code INTERMEDIATE}) by chemistry and level. */
+  @SqlQuery("plantMass")
+  @RegisterRowMapper(PlantMassMapper.class)
+  List<PlantMass> plantMass(@Bind("site") String site, @Bind("startTime") Instant startTime,
       @Bind("endTime") Instant endTime);
+
+  /** One row of {@link #plantMass}: whether the mass was consumed, and how much. */
+  record PlantMass(boolean input, PlantFigures.InputMass mass) {}
 
   /** Lot mass, lot elements and feed of a site's period; see {@link LotSums}. */
   @SqlQuery("plantLots")
@@ -165,11 +165,12 @@ public interface LineageDao {
     }
   }
 
-  final class InputMassMapper implements RowMapper<PlantFigures.InputMass> {
+  final class PlantMassMapper implements RowMapper<PlantMass> {
     @Override
-    public PlantFigures.InputMass map(ResultSet rs, StatementContext ctx) throws SQLException {
-      return new PlantFigures.InputMass(Chemistry.valueOf(rs.getString("chemistry")),
-          UnitLevel.valueOf(rs.getString("level")), rs.getDouble("mass_kg"));
+    public PlantMass map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new PlantMass("INPUT".equals(rs.getString("part")), new PlantFigures.InputMass(
+          Chemistry.valueOf(rs.getString("chemistry")), UnitLevel.valueOf(rs.getString("level")),
+          rs.getDouble("mass_kg")));
     }
   }
 

@@ -1,6 +1,8 @@
--- Mass a site consumed in [:startTime, :endTime) by chemistry and level: the parents it
--- dismantled and the inputs it recycled, less the children it had itself dismantled in the
--- period (their material is already counted in their parent).
+-- The mass a site handled in [:startTime, :endTime), by chemistry and level, in two parts:
+-- INPUT, what it consumed (the parents it dismantled and the inputs it recycled, less the
+-- children it had itself dismantled in the period: their material is already counted in their
+-- parent); INTERMEDIATE, the children it dismantled and did not consume there in the period (on
+-- stock or shipped on).
 WITH consumed AS (
     SELECT e.unit_code
     FROM event e
@@ -17,9 +19,15 @@ children AS (
     WHERE e.actor_site = :site AND e.type = 'dismantling'
       AND e.event_time >= :startTime AND e.event_time < :endTime
 )
-SELECT u.chemistry, u.level, sum(u.mass_kg) AS mass_kg
+SELECT 'INPUT' AS part, u.chemistry, u.level, sum(u.mass_kg) AS mass_kg
 FROM consumed c
 JOIN unit u ON u.code = c.unit_code
 WHERE c.unit_code NOT IN (SELECT unit_code FROM children)
 GROUP BY u.chemistry, u.level
-ORDER BY u.chemistry, u.level
+UNION ALL
+SELECT 'INTERMEDIATE', u.chemistry, u.level, sum(u.mass_kg)
+FROM children ch
+JOIN unit u ON u.code = ch.unit_code
+WHERE ch.unit_code NOT IN (SELECT unit_code FROM consumed)
+GROUP BY u.chemistry, u.level
+ORDER BY 1, 2, 3
