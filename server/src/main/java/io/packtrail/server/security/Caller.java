@@ -1,14 +1,15 @@
 package io.packtrail.server.security;
 
 import io.grpc.Context;
+import io.packtrail.server.domain.Principal;
 
 /**
- * Who is calling. Until mutual TLS lands every caller is {@link #UNAUTHENTICATED}; then the
- * caller's certificate will name its organisation and site, and {@link #checkActorSite} will
- * keep a station to its own site. Services ask this class, never the transport.
+ * Who is calling, for the current RPC: the {@link Principal} the caller's certificate names
+ * ({@link Principal#LOCAL} in plaintext development mode). Services ask this class, never the
+ * transport.
  */
-public record Caller(String organization, String site, boolean authenticated) {
-  public static final Caller UNAUTHENTICATED = new Caller(null, null, false);
+public record Caller(Principal principal) {
+  public static final Caller UNAUTHENTICATED = new Caller(Principal.LOCAL);
 
   static final Context.Key<Caller> KEY = Context.key("packtrail-caller");
 
@@ -18,11 +19,23 @@ public record Caller(String organization, String site, boolean authenticated) {
     return caller == null ? UNAUTHENTICATED : caller;
   }
 
+  public boolean authenticated() {
+    return principal.authenticated();
+  }
+
+  public String organization() {
+    return principal.organization();
+  }
+
+  public String site() {
+    return principal.site();
+  }
+
   /**
-   * Whether this caller may record at the given site: an authenticated caller bound to a site
-   * only there; an unauthenticated one (plaintext development mode) anywhere.
+   * Whether this caller may record at the given site: a caller bound to a site only there; one
+   * not bound to a site (or the plaintext development principal) anywhere.
    */
   public boolean mayActAt(String actorSite) {
-    return !authenticated || site == null || site.equals(actorSite);
+    return !authenticated() || site() == null || site().equals(actorSite);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.ServerHarness;
 import io.packtrail.v1.Event;
@@ -27,7 +28,8 @@ class CallerSeamTest {
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.inProcess(s -> s.withCallerResolver(
       (transport, headers) -> headers.get(SITE) == null ? Caller.UNAUTHENTICATED
-          : new Caller(Fixtures.DEALER, headers.get(SITE), true)));
+          : new Caller(new Principal(
+              Principal.Kind.WORKER, Fixtures.DEALER, headers.get(SITE), null, "01"))));
 
   @BeforeAll
   static void network() {
