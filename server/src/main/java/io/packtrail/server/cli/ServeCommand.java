@@ -62,6 +62,9 @@ final class ServeCommand implements Callable<Integer> {
           + "still integrates and signs on demand)")
   double checkpointIntervalSeconds;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--metrics-port", defaultValue = "${env:PACKTRAIL_METRICS_PORT:--1}",
       description = "serve Prometheus metrics at http://<metrics-bind>:PORT/metrics (env "
           + "PACKTRAIL_METRICS_PORT; default off; 0: any free port, printed at start)")
@@ -82,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (metricsPort < -1 || metricsPort > 65535) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
     DatabaseOptions.Opened opened = database.open(10);
