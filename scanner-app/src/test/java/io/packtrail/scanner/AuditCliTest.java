@@ -139,6 +139,48 @@ class AuditCliTest {
   }
 
   @Test
+  void aBundleCarriesTheScannedLabelAndAForgedOneIsNamedOffline() throws Exception {
+    harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+    String code = Fixtures.registeredPack(harness.client());
+    io.packtrail.v1.Label label = harness.client().issueLabel(code);
+    harness.client().recordEvent(Fixtures.sale(code));
+    harness.client().recordEvent(Fixtures.removal(code,
+        io.packtrail.v1.RemovalReason.REMOVAL_REASON_TRADE_IN));
+    io.packtrail.v1.Event collected = harness.client().recordEvent(Fixtures.collection(code)
+        .toBuilder().setLabelText(label.getText()).build());
+    Path file = out.resolve("labelled.bundle");
+    assertEquals(0, run("trace", code, "--bundle", file.toString()).exit());
+    String text = Files.readString(file);
+    String labelLine = text.lines().filter(l -> l.startsWith("label ")).findFirst().orElseThrow();
+    assertTrue(labelLine.startsWith("label " + label.getSerial() + " "), labelLine);
+    Run verified = runAt("127.0.0.1:1", "verify", file.toString(), "--log-key", logKey());
+    assertEquals(0, verified.exit(), verified.out());
+    assertTrue(verified.out().contains("1 scanned label(s) verified"), verified.out());
+
+    // the label's signature forged in the file
+    String[] f = labelLine.split(" ");
+    f[3] = (f[3].charAt(0) == '0' ? "1" : "0") + f[3].substring(1);
+    Path forged = out.resolve("forged-label.bundle");
+    Files.writeString(forged, text.replace(labelLine, String.join(" ", f)));
+    Run refused = run("verify", forged.toString(), "--log-key", logKey());
+    assertEquals(1, refused.exit(), refused.out());
+    assertTrue(refused.out().startsWith("INVALID [LABEL_SIGNATURE]: event 4 (log index "
+        + collected.getLogIndex() + "): the signature of label " + label.getSerial()
+        + " does not verify under the public key of " + label.getKey() + " (log index "),
+        refused.out());
+
+    // the key revoked after the step: the bundle carries the revocation, the step stays valid
+    harness.client().revokeLabelKey(label.getKey());
+    Path later = out.resolve("revoked-later.bundle");
+    assertEquals(0, run("trace", code, "--bundle", later.toString()).exit());
+    assertTrue(Files.readString(later).lines().filter(l -> l.startsWith("registry "))
+        .anyMatch(l -> new String(java.util.Base64.getDecoder().decode(l.split(" ")[2]),
+            StandardCharsets.UTF_8).contains("label_key_revocation")));
+    Run still = runAt("127.0.0.1:1", "verify", later.toString(), "--log-key", logKey());
+    assertEquals(0, still.exit(), still.out());
+  }
+
+  @Test
   void aLotBundleCarriesTheHistoriesOfItsPacksAndVerifiesOffline() throws Exception {
     String a = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
     String b = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
