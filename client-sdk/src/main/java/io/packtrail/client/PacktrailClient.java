@@ -687,6 +687,14 @@ public final class PacktrailClient implements AutoCloseable {
         .setDisplayName(displayName).build()).getDevice();
   }
 
+  /**
+   * Enrollment with everything the request can carry, e.g. {@code tls_public_key} for the
+   * device's mutual-TLS certificate (answered in {@code client_certificate}).
+   */
+  public io.packtrail.v1.EnrollDeviceResponse enrollDevice(EnrollDeviceRequest request) {
+    return withDeadline(devices).enrollDevice(request);
+  }
+
   public Device getDevice(String name) {
     return withDeadline(devices).getDevice(GetDeviceRequest.newBuilder().setName(name).build())
         .getDevice();
