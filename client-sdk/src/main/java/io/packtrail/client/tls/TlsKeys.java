@@ -39,6 +39,24 @@ public final class TlsKeys {
     return ec;
   }
 
+  /** The public key of a P-256 private key (a device re-reading its saved TLS key). */
+  public static java.security.interfaces.ECPublicKey publicOf(
+      java.security.interfaces.ECPrivateKey privateKey) {
+    if (!privateKey.getParams().getOrder().equals(P256_ORDER)) {
+      throw new IllegalArgumentException("not a P-256 key");
+    }
+    org.bouncycastle.math.ec.ECPoint q = org.bouncycastle.asn1.x9.ECNamedCurveTable
+        .getByName("secp256r1").getG().multiply(privateKey.getS()).normalize();
+    try {
+      return (java.security.interfaces.ECPublicKey) java.security.KeyFactory.getInstance("EC")
+          .generatePublic(new java.security.spec.ECPublicKeySpec(new java.security.spec.ECPoint(
+              q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+              privateKey.getParams()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static KeyPair generate() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
