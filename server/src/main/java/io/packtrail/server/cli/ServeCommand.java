@@ -89,6 +89,15 @@ final class ServeCommand implements Callable<Integer> {
       requireLoopback(address);
     }
     DatabaseOptions.Opened opened = database.open(10);
+    try {
+      return serve(opened);
+    } catch (Exception | Error e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  private int serve(DatabaseOptions.Opened opened) throws Exception {
     Clock clock = Clock.systemUTC();
     Jdbi jdbi = opened.database().jdbi();
     KeySealer sealer = database.keySealer();
