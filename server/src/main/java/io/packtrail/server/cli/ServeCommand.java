@@ -90,14 +90,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     DatabaseOptions.Opened opened = database.open(10);
     try {
-      return serve(opened);
+      return serve(opened, address);
     } catch (Exception | Error e) {
       opened.close();
       throw e;
     }
   }
 
-  private int serve(DatabaseOptions.Opened opened) throws Exception {
+  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address) throws Exception {
     Clock clock = Clock.systemUTC();
     Jdbi jdbi = opened.database().jdbi();
     KeySealer sealer = database.keySealer();
