@@ -22,6 +22,7 @@ import io.packtrail.v1.Site;
 import io.packtrail.v1.SiteKind;
 import io.packtrail.v1.StateOfHealth;
 import io.packtrail.v1.UnitLevel;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,10 +93,22 @@ public final class LoadGenerator implements Callable<Integer> {
           + "--duration seconds and print the cost of TLS")
   String comparePlaintext;
 
+  @Option(names = "--compare-metrics", paramLabel = "URI",
+      description = "with --compare-plaintext and --metrics: the plaintext server's Prometheus "
+          + "endpoint, so each phase reports the CPU per call of the server it ran against")
+  URI compareMetrics;
+
   @Option(names = "--rounds", defaultValue = "3",
       description = "with --compare-plaintext: phases per transport (default ${DEFAULT-VALUE}), "
           + "alternating which goes first")
   int rounds;
+
+  @Option(names = "--metrics",
+      description = "the server's Prometheus endpoint (serve --metrics-port), e.g. "
+          + "http://127.0.0.1:9464/metrics: each phase then reports server CPU per call")
+  URI metrics;
+
+  private ServerCpu serverCpu;
 
   private static final String MAKER = "organizations/bench-maker";
   private static final String FACTORY = MAKER + "/sites/factory";
@@ -109,6 +122,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    serverCpu = metrics == null ? null : new ServerCpu(metrics);
     List<PacktrailClient> sdk = new ArrayList<>();
     List<ManagedChannel> bare = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -152,13 +166,14 @@ public final class LoadGenerator implements Callable<Integer> {
           }).toList(), bareSeconds);
 
       System.out.println();
-      System.out.printf("%-32s %10s %9s %9s %9s%n", "phase (" + clients + " clients)", "calls/s",
-          "p50 ms", "p99 ms", "p999 ms");
+      System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
+          "calls/s", "p50 ms", "p99 ms", "p999 ms", "server us/call");
       steps.print();
       roundTrips.print();
-      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f%n", "ratio steps / round trip",
+      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f %13.2f%n", "ratio steps / round trip",
           steps.rate / roundTrips.rate, steps.ms(50) / roundTrips.ms(50),
-          steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9));
+          steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9),
+          steps.cpuMicrosPerCall / roundTrips.cpuMicrosPerCall);
       long errors = lanes.stream().mapToLong(l -> l.errors).sum();
       System.out.printf("refused or failed steps: %d%n", errors);
       return errors == 0 ? 0 : 1;
@@ -195,18 +210,23 @@ public final class LoadGenerator implements Callable<Integer> {
       throws Exception {
     List<Result> tlsPhases = new ArrayList<>();
     List<Result> plainPhases = new ArrayList<>();
+    ServerCpu tlsCpu = serverCpu;
+    ServerCpu plainCpu = compareMetrics == null ? null : new ServerCpu(compareMetrics);
     for (int r = 1; r <= rounds; r++) {
       for (boolean tlsNow : r % 2 == 1 ? new boolean[] {true, false}
           : new boolean[] {false, true}) {
         List<Lane> lanes = tlsNow ? tls : plain;
+        // measure() reads the CPU of the server this phase runs against
+        serverCpu = tlsNow ? tlsCpu : plainCpu;
         Result phase = measure((tlsNow ? "mutual TLS" : "plaintext") + " steps, round " + r,
             pool, lanes.stream().<Runnable>map(l -> l::recordNext).toList(), durationSeconds);
         (tlsNow ? tlsPhases : plainPhases).add(phase);
       }
     }
     System.out.println();
-    System.out.printf("%-32s %10s %9s %9s %9s%n", "phase (" + clients + " clients)", "calls/s",
-        "p50 ms", "p99 ms", "p999 ms");
+    serverCpu = tlsCpu;
+    System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
+        "calls/s", "p50 ms", "p99 ms", "p999 ms", "server us/call");
     for (int i = 0; i < rounds; i++) {
       tlsPhases.get(i).print();
       plainPhases.get(i).print();
@@ -216,8 +236,9 @@ public final class LoadGenerator implements Callable<Integer> {
     allTls.print();
     allPlain.print();
     System.out.printf("mutual TLS costs %.1f %% of the plaintext rate (p50 %+.2f ms, p99 %+.2f "
-        + "ms)%n", 100 * (1 - allTls.rate / allPlain.rate), allTls.ms(50) - allPlain.ms(50),
-        allTls.ms(99) - allPlain.ms(99));
+        + "ms; server CPU per call %+.0f %%)%n", 100 * (1 - allTls.rate / allPlain.rate),
+        allTls.ms(50) - allPlain.ms(50), allTls.ms(99) - allPlain.ms(99),
+        100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1));
     long errors = tls.stream().mapToLong(l -> l.errors).sum()
         + plain.stream().mapToLong(l -> l.errors).sum();
     System.out.printf("refused or failed steps: %d%n", errors);
@@ -227,18 +248,23 @@ public final class LoadGenerator implements Callable<Integer> {
   private Result total(String name, List<Result> phases) {
     Histogram all = new Histogram(3);
     phases.forEach(p -> all.add(p.histogram));
+    // CPU per call over all phases: each phase's weighted by its calls
+    double cpu = phases.stream().mapToDouble(p -> p.cpuMicrosPerCall
+        * p.histogram.getTotalCount()).sum() / all.getTotalCount();
     return new Result(name, all.getTotalCount() / (double) (phases.size() * durationSeconds),
-        all);
+        all, cpu);
   }
 
-  private record Result(String name, double rate, Histogram histogram) {
+  /** A phase's figures; {@code cpuMicrosPerCall} is NaN without --metrics. */
+  private record Result(String name, double rate, Histogram histogram,
+      double cpuMicrosPerCall) {
     double ms(double percentile) {
       return histogram.getValueAtPercentile(percentile) / 1_000_000.0;
     }
 
     void print() {
-      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f%n", name, rate, ms(50), ms(99),
-          ms(99.9));
+      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f %13.0f%n", name, rate, ms(50), ms(99),
+          ms(99.9), cpuMicrosPerCall);
     }
   }
 
@@ -269,11 +295,14 @@ public final class LoadGenerator implements Callable<Integer> {
     started.await();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
     recorder.reset();
+    double cpuBefore = serverCpu == null ? Double.NaN : serverCpu.seconds();
     for (Future<?> f : running) {
       f.get();
     }
+    double cpuAfter = serverCpu == null ? Double.NaN : serverCpu.seconds();
     Histogram h = recorder.getIntervalHistogram();
-    return new Result(name, h.getTotalCount() / (double) seconds, h);
+    return new Result(name, h.getTotalCount() / (double) seconds, h, serverCpu == null
+        ? Double.NaN : ServerCpu.microsPerCall(cpuBefore, cpuAfter, h.getTotalCount()));
   }
 
   /** One client's units, each moved one step per call; graded units are re-inspected. */

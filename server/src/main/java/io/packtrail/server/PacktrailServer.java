@@ -31,6 +31,7 @@ import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
 import io.packtrail.server.log.LogKey;
 import io.packtrail.server.log.VerifiableLog;
+import io.packtrail.server.metrics.ServerMetrics;
 import io.packtrail.server.pki.CertificateAuthority;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.JdbiStorage;
@@ -179,8 +180,20 @@ public final class PacktrailServer implements AutoCloseable {
 
   public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings)
       throws IOException {
+    return start(builder, jdbi, settings, null);
+  }
+
+  /**
+   * Starts the server; with {@code metrics} (null: none), every call and sequencer batch is
+   * counted there.
+   */
+  public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings,
+      ServerMetrics metrics) throws IOException {
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
         settings.queueCapacity(), settings.massTolerancePercent() / 100);
+    if (metrics != null) {
+      sequencer.onBatch(metrics::batch);
+    }
     WatchHub hub = new WatchHub();
     sequencer.onCommitted(hub::committed);
     ExecutorService watchers = Executors.newCachedThreadPool(r -> {
@@ -238,8 +251,11 @@ public final class PacktrailServer implements AutoCloseable {
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), responders, labels, verifiableLog.audit(), settings.clock())) {
       // interceptors run last-added first: the caller is known before the handler runs
-      builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
-          exceptions, callers));
+      ServerServiceDefinition bound = ServerInterceptors.intercept(
+          RequestParsing.strict(service.bindService()), exceptions, callers);
+      // outermost: the metrics see every call with the status the client gets
+      builder.addService(metrics == null ? bound
+          : ServerInterceptors.intercept(bound, metrics.interceptor()));
       serviceNames.add(service.bindService().getServiceDescriptor().getName());
     }
     DatabaseProbe probe = new DatabaseProbe(jdbi, health, serviceNames);
@@ -247,7 +263,10 @@ public final class PacktrailServer implements AutoCloseable {
     healthExecutor.scheduleWithFixedDelay(probe, HEALTH_PROBE_INTERVAL.toMillis(),
         HEALTH_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     // health and reflection too learn who calls (a revoked certificate is refused there as well)
-    builder.addService(ServerInterceptors.intercept(health.getHealthService(), callers));
+    ServerServiceDefinition healthService =
+        ServerInterceptors.intercept(health.getHealthService(), callers);
+    builder.addService(metrics == null ? healthService
+        : ServerInterceptors.intercept(healthService, metrics.interceptor()));
     builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
         callers));
     Server server = builder.build().start();

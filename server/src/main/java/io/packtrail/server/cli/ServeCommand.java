@@ -2,6 +2,7 @@ package io.packtrail.server.cli;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.packtrail.server.PacktrailServer;
+import io.packtrail.server.metrics.ServerMetrics;
 import io.packtrail.server.pki.DeploymentCa;
 import io.packtrail.server.pki.IssuedCertificates;
 import io.packtrail.server.pki.PkiFiles;
@@ -9,8 +10,11 @@ import io.packtrail.server.security.CallerResolver;
 import io.packtrail.server.security.CertificateCallerResolver;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.security.ServerTls;
+import io.packtrail.server.store.Database;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 import java.net.InetSocketAddress;
@@ -75,6 +79,19 @@ final class ServeCommand implements Callable<Integer> {
           + "still integrates and signs on demand)")
   double checkpointIntervalSeconds;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:PACKTRAIL_METRICS_PORT:--1}",
+      description = "serve Prometheus metrics at http://<metrics-bind>:PORT/metrics (env "
+          + "PACKTRAIL_METRICS_PORT; default off; 0: any free port, printed at start)")
+  int metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = "${env:PACKTRAIL_METRICS_BIND:-127.0.0.1}",
+      description = "address of the metrics endpoint (env PACKTRAIL_METRICS_BIND, default "
+          + "${DEFAULT-VALUE}: loopback, for a scraper on the same host or behind a proxy)")
+  String metricsBind;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -84,6 +101,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
+    }
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
@@ -136,11 +157,23 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println(DemoCertificates.issue(ca, issued, files, clock, bind + ":" + port));
       }
     }
-    PacktrailServer server = PacktrailServer.start(builder, jdbi, settings);
+    ServerMetrics metrics = null;
+    HTTPServer metricsEndpoint = null;
+    if (metricsPort >= 0) {
+      metrics = new ServerMetrics();
+      Database db = opened.database();
+      metrics.databasePool(db::pool, db.maximumPoolSize());
+      metricsEndpoint = metrics.serve(InetAddress.getByName(metricsBind), metricsPort);
+    }
+    PacktrailServer server = PacktrailServer.start(builder, jdbi, settings, metrics);
+    HTTPServer endpoint = metricsEndpoint;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");
       server.close();
+      if (endpoint != null) {
+        endpoint.close();
+      }
       try {
         opened.close();
       } catch (Exception e) {
@@ -150,6 +183,10 @@ final class ServeCommand implements Callable<Integer> {
     }, "packtrail-shutdown"));
     System.err.println("Packtrail listening on " + bind + ":" + server.port() + " " + security
         + " (health and reflection on)");
+    if (metricsEndpoint != null) {
+      System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
+          + "/metrics");
+    }
     if (demo) {
       loadDemo(jdbi, sealer, demoPacks, System.err);
     }

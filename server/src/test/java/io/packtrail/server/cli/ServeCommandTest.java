@@ -43,4 +43,14 @@ class ServeCommandTest {
     assertTrue(text.contains("--plaintext serves without authentication and is allowed only on "
         + "a loopback address") && text.contains("--bind 0.0.0.0 is not one"), text);
   }
+
+  @Test
+  void aMetricsPortOutOfRangeIsRefusedBeforeAnythingStarts() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
+        .execute("serve", "--metrics-port", "70000", "--db-url",
+            "jdbc:postgresql://127.0.0.1:1/never-opened");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("--metrics-port must be 0 to 65535"), err.toString());
+  }
 }
