@@ -247,7 +247,7 @@ public final class DeploymentCa {
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       b.addExtension(Extension.authorityKeyIdentifier, false,
-          ext.createAuthorityKeyIdentifier(certificate));
+          ext.createAuthorityKeyIdentifier(certificate.getPublicKey()));
       b.addExtension(Extension.subjectKeyIdentifier, false,
           ext.createSubjectKeyIdentifier(subjectKey));
       extensions.add(b);
