@@ -919,6 +919,99 @@ def main(path):
             late = dict(reg); late["label_key_revocation"] = [(int(e[1]) + 1, {"label_key.name": kname, "record.time": "9999"})]
             check("13 event %d label under a key revoked after the step valid" % n, label_verdict(f, int(e[1]), labels, late) == "VALID")
 
+
+    # ---- Deployment certificates (14): the principal URI grammar and the vector certificate
+    sc = section_titled(md, "Deployment certificates (mutual TLS)")
+    ID = r"[a-z][a-z0-9-]{2,62}"
+    def principal(uri):
+        """(kind, organization, site, device) of a principal URI, from the grammar; None if refused."""
+        m = re.fullmatch(r"packtrail:principal:([a-z-]+)(?::(.*))?", uri, re.S)
+        if not m: return None
+        kind, scope = m.group(1), m.group(2)
+        org_re, site_re = r"organizations/(%s)" % ID, r"organizations/(%s)/sites/(%s)" % (ID, ID)
+        dev_re = site_re + r"/devices/(%s)" % ID
+        def full(rx): return scope is not None and re.fullmatch(rx, scope)
+        if kind == "organization-system" and full(org_re): return ("ORGANIZATION_SYSTEM", scope, None, None)
+        if kind == "worker" and full(site_re): return ("WORKER", "organizations/" + full(site_re).group(1), scope, None)
+        if kind == "device" and full(dev_re):
+            d = full(dev_re); return ("DEVICE", "organizations/" + d.group(1), "organizations/%s/sites/%s" % (d.group(1), d.group(2)), scope)
+        if kind in ("auditor", "regulator") and (scope is None or full(org_re)): return (kind.upper(), scope, None, None)
+        if kind == "operator" and scope is None: return ("OPERATOR", None, None, None)
+        return None
+    def cellv(c): return bt(c) if c else None
+    ex = table_after(sc, "URI | kind")
+    check("14 six principal URI examples", len(ex) == 6)
+    for r in ex:
+        check("14 example %s" % bt(r[0]), principal(bt(r[0])) == (r[1], cellv(r[2]), cellv(r[3]), cellv(r[4])), str(principal(bt(r[0]))))
+    ref = table_after(sc, "URI | why")
+    check("14 seven refused URIs", len(ref) == 7)
+    for r in ref:
+        check("14 refused %s" % bt(r[0]), principal(bt(r[0])) is None)
+
+    def der(b, i):
+        """(tag, content start, content end) of the DER element at i."""
+        tag, n = b[i], b[i + 1]; i += 2
+        if n & 0x80:
+            k = n & 0x7f; n = int.from_bytes(b[i:i + k], "big"); i += k
+        return tag, i, i + n
+    def children(b, start, end):
+        out = []
+        while start < end:
+            t, s0, e0 = der(b, start); out.append((t, s0, e0, start)); start = e0
+        return out
+    def oid(b):
+        first = b[0]; parts = [first // 40, first % 40]; v = 0
+        for x in b[1:]:
+            v = (v << 7) | (x & 0x7f)
+            if not x & 0x80: parts.append(v); v = 0
+        return ".".join(map(str, parts))
+    def pem_der(text):
+        body = re.search(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S).group(1)
+        return base64.b64decode("".join(body.split()))
+    def cert_parts(c):
+        _, s0, e0 = der(c, 0)
+        tbs_t, tbs_s, tbs_e, tbs_at = children(c, s0, e0)[0]
+        sig = children(c, s0, e0)[2]
+        f = children(c, tbs_s, tbs_e)
+        # version [0], serial, signature, issuer, validity, subject, spki, [3] extensions
+        exts = {}
+        for t, a, z, _ in f:
+            if t == 0xa3:
+                seq = children(c, a, z)[0]
+                for _, xa, xz, _ in children(c, seq[1], seq[2]):
+                    xs = children(c, xa, xz)
+                    exts[oid(c[xs[0][1]:xs[0][2]])] = c[xs[-1][1]:xs[-1][2]]
+        return {"tbs": c[tbs_at:tbs_e], "serial": c[f[1][1]:f[1][2]], "issuer": c[f[3][3]:f[3][2]],
+                "subject": c[f[5][3]:f[5][2]], "spki": c[f[6][3]:f[6][2]], "exts": exts,
+                "sig": c[sig[1] + 1:sig[2]]}
+    tv = sc[sc.index("### Test vector"):]
+    vca, vcl = [pem_der(t) for t in fences(tv)]
+    ca_p, cl_p = cert_parts(vca), cert_parts(vcl)
+    vserial = re.search(r"Serial: `([0-9a-f]{32})`", tv).group(1)
+    check("14 serial: 16 bytes, first 0x40-0x7f, as documented", len(cl_p["serial"]) == 16 and 0x40 <= cl_p["serial"][0] <= 0x7f and cl_p["serial"].hex() == vserial)
+    check("14 issuer is the CA's subject", cl_p["issuer"] == ca_p["subject"])
+    san = cl_p["exts"].get("2.5.29.17", b"")
+    names = children(san, *der(san, 0)[1:]) if san else []
+    uris = [san[a:z].decode() for t, a, z, _ in names if t == 0x86 and san[a:z].startswith(b"packtrail:principal:")]
+    check("14 exactly one principal URI", len(uris) == 1, str(uris))
+    vp = re.search(r"Principal: (\w+), organization `([^`]*)`, site\s+`([^`]*)`, device\s+`([^`]*)`", tv)
+    check("14 the URI names the documented principal", uris and principal(uris[0]) == vp.groups(), str(uris))
+    eku = cl_p["exts"].get("2.5.29.37", b"")
+    check("14 extendedKeyUsage clientAuth", eku and any(oid(eku[a:z]) == "1.3.6.1.5.5.7.3.2" for t, a, z, _ in children(eku, *der(eku, 0)[1:]) if t == 0x06))
+    bc = cl_p["exts"].get("2.5.29.19")
+    check("14 basicConstraints CA:FALSE", bc is not None and b"\x01\x01\xff" not in bc)
+    if HAVE_CRYPTO:
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.serialization import load_der_public_key
+        capub = load_der_public_key(ca_p["spki"])
+        def ecdsa_ok(pub, sig, data):
+            try: pub.verify(sig, data, ec.ECDSA(hashes.SHA256())); return True
+            except Exception: return False
+        check("14 the CA signed the client certificate", ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"]))
+        check("14 the CA certificate is self-signed", ecdsa_ok(capub, ca_p["sig"], ca_p["tbs"]))
+        check("14 an edited certificate fails", not ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"].replace(b"dock-2", b"dock-3")))
+
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
 
