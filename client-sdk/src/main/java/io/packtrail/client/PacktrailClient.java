@@ -99,7 +99,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.LabelService"),
           Map.of("service", "packtrail.v1.LineageService"),
           Map.of("service", "packtrail.v1.DeviceService"),
-          Map.of("service", "packtrail.v1.AuditService")),
+          Map.of("service", "packtrail.v1.AuditService"),
+          Map.of("service", "packtrail.v1.ReportService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -201,6 +202,18 @@ public final class PacktrailClient implements AutoCloseable {
   public Site createSite(String parent, String siteId, Site site) {
     return withDeadline(registry).createSite(CreateSiteRequest.newBuilder()
         .setParent(parent).setSiteId(siteId).setSite(site).build()).getSite();
+  }
+
+  /** The organisation {@code organizations/{o}}. */
+  public Organization getOrganization(String name) {
+    return withDeadline(registry).getOrganization(io.packtrail.v1.GetOrganizationRequest
+        .newBuilder().setName(name).build()).getOrganization();
+  }
+
+  /** The site {@code organizations/{o}/sites/{s}}. */
+  public Site getSite(String name) {
+    return withDeadline(registry).getSite(io.packtrail.v1.GetSiteRequest.newBuilder()
+        .setName(name).build()).getSite();
   }
 
   // ---- units ----

@@ -3,9 +3,7 @@ package io.packtrail.client.audit;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.client.canonical.Canonical;
 import io.packtrail.v1.Event;
-import io.packtrail.v1.GetInclusionProofResponse;
 import io.packtrail.v1.LogEntry;
-import io.packtrail.v1.LogEntryKind;
 import io.packtrail.v1.Unit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +22,20 @@ public final class BundleBuilder {
 
   /** The bundle of one unit, {@code unitCode} without {@code units/}. */
   public static AuditBundle collect(PacktrailClient client, String unitCode) {
-    return collect(client, "units/" + unitCode, List.of(unitCode));
+    return collect(AuditSource.of(client), unitCode);
+  }
+
+  /** The bundle of one unit from any source (the server builds reports with its own). */
+  public static AuditBundle collect(AuditSource source, String unitCode) {
+    return collect(source, "units/" + unitCode, List.of(unitCode));
+  }
+
+  /**
+   * The bundle of a unit whose events the caller already read: proofs for exactly these events
+   * (a report shows the history it checked, not one read again).
+   */
+  public static AuditBundle of(AuditSource source, Unit unit, List<Event> events) {
+    return collect(source, "units/" + unit.getCode(), List.of(unit), List.of(events));
   }
 
   /**
@@ -40,18 +51,23 @@ public final class BundleBuilder {
     }
     List<String> codes = lineage.getNodesList().stream().map(n -> n.getName())
         .filter(n -> n.startsWith("units/")).map(n -> n.substring("units/".length())).toList();
-    return collect(client, lot, codes);
+    return collect(AuditSource.of(client), lot, codes);
   }
 
-  private static AuditBundle collect(PacktrailClient client, String subject,
+  private static AuditBundle collect(AuditSource source, String subject,
       List<String> unitCodes) {
     List<Unit> units = new ArrayList<>();
     List<List<Event>> histories = new ArrayList<>();
     for (String code : unitCodes) {
-      units.add(client.getUnit(code));
-      histories.add(client.listEvents(code));
+      units.add(source.unit(code));
+      histories.add(source.events(code));
     }
-    io.packtrail.v1.Checkpoint checkpoint = client.createCheckpoint();
+    return collect(source, subject, units, histories);
+  }
+
+  private static AuditBundle collect(AuditSource source, String subject, List<Unit> units,
+      List<List<Event>> histories) {
+    io.packtrail.v1.Checkpoint checkpoint = source.createCheckpoint();
     long size = checkpoint.getTreeSize();
     Set<String> subjects = new HashSet<>();
     for (List<Event> events : histories) {
@@ -75,27 +91,19 @@ public final class BundleBuilder {
     for (int u = 0; u < units.size(); u++) {
       List<AuditBundle.Entry> entries = new ArrayList<>();
       for (Event e : histories.get(u)) {
-        GetInclusionProofResponse p = client.getInclusionProof(e.getLogIndex(), size);
         entries.add(new AuditBundle.Entry(e.getLogIndex(), e.getCanonicalBytes().toByteArray(),
-            e.getHash().toByteArray(), proof(p)));
+            e.getHash().toByteArray(), source.inclusionProof(e.getLogIndex(), size)));
       }
       bundled.add(new AuditBundle.UnitHistory(units.get(u).getCode(),
           Math.max(units.get(u).getEventCount(), entries.size()), entries));
     }
     List<AuditBundle.Entry> registry = new ArrayList<>();
-    for (LogEntry entry : client.listAllLogEntries(0)) {
-      if (entry.getLogIndex() < size && entry.getKind() == LogEntryKind.LOG_ENTRY_KIND_REGISTRY
-          && subjects.contains(entry.getSubject())) {
-        registry.add(new AuditBundle.Entry(entry.getLogIndex(),
-            entry.getCanonicalBytes().toByteArray(), null,
-            proof(client.getInclusionProof(entry.getLogIndex(), size))));
-      }
+    for (LogEntry entry : source.registryEntries(subjects, size)) {
+      registry.add(new AuditBundle.Entry(entry.getLogIndex(),
+          entry.getCanonicalBytes().toByteArray(), null,
+          source.inclusionProof(entry.getLogIndex(), size)));
     }
-    return new AuditBundle(subject, client.getLogKey().getVerifierKey(), checkpoint.getNote(),
-        bundled, registry);
-  }
-
-  private static List<byte[]> proof(GetInclusionProofResponse p) {
-    return p.getHashesList().stream().map(com.google.protobuf.ByteString::toByteArray).toList();
+    return new AuditBundle(subject, source.logVerifierKey(), checkpoint.getNote(), bundled,
+        registry);
   }
 }
