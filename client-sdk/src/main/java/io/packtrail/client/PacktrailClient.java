@@ -119,6 +119,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
   private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
   private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
+  private final io.packtrail.v1.ReportServiceGrpc.ReportServiceBlockingStub reports;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -133,6 +134,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.lineage = LineageServiceGrpc.newBlockingStub(channel);
     this.devices = DeviceServiceGrpc.newBlockingStub(channel);
     this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
+    this.reports = io.packtrail.v1.ReportServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -619,6 +621,21 @@ public final class PacktrailClient implements AutoCloseable {
   /** The log's origin, public key and note verifier key. */
   public io.packtrail.v1.GetLogKeyResponse getLogKey() {
     return withDeadline(audit).getLogKey(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
+  }
+
+  // ---- reports ----
+
+  /** The unit's report page (self-contained HTML) as the server builds it. */
+  public io.packtrail.v1.GetUnitReportResponse getUnitReport(String code) {
+    return withDeadline(reports).getUnitReport(io.packtrail.v1.GetUnitReportRequest.newBuilder()
+        .setUnit("units/" + code).build());
+  }
+
+  /** The unit's history with its lineage as an EPCIS 2.0 JSON-LD document or CSV. */
+  public io.packtrail.v1.ExportUnitHistoryResponse exportUnitHistory(String code,
+      io.packtrail.v1.ExportFormat format) {
+    return withDeadline(reports).exportUnitHistory(io.packtrail.v1.ExportUnitHistoryRequest
+        .newBuilder().setUnit("units/" + code).setFormat(format).build());
   }
 
   // ---- ids ----

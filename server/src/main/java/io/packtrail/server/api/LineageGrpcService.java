@@ -72,6 +72,12 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     v.throwIfAny();
     LineageGraph graph = lineage.graph(root, direction, request.getMaxDepth(),
         request.getMaxNodes() == 0 ? LineageGraph.MAX_NODES : request.getMaxNodes());
+    response.onNext(toProto(graph));
+    response.onCompleted();
+  }
+
+  /** A lineage graph as the API answers it. */
+  static GetLineageResponse toProto(LineageGraph graph) {
     GetLineageResponse.Builder b = GetLineageResponse.newBuilder()
         .setTruncated(graph.truncated());
     // every edge joins two listed nodes: each name is built once, not once per mention
@@ -102,8 +108,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           .setTo(names.computeIfAbsent(e.to(), LineageGraph.Ref::name))
           .setEvent(e.eventName()));
     }
-    response.onNext(b.build());
-    response.onCompleted();
+    return b.build();
   }
 
   @Override

@@ -161,6 +161,9 @@ class FuzzTest {
     seed(io.packtrail.v1.ListLogEntriesRequest.newBuilder().setStartIndex(1).setPageSize(2)
         .build());
     seed(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
+    seed(io.packtrail.v1.GetUnitReportRequest.newBuilder().setUnit(unit).build());
+    seed(io.packtrail.v1.ExportUnitHistoryRequest.newBuilder().setUnit(unit)
+        .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).build());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01
