@@ -75,13 +75,15 @@ final class HealthChart {
   static final int RIGHT = 16;
   static final int TOP = 14;
   static final int BOTTOM = 34;
+  /** Space between the axes and the first and last point, for their labels. */
+  static final int INSET = 24;
 
   static String svg(List<Point> points) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "<svg class=\"health\" xmlns=\"http://www.w3.org/2000/svg\" "
+    s.append(String.format(Locale.ROOT, "<svg class=\"health\" "
         + "viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" aria-label=\"state of health over time\">",
         W, H, W));
-    double plotW = W - LEFT - RIGHT;
+    double plotW = W - LEFT - RIGHT - 2 * INSET;
     double plotH = H - TOP - BOTTOM;
     double top = Math.max(100, points.stream().mapToDouble(Point::percent).max().orElse(100));
     for (int p = 0; p <= 100; p += 20) {
@@ -102,8 +104,8 @@ final class HealthChart {
     long span = Math.max(1, last - first);
     List<double[]> xy = new ArrayList<>();
     for (Point p : points) {
-      double x = points.size() == 1 ? LEFT + plotW / 2
-          : LEFT + plotW * (p.time().getEpochSecond() - first) / span;
+      double x = points.size() == 1 ? LEFT + INSET + plotW / 2
+          : LEFT + INSET + plotW * (p.time().getEpochSecond() - first) / span;
       double y = TOP + plotH * (1 - p.percent() / top);
       xy.add(new double[] {x, y});
     }

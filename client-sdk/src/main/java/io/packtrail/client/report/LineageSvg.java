@@ -115,7 +115,7 @@ final class LineageSvg {
   static String svg(GetLineageResponse graph, String root, Function<String, String> names) {
     Layout l = layout(graph);
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "<svg class=\"lineage\" xmlns=\"http://www.w3.org/2000/svg\" "
+    s.append(String.format(Locale.ROOT, "<svg class=\"lineage\" "
         + "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" role=\"img\" aria-label=\"lineage graph\">",
         l.width(), l.height(), l.width()));
     s.append("<defs>");
@@ -161,7 +161,7 @@ final class LineageSvg {
       LineageNode n = p.node();
       boolean lot = n.getName().startsWith("materialLots/");
       String id = n.getName().substring(n.getName().indexOf('/') + 1);
-      String what = lot ? ReportPage.enumWord(n.getProduct().name(), "MATERIAL_PRODUCT_")
+      String what = lot ? ReportPage.productWord(n.getProduct().name())
           : ReportPage.enumWord(n.getLevel().name(), "UNIT_LEVEL_") + ", "
               + ReportPage.enumWord(n.getState().name(), "LIFECYCLE_STATE_");
       String cls = "node " + (lot ? "lot" : ReportPage.enumWord(n.getLevel().name(),

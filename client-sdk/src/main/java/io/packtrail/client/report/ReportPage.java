@@ -257,28 +257,56 @@ public final class ReportPage {
 
   // ---------------------------------------------------------------- pieces
 
-  /** The step-specific fields of an event as "key: value" lines (escaped). */
+  /** An item of a list field: {@code dismantling.child.000.code}, {@code assembly.source.000}. */
+  private static final java.util.regex.Pattern ITEM =
+      java.util.regex.Pattern.compile("(.+)\\.([0-9]{3})(?:\\.(.+))?");
+
+  /**
+   * The step-specific fields of an event as "key: value" lines (escaped). Items of a list
+   * (children, sources, inputs, lots) take one line each with their code or id, product and
+   * mass; their other fields are in the audit bundle and the exports.
+   */
   private static String details(SortedMap<String, String> f, String type, UnitReport r) {
     List<String> lines = new ArrayList<>();
+    Map<String, List<String>> items = new java.util.LinkedHashMap<>();
     String prefix = type + ".";
-    int more = 0;
     for (Map.Entry<String, String> x : f.entrySet()) {
       if (!x.getKey().startsWith(prefix)) {
         continue;
       }
-      if (lines.size() >= MAX_DETAILS) {
-        more++;
+      String key = x.getKey().substring(prefix.length());
+      java.util.regex.Matcher m = ITEM.matcher(key);
+      if (m.matches()) {
+        String sub = m.group(3) == null ? "" : m.group(3);
+        String shown = switch (sub) {
+          case "", "code", "id", "product" -> x.getValue();
+          case "mass_kg" -> x.getValue() + " kg";
+          default -> null;
+        };
+        List<String> item = items.computeIfAbsent(m.group(1) + " " + m.group(2),
+            k -> new ArrayList<>());
+        if (shown != null) {
+          item.add(sub.equals("code") || sub.equals("id") || sub.isEmpty() ? 0 : item.size(),
+              shown);
+        }
         continue;
       }
       String value = x.getValue();
       if (value.startsWith("organizations/")) {
         value = r.displayName(value) + (r.names().containsKey(value) ? " (" + value + ")" : "");
       }
-      lines.add("<span class=\"k\">" + text(x.getKey().substring(prefix.length())
-          .replace('_', ' ')) + ":</span> " + text(value));
+      lines.add("<span class=\"k\">" + text(key.replace('_', ' ')) + ":</span> "
+          + text(value));
     }
-    if (more > 0) {
-      lines.add("<span class=\"k\">&hellip;</span> " + more + " more field(s)");
+    int shown = 0;
+    for (Map.Entry<String, List<String>> item : items.entrySet()) {
+      if (shown++ == MAX_DETAILS) {
+        lines.add("<span class=\"k\">&hellip;</span> " + (items.size() - MAX_DETAILS)
+            + " more");
+        break;
+      }
+      lines.add("<span class=\"k\">" + text(item.getKey().replace('_', ' ')) + ":</span> "
+          + text(String.join(", ", item.getValue())));
     }
     if (f.containsKey("label.serial")) {
       lines.add("<span class=\"k\">label:</span> " + text(f.get("label.serial")));
@@ -319,6 +347,19 @@ public final class ReportPage {
   /** {@code second_life_inspection} as "second-life inspection". */
   static String stepWord(String type) {
     return type.replace("second_life", "second-life").replace('_', ' ');
+  }
+
+  /** A material product as written on a lot: the chemical formulas in their usual case. */
+  static String productWord(String name) {
+    return switch (name) {
+      case "MATERIAL_PRODUCT_NISO4" -> "NiSO4";
+      case "MATERIAL_PRODUCT_CO3O4" -> "Co3O4";
+      case "MATERIAL_PRODUCT_MNSO4" -> "MnSO4";
+      case "MATERIAL_PRODUCT_LI2CO3" -> "Li2CO3";
+      case "MATERIAL_PRODUCT_COSO4" -> "CoSO4";
+      case "MATERIAL_PRODUCT_LIOH" -> "LiOH";
+      default -> enumWord(name, "MATERIAL_PRODUCT_");
+    };
   }
 
   /** An enum value's name without its prefix, in lower case words: "in second life". */
