@@ -56,10 +56,12 @@ public final class Csv {
       char c = text.charAt(i);
       if (c == '"' && f.length() == 0 && !fieldStarted) {
         // a quoted field: up to the closing quote, doubled quotes are one
+        int opened = line;
         i++;
         while (true) {
           if (i >= text.length()) {
-            throw new IllegalArgumentException("line " + line + ": a quoted field is not closed");
+            throw new IllegalArgumentException("line " + opened + ": a quoted field is not "
+                + "closed");
           }
           char q = text.charAt(i);
           if (q == '"') {

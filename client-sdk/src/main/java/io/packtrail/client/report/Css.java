@@ -32,8 +32,11 @@ final class Css {
       table{border-collapse:collapse;width:100%;font-size:12.5px}
       th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;\
       vertical-align:top}th{background:#eef1f5}
-      table.timeline td.details{width:34%;overflow-wrap:anywhere}\
-      table.timeline td.time{white-space:nowrap}table.timeline td.site small{font-size:10.5px}td small{color:var(--muted)}
+      table.timeline{table-layout:fixed}table.timeline th:nth-child(1){width:3%}\
+      table.timeline th:nth-child(2){width:11%}table.timeline th:nth-child(3){width:9%}\
+      table.timeline th:nth-child(4){width:18%}table.timeline th:nth-child(5){width:13%}\
+      table.timeline th:nth-child(6){width:7%}table.timeline th:nth-child(7){width:8%}\
+      table.timeline td{overflow-wrap:anywhere}table.timeline td.site small{font-size:10.5px}td small{color:var(--muted)}
       td .k{color:var(--muted)}td.num{text-align:right}
       .graph{overflow-x:auto}.graph svg{max-width:100%;height:auto;display:block;margin:0 auto}
       .legend .k{display:inline-block;margin-right:12px;padding-left:22px;position:relative}
