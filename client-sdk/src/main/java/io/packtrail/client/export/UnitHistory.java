@@ -55,9 +55,6 @@ public record UnitHistory(String code, GetLineageResponse lineage, List<Recorded
         events.add(new Recorded(e, Canonical.decode(e.getCanonicalBytes().toByteArray())));
       }
     }
-    // the order things happened; the log's order between events of one instant
-    events.sort(Comparator.comparing((Recorded r) -> r.get("event.time"))
-        .thenComparingLong(r -> r.event().getLogIndex()));
     Set<String> wanted = new LinkedHashSet<>();
     for (Recorded r : events) {
       wanted.add(r.event().getActorOrganization());
@@ -72,7 +69,16 @@ public record UnitHistory(String code, GetLineageResponse lineage, List<Recorded
           : source.organization(name).map(o -> o.getDisplayName());
       display.filter(d -> !d.isEmpty()).ifPresent(d -> names.put(name, d));
     }
-    return new UnitHistory(code, lineage, events, names);
+    return of(code, lineage, events, names);
+  }
+
+  /** The history of these events, in the order things happened (the log's within an instant). */
+  public static UnitHistory of(String code, GetLineageResponse lineage, List<Recorded> events,
+      Map<String, String> names) {
+    List<Recorded> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparing((Recorded r) -> r.get("event.time"))
+        .thenComparingLong(r -> r.event().getLogIndex()));
+    return new UnitHistory(code, lineage, sorted, names);
   }
 
   /** The codes of the units joined to {@code root} by edges other than replaced-by. */
