@@ -196,6 +196,20 @@ class ReportServiceTest {
   }
 
   @Test
+  void theDocumentedExampleIsValidEpcis20() throws Exception {
+    Path formats = Path.of("").toAbsolutePath();
+    while (!Files.exists(formats.resolve("docs/formats.md"))) {
+      formats = formats.getParent();
+    }
+    String md = Files.readString(formats.resolve("docs/formats.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "## 14\\. Exports.*?```json\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(md);
+    assertTrue(m.find(), "formats.md section 14 has its EPCIS example");
+    Set<ValidationMessage> errors = epcisSchema.validate(new ObjectMapper().readTree(m.group(1)));
+    assertTrue(errors.isEmpty(), "formats.md section 14's example is not valid EPCIS: " + errors);
+  }
+
+  @Test
   void theSchemaCheckCatchesWhatIsNotEpcis() throws Exception {
     // the validator is on: a broken export would fail the test above
     JsonNode bad = new ObjectMapper().readTree("{\"@context\":[\"https://ref.gs1.org/standards/"
