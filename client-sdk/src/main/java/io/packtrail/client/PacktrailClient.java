@@ -638,6 +638,22 @@ public final class PacktrailClient implements AutoCloseable {
         .newBuilder().setUnit("units/" + code).setFormat(format).build());
   }
 
+  /** A region's overview (GB/T 2260 code) over [start, end) as data. */
+  public io.packtrail.v1.RegionalOverview getRegionalOverview(String regionCode, Instant start,
+      Instant end) {
+    return withDeadline(reports).getRegionalOverview(io.packtrail.v1.GetRegionalOverviewRequest
+        .newBuilder().setRegionCode(regionCode).setStartTime(timestamp(start))
+        .setEndTime(timestamp(end)).build()).getOverview();
+  }
+
+  /** The same overview as a self-contained HTML page. */
+  public io.packtrail.v1.GetRegionalOverviewPageResponse getRegionalOverviewPage(
+      String regionCode, Instant start, Instant end) {
+    return withDeadline(reports).getRegionalOverviewPage(
+        io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode(regionCode)
+            .setStartTime(timestamp(start)).setEndTime(timestamp(end)).build());
+  }
+
   // ---- ids ----
 
   static RegisterUnitRequest withIds(RegisterUnitRequest r) {

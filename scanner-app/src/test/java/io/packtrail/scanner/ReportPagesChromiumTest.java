@@ -144,4 +144,43 @@ class ReportPagesChromiumTest {
     assertEquals(595.3, Double.parseDouble(box.group(1)), 2.0);
     assertEquals(841.9, Double.parseDouble(box.group(2)), 2.0);
   }
+
+  @Test
+  void theRegionalOverviewRendersItsCountsCitiesAndRecovery() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.require(work);
+    var answer = harness.client().getRegionalOverviewPage("620000",
+        ReportScenario.START.minusSeconds(86_400), java.time.Instant.now().plusSeconds(60));
+    Path html = ARTIFACTS.resolve("overview-620000.html");
+    Files.write(html, answer.getContent().toByteArray());
+
+    Document dom = Jsoup.parse(chromium.dumpDom(html));
+    assertEquals("Regional overview Gansu (620000)", dom.title());
+    assertTrue(dom.select("script, img, iframe, object").isEmpty());
+    List<Element> bars = dom.select("svg.steps g.bar");
+    assertEquals(List.of("sold", "removed", "collected", "shipped", "received", "graded",
+        "dismantled", "repurposed", "deployed", "recycled"), bars.stream()
+            .map(b -> b.attr("data-step")).toList());
+    assertEquals(List.of("1", "1", "1", "2", "2", "3", "1", "1", "1", "1"), bars.stream()
+        .map(b -> b.attr("data-count")).toList());
+    // the longest bar is the most graded
+    double graded = Double.parseDouble(bars.get(5).selectFirst("rect").attr("width"));
+    assertTrue(bars.stream().allMatch(b -> Double.parseDouble(b.selectFirst("rect")
+        .attr("width")) <= graded));
+    List<String> cities = dom.select("table.cities tr.city").stream()
+        .map(r -> r.attr("data-code")).toList();
+    assertTrue(cities.containsAll(List.of("620100", "620200", "620300", "620400", "620500")),
+        cities.toString());
+    Element lanzhou = dom.selectFirst("table.cities tr.city[data-code=620100]");
+    assertEquals("Lanzhou", lanzhou.child(0).text());
+    assertEquals("0.380", lanzhou.child(2).text());
+    assertEquals("misses", dom.selectFirst("tr.element[data-element=al]").className()
+        .replace("element ", ""));
+    assertEquals("meets", dom.selectFirst("tr.element[data-element=li]").className()
+        .replace("element ", ""));
+    assertEquals("false", dom.selectFirst("#deadlines .pending").attr("data-available"));
+
+    Path png = ARTIFACTS.resolve("overview-620000.png");
+    chromium.screenshot(html, png, 1800);
+    assertTrue(Files.size(png) > 10_000);
+  }
 }

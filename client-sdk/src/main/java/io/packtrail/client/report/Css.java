@@ -75,4 +75,16 @@ final class Css {
       thead{display:table-header-group}details.bundle{display:none}\
       .graph{overflow:visible}table{font-size:8.5pt}pre{font-size:7.5pt}}
       """;
+
+  /** What the regional overview adds. */
+  static final String OVERVIEW = """
+      svg.bars .label{text-anchor:end}svg.bars rect{fill:#2f6fd0}svg.bars .value{fill:var(--ink)}
+      svg.mini rect.collected,.legend .collected:before{fill:#2f6fd0;border-color:#2f6fd0}\
+      svg.mini rect.received,.legend .received:before{fill:#1b8a4b;border-color:#1b8a4b}\
+      svg.mini rect.recycled,.legend .recycled:before{fill:#8b4fc7;border-color:#8b4fc7}
+      svg.mini rect.cap{fill:#eef1f5}svg.mini rect.used{fill:#1b8a4b}\
+      svg.mini rect.used.over{fill:var(--bad)}
+      tr.element.misses td.verdict-cell{color:var(--bad);font-weight:600}\
+      tr.element.meets td.verdict-cell{color:var(--ok)}
+      """;
 }

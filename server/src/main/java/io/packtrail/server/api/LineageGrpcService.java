@@ -261,7 +261,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
   }
 
   /** A period bound: a valid timestamp from 2000 to 9999; null when absent and optional. */
-  private static Instant time(Violations v, String field, boolean present, Timestamp t,
+  static Instant time(Violations v, String field, boolean present, Timestamp t,
       boolean required) {
     if (!present) {
       if (required) {
@@ -281,7 +281,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  private static void checkOrder(Violations v, Instant start, Instant end) {
+  static void checkOrder(Violations v, Instant start, Instant end) {
     if (start != null && end != null && !end.isAfter(start)) {
       v.add("end_time", "must be after start_time (" + start + ")");
     }

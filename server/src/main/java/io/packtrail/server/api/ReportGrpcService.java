@@ -68,6 +68,76 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
   }
 
   @Override
+  public void getRegionalOverview(io.packtrail.v1.GetRegionalOverviewRequest request,
+      StreamObserver<io.packtrail.v1.GetRegionalOverviewResponse> response) {
+    io.packtrail.v1.RegionalOverview overview = overview(request.getRegionCode(),
+        request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
+        request.getEndTime());
+    response.onNext(io.packtrail.v1.GetRegionalOverviewResponse.newBuilder()
+        .setOverview(overview).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getRegionalOverviewPage(io.packtrail.v1.GetRegionalOverviewPageRequest request,
+      StreamObserver<io.packtrail.v1.GetRegionalOverviewPageResponse> response) {
+    io.packtrail.v1.RegionalOverview overview = overview(request.getRegionCode(),
+        request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
+        request.getEndTime());
+    response.onNext(io.packtrail.v1.GetRegionalOverviewPageResponse.newBuilder()
+        .setContentType("text/html; charset=utf-8")
+        .setContent(ByteString.copyFrom(io.packtrail.client.report.OverviewPage.render(overview,
+            clock.instant(), "the Packtrail server of log " + log.key().origin()),
+            StandardCharsets.UTF_8))
+        .build());
+    response.onCompleted();
+  }
+
+  private io.packtrail.v1.RegionalOverview overview(String regionCode, boolean hasStart,
+      com.google.protobuf.Timestamp startTime, boolean hasEnd,
+      com.google.protobuf.Timestamp endTime) {
+    Violations v = new Violations();
+    io.packtrail.server.domain.RegionCodes.check(v, "region_code", regionCode);
+    java.time.Instant start = LineageGrpcService.time(v, "start_time", hasStart, startTime, true);
+    java.time.Instant end = LineageGrpcService.time(v, "end_time", hasEnd, endTime, true);
+    LineageGrpcService.checkOrder(v, start, end);
+    v.throwIfAny();
+    return toProto(app.overview().of(regionCode, start, end));
+  }
+
+  static io.packtrail.v1.RegionalOverview toProto(
+      io.packtrail.server.domain.RegionalOverview o) {
+    var s = o.steps();
+    io.packtrail.v1.RegionalOverview.Builder b = io.packtrail.v1.RegionalOverview.newBuilder()
+        .setRegionCode(o.regionCode()).setRegionName(o.regionName())
+        .setStartTime(ProtoMapper.timestamp(o.start())).setEndTime(ProtoMapper.timestamp(o.end()))
+        .setSteps(io.packtrail.v1.RegionStepCounts.newBuilder().setSold(s.sold())
+            .setRemoved(s.removed()).setCollected(s.collected()).setShipped(s.shipped())
+            .setReceived(s.received()).setGraded(s.graded()).setDismantled(s.dismantled())
+            .setRepurposed(s.repurposed()).setDeployed(s.deployed()).setRecycled(s.recycled()));
+    for (var c : o.cities()) {
+      b.addCities(io.packtrail.v1.CityTonnage.newBuilder().setRegionCode(c.regionCode())
+          .setName(c.name()).setCollectedTonnes(c.collectedKg() / 1000)
+          .setReceivedTonnes(c.receivedKg() / 1000).setRecycledTonnes(c.recycledKg() / 1000));
+    }
+    for (var r : o.recoveries()) {
+      b.addRecoveries(io.packtrail.v1.ElementRecovery.newBuilder().setElement(r.element())
+          .setFeedKg(r.feedKg()).setRecoveredKg(r.recoveredKg())
+          .setRecoveryPercent(r.recoveryPercent()).setTargetPercent(r.targetPercent())
+          .setMeetsTarget(r.meetsTarget()));
+    }
+    for (var p : o.plants()) {
+      b.addPlants(io.packtrail.v1.PlantThroughput.newBuilder().setSite(p.site().name())
+          .setDisplayName(p.site().displayName()).setRegionCode(p.site().regionCode())
+          .setInputTonnes(p.figures().inputMassKg() / 1000)
+          .setThroughputTonnesPerYear(p.figures().throughputTonnesPerYear())
+          .setAnnualCapacityTonnes(p.figures().annualCapacityTonnes())
+          .setCapacityUsedPercent(p.figures().capacityUsedPercent()));
+    }
+    return b.build();
+  }
+
+  @Override
   public void exportUnitHistory(ExportUnitHistoryRequest request,
       StreamObserver<ExportUnitHistoryResponse> response) {
     Violations v = new Violations();

@@ -260,6 +260,64 @@ class ReportServiceTest {
         .setFormat(ExportFormat.EXPORT_FORMAT_CSV).build()));
   }
 
+  @Test
+  void theRegionalOverviewCountsTheRegionsStepsTonnageAndRecovery() {
+    java.time.Instant start = ReportScenario.START.minusSeconds(86_400);
+    java.time.Instant end = java.time.Instant.now().plusSeconds(60);
+    var o = harness.client().getRegionalOverview("620000", start, end);
+    assertEquals("Gansu", o.getRegionName());
+    var s = o.getSteps();
+    assertEquals(List.of(1L, 1L, 1L, 2L, 2L, 3L, 1L, 1L, 1L, 1L), List.of(s.getSold(),
+        s.getRemoved(), s.getCollected(), s.getShipped(), s.getReceived(), s.getGraded(),
+        s.getDismantled(), s.getRepurposed(), s.getDeployed(), s.getRecycled()),
+        "sold, removed, collected, shipped, received, graded, dismantled, repurposed, deployed, "
+            + "recycled");
+    // every city of Gansu is listed; the test network's sites are in Lanzhou (620100)
+    assertEquals(14, o.getCitiesCount());
+    var lanzhou = o.getCitiesList().stream().filter(c -> c.getRegionCode().equals("620100"))
+        .findFirst().orElseThrow();
+    assertEquals("Lanzhou", lanzhou.getName());
+    assertEquals(0.38, lanzhou.getCollectedTonnes(), 1e-9);
+    assertEquals(0.56, lanzhou.getReceivedTonnes(), 1e-9, "the pack and a module");
+    assertEquals(0.18, lanzhou.getRecycledTonnes(), 1e-9);
+    var tianshui = o.getCitiesList().stream().filter(c -> c.getRegionCode().equals("620500"))
+        .findFirst().orElseThrow();
+    assertEquals(0, tianshui.getCollectedTonnes());
+    java.util.Map<String, io.packtrail.v1.ElementRecovery> rec = new java.util.HashMap<>();
+    o.getRecoveriesList().forEach(r -> rec.put(r.getElement(), r));
+    assertEquals(92.5, rec.get("li").getRecoveryPercent(), 1e-9);
+    assertTrue(rec.get("li").getMeetsTarget());
+    assertFalse(rec.get("al").getMeetsTarget(), "no aluminium recovered");
+    // the line consumed the pack (its module recycled there counts once, in the pack)
+    assertEquals(0.38, o.getPlantsList().stream().filter(p -> p.getSite().equals(
+        io.packtrail.server.testing.Fixtures.LINE)).findFirst().orElseThrow().getInputTonnes(),
+        1e-9);
+
+    // a city: Jinchang holds only the hostile maker's factory, where only a registration was
+    var jinchang = harness.client().getRegionalOverview("620300", start, end);
+    assertEquals(0, jinchang.getSteps().getSold() + jinchang.getSteps().getCollected());
+    assertEquals(1, jinchang.getCitiesCount());
+    // a period before anything happened
+    assertEquals(0, harness.client().getRegionalOverview("620000", start.minusSeconds(86_400),
+        start).getSteps().getSold());
+  }
+
+  @Test
+  void aRegionalOverviewNeedsACodeAndAPeriod() {
+    var stub = reports;
+    var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> stub.getRegionalOverview(
+        io.packtrail.v1.GetRegionalOverviewRequest.newBuilder().setRegionCode("62").build()));
+    assertViolation(status, "region_code", "six-digit");
+    assertViolation(status, "start_time", "is required");
+    assertViolation(status, "end_time", "is required");
+    status = assertFails(Status.Code.INVALID_ARGUMENT, () -> stub.getRegionalOverviewPage(
+        io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode("620000")
+            .setStartTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_800_000_000))
+            .setEndTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_700_000_000))
+            .build()));
+    assertViolation(status, "end_time", "must be after start_time");
+  }
+
   private static JsonNode only(List<JsonNode> events, String bizStep) {
     List<JsonNode> found = events.stream().filter(e -> e.path("bizStep").asText()
         .equals(bizStep)).toList();
