@@ -66,7 +66,7 @@ public final class Epcis {
   /** The document, written at {@code creationDate}. */
   public static String document(UnitHistory h, Instant creationDate) {
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("@context", List.of(EPCIS_CONTEXT, Map.of("packtrail", VOCABULARY)));
+    doc.put("@context", List.of(EPCIS_CONTEXT, obj("packtrail", VOCABULARY)));
     doc.put("type", "EPCISDocument");
     doc.put("schemaVersion", "2.0");
     doc.put("creationDate", Canonical.time(creationDate));
@@ -100,7 +100,7 @@ public final class Epcis {
       }
       list.addAll(events(h, r));
     }
-    doc.put("epcisBody", Map.of("eventList", list));
+    doc.put("epcisBody", obj("eventList", list));
     return Json.write(doc);
   }
 
@@ -173,23 +173,23 @@ public final class Epcis {
             : site);
         if (type.equals("shipment")) {
           String to = r.get("shipment.destination_site");
-          e.put("bizTransactionList", List.of(Map.of("type", "bol", "bizTransaction",
+          e.put("bizTransactionList", List.of(obj("type", "bol", "bizTransaction",
               id("waybills/" + r.get("shipment.waybill")))));
           e.put("sourceList", List.of(
-              Map.of("type", "possessing_party", "source", id(org)),
-              Map.of("type", "location", "source", id(site))));
+              obj("type", "possessing_party", "source", id(org)),
+              obj("type", "location", "source", id(site))));
           e.put("destinationList", List.of(
-              Map.of("type", "possessing_party", "destination",
+              obj("type", "possessing_party", "destination",
                   id(to.substring(0, to.indexOf("/sites/")))),
-              Map.of("type", "location", "destination", id(to))));
+              obj("type", "location", "destination", id(to))));
         } else if (type.equals("receipt")) {
           if (r.get("receipt.waybill") != null) {
-            e.put("bizTransactionList", List.of(Map.of("type", "bol", "bizTransaction",
+            e.put("bizTransactionList", List.of(obj("type", "bol", "bizTransaction",
                 id("waybills/" + r.get("receipt.waybill")))));
           }
           e.put("destinationList", List.of(
-              Map.of("type", "possessing_party", "destination", id(org)),
-              Map.of("type", "location", "destination", id(site))));
+              obj("type", "possessing_party", "destination", id(org)),
+              obj("type", "location", "destination", id(site))));
         }
         if (type.equals("registration")) {
           Map<String, Object> ilmd = new LinkedHashMap<>();
@@ -232,9 +232,9 @@ public final class Epcis {
     if (disposition != null) {
       e.put("disposition", disposition);
     }
-    e.put("readPoint", Map.of("id", id(readPoint)));
+    e.put("readPoint", obj("id", id(readPoint)));
     if (bizLocation != null) {
-      e.put("bizLocation", Map.of("id", id(bizLocation)));
+      e.put("bizLocation", obj("id", id(bizLocation)));
     }
   }
 
@@ -271,5 +271,14 @@ public final class Epcis {
       out.add(r.get(String.format(java.util.Locale.ROOT, "%s%03d%s", prefix, i, suffix)));
     }
     return out;
+  }
+
+  /** An object with its keys in the order given (the document's bytes must not vary). */
+  private static Map<String, Object> obj(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 }

@@ -28,6 +28,11 @@ final class Json {
 
   private static void write(StringBuilder s, Object v, int depth) {
     if (v instanceof Map<?, ?> m) {
+      if (!(m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap)) {
+        // Map.of iterates in an order that changes from run to run
+        throw new IllegalArgumentException("a JSON object needs an ordered map, got "
+            + m.getClass().getName());
+      }
       if (m.isEmpty()) {
         s.append("{}");
         return;
