@@ -4,7 +4,7 @@
 Usage: python3 verify_formats.py docs/formats.md
 Every expected value is parsed out of the markdown; nothing is copied in here.
 """
-import base64, hashlib, re, struct, sys
+import base64, hashlib, json, re, struct, sys
 from decimal import Decimal, ROUND_HALF_EVEN
 from datetime import datetime, timezone, date
 
@@ -1011,6 +1011,109 @@ def main(path):
         check("14 the CA signed the client certificate", ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"]))
         check("14 the CA certificate is self-signed", ecdsa_ok(capub, ca_p["sig"], ca_p["tbs"]))
         check("14 an edited certificate fails", not ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"].replace(b"dock-2", b"dock-3")))
+
+    # ---- section 14: exports (CSV and EPCIS 2.0 JSON-LD), rebuilt from the input of the vector
+    s14 = S["14"]
+    vin_text, vcsv, vjson = [m.group(2) for m in re.finditer(r"^```(text|csv|json)\n(.*?)^```", s14, re.S | re.M)][:3]
+    names, evs, cur = {}, [], None
+    for line in vin_text.split("\n"):
+        if line in ("", "names"): continue
+        if line == "event": cur = {}; evs.append(cur); continue
+        k, v = line.split(" = ", 1); v = v.replace("\\n", "\n")
+        (names if cur is None else cur)[k] = v
+    prevs = {}
+    for f in evs:
+        cb = canonical(f); h = sha(tag + prevs.get(f["unit.code"], bytes(32)) + cb)
+        prevs[f["unit.code"]] = h; f["_hash"] = h.hex()
+    evs.sort(key=lambda f: (f["event.time"], int(f["log.index"])))
+    # the EPCIS table of the document: step -> (event type, action, bizSteps, disposition)
+    etab = {}
+    for r in table_after(s14, "step | EPCIS event"):
+        etab[r[0]] = (r[1], r[2], re.findall(r"`([^`]*)`", r[3]), bt(r[4]) if r[4] else None)
+    def biz(f, part=None):
+        steps = etab[f["event.type"]][2]
+        if not steps: return ""
+        return steps[1] if f["event.type"] == "trade_in" and part == "replacement" else steps[0]
+    cols = [bt(r[0]) for r in table_after(s14, "column | value")]
+    cols = cols[:16] + ["step_id", "step_unit", "step_part"] + cols[17:]
+    def guard(v): return "'" + v if v and v[0] in "=+-@\t\r'" else v
+    def cell(v):
+        v = guard(v)
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
+    rows = []
+    for f in evs:
+        t = f["event.type"]
+        det = {k: v for k, v in sorted(f.items()) if k.startswith(t + ".")}
+        org, site = f["actor.organization"], f["actor.site"]
+        vals = {"unit": f["unit.code"], "sequence": f["unit.sequence"], "log_index": f["log.index"],
+                "event_id": f["event.id"], "event_time": f["event.time"], "record_time": f["record.time"],
+                "step": t, "biz_step": biz(f, f.get("step.part")), "state_before": f.get("state.before", ""),
+                "state_after": f["state.after"], "organization": org, "organization_name": names.get(org, ""),
+                "site": site, "site_name": names.get(site, ""), "device": f.get("device", ""),
+                "label_serial": f.get("label.serial", ""), "step_id": f.get("step.id", ""),
+                "step_unit": f.get("step.unit", ""), "step_part": f.get("step.part", ""), "hash": f["_hash"],
+                "details": json.dumps(det, ensure_ascii=False, separators=(",", ":")) if det else ""}
+        rows.append(",".join(cell(vals[c]) for c in cols))
+    check("14 CSV columns as documented", vcsv.split("\n")[0] == ",".join(cols))
+    check("14 CSV rebuilt", vcsv == "\n".join([",".join(cols)] + rows) + "\n")
+    ID, VOC = "https://id.packtrail.io/", "https://ns.packtrail.io/epcis/"
+    def uid(c): return ID + "units/" + c
+    def idx(f, prefix, suffix=""):
+        out, i = [], 0
+        while "%s%03d%s" % (prefix, i, suffix) in f: out.append(f["%s%03d%s" % (prefix, i, suffix)]); i += 1
+        return out
+    def epcis_events(f):
+        t, site, org = f["event.type"], f["actor.site"], f["actor.organization"]
+        prim = f.get("step.unit", f["unit.code"]); eid = f.get("step.id", f["event.id"])
+        kind, action, _, disp = etab[t]
+        def head(k, i):
+            return {"type": k, "eventTime": f["event.time"], "eventTimeZoneOffset": "+00:00",
+                    "recordTime": f["record.time"], "eventID": "urn:uuid:" + i}
+        out = []
+        if t in ("dismantling", "assembly"):
+            e = head("AggregationEvent", eid); e["parentID"] = uid(prim)
+            e["childEPCs"] = [uid(c) for c in (idx(f, "dismantling.child.", ".code") if t == "dismantling" else idx(f, "assembly.source."))]
+            e["action"] = action; e["bizLocation"] = {"id": ID + site}; out.append(e)
+        elif t == "recycling":
+            e = head("TransformationEvent", eid)
+            e["inputEPCList"] = [uid(prim)] + [uid(c) for c in idx(f, "recycling.input.")]
+            e["outputQuantityList"] = [{"epcClass": ID + "materialLots/" + lot, "quantity": Decimal(f["recycling.lot.%03d.mass_kg" % i]), "uom": "KGM"} for i, lot in enumerate(idx(f, "recycling.lot.", ".id"))]
+            e["bizLocation"] = {"id": ID + site}; out.append(e)
+        else:
+            e = head("ObjectEvent", eid); e["epcList"] = [uid(f["unit.code"])]; e["action"] = action
+            if t not in ("sale", "shipment"): e["bizLocation"] = {"id": ID + site}
+            if t == "shipment":
+                to = f["shipment.destination_site"]
+                e["bizTransactionList"] = [{"type": "bol", "bizTransaction": ID + "waybills/" + f["shipment.waybill"]}]
+                e["sourceList"] = [{"type": "possessing_party", "source": ID + org}, {"type": "location", "source": ID + site}]
+                e["destinationList"] = [{"type": "possessing_party", "destination": ID + to.split("/sites/")[0]}, {"type": "location", "destination": ID + to}]
+            if t == "receipt":
+                if "receipt.waybill" in f: e["bizTransactionList"] = [{"type": "bol", "bizTransaction": ID + "waybills/" + f["receipt.waybill"]}]
+                e["destinationList"] = [{"type": "possessing_party", "destination": ID + org}, {"type": "location", "destination": ID + site}]
+            if t == "registration": e["ilmd"] = {"packtrail:" + k: v for k, v in f.items() if k.startswith("registration.")}
+            out.append(e)
+        for e in out:
+            e["bizStep"] = biz(f); e["readPoint"] = {"id": ID + site}
+            if disp: e["disposition"] = disp
+            e["packtrail:organization"] = ID + org
+            if "device" in f: e["packtrail:device"] = ID + f["device"]
+            if "label.serial" in f: e["packtrail:label"] = ID + "labels/" + f["label.serial"]
+            e["packtrail:events"] = [ID + "units/%s/events/%s" % (g["unit.code"], g["unit.sequence"]) for g in evs
+                                     if g is f or ("step.id" in f and g.get("step.id") == f["step.id"])]
+            if t != "registration":
+                e.update({"packtrail:" + k: v for k, v in f.items() if k.startswith(t + ".")})
+        return out
+    elist, seen = [], set()
+    for f in evs:
+        sid = f.get("step.id", f["event.id"])
+        if sid in seen: continue
+        seen.add(sid); elist += epcis_events(f)
+    doc = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"packtrail": VOC}],
+           "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-03-01T00:00:00.000000Z",
+           "packtrail:subject": uid(evs[0]["unit.code"]), "epcisBody": {"eventList": elist}}
+    documented = json.loads(vjson, parse_float=Decimal)
+    check("14 EPCIS document rebuilt", documented == doc)
+    check("14 EPCIS events: one per step", len(documented["epcisBody"]["eventList"]) == len(seen))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

@@ -99,7 +99,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.LabelService"),
           Map.of("service", "packtrail.v1.LineageService"),
           Map.of("service", "packtrail.v1.DeviceService"),
-          Map.of("service", "packtrail.v1.AuditService")),
+          Map.of("service", "packtrail.v1.AuditService"),
+          Map.of("service", "packtrail.v1.ReportService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -118,6 +119,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final LineageServiceGrpc.LineageServiceBlockingStub lineage;
   private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
   private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
+  private final io.packtrail.v1.ReportServiceGrpc.ReportServiceBlockingStub reports;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -132,6 +134,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.lineage = LineageServiceGrpc.newBlockingStub(channel);
     this.devices = DeviceServiceGrpc.newBlockingStub(channel);
     this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
+    this.reports = io.packtrail.v1.ReportServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -374,6 +377,18 @@ public final class PacktrailClient implements AutoCloseable {
   public Site createSite(String parent, String siteId, Site site) {
     return withDeadline(registry).createSite(CreateSiteRequest.newBuilder()
         .setParent(parent).setSiteId(siteId).setSite(site).build()).getSite();
+  }
+
+  /** The organisation {@code organizations/{o}}. */
+  public Organization getOrganization(String name) {
+    return withDeadline(registry).getOrganization(io.packtrail.v1.GetOrganizationRequest
+        .newBuilder().setName(name).build()).getOrganization();
+  }
+
+  /** The site {@code organizations/{o}/sites/{s}}. */
+  public Site getSite(String name) {
+    return withDeadline(registry).getSite(io.packtrail.v1.GetSiteRequest.newBuilder()
+        .setName(name).build()).getSite();
   }
 
   // ---- units ----
@@ -811,6 +826,37 @@ public final class PacktrailClient implements AutoCloseable {
   /** The log's origin, public key and note verifier key. */
   public io.packtrail.v1.GetLogKeyResponse getLogKey() {
     return withDeadline(audit).getLogKey(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
+  }
+
+  // ---- reports ----
+
+  /** The unit's report page (self-contained HTML) as the server builds it. */
+  public io.packtrail.v1.GetUnitReportResponse getUnitReport(String code) {
+    return withDeadline(reports).getUnitReport(io.packtrail.v1.GetUnitReportRequest.newBuilder()
+        .setUnit("units/" + code).build());
+  }
+
+  /** The unit's history with its lineage as an EPCIS 2.0 JSON-LD document or CSV. */
+  public io.packtrail.v1.ExportUnitHistoryResponse exportUnitHistory(String code,
+      io.packtrail.v1.ExportFormat format) {
+    return withDeadline(reports).exportUnitHistory(io.packtrail.v1.ExportUnitHistoryRequest
+        .newBuilder().setUnit("units/" + code).setFormat(format).build());
+  }
+
+  /** A region's overview (GB/T 2260 code) over [start, end) as data. */
+  public io.packtrail.v1.RegionalOverview getRegionalOverview(String regionCode, Instant start,
+      Instant end) {
+    return withDeadline(reports).getRegionalOverview(io.packtrail.v1.GetRegionalOverviewRequest
+        .newBuilder().setRegionCode(regionCode).setStartTime(timestamp(start))
+        .setEndTime(timestamp(end)).build()).getOverview();
+  }
+
+  /** The same overview as a self-contained HTML page. */
+  public io.packtrail.v1.GetRegionalOverviewPageResponse getRegionalOverviewPage(
+      String regionCode, Instant start, Instant end) {
+    return withDeadline(reports).getRegionalOverviewPage(
+        io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode(regionCode)
+            .setStartTime(timestamp(start)).setEndTime(timestamp(end)).build());
   }
 
   // ---- ids ----

@@ -2,13 +2,11 @@ package io.packtrail.client.audit;
 
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.client.canonical.Canonical;
+import io.packtrail.client.label.LabelCodec;
 import io.packtrail.v1.Event;
-import io.packtrail.v1.GetInclusionProofResponse;
 import io.packtrail.v1.LogEntry;
-import io.packtrail.v1.LogEntryKind;
 import io.packtrail.v1.Unit;
 import java.util.ArrayList;
-import io.packtrail.client.label.LabelCodec;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -17,18 +15,31 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Collects a unit's audit bundle from a server (AuditService and the unit's events): a fresh
- * checkpoint covering every event, each event's inclusion proof in it, the signed labels the
- * steps scanned (LabelService.GetLabel), the registry entries about the sites, organisations,
- * devices, labels and label keys the events name (ListLogEntries filtered by subject, read
- * through the server's indexes) with theirs, and the log's verifier key.
+ * Collects a unit's audit bundle from an {@link AuditSource} (a server over gRPC, or a server's
+ * own services): a fresh checkpoint covering every event, each event's inclusion proof in it,
+ * the signed labels the steps scanned, the registry entries about the sites, organisations,
+ * devices, labels and label keys the events name (read by subject through the server's
+ * indexes) with theirs, and the log's verifier key.
  */
 public final class BundleBuilder {
   private BundleBuilder() {}
 
   /** The bundle of one unit, {@code unitCode} without {@code units/}. */
   public static AuditBundle collect(PacktrailClient client, String unitCode) {
-    return collect(client, "units/" + unitCode, List.of(unitCode));
+    return collect(AuditSource.of(client), unitCode);
+  }
+
+  /** The bundle of one unit from any source (the server builds reports with its own). */
+  public static AuditBundle collect(AuditSource source, String unitCode) {
+    return collect(source, "units/" + unitCode, List.of(unitCode));
+  }
+
+  /**
+   * The bundle of a unit whose events the caller already read: proofs for exactly these events
+   * (a report shows the history it checked, not one read again).
+   */
+  public static AuditBundle of(AuditSource source, Unit unit, List<Event> events) {
+    return collect(source, "units/" + unit.getCode(), List.of(unit), List.of(events));
   }
 
   /**
@@ -44,18 +55,23 @@ public final class BundleBuilder {
     }
     List<String> codes = lineage.getNodesList().stream().map(n -> n.getName())
         .filter(n -> n.startsWith("units/")).map(n -> n.substring("units/".length())).toList();
-    return collect(client, lot, codes);
+    return collect(AuditSource.of(client), lot, codes);
   }
 
-  private static AuditBundle collect(PacktrailClient client, String subject,
+  private static AuditBundle collect(AuditSource source, String subject,
       List<String> unitCodes) {
     List<Unit> units = new ArrayList<>();
     List<List<Event>> histories = new ArrayList<>();
     for (String code : unitCodes) {
-      units.add(client.getUnit(code));
-      histories.add(client.listEvents(code));
+      units.add(source.unit(code));
+      histories.add(source.events(code));
     }
-    io.packtrail.v1.Checkpoint checkpoint = client.createCheckpoint();
+    return collect(source, subject, units, histories);
+  }
+
+  private static AuditBundle collect(AuditSource source, String subject, List<Unit> units,
+      List<List<Event>> histories) {
+    io.packtrail.v1.Checkpoint checkpoint = source.createCheckpoint();
     long size = checkpoint.getTreeSize();
     Set<String> subjects = new TreeSet<>();
     SortedSet<Long> serials = new TreeSet<>(Long::compareUnsigned);
@@ -80,7 +96,7 @@ public final class BundleBuilder {
     // key's entries (creation, revocation) and its own (withdrawal) among the registry entries
     List<AuditBundle.Label> labels = new ArrayList<>();
     for (long serial : serials) {
-      LabelCodec.Decoded label = LabelCodec.decodeWithPayload(client.getLabel(serial).getText());
+      LabelCodec.Decoded label = LabelCodec.decodeWithPayload(source.labelText(serial));
       labels.add(new AuditBundle.Label(serial, label.envelope().getPayload().toByteArray(),
           label.envelope().getSignature().toByteArray()));
       subjects.add("labels/" + Long.toUnsignedString(serial));
@@ -91,53 +107,20 @@ public final class BundleBuilder {
     for (int u = 0; u < units.size(); u++) {
       List<AuditBundle.Entry> entries = new ArrayList<>();
       for (Event e : histories.get(u)) {
-        GetInclusionProofResponse p = client.getInclusionProof(e.getLogIndex(), size);
         entries.add(new AuditBundle.Entry(e.getLogIndex(), e.getCanonicalBytes().toByteArray(),
-            e.getHash().toByteArray(), proof(p)));
+            e.getHash().toByteArray(), source.inclusionProof(e.getLogIndex(), size)));
       }
       bundled.add(new AuditBundle.UnitHistory(units.get(u).getCode(),
           Math.max(units.get(u).getEventCount(), entries.size()), entries));
     }
     List<AuditBundle.Entry> registry = new ArrayList<>();
-    for (LogEntry entry : registryEntriesAbout(client, subjects)) {
-      if (entry.getLogIndex() < size) {
-        registry.add(new AuditBundle.Entry(entry.getLogIndex(),
-            entry.getCanonicalBytes().toByteArray(), null,
-            proof(client.getInclusionProof(entry.getLogIndex(), size))));
-      }
+    for (LogEntry entry : source.registryEntries(subjects, size)) {
+      registry.add(new AuditBundle.Entry(entry.getLogIndex(),
+          entry.getCanonicalBytes().toByteArray(), null,
+          source.inclusionProof(entry.getLogIndex(), size)));
     }
     registry.sort(java.util.Comparator.comparingLong(AuditBundle.Entry::logIndex));
-    return new AuditBundle(subject, client.getLogKey().getVerifierKey(), checkpoint.getNote(),
-        bundled, registry, labels);
-  }
-
-  /**
-   * The registry entries whose subject is one of {@code subjects}, through ListLogEntries'
-   * filter (the server reads them by index, never the whole log), at most {@link
-   * #TERMS_PER_CALL} subjects a call.
-   */
-  static List<LogEntry> registryEntriesAbout(PacktrailClient client, Set<String> subjects) {
-    List<LogEntry> found = new ArrayList<>();
-    List<String> names = new ArrayList<>(subjects);
-    for (int from = 0; from < names.size(); from += TERMS_PER_CALL) {
-      List<String> terms = new ArrayList<>();
-      for (String name : names.subList(from, Math.min(names.size(), from + TERMS_PER_CALL))) {
-        terms.add("subject = \"" + name.replace("\\", "\\\\").replace("\"", "\\\"")
-            + "\"");
-      }
-      for (LogEntry e : client.listAllLogEntries(0, String.join(" OR ", terms))) {
-        if (e.getKind() == LogEntryKind.LOG_ENTRY_KIND_REGISTRY) {
-          found.add(e);
-        }
-      }
-    }
-    return found;
-  }
-
-  /** The most terms one ListLogEntries filter holds. */
-  static final int TERMS_PER_CALL = 100;
-
-  private static List<byte[]> proof(GetInclusionProofResponse p) {
-    return p.getHashesList().stream().map(com.google.protobuf.ByteString::toByteArray).toList();
+    return new AuditBundle(subject, source.logVerifierKey(), checkpoint.getNote(), bundled,
+        registry, labels);
   }
 }

@@ -99,4 +99,26 @@ public final class Canonical {
   public static String decimal(double value) {
     return new BigDecimal(value).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
   }
+
+  /**
+   * The event id of a non-primary unit's event of a multi-unit step (formats.md section 9): a
+   * name-based UUID, version 5 (RFC 9562), SHA-1 of the step's id (16 bytes) then the unit code
+   * (UTF-8), first 16 bytes, with the version and variant bits set.
+   */
+  public static java.util.UUID derivedEventId(java.util.UUID stepId, String unitCode) {
+    java.security.MessageDigest sha1;
+    try {
+      sha1 = java.security.MessageDigest.getInstance("SHA-1");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-1", e);
+    }
+    sha1.update(ByteBuffer.allocate(16).putLong(stepId.getMostSignificantBits())
+        .putLong(stepId.getLeastSignificantBits()).array());
+    sha1.update(unitCode.getBytes(StandardCharsets.UTF_8));
+    byte[] h = sha1.digest();
+    h[6] = (byte) ((h[6] & 0x0f) | 0x50);
+    h[8] = (byte) ((h[8] & 0x3f) | 0x80);
+    ByteBuffer b = ByteBuffer.wrap(h, 0, 16);
+    return new java.util.UUID(b.getLong(), b.getLong());
+  }
 }

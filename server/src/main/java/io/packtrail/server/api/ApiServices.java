@@ -31,6 +31,7 @@ public final class ApiServices {
             responders),
         new LineageGrpcService(app.lineage()),
         new DeviceGrpcService(app.devices()),
-        new AuditGrpcService(auditLog));
+        new AuditGrpcService(auditLog),
+        new ReportGrpcService(app, auditLog, labels.issuer(), clock));
   }
 }

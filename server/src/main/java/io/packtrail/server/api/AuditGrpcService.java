@@ -160,14 +160,7 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
     for (AuditLog.Leaf leaf : page.items()) {
-      b.addLogEntries(LogEntry.newBuilder()
-          .setLogIndex(leaf.entry().logIndex())
-          .setKind(leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT
-              ? LogEntryKind.LOG_ENTRY_KIND_EVENT : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
-          .setType(leaf.entry().type())
-          .setSubject(leaf.entry().subject())
-          .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()))
-          .setLeafHash(ByteString.copyFrom(leaf.leafHash())));
+      b.addLogEntries(toProto(leaf));
     }
     response.onNext(b.build());
     response.onCompleted();
@@ -245,9 +238,27 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     }
   }
 
+  /** An entry of the tree with its leaf hash. */
+  static LogEntry toProto(AuditLog.Leaf leaf) {
+    return LogEntry.newBuilder()
+        .setLogIndex(leaf.entry().logIndex())
+        .setKind(leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT
+            ? LogEntryKind.LOG_ENTRY_KIND_EVENT : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
+        .setType(leaf.entry().type())
+        .setSubject(leaf.entry().subject())
+        .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()))
+        .setLeafHash(ByteString.copyFrom(leaf.leafHash()))
+        .build();
+  }
+
   private Checkpoint toProto(LogCheckpoint c) {
+    return toProto(c, log.key().origin());
+  }
+
+  /** A checkpoint of the log of {@code origin}, with its cosignatures. */
+  static Checkpoint toProto(LogCheckpoint c, String origin) {
     Checkpoint.Builder b = Checkpoint.newBuilder()
-        .setOrigin(log.key().origin())
+        .setOrigin(origin)
         .setTreeSize(c.treeSize())
         .setRootHash(ByteString.copyFrom(c.rootHash()))
         .setNote(c.note())

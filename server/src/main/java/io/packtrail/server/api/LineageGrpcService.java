@@ -72,6 +72,12 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     v.throwIfAny();
     LineageGraph graph = lineage.graph(root, direction, request.getMaxDepth(),
         request.getMaxNodes() == 0 ? LineageGraph.MAX_NODES : request.getMaxNodes());
+    response.onNext(toProto(graph));
+    response.onCompleted();
+  }
+
+  /** A lineage graph as the API answers it. */
+  static GetLineageResponse toProto(LineageGraph graph) {
     GetLineageResponse.Builder b = GetLineageResponse.newBuilder()
         .setTruncated(graph.truncated());
     // every edge joins two listed nodes: each name is built once, not once per mention
@@ -102,8 +108,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           .setTo(names.computeIfAbsent(e.to(), LineageGraph.Ref::name))
           .setEvent(e.eventName()));
     }
-    response.onNext(b.build());
-    response.onCompleted();
+    return b.build();
   }
 
   @Override
@@ -256,7 +261,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
   }
 
   /** A period bound: a valid timestamp from 2000 to 9999; null when absent and optional. */
-  private static Instant time(Violations v, String field, boolean present, Timestamp t,
+  static Instant time(Violations v, String field, boolean present, Timestamp t,
       boolean required) {
     if (!present) {
       if (required) {
@@ -276,7 +281,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  private static void checkOrder(Violations v, Instant start, Instant end) {
+  static void checkOrder(Violations v, Instant start, Instant end) {
     if (start != null && end != null && !end.isAfter(start)) {
       v.add("end_time", "must be after start_time (" + start + ")");
     }

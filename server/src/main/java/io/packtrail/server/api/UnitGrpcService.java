@@ -124,7 +124,8 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     response.onCompleted();
   }
 
-  private static io.packtrail.v1.Unit toProto(Units.Flagged flagged) {
+  /** A unit with the anomalies flagged on it. */
+  static io.packtrail.v1.Unit toProto(Units.Flagged flagged) {
     io.packtrail.v1.Unit.Builder b = ProtoMapper.toProto(flagged.unit()).toBuilder();
     flagged.anomalies().forEach(a -> b.addAnomalies(ProtoMapper.toProto(a)));
     return b.build();

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage, Devices devices) {
+    Lineage lineage, Devices devices, Overview overview) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
@@ -20,6 +20,6 @@ public record Services(Registry registry, Units units, History history, Recorder
     Devices devices = new Devices(storage, clock, enrollmentCodeValidity, authority);
     return new Services(new Registry(storage), new Units(storage), new History(storage),
         new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
-        new Lineage(storage), devices);
+        new Lineage(storage), devices, new Overview(storage));
   }
 }

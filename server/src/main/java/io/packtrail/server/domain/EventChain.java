@@ -116,21 +116,7 @@ public final class EventChain {
    * with the version and variant bits set. A retry computes the same ids.
    */
   public static UUID derivedEventId(UUID stepId, String unitCode) {
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-1", e);
-    }
-    java.nio.ByteBuffer namespace = java.nio.ByteBuffer.allocate(16)
-        .putLong(stepId.getMostSignificantBits()).putLong(stepId.getLeastSignificantBits());
-    sha1.update(namespace.array());
-    sha1.update(unitCode.getBytes(StandardCharsets.UTF_8));
-    byte[] h = sha1.digest();
-    h[6] = (byte) ((h[6] & 0x0f) | 0x50);
-    h[8] = (byte) ((h[8] & 0x3f) | 0x80);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h, 0, 16);
-    return new UUID(b.getLong(), b.getLong());
+    return io.packtrail.client.canonical.Canonical.derivedEventId(stepId, unitCode);
   }
 
   /** A sealed event and its unit's state after it. */

@@ -262,6 +262,28 @@ public final class AuditLog {
     });
   }
 
+  /**
+   * The registry entries about any of {@code subjects} (resource names) below {@code treeSize},
+   * in log order, with their leaf hashes: by the index on (subject, log_index), one query per
+   * subject, rather than reading the log from its start.
+   */
+  public List<Leaf> registryEntries(java.util.Collection<String> subjects, long treeSize) {
+    List<Leaf> out = new ArrayList<>();
+    jdbi.useExtension(io.packtrail.server.store.RegistryEntryDao.class, dao -> {
+      for (String subject : new java.util.TreeSet<>(subjects)) {
+        for (io.packtrail.server.domain.RegistryEntry r : dao.listForSubject(subject)) {
+          if (r.logIndex() < treeSize) {
+            out.add(new Leaf(new LogEntry(r.logIndex(), LogEntry.Kind.REGISTRY, r.type().key(),
+                r.subject(), r.canonicalBytes()),
+                io.packtrail.client.log.Merkle.leafHash(r.canonicalBytes())));
+          }
+        }
+      }
+    });
+    out.sort(java.util.Comparator.comparingLong(l -> l.entry().logIndex()));
+    return out;
+  }
+
   private long latestSize(LogDao dao) {
     return dao.latestCheckpoint().map(LogCheckpoint::treeSize).orElse(0L);
   }

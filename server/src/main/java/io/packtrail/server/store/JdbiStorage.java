@@ -191,6 +191,26 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
+  public io.packtrail.server.domain.RegionalOverview.StepCounts regionStepCounts(String prefix,
+      Instant start, Instant end) {
+    return jdbi.withExtension(RegionDao.class, dao -> dao.stepCounts(prefix, start, end));
+  }
+
+  @Override
+  public List<io.packtrail.server.domain.RegionalOverview.CityTonnage> regionCityTonnage(
+      String prefix, Instant start, Instant end) {
+    return jdbi.withExtension(RegionDao.class, dao -> dao.cityTonnage(prefix, start, end))
+        .stream().map(c -> new io.packtrail.server.domain.RegionalOverview.CityTonnage(c.city(),
+            io.packtrail.server.domain.RegionCodes.name(c.city()), c.collectedKg(),
+            c.receivedKg(), c.recycledKg())).toList();
+  }
+
+  @Override
+  public List<io.packtrail.server.domain.Site> regionPlants(String prefix) {
+    return jdbi.withExtension(RegionDao.class, dao -> dao.plants(prefix));
+  }
+
+  @Override
   public EnrollmentCode createEnrollmentCode(EnrollmentCode wanted) {
     return jdbi.inTransaction(h -> {
       if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {

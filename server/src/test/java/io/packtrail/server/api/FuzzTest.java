@@ -160,6 +160,10 @@ class FuzzTest {
         .setPageSize(2).build());
     seed(io.packtrail.v1.RetireDeviceRequest.newBuilder().setName(device).build());
 
+    com.google.protobuf.Timestamp start0 = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_767_225_600).build(); // 2026-01-01
+    com.google.protobuf.Timestamp end0 = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_775_001_600).build(); // 2026-04-01
     long treeSize = harness.client().createCheckpoint().getTreeSize();
     seed(io.packtrail.v1.GetCheckpointRequest.newBuilder().setTreeSize(treeSize).build());
     seed(io.packtrail.v1.CreateCheckpointRequest.getDefaultInstance());
@@ -177,6 +181,13 @@ class FuzzTest {
             java.nio.charset.StandardCharsets.UTF_8), Witness.NAME, Witness.KEY.privateKey(),
             1_767_225_600L).line()).build());
     seed(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
+    seed(io.packtrail.v1.GetUnitReportRequest.newBuilder().setUnit(unit).build());
+    seed(io.packtrail.v1.GetRegionalOverviewRequest.newBuilder().setRegionCode("620000")
+        .setStartTime(start0).setEndTime(end0).build());
+    seed(io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode("620100")
+        .setStartTime(start0).setEndTime(end0).build());
+    seed(io.packtrail.v1.ExportUnitHistoryRequest.newBuilder().setUnit(unit)
+        .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).build());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01

@@ -1,0 +1,53 @@
+package io.packtrail.client.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CsvTest {
+  static final List<List<String>> TRICKY = List.of(
+      List.of("plain", "", "with,comma", "with \"quotes\"", "two\nlines", "crlf\r\nend"),
+      List.of("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "'quoted", "''=x"),
+      List.of("\tTAB", "\u00e9\u4e2d", " spaces ", "a'b", "'", "=")
+  );
+
+  @Test
+  void everyFieldReadsBackAsWritten() {
+    String text = Csv.write(TRICKY);
+    assertEquals(TRICKY, Csv.read(text));
+    assertTrue(text.endsWith("\r\n"));
+  }
+
+  @Test
+  void formulasAreWrittenAsTextForSpreadsheets() {
+    String text = Csv.write(List.of(List.of("=1+1", "-3", "@x", "ok")));
+    assertEquals("'=1+1,'-3,'@x,ok\r\n", text);
+  }
+
+  @Test
+  void quotingIsRfc4180() {
+    assertEquals("\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\r\n",
+        Csv.write(List.of(List.of("a,b", "say \"hi\"", "x\ny"))));
+    assertEquals(List.of(List.of("a", "b"), List.of("c", "")), Csv.read("a,b\nc,\n"));
+  }
+
+  @Test
+  void malformedTextIsRefusedWithItsLine() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Csv.read("a,b\r\n\"open,c\r\n"));
+    assertTrue(e.getMessage().startsWith("line 2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Csv.read("\"a\"b,c\r\n"));
+    assertTrue(e.getMessage().contains("after a closing quote"), e.getMessage());
+  }
+
+  @Test
+  void aHistoryFileWithAnotherHeaderIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HistoryCsv.read("unit,sequence\r\nX,1\r\n"));
+    assertTrue(e.getMessage().startsWith("line 1: the header is not unit,sequence,log_index"),
+        e.getMessage());
+  }
+}

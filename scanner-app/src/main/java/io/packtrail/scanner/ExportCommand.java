@@ -1,0 +1,74 @@
+package io.packtrail.scanner;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.packtrail.client.audit.AuditSource;
+import io.packtrail.client.export.Epcis;
+import io.packtrail.client.export.HistoryCsv;
+import io.packtrail.client.export.UnitHistory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** `export CODE --format epcis|csv --out FILE`: a unit's history with its lineage as a file. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Write a unit's history with its lineage (the units it was made from and "
+        + "became, to any depth, and the material lots) as an EPCIS 2.0 JSON-LD document or as "
+        + "CSV for spreadsheets (docs/formats.md section 14). Needs the server; "
+        + "ReportService.ExportUnitHistory answers the same file.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:written", "1:the server does not know the unit",
+        "2:usage error (format, file)", "3:the server could not be reached"})
+final class ExportCommand implements Callable<Integer> {
+  enum Format { epcis, csv }
+
+  @ParentCommand
+  ScannerCli cli;
+
+  @Parameters(paramLabel = "CODE", description = "the unit's code (or units/CODE)")
+  String code;
+
+  @Option(names = "--format", required = true, paramLabel = "epcis|csv",
+      description = "epcis (EPCIS 2.0 JSON-LD) or csv")
+  Format format;
+
+  @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    String unitCode = code.startsWith("units/") ? code.substring("units/".length()) : code;
+    try (ServerLink link = cli.link()) {
+      UnitHistory history;
+      try {
+        AuditSource source = AuditSource.of(link.deliveries());
+        source.unit(unitCode); // an unknown unit before any other call
+        history = UnitHistory.collect(source, unitCode);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          System.out.println("The server does not know unit " + unitCode + ": check the code");
+          return ScannerCli.REFUSED;
+        }
+        if (ServerLink.passing(e)) {
+          System.out.println("OFFLINE (" + Words.status(e) + "): an export needs the server; "
+              + "try again when online");
+          return ScannerCli.SERVER;
+        }
+        throw e;
+      }
+      String text = format == Format.epcis ? Epcis.document(history, Instant.now())
+          : HistoryCsv.write(HistoryCsv.rows(history));
+      Files.writeString(out, text, StandardCharsets.UTF_8);
+      long units = history.events().stream().map(r -> r.event().getUnit()).distinct().count();
+      System.out.println(history.events().size() + " events of " + units + " unit(s) written to "
+          + out + " as " + (format == Format.epcis ? "EPCIS 2.0 JSON-LD" : "CSV"));
+      return ScannerCli.OK;
+    }
+  }
+}
