@@ -2,6 +2,7 @@ package io.packtrail.server.api;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.server.app.Parties;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
 import io.packtrail.server.domain.ResourceNames;
@@ -9,6 +10,7 @@ import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.log.AuditLog;
 import io.packtrail.server.log.LogKey;
+import io.packtrail.server.security.Caller;
 import io.packtrail.v1.AuditServiceGrpc;
 import io.packtrail.v1.Checkpoint;
 import io.packtrail.v1.Cosignature;
@@ -26,13 +28,16 @@ import io.packtrail.v1.ListLogEntriesRequest;
 import io.packtrail.v1.ListLogEntriesResponse;
 import io.packtrail.v1.LogEntry;
 import io.packtrail.v1.LogEntryKind;
+import java.util.function.Predicate;
 
 /** The verifiable log's reads: checks and maps the requests, {@link AuditLog} does the rest. */
 final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
   private final AuditLog log;
+  private final Parties parties;
 
-  AuditGrpcService(AuditLog log) {
+  AuditGrpcService(AuditLog log, Parties parties) {
     this.log = log;
+    this.parties = parties;
   }
 
   @Override
@@ -92,6 +97,8 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     v.throwIfAny();
     if (field.equals("event")) {
       String[] parts = request.getEvent().split("/");
+      // by name, an event tells its unit's history (its sequence exists): for its parties
+      parties.requireUnit(Caller.current().principal(), parts[1]);
       index = log.eventIndex(parts[1], Long.parseLong(parts[3]), request.getEvent());
     }
     AuditLog.InclusionProof proof = log.inclusion(index, treeSize, field);
@@ -146,15 +153,24 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         l -> Long.toString(l.entry().logIndex()));
     ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
+    // an event entry's bytes are its unit's history: for the unit's parties; everyone gets its
+    // leaf hash, which is all a mirror needs to rebuild the tree
+    Predicate<String> sees = parties.seesUnits(Caller.current().principal(), page.items()
+        .stream().filter(l -> l.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT)
+        .map(l -> ResourceNames.unitCode(eventUnit(l.entry().subject()))).toList());
     for (AuditLog.Leaf leaf : page.items()) {
-      b.addLogEntries(LogEntry.newBuilder()
+      boolean event = leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT;
+      LogEntry.Builder e = LogEntry.newBuilder()
           .setLogIndex(leaf.entry().logIndex())
-          .setKind(leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT
-              ? LogEntryKind.LOG_ENTRY_KIND_EVENT : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
-          .setType(leaf.entry().type())
-          .setSubject(leaf.entry().subject())
-          .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()))
-          .setLeafHash(ByteString.copyFrom(leaf.leafHash())));
+          .setKind(event ? LogEntryKind.LOG_ENTRY_KIND_EVENT
+              : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
+          .setLeafHash(ByteString.copyFrom(leaf.leafHash()));
+      if (!event || sees.test(ResourceNames.unitCode(eventUnit(leaf.entry().subject())))) {
+        e.setType(leaf.entry().type())
+            .setSubject(leaf.entry().subject())
+            .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()));
+      }
+      b.addLogEntries(e);
     }
     response.onNext(b.build());
     response.onCompleted();
@@ -170,6 +186,11 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         .setKeyHash(ByteString.copyFrom(key.keyHash()))
         .build());
     response.onCompleted();
+  }
+
+  /** The unit of an event name ({@code units/{code}/events/{n}}): {@code units/{code}}. */
+  private static String eventUnit(String eventName) {
+    return eventName.substring(0, eventName.indexOf("/events/"));
   }
 
   private static void notNegative(Violations v, String field, long value) {

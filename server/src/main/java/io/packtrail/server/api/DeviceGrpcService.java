@@ -10,6 +10,7 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
+import io.packtrail.server.security.Caller;
 import io.packtrail.v1.CreateEnrollmentCodeRequest;
 import io.packtrail.v1.CreateEnrollmentCodeResponse;
 import io.packtrail.v1.DeviceServiceGrpc;
@@ -38,7 +39,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     site(v, "parent", request.getParent());
     UUID requestId = Requests.uuid(v, "request_id", request.getRequestId());
     v.throwIfAny();
-    Devices.NewCode created = devices.createEnrollmentCode(request.getParent(), requestId);
+    Devices.NewCode created = devices.createEnrollmentCode(Caller.current().principal(),
+        request.getParent(), requestId);
     response.onNext(CreateEnrollmentCodeResponse.newBuilder()
         .setEnrollmentCode(toProto(created.stored(), created.code())).build());
     response.onCompleted();
@@ -76,7 +78,7 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
       Text.check(v, "display_name", displayName, Device.MAX_DISPLAY_NAME, false);
     }
     v.throwIfAny();
-    Device device = devices.enroll(request.getParent(), request.getDeviceId(), code, key,
+    Device device = devices.enroll(Caller.current().principal(), request.getParent(), request.getDeviceId(), code, key,
         displayName);
     response.onNext(EnrollDeviceResponse.newBuilder().setDevice(toProto(device)).build());
     response.onCompleted();
@@ -120,7 +122,7 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     ResourceNames.checkDevice(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RetireDeviceResponse.newBuilder()
-        .setDevice(toProto(devices.retire(request.getName()))).build());
+        .setDevice(toProto(devices.retire(Caller.current().principal(), request.getName()))).build());
     response.onCompleted();
   }
 

@@ -2,6 +2,9 @@ package io.packtrail.server.app;
 
 import io.packtrail.client.device.DeviceSignatures;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.Principal;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.EnrollmentCode;
 import io.packtrail.server.domain.FailedPreconditionException;
@@ -65,7 +68,8 @@ public final class Devices {
    * Creates a code for the site; a retry (same request id, same site) answers the stored code
    * without its text, which the server does not keep.
    */
-  public NewCode createEnrollmentCode(String site, UUID requestId) {
+  public NewCode createEnrollmentCode(Principal caller, String site, UUID requestId) {
+    Authorization.requireOwn(caller, site, "sites");
     String code = EnrollmentCode.generate();
     byte[] hash = EnrollmentCode.hash(EnrollmentCode.normalise(code));
     Instant now = now();
@@ -78,9 +82,14 @@ public final class Devices {
     return new NewCode(stored, Arrays.equals(stored.codeHash(), hash) ? code : null);
   }
 
-  /** Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}). */
-  public Device enroll(String site, String deviceId, String normalisedCode, byte[] publicKey,
-      String displayName) {
+  /**
+   * Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}): at the
+   * caller's own site (an organisation's system: at one of its sites); a device enrolls only
+   * itself.
+   */
+  public Device enroll(Principal caller, String site, String deviceId, String normalisedCode,
+      byte[] publicKey, String displayName) {
+    Authorization.requireOwn(caller, ResourceNames.device(site, deviceId), "devices");
     Instant now = now();
     return storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site, deviceId,
         displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
@@ -98,8 +107,12 @@ public final class Devices {
     return storage.listDevices(site, afterId, limit);
   }
 
-  /** Retires the device; retiring a retired device changes nothing. */
-  public Device retire(String name) {
+  /**
+   * Retires the device (one of the caller's organisation's, or its site's); retiring a retired
+   * device changes nothing.
+   */
+  public Device retire(Principal caller, String name) {
+    Authorization.requireOwn(caller, name, "devices");
     Device retired = storage.retireDevice(name, now());
     seen.remove(name);
     return retired;

@@ -11,14 +11,16 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage, Devices devices) {
+    Lineage lineage, Devices devices, Parties parties) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
       Duration enrollmentCodeValidity) {
     Devices devices = new Devices(storage, clock, enrollmentCodeValidity);
-    return new Services(new Registry(storage), new Units(storage), new History(storage),
+    Parties parties = new Parties(storage);
+    return new Services(new Registry(storage), new Units(storage, parties),
+        new History(storage, parties),
         new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
-        new Lineage(storage), devices);
+        new Lineage(storage, parties), devices, parties);
   }
 }

@@ -18,7 +18,8 @@ public final class CallerInterceptor implements ServerInterceptor {
   @Override
   public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
       ServerCallHandler<Q, A> next) {
-    Caller caller = resolver.resolve(call.getAttributes(), headers);
+    Caller caller = resolver.resolve(call.getAttributes(), headers)
+        .calling(call.getMethodDescriptor().getFullMethodName());
     return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers,
         next);
   }

@@ -76,11 +76,7 @@ class DeviceServiceTest {
           return Instant.now().plus(AHEAD.get());
         }
       };
-      var s = settings;
-      return new io.packtrail.server.PacktrailServer.Settings(s.maxBatch(), s.queueCapacity(),
-          s.maxWatchers(), s.handlerThreads(), shifted, s.sealer(), s.requireLabels(),
-          s.trustListValidity(), s.callerResolver(), s.massTolerancePercent(),
-          s.enrollmentCodeValidity(), s.logOrigin(), s.checkpointInterval());
+      return settings.withClock(shifted);
     }
   }
 
