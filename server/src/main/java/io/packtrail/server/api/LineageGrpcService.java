@@ -36,6 +36,8 @@ import io.packtrail.v1.ListTradeInsRequest;
 import io.packtrail.v1.ListTradeInsResponse;
 import io.packtrail.v1.TradeInRecord.Builder;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Lineage both ways, material lots, trade-ins and plant figures: check, map, delegate. */
 final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase {
@@ -73,8 +75,12 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
         request.getMaxNodes() == 0 ? LineageGraph.MAX_NODES : request.getMaxNodes());
     GetLineageResponse.Builder b = GetLineageResponse.newBuilder()
         .setTruncated(graph.truncated());
+    // every edge joins two listed nodes: each name is built once, not once per mention
+    Map<LineageGraph.Ref, String> names = new HashMap<>(graph.nodes().size() * 2);
     for (LineageGraph.Node n : graph.nodes()) {
-      LineageNode.Builder nb = LineageNode.newBuilder().setName(n.ref().name())
+      String name = n.ref().name();
+      names.put(n.ref(), name);
+      LineageNode.Builder nb = LineageNode.newBuilder().setName(name)
           .setDepth(n.depth())
           .setCustodian(ProtoMapper.nullToEmpty(n.custodian()));
       if (n.level() != null) {
@@ -93,7 +99,9 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     for (LineageGraph.Edge e : graph.edges()) {
       b.addEdges(LineageEdge.newBuilder()
           .setKind(ProtoMapper.toProto(LineageEdgeKind.class, e.kind(), "LINEAGE_EDGE_KIND_"))
-          .setFrom(e.from().name()).setTo(e.to().name()).setEvent(e.eventName()));
+          .setFrom(names.computeIfAbsent(e.from(), LineageGraph.Ref::name))
+          .setTo(names.computeIfAbsent(e.to(), LineageGraph.Ref::name))
+          .setEvent(e.eventName()));
     }
     response.onNext(b.build());
     response.onCompleted();

@@ -26,6 +26,7 @@ import io.packtrail.v1.LabelKeyStatus;
 import io.packtrail.v1.LabelStatus;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Proto messages <-> domain values, field by field, without judging them: the checks of what a
@@ -45,8 +46,26 @@ final class ProtoMapper {
   }
 
   static <P extends Enum<P>> P toProto(Class<P> type, Enum<?> domain, String prefix) {
-    return Enum.valueOf(type, domain == null ? prefix + "UNSPECIFIED" : prefix + domain.name());
+    if (domain == null) {
+      return Enum.valueOf(type, prefix + "UNSPECIFIED");
+    }
+    // looked up once per domain value: large answers (a 1,000-node lineage) map thousands
+    Map<Enum<?>, Enum<?>> known = PROTO_VALUES.get(type);
+    Enum<?> p = known.get(domain);
+    if (p == null) {
+      p = Enum.valueOf(type, prefix + domain.name());
+      known.put(domain, p);
+    }
+    return type.cast(p);
   }
+
+  /** Per proto enum type, the proto value of each domain value met so far. */
+  private static final ClassValue<Map<Enum<?>, Enum<?>>> PROTO_VALUES = new ClassValue<>() {
+    @Override
+    protected Map<Enum<?>, Enum<?>> computeValue(Class<?> type) {
+      return new java.util.concurrent.ConcurrentHashMap<>();
+    }
+  };
 
   static UnitLevel level(io.packtrail.v1.UnitLevel p) {
     return toDomain(UnitLevel.class, p, "UNIT_LEVEL_");

@@ -29,13 +29,13 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface LineageDao {
 
   @SqlQuery("descendantEdges")
-  @RegisterRowMapper(HopMapper.class)
+  @RegisterRowMapper(DescendantHopMapper.class)
   List<LineageGraph.Hop> descendantEdges(@Bind("code") String code,
       @Bind("maxDepth") int maxDepth);
 
   /** Edges into a unit ({@code code}) or a lot ({@code lot}); the other is null. */
   @SqlQuery("ancestorEdges")
-  @RegisterRowMapper(HopMapper.class)
+  @RegisterRowMapper(AncestorHopMapper.class)
   List<LineageGraph.Hop> ancestorEdges(@Bind("code") String code, @Bind("lot") String lot,
       @Bind("maxDepth") int maxDepth);
 
@@ -109,8 +109,18 @@ public interface LineageDao {
     return unit == null ? "" : ResourceNames.event(unit, rs.getLong("event_sequence"));
   }
 
-  /** An edge and the details of its far end (columns {@code far_*}). */
-  final class HopMapper implements RowMapper<LineageGraph.Hop> {
+  /**
+   * An edge and the details of its far end (columns {@code far_*}): the {@code to} end walking
+   * to descendants, the {@code from} end walking to ancestors. The far end shares the edge's
+   * reference, so a 1,000-node walk decodes and keeps each key once.
+   */
+  abstract class HopMapper implements RowMapper<LineageGraph.Hop> {
+    private final boolean farIsTo;
+
+    HopMapper(boolean farIsTo) {
+      this.farIsTo = farIsTo;
+    }
+
     @Override
     public LineageGraph.Hop map(ResultSet rs, StatementContext ctx) throws SQLException {
       LineageGraph.Edge edge = new LineageGraph.Edge(
@@ -121,12 +131,23 @@ public interface LineageDao {
       String level = rs.getString("far_level");
       String state = rs.getString("far_state");
       String product = rs.getString("far_product");
-      LineageGraph.Node far = new LineageGraph.Node(
-          new LineageGraph.Ref(rs.getBoolean("far_lot"), rs.getString("far_key")),
+      LineageGraph.Node far = new LineageGraph.Node(farIsTo ? edge.to() : edge.from(),
           level == null ? null : UnitLevel.valueOf(level),
           state == null ? null : LifecycleState.valueOf(state), rs.getString("far_custodian"),
           product == null ? null : MaterialProduct.valueOf(product), 0);
       return new LineageGraph.Hop(edge, far);
+    }
+  }
+
+  final class DescendantHopMapper extends HopMapper {
+    public DescendantHopMapper() {
+      super(true);
+    }
+  }
+
+  final class AncestorHopMapper extends HopMapper {
+    public AncestorHopMapper() {
+      super(false);
     }
   }
 

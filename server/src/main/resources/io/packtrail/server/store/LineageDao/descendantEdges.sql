@@ -45,8 +45,8 @@ events AS (
 )
 SELECT x.kind, x.from_key, x.from_lot, x.to_key, x.to_lot, e.unit_code AS event_unit,
        e.sequence AS event_sequence, x.depth,
-       -- the far end (to) of the edge, as the walk found it
-       x.to_key AS far_key, x.to_lot AS far_lot, u.level AS far_level, u.state AS far_state,
+       -- the details of the far end (to) of the edge, as the walk found it
+       u.level AS far_level, u.state AS far_state,
        coalesce(u.custodian, lt.organization) AS far_custodian, lt.product AS far_product
 FROM edges x
 LEFT JOIN lots lt ON x.to_lot AND lt.id = x.to_key
