@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,8 +150,15 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     }
     Principal caller = Caller.current().principal();
     holdWatchSlot(caller);
+    // the identity's slot is free again as soon as the caller closes the stream (or it ends)
+    AtomicBoolean held = new AtomicBoolean(true);
+    Runnable releaseIdentity = () -> {
+      if (held.getAndSet(false)) {
+        releaseWatchSlot(caller);
+      }
+    };
     if (!watchSlots.tryAcquire()) {
-      releaseWatchSlot(caller);
+      releaseIdentity.run();
       throw new LimitExceededException("event watchers of this server", "too many event "
           + "watchers on this server; retry later", SERVER_WATCH_RETRY);
     }
@@ -161,20 +169,23 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           (ServerCallStreamObserver<WatchEventsResponse>) response;
       Semaphore ready = new Semaphore(0);
       stream.setOnReadyHandler(ready::release);
-      stream.setOnCancelHandler(ready::release);
+      stream.setOnCancelHandler(() -> {
+        releaseIdentity.run();
+        ready.release();
+      });
       watchers.execute(() -> {
         try {
           follow(stream, ready, request, caller);
         } finally {
           watchSlots.release();
-          releaseWatchSlot(caller);
+          releaseIdentity.run();
         }
       });
       handedOver = true;
     } finally {
       if (!handedOver) {
         watchSlots.release();
-        releaseWatchSlot(caller);
+        releaseIdentity.run();
       }
     }
   }
