@@ -289,7 +289,8 @@ class DeviceServiceTest {
   static byte[] auditorStatement(CanonicalFields eventFields) {
     java.util.Set<String> server = java.util.Set.of("record.time", "log.index", "unit.sequence",
         "actor.organization", "state.before", "state.after", "device.signature", "step.id",
-        "step.unit", "step.part");
+        "step.unit", "step.part", "submitter.kind", "submitter.name",
+        "submitter.certificate_serial");
     CanonicalFields statement = new CanonicalFields();
     byte[] all = eventFields.encode();
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
