@@ -23,6 +23,7 @@ import io.packtrail.v1.Site;
 import io.packtrail.v1.SiteKind;
 import io.packtrail.v1.StateOfHealth;
 import io.packtrail.v1.UnitLevel;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,13 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "measured seconds of the bare round-trip phase")
   int bareSeconds;
 
+  @Option(names = "--metrics",
+      description = "the server's Prometheus endpoint (serve --metrics-port), e.g. "
+          + "http://127.0.0.1:9464/metrics: each phase then reports server CPU per call")
+  URI metrics;
+
+  private ServerCpu serverCpu;
+
   private static final String MAKER = "organizations/bench-maker";
   private static final String FACTORY = MAKER + "/sites/factory";
   private static final String DEALER = "organizations/bench-dealer";
@@ -81,6 +89,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    serverCpu = metrics == null ? null : new ServerCpu(metrics);
     List<PacktrailClient> sdk = new ArrayList<>();
     List<ManagedChannel> bare = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -108,13 +117,14 @@ public final class LoadGenerator implements Callable<Integer> {
           }).toList(), bareSeconds);
 
       System.out.println();
-      System.out.printf("%-32s %10s %9s %9s %9s%n", "phase (" + clients + " clients)", "calls/s",
-          "p50 ms", "p99 ms", "p999 ms");
+      System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
+          "calls/s", "p50 ms", "p99 ms", "p999 ms", "server us/call");
       steps.print();
       roundTrips.print();
-      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f%n", "ratio steps / round trip",
+      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f %13.2f%n", "ratio steps / round trip",
           steps.rate / roundTrips.rate, steps.ms(50) / roundTrips.ms(50),
-          steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9));
+          steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9),
+          steps.cpuMicrosPerCall / roundTrips.cpuMicrosPerCall);
       long errors = lanes.stream().mapToLong(l -> l.errors).sum();
       System.out.printf("refused or failed steps: %d%n", errors);
       return errors == 0 ? 0 : 1;
@@ -125,14 +135,16 @@ public final class LoadGenerator implements Callable<Integer> {
     }
   }
 
-  private record Result(String name, double rate, Histogram histogram) {
+  /** A phase's figures; {@code cpuMicrosPerCall} is NaN without --metrics. */
+  private record Result(String name, double rate, Histogram histogram,
+      double cpuMicrosPerCall) {
     double ms(double percentile) {
       return histogram.getValueAtPercentile(percentile) / 1_000_000.0;
     }
 
     void print() {
-      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f%n", name, rate, ms(50), ms(99),
-          ms(99.9));
+      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f %13.0f%n", name, rate, ms(50), ms(99),
+          ms(99.9), cpuMicrosPerCall);
     }
   }
 
@@ -163,11 +175,14 @@ public final class LoadGenerator implements Callable<Integer> {
     started.await();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
     recorder.reset();
+    double cpuBefore = serverCpu == null ? Double.NaN : serverCpu.seconds();
     for (Future<?> f : running) {
       f.get();
     }
+    double cpuAfter = serverCpu == null ? Double.NaN : serverCpu.seconds();
     Histogram h = recorder.getIntervalHistogram();
-    return new Result(name, h.getTotalCount() / (double) seconds, h);
+    return new Result(name, h.getTotalCount() / (double) seconds, h, serverCpu == null
+        ? Double.NaN : ServerCpu.microsPerCall(cpuBefore, cpuAfter, h.getTotalCount()));
   }
 
   /** One client's units, each moved one step per call; graded units are re-inspected. */

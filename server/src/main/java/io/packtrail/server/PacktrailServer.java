@@ -34,6 +34,7 @@ import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
 import io.packtrail.server.log.LogKey;
 import io.packtrail.server.log.VerifiableLog;
+import io.packtrail.server.metrics.ServerMetrics;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.JdbiStorage;
 import java.time.Clock;
@@ -229,8 +230,20 @@ public final class PacktrailServer implements AutoCloseable {
 
   public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings)
       throws IOException {
+    return start(builder, jdbi, settings, null);
+  }
+
+  /**
+   * Starts the server; with {@code metrics} (null: none), every call and sequencer batch is
+   * counted there.
+   */
+  public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings,
+      ServerMetrics metrics) throws IOException {
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
         settings.queueCapacity(), settings.massTolerancePercent() / 100);
+    if (metrics != null) {
+      sequencer.onBatch(metrics::batch);
+    }
     WatchHub hub = new WatchHub();
     sequencer.onCommitted(hub::committed);
     ExecutorService watchers = Executors.newCachedThreadPool(r -> {
@@ -293,15 +306,20 @@ public final class PacktrailServer implements AutoCloseable {
         verifiableLog.audit(), settings.clock())) {
       // interceptors run last-added first: the caller is known, then its rate limit and the
       // kind check of the authorization table apply, before the handler runs
-      builder.addService(ServerInterceptors.intercept(RequestParsing.strict(service.bindService()),
-          exceptions, authorization, rateLimit, callers));
+      ServerServiceDefinition bound = ServerInterceptors.intercept(
+          RequestParsing.strict(service.bindService()), exceptions, authorization, rateLimit,
+          callers);
+      // outermost: the metrics see every call with the status the client gets
+      builder.addService(metrics == null ? bound
+          : ServerInterceptors.intercept(bound, metrics.interceptor()));
       serviceNames.add(service.bindService().getServiceDescriptor().getName());
     }
     DatabaseProbe probe = new DatabaseProbe(jdbi, health, serviceNames);
     probe.run(); // the first status before the first call
     healthExecutor.scheduleWithFixedDelay(probe, HEALTH_PROBE_INTERVAL.toMillis(),
         HEALTH_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    builder.addService(health.getHealthService());
+    builder.addService(metrics == null ? health.getHealthService().bindService()
+        : ServerInterceptors.intercept(health.getHealthService(), metrics.interceptor()));
     builder.addService(ProtoReflectionServiceV1.newInstance());
     Server server = builder.build().start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,

@@ -3,7 +3,11 @@ package io.packtrail.server.cli;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.server.PacktrailServer;
+import io.packtrail.server.metrics.ServerMetrics;
+import io.packtrail.server.store.Database;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +85,19 @@ final class ServeCommand implements Callable<Integer> {
           + "(env PACKTRAIL_RATE_BURST, default 2000)")
   int rateBurst;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:PACKTRAIL_METRICS_PORT:--1}",
+      description = "serve Prometheus metrics at http://<metrics-bind>:PORT/metrics (env "
+          + "PACKTRAIL_METRICS_PORT; default off; 0: any free port, printed at start)")
+  int metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = "${env:PACKTRAIL_METRICS_BIND:-127.0.0.1}",
+      description = "address of the metrics endpoint (env PACKTRAIL_METRICS_BIND, default "
+          + "${DEFAULT-VALUE}: loopback, for a scraper on the same host or behind a proxy)")
+  String metricsBind;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -90,7 +107,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
+    }
     DatabaseOptions.Opened opened = database.open(10);
+    ServerMetrics metrics = null;
+    HTTPServer metricsEndpoint = null;
+    if (metricsPort >= 0) {
+      metrics = new ServerMetrics();
+      Database db = opened.database();
+      metrics.databasePool(db::pool, db.maximumPoolSize());
+      metricsEndpoint = metrics.serve(InetAddress.getByName(metricsBind), metricsPort);
+    }
     PacktrailServer server = PacktrailServer.start(
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)),
         opened.database().jdbi(), PacktrailServer.Settings.defaults()
@@ -101,11 +130,15 @@ final class ServeCommand implements Callable<Integer> {
             .withLog(logOrigin, java.time.Duration.ofMillis(
                 Math.round(checkpointIntervalSeconds * 1000)))
             .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
-                rateLimit, rateBurst)));
+                rateLimit, rateBurst)), metrics);
+    HTTPServer endpoint = metricsEndpoint;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");
       server.close();
+      if (endpoint != null) {
+        endpoint.close();
+      }
       try {
         opened.close();
       } catch (Exception e) {
@@ -115,6 +148,10 @@ final class ServeCommand implements Callable<Integer> {
     }, "packtrail-shutdown"));
     System.err.println("Packtrail listening on " + bind + ":" + server.port()
         + " (health and reflection on)");
+    if (metricsEndpoint != null) {
+      System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
+          + "/metrics");
+    }
     if (demo) {
       loadDemo("127.0.0.1:" + server.port(), demoPacks, System.err);
     }

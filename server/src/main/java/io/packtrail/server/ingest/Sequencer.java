@@ -64,6 +64,7 @@ public final class Sequencer implements AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
+  private final List<BatchObserver> batchObservers = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
   private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
 
@@ -110,6 +111,23 @@ public final class Sequencer implements AutoCloseable {
    */
   public void onCommitted(Consumer<List<Event>> listener) {
     committedListeners.add(listener);
+  }
+
+  /** Observes each batch: its size, the time to check, write and commit it, whether it did. */
+  @FunctionalInterface
+  public interface BatchObserver {
+    void batch(int size, long nanos, boolean committed);
+  }
+
+  /** Adds an observer of every batch (metrics); it must be quick and must not throw. */
+  public void onBatch(BatchObserver observer) {
+    batchObservers.add(observer);
+  }
+
+  private void batchObserved(int size, long nanos, boolean committed) {
+    for (BatchObserver o : batchObservers) {
+      o.batch(size, nanos, committed);
+    }
   }
 
   /**
@@ -249,16 +267,20 @@ public final class Sequencer implements AutoCloseable {
 
   private void process(List<Pending> batch) {
     List<Outcome> outcomes;
+    long start = System.nanoTime();
     try {
       try (Handle handle = jdbi.open()) {
         outcomes = apply(handle, batch);
       }
+      batchObserved(batch.size(), System.nanoTime() - start, true);
     } catch (CommitOutcomeUnknownException e) {
+      batchObserved(batch.size(), System.nanoTime() - start, false);
       log.warn("the connection broke while committing a batch of {}", batch.size(), e);
       failAll(batch, "the database connection broke while the step was being committed: "
           + "the outcome is unknown; retry with the same id");
       return;
     } catch (RuntimeException e) {
+      batchObserved(batch.size(), System.nanoTime() - start, false);
       if (ConnectionFailures.isConnectionFailure(e)) {
         log.warn("database unreachable; failing a batch of {}: {}", batch.size(), e.toString());
         failAll(batch, "the database is unreachable; the step was not recorded; "

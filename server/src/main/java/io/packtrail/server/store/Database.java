@@ -80,6 +80,15 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** The pool's live figures (null until the pool has started). */
+  public com.zaxxer.hikari.HikariPoolMXBean pool() {
+    return dataSource.getHikariPoolMXBean();
+  }
+
+  public int maximumPoolSize() {
+    return dataSource.getMaximumPoolSize();
+  }
+
   @Override
   public void close() {
     dataSource.close();

@@ -1,5 +1,6 @@
 package io.packtrail.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,5 +25,15 @@ class ServeCommandTest {
     assertFalse(loaded);
     String text = report.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("Loading the demo data failed; the server keeps serving"), text);
+  }
+
+  @Test
+  void aMetricsPortOutOfRangeIsRefusedBeforeAnythingStarts() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
+        .execute("serve", "--metrics-port", "70000", "--db-url",
+            "jdbc:postgresql://127.0.0.1:1/never-opened");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("--metrics-port must be 0 to 65535"), err.toString());
   }
 }
