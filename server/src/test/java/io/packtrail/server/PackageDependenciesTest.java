@@ -37,7 +37,8 @@ class PackageDependenciesTest {
       "log", Set.of("domain", "store", "security"),
       "app", Set.of("domain", "store", "ingest", "label", "security"),
       "api", Set.of("domain", "app", "ingest", "label", "log", "security"),
-      "cli", Set.of("domain", "store", "security", "log"));
+      "metrics", Set.of(),
+      "cli", Set.of("domain", "store", "security", "log", "metrics"));
 
   /** Domain code is plain Java: no SQL, no gRPC, no protobuf messages. */
   private static final List<String> NOT_IN_DOMAIN =
