@@ -148,4 +148,44 @@ class AuthorizationTableTest {
       server.shutdownNow();
     }
   }
+
+  /**
+   * README's table of who may do what is this table, rendered (PACKTRAIL_REWRITE_VECTORS=1
+   * writes it).
+   */
+  @Test
+  void theReadmeShowsThisTable() throws Exception {
+    java.nio.file.Path readme = java.nio.file.Path.of("../README.md");
+    String text = java.nio.file.Files.readString(readme);
+    String begin = "<!-- authorization table: generated from domain/Authorization.java, checked by "
+        + "AuthorizationTableTest -->\n";
+    String end = "<!-- end of authorization table -->";
+    int from = text.indexOf(begin) + begin.length();
+    int to = text.indexOf(end);
+    assertTrue(from > begin.length() && to >= from, "README has the table's markers");
+    StringBuilder table = new StringBuilder("| RPC | who may call it | scope |\n|---|---|---|\n");
+    for (Authorization.Rule r : Authorization.rules()) {
+      table.append("| `").append(r.method().substring("packtrail.v1.".length())).append("` | ")
+          .append(who(r.kinds())).append(" | ")
+          .append(r.scopes().stream().map(s -> s == Authorization.Scope.NONE ? "-"
+              : "`" + s.name() + "`").collect(java.util.stream.Collectors.joining(", ")))
+          .append(" |\n");
+    }
+    if (System.getenv("PACKTRAIL_REWRITE_VECTORS") != null) {
+      java.nio.file.Files.writeString(readme, text.substring(0, from) + table
+          + text.substring(to));
+    } else {
+      assertEquals(table.toString(), text.substring(from, to), "README.md, Who may do what");
+    }
+  }
+
+  private static String who(Set<Principal.Kind> kinds) {
+    if (kinds.size() == 6) {
+      return "everyone";
+    }
+    return kinds.stream().map(k -> switch (k) {
+      case ORGANIZATION_SYSTEM -> "system";
+      default -> k.name().toLowerCase(java.util.Locale.ROOT);
+    }).collect(java.util.stream.Collectors.joining(", "));
+  }
 }
