@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's packages depend in one direction only (docs/decisions.md): domain depends on
- * nothing of the server, security on domain only (its Caller carries a domain Principal), store on domain, ingest and label on store, the application
- * services (app) on those, api on app but never on store or jdbi (handlers only check, map and
+ * nothing of the server, security on domain only (its Caller carries a domain Principal), store
+ * on domain, ingest and label on store, the application services (app) on those, api on app but never on store or jdbi (handlers only check, map and
  * delegate), and nothing on api or cli. Read from the sources, so imports and qualified names both count.
  */
 class PackageDependenciesTest {

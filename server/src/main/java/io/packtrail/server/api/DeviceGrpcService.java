@@ -78,8 +78,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
       Text.check(v, "display_name", displayName, Device.MAX_DISPLAY_NAME, false);
     }
     v.throwIfAny();
-    Device device = devices.enroll(Caller.current().principal(), request.getParent(), request.getDeviceId(), code, key,
-        displayName);
+    Device device = devices.enroll(Caller.current().principal(), request.getParent(),
+        request.getDeviceId(), code, key, displayName);
     response.onNext(EnrollDeviceResponse.newBuilder().setDevice(toProto(device)).build());
     response.onCompleted();
   }
@@ -122,7 +122,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     ResourceNames.checkDevice(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RetireDeviceResponse.newBuilder()
-        .setDevice(toProto(devices.retire(Caller.current().principal(), request.getName()))).build());
+        .setDevice(toProto(devices.retire(Caller.current().principal(), request.getName())))
+        .build());
     response.onCompleted();
   }
 

@@ -71,7 +71,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           + LineageGraph.MAX_NODES + ", got " + request.getMaxNodes());
     }
     v.throwIfAny();
-    LineageGraph graph = lineage.graph(Caller.current().principal(), root, direction, request.getMaxDepth(),
+    LineageGraph graph = lineage.graph(Caller.current().principal(), root, direction,
+        request.getMaxDepth(),
         request.getMaxNodes() == 0 ? LineageGraph.MAX_NODES : request.getMaxNodes());
     GetLineageResponse.Builder b = GetLineageResponse.newBuilder()
         .setTruncated(graph.truncated());
@@ -138,7 +139,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     v.throwIfAny();
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), "materialLots|" + site
         + "|" + unit + "|" + product + "|" + start + "|" + end);
-    Paging.Page<MaterialLot> page = cursor.page(lineage.lots(Caller.current().principal(), site, unit, product, start, end,
+    Paging.Page<MaterialLot> page = cursor.page(lineage.lots(Caller.current().principal(), site,
+        unit, product, start, end,
         cursor.after(), cursor.fetchLimit()), MaterialLot::id);
     ListMaterialLotsResponse.Builder b = ListMaterialLotsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
@@ -165,7 +167,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException("page_token", "is not a page token of this listing");
     }
-    Paging.Page<TradeInRecord> page = cursor.page(lineage.tradeIns(Caller.current().principal(), site, start, end, after,
+    Paging.Page<TradeInRecord> page = cursor.page(lineage.tradeIns(Caller.current().principal(),
+        site, start, end, after,
         cursor.fetchLimit()), t -> Long.toString(t.logIndex()));
     ListTradeInsResponse.Builder b = ListTradeInsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());

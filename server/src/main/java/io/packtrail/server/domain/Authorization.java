@@ -57,8 +57,8 @@ public final class Authorization {
     /**
      * The organisation, site or device the request names is the caller's: an organisation's
      * system, its organisation and everything under it; a worker, its site and that site's
-     * devices; a device, itself and its site (never another device). Checked in the application service of the RPC from the name
-     * alone ({@link #owns}).
+     * devices; a device, itself and its site (never another device). Checked in the application
+     * service of the RPC from the name alone ({@link #owns}).
      */
     OWN_RESOURCE("the organisation, site or device the request names is the caller's own"),
     /**
@@ -263,8 +263,8 @@ public final class Authorization {
   /**
    * {@link Scope#OWN_RESOURCE}: whether {@code name} (an organisation, a site, a device or
    * anything under them) is the principal's own: under its organisation (a system), under its
-   * site (a worker), its own device name or its site (a device). Names are compared segment by segment,
-   * so {@code organizations/abc} does not own {@code organizations/abcd}.
+   * site (a worker), its own device name or its site (a device). Names are compared segment by
+   * segment, so {@code organizations/abc} does not own {@code organizations/abcd}.
    */
   public static boolean owns(Principal p, String name) {
     if (unscoped(p)) {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * RetryInfo where waiting helps), and recovered from.
  */
 class LimitsTest {
-  /** The server's clock; the rate limit refills by it, so the test moves time instead of waiting. */
+  /** The server's clock: the rate limit refills by it, so the test moves time, never waits. */
   static final AtomicReference<Instant> NOW = new AtomicReference<>(Instant.now());
   static final Clock CLOCK = new Clock() {
     public ZoneId getZone() {

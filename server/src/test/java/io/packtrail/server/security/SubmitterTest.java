@@ -98,8 +98,8 @@ class SubmitterTest {
     AuditBundle bundle = BundleBuilder.collect(auditor, code);
     BundleVerifier.Report report = BundleVerifier.verify(bundle,
         VerifierKey.parse(auditor.getLogKey().getVerifierKey()));
-    assertTrue(report.facts().stream().anyMatch(f -> f.startsWith("2 device signature(s) verified")),
-        report.toString());
+    assertTrue(report.facts().stream().anyMatch(
+        f -> f.startsWith("2 device signature(s) verified")), report.toString());
   }
 
   @Test
