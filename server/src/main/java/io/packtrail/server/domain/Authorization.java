@@ -77,7 +77,13 @@ public final class Authorization {
      * services through the unit's parties (store: {@code unit_party}).
      */
     LEGITIMATE_INTEREST("the caller's organisation is a party of the unit (it made, held, "
-        + "handled or was sent it) or the caller is an authority");
+        + "handled or was sent it) or the caller is an authority"),
+    /**
+     * AddCosignature: the cosignature is by a witness key the log is configured with (serve
+     * --witness-key). The witness's signature is the proof, so any caller may hand it in.
+     * Checked by log/AuditLog before the checkpoint is looked up.
+     */
+    WITNESS_KEY("the cosignature is by a witness key this log accepts");
 
     private final String description;
 
@@ -234,6 +240,8 @@ public final class Authorization {
         "registry entries for everyone; an event entry's bytes for the unit's parties, "
             + "its leaf hash for everyone (enough to rebuild the tree)");
     rule("AuditService", "GetLogKey", EVERYONE, NO_SCOPE, "the log's public key");
+    rule("AuditService", "AddCosignature", EVERYONE, List.of(Scope.WITNESS_KEY),
+        "a witness's cosignature, proved by its key; records nothing of anyone");
   }
 
   private Authorization() {}
