@@ -350,7 +350,7 @@ public final class Authorization {
     if (unscoped(p)) {
       return;
     }
-    String own = p.organization();
+    String own = String.valueOf(p.organization()); // a certificate without one holds nothing
     String name = ResourceNames.unit(code);
     if (custodianOnly && (unit == null || unit.state() == null
         || !own.equals(unit.custodian()))) {
