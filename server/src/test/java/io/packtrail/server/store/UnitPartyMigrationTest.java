@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /**
- * V11 fills unit_party from what an older server stored: makers, every acting organisation,
+ * V12 fills unit_party from what an older server stored: makers, every acting organisation,
  * current custodians and shipment destinations, and the dealers of sales (read from the sales'
  * canonical bytes), and leaves the events as they were.
  */
@@ -22,7 +22,7 @@ class UnitPartyMigrationTest {
 
   @Test
   void theMigrationFindsEveryPartyOfTheStoredUnits() throws Exception {
-    try (TestDatabases.Fresh fresh = TestDatabases.createAt("unitParty", "10")) {
+    try (TestDatabases.Fresh fresh = TestDatabases.createAt("unitParty", "11.1")) {
       fresh.database().jdbi().useHandle(h -> {
         for (String org : List.of("maker", "motors", "dealer", "outlet", "plant")) {
           h.execute("INSERT INTO organization (id, display_name, roles, region_code, create_time)"
