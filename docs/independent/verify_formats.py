@@ -442,7 +442,7 @@ def main(path):
     events = re.findall(r"#### ([AB]\d) (\w+)\n(.*?)(?=\n#### |\n### |\Z)", s8, re.S)
     built = {}
     units = {}
-    sec8 = {}  # eid -> (documented fields, results): section 14 builds on them
+    sec8 = {}  # eid -> (documented fields, results): section 15 builds on them
     for eid, step, body in events:
         req_txt, flds_txt, hashes_txt = fences(body)[:3]
         req = parse_textproto(req_txt)
@@ -698,20 +698,20 @@ def main(path):
     step2 = re.search(r"^2\. .*?then drop (.*?)^3\. ", steps10, re.S | re.M).group(1)
     unsigned = set(re.findall(r"`([a-z_.]+)`", step1)) - {"section"} | set(re.findall(r"`([a-z_.]+)`", step2))
 
-    # ---- section 14: who submitted an event: section 8's events plus the submitter keys
+    # ---- section 15: who submitted an event: section 8's events plus the submitter keys
     s14 = section_titled(md, "Who submitted an event")
     keys14 = table_after(s14, "key | value | presence")
-    check("14 keys", sorted(bt(r[0]) for r in keys14) == ["submitter.certificate_serial", "submitter.kind", "submitter.name"])
+    check("15 keys", sorted(bt(r[0]) for r in keys14) == ["submitter.certificate_serial", "submitter.kind", "submitter.name"])
     kinds14 = re.findall(r"`([A-Z_]+)`", [r for r in keys14 if bt(r[0]) == "submitter.kind"][0][1])
-    check("14 kinds that record steps", kinds14 == ["PRINCIPAL_KIND_", "ORGANIZATION_SYSTEM", "DEVICE", "WORKER"], str(kinds14))
+    check("15 kinds that record steps", kinds14 == ["PRINCIPAL_KIND_", "ORGANIZATION_SYSTEM", "DEVICE", "WORKER"], str(kinds14))
     kinds14 = kinds14[1:]
-    check("14 the statement of section 10 drops the submitter keys",
+    check("15 the statement of section 10 drops the submitter keys",
           {"submitter.kind", "submitter.name", "submitter.certificate_serial"} <= unsigned, str(unsigned))
-    check("14 the digest of section 5 leaves them out", "`submitter.` keys" in S["5"])
+    check("15 the digest of section 5 leaves them out", "`submitter.` keys" in S["5"])
     tv14 = s14[s14.index("### Test vectors"):]
     rows14 = table_after(tv14, "vector | event of section 8")
     subs14 = re.findall(r"#### (S\d+) [^\n]*\n(.*?)(?=\n#### |\Z)", tv14, re.S)
-    check("14 one subsection per vector", [r[0] for r in rows14] == [x[0] for x in subs14])
+    check("15 one subsection per vector", [r[0] for r in rows14] == [x[0] for x in subs14])
     for row, (sid, body) in zip(rows14, subs14):
         base, kind, name, serial = row[1], bt(row[2]), bt(row[3]), bt(row[4])
         flds, res = fences(body)[:2]
@@ -721,35 +721,35 @@ def main(path):
             k, v = kl.split(" = ", 1)
             h = bytes.fromhex(hl.replace(" ", ""))
             sf[k] = v; shex.append(h)
-            check("14 %s %s: hex line is its own key = value" % (sid, k), h == field(k, v))
+            check("15 %s %s: hex line is its own key = value" % (sid, k), h == field(k, v))
         sbytes = b"".join(shex)
         f8, H8 = sec8[base]
         want = dict(f8, **{"submitter.kind": kind, "submitter.name": name, "submitter.certificate_serial": serial})
-        check("14 %s = %s plus the submitter keys" % (sid, base), sf == want,
+        check("15 %s = %s plus the submitter keys" % (sid, base), sf == want,
               "extra=%s missing=%s" % (set(sf) - set(want), set(want) - set(sf)))
-        check("14 %s bytes are the canonical encoding" % sid, canonical(sf) == sbytes)
-        check("14 %s kind is one that records steps" % sid, kind in kinds14)
+        check("15 %s bytes are the canonical encoding" % sid, canonical(sf) == sbytes)
+        check("15 %s kind is one that records steps" % sid, kind in kinds14)
         shape = {"DEVICE": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+/devices/[a-z][a-z0-9-]+$",
                  "WORKER": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+$",
                  "ORGANIZATION_SYSTEM": r"^organizations/[a-z][a-z0-9-]+$"}[kind]
-        check("14 %s name fits its kind" % sid, re.match(shape, name) is not None)
-        check("14 %s submitter acts for the acting organisation" % sid,
+        check("15 %s name fits its kind" % sid, re.match(shape, name) is not None)
+        check("15 %s submitter acts for the acting organisation" % sid,
               name == sf["actor.organization"] or name.startswith(sf["actor.organization"] + "/"))
-        check("14 %s serial is hex" % sid, re.match(r"^[0-9a-f]+$", serial) is not None)
+        check("15 %s serial is hex" % sid, re.match(r"^[0-9a-f]+$", serial) is not None)
         R = dict(l.split(None, 1) for l in res.strip().split("\n"))
-        check("14 %s previous is %s's" % (sid, base), R["previous"] == H8["previous"])
-        check("14 %s hash" % sid, hashlib.sha256(tag + bytes.fromhex(R["previous"]) + sbytes).hexdigest() == R["hash"])
-        check("14 %s hash differs from %s's" % (sid, base), R["hash"] != H8["hash"])
-        check("14 %s digest is %s's (not in the request)" % (sid, base), R["digest"] == H8["digest"])
+        check("15 %s previous is %s's" % (sid, base), R["previous"] == H8["previous"])
+        check("15 %s hash" % sid, hashlib.sha256(tag + bytes.fromhex(R["previous"]) + sbytes).hexdigest() == R["hash"])
+        check("15 %s hash differs from %s's" % (sid, base), R["hash"] != H8["hash"])
+        check("15 %s digest is %s's (not in the request)" % (sid, base), R["digest"] == H8["digest"])
         if "device" in sf:
             stmt = canonical({k: v for k, v in sf.items() if k not in unsigned})
-            check("14 %s statement without the submitter keys is section 10's" % sid,
+            check("15 %s statement without the submitter keys is section 10's" % sid,
                   sf["device"] != kv10["device (text)"] or stmt == canonical(built[base][1]))
             if HAVE_CRYPTO:
-                check("14 %s device signature still verifies" % sid,
+                check("15 %s device signature still verifies" % sid,
                       ed_verify(dpub, bytes.fromhex(sf["device.signature"]), dtag + stmt))
                 keep = {k: v for k, v in sf.items() if k not in unsigned - {"submitter.kind", "submitter.name", "submitter.certificate_serial"}}
-                check("14 %s a verifier keeping the submitter keys fails" % sid,
+                check("15 %s a verifier keeping the submitter keys fails" % sid,
                       not ed_verify(dpub, bytes.fromhex(sf["device.signature"]), dtag + canonical(keep)))
 
     # ---- Registry entries: each vector rebuilt and checked against the key tables
@@ -979,6 +979,99 @@ def main(path):
             check("13 event %d label under a key revoked before the step refused" % n, label_verdict(f, int(e[1]), labels, revoked) == "LABEL_SIGNATURE: key revoked before the step")
             late = dict(reg); late["label_key_revocation"] = [(int(e[1]) + 1, {"label_key.name": kname, "record.time": "9999"})]
             check("13 event %d label under a key revoked after the step valid" % n, label_verdict(f, int(e[1]), labels, late) == "VALID")
+
+
+    # ---- Deployment certificates (14): the principal URI grammar and the vector certificate
+    sc = section_titled(md, "Deployment certificates (mutual TLS)")
+    ID = r"[a-z][a-z0-9-]{2,62}"
+    def principal(uri):
+        """(kind, organization, site, device) of a principal URI, from the grammar; None if refused."""
+        m = re.fullmatch(r"packtrail:principal:([a-z-]+)(?::(.*))?", uri, re.S)
+        if not m: return None
+        kind, scope = m.group(1), m.group(2)
+        org_re, site_re = r"organizations/(%s)" % ID, r"organizations/(%s)/sites/(%s)" % (ID, ID)
+        dev_re = site_re + r"/devices/(%s)" % ID
+        def full(rx): return scope is not None and re.fullmatch(rx, scope)
+        if kind == "organization-system" and full(org_re): return ("ORGANIZATION_SYSTEM", scope, None, None)
+        if kind == "worker" and full(site_re): return ("WORKER", "organizations/" + full(site_re).group(1), scope, None)
+        if kind == "device" and full(dev_re):
+            d = full(dev_re); return ("DEVICE", "organizations/" + d.group(1), "organizations/%s/sites/%s" % (d.group(1), d.group(2)), scope)
+        if kind in ("auditor", "regulator") and (scope is None or full(org_re)): return (kind.upper(), scope, None, None)
+        if kind == "operator" and scope is None: return ("OPERATOR", None, None, None)
+        return None
+    def cellv(c): return bt(c) if c else None
+    ex = table_after(sc, "URI | kind")
+    check("14 six principal URI examples", len(ex) == 6)
+    for r in ex:
+        check("14 example %s" % bt(r[0]), principal(bt(r[0])) == (r[1], cellv(r[2]), cellv(r[3]), cellv(r[4])), str(principal(bt(r[0]))))
+    ref = table_after(sc, "URI | why")
+    check("14 seven refused URIs", len(ref) == 7)
+    for r in ref:
+        check("14 refused %s" % bt(r[0]), principal(bt(r[0])) is None)
+
+    def der(b, i):
+        """(tag, content start, content end) of the DER element at i."""
+        tag, n = b[i], b[i + 1]; i += 2
+        if n & 0x80:
+            k = n & 0x7f; n = int.from_bytes(b[i:i + k], "big"); i += k
+        return tag, i, i + n
+    def children(b, start, end):
+        out = []
+        while start < end:
+            t, s0, e0 = der(b, start); out.append((t, s0, e0, start)); start = e0
+        return out
+    def oid(b):
+        first = b[0]; parts = [first // 40, first % 40]; v = 0
+        for x in b[1:]:
+            v = (v << 7) | (x & 0x7f)
+            if not x & 0x80: parts.append(v); v = 0
+        return ".".join(map(str, parts))
+    def pem_der(text):
+        body = re.search(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S).group(1)
+        return base64.b64decode("".join(body.split()))
+    def cert_parts(c):
+        _, s0, e0 = der(c, 0)
+        tbs_t, tbs_s, tbs_e, tbs_at = children(c, s0, e0)[0]
+        sig = children(c, s0, e0)[2]
+        f = children(c, tbs_s, tbs_e)
+        # version [0], serial, signature, issuer, validity, subject, spki, [3] extensions
+        exts = {}
+        for t, a, z, _ in f:
+            if t == 0xa3:
+                seq = children(c, a, z)[0]
+                for _, xa, xz, _ in children(c, seq[1], seq[2]):
+                    xs = children(c, xa, xz)
+                    exts[oid(c[xs[0][1]:xs[0][2]])] = c[xs[-1][1]:xs[-1][2]]
+        return {"tbs": c[tbs_at:tbs_e], "serial": c[f[1][1]:f[1][2]], "issuer": c[f[3][3]:f[3][2]],
+                "subject": c[f[5][3]:f[5][2]], "spki": c[f[6][3]:f[6][2]], "exts": exts,
+                "sig": c[sig[1] + 1:sig[2]]}
+    tv = sc[sc.index("### Test vector"):]
+    vca, vcl = [pem_der(t) for t in fences(tv)]
+    ca_p, cl_p = cert_parts(vca), cert_parts(vcl)
+    vserial = re.search(r"Serial: `([0-9a-f]{32})`", tv).group(1)
+    check("14 serial: 16 bytes, first 0x40-0x7f, as documented", len(cl_p["serial"]) == 16 and 0x40 <= cl_p["serial"][0] <= 0x7f and cl_p["serial"].hex() == vserial)
+    check("14 issuer is the CA's subject", cl_p["issuer"] == ca_p["subject"])
+    san = cl_p["exts"].get("2.5.29.17", b"")
+    names = children(san, *der(san, 0)[1:]) if san else []
+    uris = [san[a:z].decode() for t, a, z, _ in names if t == 0x86 and san[a:z].startswith(b"packtrail:principal:")]
+    check("14 exactly one principal URI", len(uris) == 1, str(uris))
+    vp = re.search(r"Principal: (\w+), organization `([^`]*)`, site\s+`([^`]*)`, device\s+`([^`]*)`", tv)
+    check("14 the URI names the documented principal", uris and principal(uris[0]) == vp.groups(), str(uris))
+    eku = cl_p["exts"].get("2.5.29.37", b"")
+    check("14 extendedKeyUsage clientAuth", eku and any(oid(eku[a:z]) == "1.3.6.1.5.5.7.3.2" for t, a, z, _ in children(eku, *der(eku, 0)[1:]) if t == 0x06))
+    bc = cl_p["exts"].get("2.5.29.19")
+    check("14 basicConstraints CA:FALSE", bc is not None and b"\x01\x01\xff" not in bc)
+    if HAVE_CRYPTO:
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.serialization import load_der_public_key
+        capub = load_der_public_key(ca_p["spki"])
+        def ecdsa_ok(pub, sig, data):
+            try: pub.verify(sig, data, ec.ECDSA(hashes.SHA256())); return True
+            except Exception: return False
+        check("14 the CA signed the client certificate", ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"]))
+        check("14 the CA certificate is self-signed", ecdsa_ok(capub, ca_p["sig"], ca_p["tbs"]))
+        check("14 an edited certificate fails", not ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"].replace(b"dock-2", b"dock-3")))
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

@@ -1,7 +1,6 @@
 package io.packtrail.bench;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.packtrail.client.PacktrailClient;
@@ -45,7 +44,9 @@ import picocli.CommandLine.Option;
  * Drives a running Packtrail server the way recyclers' systems do: N concurrent clients (each
  * with its own connection, through the SDK) recording durable steps for many units, one call in
  * flight per client. In the same run it measures a bare gRPC round trip (the health check) with
- * the same clients, and prints both and their ratio.
+ * the same clients, and prints both and their ratio; or, with --compare-plaintext, durable steps
+ * over mutual TLS against plaintext. TLS material comes from the flags or the environment
+ * (PACKTRAIL_CA_CERT, PACKTRAIL_CLIENT_CERT, PACKTRAIL_CLIENT_KEY), as for the SDK.
  */
 @Command(name = "packtrail-bench", mixinStandardHelpOptions = true,
     description = "Load generator for a running Packtrail server.")
@@ -70,6 +71,38 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "measured seconds of the bare round-trip phase")
   int bareSeconds;
 
+  @Option(names = "--ca-cert", paramLabel = "FILE",
+      description = "the deployment CA's certificate (env PACKTRAIL_CA_CERT)")
+  java.nio.file.Path caCert;
+
+  @Option(names = "--cert", paramLabel = "FILE",
+      description = "the client certificate to call with (env PACKTRAIL_CLIENT_CERT)")
+  java.nio.file.Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "its private key (env PACKTRAIL_CLIENT_KEY)")
+  java.nio.file.Path key;
+
+  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+      description = "--target serves plaintext (serve --plaintext; env PACKTRAIL_PLAINTEXT)")
+  boolean plaintext;
+
+  @Option(names = "--compare-plaintext", paramLabel = "HOST:PORT",
+      description = "a plaintext server on the same database (serve --plaintext): measure "
+          + "durable steps over mutual TLS (--target) and plaintext in alternating phases of "
+          + "--duration seconds and print the cost of TLS")
+  String comparePlaintext;
+
+  @Option(names = "--compare-metrics", paramLabel = "URI",
+      description = "with --compare-plaintext and --metrics: the plaintext server's Prometheus "
+          + "endpoint, so each phase reports the CPU per call of the server it ran against")
+  URI compareMetrics;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "with --compare-plaintext: phases per transport (default ${DEFAULT-VALUE}), "
+          + "alternating which goes first")
+  int rounds;
+
   @Option(names = "--metrics",
       description = "the server's Prometheus endpoint (serve --metrics-port), e.g. "
           + "http://127.0.0.1:9464/metrics: each phase then reports server CPU per call")
@@ -93,8 +126,14 @@ public final class LoadGenerator implements Callable<Integer> {
     List<PacktrailClient> sdk = new ArrayList<>();
     List<ManagedChannel> bare = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      sdk.add(PacktrailClient.connect(target));
-      bare.add(ManagedChannelBuilder.forTarget(target).usePlaintext().build());
+      sdk.add(builder(target, plaintext).build());
+      bare.add(builder(target, plaintext).buildChannel());
+    }
+    List<PacktrailClient> plain = new ArrayList<>();
+    if (comparePlaintext != null) {
+      for (int i = 0; i < clients; i++) {
+        plain.add(builder(comparePlaintext, true).build());
+      }
     }
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
@@ -105,6 +144,16 @@ public final class LoadGenerator implements Callable<Integer> {
           clients);
       for (int c = 0; c < clients; c++) {
         lanes.add(new Lane(sdk.get(c), register(sdk.get(c), run, c)));
+      }
+      if (comparePlaintext != null) {
+        List<Lane> plainLanes = new ArrayList<>();
+        System.out.printf("Registering %d more units for the plaintext clients...%n",
+            clients * unitsPerClient);
+        for (int c = 0; c < clients; c++) {
+          plainLanes.add(new Lane(plain.get(c), register(plain.get(c), run, 50 + c)));
+        }
+        long errors = compare(pool, lanes, plainLanes);
+        return errors == 0 ? 0 : 1;
       }
 
       Result steps = measure("durable steps (RecordEvent)", pool, lanes.stream()
@@ -131,8 +180,79 @@ public final class LoadGenerator implements Callable<Integer> {
     } finally {
       pool.shutdownNow();
       sdk.forEach(PacktrailClient::close);
+      plain.forEach(PacktrailClient::close);
       bare.forEach(ManagedChannel::shutdownNow);
     }
+  }
+
+  /** A client of {@code to}: plaintext, or mutual TLS from the flags and the environment. */
+  private PacktrailClient.Builder builder(String to, boolean plain) {
+    PacktrailClient.Builder b = PacktrailClient.builder(to);
+    if (plain) {
+      return b.plaintext();
+    }
+    if (caCert != null) {
+      b.trustedCa(caCert);
+    }
+    if (cert != null) {
+      b.clientCertificate(cert, key);
+    }
+    return b.fromEnvironment(name -> PacktrailClient.Builder.PLAINTEXT_ENV.equals(name) ? null
+        : System.getenv(name));
+  }
+
+  /**
+   * Durable steps over mutual TLS and over plaintext in alternating phases (TLS first in odd
+   * rounds, plaintext first in even ones), so drift of a shared machine falls on both; prints
+   * each phase and the totals. Returns the refused or failed steps.
+   */
+  private long compare(ExecutorService pool, List<Lane> tls, List<Lane> plain)
+      throws Exception {
+    List<Result> tlsPhases = new ArrayList<>();
+    List<Result> plainPhases = new ArrayList<>();
+    ServerCpu tlsCpu = serverCpu;
+    ServerCpu plainCpu = compareMetrics == null ? null : new ServerCpu(compareMetrics);
+    for (int r = 1; r <= rounds; r++) {
+      for (boolean tlsNow : r % 2 == 1 ? new boolean[] {true, false}
+          : new boolean[] {false, true}) {
+        List<Lane> lanes = tlsNow ? tls : plain;
+        // measure() reads the CPU of the server this phase runs against
+        serverCpu = tlsNow ? tlsCpu : plainCpu;
+        Result phase = measure((tlsNow ? "mutual TLS" : "plaintext") + " steps, round " + r,
+            pool, lanes.stream().<Runnable>map(l -> l::recordNext).toList(), durationSeconds);
+        (tlsNow ? tlsPhases : plainPhases).add(phase);
+      }
+    }
+    System.out.println();
+    serverCpu = tlsCpu;
+    System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
+        "calls/s", "p50 ms", "p99 ms", "p999 ms", "server us/call");
+    for (int i = 0; i < rounds; i++) {
+      tlsPhases.get(i).print();
+      plainPhases.get(i).print();
+    }
+    Result allTls = total("mutual TLS, all rounds", tlsPhases);
+    Result allPlain = total("plaintext, all rounds", plainPhases);
+    allTls.print();
+    allPlain.print();
+    System.out.printf("mutual TLS costs %.1f %% of the plaintext rate (p50 %+.2f ms, p99 %+.2f "
+        + "ms; server CPU per call %+.0f %%)%n", 100 * (1 - allTls.rate / allPlain.rate),
+        allTls.ms(50) - allPlain.ms(50), allTls.ms(99) - allPlain.ms(99),
+        100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1));
+    long errors = tls.stream().mapToLong(l -> l.errors).sum()
+        + plain.stream().mapToLong(l -> l.errors).sum();
+    System.out.printf("refused or failed steps: %d%n", errors);
+    return errors;
+  }
+
+  private Result total(String name, List<Result> phases) {
+    Histogram all = new Histogram(3);
+    phases.forEach(p -> all.add(p.histogram));
+    // CPU per call over all phases: each phase's weighted by its calls
+    double cpu = phases.stream().mapToDouble(p -> p.cpuMicrosPerCall
+        * p.histogram.getTotalCount()).sum() / all.getTotalCount();
+    return new Result(name, all.getTotalCount() / (double) (phases.size() * durationSeconds),
+        all, cpu);
   }
 
   /** A phase's figures; {@code cpuMicrosPerCall} is NaN without --metrics. */

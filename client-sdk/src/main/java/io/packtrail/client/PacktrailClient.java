@@ -135,18 +135,191 @@ public final class PacktrailClient implements AutoCloseable {
   }
 
   /**
-   * Connects to {@code host:port} in plaintext (until mutual TLS lands) with retries on, and a
-   * 10 s deadline per call.
+   * Connects to {@code host:port} with the TLS material (or plaintext) the environment names
+   * ({@link Builder#fromEnvironment}: PACKTRAIL_CA_CERT, PACKTRAIL_CLIENT_CERT,
+   * PACKTRAIL_CLIENT_KEY, or PACKTRAIL_PLAINTEXT=true), retries on, and a 10 s deadline per call.
+   *
+   * @throws IllegalStateException when the environment names neither (the message says what to
+   *     set)
    */
   public static PacktrailClient connect(String target) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
-        // a batch of steps that touch many units is answered with every touched unit's event
-        .maxInboundMessageSize(MAX_ANSWER_BYTES)
-        .defaultServiceConfig(SERVICE_CONFIG)
-        .enableRetry()
-        .build();
-    return new PacktrailClient(channel, channel, Duration.ofSeconds(10), BATCH_ITEM_ALLOWANCE);
+    return builder(target).fromEnvironment().build();
+  }
+
+  /** A client of {@code host:port}; say how to reach it (TLS material or plaintext) and build. */
+  public static Builder builder(String target) {
+    return new Builder(target);
+  }
+
+  /**
+   * How to reach a server. Mutual TLS is the default and the only way to a deployment: the
+   * deployment CA's certificate ({@link #trustedCa}: the server's certificate must chain to it,
+   * and name the host of the target) and this client's certificate and private key
+   * ({@link #clientCertificate}, issued by that CA). {@link #plaintext} is for a development
+   * server on loopback ({@code serve --plaintext}).
+   */
+  public static final class Builder {
+    /** Environment variable: the deployment CA's certificate, a PEM file. */
+    public static final String CA_CERT_ENV = "PACKTRAIL_CA_CERT";
+    /** Environment variable: this client's certificate, a PEM file. */
+    public static final String CLIENT_CERT_ENV = "PACKTRAIL_CLIENT_CERT";
+    /** Environment variable: this client's private key, a PKCS#8 PEM file. */
+    public static final String CLIENT_KEY_ENV = "PACKTRAIL_CLIENT_KEY";
+    /** Environment variable: {@code true} for plaintext (a development server on loopback). */
+    public static final String PLAINTEXT_ENV = "PACKTRAIL_PLAINTEXT";
+
+    private final String target;
+    private byte[] caPem;
+    private byte[] certPem;
+    private byte[] keyPem;
+    private boolean plaintext;
+    private Duration deadline = Duration.ofSeconds(10);
+
+    private Builder(String target) {
+      this.target = java.util.Objects.requireNonNull(target, "target");
+    }
+
+    /** The deployment CA's certificate (PEM file): the only issuer the server may have. */
+    public Builder trustedCa(java.nio.file.Path caCertificate) {
+      return trustedCa(read(caCertificate, "the CA certificate"));
+    }
+
+    public Builder trustedCa(byte[] caCertificatePem) {
+      check("the CA certificate", caCertificatePem, () -> io.packtrail.client.tls.Pem
+          .parseCertificate(new String(caCertificatePem, java.nio.charset.StandardCharsets.US_ASCII)));
+      this.caPem = caCertificatePem.clone();
+      return this;
+    }
+
+    /** This client's certificate and PKCS#8 private key (PEM files), issued by the CA. */
+    public Builder clientCertificate(java.nio.file.Path certificate,
+        java.nio.file.Path privateKey) {
+      return clientCertificate(read(certificate, "the client certificate"),
+          read(privateKey, "the client key"));
+    }
+
+    public Builder clientCertificate(byte[] certificatePem, byte[] privateKeyPem) {
+      check("the client certificate", certificatePem, () -> io.packtrail.client.tls.Pem
+          .parseCertificate(new String(certificatePem, java.nio.charset.StandardCharsets.US_ASCII)));
+      check("the client key", privateKeyPem, () -> io.packtrail.client.tls.Pem
+          .parsePrivateKey(new String(privateKeyPem, java.nio.charset.StandardCharsets.US_ASCII)));
+      this.certPem = certificatePem.clone();
+      this.keyPem = privateKeyPem.clone();
+      return this;
+    }
+
+    /** No TLS: only for a development server on loopback ({@code serve --plaintext}). */
+    public Builder plaintext() {
+      this.plaintext = true;
+      return this;
+    }
+
+    /** The deadline of each call (batches get more per item); default 10 s. */
+    public Builder deadline(Duration deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    /**
+     * Fills in what was not given from the environment: PACKTRAIL_CA_CERT, PACKTRAIL_CLIENT_CERT
+     * and PACKTRAIL_CLIENT_KEY (paths of PEM files), or PACKTRAIL_PLAINTEXT=true.
+     */
+    public Builder fromEnvironment() {
+      return fromEnvironment(System::getenv);
+    }
+
+    /** As {@link #fromEnvironment()}, from {@code env} (tests, configuration files). */
+    public Builder fromEnvironment(java.util.function.Function<String, String> env) {
+      if (!plaintext && "true".equalsIgnoreCase(blankToNull(env.apply(PLAINTEXT_ENV)))) {
+        plaintext = true;
+      }
+      String ca = blankToNull(env.apply(CA_CERT_ENV));
+      if (caPem == null && ca != null) {
+        trustedCa(java.nio.file.Path.of(ca));
+      }
+      String cert = blankToNull(env.apply(CLIENT_CERT_ENV));
+      String key = blankToNull(env.apply(CLIENT_KEY_ENV));
+      if (certPem == null && (cert != null || key != null)) {
+        if (cert == null || key == null) {
+          throw new IllegalStateException((cert == null ? CLIENT_CERT_ENV : CLIENT_KEY_ENV)
+              + " is not set but " + (cert == null ? CLIENT_KEY_ENV : CLIENT_CERT_ENV)
+              + " is: a client certificate goes with its private key");
+        }
+        clientCertificate(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+      }
+      return this;
+    }
+
+    /**
+     * The channel alone, with the SDK's retry policy and answer size, for callers that put
+     * several clients over one connection ({@link PacktrailClient#over}); they close it.
+     */
+    public ManagedChannel buildChannel() {
+      ManagedChannelBuilder<?> b;
+      if (plaintext) {
+        if (caPem != null || certPem != null) {
+          throw new IllegalStateException("plaintext and TLS material were both given for "
+              + target + ": choose one (plaintext is for a development server on loopback)");
+        }
+        b = ManagedChannelBuilder.forTarget(target).usePlaintext();
+      } else {
+        if (caPem == null) {
+          throw new IllegalStateException("no TLS material for " + target + ": give the "
+              + "deployment's CA certificate and this client's certificate and key (builder: "
+              + "trustedCa, clientCertificate; environment: " + CA_CERT_ENV + ", "
+              + CLIENT_CERT_ENV + ", " + CLIENT_KEY_ENV + "; 'serve --demo' prints where its "
+              + "files are), or plaintext for a development server on loopback ("
+              + PLAINTEXT_ENV + "=true, serve --plaintext)");
+        }
+        io.grpc.TlsChannelCredentials.Builder tls = io.grpc.TlsChannelCredentials.newBuilder();
+        try {
+          tls.trustManager(new java.io.ByteArrayInputStream(caPem));
+          if (certPem != null) {
+            tls.keyManager(new java.io.ByteArrayInputStream(certPem),
+                new java.io.ByteArrayInputStream(keyPem));
+          }
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("the TLS material cannot be used: " + e.getMessage(),
+              e);
+        }
+        b = io.grpc.Grpc.newChannelBuilder(target, tls.build());
+      }
+      return b
+          // a batch of steps that touch many units is answered with every touched unit's event
+          .maxInboundMessageSize(MAX_ANSWER_BYTES)
+          .defaultServiceConfig(SERVICE_CONFIG)
+          .enableRetry()
+          .build();
+    }
+
+    public PacktrailClient build() {
+      ManagedChannel channel = buildChannel();
+      return new PacktrailClient(channel, channel, deadline, BATCH_ITEM_ALLOWANCE);
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static byte[] read(java.nio.file.Path file, String what) {
+      try {
+        return java.nio.file.Files.readAllBytes(file);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read " + what + " " + file + ": " + e, e);
+      }
+    }
+
+    private interface Parse {
+      Object run() throws java.io.IOException;
+    }
+
+    private static void check(String what, byte[] pem, Parse parse) {
+      try {
+        parse.run();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(what + " is not usable PEM: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** The largest answer the SDK accepts (gRPC's default is 4 MiB). */
@@ -518,6 +691,14 @@ public final class PacktrailClient implements AutoCloseable {
         .setDeviceId(deviceId).setEnrollmentCode(enrollmentCode)
         .setPublicKey(com.google.protobuf.ByteString.copyFrom(publicKey))
         .setDisplayName(displayName).build()).getDevice();
+  }
+
+  /**
+   * Enrollment with everything the request can carry, e.g. {@code tls_public_key} for the
+   * device's mutual-TLS certificate (answered in {@code client_certificate}).
+   */
+  public io.packtrail.v1.EnrollDeviceResponse enrollDevice(EnrollDeviceRequest request) {
+    return withDeadline(devices).enrollDevice(request);
   }
 
   public Device getDevice(String name) {

@@ -10,7 +10,8 @@ import java.util.Properties;
 /**
  * The device this scanner is enrolled as (`enroll`): its resource name, saved as {@code device}
  * in the settings file, and its private key, {@code device-keys/ORG/SITE/ID.key} under
- * PACKTRAIL_HOME (mode 600, {@link io.packtrail.client.device.DeviceKey}).
+ * PACKTRAIL_HOME (mode 600, {@link io.packtrail.client.device.DeviceKey}), with its mutual-TLS
+ * key ({@code ID.tls.key}, mode 600) and certificate ({@code ID.pem}) beside it.
  */
 record DeviceIdentity(String name, Path keyFile) {
   static final String PROPERTY = "device";
@@ -37,6 +38,18 @@ record DeviceIdentity(String name, Path keyFile) {
   static Path keyFile(Path home, String deviceName) {
     String[] s = deviceName.split("/");
     return home.resolve("device-keys").resolve(s[1]).resolve(s[3]).resolve(s[5] + ".key");
+  }
+
+  /** The device's mutual-TLS private key (PKCS#8 PEM, mode 600), beside its signing key. */
+  static Path tlsKeyFile(Path home, String deviceName) {
+    Path key = keyFile(home, deviceName);
+    return key.resolveSibling(key.getFileName().toString().replace(".key", ".tls.key"));
+  }
+
+  /** The device's client certificate from its enrollment (PEM). */
+  static Path certificateFile(Path home, String deviceName) {
+    Path key = keyFile(home, deviceName);
+    return key.resolveSibling(key.getFileName().toString().replace(".key", ".pem"));
   }
 
   /** The enrolled device, or empty when `enroll` has not succeeded here. */

@@ -4,7 +4,12 @@ import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.packtrail.client.device.DeviceKey;
+import com.google.protobuf.ByteString;
+import io.packtrail.client.tls.Pem;
+import io.packtrail.client.tls.TlsKeys;
 import io.packtrail.v1.Device;
+import io.packtrail.v1.EnrollDeviceRequest;
+import io.packtrail.v1.EnrollDeviceResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -93,21 +98,70 @@ final class EnrollCommand implements Callable<Integer> {
       key = DeviceKey.generate();
       key.save(keyFile);
     }
+    // The device's mutual-TLS key, kept like the signing key (a retry reuses it and gets the
+    // certificate issued for it); none against a plaintext development server.
+    Path tlsKeyFile = DeviceIdentity.tlsKeyFile(cli.home(), name);
+    java.security.PublicKey tlsPublic = null;
+    if (!cli.plaintext) {
+      if (Files.exists(tlsKeyFile)) {
+        tlsPublic = publicOf(tlsKeyFile);
+      } else {
+        java.security.KeyPair pair = TlsKeys.generate();
+        Pem.writePrivateKey(tlsKeyFile, pair.getPrivate());
+        tlsPublic = pair.getPublic();
+      }
+    }
     String label = displayName != null ? displayName : "packtrail-scanner on " + hostName();
-    Device device;
-    try (ServerLink link = new ServerLink(cli.server())) {
-      device = link.deliveries().enrollDevice(site, id, code, key.publicKey(), label);
+    EnrollDeviceResponse answer;
+    try (ServerLink link = cli.enrollLink()) {
+      EnrollDeviceRequest.Builder request = EnrollDeviceRequest.newBuilder().setParent(site)
+          .setDeviceId(id).setEnrollmentCode(code)
+          .setPublicKey(ByteString.copyFrom(key.publicKey())).setDisplayName(label);
+      if (tlsPublic != null) {
+        request.setTlsPublicKey(ByteString.copyFrom(tlsPublic.getEncoded()));
+      }
+      answer = link.deliveries().enrollDevice(request.build());
     } catch (StatusRuntimeException e) {
       return refused(e, site, id);
     }
+    Device device = answer.getDevice();
     Properties p = cli.config();
     p.setProperty(DeviceIdentity.PROPERTY, device.getName());
+    Path certFile = null;
+    if (!answer.getClientCertificate().isEmpty()) {
+      certFile = DeviceIdentity.certificateFile(cli.home(), name);
+      Pem.writePublic(certFile, Pem.encode("CERTIFICATE",
+          answer.getClientCertificate().toByteArray()));
+      p.setProperty(ScannerCli.CERT, certFile.toAbsolutePath().toString());
+      p.setProperty(ScannerCli.KEY, tlsKeyFile.toAbsolutePath().toString());
+      Path ca = cli.tlsFile(cli.caCert, ScannerCli.CA_CERT);
+      if (ca != null && p.getProperty(ScannerCli.CA_CERT) == null) {
+        p.setProperty(ScannerCli.CA_CERT, ca.toAbsolutePath().toString());
+      }
+    }
     cli.saveConfig(p);
     System.out.println("ENROLLED as " + device.getName() + " (" + device.getDisplayName() + ")");
     System.out.println("private key " + keyFile + " (readable by its owner only; never copy it "
         + "to another device)");
     System.out.println("Every step this device records is signed from now on.");
+    if (certFile != null) {
+      System.out.println("TLS certificate " + certFile + " (key " + tlsKeyFile + "): this "
+          + "device calls the server as itself from now on");
+      if (cli.clientCertificateGiven()) {
+        System.out.println("note: --cert / PACKTRAIL_CLIENT_CERT is set and wins over the "
+            + "device's certificate; leave it out to call as the device");
+      }
+    }
     return ScannerCli.OK;
+  }
+
+  /** The public key of a saved TLS private key (EC: derived from the private scalar). */
+  private static java.security.PublicKey publicOf(Path keyFile) throws IOException {
+    java.security.PrivateKey k = Pem.parsePrivateKey(Files.readString(keyFile));
+    if (!(k instanceof java.security.interfaces.ECPrivateKey ec)) {
+      throw new IOException(keyFile + " is not an EC key; remove it to make a new one");
+    }
+    return TlsKeys.publicOf(ec);
   }
 
   /** Words for a refused enrollment, with what to do next. */

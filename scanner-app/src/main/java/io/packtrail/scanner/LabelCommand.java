@@ -65,7 +65,7 @@ final class LabelCommand {
             .setUnit("units/" + code).build());
       }
       List<IssueLabelResult> results = new ArrayList<>();
-      try (PacktrailClient client = PacktrailClient.connect(parent.cli.server())) {
+      try (PacktrailClient client = parent.cli.clientBuilder().build()) {
         BatchIssueLabelsResponse issued = client.issueLabels(requests);
         for (IssueLabelResult r : issued.getResultsList()) {
           Long existing = r.hasError() ? activeLabelOf(r.getError()) : null;

@@ -80,7 +80,7 @@ final class MonitorCommand implements Callable<Integer> {
           + saved.encode() + "); another key is another log: remove " + dir + " to start over");
       return ScannerCli.SETUP;
     }
-    try (ServerLink link = new ServerLink(cli.server())) {
+    try (ServerLink link = cli.link()) {
       VerifierKey key = given != null ? given : saved;
       if (key == null) {
         key = parseKey(link.deliveries().getLogKey().getVerifierKey(), "the server's log key");

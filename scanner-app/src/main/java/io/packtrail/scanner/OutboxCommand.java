@@ -111,7 +111,7 @@ final class OutboxCommand {
         if (noSend) {
           return ScannerCli.OK;
         }
-        try (ServerLink link = new ServerLink(parent.cli.server())) {
+        try (ServerLink link = parent.cli.link()) {
           Delivery.Report r = ws.delivery(Delivery.DEFAULT_BATCH).deliver(link.deliveries(),
               System.out::println);
           Outbox.Status now = ws.outbox.find(saved.id()).orElseThrow().status();

@@ -120,7 +120,7 @@ final class ScanCommand implements Callable<Integer> {
     boolean prompting = stepOptions.step == null && source.images == null
         && source.watch == null && System.console() != null;
     try (Workspace workspace = Workspace.open(cli);
-        ServerLink server = new ServerLink(cli.server())) {
+        ServerLink server = cli.link()) {
       ws = workspace;
       link = server;
       if (prompting && DeviceIdentity.of(cli.home()).isEmpty()) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Properties;
+import io.packtrail.client.PacktrailClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,8 +71,108 @@ public final class ScannerCli {
           + "(env PACKTRAIL_SITE, else the saved 'config')", scope = CommandLine.ScopeType.INHERIT)
   String site;
 
+  @Option(names = "--ca-cert", defaultValue = "${env:PACKTRAIL_CA_CERT}", paramLabel = "FILE",
+      description = "the deployment CA's certificate (PEM) the server's must chain to (env "
+          + "PACKTRAIL_CA_CERT, else the saved 'config')", scope = CommandLine.ScopeType.INHERIT)
+  Path caCert;
+
+  @Option(names = "--cert", defaultValue = "${env:PACKTRAIL_CLIENT_CERT}", paramLabel = "FILE",
+      description = "this client's certificate (PEM; env PACKTRAIL_CLIENT_CERT, else the saved "
+          + "'config': the device's own after 'enroll')", scope = CommandLine.ScopeType.INHERIT)
+  Path cert;
+
+  @Option(names = "--key", defaultValue = "${env:PACKTRAIL_CLIENT_KEY}", paramLabel = "FILE",
+      description = "the private key of --cert (PKCS#8 PEM; env PACKTRAIL_CLIENT_KEY, else the "
+          + "saved 'config')", scope = CommandLine.ScopeType.INHERIT)
+  Path key;
+
+  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+      description = "talk to a development server without TLS (serve --plaintext; env "
+          + "PACKTRAIL_PLAINTEXT)", scope = CommandLine.ScopeType.INHERIT)
+  boolean plaintext;
+
   Path home() {
     return home != null ? home : Path.of(System.getProperty("user.home"), ".packtrail");
+  }
+
+  /** Settings file keys of the TLS material: the CA, and the certificate calls are made with. */
+  static final String CA_CERT = "ca-cert";
+  static final String CERT = "cert";
+  static final String KEY = "key";
+  /**
+   * The worker's certificate that 'enroll' calls with (saved by 'config --save-cert'): after
+   * enrolling, the device calls with its own, which retiring the device revokes; enrolling again
+   * still works with the worker's.
+   */
+  static final String ENROLL_CERT = "enroll-cert";
+  static final String ENROLL_KEY = "enroll-key";
+
+  /** A flag or environment variable, else the saved setting, else null. */
+  Path tlsFile(Path given, String property) {
+    if (given != null && !given.toString().isBlank()) {
+      return given;
+    }
+    String saved = config().getProperty(property);
+    return saved == null || saved.isBlank() ? null : Path.of(saved);
+  }
+
+  /** Whether the client certificate comes from a flag or the environment (beats the saved). */
+  boolean clientCertificateGiven() {
+    return cert != null && !cert.toString().isBlank();
+  }
+
+  /**
+   * How to reach the server: plaintext when asked for, else mutual TLS with the CA, certificate
+   * and key from flags, environment or the saved settings; a setup error saying what is
+   * missing.
+   */
+  PacktrailClient.Builder clientBuilder() {
+    return clientBuilder(false);
+  }
+
+  /**
+   * As {@link #clientBuilder()}; {@code enrolling}: with the worker's certificate saved for
+   * enrolling when there is one (never the device's own).
+   */
+  PacktrailClient.Builder clientBuilder(boolean enrolling) {
+    PacktrailClient.Builder b = PacktrailClient.builder(server());
+    if (plaintext) {
+      return b.plaintext();
+    }
+    Path ca = tlsFile(caCert, CA_CERT);
+    if (ca == null) {
+      throw new IllegalArgumentException("no CA certificate to check the server with: give "
+          + "--ca-cert FILE (or PACKTRAIL_CA_CERT), or save it once: 'packtrail-scanner config "
+          + "--save-ca-cert FILE' (the deployment's ca.pem, from its operator; 'serve --demo' "
+          + "prints where it is)");
+    }
+    b.trustedCa(ca);
+    // a certificate and its key come from the same place: flags/environment or the settings
+    boolean forEnrolling = enrolling && tlsFile(null, ENROLL_CERT) != null;
+    Path c = clientCertificateGiven() ? cert
+        : tlsFile(null, forEnrolling ? ENROLL_CERT : CERT);
+    Path k = clientCertificateGiven() ? key : tlsFile(null, forEnrolling ? ENROLL_KEY : KEY);
+    if (c != null && (k == null || k.toString().isBlank())) {
+      throw new IllegalArgumentException("a client certificate (" + c + ") needs its private "
+          + "key: give --key FILE (or PACKTRAIL_CLIENT_KEY) with --cert");
+    }
+    if (c == null) {
+      throw new IllegalArgumentException("no client certificate: the server takes calls only "
+          + "from certificates its CA issued. Before this device enrolls, use a worker's: "
+          + "'packtrail-scanner config --save-cert FILE --save-key FILE' (or --cert/--key, "
+          + "PACKTRAIL_CLIENT_CERT/PACKTRAIL_CLIENT_KEY); 'enroll' then gets the device's own");
+    }
+    return b.clientCertificate(c, k);
+  }
+
+  /** A connection to the server for this command. */
+  ServerLink link() {
+    return new ServerLink(server(), clientBuilder().buildChannel());
+  }
+
+  /** A connection for 'enroll': with the worker's certificate (see {@link #ENROLL_CERT}). */
+  ServerLink enrollLink() {
+    return new ServerLink(server(), clientBuilder(true).buildChannel());
   }
 
   String server() {

@@ -1,7 +1,6 @@
 package io.packtrail.scanner;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.packtrail.client.PacktrailClient;
@@ -18,13 +17,10 @@ final class ServerLink implements AutoCloseable {
   private final PacktrailClient deliveries;
   final String target;
 
-  ServerLink(String target) {
+  /** Over {@code channel} (ScannerCli.link builds it with the TLS material). */
+  ServerLink(String target, ManagedChannel channel) {
     this.target = target;
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
-        .maxInboundMessageSize(PacktrailClient.MAX_ANSWER_BYTES)
-        .defaultServiceConfig(PacktrailClient.retryServiceConfig())
-        .enableRetry()
-        .build();
+    this.channel = channel;
     this.lookups = PacktrailClient.over(channel, Duration.ofSeconds(3));
     this.deliveries = PacktrailClient.over(channel, Duration.ofSeconds(60));
   }

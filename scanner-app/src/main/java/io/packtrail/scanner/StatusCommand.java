@@ -29,6 +29,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.println("server  " + cli.server());
+    System.out.println("tls     " + ConfigCommand.tls(cli));
     String site = cli.site();
     System.out.println("site    " + (site == null ? "not set: run 'packtrail-scanner config "
         + "--save-site organizations/ORG/sites/SITE'" : site));

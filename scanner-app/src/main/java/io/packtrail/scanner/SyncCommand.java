@@ -32,7 +32,7 @@ final class SyncCommand implements Callable<Integer> {
     if (batchSize < 1 || batchSize > 1000) {
       throw new IllegalArgumentException("--batch-size must be 1 to 1000");
     }
-    try (Workspace ws = Workspace.open(cli); ServerLink link = new ServerLink(cli.server())) {
+    try (Workspace ws = Workspace.open(cli); ServerLink link = cli.link()) {
       long started = System.nanoTime();
       Delivery.Report r = ws.delivery(batchSize).deliver(link.deliveries(),
           line -> {

@@ -61,13 +61,13 @@ final class TraceCommand implements Callable<Integer> {
             + " --bundle FILE' writes the bundle of the units it came from");
         return ScannerCli.SETUP;
       }
-      try (ServerLink link = new ServerLink(cli.server())) {
+      try (ServerLink link = cli.link()) {
         writeBundle(BundleBuilder.collectLot(link.deliveries(), code));
         return ScannerCli.OK;
       }
     }
     String unitCode = code.startsWith("units/") ? code.substring("units/".length()) : code;
-    try (Workspace ws = Workspace.open(cli); ServerLink link = new ServerLink(cli.server())) {
+    try (Workspace ws = Workspace.open(cli); ServerLink link = cli.link()) {
       Unit unit;
       List<Event> events;
       boolean online;

@@ -31,7 +31,7 @@ final class TrustListCommand {
     @Override
     public Integer call() throws Exception {
       ScannerCli cli = parent.cli;
-      try (PacktrailClient client = PacktrailClient.connect(cli.server())) {
+      try (PacktrailClient client = cli.clientBuilder().build()) {
         TrustList list = new TrustStore(cli.home()).store(client.getTrustList(), rootKey,
             Instant.now());
         System.out.printf("trust list version %d: %d keys, %d withdrawn labels, valid until %s%n",

@@ -15,6 +15,10 @@ final class Words {
       case UNAVAILABLE -> "the server cannot be reached"
           + (description == null ? "" : " (" + description + ")");
       case DEADLINE_EXCEEDED -> "the server did not answer in time";
+      case UNAUTHENTICATED -> "the server does not accept this device's certificate ("
+          + description + "); if this device was retired, enroll it again ('packtrail-scanner "
+          + "enroll --code NEW-CODE --device-id NEW-ID --force', which calls with the worker's "
+          + "certificate), else ask for a new certificate";
       default -> e.getStatus().getCode() + (description == null ? "" : ": " + description);
     };
   }

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,9 @@ class AuditCliTest {
   }
 
   Run runAt(String server, String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "--server";
-    all[1] = server;
-    all[2] = "--home";
-    all[3] = home.toString();
-    System.arraycopy(args, 0, all, 4, args.length);
+    List<String> options = ScannerTls.options(harness, server, home);
+    options.addAll(List.of(args));
+    String[] all = options.toArray(String[]::new);
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,12 +39,9 @@ class ScannerCliTest {
   record Run(int exit, String out) {}
 
   Run run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "--server";
-    all[1] = "127.0.0.1:" + harness.port();
-    all[2] = "--home";
-    all[3] = home.toString();
-    System.arraycopy(args, 0, all, 4, args.length);
+    List<String> options = ScannerTls.options(harness, "127.0.0.1:" + harness.port(), home);
+    options.addAll(List.of(args));
+    String[] all = options.toArray(String[]::new);
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));

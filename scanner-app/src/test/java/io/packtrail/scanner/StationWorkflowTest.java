@@ -111,7 +111,7 @@ class StationWorkflowTest {
    * standard output and error together.
    */
   static Run runIn(Path home, String server, String stdin, String... args) {
-    List<String> all = new ArrayList<>(List.of("--server", server, "--home", home.toString()));
+    List<String> all = ScannerTls.options(harness, server, home);
     all.addAll(List.of(args));
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -138,7 +138,7 @@ class StationWorkflowTest {
         "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true"));
     cmd.addAll(jvm);
     cmd.add(ScannerCli.class.getName());
-    cmd.addAll(List.of("--server", server, "--home", home.toString()));
+    cmd.addAll(ScannerTls.options(harness, server, home));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "child", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -441,6 +441,17 @@ class StationWorkflowTest {
     Device enrolled = harness.client().getDevice(device);
     assertEquals(DeviceStatus.DEVICE_STATUS_ACTIVE, enrolled.getStatus());
     assertEquals(ByteString.copyFrom(DeviceKey.load(key).publicKey()), enrolled.getPublicKey());
+    // enrolling got the device its own certificate (its TLS key beside the signing key, owner
+    // only), and the scanner calls as the device from now on
+    Path tlsKey = DeviceIdentity.tlsKeyFile(home, device);
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(tlsKey)));
+    assertTrue(status.out().contains("certificate " + DeviceIdentity.certificateFile(home,
+        device).toAbsolutePath() + " (device:" + device + ", valid until"), status.out());
+    assertTrue(new io.packtrail.server.pki.IssuedCertificates(harness.jdbi(),
+            java.time.Clock.systemUTC()).list().stream()
+        .anyMatch(c -> c.principal() != null && device.equals(c.principal().device())),
+        "the deployment recorded the device's certificate");
 
     // enrolled already: refused unless --force, saying why
     Run again = run("", "enroll", "--code", enrollmentCode(), "--device-id", newDeviceId());
@@ -563,11 +574,24 @@ class StationWorkflowTest {
   void aRetiredDevicesStepIsRefusedAndKeptUntilReEnrolledAndCorrected() throws Exception {
     String[] a = removedPackWithLabel();
     harness.client().retireDevice(device);
+    // retiring the device revoked its certificate: the server takes nothing from it, the step
+    // waits in the outbox, and the worker is told to enroll again
+    ScannerTls.awaitRefused(harness, home);
     Run r = run(a[1] + "\n", "scan", "--step", "collect");
-    assertEquals(ScannerCli.REFUSED, r.exit(), r.out());
-    assertTrue(r.out().contains("REFUSED by the server (FAILED_PRECONDITION)")
-        && r.out().contains("was retired") && r.out().contains("enroll again under a new "
-        + "device id"), r.out());
+    assertEquals(ScannerCli.SERVER, r.exit(), r.out());
+    assertTrue(r.out().contains("the server does not accept this device's certificate")
+        && r.out().contains("(device retired)") && r.out().contains("--force"), r.out());
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+
+    // enrolling again calls with the worker's certificate; the step the retired device signed
+    // is then refused for its device and kept
+    String again = enroll(home, newDeviceId(), "--force");
+    assertTrue(run("", "status").out().contains("device  " + again), "the new identity");
+    Run sync = run("", "sync");
+    assertEquals(ScannerCli.REFUSED, sync.exit(), sync.out());
+    assertTrue(sync.out().contains("REFUSED by the server (FAILED_PRECONDITION)")
+        && sync.out().contains("was retired") && sync.out().contains("enroll again under a new "
+        + "device id"), sync.out());
     assertEquals(0, stepsOnServer(a[0], "collection"));
     assertEquals(ScannerCli.REFUSED, run("", "sync").exit(), "kept, not resent");
     Run status = run("", "status");
@@ -575,8 +599,6 @@ class StationWorkflowTest {
         && status.out().contains("this device was retired by your organisation"),
         status.out());
 
-    String again = enroll(home, newDeviceId(), "--force");
-    assertTrue(run("", "status").out().contains("device  " + again), "the new identity");
     Run corrected = run("", "outbox", "correct", "1");
     assertEquals(ScannerCli.OK, corrected.exit(), corrected.out());
     assertEquals(1, stepsOnServer(a[0], "collection"));

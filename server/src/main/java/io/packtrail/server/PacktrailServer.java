@@ -36,6 +36,7 @@ import io.packtrail.client.log.VerifierKey;
 import io.packtrail.server.log.LogKey;
 import io.packtrail.server.log.VerifiableLog;
 import io.packtrail.server.metrics.ServerMetrics;
+import io.packtrail.server.pki.CertificateAuthority;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.JdbiStorage;
 import java.time.Clock;
@@ -330,7 +331,8 @@ public final class PacktrailServer implements AutoCloseable {
     sequencer.onCommitted(events -> verifiableLog.committed());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
-        settings.enrollmentCodeValidity());
+        settings.enrollmentCodeValidity(),
+        new CertificateAuthority(jdbi, settings.sealer(), settings.clock()));
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), settings.limits().watchStreamsPerIdentity(), responders, labels,
         verifiableLog.audit(), settings.clock())) {
@@ -348,9 +350,13 @@ public final class PacktrailServer implements AutoCloseable {
     probe.run(); // the first status before the first call
     healthExecutor.scheduleWithFixedDelay(probe, HEALTH_PROBE_INTERVAL.toMillis(),
         HEALTH_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    builder.addService(metrics == null ? health.getHealthService().bindService()
-        : ServerInterceptors.intercept(health.getHealthService(), metrics.interceptor()));
-    builder.addService(ProtoReflectionServiceV1.newInstance());
+    // health and reflection too learn who calls (a revoked certificate is refused there as well)
+    ServerServiceDefinition healthService =
+        ServerInterceptors.intercept(health.getHealthService(), callers);
+    builder.addService(metrics == null ? healthService
+        : ServerInterceptors.intercept(healthService, metrics.interceptor()));
+    builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
+        callers));
     Server server = builder.build().start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
         healthExecutor, sightings, verifiableLog);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -21,7 +20,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A pack's life through the SDK over a real Netty connection, verified like an auditor would. */
+/**
+ * A pack's life through the SDK over a real Netty connection with mutual TLS, verified like an
+ * auditor would.
+ */
 class EndToEndTest {
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.overNetty();
@@ -65,8 +67,7 @@ class EndToEndTest {
 
   @Test
   void healthAndReflectionAreServed() {
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", harness.port())
-        .usePlaintext().build();
+    ManagedChannel channel = harness.operator().builder(harness.target()).buildChannel();
     try {
       HealthCheckResponse overall = HealthGrpc.newBlockingStub(channel)
           .check(HealthCheckRequest.getDefaultInstance());

@@ -38,7 +38,8 @@ class GracefulShutdownTest {
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
           jdbi, PacktrailServer.Settings.defaults());
       List<String> codes = new ArrayList<>();
-      try (PacktrailClient client = PacktrailClient.connect("127.0.0.1:" + server.port())) {
+      try (PacktrailClient client = PacktrailClient.builder("127.0.0.1:" + server.port())
+          .plaintext().build()) {
         Fixtures.network(client);
         for (int i = 0; i < 300; i++) {
           codes.add(Fixtures.newPackCode());

@@ -19,7 +19,7 @@ public final class DeviceCheck {
   /**
    * Keys that are not part of the statement the device signed: what the server chose or derived,
    * the multi-unit step keys, and who submitted the step (the authenticated caller that sent it,
-   * which the server records: docs/formats.md section 14).
+   * which the server records: docs/formats.md section 15).
    */
   public static final Set<String> NOT_SIGNED = Set.of("record.time", "log.index", "unit.sequence",
       "actor.organization", "state.before", "state.after", "device.signature", "step.id",

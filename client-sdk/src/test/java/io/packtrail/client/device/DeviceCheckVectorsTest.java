@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An auditor's check of a device-signed event sent by an authenticated caller (docs/formats.md
- * section 14, vector S1: the collection A4 with its submitter keys): {@link DeviceCheck} leaves
+ * section 15, vector S1: the collection A4 with its submitter keys): {@link DeviceCheck} leaves
  * the submitter keys out, so the statement is section 10's and the signature verifies.
  */
 class DeviceCheckVectorsTest {

@@ -3,6 +3,7 @@ package io.packtrail.server.api;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.packtrail.client.label.Ed25519Keys;
+import io.packtrail.client.tls.TlsKeys;
 import io.packtrail.server.app.Devices;
 import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.EnrollmentCode;
@@ -71,6 +72,14 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
       v.add("public_key", "is not a valid Ed25519 public key (not a canonical curve point, or "
           + "of small order)");
     }
+    java.security.PublicKey tlsKey = null;
+    if (!request.getTlsPublicKey().isEmpty()) {
+      try {
+        tlsKey = TlsKeys.publicKey(request.getTlsPublicKey().toByteArray());
+      } catch (IllegalArgumentException e) {
+        v.add("tls_public_key", e.getMessage());
+      }
+    }
     String displayName = request.getDisplayName();
     if (displayName.isBlank()) {
       v.add("display_name", "is required: a name people recognise, e.g. Dock 2 handheld");
@@ -78,9 +87,14 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
       Text.check(v, "display_name", displayName, Device.MAX_DISPLAY_NAME, false);
     }
     v.throwIfAny();
-    Device device = devices.enroll(Caller.current().principal(), request.getParent(),
-        request.getDeviceId(), code, key, displayName);
-    response.onNext(EnrollDeviceResponse.newBuilder().setDevice(toProto(device)).build());
+    Devices.Enrolled enrolled = devices.enroll(Caller.current().principal(),
+        request.getParent(), request.getDeviceId(), code, key, displayName, tlsKey);
+    EnrollDeviceResponse.Builder answer = EnrollDeviceResponse.newBuilder()
+        .setDevice(toProto(enrolled.device()));
+    if (enrolled.certificate() != null) {
+      answer.setClientCertificate(ByteString.copyFrom(enrolled.certificate().der()));
+    }
+    response.onNext(answer.build());
     response.onCompleted();
   }
 

@@ -9,10 +9,14 @@ import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.EnrollmentCode;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.IssuedCertificate;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.domain.Submission;
+import io.packtrail.server.pki.CertificateAuthority;
+import io.packtrail.server.pki.DeploymentCa;
 import io.packtrail.server.store.Storage;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +31,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The scanners of each site: one-time enrollment codes, enrollment, listing, retirement, and
- * the check of a device-signed step before it is sequenced. Who may create codes and retire
- * devices is not checked yet: callers are unauthenticated until mutual TLS (docs/domain.md).
+ * the check of a device-signed step before it is sequenced. An enrollment may also get the
+ * device's client certificate for mutual TLS from the deployment CA.
  */
 public final class Devices {
   /** How long an enrollment code is good for unless configured otherwise. */
@@ -47,18 +51,21 @@ public final class Devices {
   private final Storage storage;
   private final Clock clock;
   private final Duration codeValidity;
+  private final CertificateAuthority authority;
   private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
 
   /** A device as the signature check read it, and when (System.nanoTime). */
   private record Seen(Device device, long readAt) {}
 
-  public Devices(Storage storage, Clock clock, Duration codeValidity) {
+  public Devices(Storage storage, Clock clock, Duration codeValidity,
+      CertificateAuthority authority) {
     if (codeValidity.isNegative() || codeValidity.isZero()) {
       throw new IllegalArgumentException("enrollment codes must be valid for some time");
     }
     this.storage = storage;
     this.clock = clock;
     this.codeValidity = codeValidity;
+    this.authority = authority;
   }
 
   /** A stored enrollment code, with its text when this call created it (else null). */
@@ -82,17 +89,39 @@ public final class Devices {
     return new NewCode(stored, Arrays.equals(stored.codeHash(), hash) ? code : null);
   }
 
+  /** An enrolled device, and its client certificate when one was asked for (else null). */
+  public record Enrolled(Device device, IssuedCertificate certificate) {}
+
   /**
-   * Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}): at the
+   * Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}); with a
+   * TLS public key, also issues (or, for a retry, answers) the device's client certificate.
+   * The certificate is issued after the enrollment committed: a failure in between leaves an
+   * enrolled device, and the retry (same code, id and keys) gets the certificate. At the
    * caller's own site (an organisation's system: at one of its sites); a device enrolls only
    * itself.
    */
-  public Device enroll(Principal caller, String site, String deviceId, String normalisedCode,
-      byte[] publicKey, String displayName) {
+  public Enrolled enroll(Principal caller, String site, String deviceId, String normalisedCode,
+      byte[] publicKey, String displayName, PublicKey tlsPublicKey) {
     Authorization.requireOwn(caller, ResourceNames.device(site, deviceId), "devices");
+    DeploymentCa ca = null;
+    if (tlsPublicKey != null) {
+      ca = authority.ca().orElseThrow(() -> new FailedPreconditionException(List.of(
+          new PreconditionViolation("PKI", "tls_public_key", "this deployment has no "
+              + "certificate authority yet, so it cannot issue the device's certificate: the "
+              + "operator runs 'packtrail-server pki init'", Map.of()))));
+    }
     Instant now = now();
-    return storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site, deviceId,
-        displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
+    Device device = storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site,
+        deviceId, displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
+    IssuedCertificate certificate = ca == null ? null : ca.deviceCertificate(device.name(),
+        commonName(device), tlsPublicKey, DeploymentCa.CLIENT_VALIDITY);
+    return new Enrolled(device, certificate);
+  }
+
+  /** A device certificate's common name: its display name, cut to X.520's 64 characters. */
+  private static String commonName(Device d) {
+    String name = d.displayName().strip();
+    return name.length() <= 64 ? name : name.substring(0, name.offsetByCodePoints(0, 63));
   }
 
   public Device device(String name) {

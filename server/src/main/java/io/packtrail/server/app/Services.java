@@ -4,6 +4,7 @@ import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
+import io.packtrail.server.pki.CertificateAuthority;
 import io.packtrail.server.store.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +16,8 @@ public record Services(Registry registry, Units units, History history, Recorder
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
-      Duration enrollmentCodeValidity) {
-    Devices devices = new Devices(storage, clock, enrollmentCodeValidity);
+      Duration enrollmentCodeValidity, CertificateAuthority authority) {
+    Devices devices = new Devices(storage, clock, enrollmentCodeValidity, authority);
     Parties parties = new Parties(storage);
     return new Services(new Registry(storage), new Units(storage, parties),
         new History(storage, parties),

@@ -60,10 +60,30 @@ final class DatabaseOptions {
   }
 
   Opened open(int poolSize) throws IOException {
+    return open(poolSize, false);
+  }
+
+  /**
+   * As {@link #open(int)}, for a command that runs beside a server ({@code pki}, {@code
+   * log-key}): when the embedded database is running already (a {@code serve} on the same
+   * PACKTRAIL_HOME), it connects to that one instead of failing on its lock.
+   */
+  Opened openShared(int poolSize) throws IOException {
+    return open(poolSize, true);
+  }
+
+  private Opened open(int poolSize, boolean shared) throws IOException {
     EmbeddedDatabase embedded = null;
     String jdbcUrl = url;
     String dbUser = user;
-    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+    Integer running = shared && (jdbcUrl == null || jdbcUrl.isBlank())
+        ? runningEmbeddedPort(home().resolve("pgdata")) : null;
+    if (running != null) {
+      System.err.println("No PACKTRAIL_DB_URL: using the embedded PostgreSQL that a running "
+          + "server started in " + home().resolve("pgdata") + " (port " + running + ")");
+      jdbcUrl = "jdbc:postgresql://localhost:" + running + "/postgres";
+      dbUser = "postgres";
+    } else if (jdbcUrl == null || jdbcUrl.isBlank()) {
       Path dir = home().resolve("pgdata");
       System.err.println("No PACKTRAIL_DB_URL: using the embedded PostgreSQL in " + dir);
       embedded = EmbeddedDatabase.start(dir);
@@ -77,6 +97,24 @@ final class DatabaseOptions {
       System.err.println("Applied " + applied + " database migration(s)");
     }
     return new Opened(database, embedded);
+  }
+
+  /**
+   * The port of the embedded PostgreSQL running on {@code dataDirectory} (its postmaster.pid
+   * names a live process and the port), or null.
+   */
+  static Integer runningEmbeddedPort(Path dataDirectory) {
+    Path pid = dataDirectory.resolve("postmaster.pid");
+    try {
+      java.util.List<String> lines = java.nio.file.Files.readAllLines(pid);
+      if (lines.size() < 4 || ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+          .filter(ProcessHandle::isAlive).isEmpty()) {
+        return null;
+      }
+      return Integer.parseInt(lines.get(3).strip());
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
   }
 
   Path home() {

@@ -1,11 +1,5 @@
 package io.packtrail.server.cli;
 
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.ManagedChannel;
-import io.packtrail.client.PacktrailClient;
-import io.packtrail.server.PacktrailServer;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,17 +19,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    try (DatabaseOptions.Opened opened = database.open(4);
-        PacktrailServer server = PacktrailServer.start(
-            InProcessServerBuilder.forName(name).directExecutor(), opened.database().jdbi(),
-            PacktrailServer.Settings.defaults().withSealer(database.keySealer()))) {
-      ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-      try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofMinutes(2))) {
-        new DemoData(client, packs).load();
-      } finally {
-        channel.shutdownNow();
-      }
+    try (DatabaseOptions.Opened opened = database.open(4)) {
+      DemoData.loadInProcess(opened.database().jdbi(), database.keySealer(), packs, true);
     }
     return 0;
   }

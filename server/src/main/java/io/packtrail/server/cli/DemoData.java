@@ -69,6 +69,35 @@ final class DemoData {
     this.packs = packs;
   }
 
+  /** The station site whose worker certificate the demo issues (DemoCertificates). */
+  static final String DEMO_WORKER_SITE = STATIONS[0];
+
+  /**
+   * Loads the demo through the API of an in-process server on {@code jdbi} (the local
+   * development principal: no certificate needed). {@code integrate}: that server also keeps
+   * the verifiable log (false beside a running server that does).
+   */
+  static int loadInProcess(org.jdbi.v3.core.Jdbi jdbi,
+      io.packtrail.server.security.KeySealer sealer, int packs, boolean integrate)
+      throws java.io.IOException {
+    String name = io.grpc.inprocess.InProcessServerBuilder.generateName();
+    var settings = io.packtrail.server.PacktrailServer.Settings.defaults().withSealer(sealer);
+    if (!integrate) {
+      settings = settings.withLog(null, Duration.ZERO);
+    }
+    try (var server = io.packtrail.server.PacktrailServer.start(
+        io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor(), jdbi,
+        settings)) {
+      io.grpc.ManagedChannel channel = io.grpc.inprocess.InProcessChannelBuilder.forName(name)
+          .directExecutor().build();
+      try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofMinutes(2))) {
+        return new DemoData(client, packs).load();
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
   /** Loads the network and the packs' lives; returns the number of items the server refused. */
   int load() {
     network();

@@ -33,7 +33,7 @@ final class LogKeyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (DatabaseOptions.Opened opened = database.open(2)) {
+    try (DatabaseOptions.Opened opened = database.openShared(2)) {
       LogKey key = LogKey.loadOrCreate(opened.database().jdbi(), database.keySealer(),
           logOrigin, Clock.systemUTC());
       if (verifierKeyOnly) {

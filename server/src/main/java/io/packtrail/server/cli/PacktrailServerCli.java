@@ -3,12 +3,12 @@ package io.packtrail.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** `java -jar packtrail-server.jar serve|migrate|demo|log-key`. */
+/** `java -jar packtrail-server.jar serve|migrate|demo|log-key|pki`. */
 @Command(name = "packtrail-server", mixinStandardHelpOptions = true,
     version = "packtrail-server 0.1.0",
     description = "Packtrail: traceability of EV traction batteries from sale to recycling.",
     subcommands = {ServeCommand.class, MigrateCommand.class, DemoCommand.class,
-        LogKeyCommand.class})
+        LogKeyCommand.class, PkiCommand.class})
 public final class PacktrailServerCli {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

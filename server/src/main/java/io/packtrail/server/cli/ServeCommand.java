@@ -1,13 +1,22 @@
 package io.packtrail.server.cli;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.packtrail.client.PacktrailClient;
 import io.packtrail.server.PacktrailServer;
 import io.packtrail.server.metrics.ServerMetrics;
+import io.packtrail.server.pki.DeploymentCa;
+import io.packtrail.server.pki.IssuedCertificates;
+import io.packtrail.server.pki.PkiFiles;
+import io.packtrail.server.security.CallerResolver;
+import io.packtrail.server.security.CertificateCallerResolver;
+import io.packtrail.server.security.KeySealer;
+import io.packtrail.server.security.ServerTls;
 import io.packtrail.server.store.Database;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +26,10 @@ import picocli.CommandLine.Option;
 
 /** Runs the gRPC server until interrupted, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the Packtrail gRPC server (plaintext until mutual TLS lands).")
+    description = {"Run the Packtrail gRPC server: mutual TLS, client certificates required "
+        + "(the deployment CA and this server's certificate from 'pki init', in <home>/pki).",
+        "--demo makes the CA and the demo's certificates on first start and prints where they "
+            + "are; --plaintext (loopback only) is for development."})
 final class ServeCommand implements Callable<Integer> {
   @Mixin
   DatabaseOptions database;
@@ -26,10 +38,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "gRPC port (env PACKTRAIL_PORT, default ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1",
-      description = "address to listen on (default ${DEFAULT-VALUE}; plaintext stays on "
-          + "loopback unless you say otherwise)")
+  @Option(names = "--bind", defaultValue = "${env:PACKTRAIL_BIND:-127.0.0.1}",
+      description = "address to listen on (env PACKTRAIL_BIND, default 127.0.0.1); give the "
+          + "server certificate this host's name ('pki init --server-name')")
   String bind;
+
+  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+      description = "serve without TLS, every caller the local development principal (env "
+          + "PACKTRAIL_PLAINTEXT); refused unless --bind is a loopback address")
+  boolean plaintext;
 
   @Option(names = "--require-labels", defaultValue = "${env:PACKTRAIL_REQUIRE_LABELS:-false}",
       description = "refuse collection, receipt and inspection steps that carry no scanned "
@@ -121,7 +138,62 @@ final class ServeCommand implements Callable<Integer> {
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
     var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    if (plaintext) {
+      requireLoopback(address);
+    }
     DatabaseOptions.Opened opened = database.open(10);
+    try {
+      return serve(opened, address, witnesses);
+    } catch (Exception | Error e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
+      java.util.List<io.packtrail.client.log.VerifierKey> witnesses) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Jdbi jdbi = opened.database().jdbi();
+    KeySealer sealer = database.keySealer();
+    PacktrailServer.Settings settings = PacktrailServer.Settings.defaults()
+        .withSealer(sealer)
+        .withRequireLabels(requireLabels)
+        .withMassTolerancePercent(massTolerancePercent)
+        .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
+        .withLog(logOrigin, java.time.Duration.ofMillis(
+            Math.round(checkpointIntervalSeconds * 1000)))
+        .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
+            rateLimit, rateBurst))
+        .withWitnessKeys(witnesses);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    PkiFiles files = PkiFiles.in(database.home());
+    String security;
+    if (plaintext) {
+      settings = settings.withCallerResolver(CallerResolver.PLAINTEXT);
+      security = "in PLAINTEXT (development: every caller is the local principal)";
+    } else {
+      if (demo) {
+        PkiFiles.Init init = files.init(jdbi, sealer, PkiFiles.LOOPBACK_NAMES, false, clock);
+        if (init.caCreated() || init.server() != null) {
+          System.err.println(PkiReport.init(files, init));
+        }
+      }
+      DeploymentCa ca = DeploymentCa.load(jdbi, sealer, clock).orElseThrow(() ->
+          new IllegalStateException("this deployment has no CA yet: run 'packtrail-server pki "
+              + "init' first (or 'serve --demo'; or 'serve --plaintext' for development on "
+              + "loopback)"));
+      PkiFiles.ServerMaterial server = files.server(ca, clock);
+      builder.sslContext(ServerTls.context(ca.certificate(), server.certificate(),
+          server.key()));
+      IssuedCertificates issued = new IssuedCertificates(jdbi, clock);
+      settings = settings.withCallerResolver(new CertificateCallerResolver(ca.certificate(),
+          issued, clock));
+      security = "with mutual TLS (CA " + files.caCertificate() + ")";
+      if (demo) {
+        System.err.println(DemoCertificates.issue(ca, issued, files, clock, bind + ":" + port));
+      }
+    }
     ServerMetrics metrics = null;
     HTTPServer metricsEndpoint = null;
     if (metricsPort >= 0) {
@@ -130,18 +202,7 @@ final class ServeCommand implements Callable<Integer> {
       metrics.databasePool(db::pool, db.maximumPoolSize());
       metricsEndpoint = metrics.serve(InetAddress.getByName(metricsBind), metricsPort);
     }
-    PacktrailServer server = PacktrailServer.start(
-        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)),
-        opened.database().jdbi(), PacktrailServer.Settings.defaults()
-            .withSealer(database.keySealer())
-            .withRequireLabels(requireLabels)
-            .withMassTolerancePercent(massTolerancePercent)
-            .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
-            .withLog(logOrigin, java.time.Duration.ofMillis(
-                Math.round(checkpointIntervalSeconds * 1000)))
-            .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
-                rateLimit, rateBurst))
-            .withWitnessKeys(witnesses), metrics);
+    PacktrailServer server = PacktrailServer.start(builder, jdbi, settings, metrics);
     HTTPServer endpoint = metricsEndpoint;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -157,14 +218,14 @@ final class ServeCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }, "packtrail-shutdown"));
-    System.err.println("Packtrail listening on " + bind + ":" + server.port()
+    System.err.println("Packtrail listening on " + bind + ":" + server.port() + " " + security
         + " (health and reflection on)");
     if (metricsEndpoint != null) {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");
     }
     if (demo) {
-      loadDemo("127.0.0.1:" + server.port(), demoPacks, System.err);
+      loadDemo(jdbi, sealer, demoPacks, System.err);
     }
     server.awaitTermination();
     stopped.await();
@@ -195,16 +256,27 @@ final class ServeCommand implements Callable<Integer> {
     return keys;
   }
 
+  /** Plaintext has no authentication: only this machine may reach it. */
+  static void requireLoopback(InetSocketAddress address) {
+    if (address.isUnresolved() || !address.getAddress().isLoopbackAddress()) {
+      throw new IllegalArgumentException("--plaintext serves without authentication and is "
+          + "allowed only on a loopback address (127.0.0.1, ::1, localhost); --bind "
+          + address.getHostString() + " is not one. Serve with mutual TLS ('pki init', then "
+          + "serve without --plaintext), or bind to 127.0.0.1");
+    }
+  }
+
   /**
-   * Loads the demo data through the server at {@code target}. The server is already serving,
-   * so a failure here is reported and the server keeps running; returns whether it loaded.
+   * Loads the demo data through the API of an in-process server on the same database (so the
+   * loader needs no certificate; the Netty server serves meanwhile). A failure is reported and
+   * the server keeps running; returns whether it loaded.
    */
-  static boolean loadDemo(String target, int packs, PrintStream report) {
-    try (PacktrailClient client = PacktrailClient.connect(target)) {
-      new DemoData(client, packs).load();
-      report.println("Demo data ready. Try: grpcurl -plaintext " + target + " list");
+  static boolean loadDemo(Jdbi jdbi, KeySealer sealer, int packs, PrintStream report) {
+    try {
+      DemoData.loadInProcess(jdbi, sealer, packs, false);
+      report.println("Demo data ready.");
       return true;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       report.println("Loading the demo data failed; the server keeps serving without it: "
           + e.getMessage());
       return false;

@@ -23,7 +23,7 @@ public record Event(
     byte[] requestDigest,
     Long labelSerial) {
 
-  /** Canonical keys of who submitted the event (docs/formats.md section 14). */
+  /** Canonical keys of who submitted the event (docs/formats.md section 15). */
   public static final String SUBMITTER_KIND = "submitter.kind";
   public static final String SUBMITTER_NAME = "submitter.name";
   public static final String SUBMITTER_CERTIFICATE_SERIAL = "submitter.certificate_serial";

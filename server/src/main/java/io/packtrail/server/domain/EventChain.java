@@ -115,7 +115,7 @@ public final class EventChain {
   /**
    * {@code submitter.kind}, {@code submitter.name} and {@code submitter.certificate_serial}: the
    * authenticated principal that sent the step, in every event of the step (docs/formats.md
-   * section 14). Absent without one (plaintext development mode), as in events recorded before
+   * section 15). Absent without one (plaintext development mode), as in events recorded before
    * principals were recorded: their bytes are unchanged.
    */
   private static void putSubmitter(CanonicalFields fields, Submission submission) {

@@ -275,6 +275,8 @@ public final class JdbiStorage implements Storage {
       Device stored = dao.find(name).orElseThrow(() -> new NotFoundException(name, "device"));
       if (retired) {
         log.append(index -> RegistryEntry.deviceRetirement(index, stored));
+        // its mutual-TLS certificates go with it, in the same transaction
+        h.attach(CertificateDao.class).revokeDevice(name, now, "device retired");
       }
       return stored;
     });

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/formats.md section 14's vectors: section 8's events A4 and B1 sealed again as an
+ * docs/formats.md section 15's vectors: section 8's events A4 and B1 sealed again as an
  * authenticated caller's, by the server's code; the submitter keys are the only difference, the
  * digest is unchanged and A4's device signature still verifies.
  */
@@ -35,7 +35,7 @@ class SubmitterVectorsTest {
   @Test
   void theVectorsAreSection8sEventsWithTheirSubmitter() {
     FormatsDocument doc = FormatsDocument.load();
-    FormatsDocument.Part s14 = doc.section("14.");
+    FormatsDocument.Part s14 = doc.section("15.");
     FormatsDocument.Part vectors = s14.section("Test vectors");
     FormatsDocument.Table table = vectors.table();
     Map<String, EventVectorsTest.Vector> section8 = EventVectorsTest.replay(doc).stream()

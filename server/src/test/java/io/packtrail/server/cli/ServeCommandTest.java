@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.packtrail.server.security.KeySealer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-/** `serve --demo`: the demo is extra; its failure must not take the server down. */
+/** `serve`: the demo is extra, its failure must not take the server down; plaintext stays local. */
 class ServeCommandTest {
   @Test
   void aDemoThatCannotLoadIsReportedAndDoesNotEndTheCommand() throws Exception {
@@ -20,11 +22,26 @@ class ServeCommandTest {
       deadPort = s.getLocalPort();
     }
     ByteArrayOutputStream report = new ByteArrayOutputStream();
-    boolean loaded = ServeCommand.loadDemo("127.0.0.1:" + deadPort, 10,
-        new PrintStream(report, true, StandardCharsets.UTF_8));
+    boolean loaded = ServeCommand.loadDemo(
+        Jdbi.create("jdbc:postgresql://127.0.0.1:" + deadPort + "/nothing?connectTimeout=2"),
+        KeySealer.random(), 10, new PrintStream(report, true, StandardCharsets.UTF_8));
     assertFalse(loaded);
     String text = report.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("Loading the demo data failed; the server keeps serving"), text);
+  }
+
+  @Test
+  void plaintextOnAnAddressOtherThanLoopbackIsRefusedBeforeAnythingStarts() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    var cli = PacktrailServerCli.commandLine();
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    // no database is configured or reachable: the refusal comes before any is opened
+    int exit = cli.execute("serve", "--plaintext", "--bind", "0.0.0.0", "--port", "0",
+        "--db-url", "jdbc:postgresql://127.0.0.1:1/none");
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, exit, text);
+    assertTrue(text.contains("--plaintext serves without authentication and is allowed only on "
+        + "a loopback address") && text.contains("--bind 0.0.0.0 is not one"), text);
   }
 
   @Test

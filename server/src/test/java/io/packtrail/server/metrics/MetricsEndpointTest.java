@@ -44,7 +44,7 @@ class MetricsEndpointTest {
     server = PacktrailServer.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         fresh.database().jdbi(), PacktrailServer.Settings.defaults(), metrics);
-    client = PacktrailClient.connect("127.0.0.1:" + server.port());
+    client = PacktrailClient.builder("127.0.0.1:" + server.port()).plaintext().build();
     Fixtures.network(client);
   }
 

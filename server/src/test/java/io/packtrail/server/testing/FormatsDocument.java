@@ -137,6 +137,11 @@ public final class FormatsDocument {
       return title;
     }
 
+    /** The lines under the heading, up to the next heading of its level or above. */
+    public String text() {
+      return String.join("\n", lines.subList(from + 1, to));
+    }
+
     /** The first sub-section (any depth) whose heading starts with {@code prefix}. */
     public Part section(String prefix) {
       return headings().stream().filter(p -> p.title.startsWith(prefix)).findFirst()

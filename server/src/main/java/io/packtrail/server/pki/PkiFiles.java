@@ -1,0 +1,152 @@
+package io.packtrail.server.pki;
+
+import io.packtrail.client.tls.Pem;
+import io.packtrail.client.tls.TlsKeys;
+import io.packtrail.server.domain.IssuedCertificate;
+import io.packtrail.server.security.CertificateCallerResolver;
+import io.packtrail.server.security.KeySealer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The deployment PKI's files on one machine, under {@code <home>/pki}: {@code ca.pem} (the
+ * deployment CA's certificate, what clients trust), {@code server.pem} and {@code server.key}
+ * (this server's certificate and key, mode 600), and {@code clients/NAME.pem}, {@code .key}
+ * (client certificates written by {@code pki issue}). The CA's private key is not here: it is
+ * sealed in the database (DeploymentCa).
+ */
+public record PkiFiles(Path dir) {
+  /** The names a server certificate has unless told otherwise: this machine's loopback. */
+  public static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "::1");
+  /** A server certificate expiring sooner than this is renewed by {@code pki init}. */
+  static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  public static PkiFiles in(Path home) {
+    return new PkiFiles(home.resolve("pki"));
+  }
+
+  public Path caCertificate() {
+    return dir.resolve("ca.pem");
+  }
+
+  public Path serverCertificate() {
+    return dir.resolve("server.pem");
+  }
+
+  public Path serverKey() {
+    return dir.resolve("server.key");
+  }
+
+  /** Where a client's files go by default: clients/NAME (+ .pem, .key). */
+  public Path client(String name) {
+    return dir.resolve("clients").resolve(name);
+  }
+
+  /** The certificate file of a client written under {@code prefix}: PREFIX.pem. */
+  public static Path certificateFile(Path prefix) {
+    return prefix.resolveSibling(prefix.getFileName() + ".pem");
+  }
+
+  /** The private key file of a client written under {@code prefix}: PREFIX.key (mode 600). */
+  public static Path keyFile(Path prefix) {
+    return prefix.resolveSibling(prefix.getFileName() + ".key");
+  }
+
+  /** What {@link #init} did. */
+  public record Init(DeploymentCa ca, boolean caCreated, IssuedCertificate server) {}
+
+  /**
+   * Makes what is missing: the deployment CA (in the database) and this server's certificate
+   * for {@code serverNames} (in {@link #dir}), and writes {@code ca.pem}. A server certificate
+   * is kept unless {@code renewServer}, or it was not issued by the CA, or it expires within 30
+   * days; {@link Init#server} is the new one, or null when kept.
+   */
+  public Init init(Jdbi jdbi, KeySealer sealer, List<String> serverNames, boolean renewServer,
+      Clock clock) throws IOException {
+    boolean existed = DeploymentCa.exists(jdbi);
+    DeploymentCa ca = DeploymentCa.loadOrCreate(jdbi, sealer, clock);
+    Pem.writePublic(caCertificate(), Pem.certificate(ca.certificate()));
+    IssuedCertificate server = null;
+    if (renewServer || !usable(ca, clock.instant().plus(RENEW_BEFORE))) {
+      KeyPair pair = TlsKeys.generate();
+      server = ca.issueServer(serverNames, pair.getPublic(), DeploymentCa.SERVER_VALIDITY);
+      Files.deleteIfExists(serverKey());
+      Pem.writePrivateKey(serverKey(), pair.getPrivate());
+      Pem.writePublic(serverCertificate(), Pem.encode("CERTIFICATE", server.der()));
+    }
+    return new Init(ca, !existed, server);
+  }
+
+  /** Whether this server's files hold a certificate of the CA valid at {@code until}. */
+  private boolean usable(DeploymentCa ca, Instant until) {
+    if (!Files.exists(serverCertificate()) || !Files.exists(serverKey())) {
+      return false;
+    }
+    try {
+      X509Certificate cert = Pem.readCertificate(serverCertificate());
+      cert.verify(ca.certificate().getPublicKey());
+      return until.isBefore(cert.getNotAfter().toInstant());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** This server's certificate and key, checked against the CA. */
+  public record ServerMaterial(X509Certificate certificate, PrivateKey key) {}
+
+  /**
+   * Reads this server's certificate and key.
+   *
+   * @throws IllegalStateException saying what is missing or wrong and what to run
+   */
+  public ServerMaterial server(DeploymentCa ca, Clock clock) {
+    if (!Files.exists(serverCertificate()) || !Files.exists(serverKey())) {
+      throw new IllegalStateException("no server certificate in " + dir + ": run "
+          + "'packtrail-server pki init' first (it makes the deployment CA and this server's "
+          + "certificate), or 'serve --demo', or 'serve --plaintext' for development on "
+          + "loopback");
+    }
+    X509Certificate cert;
+    PrivateKey key;
+    try {
+      cert = Pem.readCertificate(serverCertificate());
+      key = Pem.parsePrivateKey(Files.readString(serverKey()));
+    } catch (IOException e) {
+      throw new IllegalStateException("this server's certificate or key cannot be read: "
+          + e.getMessage(), e);
+    }
+    try {
+      cert.verify(ca.certificate().getPublicKey());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(serverCertificate() + " was not issued by this "
+          + "deployment's CA (another deployment's, or the CA was made again): run "
+          + "'packtrail-server pki init --renew-server'");
+    }
+    if (!clock.instant().isBefore(cert.getNotAfter().toInstant())) {
+      throw new IllegalStateException(serverCertificate() + " (serial "
+          + CertificateCallerResolver.serial(cert) + ") expired at "
+          + cert.getNotAfter().toInstant() + ": run 'packtrail-server pki init "
+          + "--renew-server'");
+    }
+    return new ServerMaterial(cert, key);
+  }
+
+  /**
+   * Writes a client's certificate and new private key as PREFIX.pem and PREFIX.key (mode 600);
+   * refuses to overwrite a key.
+   */
+  public static void writeClient(Path prefix, IssuedCertificate certificate, PrivateKey key)
+      throws IOException {
+    Pem.writePrivateKey(keyFile(prefix), key);
+    Pem.writePublic(certificateFile(prefix), Pem.encode("CERTIFICATE", certificate.der()));
+  }
+}

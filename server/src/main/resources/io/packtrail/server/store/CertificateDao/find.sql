@@ -1,0 +1,3 @@
+SELECT serial, kind, principal, common_name, not_before, not_after, certificate, issue_time,
+    revoke_time, revocation_reason
+FROM pki_certificate WHERE serial = :serial

@@ -1,0 +1,173 @@
+package io.packtrail.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.client.tls.Pem;
+import io.packtrail.server.PacktrailServer;
+import io.packtrail.server.pki.DeploymentCa;
+import io.packtrail.server.pki.IssuedCertificates;
+import io.packtrail.server.pki.PkiFiles;
+import io.packtrail.server.security.CertificateCallerResolver;
+import io.packtrail.server.security.KeySealer;
+import io.packtrail.server.security.ServerTls;
+import io.packtrail.server.testing.TestDatabases;
+import io.packtrail.v1.ListUnitsRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `packtrail-server pki`: init, issue, list and revoke as an operator types them, and a server
+ * set up from the files they write (as serve does) that takes the issued certificate and
+ * refuses it once revoked, without a restart.
+ */
+class PkiCommandTest {
+  @TempDir
+  Path home;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static final String KEK;
+
+  static {
+    byte[] kek = new byte[32];
+    kek[0] = 9;
+    KEK = Base64.getEncoder().encodeToString(kek);
+  }
+
+  private Run pki(TestDatabases.Fresh db, String... args) {
+    String[] all = new String[args.length + 7];
+    all[0] = "pki";
+    System.arraycopy(args, 0, all, 1, args.length);
+    System.arraycopy(new String[] {"--db-url", db.url(), "--key-encryption-key", KEK,
+        "--home", home.toString()}, 0, all, args.length + 1, 6);
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      CommandLine cli = PacktrailServerCli.commandLine();
+      cli.setOut(new java.io.PrintWriter(System.out, true));
+      cli.setErr(new java.io.PrintWriter(System.err, true));
+      int exit = cli.execute(all);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void initIssueListRevokeAndAServerThatHonoursThem() throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("PkiCommand")) {
+      Run init = pki(db, "init");
+      assertEquals(0, init.exit(), init.err());
+      assertTrue(init.out().contains("deployment CA:      made now"), init.out());
+      PkiFiles files = PkiFiles.in(home);
+      assertEquals("rw-------", PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(files.serverKey())));
+      String serverPem = Files.readString(files.serverCertificate());
+      Run again = pki(db, "init");
+      assertEquals(0, again.exit(), again.err());
+      assertTrue(again.out().contains("deployment CA:      kept")
+          && again.out().contains("server certificate: kept"), again.out());
+      assertEquals(serverPem, Files.readString(files.serverCertificate()));
+
+      Run unknownKind = pki(db, "issue", "admin");
+      assertEquals(1, unknownKind.exit());
+      assertTrue(unknownKind.err().contains("'admin' is not a kind of principal"),
+          unknownKind.err());
+      Run unknownSite = pki(db, "issue", "worker", "organizations/nobody/sites/nowhere");
+      assertEquals(1, unknownSite.exit());
+      assertTrue(unknownSite.err().contains("the registry has no site "
+          + "organizations/nobody/sites/nowhere"), unknownSite.err());
+
+      Run issued = pki(db, "issue", "operator", "--name", "Night shift operator");
+      assertEquals(0, issued.exit(), issued.err());
+      Matcher m = Pattern.compile("issued ([0-9a-f]{32}) for packtrail:principal:operator "
+          + "\\(Night shift operator\\)").matcher(issued.out());
+      assertTrue(m.find(), issued.out());
+      String serial = m.group(1);
+      Path prefix = files.client("operator-" + serial.substring(0, 8));
+      assertEquals("rw-------", PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(PkiFiles.keyFile(prefix))));
+      Map<String, String> env = Map.of(
+          PacktrailClient.Builder.CA_CERT_ENV, files.caCertificate().toString(),
+          PacktrailClient.Builder.CLIENT_CERT_ENV, PkiFiles.certificateFile(prefix).toString(),
+          PacktrailClient.Builder.CLIENT_KEY_ENV, PkiFiles.keyFile(prefix).toString());
+      assertTrue(issued.out().contains("export PACKTRAIL_CLIENT_KEY=" + PkiFiles.keyFile(prefix)),
+          issued.out());
+
+      Run list = pki(db, "list");
+      assertEquals(0, list.exit(), list.err());
+      assertTrue(list.out().lines().anyMatch(l -> l.startsWith(serial)
+          && l.contains("operator") && l.contains("valid")), list.out());
+      assertTrue(list.out().lines().anyMatch(l -> l.contains("server localhost")), list.out());
+
+      // a server set up from the files, as serve does
+      Clock clock = Clock.systemUTC();
+      KeySealer sealer = new KeySealer(Base64.getDecoder().decode(KEK));
+      DeploymentCa ca = DeploymentCa.load(db.database().jdbi(), sealer, clock).orElseThrow();
+      assertEquals(Pem.certificate(ca.certificate()), Files.readString(files.caCertificate()));
+      PkiFiles.ServerMaterial material = files.server(ca, clock);
+      try (PacktrailServer server = PacktrailServer.start(
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .sslContext(ServerTls.context(ca.certificate(), material.certificate(),
+                  material.key())),
+          db.database().jdbi(), PacktrailServer.Settings.defaults().withSealer(sealer)
+              .withLog(null, Duration.ZERO)
+              .withCallerResolver(new CertificateCallerResolver(ca.certificate(),
+                  new IssuedCertificates(db.database().jdbi(), clock), clock)));
+          PacktrailClient client = PacktrailClient.builder("localhost:" + server.port())
+              .fromEnvironment(env::get).build()) {
+        client.listUnits(ListUnitsRequest.newBuilder().setPageSize(1).build());
+
+        Run revoked = pki(db, "revoke", serial.toUpperCase(), "--reason", "left the company");
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().startsWith("revoked " + serial + " (operator (Night shift "
+            + "operator)) at "), revoked.out());
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        StatusRuntimeException refused = null;
+        while (refused == null && System.nanoTime() < end) {
+          try {
+            client.listUnits(ListUnitsRequest.newBuilder().setPageSize(1).build());
+            Thread.sleep(100);
+          } catch (StatusRuntimeException e) {
+            refused = e;
+          }
+        }
+        assertTrue(refused != null, "still accepted 20 s after pki revoke");
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().endsWith("(left the company)"),
+            refused.getStatus().toString());
+      }
+      Run listed = pki(db, "list");
+      assertTrue(listed.out().lines().anyMatch(l -> l.startsWith(serial)
+          && l.contains("revoked 20")), listed.out());
+      Run unknown = pki(db, "revoke", "4" + "0".repeat(31));
+      assertEquals(1, unknown.exit());
+      assertTrue(unknown.err().contains("this deployment issued no certificate with serial "),
+          unknown.err());
+    }
+  }
+}

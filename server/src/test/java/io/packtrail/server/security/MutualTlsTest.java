@@ -1,0 +1,340 @@
+package io.packtrail.server.security;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.client.device.DeviceKey;
+import io.packtrail.client.tls.Pem;
+import io.packtrail.client.tls.TlsKeys;
+import io.packtrail.server.PacktrailServer;
+import io.packtrail.server.domain.IssuedCertificate;
+import io.packtrail.server.domain.Principal;
+import io.packtrail.server.pki.DeploymentCa;
+import io.packtrail.server.pki.IssuedCertificates;
+import io.packtrail.server.pki.PkiFiles;
+import io.packtrail.server.testing.Credentials;
+import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.TestDatabases;
+import io.packtrail.v1.EnrollDeviceRequest;
+import io.packtrail.v1.EnrollDeviceResponse;
+import io.packtrail.v1.ListUnitsRequest;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mutual TLS end to end over Netty, with the real CA, resolver and revocation table: a valid
+ * certificate is the principal it names; a revoked one is refused on the next call (also on an
+ * open connection) without a restart; expired, foreign and missing certificates are refused by
+ * the handshake; the SDK refuses a server the deployment CA did not certify; a device gets its
+ * certificate by enrolling, and loses it when retired.
+ */
+class MutualTlsTest {
+  static final Clock CLOCK = Clock.systemUTC();
+  static TestDatabases.Fresh db;
+  static Jdbi jdbi;
+  static KeySealer sealer = KeySealer.random();
+  static DeploymentCa ca;
+  static byte[] caPem;
+  static PacktrailServer server;
+  /** Every caller the server's resolver accepted, in order. */
+  static final Queue<Caller> accepted = new ConcurrentLinkedQueue<>();
+  static Credentials operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = TestDatabases.create("MutualTlsTest");
+    jdbi = db.database().jdbi();
+    ca = DeploymentCa.loadOrCreate(jdbi, sealer, CLOCK);
+    caPem = Pem.certificate(ca.certificate()).getBytes(StandardCharsets.US_ASCII);
+    server = tlsServer(ca, observing(new CertificateCallerResolver(ca.certificate(),
+        new IssuedCertificates(jdbi, CLOCK), CLOCK)));
+    operator = issue(new Principal(Principal.Kind.OPERATOR, null, null, null, null));
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      Fixtures.network(client);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    db.close();
+  }
+
+  @BeforeEach
+  void forget() {
+    accepted.clear();
+  }
+
+  static CallerResolver observing(CallerResolver real) {
+    return (transport, headers) -> {
+      Caller c = real.resolve(transport, headers);
+      accepted.add(c);
+      return c;
+    };
+  }
+
+  /** A server on loopback whose certificate {@code issuer} made, trusting the deployment CA. */
+  static PacktrailServer tlsServer(DeploymentCa issuer, CallerResolver resolver)
+      throws Exception {
+    KeyPair keys = TlsKeys.generate();
+    IssuedCertificate cert = issuer.issueServer(PkiFiles.LOOPBACK_NAMES, keys.getPublic(),
+        DeploymentCa.SERVER_VALIDITY);
+    return PacktrailServer.start(NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(ServerTls.context(ca.certificate(), DeploymentCa.x509(cert.der()),
+                keys.getPrivate())),
+        jdbi, PacktrailServer.Settings.defaults().withSealer(sealer)
+            .withLog(null, Duration.ZERO).withCallerResolver(resolver));
+  }
+
+  static String target() {
+    return "127.0.0.1:" + server.port();
+  }
+
+  static Credentials issue(Principal p) {
+    return issue(ca, p);
+  }
+
+  static Credentials issue(DeploymentCa by, Principal p) {
+    KeyPair keys = TlsKeys.generate();
+    return new Credentials(by.issue(p, "test " + p.kind(), keys.getPublic(),
+        DeploymentCa.CLIENT_VALIDITY), keys.getPrivate(), caPem);
+  }
+
+  static void call(PacktrailClient client) {
+    client.listUnits(ListUnitsRequest.newBuilder().setPageSize(1).build());
+  }
+
+  @Test
+  void aValidCertificateIsThePrincipalItNamesWithItsSerial() {
+    List<Principal> principals = List.of(
+        new Principal(Principal.Kind.OPERATOR, null, null, null, null),
+        new Principal(Principal.Kind.ORGANIZATION_SYSTEM, Fixtures.RECYCLER, null, null, null),
+        new Principal(Principal.Kind.WORKER, Fixtures.DEALER, Fixtures.STATION, null, null),
+        new Principal(Principal.Kind.DEVICE, Fixtures.DEALER, Fixtures.STATION,
+            Fixtures.STATION + "/devices/dock-9", null),
+        new Principal(Principal.Kind.AUDITOR, null, null, null, null),
+        new Principal(Principal.Kind.REGULATOR, Fixtures.REGULATOR, null, null, null));
+    for (Principal p : principals) {
+      Credentials credentials = issue(p);
+      accepted.clear();
+      try (PacktrailClient client = credentials.builder(target()).build()) {
+        call(client);
+      }
+      Principal expected = new Principal(p.kind(), p.organization(), p.site(), p.device(),
+          credentials.serial());
+      assertEquals(List.of(new Caller(expected)), List.copyOf(accepted), p.kind().name());
+      assertTrue(credentials.serial().matches("[4-7][0-9a-f]{31}"), credentials.serial());
+    }
+  }
+
+  @Test
+  void aCertificateRevokedWhileTheServerRunsIsRefusedOnTheNextCallsWithoutARestart() {
+    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
+        Fixtures.STATION, null, null));
+    try (PacktrailClient open = worker.builder(target()).build()) {
+      call(open);
+      // revoked as 'pki revoke' does it: another process, the same table
+      new IssuedCertificates(jdbi, CLOCK).revoke(worker.serial(), "laptop stolen");
+      StatusRuntimeException refused = eventually(Status.Code.UNAUTHENTICATED, () -> {
+        call(open);
+        return null;
+      });
+      assertTrue(refused.getStatus().getDescription().contains("certificate " + worker.serial()
+          + " was revoked at") && refused.getStatus().getDescription()
+          .contains("(laptop stolen)"), refused.getStatus().toString());
+      // a new connection with it fares no better
+      try (PacktrailClient fresh = worker.builder(target()).build()) {
+        StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+            () -> call(fresh));
+        assertEquals(Status.Code.UNAUTHENTICATED, again.getStatus().getCode());
+      }
+    }
+    // the operator's certificate is not affected
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      call(client);
+    }
+  }
+
+  @Test
+  void anExpiredCertificateIsRefusedByTheHandshake() {
+    Clock twoYearsAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(730)), ZoneOffset.UTC);
+    KeyPair keys = TlsKeys.generate();
+    IssuedCertificate old = ca.withClock(twoYearsAgo).issue(new Principal(
+        Principal.Kind.OPERATOR, null, null, null, null), "expired", keys.getPublic(),
+        Duration.ofDays(30));
+    assertTrue(old.notAfter().isBefore(Instant.now()));
+    assertHandshakeRefused(new Credentials(old, keys.getPrivate(), caPem)
+        .builder(target()), "ALERT_CERTIFICATE_EXPIRED");
+  }
+
+  @Test
+  void aCertificateOfAnotherCaIsRefusedByTheHandshake() {
+    DeploymentCa foreign = DeploymentCa.throwaway(CLOCK);
+    // the server asks for a certificate of the deployment CA; a client holding only another
+    // CA's sends none (CERTIFICATE_REQUIRED), one that sends it anyway gets UNKNOWN_CA
+    assertHandshakeRefused(issue(foreign, new Principal(Principal.Kind.OPERATOR, null, null,
+        null, null)).builder(target()),
+        "ALERT_(CERTIFICATE_REQUIRED|UNKNOWN_CA|BAD_CERTIFICATE)");
+  }
+
+  @Test
+  void aClientWithoutACertificateIsRefusedByTheHandshake() {
+    assertHandshakeRefused(PacktrailClient.builder(target()).trustedCa(caPem),
+        "ALERT_CERTIFICATE_REQUIRED");
+  }
+
+  /**
+   * The call fails as unavailable with the server's TLS alert (a regular expression), the
+   * handshake refused; no call reached the resolver.
+   */
+  static void assertHandshakeRefused(PacktrailClient.Builder builder, String alert) {
+    try (PacktrailClient client = builder.build()) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(client));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
+      assertTrue(java.util.regex.Pattern.compile(alert).matcher(causes(e)).find(),
+          "the server's TLS alert " + alert + " in " + causes(e));
+    }
+    assertEquals(List.of(), List.copyOf(accepted), "no call reached the resolver");
+  }
+
+  @Test
+  void theSdkRefusesAServerWhoseCertificateTheDeploymentCaDidNotSign() throws Exception {
+    Queue<Caller> impostorSaw = new ConcurrentLinkedQueue<>();
+    PacktrailServer impostor = tlsServer(DeploymentCa.throwaway(CLOCK), (t, h) -> {
+      impostorSaw.add(Caller.UNAUTHENTICATED);
+      return Caller.UNAUTHENTICATED;
+    });
+    try (PacktrailClient client = operator.builder("127.0.0.1:" + impostor.port()).build()) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(client));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      assertTrue(causes(e).contains("SSLHandshakeException"), causes(e));
+      assertTrue(impostorSaw.isEmpty(), "the client sent nothing to the impostor");
+    } finally {
+      impostor.close();
+    }
+  }
+
+  static String causes(Throwable e) {
+    StringBuilder s = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      s.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+    }
+    return s.toString();
+  }
+
+  @Test
+  void aDeviceGetsItsCertificateByEnrollingAndLosesItWhenRetired() throws Exception {
+    String code;
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
+          .getCode();
+    }
+    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
+        Fixtures.STATION, null, null));
+    KeyPair tls = TlsKeys.generate();
+    EnrollDeviceRequest request = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
+        .setDeviceId("dock-7").setEnrollmentCode(code)
+        .setPublicKey(ByteString.copyFrom(DeviceKey.generate().publicKey()))
+        .setDisplayName("Dock 7 handheld")
+        .setTlsPublicKey(ByteString.copyFrom(tls.getPublic().getEncoded())).build();
+    EnrollDeviceResponse enrolled;
+    try (PacktrailClient asWorker = worker.builder(target()).build()) {
+      enrolled = asWorker.enrollDevice(request);
+      // a retry (the answer was lost) answers the same certificate
+      assertArrayEquals(enrolled.getClientCertificate().toByteArray(),
+          asWorker.enrollDevice(request).getClientCertificate().toByteArray());
+    }
+    X509Certificate cert = DeploymentCa.x509(enrolled.getClientCertificate().toByteArray());
+    cert.verify(ca.certificate().getPublicKey());
+    String deviceName = Fixtures.STATION + "/devices/dock-7";
+    assertEquals(List.of("packtrail:principal:device:" + deviceName),
+        cert.getSubjectAlternativeNames().stream().map(n -> (String) n.get(1)).toList());
+
+    IssuedCertificate issued = new IssuedCertificates(jdbi, CLOCK)
+        .find(CertificateCallerResolver.serial(cert)).orElseThrow();
+    Credentials device = new Credentials(issued, tls.getPrivate(), caPem);
+    accepted.clear();
+    try (PacktrailClient asDevice = device.builder(target()).build()) {
+      call(asDevice);
+      assertEquals(new Principal(Principal.Kind.DEVICE, Fixtures.DEALER, Fixtures.STATION,
+          deviceName, issued.serial()), accepted.peek().principal());
+
+      try (PacktrailClient client = operator.builder(target()).build()) {
+        client.retireDevice(deviceName);
+      }
+      StatusRuntimeException refused = eventually(Status.Code.UNAUTHENTICATED, () -> {
+        call(asDevice);
+        return null;
+      });
+      assertTrue(refused.getStatus().getDescription().contains("(device retired)"),
+          refused.getStatus().toString());
+    }
+  }
+
+  @Test
+  void anEnrollmentKeyThatIsNotP256IsABadRequestNamingTheField() {
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      var status = io.packtrail.server.testing.Statuses.assertFails(
+          Status.Code.INVALID_ARGUMENT, () -> client.enrollDevice(EnrollDeviceRequest
+              .newBuilder().setParent(Fixtures.STATION).setDeviceId("dock-8")
+              .setEnrollmentCode("7KQ2-M9XD-4HTP-W3CA")
+              .setPublicKey(ByteString.copyFrom(DeviceKey.generate().publicKey()))
+              .setDisplayName("Dock 8").setTlsPublicKey(ByteString.copyFromUtf8("not a key"))
+              .build()));
+      io.packtrail.server.testing.Statuses.assertViolation(status, "tls_public_key",
+          "DER SubjectPublicKeyInfo");
+    }
+  }
+
+  /**
+   * Calls until the call fails with {@code code} (a revocation reaches a running server within
+   * its status cache time); fails the test after 20 s.
+   */
+  static StatusRuntimeException eventually(Status.Code code, Supplier<Void> call)
+      throws AssertionError {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        call.get();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == code) {
+          return e;
+        }
+        throw e;
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("still accepted after 20 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
