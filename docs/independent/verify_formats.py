@@ -442,6 +442,7 @@ def main(path):
     events = re.findall(r"#### ([AB]\d) (\w+)\n(.*?)(?=\n#### |\n### |\Z)", s8, re.S)
     built = {}
     units = {}
+    sec8 = {}  # eid -> (documented fields, results): section 15 builds on them
     for eid, step, body in events:
         req_txt, flds_txt, hashes_txt = fences(body)[:3]
         req = parse_textproto(req_txt)
@@ -454,6 +455,7 @@ def main(path):
             check("8 %s %s: hex line is its own key = value" % (eid, k), h == field(k, v))
         H = dict(l.split(None, 1) for l in hashes_txt.strip().split("\n"))
         doc_bytes = b"".join(dochex)
+        sec8[eid] = (dict(docf), H)
         # rebuild from request + server choices + earlier events
         u = units.setdefault(eid[0], {"seq": 0, "prev": bytes(32), "state": None, "cust": None, "site": None})
         site = req["actor_site"]
@@ -690,6 +692,66 @@ def main(path):
         check("10 signature verifies over the rebuilt statement", ed_verify(dpub, dsig, dtag + canonical(rf)))
         check("10 not under the label tag", not ed_verify(dpub, dsig, b"packtrail/label/v1\x00" + canonical(rf)))
 
+    # the keys an auditor drops to rebuild a device's statement, read from section 10's steps
+    steps10 = s10[s10.index("An auditor checks a signed event"):s10.index("Another touched unit")]
+    step1 = re.search(r"^1\. (.*?)^2\. ", steps10, re.S | re.M).group(1)
+    step2 = re.search(r"^2\. .*?then drop (.*?)^3\. ", steps10, re.S | re.M).group(1)
+    unsigned = set(re.findall(r"`([a-z_.]+)`", step1)) - {"section"} | set(re.findall(r"`([a-z_.]+)`", step2))
+
+    # ---- section 15: who submitted an event: section 8's events plus the submitter keys
+    s14 = section_titled(md, "Who submitted an event")
+    keys14 = table_after(s14, "key | value | presence")
+    check("15 keys", sorted(bt(r[0]) for r in keys14) == ["submitter.certificate_serial", "submitter.kind", "submitter.name"])
+    kinds14 = re.findall(r"`([A-Z_]+)`", [r for r in keys14 if bt(r[0]) == "submitter.kind"][0][1])
+    check("15 kinds that record steps", kinds14 == ["PRINCIPAL_KIND_", "ORGANIZATION_SYSTEM", "DEVICE", "WORKER"], str(kinds14))
+    kinds14 = kinds14[1:]
+    check("15 the statement of section 10 drops the submitter keys",
+          {"submitter.kind", "submitter.name", "submitter.certificate_serial"} <= unsigned, str(unsigned))
+    check("15 the digest of section 5 leaves them out", "`submitter.` keys" in S["5"])
+    tv14 = s14[s14.index("### Test vectors"):]
+    rows14 = table_after(tv14, "vector | event of section 8")
+    subs14 = re.findall(r"#### (S\d+) [^\n]*\n(.*?)(?=\n#### |\Z)", tv14, re.S)
+    check("15 one subsection per vector", [r[0] for r in rows14] == [x[0] for x in subs14])
+    for row, (sid, body) in zip(rows14, subs14):
+        base, kind, name, serial = row[1], bt(row[2]), bt(row[3]), bt(row[4])
+        flds, res = fences(body)[:2]
+        sf, shex = {}, []
+        lines = flds.strip("\n").split("\n")
+        for kl, hl in zip(lines[::2], lines[1::2]):
+            k, v = kl.split(" = ", 1)
+            h = bytes.fromhex(hl.replace(" ", ""))
+            sf[k] = v; shex.append(h)
+            check("15 %s %s: hex line is its own key = value" % (sid, k), h == field(k, v))
+        sbytes = b"".join(shex)
+        f8, H8 = sec8[base]
+        want = dict(f8, **{"submitter.kind": kind, "submitter.name": name, "submitter.certificate_serial": serial})
+        check("15 %s = %s plus the submitter keys" % (sid, base), sf == want,
+              "extra=%s missing=%s" % (set(sf) - set(want), set(want) - set(sf)))
+        check("15 %s bytes are the canonical encoding" % sid, canonical(sf) == sbytes)
+        check("15 %s kind is one that records steps" % sid, kind in kinds14)
+        shape = {"DEVICE": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+/devices/[a-z][a-z0-9-]+$",
+                 "WORKER": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+$",
+                 "ORGANIZATION_SYSTEM": r"^organizations/[a-z][a-z0-9-]+$"}[kind]
+        check("15 %s name fits its kind" % sid, re.match(shape, name) is not None)
+        check("15 %s submitter acts for the acting organisation" % sid,
+              name == sf["actor.organization"] or name.startswith(sf["actor.organization"] + "/"))
+        check("15 %s serial is hex" % sid, re.match(r"^[0-9a-f]+$", serial) is not None)
+        R = dict(l.split(None, 1) for l in res.strip().split("\n"))
+        check("15 %s previous is %s's" % (sid, base), R["previous"] == H8["previous"])
+        check("15 %s hash" % sid, hashlib.sha256(tag + bytes.fromhex(R["previous"]) + sbytes).hexdigest() == R["hash"])
+        check("15 %s hash differs from %s's" % (sid, base), R["hash"] != H8["hash"])
+        check("15 %s digest is %s's (not in the request)" % (sid, base), R["digest"] == H8["digest"])
+        if "device" in sf:
+            stmt = canonical({k: v for k, v in sf.items() if k not in unsigned})
+            check("15 %s statement without the submitter keys is section 10's" % sid,
+                  sf["device"] != kv10["device (text)"] or stmt == canonical(built[base][1]))
+            if HAVE_CRYPTO:
+                check("15 %s device signature still verifies" % sid,
+                      ed_verify(dpub, bytes.fromhex(sf["device.signature"]), dtag + stmt))
+                keep = {k: v for k, v in sf.items() if k not in unsigned - {"submitter.kind", "submitter.name", "submitter.certificate_serial"}}
+                check("15 %s a verifier keeping the submitter keys fails" % sid,
+                      not ed_verify(dpub, bytes.fromhex(sf["device.signature"]), dtag + canonical(keep)))
+
     # ---- Registry entries: each vector rebuilt and checked against the key tables
     rs = section_titled(md, "Registry entries")
     common = table_after(rs, "key | value | presence")
@@ -902,8 +964,7 @@ def main(path):
         if "device" in f and HAVE_CRYPTO:
             enr = [(i, g) for i, g in reg.get("device_enrollment", []) if g["device.name"] == f["device"]]
             check("13 event %d device enrolled before it" % n, enr and (enr[0][0] < int(e[1]) or enr[0][1]["record.time"] <= f["record.time"]))
-            skip = {"record.time", "log.index", "unit.sequence", "actor.organization", "state.before", "state.after", "device.signature", "step.id", "step.unit", "step.part"}
-            stmt = canonical({k: v for k, v in f.items() if k not in skip})
+            stmt = canonical({k: v for k, v in f.items() if k not in unsigned})
             check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
         if "label.serial" in f:
             check("13 event %d label: carried, this unit's, signed by its key (created before, valid at issue, not revoked), not withdrawn before it" % n,
@@ -1012,8 +1073,8 @@ def main(path):
         check("14 the CA certificate is self-signed", ecdsa_ok(capub, ca_p["sig"], ca_p["tbs"]))
         check("14 an edited certificate fails", not ecdsa_ok(capub, cl_p["sig"], cl_p["tbs"].replace(b"dock-2", b"dock-3")))
 
-    # ---- section 14: exports (CSV and EPCIS 2.0 JSON-LD), rebuilt from the input of the vector
-    s14 = S["14"]
+    # ---- section 16: exports (CSV and EPCIS 2.0 JSON-LD), rebuilt from the input of the vector
+    s14 = S["16"]
     vin_text, vcsv, vjson = [m.group(2) for m in re.finditer(r"^```(text|csv|json)\n(.*?)^```", s14, re.S | re.M)][:3]
     names, evs, cur = {}, [], None
     for line in vin_text.split("\n"):

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Write a unit's history with its lineage (the units it was made from and "
         + "became, to any depth, and the material lots) as an EPCIS 2.0 JSON-LD document or as "
-        + "CSV for spreadsheets (docs/formats.md section 14). Needs the server; "
+        + "CSV for spreadsheets (docs/formats.md section 16). Needs the server; "
         + "ReportService.ExportUnitHistory answers the same file.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:written", "1:the server does not know the unit",

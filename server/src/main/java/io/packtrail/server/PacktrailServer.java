@@ -14,6 +14,8 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.packtrail.server.api.ApiServices;
+import io.packtrail.server.api.AuthorizationInterceptor;
+import io.packtrail.server.api.RateLimitInterceptor;
 import io.packtrail.server.api.ExceptionInterceptor;
 import io.packtrail.server.api.RequestParsing;
 import io.packtrail.server.app.Devices;
@@ -23,6 +25,7 @@ import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.CallerInterceptor;
 import io.packtrail.server.security.CallerResolver;
+import io.packtrail.server.security.RateLimiter;
 import java.io.IOException;
 import io.packtrail.server.domain.Lifecycle;
 import io.packtrail.server.domain.StepType;
@@ -64,7 +67,7 @@ public final class PacktrailServer implements AutoCloseable {
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
       Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval,
-      List<VerifierKey> witnessKeys) {
+      Limits limits, List<VerifierKey> witnessKeys) {
     public Settings {
       witnessKeys = List.copyOf(witnessKeys);
     }
@@ -79,33 +82,38 @@ public final class PacktrailServer implements AutoCloseable {
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
-          Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL, List.of());
+          Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL,
+          Limits.defaults(), List.of());
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
     public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /**
@@ -119,7 +127,8 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -130,7 +139,8 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
-          logOrigin, checkpointInterval, witnessKeys);
+          logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /**
@@ -148,7 +158,23 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, origin, interval, witnessKeys);
+          enrollmentCodeValidity, origin, interval, limits, witnessKeys);
+    }
+
+    /** The server's clock (tests move it: the rate limit refills by it). */
+    public Settings withClock(Clock clock) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
+    }
+
+    /** The limits per message and per identity (serve --max-message-bytes, --rate-limit, ...). */
+    public Settings withLimits(Limits limits) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
+          witnessKeys);
     }
 
     /**
@@ -164,12 +190,44 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, keys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys);
     }
 
     Set<StepType> labelRequiredSteps() {
       return requireLabels ? EnumSet.of(StepType.COLLECTION, StepType.RECEIPT,
           StepType.INSPECTION) : EnumSet.noneOf(StepType.class);
+    }
+  }
+
+  /**
+   * Limits that protect the server from one caller: the largest request message, the watch
+   * streams one identity may hold open, and its calls per second (a token bucket of
+   * {@code callBurst}, refilled at {@code callsPerSecond}; 0 turns it off). Identities are
+   * certificates; the plaintext development principal has no per-identity limits. Batch and page
+   * sizes are part of the API (at most 1000) and not configurable.
+   */
+  public record Limits(int maxMessageBytes, int watchStreamsPerIdentity, double callsPerSecond,
+      int callBurst) {
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    public Limits {
+      if (maxMessageBytes < 1024) {
+        throw new IllegalArgumentException("the largest request must be at least 1024 bytes, got "
+            + maxMessageBytes);
+      }
+      if (watchStreamsPerIdentity < 1) {
+        throw new IllegalArgumentException("an identity must be allowed at least one watch "
+            + "stream, got " + watchStreamsPerIdentity);
+      }
+      if (!Double.isFinite(callsPerSecond) || callsPerSecond < 0 || callBurst < 1) {
+        throw new IllegalArgumentException("the rate limit needs 0 (off) or more calls per "
+            + "second and a burst of at least 1, got " + callsPerSecond + " and " + callBurst);
+      }
+    }
+
+    /** 4 MiB requests, 8 watch streams, 1,000 calls per second with bursts of 2,000. */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_MAX_MESSAGE_BYTES, 8, 1000, 2000);
     }
   }
 
@@ -259,6 +317,10 @@ public final class PacktrailServer implements AutoCloseable {
     serviceNames.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
     CallerInterceptor callers = new CallerInterceptor(settings.callerResolver());
+    AuthorizationInterceptor authorization = new AuthorizationInterceptor();
+    RateLimitInterceptor rateLimit = new RateLimitInterceptor(new RateLimiter(
+        settings.limits().callsPerSecond(), settings.limits().callBurst(), settings.clock()));
+    builder.maxInboundMessageSize(settings.limits().maxMessageBytes());
     Labels labels = Labels.open(jdbi, settings.sealer(), settings.clock(),
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
@@ -272,10 +334,13 @@ public final class PacktrailServer implements AutoCloseable {
         settings.enrollmentCodeValidity(),
         new CertificateAuthority(jdbi, settings.sealer(), settings.clock()));
     for (BindableService service : ApiServices.create(app, hub, watchers,
-        settings.maxWatchers(), responders, labels, verifiableLog.audit(), settings.clock())) {
-      // interceptors run last-added first: the caller is known before the handler runs
+        settings.maxWatchers(), settings.limits().watchStreamsPerIdentity(), responders, labels,
+        verifiableLog.audit(), settings.clock())) {
+      // interceptors run last-added first: the caller is known, then its rate limit and the
+      // kind check of the authorization table apply, before the handler runs
       ServerServiceDefinition bound = ServerInterceptors.intercept(
-          RequestParsing.strict(service.bindService()), exceptions, callers);
+          RequestParsing.strict(service.bindService()), exceptions, authorization, rateLimit,
+          callers);
       // outermost: the metrics see every call with the status the client gets
       builder.addService(metrics == null ? bound
           : ServerInterceptors.intercept(bound, metrics.interceptor()));

@@ -16,10 +16,15 @@ import java.util.Set;
  * multi-unit step keys; the signature is {@code device.signature}.
  */
 public final class DeviceCheck {
-  /** Keys that are not part of the statement the device signed. */
+  /**
+   * Keys that are not part of the statement the device signed: what the server chose or derived,
+   * the multi-unit step keys, and who submitted the step (the authenticated caller that sent it,
+   * which the server records: docs/formats.md section 15).
+   */
   public static final Set<String> NOT_SIGNED = Set.of("record.time", "log.index", "unit.sequence",
       "actor.organization", "state.before", "state.after", "device.signature", "step.id",
-      "step.unit", "step.part");
+      "step.unit", "step.part", "submitter.kind", "submitter.name",
+      "submitter.certificate_serial");
 
   /** What an event says about its device. */
   public sealed interface Signed {}

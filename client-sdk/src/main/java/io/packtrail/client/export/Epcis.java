@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A unit's history as an EPCIS 2.0 JSON-LD document (docs/formats.md section 14): one EPCIS
+ * A unit's history as an EPCIS 2.0 JSON-LD document (docs/formats.md section 16): one EPCIS
  * event per step (a step that touches several units is one event, a trade-in two: the old unit
  * removed, the replacement installed), CBV business steps where CBV has one and the
  * project's vocabulary for grading, repurposing and recycling; dismantling and assembly as

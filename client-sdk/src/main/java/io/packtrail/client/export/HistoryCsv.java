@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A unit's history with its lineage as CSV for spreadsheets: a header row, then one row per
  * event of every unit of the export, in the order things happened. Columns and spellings are
- * those of docs/formats.md section 14 (times and decimals as in the canonical bytes, section 3).
+ * those of docs/formats.md section 16 (times and decimals as in the canonical bytes, section 3).
  */
 public final class HistoryCsv {
   private HistoryCsv() {}

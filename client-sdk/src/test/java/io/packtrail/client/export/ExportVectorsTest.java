@@ -24,13 +24,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/formats.md section 14's test vector: the documented events exported as CSV and EPCIS are
+ * docs/formats.md section 16's test vector: the documented events exported as CSV and EPCIS are
  * the documented files, and the CSV reads back to its rows. After a deliberate format change,
  * run once with {@code PACKTRAIL_REWRITE_VECTORS=1} and review the diff.
  */
 class ExportVectorsTest {
   private static final boolean REWRITE = System.getenv("PACKTRAIL_REWRITE_VECTORS") != null;
-  private static final Pattern VECTOR = Pattern.compile("(## 14\\. Exports.*?### Test vector.*?"
+  private static final Pattern VECTOR = Pattern.compile("(## 16\\. Exports.*?### Test vector.*?"
       + "```text\\n)(.*?)(```\\s*\\n```csv\\n)(.*?)(```\\s*\\n```json\\n)(.*?)(```)",
       Pattern.DOTALL);
   static final Instant CREATED = Instant.parse("2026-03-01T00:00:00Z");
@@ -41,7 +41,7 @@ class ExportVectorsTest {
     String md = Files.readString(path, StandardCharsets.UTF_8);
     Matcher m = VECTOR.matcher(md);
     if (!m.find()) {
-      throw new AssertionError("docs/formats.md section 14 has no test vector blocks");
+      throw new AssertionError("docs/formats.md section 16 has no test vector blocks");
     }
     String input = REWRITE ? input() : m.group(2);
     UnitHistory h = history(input);
@@ -54,10 +54,10 @@ class ExportVectorsTest {
       return;
     }
     String hint = " (PACKTRAIL_REWRITE_VECTORS=1 rewrites it after a deliberate change)";
-    assertEquals(input(), m.group(2), "section 14 input" + hint);
+    assertEquals(input(), m.group(2), "section 16 input" + hint);
     // the document shows CRLF line ends as plain line ends
-    assertEquals(csv.replace("\r\n", "\n"), m.group(4), "section 14 CSV" + hint);
-    assertEquals(epcis, m.group(6), "section 14 EPCIS document" + hint);
+    assertEquals(csv.replace("\r\n", "\n"), m.group(4), "section 16 CSV" + hint);
+    assertEquals(epcis, m.group(6), "section 16 EPCIS document" + hint);
     assertEquals(HistoryCsv.rows(h), HistoryCsv.read(m.group(4).replace("\n", "\r\n")));
   }
 

@@ -20,18 +20,18 @@ public final class ApiServices {
   private ApiServices() {}
 
   public static List<BindableService> create(Services app, WatchHub hub,
-      ExecutorService watchers, int maxWatchers, Executor responders, Labels labels,
-      AuditLog auditLog, Clock clock) {
+      ExecutorService watchers, int maxWatchers, int watchersPerIdentity, Executor responders,
+      Labels labels, AuditLog auditLog, Clock clock) {
     Requests requests = new Requests();
     return List.of(
         new RegistryGrpcService(app.registry(), clock),
         new LabelGrpcService(labels.keys(), labels.issuer(), labels.trustList()),
         new UnitGrpcService(app.units(), app.recorder(), requests, responders),
         new EventGrpcService(app.history(), app.recorder(), requests, hub, watchers, maxWatchers,
-            responders),
+            watchersPerIdentity, responders),
         new LineageGrpcService(app.lineage()),
         new DeviceGrpcService(app.devices()),
-        new AuditGrpcService(auditLog),
+        new AuditGrpcService(auditLog, app.parties()),
         new ReportGrpcService(app, auditLog, labels.issuer(), clock));
   }
 }

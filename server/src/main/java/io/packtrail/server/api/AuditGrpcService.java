@@ -2,6 +2,7 @@ package io.packtrail.server.api;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.server.app.Parties;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
 import io.packtrail.server.domain.LogEntryFilter;
@@ -10,6 +11,7 @@ import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.log.AuditLog;
 import io.packtrail.server.log.LogKey;
+import io.packtrail.server.security.Caller;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.SignedNote;
 import io.packtrail.v1.AddCosignatureRequest;
@@ -31,13 +33,16 @@ import io.packtrail.v1.ListLogEntriesRequest;
 import io.packtrail.v1.ListLogEntriesResponse;
 import io.packtrail.v1.LogEntry;
 import io.packtrail.v1.LogEntryKind;
+import java.util.function.Predicate;
 
 /** The verifiable log's reads: checks and maps the requests, {@link AuditLog} does the rest. */
 final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
   private final AuditLog log;
+  private final Parties parties;
 
-  AuditGrpcService(AuditLog log) {
+  AuditGrpcService(AuditLog log, Parties parties) {
     this.log = log;
+    this.parties = parties;
   }
 
   @Override
@@ -97,6 +102,8 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     v.throwIfAny();
     if (field.equals("event")) {
       String[] parts = request.getEvent().split("/");
+      // by name, an event tells its unit's history (its sequence exists): for its parties
+      parties.requireUnit(Caller.current().principal(), parts[1]);
       index = log.eventIndex(parts[1], Long.parseLong(parts[3]), request.getEvent());
     }
     AuditLog.InclusionProof proof = log.inclusion(index, treeSize, field);
@@ -159,8 +166,29 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         l -> Long.toString(l.entry().logIndex()));
     ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
+    // an event entry's bytes are its unit's history: for the unit's parties; everyone gets its
+    // leaf hash, which is all a mirror needs to rebuild the tree. A filtered listing is a query
+    // about subjects, not a mirror: there, others' events are left out (their number would tell
+    // the unit's history)
+    boolean mirror = filter.all();
+    Predicate<String> sees = parties.seesUnits(Caller.current().principal(), page.items()
+        .stream().filter(l -> l.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT)
+        .map(l -> ResourceNames.unitCode(eventUnit(l.entry().subject()))).toList());
     for (AuditLog.Leaf leaf : page.items()) {
-      b.addLogEntries(toProto(leaf));
+      boolean event = leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT;
+      LogEntry.Builder e = LogEntry.newBuilder()
+          .setLogIndex(leaf.entry().logIndex())
+          .setKind(event ? LogEntryKind.LOG_ENTRY_KIND_EVENT
+              : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
+          .setLeafHash(ByteString.copyFrom(leaf.leafHash()));
+      if (!event || sees.test(ResourceNames.unitCode(eventUnit(leaf.entry().subject())))) {
+        e.setType(leaf.entry().type())
+            .setSubject(leaf.entry().subject())
+            .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()));
+      } else if (!mirror) {
+        continue;
+      }
+      b.addLogEntries(e);
     }
     response.onNext(b.build());
     response.onCompleted();
@@ -176,6 +204,11 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         .setKeyHash(ByteString.copyFrom(key.keyHash()))
         .build());
     response.onCompleted();
+  }
+
+  /** The unit of an event name ({@code units/{code}/events/{n}}): {@code units/{code}}. */
+  private static String eventUnit(String eventName) {
+    return eventName.substring(0, eventName.indexOf("/events/"));
   }
 
   @Override

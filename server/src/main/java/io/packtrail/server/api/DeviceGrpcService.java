@@ -11,6 +11,7 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
+import io.packtrail.server.security.Caller;
 import io.packtrail.v1.CreateEnrollmentCodeRequest;
 import io.packtrail.v1.CreateEnrollmentCodeResponse;
 import io.packtrail.v1.DeviceServiceGrpc;
@@ -39,7 +40,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     site(v, "parent", request.getParent());
     UUID requestId = Requests.uuid(v, "request_id", request.getRequestId());
     v.throwIfAny();
-    Devices.NewCode created = devices.createEnrollmentCode(request.getParent(), requestId);
+    Devices.NewCode created = devices.createEnrollmentCode(Caller.current().principal(),
+        request.getParent(), requestId);
     response.onNext(CreateEnrollmentCodeResponse.newBuilder()
         .setEnrollmentCode(toProto(created.stored(), created.code())).build());
     response.onCompleted();
@@ -85,8 +87,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
       Text.check(v, "display_name", displayName, Device.MAX_DISPLAY_NAME, false);
     }
     v.throwIfAny();
-    Devices.Enrolled enrolled = devices.enroll(request.getParent(), request.getDeviceId(), code,
-        key, displayName, tlsKey);
+    Devices.Enrolled enrolled = devices.enroll(Caller.current().principal(),
+        request.getParent(), request.getDeviceId(), code, key, displayName, tlsKey);
     EnrollDeviceResponse.Builder answer = EnrollDeviceResponse.newBuilder()
         .setDevice(toProto(enrolled.device()));
     if (enrolled.certificate() != null) {
@@ -134,7 +136,8 @@ final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     ResourceNames.checkDevice(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RetireDeviceResponse.newBuilder()
-        .setDevice(toProto(devices.retire(request.getName()))).build());
+        .setDevice(toProto(devices.retire(Caller.current().principal(), request.getName())))
+        .build());
     response.onCompleted();
   }
 

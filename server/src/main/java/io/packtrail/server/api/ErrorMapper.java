@@ -5,17 +5,23 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
+import com.google.rpc.QuotaFailure;
+import com.google.rpc.RetryInfo;
 import com.google.rpc.ResourceInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.packtrail.server.app.Failures;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.LimitExceededException;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.FieldViolation;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.ingest.IngestUnavailableException;
+import io.packtrail.server.security.Caller;
+import io.packtrail.server.security.PermissionDeniedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -95,8 +101,23 @@ public final class ErrorMapper {
     if (t instanceof IngestUnavailableException e) {
       return status(Code.UNAVAILABLE, e.getMessage(), null);
     }
-    if (t instanceof io.packtrail.server.security.PermissionDeniedException e) {
-      return status(Code.PERMISSION_DENIED, e.getMessage(), null);
+    if (t instanceof PermissionDeniedException e) {
+      return denied(e);
+    }
+    if (t instanceof Authorization.Denied e) {
+      return denied(Caller.current().denied(e));
+    }
+    if (t instanceof LimitExceededException e) {
+      com.google.rpc.Status.Builder status = status(Code.RESOURCE_EXHAUSTED, e.getMessage(),
+          Any.pack(QuotaFailure.newBuilder().addViolations(QuotaFailure.Violation.newBuilder()
+              .setSubject(cut(e.subject(), MAX_DETAIL_TEXT))
+              .setDescription(cut(e.getMessage(), MAX_DETAIL_TEXT))).build())).toBuilder();
+      if (e.retryAfter() != null) {
+        status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
+            com.google.protobuf.Duration.newBuilder().setSeconds(e.retryAfter().getSeconds())
+                .setNanos(e.retryAfter().getNano())).build()));
+      }
+      return status.build();
     }
     if (Failures.isStorageUnreachable(t)) {
       log.debug("database unreachable: {}", t.toString()); // the health probe logs the outage
@@ -110,6 +131,18 @@ public final class ErrorMapper {
     }
     log.error("unexpected failure", t);
     return status(Code.INTERNAL, "internal error; the request was not completed", null);
+  }
+
+  /**
+   * PERMISSION_DENIED with the broken rule as ErrorInfo reason; every denial passes here once,
+   * so this is where it is logged: one line, who, what, which rule.
+   */
+  private static com.google.rpc.Status denied(PermissionDeniedException e) {
+    Caller caller = e.caller();
+    log.warn("permission denied: {} calling {}: rule {}: {}", caller.principal(),
+        caller.method(), e.rule(), e.getMessage());
+    return status(Code.PERMISSION_DENIED, e.getMessage(), Any.pack(ErrorInfo.newBuilder()
+        .setReason(e.rule()).setDomain(ERROR_DOMAIN).build()));
   }
 
   private static com.google.rpc.Status status(Code code, String message, Any detail) {

@@ -9,6 +9,8 @@ import io.packtrail.server.app.History;
 import io.packtrail.server.app.Recorder;
 import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.LimitExceededException;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.ingest.WatchHub;
@@ -26,10 +28,12 @@ import io.packtrail.v1.WatchEventsResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +43,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   private static final int WATCH_PAGE = 500;
   /** How often a watcher looks for events committed by other server instances. */
   private static final long WATCH_POLL_MILLIS = 1000;
+  /** When a watcher refused for the server's limit may try again. */
+  private static final java.time.Duration SERVER_WATCH_RETRY = java.time.Duration.ofSeconds(1);
 
   private final History history;
   private final Recorder recorder;
@@ -47,9 +53,13 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   private final ExecutorService watchers;
   private final Executor responders;
   private final Semaphore watchSlots;
+  private final int watchersPerIdentity;
+  private final ConcurrentHashMap<Principal, Integer> watching = new ConcurrentHashMap<>();
 
   EventGrpcService(History history, Recorder recorder, Requests requests, WatchHub hub,
-      ExecutorService watchers, int maxWatchers, Executor responders) {
+      ExecutorService watchers, int maxWatchers, int watchersPerIdentity,
+      Executor responders) {
+    this.watchersPerIdentity = watchersPerIdentity;
     this.responders = responders;
     this.history = history;
     this.recorder = recorder;
@@ -123,7 +133,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       throw new InvalidArgumentException("page_token", "is not a page token of this listing");
     }
     Paging.Page<Event> page = cursor.page(
-        history.events(code, afterSequence, cursor.fetchLimit()), e -> Long.toString(e.sequence()));
+        history.events(Caller.current().principal(), code, afterSequence, cursor.fetchLimit()),
+        e -> Long.toString(e.sequence()));
     ListEventsResponse.Builder b = ListEventsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
     page.items().forEach(e -> b.addEvents(ProtoMapper.toProto(e)));
@@ -137,31 +148,73 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     if (request.getStartLogIndex() < 0) {
       throw new InvalidArgumentException("start_log_index", "must not be negative");
     }
+    Principal caller = Caller.current().principal();
+    holdWatchSlot(caller);
+    // the identity's slot is free again as soon as the caller closes the stream (or it ends)
+    AtomicBoolean held = new AtomicBoolean(true);
+    Runnable releaseIdentity = () -> {
+      if (held.getAndSet(false)) {
+        releaseWatchSlot(caller);
+      }
+    };
     if (!watchSlots.tryAcquire()) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription("too many event watchers on this server; retry later")
-          .asRuntimeException();
+      releaseIdentity.run();
+      throw new LimitExceededException("event watchers of this server", "too many event "
+          + "watchers on this server; retry later", SERVER_WATCH_RETRY);
     }
-    // from here on every path frees the slot: the watcher when it ends, or this method
+    // from here on every path frees the slots: the watcher when it ends, or this method
     boolean handedOver = false;
     try {
       ServerCallStreamObserver<WatchEventsResponse> stream =
           (ServerCallStreamObserver<WatchEventsResponse>) response;
       Semaphore ready = new Semaphore(0);
       stream.setOnReadyHandler(ready::release);
-      stream.setOnCancelHandler(ready::release);
+      stream.setOnCancelHandler(() -> {
+        releaseIdentity.run();
+        ready.release();
+      });
       watchers.execute(() -> {
         try {
-          follow(stream, ready, request);
+          follow(stream, ready, request, caller);
         } finally {
           watchSlots.release();
+          releaseIdentity.run();
         }
       });
       handedOver = true;
     } finally {
       if (!handedOver) {
         watchSlots.release();
+        releaseIdentity.run();
       }
+    }
+  }
+
+  /**
+   * Counts a stream against its identity's limit (the plaintext development principal has
+   * none), or refuses it: the identity holds as many as it may, and waiting does not help until
+   * it closes one.
+   */
+  private void holdWatchSlot(Principal caller) {
+    if (!caller.authenticated()) {
+      return;
+    }
+    boolean[] over = new boolean[1];
+    watching.compute(caller, (k, n) -> {
+      int held = n == null ? 0 : n;
+      over[0] = held >= watchersPerIdentity;
+      return over[0] ? n : held + 1;
+    });
+    if (over[0]) {
+      throw new LimitExceededException("watch streams of " + caller, caller + " already holds "
+          + watchersPerIdentity + " WatchEvents streams, the most one identity may hold at "
+          + "once; close one (or resume on it) before opening another", null);
+    }
+  }
+
+  private void releaseWatchSlot(Principal caller) {
+    if (caller.authenticated()) {
+      watching.computeIfPresent(caller, (k, n) -> n <= 1 ? null : n - 1);
     }
   }
 
@@ -171,7 +224,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
    * like any other.
    */
   private void follow(ServerCallStreamObserver<WatchEventsResponse> stream, Semaphore ready,
-      WatchEventsRequest request) {
+      WatchEventsRequest request, Principal caller) {
     long next = request.getStartLogIndex();
     try {
       if (request.getFromHead()) {
@@ -179,7 +232,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       }
       while (!stream.isCancelled() && !hub.isClosed()) {
         List<Event> page = history.fromLogIndex(next, WATCH_PAGE);
-        for (Event e : page) {
+        // a party follows the units it is a party of, as of now (one query per page)
+        for (Event e : history.visible(caller, page)) {
           while (!stream.isReady()) {
             if (stream.isCancelled()) {
               return;
@@ -188,6 +242,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           }
           stream.onNext(WatchEventsResponse.newBuilder().setEvent(ProtoMapper.toProto(e)).build());
           next = e.logIndex() + 1;
+        }
+        if (!page.isEmpty()) {
+          next = Math.max(next, page.get(page.size() - 1).logIndex() + 1); // past hidden ones
         }
         if (page.size() < WATCH_PAGE) {
           hub.awaitBeyond(next, WATCH_POLL_MILLIS);

@@ -3,11 +3,13 @@ package io.packtrail.server.api;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.packtrail.server.domain.LabelKeyRecord;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.LabelIssuer;
 import io.packtrail.server.label.LabelKeys;
+import io.packtrail.server.security.Caller;
 import io.packtrail.v1.BatchIssueLabelsRequest;
 import io.packtrail.v1.BatchIssueLabelsResponse;
 import io.packtrail.v1.CreateLabelKeyRequest;
@@ -59,7 +61,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     }
     v.throwIfAny();
     int days = request.getValidityDays() == 0 ? DEFAULT_VALIDITY_DAYS : request.getValidityDays();
-    LabelKeyRecord key = keys.createKey(organizationId, requestId, days);
+    LabelKeyRecord key = keys.createKey(caller(), organizationId, requestId, days);
     response.onNext(CreateLabelKeyResponse.newBuilder().setLabelKey(ProtoMapper.toProto(key))
         .build());
     response.onCompleted();
@@ -83,7 +85,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     Violations v = new Violations();
     ResourceNames.LabelKeyName name = ResourceNames.labelKey(v, "name", request.getName());
     v.throwIfAny();
-    LabelKeyRecord key = keys.revokeKey(name.organizationId(), name.keyId());
+    LabelKeyRecord key = keys.revokeKey(caller(), name.organizationId(), name.keyId());
     response.onNext(RevokeLabelKeyResponse.newBuilder().setLabelKey(ProtoMapper.toProto(key))
         .build());
     response.onCompleted();
@@ -101,7 +103,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     String code = ResourceNames.unitCode(v, prefix + "unit",
         ProtoMapper.emptyToNull(request.getUnit()));
     v.throwIfAny();
-    return ProtoMapper.toProto(issuer.issue(requestId, code));
+    return ProtoMapper.toProto(issuer.issue(caller(), requestId, code));
   }
 
   @Override
@@ -129,7 +131,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(ReissueLabelResponse.newBuilder()
-        .setLabel(ProtoMapper.toProto(issuer.reissue(requestId, serial))).build());
+        .setLabel(ProtoMapper.toProto(issuer.reissue(caller(), requestId, serial))).build());
     response.onCompleted();
   }
 
@@ -140,7 +142,7 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
     long serial = ResourceNames.labelSerial(v, "name", request.getName());
     v.throwIfAny();
     response.onNext(RevokeLabelResponse.newBuilder()
-        .setLabel(ProtoMapper.toProto(issuer.revoke(serial))).build());
+        .setLabel(ProtoMapper.toProto(issuer.revoke(caller(), serial))).build());
     response.onCompleted();
   }
 
@@ -173,6 +175,10 @@ final class LabelGrpcService extends LabelServiceGrpc.LabelServiceImplBase {
         .setRootPublicKey(ByteString.copyFrom(trustList.rootPublicKey()))
         .build());
     response.onCompleted();
+  }
+
+  private static Principal caller() {
+    return Caller.current().principal();
   }
 
   private static String organizationId(Violations v, String field, String name) {

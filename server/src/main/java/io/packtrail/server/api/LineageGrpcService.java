@@ -16,6 +16,7 @@ import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.TradeInRecord;
 import io.packtrail.server.domain.Violations;
+import io.packtrail.server.security.Caller;
 import io.packtrail.v1.ElementRecovery;
 import io.packtrail.v1.GetLineageRequest;
 import io.packtrail.v1.GetLineageResponse;
@@ -70,7 +71,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
           + LineageGraph.MAX_NODES + ", got " + request.getMaxNodes());
     }
     v.throwIfAny();
-    LineageGraph graph = lineage.graph(root, direction, request.getMaxDepth(),
+    LineageGraph graph = lineage.graph(Caller.current().principal(), root, direction,
+        request.getMaxDepth(),
         request.getMaxNodes() == 0 ? LineageGraph.MAX_NODES : request.getMaxNodes());
     response.onNext(toProto(graph));
     response.onCompleted();
@@ -117,7 +119,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     Violations v = new Violations();
     String id = ResourceNames.materialLotId(v, "name", emptyToNull(request.getName()));
     v.throwIfAny();
-    Lineage.LotWithSources found = lineage.lot(id);
+    Lineage.LotWithSources found = lineage.lot(Caller.current().principal(), id);
     GetMaterialLotResponse.Builder b = GetMaterialLotResponse.newBuilder()
         .setMaterialLot(toProto(found.lot()));
     found.sourcePacks().forEach(code -> b.addSourcePacks(ResourceNames.unit(code)));
@@ -142,7 +144,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     v.throwIfAny();
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), "materialLots|" + site
         + "|" + unit + "|" + product + "|" + start + "|" + end);
-    Paging.Page<MaterialLot> page = cursor.page(lineage.lots(site, unit, product, start, end,
+    Paging.Page<MaterialLot> page = cursor.page(lineage.lots(Caller.current().principal(), site,
+        unit, product, start, end,
         cursor.after(), cursor.fetchLimit()), MaterialLot::id);
     ListMaterialLotsResponse.Builder b = ListMaterialLotsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
@@ -169,7 +172,8 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException("page_token", "is not a page token of this listing");
     }
-    Paging.Page<TradeInRecord> page = cursor.page(lineage.tradeIns(site, start, end, after,
+    Paging.Page<TradeInRecord> page = cursor.page(lineage.tradeIns(Caller.current().principal(),
+        site, start, end, after,
         cursor.fetchLimit()), t -> Long.toString(t.logIndex()));
     ListTradeInsResponse.Builder b = ListTradeInsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
@@ -193,7 +197,7 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     Instant end = time(v, "end_time", request.hasEndTime(), request.getEndTime(), true);
     checkOrder(v, start, end);
     v.throwIfAny();
-    PlantFigures f = lineage.plantFigures(site, start, end);
+    PlantFigures f = lineage.plantFigures(Caller.current().principal(), site, start, end);
     GetPlantFiguresResponse.Builder b = GetPlantFiguresResponse.newBuilder()
         .setOutputElementMasses(toProto(f.output()))
         .setUnaccountedKg(f.unaccountedKg())

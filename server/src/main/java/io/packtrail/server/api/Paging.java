@@ -94,10 +94,19 @@ final class Paging {
     return lastKey;
   }
 
+  /**
+   * The page size asked for: 0 is the default; above the maximum is RESOURCE_EXHAUSTED (a caller
+   * that asks for more learns the limit instead of getting fewer items than it asked for).
+   */
   static int pageSize(int requested) {
     if (requested < 0) {
       throw new InvalidArgumentException("page_size", "must not be negative");
     }
-    return requested == 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+    if (requested > MAX_PAGE_SIZE) {
+      throw new io.packtrail.server.domain.LimitExceededException("page_size", "page_size "
+          + requested + " is above the maximum page size " + MAX_PAGE_SIZE
+          + "; ask for at most " + MAX_PAGE_SIZE + " and follow next_page_token", null);
+    }
+    return requested == 0 ? DEFAULT_PAGE_SIZE : requested;
   }
 }

@@ -185,6 +185,13 @@ final class ProtoMapper {
         b.setDeviceSignature(ByteString.copyFrom(java.util.HexFormat.of().parseHex(signature)));
       }
     }
+    if (fields.get(Event.SUBMITTER_KIND) != null) {
+      b.setSubmitter(io.packtrail.v1.Submitter.newBuilder()
+          .setKind(io.packtrail.v1.PrincipalKind.valueOf("PRINCIPAL_KIND_"
+              + fields.get(Event.SUBMITTER_KIND)))
+          .setName(nullToEmpty(fields.get(Event.SUBMITTER_NAME)))
+          .setCertificateSerial(nullToEmpty(fields.get(Event.SUBMITTER_CERTIFICATE_SERIAL))));
+    }
     if (Step.touchesSeveral(e.type())) {
       b.setStepId(e.stepId().toString())
           .setStepUnit(ResourceNames.unit(fields.get("step.unit")))
@@ -386,6 +393,32 @@ final class ProtoMapper {
         .setIssueTime(timestamp(l.issuedAt()))
         .setStatus(toProto(LabelStatus.class, l.status(), "LABEL_STATUS_"))
         .setSupersededBy(l.supersededBy() == null ? 0 : l.supersededBy())
+        .build();
+  }
+
+  /**
+   * The public part of a unit (EU access tiers): identity, maker, chemistry, rated figures and
+   * status, copied field by field so that a field added later stays restricted until it is
+   * named here. Custody, VIN, state of health, grade, shipment, history (event count, head hash,
+   * update time) and anomalies are left out.
+   */
+  static io.packtrail.v1.Unit publicPart(io.packtrail.v1.Unit u) {
+    return io.packtrail.v1.Unit.newBuilder()
+        .setName(u.getName())
+        .setCode(u.getCode())
+        .setLevel(u.getLevel())
+        .setChemistry(u.getChemistry())
+        .setRatedEnergyKwh(u.getRatedEnergyKwh())
+        .setRatedCapacityAh(u.getRatedCapacityAh())
+        .setNominalVoltageV(u.getNominalVoltageV())
+        .setMassKg(u.getMassKg())
+        .setMaker(u.getMaker())
+        .setProductionDate(u.getProductionDate())
+        .setRepurposedCodeVariant(u.getRepurposedCodeVariant())
+        .setState(u.getState())
+        .setEuStatus(u.getEuStatus())
+        .addAllNextSteps(u.getNextStepsList())
+        .setCreateTime(u.getCreateTime())
         .build();
   }
 }

@@ -388,11 +388,19 @@ final class Requests {
     }
   }
 
-  /** A batch holds 1 to {@link #MAX_BATCH} requests. */
+  /**
+   * A batch holds 1 to {@link #MAX_BATCH} requests: none is bad input, more is over the limit
+   * (RESOURCE_EXHAUSTED: split the batch).
+   */
   static void checkBatchSize(int count) {
-    if (count == 0 || count > MAX_BATCH) {
-      new Violations().add("requests", "must hold 1 to " + MAX_BATCH + " items, got " + count)
+    if (count == 0) {
+      new Violations().add("requests", "must hold 1 to " + MAX_BATCH + " items, got none")
           .throwIfAny();
+    }
+    if (count > MAX_BATCH) {
+      throw new io.packtrail.server.domain.LimitExceededException("requests", "a batch holds at "
+          + "most " + MAX_BATCH + " items, got " + count + "; split it into batches of at most "
+          + MAX_BATCH, null);
     }
   }
 }

@@ -40,6 +40,11 @@ final class ServerAuditSource implements AuditSource {
     this.labels = labels;
   }
 
+  /** The report's caller: it sees what its own calls would show it (access tiers). */
+  private static io.packtrail.server.domain.Principal reader() {
+    return io.packtrail.server.security.Caller.current().principal();
+  }
+
   @Override
   public String labelText(long serial) {
     return ProtoMapper.toProto(labels.get(serial)).getText();
@@ -55,7 +60,7 @@ final class ServerAuditSource implements AuditSource {
     List<io.packtrail.v1.Event> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<Event> page = app.history().events(code, after, PAGE);
+      List<Event> page = app.history().events(reader(), code, after, PAGE);
       page.forEach(e -> out.add(ProtoMapper.toProto(e)));
       if (page.size() < PAGE) {
         return out;
@@ -69,7 +74,7 @@ final class ServerAuditSource implements AuditSource {
     LineageGraph.Ref root = name.startsWith("materialLots/")
         ? LineageGraph.Ref.lot(name.substring("materialLots/".length()))
         : LineageGraph.Ref.unit(ResourceNames.unitCode(name));
-    return LineageGrpcService.toProto(app.lineage().graph(root, LineageGraph.Direction.BOTH, 0,
+    return LineageGrpcService.toProto(app.lineage().graph(reader(), root, LineageGraph.Direction.BOTH, 0,
         LineageGraph.MAX_NODES));
   }
 

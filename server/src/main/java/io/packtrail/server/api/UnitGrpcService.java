@@ -94,7 +94,8 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     Violations v = new Violations();
     String code = ResourceNames.unitCode(v, "name", ProtoMapper.emptyToNull(request.getName()));
     v.throwIfAny();
-    response.onNext(GetUnitResponse.newBuilder().setUnit(toProto(units.unit(code))).build());
+    response.onNext(GetUnitResponse.newBuilder()
+        .setUnit(toProto(units.unit(Caller.current().principal(), code))).build());
     response.onCompleted();
   }
 
@@ -115,8 +116,8 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     v.throwIfAny();
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(),
         "units|" + state + "|" + custodian + "|" + level + "|" + chemistry);
-    Paging.Page<Unit> page = cursor.page(units.list(state, custodian, level, chemistry,
-        cursor.after(), cursor.fetchLimit()), Unit::code);
+    Paging.Page<Unit> page = cursor.page(units.list(Caller.current().principal(), state,
+        custodian, level, chemistry, cursor.after(), cursor.fetchLimit()), Unit::code);
     ListUnitsResponse.Builder b = ListUnitsResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
     units.withAnomalies(page.items()).forEach(u -> b.addUnits(toProto(u)));
@@ -126,6 +127,9 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
 
   /** A unit with the anomalies flagged on it. */
   static io.packtrail.v1.Unit toProto(Units.Flagged flagged) {
+    if (flagged.restricted()) {
+      return ProtoMapper.publicPart(ProtoMapper.toProto(flagged.unit()));
+    }
     io.packtrail.v1.Unit.Builder b = ProtoMapper.toProto(flagged.unit()).toBuilder();
     flagged.anomalies().forEach(a -> b.addAnomalies(ProtoMapper.toProto(a)));
     return b.build();

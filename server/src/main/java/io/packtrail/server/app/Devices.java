@@ -2,6 +2,9 @@ package io.packtrail.server.app;
 
 import io.packtrail.client.device.DeviceSignatures;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.Principal;
+import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.EnrollmentCode;
 import io.packtrail.server.domain.FailedPreconditionException;
@@ -72,7 +75,8 @@ public final class Devices {
    * Creates a code for the site; a retry (same request id, same site) answers the stored code
    * without its text, which the server does not keep.
    */
-  public NewCode createEnrollmentCode(String site, UUID requestId) {
+  public NewCode createEnrollmentCode(Principal caller, String site, UUID requestId) {
+    Authorization.requireOwn(caller, site, "sites");
     String code = EnrollmentCode.generate();
     byte[] hash = EnrollmentCode.hash(EnrollmentCode.normalise(code));
     Instant now = now();
@@ -92,10 +96,13 @@ public final class Devices {
    * Enrolls the device with a normalised code (see {@link EnrollmentCode#normalise}); with a
    * TLS public key, also issues (or, for a retry, answers) the device's client certificate.
    * The certificate is issued after the enrollment committed: a failure in between leaves an
-   * enrolled device, and the retry (same code, id and keys) gets the certificate.
+   * enrolled device, and the retry (same code, id and keys) gets the certificate. At the
+   * caller's own site (an organisation's system: at one of its sites); a device enrolls only
+   * itself.
    */
-  public Enrolled enroll(String site, String deviceId, String normalisedCode, byte[] publicKey,
-      String displayName, PublicKey tlsPublicKey) {
+  public Enrolled enroll(Principal caller, String site, String deviceId, String normalisedCode,
+      byte[] publicKey, String displayName, PublicKey tlsPublicKey) {
+    Authorization.requireOwn(caller, ResourceNames.device(site, deviceId), "devices");
     DeploymentCa ca = null;
     if (tlsPublicKey != null) {
       ca = authority.ca().orElseThrow(() -> new FailedPreconditionException(List.of(
@@ -129,8 +136,12 @@ public final class Devices {
     return storage.listDevices(site, afterId, limit);
   }
 
-  /** Retires the device; retiring a retired device changes nothing. */
-  public Device retire(String name) {
+  /**
+   * Retires the device (one of the caller's organisation's, or its site's); retiring a retired
+   * device changes nothing.
+   */
+  public Device retire(Principal caller, String name) {
+    Authorization.requireOwn(caller, name, "devices");
     Device retired = storage.retireDevice(name, now());
     seen.remove(name);
     return retired;

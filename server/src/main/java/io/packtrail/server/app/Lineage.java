@@ -1,6 +1,8 @@
 package io.packtrail.server.app;
 
+import io.packtrail.server.domain.Authorization;
 import io.packtrail.server.domain.LineageGraph;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.LineageGraph.Direction;
 import io.packtrail.server.domain.LineageGraph.Ref;
 import io.packtrail.server.domain.MaterialLot;
@@ -12,13 +14,16 @@ import io.packtrail.server.domain.TradeInRecord;
 import io.packtrail.server.store.Storage;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Reading the second half of units' lives: lineage, material lots, trade-ins, plant figures. */
 public final class Lineage {
   private final Storage storage;
+  private final Parties parties;
 
-  public Lineage(Storage storage) {
+  public Lineage(Storage storage, Parties parties) {
     this.storage = storage;
+    this.parties = parties;
   }
 
   /** A lot and the packs its inputs came from. */
@@ -28,7 +33,30 @@ public final class Lineage {
    * The lineage graph of a unit or lot; an unknown one is NOT_FOUND. {@code maxDepth} 0 is any
    * depth; at most {@code maxNodes} nodes, nearest first.
    */
-  public LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
+  public LineageGraph graph(Principal reader, Ref root, Direction direction, int maxDepth,
+      int maxNodes) {
+    if (root.lot()) {
+      parties.requireLot(reader, root.key());
+    } else {
+      parties.requireUnit(reader, root.key());
+    }
+    LineageGraph graph = graph(root, direction, maxDepth, maxNodes);
+    if (Authorization.unscoped(reader)) {
+      return graph;
+    }
+    // the other nodes show their public part: a unit's custodian only to its parties, a lot's
+    // maker only to itself
+    Predicate<String> sees = parties.seesUnits(reader, graph.nodes().stream()
+        .filter(n -> !n.ref().lot()).map(n -> n.ref().key()).toList());
+    List<LineageGraph.Node> nodes = graph.nodes().stream().map(n -> (n.ref().lot()
+        ? reader.organization() != null && reader.organization().equals(n.custodian())
+        : sees.test(n.ref().key())) ? n
+        : new LineageGraph.Node(n.ref(), n.level(), n.state(), null, n.product(), n.depth()))
+        .toList();
+    return new LineageGraph(nodes, graph.edges(), graph.truncated());
+  }
+
+  private LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
     LineageGraph.Walk walk = storage.lineageWalk(root.lot() ? null : root.key(),
         root.lot() ? root.key() : null, direction != Direction.DESCENDANTS,
         direction != Direction.ANCESTORS, maxDepth);
@@ -38,24 +66,50 @@ public final class Lineage {
     return LineageGraph.of(walk.root(), walk.ancestors(), walk.descendants(), maxNodes);
   }
 
-  public LotWithSources lot(String id) {
+  /** A lot, for the organisation that made it, the parties of its inputs and authorities. */
+  public LotWithSources lot(Principal reader, String id) {
+    parties.requireLot(reader, id);
+    return lot(id);
+  }
+
+  private LotWithSources lot(String id) {
     MaterialLot lot = storage.findMaterialLot(id).orElseThrow(
         () -> new NotFoundException(ResourceNames.materialLot(id), "material lot"));
     return new LotWithSources(lot, storage.sourcePacks(id));
   }
 
-  public List<MaterialLot> lots(String plantSite, String unitCode, MaterialProduct product,
-      Instant start, Instant end, String afterId, int limit) {
+  /**
+   * Lots of a plant site or made from a unit: a party names one of its own sites or a unit it
+   * is a party of (before anything is looked up); an authority may name neither (all lots).
+   */
+  public List<MaterialLot> lots(Principal reader, String plantSite, String unitCode,
+      MaterialProduct product, Instant start, Instant end, String afterId, int limit) {
+    if (!Authorization.unscoped(reader)) {
+      if (plantSite == null && unitCode == null) {
+        throw new Authorization.Denied(Authorization.Scope.OWN_RESOURCE, "a party lists the "
+            + "lots of one of its own plant sites (plant_site) or of a unit it is a party of "
+            + "(unit); give one of them");
+      }
+      if (plantSite != null) {
+        Authorization.requireOwn(reader, plantSite, "sites");
+      }
+      if (unitCode != null) {
+        parties.requireUnit(reader, unitCode);
+      }
+    }
     return storage.listMaterialLots(plantSite, unitCode, product, start, end, afterId, limit);
   }
 
-  public List<TradeInRecord> tradeIns(String site, Instant start, Instant end,
-      long afterLogIndex, int limit) {
+  /** Trade-ins recorded at a site: the site's organisation's (or an authority's) to read. */
+  public List<TradeInRecord> tradeIns(Principal reader, String site, Instant start,
+      Instant end, long afterLogIndex, int limit) {
+    Authorization.requireOwn(reader, site, "sites");
     return storage.listTradeIns(site, start, end, afterLogIndex, limit);
   }
 
   /** The figures of a site over [start, end); an unknown site is NOT_FOUND. */
-  public PlantFigures plantFigures(String site, Instant start, Instant end) {
+  public PlantFigures plantFigures(Principal reader, String site, Instant start, Instant end) {
+    Authorization.requireOwn(reader, site, "sites");
     return PlantFigures.of(storage.plantSums(site, start, end), start, end);
   }
 }

@@ -3,6 +3,7 @@ package io.packtrail.server.app;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.Anomaly;
+import io.packtrail.server.domain.Authorization;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.DomainException;
 import io.packtrail.server.domain.Event;
@@ -17,7 +18,6 @@ import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
-import io.packtrail.server.security.PermissionDeniedException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +26,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The write path shared by every recording RPC: check that the event time is not ahead of the
- * server clock beyond the tolerated skew, that the caller may act at the acting site, that it
+ * The write path shared by every recording RPC: check that the caller may act at the acting site
+ * (and register as the maker), that the event time is not ahead of the server clock beyond the
+ * tolerated skew, that it
  * and the referenced parties exist, that a registering maker (or assembling firm) owns the code
  * and that a scanned label is genuine and this unit's, then hand the submission to the
  * sequencer. A signing device must be an active device of the acting site whose signature
@@ -75,10 +76,12 @@ public final class Recorder {
       String labelText, String prefix, Caller caller, BooleanSupplier stillWanted) {
     try {
       // a request that does not map is refused by its content alone: nothing to remember
-      Submission s = mapping.get();
-      if (!caller.mayActAt(s.actorSite())) {
-        throw new PermissionDeniedException("the caller may record only at " + caller.site()
-            + ", not at " + s.actorSite());
+      Submission s = mapping.get().withSubmitter(caller.principal());
+      try {
+        // the authorization table's ACTING_SITE, from the request alone, before any look-up
+        Authorization.checkActingSite(caller.principal(), s.actorSite(), s.step());
+      } catch (Authorization.Denied denied) {
+        throw caller.denied(denied);
       }
       Actor actor = null;
       Long serial = scannedSerial(labelText);
@@ -104,7 +107,7 @@ public final class Recorder {
         result = sequencer.refuse(asSent, actor, refused, true, stillWanted);
       }
       return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-          withPrefix(prefix, failure)));
+          withPrefix(prefix, caller, failure)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -114,9 +117,12 @@ public final class Recorder {
    * Refusals name request fields without the batch prefix (the lifecycle from the step message
    * down: {@code dismantling.children[2].code}); a batch item's get {@code requests[i].}.
    */
-  private static Throwable withPrefix(String prefix, Throwable failure) {
+  private static Throwable withPrefix(String prefix, Caller caller, Throwable failure) {
     Throwable cause = failure instanceof java.util.concurrent.CompletionException
         && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof Authorization.Denied denied) {
+      return caller.denied(denied); // the sequencer's UNIT_CUSTODY: this caller, logged once
+    }
     return cause instanceof DomainException e ? Refusal.withPrefix(e, prefix) : cause;
   }
 

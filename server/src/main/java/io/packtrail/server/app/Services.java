@@ -12,14 +12,16 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage, Devices devices, Overview overview) {
+    Lineage lineage, Devices devices, Overview overview, Parties parties) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
       Duration enrollmentCodeValidity, CertificateAuthority authority) {
     Devices devices = new Devices(storage, clock, enrollmentCodeValidity, authority);
-    return new Services(new Registry(storage), new Units(storage), new History(storage),
+    Parties parties = new Parties(storage);
+    return new Services(new Registry(storage), new Units(storage, parties),
+        new History(storage, parties),
         new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
-        new Lineage(storage), devices, new Overview(storage));
+        new Lineage(storage, parties), devices, new Overview(storage), parties);
   }
 }

@@ -79,6 +79,29 @@ final class ServeCommand implements Callable<Integer> {
           + "still integrates and signs on demand)")
   double checkpointIntervalSeconds;
 
+  @Option(names = "--max-message-bytes",
+      defaultValue = "${env:PACKTRAIL_MAX_MESSAGE_BYTES:-4194304}",
+      description = "the largest request message the server reads, in bytes "
+          + "(env PACKTRAIL_MAX_MESSAGE_BYTES, default 4 MiB); larger: RESOURCE_EXHAUSTED")
+  int maxMessageBytes;
+
+  @Option(names = "--watch-streams-per-identity",
+      defaultValue = "${env:PACKTRAIL_WATCH_STREAMS_PER_IDENTITY:-8}",
+      description = "WatchEvents streams one certificate may hold open at once "
+          + "(env PACKTRAIL_WATCH_STREAMS_PER_IDENTITY, default 8)")
+  int watchStreamsPerIdentity;
+
+  @Option(names = "--rate-limit", defaultValue = "${env:PACKTRAIL_RATE_LIMIT:-1000}",
+      description = "calls per second one certificate may make after its burst "
+          + "(env PACKTRAIL_RATE_LIMIT, default 1000; 0: no limit); beyond: RESOURCE_EXHAUSTED "
+          + "with the time to wait (RetryInfo)")
+  double rateLimit;
+
+  @Option(names = "--rate-burst", defaultValue = "${env:PACKTRAIL_RATE_BURST:-2000}",
+      description = "calls one certificate may make at once before --rate-limit applies "
+          + "(env PACKTRAIL_RATE_BURST, default 2000)")
+  int rateBurst;
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -140,6 +163,8 @@ final class ServeCommand implements Callable<Integer> {
         .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
         .withLog(logOrigin, java.time.Duration.ofMillis(
             Math.round(checkpointIntervalSeconds * 1000)))
+        .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
+            rateLimit, rateBurst))
         .withWitnessKeys(witnesses);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());

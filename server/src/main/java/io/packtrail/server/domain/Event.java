@@ -23,6 +23,28 @@ public record Event(
     byte[] requestDigest,
     Long labelSerial) {
 
+  /** Canonical keys of who submitted the event (docs/formats.md section 15). */
+  public static final String SUBMITTER_KIND = "submitter.kind";
+  public static final String SUBMITTER_NAME = "submitter.name";
+  public static final String SUBMITTER_CERTIFICATE_SERIAL = "submitter.certificate_serial";
+
+  /**
+   * The authenticated principal that submitted an event: its kind ({@link Principal.Kind} name),
+   * resource name and certificate serial.
+   */
+  public record Submitter(String kind, String name, String certificateSerial) {}
+
+  /**
+   * Who submitted the event, from its canonical bytes; null for an event recorded without a
+   * certificate (plaintext development mode, or before principals were recorded).
+   */
+  public Submitter submitter() {
+    CanonicalFields f = CanonicalFields.decode(canonicalBytes);
+    String kind = f.get(SUBMITTER_KIND);
+    return kind == null ? null : new Submitter(kind, f.get(SUBMITTER_NAME),
+        f.get(SUBMITTER_CERTIFICATE_SERIAL));
+  }
+
   /**
    * The client's id of the step this event belongs to: {@code step.id} for an event of a step
    * that touches several units, else the event's own id.

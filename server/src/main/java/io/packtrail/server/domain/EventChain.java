@@ -43,6 +43,7 @@ public final class EventChain {
         .put("label.serial", submission.labelSerial() == null ? null
             : submission.labelSerial().toString());
     putDevice(fields, submission, true);
+    putSubmitter(fields, submission);
     submission.step().writeTo(fields);
     byte[] canonical = fields.encode();
     byte[] hash = hash(before.headHash(), canonical);
@@ -86,6 +87,7 @@ public final class EventChain {
         .put("step.unit", submission.unitCode())
         .put("step.part", planned.part().key());
     putDevice(fields, submission, primary);
+    putSubmitter(fields, submission);
     submission.step().writeTo(fields);
     byte[] canonical = fields.encode();
     byte[] hash = hash(before.headHash(), canonical);
@@ -107,6 +109,21 @@ public final class EventChain {
       if (primary) {
         fields.put("device.signature", HexFormat.of().formatHex(submission.deviceSignature()));
       }
+    }
+  }
+
+  /**
+   * {@code submitter.kind}, {@code submitter.name} and {@code submitter.certificate_serial}: the
+   * authenticated principal that sent the step, in every event of the step (docs/formats.md
+   * section 15). Absent without one (plaintext development mode), as in events recorded before
+   * principals were recorded: their bytes are unchanged.
+   */
+  private static void putSubmitter(CanonicalFields fields, Submission submission) {
+    Principal p = submission.submitter();
+    if (p != null) {
+      fields.put(Event.SUBMITTER_KIND, p.kind())
+          .put(Event.SUBMITTER_NAME, p.name())
+          .put(Event.SUBMITTER_CERTIFICATE_SERIAL, p.certificateSerial());
     }
   }
 

@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * Who submitted a request, as the deployment's certificate names it: the kind of principal, its
- * organisation, its site (stations, devices, workers) and device (devices), and the serial of the
+ * organisation ({@code organizations/{o}}), its site ({@code organizations/{o}/sites/{s}}:
+ * devices, workers), its device (devices: its id, or its full name), and the serial of the
  * certificate it presented. {@link #LOCAL} is the one principal of plaintext development mode
- * (loopback only, explicitly asked for), where nobody presents a certificate.
+ * (loopback only, explicitly asked for), where nobody presents a certificate: it is treated as
+ * an operator with every right ({@link Authorization}).
  */
 public record Principal(Kind kind, String organization, String site, String device,
     String certificateSerial) {
@@ -33,6 +35,28 @@ public record Principal(Kind kind, String organization, String site, String devi
 
   public Principal {
     Objects.requireNonNull(kind, "kind");
+  }
+
+  /**
+   * The resource the principal acts as, as events record it ({@code submitter.name}): a device's
+   * name, a worker's site, an organisation's system's (or an authority's) organisation; null for
+   * {@link #LOCAL} and an authority without an organisation.
+   */
+  public String name() {
+    return switch (kind) {
+      case LOCAL -> null;
+      // the certificate may give the device's id or its full name
+      case DEVICE -> device == null ? null : ResourceNames.isDevice(device) ? device
+          : site == null ? null : ResourceNames.device(site, device);
+      case WORKER -> site;
+      case ORGANIZATION_SYSTEM, AUDITOR, REGULATOR, OPERATOR -> organization;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return kind == Kind.LOCAL ? "LOCAL" : kind + " " + name() + " (certificate "
+        + certificateSerial + ")";
   }
 
   /** Whether this principal presented a certificate. */

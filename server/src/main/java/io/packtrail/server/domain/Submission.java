@@ -11,12 +11,24 @@ import java.util.UUID;
  * @param labelSerial the serial of the label scanned with the step, or null
  * @param device the name of the device that recorded and signed the step, or null
  * @param deviceSignature the device's signature of the statement, null exactly when device is
+ * @param submitter the authenticated principal that sent the request, or null (plaintext
+ *     development mode): recorded in the events, not part of the statement (a retry by another
+ *     principal allowed at the same site is the same request)
  */
 public record Submission(UUID eventId, String unitCode, Instant eventTime, String actorSite,
-    Step step, Long labelSerial, String device, byte[] deviceSignature) {
+    Step step, Long labelSerial, String device, byte[] deviceSignature, Principal submitter) {
 
   public Submission {
     eventTime = EventChain.toStoredPrecision(eventTime);
+    if (submitter != null && !submitter.authenticated()) {
+      submitter = null;
+    }
+  }
+
+  public Submission(UUID eventId, String unitCode, Instant eventTime, String actorSite,
+      Step step, Long labelSerial, String device, byte[] deviceSignature) {
+    this(eventId, unitCode, eventTime, actorSite, step, labelSerial, device, deviceSignature,
+        null);
   }
 
   public Submission(UUID eventId, String unitCode, Instant eventTime, String actorSite,
@@ -32,13 +44,19 @@ public record Submission(UUID eventId, String unitCode, Instant eventTime, Strin
   /** The same submission with the serial of the label that was scanned with it. */
   public Submission withLabelSerial(long serial) {
     return new Submission(eventId, unitCode, eventTime, actorSite, step, serial, device,
-        deviceSignature);
+        deviceSignature, submitter);
   }
 
   /** The same submission signed by a device. */
   public Submission withDevice(String deviceName, byte[] signature) {
     return new Submission(eventId, unitCode, eventTime, actorSite, step, labelSerial, deviceName,
-        signature);
+        signature, submitter);
+  }
+
+  /** The same submission sent by {@code principal} (the plaintext principal: by nobody). */
+  public Submission withSubmitter(Principal principal) {
+    return new Submission(eventId, unitCode, eventTime, actorSite, step, labelSerial, device,
+        deviceSignature, principal);
   }
 
   /**

@@ -2,6 +2,8 @@ package io.packtrail.server.ingest;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.Anomaly;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.DomainException;
@@ -326,9 +328,13 @@ public final class Sequencer implements AutoCloseable {
     Set<UUID> eventIds = new LinkedHashSet<>();
     Set<String> codes = new LinkedHashSet<>();
     Set<String> lots = new LinkedHashSet<>();
+    Set<String> corrected = new LinkedHashSet<>();
     for (Pending p : batch) {
       Submission s = p.submission();
       eventIds.add(s.eventId());
+      if (s.step().type() == StepType.CORRECTION && s.submitter() != null) {
+        corrected.add(s.unitCode());
+      }
       codes.add(s.unitCode());
       for (Step.Touch t : Step.others(s.step())) {
         eventIds.add(EventChain.derivedEventId(s.eventId(), t.code()));
@@ -339,7 +345,8 @@ public final class Sequencer implements AutoCloseable {
       }
     }
     IngestStore.Snapshot snapshot = store.begin(handle, eventIds.toArray(UUID[]::new),
-        codes.toArray(String[]::new), lots.toArray(String[]::new));
+        codes.toArray(String[]::new), lots.toArray(String[]::new),
+        corrected.toArray(String[]::new));
     try {
       return sequence(handle, batch, snapshot);
     } catch (RuntimeException e) {
@@ -405,6 +412,7 @@ public final class Sequencer implements AutoCloseable {
     Map<String, Step.Registration> registered = new LinkedHashMap<>();
     Set<String> moved = new LinkedHashSet<>();
     List<Event> sealed = new ArrayList<>();
+    Set<IngestStore.PartyRow> partyRows = new LinkedHashSet<>();
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       Submission s = p.submission();
@@ -441,6 +449,13 @@ public final class Sequencer implements AutoCloseable {
         outcomes.add(new Outcome(p, null, p.unremembered(), false));
         continue;
       }
+      try {
+        checkScope(s, states, snapshot.parties(), partyRows);
+      } catch (Authorization.Denied denied) {
+        // about who sent the request, not what it says: answered, not remembered
+        outcomes.add(new Outcome(p, null, denied, false));
+        continue;
+      }
       if (Step.touchesSeveral(s.step().type())) {
         try {
           List<Lifecycle.Planned> plan = Lifecycle.plan(s.unitCode(), s.step(), p.actor(),
@@ -462,6 +477,7 @@ public final class Sequencer implements AutoCloseable {
             events.add(result.event());
             sealed.add(result.event());
             recorded.put(result.event().eventId(), result.event());
+            parties(result.event(), result.unit(), planned.registers(), partyRows);
           }
           lineage(s, p.actor(), now, plan, links, lotRows, feeds, lotInputs);
           links.forEach(l -> parented.add(l.to()));
@@ -494,6 +510,8 @@ public final class Sequencer implements AutoCloseable {
         }
         sealed.add(result.event());
         recorded.put(s.eventId(), result.event());
+        parties(result.event(), result.unit(),
+            registration ? (Step.Registration) s.step() : null, partyRows);
         outcomes.add(new Outcome(p, List.of(result.event()), null, true));
       } catch (DomainException e) {
         outcomes.add(new Outcome(p, null, remember(p, e, now, refused, refusals), false));
@@ -518,8 +536,57 @@ public final class Sequencer implements AutoCloseable {
     }
     store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
         new IngestStore.Lineage(links, lotRows, feeds, lotInputs), anomalies, refusals,
-        nextIndex);
+        partyRows, nextIndex);
     return outcomes;
+  }
+
+  /**
+   * The authorization table's unit scope ({@link Authorization.Scope#UNIT_CUSTODY}) for every
+   * unit the step touches, judged on the states read under the lock, before the life-cycle
+   * table: a unit the caller may not record on is denied the same way whether it exists or not.
+   */
+  private static void checkScope(Submission s, Map<String, UnitState> states,
+      Map<String, Set<String>> parties, Set<IngestStore.PartyRow> batchParties) {
+    if (s.submitter() == null) {
+      return; // plaintext development mode
+    }
+    List<Step.Touch> touches = new ArrayList<>();
+    touches.add(new Step.Touch(s.unitCode(), Step.primaryPart(s.step().type())));
+    touches.addAll(Step.others(s.step()));
+    for (Step.Touch t : touches) {
+      Set<String> known = Set.of();
+      if (s.step().type() == StepType.CORRECTION) {
+        known = new HashSet<>(parties.getOrDefault(t.code(), Set.of()));
+        for (IngestStore.PartyRow r : batchParties) { // and the parties this batch made so far
+          if (r.unitCode().equals(t.code())) {
+            known.add(r.organization());
+          }
+        }
+      }
+      Authorization.checkUnit(s.submitter(), s.step().type(), t.code(), states.get(t.code()),
+          Lifecycle.custodianOnly(s.step().type(), t.part()), known);
+    }
+  }
+
+  /**
+   * The organisations an event makes parties of its unit: the acting organisation, the unit's
+   * custodian after it (a sale's dealer), the organisation it is shipped to, and its maker when
+   * the event registers it.
+   */
+  private static void parties(Event event, UnitState after, Step.Registration registers,
+      Set<IngestStore.PartyRow> rows) {
+    String code = event.unitCode();
+    rows.add(new IngestStore.PartyRow(event.actorOrganization(), code));
+    if (after.custodian() != null) {
+      rows.add(new IngestStore.PartyRow(after.custodian(), code));
+    }
+    if (after.shipmentDestination() != null) {
+      rows.add(new IngestStore.PartyRow(
+          ResourceNames.organizationOfSite(after.shipmentDestination()), code));
+    }
+    if (registers != null) {
+      rows.add(new IngestStore.PartyRow(registers.maker(), code));
+    }
   }
 
   /**

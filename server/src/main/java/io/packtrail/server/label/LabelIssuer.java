@@ -3,6 +3,8 @@ package io.packtrail.server.label;
 import com.google.protobuf.ByteString;
 import io.packtrail.client.label.LabelCodec;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.LabelRecord;
@@ -40,8 +42,12 @@ public final class LabelIssuer {
     this.trustList = trustList;
   }
 
-  /** Issues a label for a unit, signed by the active key of the unit's maker. */
-  public LabelRecord issue(UUID requestId, String unitCode) {
+  /**
+   * Issues a label for a unit, signed by the active key of the unit's maker, for the maker (or
+   * an operator).
+   */
+  public LabelRecord issue(Principal caller, UUID requestId, String unitCode) {
+    requireMaker(caller, unitCode);
     try {
       return issueOnce(requestId, unitCode);
     } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
@@ -70,8 +76,12 @@ public final class LabelIssuer {
     });
   }
 
-  /** Issues a new label for the unit of {@code serial}; the old one becomes superseded. */
-  public LabelRecord reissue(UUID requestId, long serial) {
+  /**
+   * Issues a new label for the unit of {@code serial}; the old one becomes superseded. For the
+   * unit's maker.
+   */
+  public LabelRecord reissue(Principal caller, UUID requestId, long serial) {
+    requireMakerOfLabel(caller, serial);
     LabelRecord label = jdbi.inTransaction(h -> {
       RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
@@ -99,8 +109,9 @@ public final class LabelIssuer {
     return label;
   }
 
-  /** Revokes a label serial; idempotent. */
-  public LabelRecord revoke(long serial) {
+  /** Revokes a label serial; idempotent. For the unit's maker (or an operator). */
+  public LabelRecord revoke(Principal caller, long serial) {
+    requireMakerOfLabel(caller, serial);
     LabelRecord label = jdbi.inTransaction(h -> {
       RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
@@ -116,6 +127,38 @@ public final class LabelIssuer {
     });
     trustList.changed();
     return label;
+  }
+
+  /**
+   * The authorization table's UNIT_MAKER: the unit's maker is the caller's organisation. Looks up
+   * only the unit's maker, and denies an unknown unit like another maker's.
+   */
+  private void requireMaker(Principal caller, String unitCode) {
+    if (Authorization.unscoped(caller)) {
+      return;
+    }
+    String maker = jdbi.withExtension(UnitDao.class, dao -> dao.find(unitCode))
+        .map(Unit::maker).orElse(null);
+    if (maker == null || !maker.equals(caller.organization())) {
+      throw new Authorization.Denied(Authorization.Scope.UNIT_MAKER, "labels of "
+          + ResourceNames.unit(unitCode) + " are issued and withdrawn by its maker; "
+          + caller.organization() + " is not its maker");
+    }
+  }
+
+  /** As {@link #requireMaker}, for the unit of a label; an unknown label is denied alike. */
+  private void requireMakerOfLabel(Principal caller, long serial) {
+    if (Authorization.unscoped(caller)) {
+      return;
+    }
+    String maker = jdbi.withHandle(h -> h.attach(LabelDao.class).findLabel(serial)
+        .flatMap(l -> h.attach(UnitDao.class).find(l.unitCode())).map(Unit::maker)
+        .orElse(null));
+    if (maker == null || !maker.equals(caller.organization())) {
+      throw new Authorization.Denied(Authorization.Scope.UNIT_MAKER, ResourceNames.label(serial)
+          + " is reissued and withdrawn by its unit's maker; " + caller.organization()
+          + " is not its maker");
+    }
   }
 
   /** The unit's active label: the one a scan of the unit must present. */

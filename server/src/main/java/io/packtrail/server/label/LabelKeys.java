@@ -2,6 +2,8 @@ package io.packtrail.server.label;
 
 import io.packtrail.client.label.Ed25519Keys;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.LabelKeyRecord;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.RegistryEntry;
@@ -37,8 +39,14 @@ public final class LabelKeys {
     this.trustList = trustList;
   }
 
-  /** Creates the organisation's new signing key and retires the one it replaces. */
-  public LabelKeyRecord createKey(String organizationId, UUID requestId, int validityDays) {
+  /**
+   * Creates the organisation's new signing key and retires the one it replaces: the caller's own
+   * organisation's (an operator: any).
+   */
+  public LabelKeyRecord createKey(Principal caller, String organizationId, UUID requestId,
+      int validityDays) {
+    Authorization.requireOwn(caller, ResourceNames.organization(organizationId),
+        "organisation");
     LabelKeyRecord key = jdbi.inTransaction(h -> {
       RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
@@ -74,8 +82,13 @@ public final class LabelKeys {
     return jdbi.withExtension(LabelDao.class, dao -> dao.listKeys(organizationId));
   }
 
-  /** Revokes a key; idempotent (revoking a revoked key changes nothing and logs nothing). */
-  public LabelKeyRecord revokeKey(String organizationId, byte[] keyId) {
+  /**
+   * Revokes a key of the caller's own organisation (an operator: any); idempotent (revoking a
+   * revoked key changes nothing and logs nothing).
+   */
+  public LabelKeyRecord revokeKey(Principal caller, String organizationId, byte[] keyId) {
+    Authorization.requireOwn(caller, ResourceNames.organization(organizationId),
+        "organisation's keys");
     LabelKeyRecord key = jdbi.inTransaction(h -> {
       RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);

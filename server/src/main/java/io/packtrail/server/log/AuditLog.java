@@ -5,6 +5,7 @@ import io.packtrail.client.log.Cosignature;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.SignedNote;
 import io.packtrail.client.log.VerifierKey;
+import io.packtrail.server.domain.Authorization;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
@@ -13,7 +14,6 @@ import io.packtrail.server.domain.LogEntryFilter;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.store.LogDao;
-import io.packtrail.server.security.PermissionDeniedException;
 import io.packtrail.server.store.LogHeadDao;
 import java.time.Clock;
 import java.time.Instant;
@@ -114,7 +114,8 @@ public final class AuditLog {
   public LogCheckpoint addCosignature(Checkpoint cosigned, SignedNote.Signature line,
       String lineField) {
     VerifierKey witness = witnesses.stream().filter(w -> w.matches(line)).findFirst()
-        .orElseThrow(() -> new PermissionDeniedException(witnesses.stream().anyMatch(
+        .orElseThrow(() -> new Authorization.Denied(Authorization.Scope.WITNESS_KEY,
+            witnesses.stream().anyMatch(
             w -> w.name().equals(line.keyName()))
             ? "the key witness " + line.keyName() + " cosigned with is not the one this log "
                 + "accepts from it (serve --witness-key)"

@@ -30,7 +30,8 @@ public final class CallerInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, A> next) {
     Caller caller;
     try {
-      caller = resolver.resolve(call.getAttributes(), headers);
+      caller = resolver.resolve(call.getAttributes(), headers)
+          .calling(call.getMethodDescriptor().getFullMethodName());
     } catch (UnauthenticatedException e) {
       log.info("refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(),
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), e.getMessage());

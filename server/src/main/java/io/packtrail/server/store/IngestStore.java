@@ -46,7 +46,7 @@ public final class IngestStore {
    */
   public record Snapshot(long nextIndex, List<Event> recorded, List<UnitState> units,
       Map<String, Double> masses, Map<String, String> makers, Set<String> parented,
-      Set<String> existingLots, List<RefusalRow> refusals) {}
+      Set<String> existingLots, List<RefusalRow> refusals, Map<String, Set<String>> parties) {}
 
   /**
    * A refusal remembered under an event id: the digest of the refused request and the refusal
@@ -69,6 +69,9 @@ public final class IngestStore {
   /** One input unit of one lot. */
   public record LotInputRow(String lotId, String unitCode) {}
 
+  /** An organisation that becomes a party of a unit (docs/decisions.md, access tiers). */
+  public record PartyRow(String organization, String unitCode) {}
+
   /** What multi-unit steps add besides events and units. */
   public record Lineage(List<LinkRow> links, List<LotRow> lots, List<FeedRow> feeds,
       List<LotInputRow> lotInputs) {
@@ -85,6 +88,12 @@ public final class IngestStore {
 
   /** As {@link #begin(Handle, UUID[], String[])}, also asking which of {@code lotIds} exist. */
   public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds) {
+    return begin(handle, eventIds, unitCodes, lotIds, new String[0]);
+  }
+
+  /** As above, also reading the parties of {@code partyUnits} (the units of corrections). */
+  public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds,
+      String[] partyUnits) {
     Connection c = handle.getConnection();
     try (PreparedStatement s = c.prepareStatement(READ)) {
       s.setArray(1, c.createArrayOf("uuid", eventIds));
@@ -92,6 +101,7 @@ public final class IngestStore {
       s.setArray(3, c.createArrayOf("text", unitCodes));
       s.setArray(4, c.createArrayOf("text", lotIds));
       s.setArray(5, c.createArrayOf("uuid", eventIds));
+      s.setArray(6, c.createArrayOf("text", partyUnits));
       s.execute();
       s.getMoreResults(); // past BEGIN
       long next;
@@ -142,7 +152,15 @@ public final class IngestStore {
               rs.getString(3), null));
         }
       }
-      return new Snapshot(next, recorded, states, masses, makers, parented, lots, refusals);
+      s.getMoreResults();
+      Map<String, Set<String>> parties = new HashMap<>();
+      try (ResultSet rs = s.getResultSet()) {
+        while (rs.next()) {
+          parties.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+        }
+      }
+      return new Snapshot(next, recorded, states, masses, makers, parented, lots, refusals,
+          parties);
     } catch (SQLException e) {
       throw new StoreException("reading the batch's units and events failed", e);
     }
@@ -154,16 +172,19 @@ public final class IngestStore {
    */
   public void commit(Handle handle, Collection<Rows.UnitRow> registered,
       Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, long nextIndex) {
-    commit(handle, registered, appended, moved, Lineage.NONE, List.of(), List.of(), nextIndex);
+    commit(handle, registered, appended, moved, Lineage.NONE, List.of(), List.of(), List.of(),
+        nextIndex);
   }
 
   /**
    * As above, also inserting the lineage links and material lots of multi-unit steps, the
-   * anomalies flagged on the appended events and the refusals to remember.
+   * anomalies flagged on the appended events, the refusals to remember and the units' new
+   * parties (already parties are left as they are).
    */
   public void commit(Handle handle, Collection<Rows.UnitRow> registered,
       Collection<Rows.EventRow> appended, Collection<Rows.UnitRow> moved, Lineage lineage,
-      Collection<Anomaly> anomalies, Collection<RefusalRow> refusals, long nextIndex) {
+      Collection<Anomaly> anomalies, Collection<RefusalRow> refusals,
+      Collection<PartyRow> parties, long nextIndex) {
     if (!registered.isEmpty()) {
       // their events refer to them
       handle.attach(UnitDao.class).insert(registered);
@@ -185,6 +206,9 @@ public final class IngestStore {
       p = array(s, p, c, "bytea", appended, Rows.EventRow::hash);
       p = array(s, p, c, "bytea", appended, Rows.EventRow::requestDigest);
       p = array(s, p, c, "int8", appended, Rows.EventRow::labelSerial);
+      p = array(s, p, c, "text", appended, Rows.EventRow::submitterKind);
+      p = array(s, p, c, "text", appended, Rows.EventRow::submitter);
+      p = array(s, p, c, "text", appended, Rows.EventRow::submitterCertificateSerial);
 
       p = array(s, p, c, "text", moved, Rows.UnitRow::code);
       p = array(s, p, c, "text", moved, Rows.UnitRow::state);
@@ -242,6 +266,8 @@ public final class IngestStore {
       p = array(s, p, c, "bytea", refusals, RefusalRow::digest);
       p = array(s, p, c, "text", refusals, RefusalRow::refusal);
       p = array(s, p, c, "timestamptz", refusals, r -> Timestamp.from(r.createTime()));
+      p = array(s, p, c, "text", parties, PartyRow::organization);
+      p = array(s, p, c, "text", parties, PartyRow::unitCode);
       s.setLong(p, nextIndex);
       s.execute();
     } catch (SQLException e) {

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -97,9 +98,30 @@ public final class JdbiStorage implements Storage {
 
   @Override
   public List<Unit> listUnits(LifecycleState state, String custodian, UnitLevel level,
-      Chemistry chemistry, String afterCode, int limit) {
-    return jdbi.withExtension(UnitDao.class, dao -> dao.list(afterCode, name(state), custodian,
-        name(level), name(chemistry), limit));
+      Chemistry chemistry, String party, String afterCode, int limit) {
+    return jdbi.withExtension(UnitDao.class, dao -> party == null
+        ? dao.list(afterCode, name(state), custodian, name(level), name(chemistry), limit)
+        : dao.listForParty(party, afterCode, name(state), custodian, name(level),
+            name(chemistry), limit));
+  }
+
+  @Override
+  public Set<String> parties(String unitCode) {
+    return Set.copyOf(jdbi.withExtension(UnitDao.class, dao -> dao.parties(unitCode)));
+  }
+
+  @Override
+  public Set<String> partyUnits(String organization, Collection<String> unitCodes) {
+    if (unitCodes.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(jdbi.withExtension(UnitDao.class,
+        dao -> dao.partyUnits(organization, unitCodes.toArray(String[]::new))));
+  }
+
+  @Override
+  public boolean lotParty(String lotId, String organization) {
+    return jdbi.withExtension(LineageDao.class, dao -> dao.lotParty(lotId, organization));
   }
 
   @Override

@@ -47,6 +47,10 @@ public interface LineageDao {
   @RegisterRowMapper(LotNodeMapper.class)
   List<LineageGraph.Node> lotNodes(@Bind("ids") String[] ids);
 
+  /** Whether the organisation made the lot or is a party of one of its inputs. */
+  @SqlQuery("lotParty")
+  boolean lotParty(@Bind("id") String id, @Bind("organization") String organization);
+
   @SqlQuery("findLot")
   @RegisterRowMapper(LotMapper.class)
   Optional<MaterialLot> findLot(@Bind("id") String id);

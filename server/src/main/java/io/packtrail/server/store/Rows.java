@@ -191,12 +191,16 @@ public final class Rows {
   public record EventRow(UUID eventId, String unitCode, long sequence, long logIndex, String type,
       Instant eventTime, Instant recordTime, String actorOrganization, String actorSite,
       byte[] canonical, byte[] previousHash, byte[] hash, byte[] requestDigest,
-      Long labelSerial) {
+      Long labelSerial, String submitterKind, String submitter,
+      String submitterCertificateSerial) {
 
     public static EventRow of(Event e) {
+      Event.Submitter by = e.submitter();
       return new EventRow(e.eventId(), e.unitCode(), e.sequence(), e.logIndex(), e.type().key(),
           e.eventTime(), e.recordTime(), e.actorOrganization(), e.actorSite(), e.canonicalBytes(),
-          e.previousHash(), e.hash(), e.requestDigest(), e.labelSerial());
+          e.previousHash(), e.hash(), e.requestDigest(), e.labelSerial(),
+          by == null ? null : by.kind(), by == null ? null : by.name(),
+          by == null ? null : by.certificateSerial());
     }
   }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -57,8 +58,29 @@ public interface Storage {
   Optional<Unit> findUnit(String code);
 
   /** Ordered by code; {@code custodian} is an organisation name. */
+  default List<Unit> listUnits(LifecycleState state, String custodian, UnitLevel level,
+      Chemistry chemistry, String afterCode, int limit) {
+    return listUnits(state, custodian, level, chemistry, null, afterCode, limit);
+  }
+
+  /**
+   * As above; {@code party} (an organisation name) keeps the units it is a party of (made,
+   * recorded a step of, held, was sent: the access tiers of the authorization table).
+   */
   List<Unit> listUnits(LifecycleState state, String custodian, UnitLevel level,
-      Chemistry chemistry, String afterCode, int limit);
+      Chemistry chemistry, String party, String afterCode, int limit);
+
+  /** The organisations that are parties of a unit; none for a unit that does not exist. */
+  Set<String> parties(String unitCode);
+
+  /** Which of {@code unitCodes} the organisation is a party of. */
+  Set<String> partyUnits(String organization, Collection<String> unitCodes);
+
+  /**
+   * Whether the organisation made the material lot or is a party of one of the units it was
+   * made from; false for a lot that does not exist.
+   */
+  boolean lotParty(String lotId, String organization);
 
   /** The anomalies flagged on the given units, oldest first. */
   List<Anomaly> anomalies(Collection<String> unitCodes);

@@ -25,6 +25,20 @@ public interface UnitDao {
       @Bind("custodian") String custodian, @Bind("level") String level,
       @Bind("chemistry") String chemistry, @Bind("limit") int limit);
 
+  /** As {@link #list}, of the units {@code party} is a party of (from unit_party). */
+  @SqlQuery("listForParty")
+  List<Unit> listForParty(@Bind("party") String party, @Bind("afterCode") String afterCode,
+      @Bind("state") String state, @Bind("custodian") String custodian,
+      @Bind("level") String level, @Bind("chemistry") String chemistry,
+      @Bind("limit") int limit);
+
+  @SqlQuery("parties")
+  List<String> parties(@Bind("code") String code);
+
+  @SqlQuery("partyUnits")
+  List<String> partyUnits(@Bind("organization") String organization,
+      @Bind("codes") String[] codes);
+
   /** Anomalies of the given units, oldest first. */
   @SqlQuery("anomalies")
   @RegisterRowMapper(Rows.AnomalyMapper.class)

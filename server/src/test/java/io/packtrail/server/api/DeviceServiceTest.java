@@ -76,11 +76,7 @@ class DeviceServiceTest {
           return Instant.now().plus(AHEAD.get());
         }
       };
-      var s = settings;
-      return new io.packtrail.server.PacktrailServer.Settings(s.maxBatch(), s.queueCapacity(),
-          s.maxWatchers(), s.handlerThreads(), shifted, s.sealer(), s.requireLabels(),
-          s.trustListValidity(), s.callerResolver(), s.massTolerancePercent(),
-          s.enrollmentCodeValidity(), s.logOrigin(), s.checkpointInterval(), s.witnessKeys());
+      return settings.withClock(shifted);
     }
   }
 
@@ -293,7 +289,8 @@ class DeviceServiceTest {
   static byte[] auditorStatement(CanonicalFields eventFields) {
     java.util.Set<String> server = java.util.Set.of("record.time", "log.index", "unit.sequence",
         "actor.organization", "state.before", "state.after", "device.signature", "step.id",
-        "step.unit", "step.part");
+        "step.unit", "step.part", "submitter.kind", "submitter.name",
+        "submitter.certificate_serial");
     CanonicalFields statement = new CanonicalFields();
     byte[] all = eventFields.encode();
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);

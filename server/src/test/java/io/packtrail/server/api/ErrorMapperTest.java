@@ -27,7 +27,11 @@ class ErrorMapperTest {
     assertEquals(Code.UNAVAILABLE_VALUE,
         ErrorMapper.toStatus(new IngestUnavailableException("queue full")).getCode());
     assertEquals(Code.PERMISSION_DENIED_VALUE,
-        ErrorMapper.toStatus(new PermissionDeniedException("not here")).getCode());
+        ErrorMapper.toStatus(new PermissionDeniedException(
+            io.packtrail.server.security.Caller.UNAUTHENTICATED, "KIND", "not here")).getCode());
+    assertEquals(Code.RESOURCE_EXHAUSTED_VALUE, ErrorMapper.toStatus(
+        new io.packtrail.server.domain.LimitExceededException("requests", "too many", null))
+        .getCode());
   }
 
   @Test

@@ -750,7 +750,7 @@ class EventVectorsTest {
 
   // ---- comparing, or refreshing after a deliberate change ----
 
-  private static void check(FormatsDocument doc, String what, FormatsDocument.CodeBlock block,
+  static void check(FormatsDocument doc, String what, FormatsDocument.CodeBlock block,
       List<String> computed) {
     if (REWRITE) {
       doc.replace(block, computed);
@@ -762,7 +762,7 @@ class EventVectorsTest {
     }
   }
 
-  private static void finish(FormatsDocument doc) {
+  static void finish(FormatsDocument doc) {
     if (REWRITE) {
       doc.save();
     }

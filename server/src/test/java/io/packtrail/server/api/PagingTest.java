@@ -14,10 +14,15 @@ import org.junit.jupiter.api.Test;
 class PagingTest {
 
   @Test
-  void pageSizesDefaultAndCap() {
+  void pageSizesDefaultAndLimit() {
     assertEquals(Paging.DEFAULT_PAGE_SIZE, Paging.pageSize(0));
     assertEquals(7, Paging.pageSize(7));
-    assertEquals(Paging.MAX_PAGE_SIZE, Paging.pageSize(Paging.MAX_PAGE_SIZE + 1));
+    assertEquals(Paging.MAX_PAGE_SIZE, Paging.pageSize(Paging.MAX_PAGE_SIZE));
+    // above the limit the caller learns it (RESOURCE_EXHAUSTED) instead of getting fewer items
+    var over = assertThrows(io.packtrail.server.domain.LimitExceededException.class,
+        () -> Paging.pageSize(Paging.MAX_PAGE_SIZE + 1));
+    assertEquals("page_size", over.subject());
+    assertTrue(over.getMessage().contains("1000"), over.getMessage());
     InvalidArgumentException e =
         assertThrows(InvalidArgumentException.class, () -> Paging.pageSize(-1));
     assertEquals("page_size", e.violations().get(0).field());

@@ -203,10 +203,10 @@ class ReportServiceTest {
     }
     String md = Files.readString(formats.resolve("docs/formats.md"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-        "## 14\\. Exports.*?```json\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(md);
-    assertTrue(m.find(), "formats.md section 14 has its EPCIS example");
+        "## 16\\. Exports.*?```json\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(md);
+    assertTrue(m.find(), "formats.md section 16 has its EPCIS example");
     Set<ValidationMessage> errors = epcisSchema.validate(new ObjectMapper().readTree(m.group(1)));
-    assertTrue(errors.isEmpty(), "formats.md section 14's example is not valid EPCIS: " + errors);
+    assertTrue(errors.isEmpty(), "formats.md section 16's example is not valid EPCIS: " + errors);
   }
 
   @Test

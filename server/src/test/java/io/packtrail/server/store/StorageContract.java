@@ -1,6 +1,7 @@
 package io.packtrail.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,6 +158,31 @@ public abstract class StorageContract {
   }
 
   @Test
+  void theIngestPathRecordsEachUnitsPartiesAndListingsKeepToThem() {
+    Actor n = network();
+    String sold = register(n);
+    String kept = register(n);
+    String dealer = storage().createOrganization(
+        organization(uniqueId("dealer"), region(), OrganizationRole.DEALER)).name();
+    sell(n, sold, dealer); // recorded by the maker, held by the dealer
+    assertEquals(Set.of(n.organization(), dealer), storage().parties(sold));
+    assertEquals(Set.of(n.organization()), storage().parties(kept));
+    assertEquals(Set.of(), storage().parties("TMKPBA1TRACE01RA59999999"));
+    assertEquals(Set.of(sold), storage().partyUnits(dealer, List.of(sold, kept)));
+    assertEquals(Set.of(), storage().partyUnits(dealer, List.of()));
+    assertEquals(List.of(sold), codes(storage().listUnits(null, null, null, null, dealer, null,
+        10)));
+    List<String> makers = codes(storage().listUnits(null, null, null, null, n.organization(),
+        null, 1000));
+    assertTrue(makers.containsAll(List.of(sold, kept)));
+    assertEquals(makers.stream().sorted().toList(), makers, "in code order");
+    List<String> registered = codes(storage().listUnits(LifecycleState.REGISTERED, null, null,
+        null, n.organization(), null, 1000));
+    assertTrue(registered.contains(kept) && !registered.contains(sold), "with the filters");
+    assertFalse(storage().lotParty("no-such-lot", dealer));
+  }
+
+  @Test
   void eventsListInSequenceOrderAndTheLogFollowsTheHead() {
     Actor n = network();
     // a new organisation is an entry of the log too (docs/formats.md, Registry entries)
@@ -241,6 +267,7 @@ public abstract class StorageContract {
 
     assertEquals(List.of(old), storage().findMaterialLot(lot).orElseThrow().inputUnits());
     assertTrue(storage().findMaterialLot(uniqueId("absent")).isEmpty());
+    assertTrue(storage().lotParty(lot, plant.organization()), "the lot's maker");
     assertEquals(List.of(old), storage().sourcePacks(lot));
     assertEquals(List.of(lot), storage().listMaterialLots(plant.site(), old,
         MaterialProduct.LI2CO3, NOW, NOW.plusSeconds(1), null, 10).stream()

@@ -31,6 +31,17 @@ public final class Statuses {
         .setCode(code.value()).setMessage(description).build();
   }
 
+  /**
+   * Asserts the call is refused with PERMISSION_DENIED by the rule (ErrorInfo reason: KIND or a
+   * scope of the authorization table) and returns the status.
+   */
+  public static com.google.rpc.Status assertDenied(String rule, Executable call) {
+    com.google.rpc.Status status = assertFails(Status.Code.PERMISSION_DENIED, call);
+    assertEquals(rule, unpack(status, com.google.rpc.ErrorInfo.class).getReason(),
+        status.getMessage());
+    return status;
+  }
+
   public static List<BadRequest.FieldViolation> fieldViolations(com.google.rpc.Status status) {
     return unpack(status, BadRequest.class).getFieldViolationsList();
   }

@@ -1,13 +1,15 @@
 -- One statement: append the batch's events, move its units, add the lineage links and material
--- lots of multi-unit steps, flag the anomalies found, remember the refusals, and move the log
--- head. Arrays are parallel, one element per row.
+-- lots of multi-unit steps, flag the anomalies found, remember the refusals, add the units' new
+-- parties, and move the log head. Arrays are parallel, one element per row.
 WITH appended AS (
     INSERT INTO event (event_id, unit_code, sequence, log_index, type, event_time, record_time,
                        actor_organization, actor_site, canonical, previous_hash, hash,
-                       request_digest, label_serial)
+                       request_digest, label_serial, submitter_kind, submitter,
+                       submitter_certificate_serial)
     SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
                          ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::bytea[],
-                         ?::bytea[], ?::bytea[], ?::bytea[], ?::bigint[])
+                         ?::bytea[], ?::bytea[], ?::bytea[], ?::bigint[], ?::text[], ?::text[],
+                         ?::text[])
 ),
 moved AS (
     UPDATE unit u
@@ -71,5 +73,10 @@ flagged AS (
 refused AS (
     INSERT INTO refusal (event_id, unit_code, request_digest, refusal, create_time)
     SELECT * FROM unnest(?::uuid[], ?::text[], ?::bytea[], ?::text[], ?::timestamptz[])
+),
+parties AS (
+    INSERT INTO unit_party (organization, unit_code)
+    SELECT * FROM unnest(?::text[], ?::text[])
+    ON CONFLICT DO NOTHING
 )
 UPDATE log_head SET next_index = ? WHERE id = 1

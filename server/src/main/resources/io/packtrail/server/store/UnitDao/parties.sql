@@ -1,0 +1,1 @@
+SELECT organization FROM unit_party WHERE unit_code = :code

@@ -1,0 +1,247 @@
+package io.packtrail.server.security;
+
+import static io.packtrail.server.testing.Statuses.assertDenied;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Context;
+import io.packtrail.client.PacktrailClient;
+import io.packtrail.server.domain.Principal;
+import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.ServerHarness;
+import io.packtrail.server.testing.TestPrincipals;
+import io.packtrail.v1.Event;
+import io.packtrail.v1.EventServiceGrpc;
+import io.packtrail.v1.LineageDirection;
+import io.packtrail.v1.LineageNode;
+import io.packtrail.v1.ListMaterialLotsRequest;
+import io.packtrail.v1.ListUnitsRequest;
+import io.packtrail.v1.LogEntry;
+import io.packtrail.v1.LogEntryKind;
+import io.packtrail.v1.MaterialProduct;
+import io.packtrail.v1.Receipt;
+import io.packtrail.v1.RemovalReason;
+import io.packtrail.v1.Shipment;
+import io.packtrail.v1.Unit;
+import io.packtrail.v1.WatchEventsRequest;
+import io.packtrail.v1.WatchEventsResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The EU access tiers: a unit's public part for any authenticated caller; its history,
+ * custody and state of health for its parties and authorities. Single reads are denied without
+ * interest (alike for unknown units), listings and streams leave out what the caller may not
+ * see, and mixed answers show others' public part only.
+ */
+class AccessTiersTest {
+  @RegisterExtension
+  static final ServerHarness harness =
+      ServerHarness.inProcess(s -> s.withCallerResolver(TestPrincipals.RESOLVER));
+
+  static final Principal DEALER = TestPrincipals.system(Fixtures.DEALER);
+  static final Principal RECYCLER = TestPrincipals.system(Fixtures.RECYCLER);
+  static final Principal CASCADE = TestPrincipals.system(Fixtures.CASCADE);
+  static final Principal AUDITOR = TestPrincipals.auditor();
+
+  /** Sold by the dealer: parties maker and dealer. */
+  static String dealers;
+  /** Collected by the dealer, shipped to the recycler's plant and received there. */
+  static String recyclers;
+  static String lot = "tier-lot-1";
+
+  @BeforeAll
+  static void data() {
+    Fixtures.network(harness.client());
+    PacktrailClient local = harness.client();
+    dealers = Fixtures.registeredPack(local);
+    local.recordEvent(Fixtures.sale(dealers));
+    recyclers = Fixtures.registeredPack(local);
+    local.recordEvent(Fixtures.sale(recyclers));
+    local.recordEvent(Fixtures.removal(recyclers, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    local.recordEvent(Fixtures.collection(recyclers));
+    local.recordEvent(Fixtures.shipment(recyclers, "WB-T1"));
+    local.recordEvent(Fixtures.receipt(recyclers, "WB-T1"));
+    local.recordEvent(Fixtures.inspection(recyclers));
+  }
+
+  static PacktrailClient as(Principal p) {
+    return PacktrailClient.over(TestPrincipals.as(harness.channel(), p), Duration.ofSeconds(20));
+  }
+
+  @Test
+  void anyCallerSeesTheUnitsPublicPartItsPartiesTheRest() {
+    Unit seen = as(RECYCLER).getUnit(dealers);
+    assertEquals(dealers, seen.getCode());
+    assertEquals(Fixtures.MAKER, seen.getMaker());
+    assertEquals(io.packtrail.v1.LifecycleState.LIFECYCLE_STATE_INSTALLED, seen.getState());
+    assertEquals(55.5, seen.getRatedEnergyKwh());
+    assertEquals("", seen.getCustodian());
+    assertEquals("", seen.getVin());
+    assertEquals(0, seen.getEventCount());
+    assertTrue(seen.getHeadHash().isEmpty());
+
+    Unit full = as(DEALER).getUnit(dealers);
+    assertEquals(Fixtures.DEALER, full.getCustodian());
+    assertEquals(Fixtures.SALE_VIN, full.getVin());
+    assertEquals(2, full.getEventCount());
+
+    Unit graded = as(RECYCLER).getUnit(recyclers);
+    assertTrue(graded.hasStateOfHealth(), "a party sees the state of health");
+    Unit publicOnly = as(CASCADE).getUnit(recyclers);
+    assertFalse(publicOnly.hasStateOfHealth(), "others do not");
+    assertEquals(io.packtrail.v1.Grade.GRADE_UNSPECIFIED, publicOnly.getGrade());
+    assertTrue(as(AUDITOR).getUnit(recyclers).hasStateOfHealth(), "authorities do");
+  }
+
+  @Test
+  void aUnitsHistoryIsForItsPartiesAndAuthorities() {
+    var denied = assertDenied("LEGITIMATE_INTEREST", () -> as(RECYCLER).listEvents(dealers));
+    String unknown = Fixtures.newPackCode();
+    var absent = assertDenied("LEGITIMATE_INTEREST", () -> as(RECYCLER).listEvents(unknown));
+    assertEquals(denied.getMessage().replace(dealers, unknown), absent.getMessage());
+    assertEquals(2, as(DEALER).listEvents(dealers).size());
+    assertEquals(1, as(RECYCLER).listEvents(recyclers).get(0).getSequence(), "the whole "
+        + "history, also from before it came to the recycler");
+    assertEquals(2, as(TestPrincipals.regulator()).listEvents(dealers).size());
+    assertEquals(2, as(TestPrincipals.device(Fixtures.STATION, "tier-scanner"))
+        .listEvents(dealers).size(), "a device reads as its organisation");
+  }
+
+  @Test
+  void listingsKeepToTheCallersUnits() {
+    ListUnitsRequest all = ListUnitsRequest.getDefaultInstance();
+    Set<String> recyclersUnits = codes(as(RECYCLER).listAllUnits(all));
+    assertTrue(recyclersUnits.contains(recyclers));
+    assertFalse(recyclersUnits.contains(dealers));
+    Set<String> dealersUnits = codes(as(DEALER).listAllUnits(all));
+    assertTrue(dealersUnits.containsAll(List.of(dealers, recyclers)));
+    assertTrue(codes(as(AUDITOR).listAllUnits(all)).containsAll(List.of(dealers, recyclers)));
+    // a custodian filter cannot reach past the caller's units
+    assertFalse(codes(as(RECYCLER).listAllUnits(ListUnitsRequest.newBuilder()
+        .setCustodian(Fixtures.DEALER).build())).contains(dealers));
+  }
+
+  @Test
+  void aWatchFollowsTheUnitsTheCallerIsAPartyOf() {
+    Set<String> units = new HashSet<>();
+    long receiptOfRecyclers = -1;
+    try (Context.CancellableContext watch = Context.current().withCancellation()) {
+      Context previous = watch.attach();
+      try {
+        Iterator<WatchEventsResponse> stream = EventServiceGrpc.newBlockingStub(
+                TestPrincipals.as(harness.channel(), RECYCLER))
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .watchEvents(WatchEventsRequest.newBuilder().setStartLogIndex(0).build());
+        while (receiptOfRecyclers < 0) {
+          Event e = stream.next().getEvent();
+          units.add(e.getUnit());
+          if (e.getUnit().equals("units/" + recyclers) && e.hasInspection()) {
+            receiptOfRecyclers = e.getLogIndex();
+          }
+        }
+      } finally {
+        watch.detach(previous);
+      }
+    }
+    assertTrue(units.contains("units/" + recyclers));
+    assertFalse(units.contains("units/" + dealers), "events of units it is no party of: " + units);
+  }
+
+  @Test
+  void logEntriesShowEveryoneTheLeafHashAndTheBytesToTheParties() {
+    long size = as(AUDITOR).createCheckpoint().getTreeSize();
+    Map<String, List<LogEntry>> byUnit = as(RECYCLER).listAllLogEntries(0).stream()
+        .filter(e -> e.getKind() == LogEntryKind.LOG_ENTRY_KIND_EVENT)
+        .collect(Collectors.groupingBy(e -> e.getSubject().isEmpty() ? "hidden"
+            : e.getSubject().substring(0, e.getSubject().indexOf("/events/"))));
+    assertEquals(as(RECYCLER).listEvents(recyclers).size(),
+        byUnit.get("units/" + recyclers).size());
+    assertFalse(byUnit.containsKey("units/" + dealers));
+    for (LogEntry hidden : byUnit.get("hidden")) {
+      assertTrue(hidden.getCanonicalBytes().isEmpty());
+      assertEquals(32, hidden.getLeafHash().size(), "enough to rebuild the tree");
+    }
+    long auditorsHidden = as(AUDITOR).listAllLogEntries(0).stream()
+        .filter(e -> e.getCanonicalBytes().isEmpty()).count();
+    assertEquals(0, auditorsHidden);
+
+    // an inclusion proof by event name tells the unit's history; by index, hashes only
+    Event sale = as(DEALER).listEvents(dealers).get(1);
+    assertDenied("LEGITIMATE_INTEREST", () -> as(RECYCLER).getInclusionProof(sale.getName(),
+        size));
+    assertEquals(sale.getLogIndex(), as(DEALER).getInclusionProof(sale.getName(), size)
+        .getLogIndex());
+    assertEquals(sale.getLogIndex(), as(RECYCLER).getInclusionProof(sale.getLogIndex(), size)
+        .getLogIndex());
+  }
+
+  @Test
+  void lineageAndLotsForTheirParties() {
+    PacktrailClient local = harness.client();
+    // a pack dismantled at the dismantler's line; one module goes on to the recycler
+    String pack = Fixtures.gradedPackAt(local, Fixtures.LINE);
+    String m1 = Fixtures.newCode('M');
+    String m2 = Fixtures.newCode('M');
+    local.recordStep(Fixtures.dismantling(pack, Fixtures.LINE, 20, Fixtures.child(m1, 180),
+        Fixtures.child(m2, 180)));
+    local.recordEvent(Fixtures.step(m1, Fixtures.LINE).setShipment(Shipment.newBuilder()
+        .setDestinationSite(Fixtures.PLANT).setWaybill("WB-T2")).build());
+    local.recordEvent(Fixtures.step(m1, Fixtures.PLANT).setReceipt(Receipt.newBuilder()
+        .setWaybill("WB-T2")).build());
+
+    assertDenied("LEGITIMATE_INTEREST", () -> as(RECYCLER).getLineage("units/" + pack,
+        LineageDirection.LINEAGE_DIRECTION_BOTH));
+    List<LineageNode> nodes = as(RECYCLER).getLineage("units/" + m1,
+        LineageDirection.LINEAGE_DIRECTION_ANCESTORS).getNodesList();
+    LineageNode own = nodes.stream().filter(n -> n.getName().equals("units/" + m1))
+        .findFirst().orElseThrow();
+    LineageNode parent = nodes.stream().filter(n -> n.getName().equals("units/" + pack))
+        .findFirst().orElseThrow();
+    assertEquals(Fixtures.RECYCLER, own.getCustodian());
+    assertEquals("", parent.getCustodian(), "the parent's custody is the dismantler's business");
+    assertEquals(io.packtrail.v1.LifecycleState.LIFECYCLE_STATE_DISMANTLED, parent.getState());
+    assertEquals(Fixtures.DISMANTLER, as(AUDITOR).getLineage("units/" + m1,
+        LineageDirection.LINEAGE_DIRECTION_ANCESTORS).getNodesList().stream()
+        .filter(n -> n.getName().equals("units/" + pack)).findFirst().orElseThrow()
+        .getCustodian());
+
+    // the recycler makes a lot of the graded pack it holds
+    local.recordStep(Fixtures.recycling(recyclers, Fixtures.PLANT,
+        Fixtures.elements(5, 20, 5, 5, 10, 10), List.of(Fixtures.lot(lot,
+            MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 200, Fixtures.elements(4, 18, 4, 4, 0,
+                0)))));
+    assertEquals("materialLots/" + lot, as(RECYCLER).getMaterialLot(lot).getMaterialLot()
+        .getName());
+    as(TestPrincipals.system(Fixtures.MAKER)).getMaterialLot(lot); // made its input
+    assertDenied("LEGITIMATE_INTEREST", () -> as(CASCADE).getMaterialLot(lot));
+    assertDenied("LEGITIMATE_INTEREST", () -> as(CASCADE).getMaterialLot("no-such-lot"));
+
+    assertEquals(1, as(RECYCLER).listMaterialLots(ListMaterialLotsRequest.newBuilder()
+        .setPlantSite(Fixtures.PLANT).build()).getMaterialLotsCount());
+    assertDenied("OWN_RESOURCE", () -> as(DEALER).listMaterialLots(ListMaterialLotsRequest
+        .newBuilder().setPlantSite(Fixtures.PLANT).build()));
+    assertEquals(1, as(DEALER).listMaterialLots(ListMaterialLotsRequest.newBuilder()
+        .setUnit("units/" + recyclers).build()).getMaterialLotsCount());
+    assertDenied("LEGITIMATE_INTEREST", () -> as(CASCADE).listMaterialLots(
+        ListMaterialLotsRequest.newBuilder().setUnit("units/" + recyclers).build()));
+    assertDenied("OWN_RESOURCE", () -> as(RECYCLER).listMaterialLots(
+        ListMaterialLotsRequest.getDefaultInstance()));
+    assertTrue(as(AUDITOR).listMaterialLots(ListMaterialLotsRequest.getDefaultInstance())
+        .getMaterialLotsCount() >= 1);
+  }
+
+  private static Set<String> codes(List<Unit> units) {
+    return units.stream().map(Unit::getCode).collect(Collectors.toSet());
+  }
+}
