@@ -832,7 +832,7 @@ def main(path):
     blines = btext.split("\n")
     check("13 bundle ends with a line feed", btext.endswith("\n") and blines[-1] == "")
     blines = blines[:-1]
-    check("13 header", blines[0] == "packtrail-audit-bundle/v1")
+    check("13 header", blines[0] == "packtrail-audit-bundle/v2")
     check("13 subject line", blines[1].startswith("subject units/"))
     check("13 log-key line is the documented key", blines[2] == "log-key " + bkey)
     bnote = base64.b64decode(blines[3].split(" ")[1]).decode()
@@ -849,13 +849,48 @@ def main(path):
     check("13 one unit, the subject", blines[1] == "subject units/" + bunit)
     bev = [l.split(" ") for l in blines[5:] if l.startswith("event ")]
     breg = [l.split(" ") for l in blines[5:] if l.startswith("registry ")]
-    check("13 every line is an event or registry line", len(bev) + len(breg) == len(blines) - 5)
+    blab = [l.split(" ") for l in blines[5:] if l.startswith("label ")]
+    check("13 every line is an event, registry or label line, in that order",
+          [l.split(" ")[0] for l in blines[5:]] == ["event"] * len(bev) + ["registry"] * len(breg) + ["label"] * len(blab))
     reg = {}
     for r in breg:
         f = unfields(base64.b64decode(r[2]))
         check("13 registry entry %s log.index" % r[1], f["log.index"] == r[1])
         check("13 registry entry %s included" % r[1], verify_inclusion(leaf_hash(base64.b64decode(r[2])), int(r[1]), csize, bproof(r[3]), croot))
+        if f["entry.type"] == "label_key":
+            check("13 label key %s named by its organisation and the id of its public key" % r[1],
+                  f["label_key.name"] == f["label_key.organization"] + "/labelKeys/" + key_id(bytes.fromhex(f["label_key.public_key"])).hex())
         reg.setdefault(f["entry.type"], []).append((int(r[1]), f))
+    # labels: section 7's signed payload, canonical, of the line's serial
+    PAYLOAD_WIRE = {1: 2, 2: 0, 3: 0, 4: 2, 5: 2, 6: 0}
+    labels = {}
+    check("13 label lines in ascending serial order, each once", [int(l[1]) for l in blab] == sorted({int(l[1]) for l in blab}))
+    for l in blab:
+        payload, sig = base64.b64decode(l[2], validate=True), bytes.fromhex(l[3])
+        pf = pb_parse(payload)
+        check("13 label %s payload canonical (section 7)" % l[1],
+              [n for n, _, _ in pf] == sorted({n for n, _, _ in pf}) and all(PAYLOAD_WIRE.get(n) == w for n, w, _ in pf)
+              and b"".join(pb_field(n, v) for n, _, v in pf) == payload)
+        pd = {n: v for n, _, v in pf}
+        check("13 label %s: 64-byte signature, 4-byte key id, its serial" % l[1], len(sig) == 64 and len(pd.get(5, b"")) == 4 and pd.get(3) == int(l[1]))
+        labels[l[1]] = (payload, sig, pd)
+    def before(i, g, idx, f, strict):  # an entry before an event: lower index, or earlier (or same, unless strict) record.time
+        return i < idx or (g["record.time"] < f["record.time"] if strict else g["record.time"] <= f["record.time"])
+    def label_verdict(f, idx, labels, reg):
+        if f["label.serial"] not in labels: return "LABEL_SIGNATURE: not carried"
+        payload, sig, pd = labels[f["label.serial"]]
+        if pd.get(1, b"").decode() != f["unit.code"]: return "LABEL_SIGNATURE: another unit's label"
+        kname = "organizations/%s/labelKeys/%s" % (pd[4].decode(), pd[5].hex())
+        keys = [(i, g) for i, g in reg.get("label_key", []) if g["label_key.name"] == kname]
+        if not keys: return "LABEL_SIGNATURE: key entry not carried"
+        ki, kg = keys[0]
+        if not before(ki, kg, idx, f, False): return "LABEL_SIGNATURE: key created later"
+        if HAVE_CRYPTO and not ed_verify(bytes.fromhex(kg["label_key.public_key"]), sig, b"packtrail/label/v1\x00" + payload): return "LABEL_SIGNATURE: forged"
+        secs = lambda t: int(datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
+        if not secs(kg["label_key.not_before"]) <= pd.get(6, 0) <= secs(kg["label_key.not_after"]): return "LABEL_SIGNATURE: not valid at issue"
+        if any(g["label_key.name"] == kname and before(i, g, idx, f, True) for i, g in reg.get("label_key_revocation", [])): return "LABEL_SIGNATURE: key revoked before the step"
+        if any(g["label.serial"] == f["label.serial"] and before(i, g, idx, f, True) for i, g in reg.get("label_withdrawal", [])): return "LABEL: withdrawn before the step"
+        return "VALID"
     prev = bytes(32)
     check("13 event count", len(bev) == int(bcount))
     for n, e in enumerate(bev, 1):
@@ -871,7 +906,18 @@ def main(path):
             stmt = canonical({k: v for k, v in f.items() if k not in skip})
             check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
         if "label.serial" in f:
-            check("13 event %d label not withdrawn before it" % n, all(not (g["label.serial"] == f["label.serial"] and (i < int(e[1]) or g["record.time"] < f["record.time"])) for i, g in reg.get("label_withdrawal", [])))
+            check("13 event %d label: carried, this unit's, signed by its key (created before, valid at issue, not revoked), not withdrawn before it" % n,
+                  label_verdict(f, int(e[1]), labels, reg) == "VALID", label_verdict(f, int(e[1]), labels, reg))
+            # the same checks refuse what they must: a forged signature, a key revoked before the step
+            p0, s0, d0 = labels[f["label.serial"]]
+            forged = dict(labels); forged[f["label.serial"]] = (p0, s0[:20] + bytes([s0[20] ^ 1]) + s0[21:], d0)
+            if HAVE_CRYPTO:
+                check("13 event %d forged label refused" % n, label_verdict(f, int(e[1]), forged, reg) == "LABEL_SIGNATURE: forged")
+            kname = "organizations/%s/labelKeys/%s" % (d0[4].decode(), d0[5].hex())
+            revoked = dict(reg); revoked["label_key_revocation"] = [(len(breg) + 99, {"label_key.name": kname, "record.time": "0000"})]
+            check("13 event %d label under a key revoked before the step refused" % n, label_verdict(f, int(e[1]), labels, revoked) == "LABEL_SIGNATURE: key revoked before the step")
+            late = dict(reg); late["label_key_revocation"] = [(int(e[1]) + 1, {"label_key.name": kname, "record.time": "9999"})]
+            check("13 event %d label under a key revoked after the step valid" % n, label_verdict(f, int(e[1]), labels, late) == "VALID")
 
 
     # ---- Deployment certificates (14): the principal URI grammar and the vector certificate

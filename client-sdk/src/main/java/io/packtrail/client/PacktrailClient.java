@@ -651,6 +651,12 @@ public final class PacktrailClient implements AutoCloseable {
         .setName("labels/" + serial).build()).getLabel();
   }
 
+  /** A label by serial, whatever its status: its text holds the signed payload. */
+  public Label getLabel(long serial) {
+    return withDeadline(labels).getLabel(io.packtrail.v1.GetLabelRequest.newBuilder()
+        .setName("labels/" + Long.toUnsignedString(serial)).build()).getLabel();
+  }
+
   /** The unit's active label (NOT_FOUND when it has none), e.g. to print it again. */
   public Label getUnitLabel(String code) {
     return withDeadline(labels).getUnitLabel(GetUnitLabelRequest.newBuilder()
@@ -772,16 +778,34 @@ public final class PacktrailClient implements AutoCloseable {
 
   /** Every entry of the tree from {@code startIndex}, following the page tokens. */
   public List<io.packtrail.v1.LogEntry> listAllLogEntries(long startIndex) {
+    return listAllLogEntries(startIndex, "");
+  }
+
+  /**
+   * Every entry of the tree from {@code startIndex} that {@code filter} selects (e.g. {@code
+   * subject = "units/X/events/*" OR subject = "labels/7"}; see ListLogEntriesRequest.filter).
+   */
+  public List<io.packtrail.v1.LogEntry> listAllLogEntries(long startIndex, String filter) {
     List<io.packtrail.v1.LogEntry> all = new java.util.ArrayList<>();
     String token = "";
     do {
       io.packtrail.v1.ListLogEntriesResponse page = listLogEntries(
           io.packtrail.v1.ListLogEntriesRequest.newBuilder().setStartIndex(startIndex)
-              .setPageSize(1000).setPageToken(token).build());
+              .setFilter(filter).setPageSize(1000).setPageToken(token).build());
       all.addAll(page.getLogEntriesList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     return all;
+  }
+
+  /**
+   * Submits a witness's cosignature ({@code signatureLine}, C2SP tlog-cosignature) of the
+   * checkpoint whose note text is {@code checkpointBody}; answers the checkpoint with every
+   * cosignature the log holds for it. Idempotent.
+   */
+  public io.packtrail.v1.Checkpoint addCosignature(String checkpointBody, String signatureLine) {
+    return withDeadline(audit).addCosignature(io.packtrail.v1.AddCosignatureRequest.newBuilder()
+        .setCheckpoint(checkpointBody).setSignatureLine(signatureLine).build()).getCheckpoint();
   }
 
   /** The log's origin, public key and note verifier key. */

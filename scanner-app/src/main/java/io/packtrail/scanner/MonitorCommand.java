@@ -30,8 +30,11 @@ import picocli.CommandLine.ParentCommand;
         + "the checkpoint it sees. Run it from cron: a fork alarm means the server showed two "
         + "different histories, report it with both checkpoints.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:consistent: the log only grew (or the first checkpoint is now trusted)",
-        "1:the server's checkpoint is not signed by the pinned log key",
+    exitCodeList = {"0:consistent: the log only grew (or the first checkpoint is now trusted); "
+        + "as a witness, the cosignature was submitted and the log serves it",
+        "1:the server's checkpoint is not signed by the pinned log key; or, as a witness, the "
+            + "log refused the cosignature (e.g. PERMISSION_DENIED: the operator has not "
+            + "configured this witness's key; the cosigned note is written all the same)",
         "2:usage or setup error (bad --log-key, another key than the pinned one, unreadable "
             + "state)",
         "3:the server could not be reached or has no checkpoint yet",
@@ -54,7 +57,10 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--witness", paramLabel = "NAME", description = "also act as a witness named "
       + "NAME (e.g. witness.example/regulator): cosign each checkpoint verified consistent with "
       + "the trusted one (C2SP tlog-cosignature, key in log-monitor/" + WITNESS_KEY + ", made on "
-      + "first use) and write the cosigned note to log-monitor/" + COSIGNED)
+      + "first use; its verifier key is printed for the log's operator, who accepts it with "
+      + "'serve --witness-key'), write the cosigned note to log-monitor/" + COSIGNED + " and "
+      + "submit the cosignature to the server (AuditService.AddCosignature), which serves the "
+      + "checkpoint with it")
   String witness;
 
   static final String WITNESS_KEY = "witness.key";
@@ -106,6 +112,11 @@ final class MonitorCommand implements Callable<Integer> {
         write(trustedFile, latest.getNote());
         System.out.println("OK: trusting the log's checkpoint of size " + now.size() + " (root "
             + b64(now.rootHash()) + "); later runs check that the log only grows from it");
+        if (witness != null) {
+          System.out.println("witness key: " + witnessKey(dir).encode() + " (the log accepts "
+              + "this witness's cosignatures once its operator runs serve --witness-key with "
+              + "it; later runs cosign checkpoints they verify consistent and submit them)");
+        }
         return ScannerCli.OK;
       }
       Checkpoint trusted;
@@ -129,30 +140,62 @@ final class MonitorCommand implements Callable<Integer> {
       if (now.size() > trusted.size()) {
         write(trustedFile, latest.getNote());
       }
-      if (witness != null) {
-        cosign(dir, latest.getNote());
-      }
       System.out.println("OK: the log only grew: from size " + trusted.size() + " to "
           + now.size() + (now.size() == trusted.size() ? " (unchanged)" : ", consistency "
               + "proof checked") + "; now trusting size " + now.size());
-      return ScannerCli.OK;
+      return witness == null ? ScannerCli.OK : cosign(dir, latest.getNote(), now, link);
     }
   }
 
-  /** Cosigns a checkpoint verified consistent and writes the cosigned note. */
-  private void cosign(Path dir, String note) throws IOException, LogVerificationException {
+  /** The witness's key, made on first use. */
+  private VerifierKey witnessKey(Path dir) throws IOException {
+    return VerifierKey.ofCosigner(witness, loadWitnessKey(dir).publicKey());
+  }
+
+  private static DeviceKey loadWitnessKey(Path dir) throws IOException {
     Path keyFile = dir.resolve(WITNESS_KEY);
     if (!Files.exists(keyFile)) {
       DeviceKey.generate().save(keyFile);
     }
-    DeviceKey key = DeviceKey.load(keyFile);
+    return DeviceKey.load(keyFile);
+  }
+
+  /**
+   * Cosigns a checkpoint verified consistent, writes the cosigned note, and submits the
+   * cosignature to the log, which then serves the checkpoint with it.
+   */
+  private int cosign(Path dir, String note, Checkpoint checkpoint, ServerLink link)
+      throws IOException, LogVerificationException {
+    DeviceKey key = loadWitnessKey(dir);
+    VerifierKey self = VerifierKey.ofCosigner(witness, key.publicKey());
     SignedNote parsed = SignedNote.parse(note);
     SignedNote.Signature line = key.cosign(parsed.body(), witness,
         java.time.Instant.now().getEpochSecond());
     write(dir.resolve(COSIGNED), parsed.withSignature(line).encode());
-    System.out.println("witness " + VerifierKey.ofCosigner(witness, key.publicKey()).encode()
-        + " cosigned it: " + dir.resolve(COSIGNED) + " (the server offers no call to submit "
-        + "cosignatures yet: hand the file to whoever publishes them)");
+    System.out.println("witness " + self.encode() + " cosigned it: " + dir.resolve(COSIGNED));
+    io.packtrail.v1.Checkpoint served;
+    try {
+      served = link.deliveries().addCosignature(parsed.text(), line.line());
+    } catch (StatusRuntimeException e) {
+      System.out.println("error: the log refused the cosignature: " + e.getStatus().getCode()
+          + ": " + e.getStatus().getDescription());
+      return e.getStatus().getCode() == Status.Code.UNAVAILABLE
+          || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
+          ? ScannerCli.SERVER : ScannerCli.REFUSED;
+    }
+    // the log keeps a witness's first cosignature of a checkpoint: ours now, or an earlier one
+    boolean ours = served.getCosignaturesList().stream().anyMatch(c -> c.getKeyName()
+        .equals(witness) && java.util.Arrays.equals(c.getKeyHash().toByteArray(),
+            self.keyHash()));
+    if (!ours) {
+      System.out.println("error: the log accepted the cosignature but does not serve it with "
+          + "its checkpoint of size " + checkpoint.size());
+      return ScannerCli.REFUSED;
+    }
+    System.out.println("cosignature submitted: the log serves its checkpoint of size "
+        + checkpoint.size() + " with " + served.getCosignaturesCount() + " cosignature(s), "
+        + "this witness's among them");
+    return ScannerCli.OK;
   }
 
   /** Why {@code now} does not extend {@code trusted}, or null when it does. */

@@ -47,8 +47,9 @@ final class TraceCommand implements Callable<Integer> {
 
   @Option(names = "--bundle", paramLabel = "FILE", description = "also write the unit's offline "
       + "audit bundle to FILE (docs/formats.md section 13; needs the server): its events, the "
-      + "registry entries about their sites, organisations, devices and labels, each one's "
-      + "inclusion proof in a fresh signed checkpoint, and the log's verifier key. Check it "
+      + "registry entries about their sites, organisations, devices, labels and label keys, "
+      + "each one's inclusion proof in a fresh signed checkpoint, the signed labels the steps "
+      + "scanned, and the log's verifier key. Check it "
       + "anywhere, offline, with 'verify FILE --log-key VKEY'")
   Path bundle;
 

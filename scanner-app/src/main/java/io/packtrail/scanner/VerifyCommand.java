@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
     description = "Check an offline audit bundle (written by 'trace CODE --bundle FILE'; "
         + "docs/formats.md section 13) with no network: the unit's canonical bytes, sequences "
         + "and hash chain; device signatures under the keys their enrollments put in the log "
-        + "(enrolled, not retired at the step); no step with a label withdrawn before it; each "
+        + "(enrolled, not retired at the step); each scanned label's signature under the key "
+        + "its label key entry put in the log (created before, not revoked before the step, "
+        + "valid at issue); no step with a label withdrawn before it; each "
         + "site of the right organisation; the checkpoint's signature under the log key; the "
         + "inclusion of every event and registry entry in the checkpoint's tree. Prints VALID "
         + "or INVALID with the first failure.",

@@ -33,8 +33,14 @@ class AuditCliTest {
   /** Known to the test, so it can read the log's key as only the operator could. */
   static final KeySealer SEALER = KeySealer.random();
 
+  /** The regulator's witness key, which the log's operator configured (serve --witness-key). */
+  static final DeviceKey WITNESS = DeviceKey.generate();
+  static final String WITNESS_NAME = "witness.example/w1";
+
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.overNetty(s -> s.withSealer(SEALER));
+  static final ServerHarness harness = ServerHarness.overNetty(s -> s.withSealer(SEALER)
+      .withWitnessKeys(java.util.List.of(io.packtrail.client.log.VerifierKey.ofCosigner(
+          WITNESS_NAME, WITNESS.publicKey()))));
 
   @TempDir
   Path home;
@@ -131,6 +137,48 @@ class AuditCliTest {
   }
 
   @Test
+  void aBundleCarriesTheScannedLabelAndAForgedOneIsNamedOffline() throws Exception {
+    harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
+    String code = Fixtures.registeredPack(harness.client());
+    io.packtrail.v1.Label label = harness.client().issueLabel(code);
+    harness.client().recordEvent(Fixtures.sale(code));
+    harness.client().recordEvent(Fixtures.removal(code,
+        io.packtrail.v1.RemovalReason.REMOVAL_REASON_TRADE_IN));
+    io.packtrail.v1.Event collected = harness.client().recordEvent(Fixtures.collection(code)
+        .toBuilder().setLabelText(label.getText()).build());
+    Path file = out.resolve("labelled.bundle");
+    assertEquals(0, run("trace", code, "--bundle", file.toString()).exit());
+    String text = Files.readString(file);
+    String labelLine = text.lines().filter(l -> l.startsWith("label ")).findFirst().orElseThrow();
+    assertTrue(labelLine.startsWith("label " + label.getSerial() + " "), labelLine);
+    Run verified = runAt("127.0.0.1:1", "verify", file.toString(), "--log-key", logKey());
+    assertEquals(0, verified.exit(), verified.out());
+    assertTrue(verified.out().contains("1 scanned label(s) verified"), verified.out());
+
+    // the label's signature forged in the file
+    String[] f = labelLine.split(" ");
+    f[3] = (f[3].charAt(0) == '0' ? "1" : "0") + f[3].substring(1);
+    Path forged = out.resolve("forged-label.bundle");
+    Files.writeString(forged, text.replace(labelLine, String.join(" ", f)));
+    Run refused = run("verify", forged.toString(), "--log-key", logKey());
+    assertEquals(1, refused.exit(), refused.out());
+    assertTrue(refused.out().startsWith("INVALID [LABEL_SIGNATURE]: event 4 (log index "
+        + collected.getLogIndex() + "): the signature of label " + label.getSerial()
+        + " does not verify under the public key of " + label.getKey() + " (log index "),
+        refused.out());
+
+    // the key revoked after the step: the bundle carries the revocation, the step stays valid
+    harness.client().revokeLabelKey(label.getKey());
+    Path later = out.resolve("revoked-later.bundle");
+    assertEquals(0, run("trace", code, "--bundle", later.toString()).exit());
+    assertTrue(Files.readString(later).lines().filter(l -> l.startsWith("registry "))
+        .anyMatch(l -> new String(java.util.Base64.getDecoder().decode(l.split(" ")[2]),
+            StandardCharsets.UTF_8).contains("label_key_revocation")));
+    Run still = runAt("127.0.0.1:1", "verify", later.toString(), "--log-key", logKey());
+    assertEquals(0, still.exit(), still.out());
+  }
+
+  @Test
   void aLotBundleCarriesTheHistoriesOfItsPacksAndVerifiesOffline() throws Exception {
     String a = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
     String b = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
@@ -188,28 +236,83 @@ class AuditCliTest {
   }
 
   @Test
-  void aWitnessCosignsACheckpointItVerifiedConsistent() throws Exception {
+  void aWitnessCosignsACheckpointItVerifiedConsistentAndTheLogServesItsCosignature()
+      throws Exception {
+    // the regulator's witness key, known to the log's operator
+    Path dir = home.resolve(MonitorCommand.DIR);
+    Files.createDirectories(dir);
+    WITNESS.save(dir.resolve(MonitorCommand.WITNESS_KEY));
+    io.packtrail.client.log.VerifierKey witness = io.packtrail.client.log.VerifierKey
+        .ofCosigner(WITNESS_NAME, WITNESS.publicKey());
     harness.client().createCheckpoint();
-    Run first = run("monitor", "--log-key", logKey(), "--witness", "witness.example/w1");
+    Run first = run("monitor", "--log-key", logKey(), "--witness", WITNESS_NAME);
     assertEquals(0, first.exit(), first.out());
     assertTrue(!first.out().contains("cosigned"), "nothing to check the first one against");
+    assertTrue(first.out().contains("witness key: " + witness.encode()), first.out());
 
     Fixtures.registeredPack(harness.client());
-    harness.client().createCheckpoint();
-    Run second = run("monitor", "--witness", "witness.example/w1");
+    io.packtrail.v1.Checkpoint grown = harness.client().createCheckpoint();
+    Run second = run("monitor", "--witness", WITNESS_NAME);
     assertEquals(0, second.exit(), second.out());
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("witness (\\S+) cosigned it")
-        .matcher(second.out());
-    assertTrue(m.find(), second.out());
-    io.packtrail.client.log.VerifierKey witness = io.packtrail.client.log.VerifierKey.parse(
-        m.group(1));
-    SignedNote cosigned = SignedNote.parse(Files.readString(home.resolve(MonitorCommand.DIR)
-        .resolve(MonitorCommand.COSIGNED)));
+    assertTrue(second.out().contains("witness " + witness.encode() + " cosigned it"),
+        second.out());
+    assertTrue(second.out().contains("cosignature submitted: the log serves its checkpoint of "
+        + "size " + grown.getTreeSize() + " with 1 cosignature(s)"), second.out());
+    SignedNote cosigned = SignedNote.parse(Files.readString(dir.resolve(
+        MonitorCommand.COSIGNED)));
     assertTrue(io.packtrail.client.log.Cosignature.verify(cosigned, witness) > 0);
-    // the log's own signature still verifies beside it, and it is the latest checkpoint
-    Checkpoint c = Checkpoint.verify(cosigned.encode(),
-        io.packtrail.client.log.VerifierKey.parse(logKey()));
-    assertEquals(harness.client().getCheckpoint().getTreeSize(), c.size());
+
+    // the server serves the checkpoint with the cosignature; an auditor requiring the witness
+    io.packtrail.client.log.VerifierKey log = io.packtrail.client.log.VerifierKey.parse(logKey());
+    io.packtrail.v1.Checkpoint served = harness.client().getCheckpoint(grown.getTreeSize());
+    assertEquals(1, served.getCosignaturesCount());
+    assertEquals(WITNESS_NAME, served.getCosignatures(0).getKeyName());
+    var verified = new io.packtrail.client.log.WitnessPolicy(java.util.List.of(witness), 1)
+        .verify(served, log);
+    assertEquals(grown.getTreeSize(), verified.checkpoint().size());
+    // ... and with another key under the witness's name, or another witness, it fails precisely
+    io.packtrail.client.log.VerifierKey impostor = io.packtrail.client.log.VerifierKey
+        .ofCosigner(WITNESS_NAME, DeviceKey.generate().publicKey());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.packtrail.client.log.LogVerificationException.class,
+        () -> new io.packtrail.client.log.WitnessPolicy(java.util.List.of(impostor), 1)
+            .verify(served, log));
+    assertEquals(io.packtrail.client.log.LogVerificationException.Reason.TOO_FEW_COSIGNATURES,
+        e.reason());
+    assertEquals("the checkpoint of " + grown.getOrigin() + " at tree size "
+        + grown.getTreeSize() + " is cosigned by 0 of the witnesses trusted, 1 required; no "
+        + "cosignature by " + WITNESS_NAME + " (key hash " + java.util.HexFormat.of().formatHex(
+            impostor.keyHash()) + "); cosignatures by keys not trusted, ignored: "
+        + WITNESS_NAME + " (key hash " + java.util.HexFormat.of().formatHex(witness.keyHash())
+        + ")", e.getMessage());
+    // a cosignature line edited in the served note: refused, not merely missing
+    String line = served.getCosignatures(0).getSignatureLine();
+    SignedNote.Signature parsed = SignedNote.Signature.parseLine(line);
+    byte[] flipped = parsed.signature();
+    flipped[20] ^= 1;
+    String tampered = io.packtrail.client.log.WitnessPolicy.note(served).replace(line,
+        new SignedNote.Signature(parsed.keyName(), parsed.keyHash(), flipped).line());
+    var bad = org.junit.jupiter.api.Assertions.assertThrows(
+        io.packtrail.client.log.LogVerificationException.class,
+        () -> new io.packtrail.client.log.WitnessPolicy(java.util.List.of(witness), 1)
+            .verify(tampered, log));
+    assertEquals(io.packtrail.client.log.LogVerificationException.Reason.BAD_SIGNATURE,
+        bad.reason());
+  }
+
+  @Test
+  void aWitnessTheLogDoesNotKnowIsToldSoAndKeepsItsCosignedNote() throws Exception {
+    harness.client().createCheckpoint();
+    assertEquals(0, run("monitor", "--log-key", logKey(), "--witness",
+        "witness.example/stranger").exit());
+    Fixtures.registeredPack(harness.client());
+    harness.client().createCheckpoint();
+    Run refused = run("monitor", "--witness", "witness.example/stranger");
+    assertEquals(1, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("error: the log refused the cosignature: "
+        + "PERMISSION_DENIED: witness witness.example/stranger is not a witness of this log"),
+        refused.out());
+    assertTrue(Files.exists(home.resolve(MonitorCommand.DIR).resolve(MonitorCommand.COSIGNED)));
   }
 
   @Test

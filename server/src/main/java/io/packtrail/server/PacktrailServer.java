@@ -29,6 +29,7 @@ import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
+import io.packtrail.client.log.VerifierKey;
 import io.packtrail.server.log.LogKey;
 import io.packtrail.server.log.VerifiableLog;
 import io.packtrail.server.metrics.ServerMetrics;
@@ -62,7 +63,12 @@ public final class PacktrailServer implements AutoCloseable {
   public record Settings(int maxBatch, int queueCapacity, int maxWatchers, int handlerThreads,
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
-      Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval) {
+      Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval,
+      List<VerifierKey> witnessKeys) {
+    public Settings {
+      witnessKeys = List.copyOf(witnessKeys);
+    }
+
     /**
      * Defaults with a throwaway key-encryption key: label keys made under it cannot be opened
      * after a restart, so a real deployment passes its configured one ({@link #withSealer}).
@@ -73,33 +79,33 @@ public final class PacktrailServer implements AutoCloseable {
           Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Clock.systemUTC(),
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
-          Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL);
+          Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL, List.of());
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
     public Settings withRequireLabels(boolean require) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
     public Settings withCallerResolver(CallerResolver resolver) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
     }
 
     /**
@@ -113,7 +119,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, witnessKeys);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -124,7 +130,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
-          logOrigin, checkpointInterval);
+          logOrigin, checkpointInterval, witnessKeys);
     }
 
     /**
@@ -142,7 +148,23 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, origin, interval);
+          enrollmentCodeValidity, origin, interval, witnessKeys);
+    }
+
+    /**
+     * The witnesses whose cosignatures of the log's checkpoints this server accepts
+     * (AddCosignature): their C2SP verifier keys, signature type 0x04 (serve --witness-key).
+     */
+    public Settings withWitnessKeys(List<VerifierKey> keys) {
+      for (VerifierKey k : keys) {
+        if (k.type() != VerifierKey.TYPE_COSIGNATURE) {
+          throw new IllegalArgumentException("witness key " + k.encode() + " is not a cosigner's "
+              + "key (signature type 0x04, C2SP tlog-cosignature)");
+        }
+      }
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, keys);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -242,7 +264,8 @@ public final class PacktrailServer implements AutoCloseable {
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
     sequencer.onCommitted(sightings::committed);
     VerifiableLog verifiableLog = VerifiableLog.start(jdbi, settings.sealer(),
-        settings.logOrigin(), settings.clock(), settings.checkpointInterval());
+        settings.logOrigin(), settings.clock(), settings.checkpointInterval(),
+        settings.witnessKeys());
     sequencer.onCommitted(events -> verifiableLog.committed());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),

@@ -9,11 +9,12 @@ import java.util.List;
 /**
  * An offline audit bundle (docs/formats.md section 13): the history of a unit, or of every unit
  * a material lot came from, the registry entries that judge those events, each one's inclusion
- * proof in the tree of one signed checkpoint, and the log's verifier key. A line-based UTF-8
- * text, so a second implementation can read it without a protobuf library:
+ * proof in the tree of one signed checkpoint, the signed labels the steps scanned, and the log's
+ * verifier key. A line-based UTF-8 text, so a second implementation can read it without a
+ * protobuf library:
  *
  * <pre>
- * packtrail-audit-bundle/v1
+ * packtrail-audit-bundle/v2
  * subject {units/CODE or materialLots/ID}
  * log-key {verifier key}
  * checkpoint {base64 of the signed note}
@@ -21,20 +22,46 @@ import java.util.List;
  * event {log index} {chain hash, hex} {base64 canonical bytes} {proof}
  * ... more units, each followed by its events
  * registry {log index} {base64 canonical bytes} {proof}
+ * label {serial} {base64 signed payload bytes} {signature, hex}
  * </pre>
  *
  * <p>{proof} is the inclusion proof's hashes in lower-case hex joined by commas, or {@code -}
- * when empty. Each unit's events come in sequence order, the registry entries in log order.
+ * when empty. Each unit's events come in sequence order, the registry entries in log order, the
+ * labels in serial order.
  */
 public record AuditBundle(String subject, String logKey, String checkpointNote,
-    List<UnitHistory> units, List<Entry> registryEntries) {
+    List<UnitHistory> units, List<Entry> registryEntries, List<Label> labels) {
 
   /** The first line. */
-  public static final String HEADER = "packtrail-audit-bundle/v1";
+  public static final String HEADER = "packtrail-audit-bundle/v2";
+  /** The first line of the format before labels were carried; refused with a reason. */
+  static final String HEADER_V1 = "packtrail-audit-bundle/v1";
 
   public AuditBundle {
     units = List.copyOf(units);
     registryEntries = List.copyOf(registryEntries);
+    labels = List.copyOf(labels);
+  }
+
+  /**
+   * A label a step scanned, as its issuer signed it (docs/formats.md section 7): the serialized
+   * {@code LabelPayload} exactly as signed, and the 64-byte Ed25519 signature.
+   */
+  public record Label(long serial, byte[] payload, byte[] signature) {
+    public Label {
+      payload = payload.clone();
+      signature = signature.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
   }
 
   /** One unit's events as the bundle carries them, and its event count when written. */
@@ -83,6 +110,11 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
           .append(B64.encodeToString(e.canonicalBytes)).append(' ').append(proof(e.proof()))
           .append('\n');
     }
+    for (Label l : labels) {
+      s.append("label ").append(Long.toUnsignedString(l.serial())).append(' ')
+          .append(B64.encodeToString(l.payload)).append(' ').append(HEX.formatHex(l.signature))
+          .append('\n');
+    }
     return s.toString();
   }
 
@@ -96,6 +128,10 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
       throw malformed(0, "the bundle does not end with a line feed (truncated?)");
     }
     String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
+    if (lines[0].equals(HEADER_V1)) {
+      throw malformed(1, "a " + HEADER_V1 + " bundle, written before bundles carried the signed "
+          + "labels of the steps: write it again with 'trace CODE --bundle FILE'");
+    }
     if (!lines[0].equals(HEADER)) {
       throw malformed(1, "the first line is not '" + HEADER + "'");
     }
@@ -121,6 +157,7 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
     long count = 0;
     List<Entry> events = new ArrayList<>();
     List<Entry> registry = new ArrayList<>();
+    List<Label> labels = new ArrayList<>();
     for (int i = 4; i < lines.length; i++) {
       int line = i + 1;
       String kind = lines[i].split(" ", 2)[0];
@@ -128,6 +165,9 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
         if (!registry.isEmpty()) {
           throw malformed(line, "a " + kind + " line after the registry lines");
         }
+      }
+      if (!labels.isEmpty() && !kind.equals("label")) {
+        throw malformed(line, "a " + kind + " line after the label lines");
       }
       if (kind.equals("unit")) {
         if (code != null) {
@@ -148,15 +188,37 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
         String[] f = fields(lines, line, "registry", 4);
         registry.add(new Entry(number(f[1], line, "the log index"), base64(f[2], line), null,
             proof(f[3], line)));
+      } else if (kind.equals("label")) {
+        String[] f = fields(lines, line, "label", 4);
+        if (!f[1].matches("[1-9][0-9]{0,19}")) {
+          throw malformed(line, "the label serial '" + abbreviate(f[1]) + "' is not a decimal "
+              + "integer");
+        }
+        long serial;
+        try {
+          serial = Long.parseUnsignedLong(f[1]);
+        } catch (NumberFormatException e) {
+          throw malformed(line, "the label serial " + f[1] + " is beyond 64 bits");
+        }
+        if (!labels.isEmpty() && Long.compareUnsigned(labels.get(labels.size() - 1).serial(),
+            serial) >= 0) {
+          throw malformed(line, "label " + f[1] + " after label " + Long.toUnsignedString(
+              labels.get(labels.size() - 1).serial()) + ": labels come once each, by serial");
+        }
+        if (f[3].length() != 128 || !f[3].matches("[0-9a-f]+")) {
+          throw malformed(line, "the label signature is not 64 bytes in lower-case hex");
+        }
+        labels.add(new Label(serial, base64(f[2], line, "the signed label payload is not base64"),
+            HEX.parseHex(f[3])));
       } else {
         throw malformed(line, "unknown line '" + abbreviate(lines[i]) + "' (expected unit, "
-            + "event or registry)");
+            + "event, registry or label)");
       }
     }
     if (code != null) {
       units.add(new UnitHistory(code, count, events));
     }
-    return new AuditBundle(subject, key, note, units, registry);
+    return new AuditBundle(subject, key, note, units, registry, labels);
   }
 
   private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -192,10 +254,14 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
   }
 
   private static byte[] base64(String text, int line) throws BundleException {
+    return base64(text, line, "the canonical bytes are not base64");
+  }
+
+  private static byte[] base64(String text, int line, String refusal) throws BundleException {
     try {
       return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw malformed(line, "the canonical bytes are not base64");
+      throw malformed(line, refusal);
     }
   }
 

@@ -14,6 +14,12 @@ public final class BundleException extends Exception {
     HASH_CHAIN,
     /** A device signature that does not verify, or an event signed by a device not enrolled then. */
     DEVICE_SIGNATURE,
+    /**
+     * A scanned label whose signature does not verify under its key's entry, or whose key was
+     * not valid at the step (created later, revoked before it, not valid at issue), or that is
+     * another unit's, or that the bundle does not carry.
+     */
+    LABEL_SIGNATURE,
     /** A step with a label withdrawn before it. */
     LABEL,
     /** A fact of the registry that contradicts an event (a site of another organisation). */

@@ -4,6 +4,9 @@ import io.packtrail.client.HashChain;
 import io.packtrail.client.audit.BundleException.Check;
 import io.packtrail.client.canonical.Canonical;
 import io.packtrail.client.device.DeviceCheck;
+import io.packtrail.client.label.Ed25519Keys;
+import io.packtrail.client.label.LabelCodec;
+import io.packtrail.client.label.LabelFormatException;
 import io.packtrail.client.log.Checkpoint;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.Merkle;
@@ -15,12 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import io.packtrail.v1.LabelPayload;
 
 /**
  * Verifies an offline audit bundle with the log's public key only, without a network
  * (docs/formats.md section 13): the unit's canonical bytes, sequences and hash chain; each
  * device signature under the public key its enrollment entry put in the log, enrolled before
- * and not retired before the step; no step with a label withdrawn before it; each actor site
+ * and not retired before the step; each scanned label's signature under the public key its
+ * label key's entry put in the log, the key created before and not revoked before the step and
+ * valid when the label was issued; no step with a label withdrawn before it; each actor site
  * belonging to the actor organisation; the checkpoint's signature; and the inclusion of every
  * event and registry entry in the checkpoint's tree. Stops at the first failure and names it.
  */
@@ -46,6 +52,8 @@ public final class BundleVerifier {
     for (AuditBundle.Entry r : bundle.registryEntries()) {
       registry.add(r, fields(r, "registry entry"));
     }
+    Map<Long, ScannedLabel> labels = labels(bundle);
+    int labelsChecked = 0;
 
     boolean several = bundle.units().size() > 1;
     java.util.Set<String> codes = new java.util.HashSet<>();
@@ -145,6 +153,8 @@ public final class BundleVerifier {
           }
           String serial = f.get("label.serial");
           if (serial != null) {
+            checkLabel(at, serial, event, unitCode, labels, registry);
+            labelsChecked++;
             Fact withdrawn = registry.withdrawals.get(serial);
             if (withdrawn != null && withdrawn.strictlyBefore(event)) {
               throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
@@ -209,8 +219,13 @@ public final class BundleVerifier {
     if (unchecked > 0) {
       facts.add(unchecked + " device signature(s) not checked (no enrollment in the bundle)");
     }
+    if (labelsChecked > 0) {
+      facts.add(labelsChecked + " scanned label(s) verified: each signed by its issuer's key "
+          + "as the log holds it, the key created and not revoked before the step and valid at "
+          + "issue, the label this unit's and not withdrawn before the step");
+    }
     facts.add(bundle.registryEntries().size() + " registry entries (sites, organisations, "
-        + "devices, label withdrawals) judge the events");
+        + "devices, label keys and withdrawals) judge the events");
 
     // the checkpoint, then every entry in its tree
     Checkpoint checkpoint;
@@ -235,6 +250,102 @@ public final class BundleVerifier {
     facts.add("all " + (eventTotal + bundle.registryEntries().size()) + " entries are in the "
         + "log's tree of the checkpoint (inclusion proofs lead to its root)");
     return new Report(checkpoint, key, pinnedKey != null, facts, warnings);
+  }
+
+  /**
+   * A label the bundle carries, its form checked (section 7); its signature is verified once,
+   * at the first step that scanned it (a label is scanned at many steps; its bytes and key are
+   * the same at each, the key's validity is judged per step).
+   */
+  private static final class ScannedLabel {
+    final AuditBundle.Label label;
+    final LabelPayload payload;
+    boolean signatureVerified;
+
+    ScannedLabel(AuditBundle.Label label, LabelPayload payload) {
+      this.label = label;
+      this.payload = payload;
+    }
+  }
+
+  /** The bundle's labels by serial, each a canonical signed label of its line's serial. */
+  private static Map<Long, ScannedLabel> labels(AuditBundle bundle) throws BundleException {
+    Map<Long, ScannedLabel> out = new HashMap<>();
+    for (AuditBundle.Label l : bundle.labels()) {
+      String serial = Long.toUnsignedString(l.serial());
+      LabelPayload payload;
+      try {
+        payload = LabelCodec.decodeSigned(l.payload(), l.signature()).payload();
+      } catch (LabelFormatException e) {
+        throw new BundleException(Check.MALFORMED, "label " + serial + ": not a signed label "
+            + "(docs/formats.md section 7): " + e.getMessage());
+      }
+      if (payload.getSerial() != l.serial()) {
+        throw new BundleException(Check.MALFORMED, "the label line of serial " + serial
+            + " carries the label of serial " + Long.toUnsignedString(payload.getSerial()));
+      }
+      if (out.put(l.serial(), new ScannedLabel(l, payload)) != null) {
+        throw new BundleException(Check.MALFORMED, "label " + serial + " appears twice");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The label a step scanned: carried, this unit's, signed by the key its issuer's label_key
+   * entry names (created before the step, valid at the label's issue, not revoked before the
+   * step).
+   */
+  private static void checkLabel(String at, String serialText, Fact event, String unitCode,
+      Map<Long, ScannedLabel> labels, Registry registry) throws BundleException {
+    long serial;
+    try {
+      serial = Long.parseUnsignedLong(serialText);
+    } catch (NumberFormatException e) {
+      throw new BundleException(Check.MALFORMED, at + ": label.serial '" + serialText
+          + "' is not a serial");
+    }
+    ScannedLabel scanned = labels.get(serial);
+    if (scanned == null) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": the step scanned label "
+          + serialText + ", whose signed label is not in the bundle");
+    }
+    LabelPayload p = scanned.payload;
+    if (!p.getUnitCode().equals(unitCode)) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": the step scanned label "
+          + serialText + ", which is the label of unit " + p.getUnitCode() + ", not of "
+          + unitCode);
+    }
+    String keyId = HexFormat.of().formatHex(p.getKeyId().toByteArray());
+    String keyName = "organizations/" + p.getIssuer() + "/labelKeys/" + keyId;
+    Registry.LabelKey key = registry.labelKeys.get(keyName);
+    if (key == null || key.created == null) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
+          + " is signed by key " + keyName + ", whose label_key entry is not in the bundle");
+    }
+    if (!key.created.before(event)) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
+          + " is signed by key " + keyName + ", created only later (log index "
+          + key.created.index + ")");
+    }
+    if (!scanned.signatureVerified && !Ed25519Keys.verify(Ed25519Keys.LABEL_TAG,
+        scanned.label.payload(), scanned.label.signature(), key.publicKey)) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": the signature of label "
+          + serialText + " does not verify under the public key of " + keyName + " (log index "
+          + key.created.index + "): the label is forged or altered");
+    }
+    scanned.signatureVerified = true;
+    if (p.getIssuedAt() < key.notBefore || p.getIssuedAt() > key.notAfter) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
+          + " was issued at " + java.time.Instant.ofEpochSecond(p.getIssuedAt()) + ", outside "
+          + "the validity of " + keyName + " (" + java.time.Instant.ofEpochSecond(key.notBefore)
+          + " to " + java.time.Instant.ofEpochSecond(key.notAfter) + ")");
+    }
+    if (key.revoked != null && key.revoked.strictlyBefore(event)) {
+      throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
+          + " is signed by key " + keyName + ", revoked before the step (log index "
+          + key.revoked.index + ", " + key.revoked.recordTime + ")");
+    }
   }
 
   private static VerifierKey logKey(AuditBundle bundle, VerifierKey pinned, List<String> warnings)
@@ -346,7 +457,17 @@ public final class BundleVerifier {
       Fact retired;
     }
 
+    /** A label key as its label_key entry states it, and its revocation if any. */
+    static final class LabelKey {
+      byte[] publicKey;
+      long notBefore;
+      long notAfter;
+      Fact created;
+      Fact revoked;
+    }
+
     final Map<String, Device> devices = new HashMap<>();
+    final Map<String, LabelKey> labelKeys = new HashMap<>();
     final Map<String, Fact> withdrawals = new HashMap<>();
     final Map<String, String> withdrawalStatus = new HashMap<>();
     final Map<String, Site> sites = new HashMap<>();
@@ -381,8 +502,36 @@ public final class BundleVerifier {
         }
         case "site" -> sites.put(f.get("site.name"),
             new Site(f.get("site.organization"), at));
+        case "label_key" -> {
+          LabelKey k = labelKeys.computeIfAbsent(f.get("label_key.name"), n -> new LabelKey());
+          String name = f.get("label_key.name");
+          try {
+            k.publicKey = HexFormat.of().parseHex(f.getOrDefault("label_key.public_key", ""));
+            k.notBefore = java.time.Instant.parse(f.get("label_key.not_before")).getEpochSecond();
+            k.notAfter = java.time.Instant.parse(f.get("label_key.not_after")).getEpochSecond();
+          } catch (RuntimeException x) {
+            throw new BundleException(Check.MALFORMED, "the label key entry at log index "
+                + e.logIndex() + " has no valid public key, not_before or not_after");
+          }
+          // the name holds the key id: it must be the id of the public key (section 7)
+          if (k.publicKey.length != Ed25519Keys.KEY_SIZE || name == null
+              || !name.equals(f.get("label_key.organization") + "/labelKeys/"
+                  + HexFormat.of().formatHex(Ed25519Keys.keyId(k.publicKey)))) {
+            throw new BundleException(Check.MALFORMED, "the label key entry at log index "
+                + e.logIndex() + " is named " + name + ", which is not its organisation's key "
+                + "of the id of its public key");
+          }
+          k.created = at;
+        }
+        case "label_key_revocation" -> {
+          LabelKey k = labelKeys.computeIfAbsent(f.get("label_key.name"), n -> new LabelKey());
+          // a key is revoked once; should the log hold two, the earlier one counts
+          if (k.revoked == null || at.recordTime().compareTo(k.revoked.recordTime()) < 0) {
+            k.revoked = at;
+          }
+        }
         default -> {
-          // organisations and label keys: included and proven, no rule of their own here
+          // organisations: included and proven, no rule of their own here
         }
       }
     }

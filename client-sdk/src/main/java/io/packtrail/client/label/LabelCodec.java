@@ -72,6 +72,20 @@ public final class LabelCodec {
       throw new LabelFormatException(Check.ENVELOPE,
           "label envelope is not canonical (unknown, repeated or reordered fields)");
     }
+    return decodeSigned(envelope);
+  }
+
+  /**
+   * Checks a label given as its signed payload bytes and signature (as an audit bundle carries
+   * it): the checks of {@link #decodeWithPayload} after the envelope's, on the envelope they
+   * make. Throws {@link LabelFormatException} naming the failed check.
+   */
+  public static Decoded decodeSigned(byte[] payload, byte[] signature) {
+    return decodeSigned(SignedLabel.newBuilder().setPayload(ByteString.copyFrom(payload))
+        .setSignature(ByteString.copyFrom(signature)).build());
+  }
+
+  private static Decoded decodeSigned(SignedLabel envelope) {
     if (envelope.getSignature().size() != Ed25519Keys.SIGNATURE_SIZE) {
       throw new LabelFormatException(Check.SIGNATURE_SIZE,
           "label signature has " + envelope.getSignature().size() + " bytes, not " + Ed25519Keys.SIGNATURE_SIZE);

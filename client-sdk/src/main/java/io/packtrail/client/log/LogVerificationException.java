@@ -21,7 +21,9 @@ public final class LogVerificationException extends Exception {
     /** A note with no signature by the trusted key (signatures by other keys are ignored). */
     NOT_SIGNED,
     /** A signature by the trusted key (name and key hash match) that does not verify. */
-    BAD_SIGNATURE
+    BAD_SIGNATURE,
+    /** Fewer valid cosignatures by the trusted witnesses than a {@link WitnessPolicy} requires. */
+    TOO_FEW_COSIGNATURES
   }
 
   private final Reason reason;

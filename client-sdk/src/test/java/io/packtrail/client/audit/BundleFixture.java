@@ -1,6 +1,7 @@
 package io.packtrail.client.audit;
 
 import io.packtrail.client.HashChain;
+import com.google.protobuf.ByteString;
 import io.packtrail.client.canonical.Canonical;
 import io.packtrail.client.device.DeviceCheck;
 import io.packtrail.client.device.DeviceSignatures;
@@ -14,12 +15,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.packtrail.v1.LabelPayload;
+import io.packtrail.v1.UnitLevel;
 
 /**
  * A small log built from scratch, the way the server builds one, and the audit bundle of one unit
  * in it (docs/formats.md section 13's test vector): leaves 0 a site, 1 a device enrollment, 2 the
- * unit's registration, 3 another unit's event, 4 and 5 the unit's device-signed steps (5 scans
- * label 7), 6 the withdrawal of label 7 (after the step: no failure).
+ * unit's registration, 3 the organisation's label key, 4 and 5 the unit's device-signed steps (5
+ * scans label 7, signed by that key), 6 the withdrawal of label 7 (after the step: no failure).
  */
 final class BundleFixture {
   static final String ORIGIN = "packtrail.local/log";
@@ -30,6 +33,13 @@ final class BundleFixture {
   static final String ORG = "organizations/acme";
   static final String SITE = ORG + "/sites/plant";
   static final String DEVICE = SITE + "/devices/scanner-1";
+  static final byte[] LABEL_KEY_SEED = seed(0xe1);
+  static final String LABEL_KEY = ORG + "/labelKeys/" + HexFormat.of().formatHex(
+      Ed25519Keys.keyId(Ed25519Keys.publicKeyOf(LABEL_KEY_SEED)));
+  /** The label the inspection scanned: serial 7 of the unit, issued 2026-12-01T08:10:00Z. */
+  static final LabelPayload LABEL = LabelPayload.newBuilder().setUnitCode(UNIT)
+      .setLevel(UnitLevel.UNIT_LEVEL_PACK).setSerial(7).setIssuer("acme").setKeyId(ByteString.copyFrom(Ed25519Keys.keyId(
+          Ed25519Keys.publicKeyOf(LABEL_KEY_SEED)))).setIssuedAt(1_796_112_600L).build();
 
   final List<byte[]> leaves = new ArrayList<>();
   final List<byte[]> chain = new ArrayList<>();
@@ -44,11 +54,15 @@ final class BundleFixture {
     this(forgedDevice, List.of());
   }
 
+  BundleFixture(boolean forgedDevice, List<Map<String, String>> more) {
+    this(forgedDevice, false, more);
+  }
+
   /**
    * The fixture with more registry entries appended to the log (log.index 7, 8 ...) and to the
    * bundle, e.g. entries back-filled at a migration, with a record.time before the events'.
    */
-  BundleFixture(boolean forgedDevice, List<Map<String, String>> more) {
+  BundleFixture(boolean forgedDevice, boolean forgedLabel, List<Map<String, String>> more) {
     leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "site", "log.index", "0",
         "record.time", "2026-12-01T08:00:00.000000Z", "site.name", SITE, "site.organization", ORG,
         "site.kind", "RECYCLING_PLANT", "site.display_name", "Plant", "site.region_code",
@@ -58,15 +72,23 @@ final class BundleFixture {
         "device.site", SITE, "device.public_key",
         HexFormat.of().formatHex(Ed25519Keys.publicKeyOf(DEVICE_SEED))))));
     leaves.add(event(2, 1, "registration", null, null, false));
-    leaves.add(Canonical.encode(new TreeMap<>(Map.of("event.id",
-        "00000000-0000-4000-8000-000000000003", "event.type", "registration", "log.index", "3",
-        "unit.code", "X12MCPM27KLPCLX2M23823321", "unit.sequence", "1"))));
+    TreeMap<String, String> key = new TreeMap<>();
+    key.put("entry.type", "label_key");
+    key.put("label_key.id", LABEL_KEY.substring(LABEL_KEY.length() - 8));
+    key.put("label_key.name", LABEL_KEY);
+    key.put("label_key.not_after", "2027-12-01T08:02:00.000000Z");
+    key.put("label_key.not_before", "2026-12-01T08:02:00.000000Z");
+    key.put("label_key.organization", ORG);
+    key.put("label_key.public_key", HexFormat.of().formatHex(
+        Ed25519Keys.publicKeyOf(LABEL_KEY_SEED)));
+    key.put("log.index", "3");
+    key.put("record.time", "2026-12-01T08:02:00.000000Z");
+    leaves.add(Canonical.encode(key));
     leaves.add(event(4, 2, "collection", DEVICE, null, false));
     leaves.add(event(5, 3, "inspection", DEVICE, "7", forgedDevice));
     leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "label_withdrawal",
         "log.index", "6", "record.time", "2026-12-01T09:00:00.000000Z", "label.serial", "7",
-        "label.status", "REVOKED", "label.key", ORG + "/labelKeys/0a1b2c3d", "label.unit_code",
-        UNIT))));
+        "label.status", "REVOKED", "label.key", LABEL_KEY, "label.unit_code", UNIT))));
     for (Map<String, String> m : more) {
       TreeMap<String, String> f = new TreeMap<>(m);
       f.put("log.index", Integer.toString(leaves.size()));
@@ -86,7 +108,7 @@ final class BundleFixture {
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }
     List<AuditBundle.Entry> registry = new ArrayList<>();
-    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 6));
+    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 3, 6));
     for (int i = 0; i < more.size(); i++) {
       registryIndexes.add(7 + i);
     }
@@ -94,9 +116,14 @@ final class BundleFixture {
       registry.add(new AuditBundle.Entry(index, leaves.get(index), null,
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }
+    byte[] payload = LABEL.toByteArray();
+    AuditBundle.Label label = new AuditBundle.Label(7, payload, Ed25519Keys.sign(
+        Ed25519Keys.LABEL_TAG, payload, forgedLabel ? OTHER_SEED : LABEL_KEY_SEED));
     bundle = new AuditBundle("units/" + UNIT, logKey().encode(), checkpoint(LOG_SEED,
-        Merkle.root(hashes)), List.of(new AuditBundle.UnitHistory(UNIT, 3, events)), registry);
+        Merkle.root(hashes)), List.of(new AuditBundle.UnitHistory(UNIT, 3, events)), registry,
+        List.of(label));
   }
+
 
   /** A checkpoint of this log's size over {@code root}, signed by the key of {@code seed}. */
   String checkpoint(byte[] seed, byte[] root) {

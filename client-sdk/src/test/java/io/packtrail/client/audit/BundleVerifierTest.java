@@ -27,7 +27,8 @@ class BundleVerifierTest {
 
   private static AuditBundle withEvents(AuditBundle b, List<AuditBundle.Entry> events) {
     return new AuditBundle(b.subject(), b.logKey(), b.checkpointNote(), List.of(
-        new AuditBundle.UnitHistory(BundleFixture.UNIT, 3, events)), b.registryEntries());
+        new AuditBundle.UnitHistory(BundleFixture.UNIT, 3, events)), b.registryEntries(),
+        b.labels());
   }
 
   private static List<AuditBundle.Entry> events(AuditBundle b) {
@@ -126,7 +127,7 @@ class BundleVerifierTest {
     AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
         fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
             fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
-        valid.registryEntries());
+        valid.registryEntries(), valid.labels());
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.CHECKPOINT_SIGNATURE, e.check());
     assertTrue(e.getMessage().startsWith("the checkpoint is not signed by the log key "
@@ -140,7 +141,7 @@ class BundleVerifierTest {
     AuditBundle b = new AuditBundle(valid.subject(), forger.encode(),
         fixture.checkpoint(BundleFixture.OTHER_SEED, Merkle.root(
             fixture.leaves.stream().map(Merkle::leafHash).toList())), valid.units(),
-        valid.registryEntries());
+        valid.registryEntries(), valid.labels());
     assertEquals(Check.CHECKPOINT_SIGNATURE, refused(b, BundleFixture.logKey()).check());
   }
 
@@ -149,7 +150,7 @@ class BundleVerifierTest {
     byte[] otherRoot = Merkle.leafHash(new byte[] {1});
     AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
         fixture.checkpoint(BundleFixture.LOG_SEED, otherRoot), valid.units(),
-        valid.registryEntries());
+        valid.registryEntries(), valid.labels());
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.INCLUSION, e.check());
     assertTrue(e.getMessage().startsWith("event 1 (log index 2) is not in the log's tree of "
@@ -158,8 +159,10 @@ class BundleVerifierTest {
 
   @Test
   void aDroppedRegistryEntryLeavesTheSignatureUncheckedAndSaysSo() throws Exception {
+    // the site and the label key kept, the device's enrollment dropped
     AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(),
-        valid.checkpointNote(), valid.units(), List.of(valid.registryEntries().get(0)));
+        valid.checkpointNote(), valid.units(), List.of(valid.registryEntries().get(0),
+            valid.registryEntries().get(2)), valid.labels());
     BundleVerifier.Report report = BundleVerifier.verify(b, BundleFixture.logKey());
     assertTrue(report.warnings().stream().anyMatch(w -> w.contains("whose enrollment is not in "
         + "the bundle")), report.warnings().toString());
@@ -191,7 +194,7 @@ class BundleVerifierTest {
   @Test
   void aBundleAboutAUnitItDoesNotCarry() {
     AuditBundle b = new AuditBundle("units/X12MCPM27KLPCLX2M23823399", valid.logKey(),
-        valid.checkpointNote(), valid.units(), valid.registryEntries());
+        valid.checkpointNote(), valid.units(), valid.registryEntries(), valid.labels());
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.MALFORMED, e.check());
     assertEquals("the bundle is about units/X12MCPM27KLPCLX2M23823399 but carries no history "
@@ -201,7 +204,7 @@ class BundleVerifierTest {
   @Test
   void aLotBundleNeedsTheStepThatMadeTheLot() throws Exception {
     AuditBundle b = new AuditBundle("materialLots/west-li2co3-2026-001", valid.logKey(),
-        valid.checkpointNote(), valid.units(), valid.registryEntries());
+        valid.checkpointNote(), valid.units(), valid.registryEntries(), valid.labels());
     BundleException e = refused(AuditBundle.parse(b.encode()), BundleFixture.logKey());
     assertEquals(Check.MALFORMED, e.check());
     assertEquals("the bundle is about materialLots/west-li2co3-2026-001 but no event in it made "
@@ -257,5 +260,105 @@ class BundleVerifierTest {
     SortedMap<String, String> f = new TreeMap<>(Canonical.decode(canonical));
     f.put("event.type", "scrapping");
     return Canonical.encode(f);
+  }
+
+  private static AuditBundle withLabels(AuditBundle b, List<AuditBundle.Label> labels) {
+    return new AuditBundle(b.subject(), b.logKey(), b.checkpointNote(), b.units(),
+        b.registryEntries(), labels);
+  }
+
+  private static final String AT_STEP = "event 3 (log index 5): ";
+
+  @Test
+  void aForgedLabelSignatureIsNamed() {
+    // the label claims the organisation's key, but another key signed it
+    BundleException e = refused(new BundleFixture(false, true, List.of()).bundle,
+        BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertEquals(AT_STEP + "the signature of label 7 does not verify under the public key of "
+        + BundleFixture.LABEL_KEY + " (log index 3): the label is forged or altered",
+        e.getMessage());
+    // a payload edited under the issuer's signature: the same
+    AuditBundle.Label label = valid.labels().get(0);
+    byte[] edited = BundleFixture.LABEL.toBuilder().setIssuedAt(1_796_112_601L).build()
+        .toByteArray();
+    e = refused(withLabels(valid, List.of(new AuditBundle.Label(7, edited, label.signature()))),
+        BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertTrue(e.getMessage().endsWith("the label is forged or altered"), e.getMessage());
+  }
+
+  @Test
+  void aLabelSignedByAKeyRevokedBeforeTheStepIsNamed() {
+    // revoked at 08:33, before the inspection (08:35); appended at index 7 as a back-filled
+    // entry is, so record.time decides
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "label_key_revocation",
+        "record.time", "2026-12-01T08:33:00.000000Z", "label_key.name", BundleFixture.LABEL_KEY,
+        "label_key.id", BundleFixture.LABEL_KEY.substring(BundleFixture.LABEL_KEY.length() - 8),
+        "label_key.organization", BundleFixture.ORG));
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertEquals(AT_STEP + "label 7 is signed by key " + BundleFixture.LABEL_KEY + ", revoked "
+        + "before the step (log index 7, 2026-12-01T08:33:00.000000Z)", e.getMessage());
+  }
+
+  @Test
+  void aKeyRevokedAfterTheStepLeavesItsLabelValid() throws Exception {
+    AuditBundle b = new BundleFixture(false, List.of(java.util.Map.of("entry.type",
+        "label_key_revocation", "record.time", "2026-12-01T10:00:00.000000Z", "label_key.name",
+        BundleFixture.LABEL_KEY, "label_key.id", BundleFixture.LABEL_KEY.substring(
+            BundleFixture.LABEL_KEY.length() - 8), "label_key.organization",
+        BundleFixture.ORG))).bundle;
+    BundleVerifier.Report report = BundleVerifier.verify(b, BundleFixture.logKey());
+    assertTrue(report.facts().contains("1 scanned label(s) verified: each signed by its "
+        + "issuer's key as the log holds it, the key created and not revoked before the step "
+        + "and valid at issue, the label this unit's and not withdrawn before the step"),
+        report.facts().toString());
+  }
+
+  @Test
+  void aScannedLabelTheBundleDoesNotCarryOrAnotherUnitsLabel() {
+    BundleException e = refused(withLabels(valid, List.of()), BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertEquals(AT_STEP + "the step scanned label 7, whose signed label is not in the bundle",
+        e.getMessage());
+    byte[] other = BundleFixture.LABEL.toBuilder().setUnitCode("X12MCPM27KLPCLX2M23823399")
+        .build().toByteArray();
+    e = refused(withLabels(valid, List.of(new AuditBundle.Label(7, other, Ed25519Keys.sign(
+        Ed25519Keys.LABEL_TAG, other, BundleFixture.LABEL_KEY_SEED)))), BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertEquals(AT_STEP + "the step scanned label 7, which is the label of unit "
+        + "X12MCPM27KLPCLX2M23823399, not of " + BundleFixture.UNIT, e.getMessage());
+  }
+
+  @Test
+  void aLabelWhoseKeyEntryIsLeftOutIsNotTakenOnTrust() {
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(), valid.checkpointNote(),
+        valid.units(), valid.registryEntries().stream().filter(r -> r.logIndex() != 3).toList(),
+        valid.labels());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertEquals(AT_STEP + "label 7 is signed by key " + BundleFixture.LABEL_KEY + ", whose "
+        + "label_key entry is not in the bundle", e.getMessage());
+  }
+
+  @Test
+  void labelLinesAreCheckedForForm() throws Exception {
+    String text = valid.encode();
+    assertTrue(text.endsWith("\nlabel 7 " + java.util.Base64.getEncoder().encodeToString(
+        BundleFixture.LABEL.toByteArray()) + " " + java.util.HexFormat.of().formatHex(
+            valid.labels().get(0).signature()) + "\n"), text);
+    BundleException e = refused(AuditBundle.parse(text.replace("\nlabel 7 ", "\nlabel 8 ")),
+        BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertEquals("the label line of serial 8 carries the label of serial 7", e.getMessage());
+    BundleException v1 = assertThrows(BundleException.class, () -> AuditBundle.parse(
+        text.replace(AuditBundle.HEADER, "packtrail-audit-bundle/v1")));
+    assertEquals("line 1: a packtrail-audit-bundle/v1 bundle, written before bundles carried "
+        + "the signed labels of the steps: write it again with 'trace CODE --bundle FILE'",
+        v1.getMessage());
+    BundleException late = assertThrows(BundleException.class, () -> AuditBundle.parse(
+        text + text.substring(text.indexOf("registry 0 "), text.indexOf("registry 1 "))));
+    assertTrue(late.getMessage().endsWith("a registry line after the label lines"),
+        late.getMessage());
   }
 }

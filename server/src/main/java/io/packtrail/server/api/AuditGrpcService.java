@@ -4,11 +4,16 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
+import io.packtrail.server.domain.LogEntryFilter;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
 import io.packtrail.server.log.AuditLog;
 import io.packtrail.server.log.LogKey;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.SignedNote;
+import io.packtrail.v1.AddCosignatureRequest;
+import io.packtrail.v1.AddCosignatureResponse;
 import io.packtrail.v1.AuditServiceGrpc;
 import io.packtrail.v1.Checkpoint;
 import io.packtrail.v1.Cosignature;
@@ -127,10 +132,18 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
       StreamObserver<ListLogEntriesResponse> response) {
     Violations v = new Violations();
     notNegative(v, "start_index", request.getStartIndex());
+    LogEntryFilter filter = null;
+    try {
+      filter = LogEntryFilter.parse(request.getFilter());
+    } catch (InvalidArgumentException e) {
+      v.addAll(e.violations());
+    }
     v.throwIfAny();
     int size = Paging.pageSize(request.getPageSize());
+    // the token is bound to the filter by a digest: a filter of 100 names is longer than a token
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(),
-        "logEntries|" + request.getStartIndex());
+        "logEntries|" + request.getStartIndex() + (filter.all() ? "" : "|" + digest(
+            request.getFilter())));
     long from = request.getStartIndex();
     if (cursor.after() != null) {
       try {
@@ -142,7 +155,7 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         throw new InvalidArgumentException("page_token", "is not a page token of this listing");
       }
     }
-    Paging.Page<AuditLog.Leaf> page = cursor.page(log.entries(from, cursor.fetchLimit()),
+    Paging.Page<AuditLog.Leaf> page = cursor.page(log.entries(from, cursor.fetchLimit(), filter),
         l -> Long.toString(l.entry().logIndex()));
     ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
         .setNextPageToken(page.nextPageToken());
@@ -170,6 +183,60 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         .setKeyHash(ByteString.copyFrom(key.keyHash()))
         .build());
     response.onCompleted();
+  }
+
+  @Override
+  public void addCosignature(AddCosignatureRequest request,
+      StreamObserver<AddCosignatureResponse> response) {
+    Violations v = new Violations();
+    io.packtrail.client.log.Checkpoint cosigned = null;
+    String body = request.getCheckpoint();
+    if (body.isEmpty()) {
+      v.add("checkpoint", "is required: the checkpoint's note text (origin, tree size, base64 "
+          + "root hash, each line ending in a newline) that the witness cosigned");
+    } else {
+      try {
+        cosigned = io.packtrail.client.log.Checkpoint.parseBody(
+            body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!cosigned.origin().equals(log.key().origin())) {
+          v.add("checkpoint", "is a checkpoint of the log '" + cosigned.origin() + "', not of "
+              + "this log '" + log.key().origin() + "'");
+        }
+      } catch (LogVerificationException e) {
+        v.add("checkpoint", "must be a checkpoint's note text (C2SP tlog-checkpoint, without "
+            + "signature lines): " + e.getMessage());
+      }
+    }
+    SignedNote.Signature line = null;
+    if (request.getSignatureLine().isEmpty()) {
+      v.add("signature_line", "is required: the witness's cosignature line, '\u2014 <key name> "
+          + "<base64(key hash || timestamp || signature)>'");
+    } else {
+      try {
+        line = SignedNote.Signature.parseLine(request.getSignatureLine());
+        if (line.signature().length != io.packtrail.client.log.Cosignature.SIGNATURE_SIZE) {
+          v.add("signature_line", "must carry a cosignature/v1 cosignature: after the 4-byte key "
+              + "hash, an 8-byte timestamp and a 64-byte Ed25519 signature ("
+              + io.packtrail.client.log.Cosignature.SIGNATURE_SIZE + " bytes), not " + line.signature().length);
+        }
+      } catch (LogVerificationException e) {
+        v.add("signature_line", "must be a note signature line: " + e.getMessage());
+      }
+    }
+    v.throwIfAny();
+    response.onNext(AddCosignatureResponse.newBuilder()
+        .setCheckpoint(toProto(log.addCosignature(cosigned, line, "signature_line"))).build());
+    response.onCompleted();
+  }
+
+  private static String digest(String text) {
+    try {
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays
+          .copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(
+              text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void notNegative(Violations v, String field, long value) {

@@ -92,6 +92,15 @@ final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}: loopback, for a scraper on the same host or behind a proxy)")
   String metricsBind;
 
+  @Option(names = "--witness-key", paramLabel = "VKEY", split = ",",
+      defaultValue = "${env:PACKTRAIL_WITNESS_KEYS}",
+      description = "a witness whose cosignatures of the log's checkpoints this server accepts "
+          + "(AuditService.AddCosignature) and serves with them: its C2SP verifier key "
+          + "(name+hash+base64, signature type 0x04, as 'packtrail-scanner.jar monitor --witness' "
+          + "prints it); repeat for several (env PACKTRAIL_WITNESS_KEYS, comma-separated). "
+          + "Without any, cosignatures are refused (PERMISSION_DENIED)")
+  java.util.List<String> witnessKeys;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -105,20 +114,22 @@ final class ServeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
+    var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
     }
     DatabaseOptions.Opened opened = database.open(10);
     try {
-      return serve(opened, address);
+      return serve(opened, address, witnesses);
     } catch (Exception | Error e) {
       opened.close();
       throw e;
     }
   }
 
-  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address) throws Exception {
+  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
+      java.util.List<io.packtrail.client.log.VerifierKey> witnesses) throws Exception {
     Clock clock = Clock.systemUTC();
     Jdbi jdbi = opened.database().jdbi();
     KeySealer sealer = database.keySealer();
@@ -128,7 +139,8 @@ final class ServeCommand implements Callable<Integer> {
         .withMassTolerancePercent(massTolerancePercent)
         .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
         .withLog(logOrigin, java.time.Duration.ofMillis(
-            Math.round(checkpointIntervalSeconds * 1000)));
+            Math.round(checkpointIntervalSeconds * 1000)))
+        .withWitnessKeys(witnesses);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;
@@ -193,6 +205,30 @@ final class ServeCommand implements Callable<Integer> {
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /** The witness keys as given, each parsed, or the reason one is not a witness key. */
+  static java.util.List<io.packtrail.client.log.VerifierKey> witnessKeys(
+      java.util.List<String> given) {
+    java.util.List<io.packtrail.client.log.VerifierKey> keys = new java.util.ArrayList<>();
+    for (String text : given == null ? java.util.List.<String>of() : given) {
+      if (text.isBlank()) {
+        continue; // an empty PACKTRAIL_WITNESS_KEYS
+      }
+      io.packtrail.client.log.VerifierKey key;
+      try {
+        key = io.packtrail.client.log.VerifierKey.parse(text.strip());
+      } catch (io.packtrail.client.log.LogVerificationException e) {
+        throw new IllegalArgumentException("--witness-key '" + text.strip() + "' is not a "
+            + "verifier key: " + e.getMessage());
+      }
+      if (key.type() != io.packtrail.client.log.VerifierKey.TYPE_COSIGNATURE) {
+        throw new IllegalArgumentException("--witness-key " + key.name() + " is a log's key "
+            + "(signature type 0x01), not a witness's (0x04, C2SP tlog-cosignature)");
+      }
+      keys.add(key);
+    }
+    return keys;
   }
 
   /** Plaintext has no authentication: only this machine may reach it. */

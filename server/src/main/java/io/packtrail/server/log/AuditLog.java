@@ -1,13 +1,23 @@
 package io.packtrail.server.log;
 
+import io.packtrail.client.log.Checkpoint;
+import io.packtrail.client.log.Cosignature;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.SignedNote;
+import io.packtrail.client.log.VerifierKey;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
 import io.packtrail.server.domain.LogEntry;
+import io.packtrail.server.domain.LogEntryFilter;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.store.LogDao;
+import io.packtrail.server.security.PermissionDeniedException;
 import io.packtrail.server.store.LogHeadDao;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +35,31 @@ public final class AuditLog {
   public static final String TREE_SIZE = "TREE_SIZE";
   /** The violation type of an entry not in the tree (yet). */
   public static final String LOG_ENTRY = "LOG_ENTRY";
+  /** The violation type of a cosignature of a checkpoint the log did not sign. */
+  public static final String CHECKPOINT = "CHECKPOINT";
+  /** The latest cosignature time stored: timestamps and google.protobuf.Timestamp end there. */
+  static final long LATEST_COSIGNATURE_TIME = Instant.parse("9999-12-31T23:59:59Z")
+      .getEpochSecond();
+
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   private final Jdbi jdbi;
   private final LogKey key;
   private final Checkpoints checkpoints;
   private final Integrator integrator;
+  private final List<VerifierKey> witnesses;
+  private final Clock clock;
   private final TileReader tileReader = TileReader.caching(TileReader.CACHED_TILES);
 
-  public AuditLog(Jdbi jdbi, LogKey key, Checkpoints checkpoints, Integrator integrator) {
+  /** {@code witnesses}: the witness keys (type 0x04) whose cosignatures are accepted. */
+  public AuditLog(Jdbi jdbi, LogKey key, Checkpoints checkpoints, Integrator integrator,
+      List<VerifierKey> witnesses, Clock clock) {
     this.jdbi = jdbi;
     this.key = key;
     this.checkpoints = checkpoints;
     this.integrator = integrator;
+    this.witnesses = List.copyOf(witnesses);
+    this.clock = clock;
   }
 
   /** An inclusion proof: the leaf, its index and the audit path in a tree of a size. */
@@ -77,6 +100,68 @@ public final class AuditLog {
     LogCheckpoint c = checkpoints.signCurrent();
     return jdbi.withExtension(LogDao.class, dao -> c.withCosignatures(
         dao.cosignatures(c.treeSize())));
+  }
+
+  /**
+   * Adds a witness's cosignature {@code line} of {@code cosigned} (a checkpoint of this log's
+   * origin; the caller parsed both) and answers the checkpoint with its cosignatures. In order:
+   * the witness key must be configured (else PERMISSION_DENIED, naming the key name only, so the
+   * answer does not tell which keys are), the log must have signed that checkpoint, size and root
+   * (else FAILED_PRECONDITION, type {@link #CHECKPOINT}), and the cosignature must verify over
+   * the stored checkpoint's note text (else INVALID_ARGUMENT on {@code lineField}). The first
+   * cosignature of a witness key for a checkpoint is kept; later ones answer it.
+   */
+  public LogCheckpoint addCosignature(Checkpoint cosigned, SignedNote.Signature line,
+      String lineField) {
+    VerifierKey witness = witnesses.stream().filter(w -> w.matches(line)).findFirst()
+        .orElseThrow(() -> new PermissionDeniedException(witnesses.stream().anyMatch(
+            w -> w.name().equals(line.keyName()))
+            ? "the key witness " + line.keyName() + " cosigned with is not the one this log "
+                + "accepts from it (serve --witness-key)"
+            : "witness " + line.keyName() + " is not a witness of this log: it accepts "
+                + "cosignatures only from the witness keys it is configured with (serve "
+                + "--witness-key)"));
+    return jdbi.inTransaction(h -> {
+      LogDao dao = h.attach(LogDao.class);
+      long size = cosigned.size();
+      String subject = "checkpoints/" + size;
+      LogCheckpoint stored = dao.checkpoint(size).orElseThrow(() -> {
+        long latest = latestSize(dao);
+        return new FailedPreconditionException(List.of(new PreconditionViolation(CHECKPOINT,
+            subject, "the log signed no checkpoint of tree size " + size + " (latest: "
+                + latest + "); cosign a checkpoint the log served", Map.of("treeSize",
+                    Long.toString(size), "latestTreeSize", Long.toString(latest)))));
+      });
+      if (!java.util.Arrays.equals(stored.rootHash(), cosigned.rootHash())) {
+        throw new FailedPreconditionException(List.of(new PreconditionViolation(CHECKPOINT,
+            subject, "the log's checkpoint of tree size " + size + " has the root "
+                + HEX.formatHex(stored.rootHash()) + ", not "
+                + HEX.formatHex(cosigned.rootHash()) + ", the root the witness cosigned",
+            Map.of("treeSize", Long.toString(size),
+                "rootHash", HEX.formatHex(stored.rootHash())))));
+      }
+      byte[] body;
+      try {
+        body = SignedNote.parse(stored.note()).body();
+      } catch (LogVerificationException e) {
+        throw new IllegalStateException("stored checkpoint " + size + " is not a note", e);
+      }
+      long time;
+      try {
+        time = Cosignature.verify(body, line, witness);
+      } catch (LogVerificationException e) {
+        throw new InvalidArgumentException(lineField, "the cosignature of witness "
+            + witness.name() + " does not verify over the log's checkpoint of tree size " + size
+            + ": " + e.getMessage());
+      }
+      if (time > LATEST_COSIGNATURE_TIME) {
+        throw new InvalidArgumentException(lineField, "the cosignature's time " + time
+            + " is after 9999-12-31T23:59:59Z");
+      }
+      dao.insertCosignature(size, witness.name(), witness.keyHash(), line.line(),
+          Instant.ofEpochSecond(time), clock.instant().truncatedTo(ChronoUnit.MICROS));
+      return stored.withCosignatures(dao.cosignatures(size));
+    });
   }
 
   /** The log index of an event, by name {@code units/{code}/events/{sequence}}. */
@@ -136,20 +221,36 @@ public final class AuditLog {
 
   /** Entries of the tree from {@code start}, at most {@code limit}, with their leaf hashes. */
   public List<Leaf> entries(long start, int limit) {
+    return entries(start, limit, LogEntryFilter.parse(""));
+  }
+
+  /**
+   * The entries of the tree from {@code start} that {@code filter} keeps, at most {@code limit},
+   * with their leaf hashes.
+   */
+  public List<Leaf> entries(long start, int limit, LogEntryFilter filter) {
     return jdbi.withHandle(h -> {
       LogDao dao = h.attach(LogDao.class);
       long latest = latestSize(dao);
       if (start >= latest) {
         return List.of();
       }
-      List<LogEntry> entries = dao.entries(start, latest, limit);
+      List<LogEntry> entries;
+      if (filter.all()) {
+        entries = dao.entries(start, latest, limit);
+      } else {
+        entries = dao.entriesAbout(start, latest, limit,
+            filter.subjects().toArray(String[]::new), filter.units().toArray(String[]::new),
+            filter.events().stream().map(LogEntryFilter.EventKey::code).toArray(String[]::new),
+            filter.events().stream().mapToLong(LogEntryFilter.EventKey::sequence).toArray());
+      }
       if (entries.isEmpty()) {
         return List.of();
       }
-      List<Tiles.Key> keys = new ArrayList<>();
-      for (long t = start / Tiles.WIDTH;
-          t <= entries.get(entries.size() - 1).logIndex() / Tiles.WIDTH; t++) {
-        keys.add(new Tiles.Key(0, t));
+      // the level-0 tiles holding the listed leaves (sparse when filtered)
+      java.util.Set<Tiles.Key> keys = new java.util.LinkedHashSet<>();
+      for (LogEntry e : entries) {
+        keys.add(new Tiles.Key(0, e.logIndex() / Tiles.WIDTH));
       }
       Tiles tiles = tileReader.read(dao, keys);
       List<Leaf> out = new ArrayList<>(entries.size());

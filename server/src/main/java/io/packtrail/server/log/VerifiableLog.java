@@ -17,15 +17,15 @@ public record VerifiableLog(LogKey key, Integrator integrator, Checkpoints check
    * the stored origin, or the default for a new log. A zero {@code checkpointInterval} starts no
    * background worker: this instance records and answers, and leaves integrating and signing on
    * an interval to another instance of the deployment (CreateCheckpoint still integrates and
-   * signs on demand).
+   * signs on demand). {@code witnesses}: the witness keys whose cosignatures are accepted.
    */
   public static VerifiableLog start(Jdbi jdbi, KeySealer sealer, String origin, Clock clock,
-      Duration checkpointInterval) {
+      Duration checkpointInterval, java.util.List<io.packtrail.client.log.VerifierKey> witnesses) {
     LogKey key = LogKey.loadOrCreate(jdbi, sealer, origin, clock);
     Integrator integrator = new Integrator(jdbi, clock, Integrator.DEFAULT_BATCH);
     Checkpoints checkpoints = new Checkpoints(jdbi, key, clock);
     checkpoints.signCurrent(); // a checkpoint from the first call on (the empty tree at first)
-    AuditLog audit = new AuditLog(jdbi, key, checkpoints, integrator);
+    AuditLog audit = new AuditLog(jdbi, key, checkpoints, integrator, witnesses, clock);
     LogWorker worker = checkpointInterval.isZero() ? null
         : new LogWorker(integrator, checkpoints, checkpointInterval).start();
     return new VerifiableLog(key, integrator, checkpoints, audit, worker);

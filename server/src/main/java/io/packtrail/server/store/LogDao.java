@@ -68,6 +68,17 @@ public interface LogDao {
   @SqlQuery("entries")
   List<LogEntry> entries(@Bind("from") long from, @Bind("to") long to, @Bind("limit") int limit);
 
+  /**
+   * As {@link #entries}, only those about the given subjects: every event of the units
+   * {@code units}, the events (eventCodes[i], eventSequences[i]), the registry entries whose
+   * subject is in {@code subjects}.
+   */
+  @SqlQuery("entriesAbout")
+  List<LogEntry> entriesAbout(@Bind("from") long from, @Bind("to") long to,
+      @Bind("limit") int limit, @Bind("subjects") String[] subjects,
+      @Bind("units") String[] units, @Bind("eventCodes") String[] eventCodes,
+      @Bind("eventSequences") long[] eventSequences);
+
   @SqlQuery("tiles")
   List<Tile> tiles(@Bind("levels") int[] levels, @Bind("indexes") long[] indexes);
 
@@ -97,6 +108,12 @@ public interface LogDao {
 
   @SqlQuery("cosignatures")
   List<LogCheckpoint.Cosignature> cosignatures(@Bind("size") long size);
+
+  /** Stores a witness's cosignature unless that key has one for that size; returns rows. */
+  @SqlUpdate("insertCosignature")
+  int insertCosignature(@Bind("size") long size, @Bind("keyName") String keyName,
+      @Bind("keyHash") byte[] keyHash, @Bind("line") String line,
+      @Bind("cosigned") Instant cosigned, @Bind("now") Instant now);
 
   @SqlQuery("eventLogIndex")
   Optional<Long> eventLogIndex(@Bind("code") String code, @Bind("sequence") long sequence);

@@ -251,4 +251,93 @@ class AuditServiceTest {
     assertFalse(client.listLogEntries(ListLogEntriesRequest.newBuilder()
         .setStartIndex(1_000_000).build()).getLogEntriesCount() > 0);
   }
+
+  @Test
+  void aFilterListsTheEntriesAboutSubjectsInLogOrder() {
+    String filter = "subject = \"units/" + pack + "/events/*\" OR subject=\""
+        + Fixtures.STATION + "\"  OR  subject = \"" + Fixtures.DEALER + "\"";
+    List<LogEntry> all = client.listAllLogEntries(0);
+    List<LogEntry> expected = all.stream().filter(e -> e.getSubject().startsWith(
+        "units/" + pack + "/events/") || e.getSubject().equals(Fixtures.STATION)
+        || e.getSubject().equals(Fixtures.DEALER)).toList();
+    assertEquals(4, expected.size(), "two events, the site and its organisation");
+    assertEquals(expected, client.listAllLogEntries(0, filter));
+    // in pages of one, the token bound to the filter
+    List<LogEntry> paged = new ArrayList<>();
+    String token = "";
+    do {
+      ListLogEntriesResponse page = client.listLogEntries(ListLogEntriesRequest.newBuilder()
+          .setFilter(filter).setPageSize(1).setPageToken(token).build());
+      paged.addAll(page.getLogEntriesList());
+      token = page.getNextPageToken();
+      if (!token.isEmpty()) {
+        String t = token;
+        var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.listLogEntries(
+            ListLogEntriesRequest.newBuilder().setFilter("subject = \"" + Fixtures.STATION
+                + "\"").setPageSize(1).setPageToken(t).build()));
+        assertViolation(status, "page_token", "other filters");
+      }
+    } while (!token.isEmpty());
+    assertEquals(expected, paged);
+    // from an index; one event by its name; a subject nothing is about
+    assertEquals(expected.subList(2, 4), client.listAllLogEntries(
+        expected.get(2).getLogIndex(), filter));
+    Event sale = client.listEvents(pack).get(1);
+    assertEquals(List.of(sale.getName()), client.listAllLogEntries(0, "subject = \""
+        + sale.getName() + "\"").stream().map(LogEntry::getSubject).toList());
+    assertEquals(List.of(sale.getName()), client.listAllLogEntries(0, "subject = \""
+        + sale.getName() + "\" OR subject = \"units/" + pack + "/events/*\"").stream()
+        .skip(1).map(LogEntry::getSubject).toList(), "each entry once");
+    assertTrue(client.listAllLogEntries(0, "subject = \"organizations/nobody\"").isEmpty());
+  }
+
+  @Test
+  void aBadFilterIsRefusedNamingTheRule() {
+    java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("kind = \"EVENT\"", "can only compare subject, not 'kind' (at character 1)");
+    refusals.put("subject != \"x\"", "compares subject with = only, found '!=' at character 9");
+    refusals.put("subject = units/x", "compares subject with a double-quoted string");
+    refusals.put("subject = \"a\" AND subject = \"b\"", "joins terms with OR only, not 'AND'");
+    refusals.put("subject = \"units/*\"", "allows the wildcard * only as units/{code}/events/*");
+    refusals.put("subject = \"labels/1", "has a string opened at character 11 and never closed");
+    refusals.put("subject = \"\"", "compares subject with a resource name");
+    refusals.put("subject = \"a\" OR", "ends where a field name or OR belongs");
+    refusals.put("subject = \"a\"" + " OR subject = \"a\"".repeat(100), "has more than 100 terms");
+    for (var r : refusals.entrySet()) {
+      var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.listLogEntries(
+          ListLogEntriesRequest.newBuilder().setFilter(r.getKey()).build()));
+      assertViolation(status, "filter", r.getValue());
+    }
+  }
+
+  @Test
+  void theFilteredListingReadsThroughIndexes() {
+    // with current statistics and sequential scans priced out, a plan still scanning a table (or
+    // walking the log order's index) has no index of the subjects to use
+    String sql;
+    try (var in = io.packtrail.server.store.LogDao.class.getResourceAsStream(
+        "LogDao/entriesAbout.sql")) {
+      sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String plan = harness.jdbi().inTransaction(h -> {
+      h.execute("ANALYZE event");
+      h.execute("ANALYZE registry_entry");
+      h.execute("SET LOCAL enable_seqscan = off");
+      return String.join("\n", h.createQuery("EXPLAIN " + sql.replaceAll("(?m)^--.*$", ""))
+          .bind("from", 0L).bind("to", 1_000_000L).bind("limit", 100)
+          .bind("subjects", new String[] {Fixtures.STATION})
+          .bind("units", new String[] {pack})
+          .bind("eventCodes", new String[] {pack}).bind("eventSequences", new long[] {2})
+          .mapTo(String.class).list());
+    });
+    assertFalse(plan.contains("Seq Scan on event") || plan.contains("Seq Scan on registry_entry"),
+        plan);
+    // not the log order's index either: walking it with a filter would read the whole log
+    assertFalse(plan.contains("event_log_index_key") || plan.contains("registry_entry_pkey"),
+        plan);
+    assertTrue(plan.contains("registry_entry_subject_idx")
+        && plan.contains("event_unit_code_sequence_key"), plan);
+  }
 }

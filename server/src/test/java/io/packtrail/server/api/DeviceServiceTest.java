@@ -80,7 +80,7 @@ class DeviceServiceTest {
       return new io.packtrail.server.PacktrailServer.Settings(s.maxBatch(), s.queueCapacity(),
           s.maxWatchers(), s.handlerThreads(), shifted, s.sealer(), s.requireLabels(),
           s.trustListValidity(), s.callerResolver(), s.massTolerancePercent(),
-          s.enrollmentCodeValidity(), s.logOrigin(), s.checkpointInterval());
+          s.enrollmentCodeValidity(), s.logOrigin(), s.checkpointInterval(), s.witnessKeys());
     }
   }
 

@@ -63,7 +63,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FuzzTest {
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.inProcess();
+  static final ServerHarness harness = ServerHarness.inProcess(s -> s.withWitnessKeys(
+      java.util.List.of(io.packtrail.client.log.VerifierKey.ofCosigner(Witness.NAME,
+          Witness.KEY.publicKey()))));
+
+  /** A witness the server accepts, so mutated cosignatures reach the checks past the key. */
+  static final class Witness {
+    static final String NAME = "witness.example/fuzz";
+    static final io.packtrail.client.label.Ed25519Keys.KeyPair KEY =
+        io.packtrail.client.label.Ed25519Keys.generate();
+  }
 
   private static final long SEED = 0x5EED_2026_1129L;
   private static final int MUTANTS_PER_METHOD = 40;
@@ -87,7 +96,7 @@ class FuzzTest {
   private static final Map<String, Message> SEEDS = new TreeMap<>();
 
   @BeforeAll
-  static void seeds() {
+  static void seeds() throws Exception {
     Fixtures.network(harness.client());
     String code = Fixtures.registeredPack(harness.client());
     harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
@@ -159,7 +168,14 @@ class FuzzTest {
     seed(io.packtrail.v1.GetConsistencyProofRequest.newBuilder().setFirstTreeSize(1)
         .setSecondTreeSize(treeSize).build());
     seed(io.packtrail.v1.ListLogEntriesRequest.newBuilder().setStartIndex(1).setPageSize(2)
-        .build());
+        .setFilter("subject = \"" + Fixtures.STATION + "\" OR subject = \"units/" + unit
+            .substring("units/".length()) + "/events/*\"").build());
+    String body = io.packtrail.client.log.SignedNote.parse(harness.client()
+        .getCheckpoint(treeSize).getNote()).text();
+    seed(io.packtrail.v1.AddCosignatureRequest.newBuilder().setCheckpoint(body)
+        .setSignatureLine(io.packtrail.client.log.Cosignature.sign(body.getBytes(
+            java.nio.charset.StandardCharsets.UTF_8), Witness.NAME, Witness.KEY.privateKey(),
+            1_767_225_600L).line()).build());
     seed(io.packtrail.v1.GetLogKeyRequest.getDefaultInstance());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()

@@ -53,4 +53,36 @@ class ServeCommandTest {
     assertEquals(2, exit, err.toString());
     assertTrue(err.toString().contains("--metrics-port must be 0 to 65535"), err.toString());
   }
+
+  @Test
+  void witnessKeysAreRepeatableCommaSeparatedAndCheckedBeforeAnythingStarts() throws Exception {
+    String w1 = io.packtrail.client.log.VerifierKey.ofCosigner("witness.example/w1",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    String w2 = io.packtrail.client.log.VerifierKey.ofCosigner("witness.example/w2",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    String w3 = io.packtrail.client.log.VerifierKey.ofCosigner("witness.example/w3",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    ServeCommand serve = new ServeCommand();
+    new picocli.CommandLine(serve).parseArgs("--witness-key", w1 + "," + w2,
+        "--witness-key", w3);
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(w1, w2, w3),
+        ServeCommand.witnessKeys(serve.witnessKeys).stream()
+            .map(io.packtrail.client.log.VerifierKey::encode).toList());
+
+    String log = io.packtrail.client.log.VerifierKey.of("packtrail.local/log",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    for (String[] bad : new String[][] {
+        {"nonsense", "error: --witness-key 'nonsense' is not a verifier key: verifier key has 1 "
+            + "parts"},
+        {log, "error: --witness-key packtrail.local/log is a log's key (signature type 0x01), "
+            + "not a witness's (0x04, C2SP tlog-cosignature)"}}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      picocli.CommandLine cli = PacktrailServerCli.commandLine();
+      cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+      int exit = cli.execute("serve", "--witness-key", bad[0]);
+      org.junit.jupiter.api.Assertions.assertEquals(1, exit);
+      assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(bad[1]),
+          err.toString(StandardCharsets.UTF_8));
+    }
+  }
 }

@@ -1,0 +1,189 @@
+package io.packtrail.server.domain;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which entries of the log a listing keeps (ListLogEntriesRequest.filter): a subset of AIP-160,
+ * one or more terms {@code subject = "NAME"} joined by {@code OR}. NAME is a registry entry's
+ * subject, an event's name {@code units/{code}/events/{sequence}}, or {@code
+ * units/{code}/events/*} for every event of a unit. Each kind is read through an index
+ * (registry_entry's (subject, log_index), event's (unit_code, sequence)), so a filtered listing
+ * never scans the log.
+ *
+ * @param subjects registry subjects, exactly
+ * @param units the codes of units whose every event is selected
+ * @param events single events, by unit code and sequence (none of a unit in {@code units})
+ */
+public record LogEntryFilter(Set<String> subjects, Set<String> units, List<EventKey> events) {
+  /** The most terms one filter may hold. */
+  public static final int MAX_TERMS = 100;
+  /** The filter's field in requests. */
+  public static final String FIELD = "filter";
+
+  /** One event: its unit's code and its sequence. */
+  public record EventKey(String code, long sequence) {}
+
+  private static final Pattern UNIT_EVENTS = Pattern.compile("units/([A-Z0-9]{19,24})/events/\\*");
+  private static final Pattern EVENT = Pattern.compile(
+      "units/([A-Z0-9]{19,24})/events/([1-9][0-9]{0,18})");
+  private static final String GRAMMAR = "a filter is one or more terms subject = \"NAME\" "
+      + "joined by OR (AIP-160 subset), e.g. subject = \"units/{code}/events/*\" OR subject = "
+      + "\"organizations/acme/sites/plant\"";
+
+  public LogEntryFilter {
+    subjects = Set.copyOf(subjects);
+    units = Set.copyOf(units);
+    events = List.copyOf(events);
+  }
+
+  /** Whether this filter keeps every entry (the empty filter). */
+  public boolean all() {
+    return subjects.isEmpty() && units.isEmpty() && events.isEmpty();
+  }
+
+  /**
+   * Parses a filter; an empty or blank one keeps every entry.
+   *
+   * @throws InvalidArgumentException on {@link #FIELD}, naming the rule broken and where
+   */
+  public static LogEntryFilter parse(String filter) {
+    Set<String> subjects = new LinkedHashSet<>();
+    Set<String> units = new LinkedHashSet<>();
+    Set<EventKey> events = new LinkedHashSet<>();
+    if (filter.length() > MAX_TERMS * (Text.MAX_NAME + 20)) {
+      throw refused("must be at most " + MAX_TERMS * (Text.MAX_NAME + 20) + " characters, got "
+          + filter.length());
+    }
+    Tokens t = new Tokens(filter);
+    if (t.atEnd()) {
+      return new LogEntryFilter(Set.of(), Set.of(), List.of());
+    }
+    int terms = 0;
+    while (true) {
+      if (++terms > MAX_TERMS) {
+        throw refused("has more than " + MAX_TERMS + " terms; list in several calls");
+      }
+      String fieldName = t.word();
+      if (!fieldName.equals("subject")) {
+        throw refused("can only compare subject, not '" + Text.echo(fieldName) + "' (at "
+            + "character " + t.last + "); " + GRAMMAR);
+      }
+      t.operator();
+      String value = t.string();
+      Matcher all = UNIT_EVENTS.matcher(value);
+      Matcher one = EVENT.matcher(value);
+      if (all.matches()) {
+        units.add(all.group(1));
+      } else if (one.matches()) {
+        events.add(new EventKey(one.group(1), Long.parseLong(one.group(2))));
+      } else if (value.indexOf('*') >= 0) {
+        throw refused("allows the wildcard * only as units/{code}/events/*, got \""
+            + Text.echo(value) + "\"");
+      } else {
+        Violations v = new Violations();
+        if (value.isEmpty() || !Text.checkName(v, FIELD, value)) {
+          throw refused("compares subject with a resource name (1 to " + Text.MAX_NAME
+              + " characters, no control character), got \"" + Text.echo(value) + "\"");
+        }
+        subjects.add(value);
+      }
+      if (t.atEnd()) {
+        break;
+      }
+      String join = t.word();
+      if (!join.equals("OR")) {
+        throw refused("joins terms with OR only, not '" + Text.echo(join) + "' (at character "
+            + t.last + "); " + GRAMMAR);
+      }
+    }
+    List<EventKey> single = events.stream().filter(e -> !units.contains(e.code())).toList();
+    return new LogEntryFilter(subjects, units, single);
+  }
+
+  private static InvalidArgumentException refused(String rule) {
+    return new InvalidArgumentException(FIELD, rule);
+  }
+
+  /** The filter's tokens: words, the operator, double-quoted strings (\" and \\ escaped). */
+  private static final class Tokens {
+    private final String s;
+    private int at;
+    int last;
+
+    Tokens(String s) {
+      this.s = s;
+      skip();
+    }
+
+    boolean atEnd() {
+      return at >= s.length();
+    }
+
+    String word() {
+      last = at + 1;
+      int start = at;
+      while (at < s.length() && (Character.isLetterOrDigit(s.charAt(at))
+          || s.charAt(at) == '_' || s.charAt(at) == '.')) {
+        at++;
+      }
+      if (start == at) {
+        throw refused((atEnd() ? "ends where a field name or OR belongs"
+            : "has '" + Text.echo(s.substring(at, Math.min(s.length(), at + 10)))
+                + "' at character " + last + " where a field name or OR belongs") + "; "
+            + GRAMMAR);
+      }
+      String w = s.substring(start, at);
+      skip();
+      return w;
+    }
+
+    void operator() {
+      last = at + 1;
+      if (at < s.length() && s.charAt(at) == '=') {
+        at++;
+        skip();
+        return;
+      }
+      throw refused("compares subject with = only" + (atEnd() ? " (the filter ends there)"
+          : ", found '" + Text.echo(s.substring(at, Math.min(s.length(), at + 2)))
+              + "' at character " + last) + "; " + GRAMMAR);
+    }
+
+    String string() {
+      last = at + 1;
+      if (at >= s.length() || s.charAt(at) != '"') {
+        throw refused("compares subject with a double-quoted string, e.g. subject = "
+            + "\"units/{code}/events/*\"" + (atEnd() ? " (the filter ends there)"
+                : " (character " + last + ")"));
+      }
+      StringBuilder b = new StringBuilder();
+      at++;
+      while (at < s.length() && s.charAt(at) != '"') {
+        char c = s.charAt(at);
+        if (c == '\\' && at + 1 < s.length()
+            && (s.charAt(at + 1) == '"' || s.charAt(at + 1) == '\\')) {
+          at++;
+          c = s.charAt(at);
+        }
+        b.append(c);
+        at++;
+      }
+      if (at >= s.length()) {
+        throw refused("has a string opened at character " + last + " and never closed");
+      }
+      at++;
+      skip();
+      return b.toString();
+    }
+
+    private void skip() {
+      while (at < s.length() && s.charAt(at) == ' ') {
+        at++;
+      }
+    }
+  }
+}
