@@ -225,8 +225,10 @@ public final class ScannerCli {
     CommandLine cli = new CommandLine(new ScannerCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
-        cmd.getErr().println("error: " + Words.status(s) + "; check --server / "
-            + "PACKTRAIL_SERVER and the network, then try again");
+        // a refused certificate is no network trouble: its words say what to do
+        cmd.getErr().println("error: " + Words.status(s)
+            + (s.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED ? ""
+            : "; check --server / PACKTRAIL_SERVER and the network, then try again"));
         return SERVER;
       }
       if (e instanceof SQLException) {
