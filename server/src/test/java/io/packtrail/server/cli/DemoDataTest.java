@@ -18,10 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused, and loading again changes nothing.
  */
 class DemoDataTest {
-  // over Netty, as `serve --demo` loads it: transport limits (message sizes) apply, which
-  // in-process calls do not have (a batch answer of 19 MB once failed only over Netty)
+  // over Netty: transport limits (message sizes) apply, which in-process calls do not have (a
+  // batch answer of 19 MB once failed only over Netty); in plaintext, as the local principal,
+  // because the loader plays every party of the network (serve --demo loads it in process)
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.overNetty();
+  static final ServerHarness harness = ServerHarness.overNettyPlaintext();
 
   @Test
   void aSmallDemoRunsTheWholeLoopAndLoadsIdempotently() {

@@ -82,6 +82,12 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return new ServerHarness(Transport.PLAINTEXT, UnaryOperator.identity());
   }
 
+  /** Over Netty in plaintext on loopback, with settings other than the defaults. */
+  public static ServerHarness overNettyPlaintext(
+      UnaryOperator<PacktrailServer.Settings> configure) {
+    return new ServerHarness(Transport.PLAINTEXT, configure);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     fresh = TestDatabases.create(context.getRequiredTestClass().getSimpleName());
