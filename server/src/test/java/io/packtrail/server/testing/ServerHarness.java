@@ -124,6 +124,7 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    partyClients.values().forEach(PacktrailClient::close);
     if (client != null) {
       client.close();
     }
@@ -137,6 +138,24 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
       fresh.close();
     }
   }
+
+  /**
+   * The network's parties: over mutual TLS a client per organisation with its system's
+   * certificate (made on first use, closed with the harness), chosen by the site a step is
+   * recorded at; otherwise {@link #client()}, the one local developer.
+   */
+  public Fixtures.Parties parties() {
+    if (transport != Transport.TLS) {
+      return site -> client;
+    }
+    return site -> partyClients.computeIfAbsent(
+        site.substring(0, site.indexOf("/sites/")),
+        organization -> credentials(new Principal(Principal.Kind.ORGANIZATION_SYSTEM,
+            organization, null, null, null)).builder(target()).build());
+  }
+
+  private final java.util.Map<String, PacktrailClient> partyClients =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public PacktrailClient client() {
     return client;
