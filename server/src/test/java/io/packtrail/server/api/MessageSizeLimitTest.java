@@ -22,7 +22,7 @@ class MessageSizeLimitTest {
   static final int LIMIT = 64 * 1024;
 
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.overNettyPlaintext(s -> s.withLimits(
+  static final ServerHarness harness = ServerHarness.overNetty(s -> s.withLimits(
       new PacktrailServer.Limits(LIMIT, 8, 0, 1)));
 
   @Test

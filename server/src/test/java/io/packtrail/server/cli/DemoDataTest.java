@@ -18,11 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused, and loading again changes nothing.
  */
 class DemoDataTest {
-  // over Netty: transport limits (message sizes) apply, which in-process calls do not have (a
-  // batch answer of 19 MB once failed only over Netty); in plaintext, as the local principal,
-  // because the loader plays every party of the network (serve --demo loads it in process)
+  // over Netty, as `serve --demo` loads it: transport limits (message sizes) apply, which
+  // in-process calls do not have (a batch answer of 19 MB once failed only over Netty)
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.overNettyPlaintext();
+  static final ServerHarness harness = ServerHarness.overNetty();
 
   @Test
   void aSmallDemoRunsTheWholeLoopAndLoadsIdempotently() {
