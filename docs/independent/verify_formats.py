@@ -703,7 +703,7 @@ def main(path):
     keys14 = table_after(s14, "key | value | presence")
     check("15 keys", sorted(bt(r[0]) for r in keys14) == ["submitter.certificate_serial", "submitter.kind", "submitter.name"])
     kinds14 = re.findall(r"`([A-Z_]+)`", [r for r in keys14 if bt(r[0]) == "submitter.kind"][0][1])
-    check("15 kinds that record steps", kinds14 == ["PRINCIPAL_KIND_", "ORGANIZATION_SYSTEM", "DEVICE", "WORKER"], str(kinds14))
+    check("15 kinds that record steps", kinds14 == ["PRINCIPAL_KIND_", "ORGANIZATION_SYSTEM", "DEVICE", "WORKER", "OPERATOR"], str(kinds14))
     kinds14 = kinds14[1:]
     check("15 the statement of section 10 drops the submitter keys",
           {"submitter.kind", "submitter.name", "submitter.certificate_serial"} <= unsigned, str(unsigned))
@@ -731,7 +731,8 @@ def main(path):
         check("15 %s kind is one that records steps" % sid, kind in kinds14)
         shape = {"DEVICE": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+/devices/[a-z][a-z0-9-]+$",
                  "WORKER": r"^organizations/[a-z][a-z0-9-]+/sites/[a-z][a-z0-9-]+$",
-                 "ORGANIZATION_SYSTEM": r"^organizations/[a-z][a-z0-9-]+$"}[kind]
+                 "ORGANIZATION_SYSTEM": r"^organizations/[a-z][a-z0-9-]+$",
+                 "OPERATOR": r"^organizations/[a-z][a-z0-9-]+$"}[kind]
         check("15 %s name fits its kind" % sid, re.match(shape, name) is not None)
         check("15 %s submitter acts for the acting organisation" % sid,
               name == sf["actor.organization"] or name.startswith(sf["actor.organization"] + "/"))

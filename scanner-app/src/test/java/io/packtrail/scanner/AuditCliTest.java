@@ -80,13 +80,14 @@ class AuditCliTest {
 
   /** A pack registered, then sold by a device enrolled at the station, signing the step. */
   static String packSoldByADevice() {
-    String code = Fixtures.registeredPack(harness.client());
+    String code = Fixtures.registeredPack(harness.parties());
     DeviceKey key = DeviceKey.generate();
     String id = "auditor-" + UUID.randomUUID().toString().substring(0, 8);
     String device = harness.client().enrollDevice(Fixtures.STATION, id,
         harness.client().createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
             .getCode(), key.publicKey(), "audit test").getName();
-    harness.client().recordEvent(new DeviceSigner(key, device).sign(Fixtures.sale(code)));
+    harness.parties().at(Fixtures.STATION).recordEvent(new DeviceSigner(key, device)
+        .sign(Fixtures.sale(code)));
     return code;
   }
 
@@ -139,12 +140,13 @@ class AuditCliTest {
   @Test
   void aBundleCarriesTheScannedLabelAndAForgedOneIsNamedOffline() throws Exception {
     harness.client().createLabelKey(Fixtures.MAKER, UUID.randomUUID().toString());
-    String code = Fixtures.registeredPack(harness.client());
-    io.packtrail.v1.Label label = harness.client().issueLabel(code);
-    harness.client().recordEvent(Fixtures.sale(code));
-    harness.client().recordEvent(Fixtures.removal(code,
+    String code = Fixtures.registeredPack(harness.parties());
+    io.packtrail.v1.Label label = harness.parties().at(Fixtures.FACTORY).issueLabel(code);
+    var station = harness.parties().at(Fixtures.STATION);
+    station.recordEvent(Fixtures.sale(code));
+    station.recordEvent(Fixtures.removal(code,
         io.packtrail.v1.RemovalReason.REMOVAL_REASON_TRADE_IN));
-    io.packtrail.v1.Event collected = harness.client().recordEvent(Fixtures.collection(code)
+    io.packtrail.v1.Event collected = station.recordEvent(Fixtures.collection(code)
         .toBuilder().setLabelText(label.getText()).build());
     Path file = out.resolve("labelled.bundle");
     assertEquals(0, run("trace", code, "--bundle", file.toString()).exit());
@@ -180,10 +182,10 @@ class AuditCliTest {
 
   @Test
   void aLotBundleCarriesTheHistoriesOfItsPacksAndVerifiesOffline() throws Exception {
-    String a = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
-    String b = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
+    String a = Fixtures.gradedPackAt(harness.parties(), Fixtures.LINE);
+    String b = Fixtures.gradedPackAt(harness.parties(), Fixtures.LINE);
     String lot = "audit-" + a.toLowerCase();
-    harness.client().recordStep(Fixtures.recycling(a, Fixtures.LINE,
+    harness.parties().at(Fixtures.LINE).recordStep(Fixtures.recycling(a, Fixtures.LINE,
         Fixtures.elements(20, 0, 0, 0, 5, 5), java.util.List.of(Fixtures.lot(lot,
             io.packtrail.v1.MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 300,
             Fixtures.elements(18, 0, 0, 0, 4, 4))), b));
@@ -227,7 +229,7 @@ class AuditCliTest {
     assertEquals(0, first.exit(), first.out());
     assertTrue(first.out().startsWith("OK: trusting the log's checkpoint of size"), first.out());
 
-    Fixtures.registeredPack(harness.client());
+    Fixtures.registeredPack(harness.parties());
     harness.client().createCheckpoint();
     Run second = run("monitor");
     assertEquals(0, second.exit(), second.out());
@@ -250,7 +252,7 @@ class AuditCliTest {
     assertTrue(!first.out().contains("cosigned"), "nothing to check the first one against");
     assertTrue(first.out().contains("witness key: " + witness.encode()), first.out());
 
-    Fixtures.registeredPack(harness.client());
+    Fixtures.registeredPack(harness.parties());
     io.packtrail.v1.Checkpoint grown = harness.client().createCheckpoint();
     Run second = run("monitor", "--witness", WITNESS_NAME);
     assertEquals(0, second.exit(), second.out());
@@ -305,7 +307,7 @@ class AuditCliTest {
     harness.client().createCheckpoint();
     assertEquals(0, run("monitor", "--log-key", logKey(), "--witness",
         "witness.example/stranger").exit());
-    Fixtures.registeredPack(harness.client());
+    Fixtures.registeredPack(harness.parties());
     harness.client().createCheckpoint();
     Run refused = run("monitor", "--witness", "witness.example/stranger");
     assertEquals(1, refused.exit(), refused.out());
@@ -329,7 +331,7 @@ class AuditCliTest {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(MonitorCommand.CHECKPOINT), forked);
 
-    Fixtures.registeredPack(harness.client());
+    Fixtures.registeredPack(harness.parties());
     harness.client().createCheckpoint();
     Run alarm = run("monitor", "--log-key", logKey());
     assertEquals(ScannerCli.FORK, alarm.exit(), alarm.out());

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The field CLI against a real server over the network, as a station worker would use it. */
+/**
+ * The field CLI against a real server over the network, as a worker of the maker's factory
+ * uses it to print and check labels (labels are the maker's to issue).
+ */
 class ScannerCliTest {
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.overNetty();
@@ -39,7 +42,8 @@ class ScannerCliTest {
   record Run(int exit, String out) {}
 
   Run run(String... args) {
-    List<String> options = ScannerTls.options(harness, "127.0.0.1:" + harness.port(), home);
+    List<String> options = ScannerTls.options(harness, "127.0.0.1:" + harness.port(), home,
+        Fixtures.FACTORY);
     options.addAll(List.of(args));
     String[] all = options.toArray(String[]::new);
     PrintStream original = System.out;
@@ -54,7 +58,7 @@ class ScannerCliTest {
   }
 
   static String registered() {
-    return Fixtures.registeredPack(harness.client());
+    return Fixtures.registeredPack(harness.parties());
   }
 
   @Test
@@ -75,7 +79,7 @@ class ScannerCliTest {
   @Test
   void reprintingNeedsReissueAndSupersedesTheOldLabel() {
     String code = registered();
-    Label old = harness.client().issueLabel(code);
+    Label old = harness.parties().at(Fixtures.FACTORY).issueLabel(code);
     assertEquals(ScannerCli.REFUSED, run("label", "print", code, "--out", out.toString()).exit());
     Run reissued = run("label", "print", code, "--out", out.toString(), "--reissue");
     assertEquals(0, reissued.exit(), reissued.out());
@@ -86,7 +90,7 @@ class ScannerCliTest {
 
   @Test
   void aTamperedTextIsRefusedWithItsReason() {
-    Label label = harness.client().issueLabel(registered());
+    Label label = harness.parties().at(Fixtures.FACTORY).issueLabel(registered());
     assertEquals(0, run("trust-list", "fetch").exit());
     assertEquals(0, run("label", "verify", label.getText()).exit());
     String text = label.getText();
@@ -99,7 +103,7 @@ class ScannerCliTest {
 
   @Test
   void aRevocationReachesTheScannerWithTheNextFetch() {
-    Label label = harness.client().issueLabel(registered());
+    Label label = harness.parties().at(Fixtures.FACTORY).issueLabel(registered());
     assertEquals(0, run("trust-list", "fetch").exit());
     harness.client().revokeLabel(label.getSerial());
     assertEquals(0, run("label", "verify", label.getText()).exit(),
@@ -112,7 +116,7 @@ class ScannerCliTest {
 
   @Test
   void verifyingWithoutACachedTrustListIsASetupError() {
-    Label label = harness.client().issueLabel(registered());
+    Label label = harness.parties().at(Fixtures.FACTORY).issueLabel(registered());
     assertEquals(ScannerCli.SETUP, run("label", "verify", label.getText()).exit());
   }
 

@@ -22,16 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * its settings, as an operator hands a new device; enrolling replaces it with the device's own.
  */
 final class ScannerTls {
-  private static final Map<ServerHarness, Credentials.Files> WORKERS = new ConcurrentHashMap<>();
+  private static final Map<List<Object>, Credentials.Files> WORKERS = new ConcurrentHashMap<>();
 
   private ScannerTls() {}
 
-  static synchronized Credentials.Files worker(ServerHarness harness) {
-    return WORKERS.computeIfAbsent(harness, h -> {
+  /** A worker at the dealer's station (collection outlet). */
+  static Credentials.Files worker(ServerHarness harness) {
+    return worker(harness, Fixtures.STATION);
+  }
+
+  /** A worker at {@code site}. */
+  static synchronized Credentials.Files worker(ServerHarness harness, String site) {
+    return WORKERS.computeIfAbsent(List.of(harness, site), k -> {
       try {
-        return h.credentials(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
-            Fixtures.STATION, null, null)).write(Files.createTempDirectory("scanner-tls"),
-            "worker");
+        return harness.credentials(new Principal(Principal.Kind.WORKER,
+            site.substring(0, site.indexOf("/sites/")), site, null, null))
+            .write(Files.createTempDirectory("scanner-tls"), "worker");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -40,9 +46,14 @@ final class ScannerTls {
 
   /** The global options before a command: the server, the home, and the CA to trust. */
   static List<String> options(ServerHarness harness, String server, Path home) {
-    bootstrap(harness, home);
+    return options(harness, server, home, Fixtures.STATION);
+  }
+
+  /** As above, the scanner handed a certificate of a worker at {@code site}. */
+  static List<String> options(ServerHarness harness, String server, Path home, String site) {
+    bootstrap(harness, home, site);
     return new ArrayList<>(List.of("--server", server, "--home", home.toString(), "--ca-cert",
-        worker(harness).ca().toString()));
+        worker(harness, site).ca().toString()));
   }
 
   /**
@@ -76,6 +87,10 @@ final class ScannerTls {
 
   /** Saves the worker's certificate in the settings under {@code home} unless one is there. */
   static void bootstrap(ServerHarness harness, Path home) {
+    bootstrap(harness, home, Fixtures.STATION);
+  }
+
+  private static void bootstrap(ServerHarness harness, Path home, String site) {
     Path file = home.resolve(ScannerCli.CONFIG_FILE);
     Properties p = new Properties();
     try {
@@ -87,10 +102,10 @@ final class ScannerTls {
       if (p.getProperty(ScannerCli.CERT) != null) {
         return;
       }
-      p.setProperty(ScannerCli.CERT, worker(harness).certificate().toString());
-      p.setProperty(ScannerCli.KEY, worker(harness).key().toString());
-      p.setProperty(ScannerCli.ENROLL_CERT, worker(harness).certificate().toString());
-      p.setProperty(ScannerCli.ENROLL_KEY, worker(harness).key().toString());
+      p.setProperty(ScannerCli.CERT, worker(harness, site).certificate().toString());
+      p.setProperty(ScannerCli.KEY, worker(harness, site).key().toString());
+      p.setProperty(ScannerCli.ENROLL_CERT, worker(harness, site).certificate().toString());
+      p.setProperty(ScannerCli.ENROLL_KEY, worker(harness, site).key().toString());
       Files.createDirectories(home);
       try (OutputStream out = Files.newOutputStream(file)) {
         p.store(out, "packtrail-scanner settings");

@@ -161,10 +161,12 @@ class StationWorkflowTest {
 
   /** A pack taken out of its vehicle (REMOVED, ready to be collected) and its label's text. */
   static String[] removedPackWithLabel() {
-    String code = Fixtures.registeredPack(harness.client());
-    harness.client().recordEvent(Fixtures.sale(code));
-    harness.client().recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
-    return new String[] {code, harness.client().issueLabel(code).getText()};
+    String code = Fixtures.registeredPack(harness.parties());
+    var station = harness.parties().at(Fixtures.STATION);
+    station.recordEvent(Fixtures.sale(code));
+    station.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    return new String[] {code, harness.parties().at(Fixtures.FACTORY).issueLabel(code)
+        .getText()};
   }
 
   /** The steps of a kind the server holds for a unit. */

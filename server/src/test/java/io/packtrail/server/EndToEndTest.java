@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.ServerHarness;
 import io.packtrail.v1.Event;
@@ -28,19 +29,35 @@ class EndToEndTest {
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.overNetty();
 
+  /**
+   * Each party records its own steps with its own certificate (the operator only sets up the
+   * network); an auditor reads the history and checks the chain.
+   */
   @Test
   void aPackFromRegistrationToGradingWithAnIntactHashChain() throws Exception {
-    var client = harness.client();
-    Fixtures.network(client);
+    Fixtures.network(harness.client()); // the operator's
     String code = Fixtures.newPackCode();
-    client.registerUnit(Fixtures.registration(code));
-    client.recordEvent(Fixtures.sale(code));
-    client.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_TRADE_IN));
-    client.recordEvent(Fixtures.collection(code));
-    client.recordEvent(Fixtures.shipment(code, "WB-E2E-1"));
-    client.recordEvent(Fixtures.receipt(code, "WB-E2E-1"));
-    client.recordEvent(Fixtures.inspection(code));
+    try (var maker = party(Fixtures.MAKER); var dealer = party(Fixtures.DEALER);
+        var recycler = party(Fixtures.RECYCLER)) {
+      maker.registerUnit(Fixtures.registration(code));
+      dealer.recordEvent(Fixtures.sale(code));
+      dealer.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_TRADE_IN));
+      dealer.recordEvent(Fixtures.collection(code));
+      dealer.recordEvent(Fixtures.shipment(code, "WB-E2E-1"));
+      recycler.recordEvent(Fixtures.receipt(code, "WB-E2E-1"));
+      Event inspection = recycler.recordEvent(Fixtures.inspection(code));
+      assertEquals(io.packtrail.v1.PrincipalKind.PRINCIPAL_KIND_ORGANIZATION_SYSTEM,
+          inspection.getSubmitter().getKind());
+      assertEquals(Fixtures.RECYCLER, inspection.getSubmitter().getName());
+    }
+    try (var auditor = harness.credentials(new Principal(Principal.Kind.AUDITOR,
+        "organizations/e2e-audit", null, null, null)).builder(harness.target()).build()) {
+      audit(auditor, code);
+    }
+  }
 
+  private static void audit(io.packtrail.client.PacktrailClient client, String code)
+      throws Exception {
     Unit unit = client.getUnit(code);
     assertEquals(LifecycleState.LIFECYCLE_STATE_GRADED, unit.getState());
     assertEquals(Fixtures.RECYCLER, unit.getCustodian());
@@ -63,6 +80,11 @@ class EndToEndTest {
     assertEquals(ByteString.copyFrom(previous), unit.getHeadHash());
     assertEquals(List.of("registration", "sale", "removal", "collection", "shipment", "receipt",
         "inspection"), history.stream().map(e -> e.getStepCase().name().toLowerCase()).toList());
+  }
+
+  private static io.packtrail.client.PacktrailClient party(String organization) {
+    return harness.credentials(new Principal(Principal.Kind.ORGANIZATION_SYSTEM, organization,
+        null, null, null)).builder(harness.target()).build();
   }
 
   @Test

@@ -24,11 +24,11 @@ import java.util.Set;
  * looked up that would tell whether a resource exists: a denied caller gets the same
  * PERMISSION_DENIED whether or not it does.
  *
- * <p>{@link Principal.Kind#LOCAL} (plaintext development mode, loopback only) is an operator
- * with every right: it passes every kind check and every scope rule, so a developer's server and
- * the in-process tests need no certificates. Authorities (auditor, regulator, operator) read
- * everything; only the operator writes, and only the registry, keys and withdrawals, never a
- * step in a party's name.
+ * <p>The operator has every right (it runs the deployment's CA, so it could issue itself any
+ * party's certificate; what it records names it as the submitter), and {@link
+ * Principal.Kind#LOCAL} (plaintext development mode, loopback only) is treated as an operator:
+ * both pass every kind check and every scope rule, so a developer's server and the in-process
+ * tests need no certificates. Auditors and regulators read everything and write nothing.
  */
 public final class Authorization {
 
@@ -127,8 +127,13 @@ public final class Authorization {
 
   static final Set<Principal.Kind> EVERYONE =
       EnumSet.of(ORGANIZATION_SYSTEM, DEVICE, WORKER, AUDITOR, REGULATOR, OPERATOR);
-  /** The parties that record steps: in their own name, at their own sites. */
-  static final Set<Principal.Kind> PARTIES = EnumSet.of(ORGANIZATION_SYSTEM, DEVICE, WORKER);
+  /**
+   * Who records steps: the parties, in their own name at their own sites, and the operator
+   * (who runs the deployment's CA and could issue itself any party's certificate anyway; its
+   * steps name it as their submitter).
+   */
+  static final Set<Principal.Kind> PARTIES =
+      EnumSet.of(ORGANIZATION_SYSTEM, DEVICE, WORKER, OPERATOR);
 
   private static final Map<String, Rule> TABLE = new LinkedHashMap<>();
 
@@ -164,12 +169,12 @@ public final class Authorization {
         "public keys, published in the trust list anyway");
     rule("LabelService", "RevokeLabelKey", EnumSet.of(ORGANIZATION_SYSTEM, OPERATOR),
         List.of(Scope.OWN_RESOURCE), "only the key's organisation or an operator revokes it");
-    rule("LabelService", "IssueLabel", EnumSet.of(ORGANIZATION_SYSTEM, WORKER),
+    rule("LabelService", "IssueLabel", EnumSet.of(ORGANIZATION_SYSTEM, WORKER, OPERATOR),
         List.of(Scope.UNIT_MAKER), "a label is signed in the maker's name: its system or "
-            + "its workers");
-    rule("LabelService", "BatchIssueLabels", EnumSet.of(ORGANIZATION_SYSTEM, WORKER),
+            + "its workers (or the operator)");
+    rule("LabelService", "BatchIssueLabels", EnumSet.of(ORGANIZATION_SYSTEM, WORKER, OPERATOR),
         List.of(Scope.UNIT_MAKER), "as IssueLabel, per item");
-    rule("LabelService", "ReissueLabel", EnumSet.of(ORGANIZATION_SYSTEM, WORKER),
+    rule("LabelService", "ReissueLabel", EnumSet.of(ORGANIZATION_SYSTEM, WORKER, OPERATOR),
         List.of(Scope.UNIT_MAKER), "as IssueLabel");
     rule("LabelService", "RevokeLabel", EnumSet.of(ORGANIZATION_SYSTEM, OPERATOR),
         List.of(Scope.UNIT_MAKER), "the maker withdraws its label; an operator any label");

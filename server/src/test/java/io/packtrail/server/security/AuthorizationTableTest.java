@@ -84,6 +84,8 @@ class AuthorizationTableTest {
     for (Authorization.Rule r : Authorization.rules()) {
       assertFalse(r.kinds().isEmpty(), r.method());
       assertFalse(r.kinds().contains(Principal.Kind.LOCAL), r.method() + ": LOCAL is implicit");
+      assertTrue(r.kinds().contains(Principal.Kind.OPERATOR), r.method()
+          + ": the operator has every right");
       assertFalse(r.scopes().isEmpty(), r.method());
       assertFalse(r.why().isBlank(), r.method());
       if (r.kinds().contains(Principal.Kind.AUDITOR) != r.kinds().contains(

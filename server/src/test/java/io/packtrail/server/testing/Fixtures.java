@@ -97,6 +97,38 @@ public final class Fixtures {
         .setRegionCode("620100").build());
   }
 
+  /**
+   * Who records at a site: over mutual TLS each organisation records its steps with its own
+   * certificate ({@link ServerHarness#parties}); in process or in plaintext one client plays
+   * every party.
+   */
+  @FunctionalInterface
+  public interface Parties {
+    PacktrailClient at(String site);
+  }
+
+  /** Registers a new pack of the test maker, by the maker, and returns its code. */
+  public static String registeredPack(Parties parties) {
+    return registeredPack(parties.at(FACTORY));
+  }
+
+  /** As {@link #gradedPackAt(PacktrailClient, String)}, each step by its own party. */
+  public static String gradedPackAt(Parties parties, String site) {
+    String code = registeredPack(parties);
+    PacktrailClient station = parties.at(STATION);
+    station.recordEvent(sale(code));
+    station.recordEvent(removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    station.recordEvent(collection(code));
+    String waybill = "WB-" + SERIAL.getAndIncrement();
+    station.recordEvent(step(code, STATION).setShipment(Shipment.newBuilder()
+        .setDestinationSite(site).setWaybill(waybill)).build());
+    parties.at(site).recordEvent(step(code, site).setReceipt(Receipt.newBuilder()
+        .setWaybill(waybill)).build());
+    parties.at(site).recordEvent(step(code, site).setInspection(inspection(code)
+        .getInspection()).build());
+    return code;
+  }
+
   /** A valid, unused LFP pack code of the test maker. */
   public static String newPackCode() {
     return String.format("TMKPBA1TRACE01RA5%07d", SERIAL.getAndIncrement());

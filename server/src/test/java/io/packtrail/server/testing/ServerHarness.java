@@ -82,6 +82,12 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return new ServerHarness(Transport.PLAINTEXT, UnaryOperator.identity());
   }
 
+  /** Over Netty in plaintext on loopback, with settings other than the defaults. */
+  public static ServerHarness overNettyPlaintext(
+      UnaryOperator<PacktrailServer.Settings> configure) {
+    return new ServerHarness(Transport.PLAINTEXT, configure);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     fresh = TestDatabases.create(context.getRequiredTestClass().getSimpleName());
@@ -118,6 +124,7 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    partyClients.values().forEach(PacktrailClient::close);
     if (client != null) {
       client.close();
     }
@@ -131,6 +138,24 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
       fresh.close();
     }
   }
+
+  /**
+   * The network's parties: over mutual TLS a client per organisation with its system's
+   * certificate (made on first use, closed with the harness), chosen by the site a step is
+   * recorded at; otherwise {@link #client()}, the one local developer.
+   */
+  public Fixtures.Parties parties() {
+    if (transport != Transport.TLS) {
+      return site -> client;
+    }
+    return site -> partyClients.computeIfAbsent(
+        site.substring(0, site.indexOf("/sites/")),
+        organization -> credentials(new Principal(Principal.Kind.ORGANIZATION_SYSTEM,
+            organization, null, null, null)).builder(target()).build());
+  }
+
+  private final java.util.Map<String, PacktrailClient> partyClients =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public PacktrailClient client() {
     return client;
