@@ -56,6 +56,8 @@ class ReportPagesChromiumTest {
     try {
       java.util.List<String> args = ScannerTls.options(harness, "127.0.0.1:" + harness.port(),
           home);
+      // reports span several organisations' units: an auditor reads them all
+      args.addAll(ScannerTls.auditor(harness));
       args.addAll(java.util.List.of("report", code, "--html", html.toString(), "--log-key",
           harness.client().getLogKey().getVerifierKey()));
       int exit = ScannerCli.commandLine().execute(args.toArray(String[]::new));

@@ -44,6 +44,17 @@ final class ScannerTls {
     });
   }
 
+  /** The options that make the scanner call with an auditor's certificate (reads everything). */
+  static List<String> auditor(ServerHarness harness) {
+    try {
+      Credentials.Files files = harness.credentials(new Principal(Principal.Kind.AUDITOR, null,
+          null, null, null)).write(Files.createTempDirectory("scanner-tls"), "auditor");
+      return List.of("--cert", files.certificate().toString(), "--key", files.key().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The global options before a command: the server, the home, and the CA to trust. */
   static List<String> options(ServerHarness harness, String server, Path home) {
     return options(harness, server, home, Fixtures.STATION);
