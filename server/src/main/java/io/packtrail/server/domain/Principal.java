@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * Who submitted a request, as the deployment's certificate names it: the kind of principal, its
  * organisation ({@code organizations/{o}}), its site ({@code organizations/{o}/sites/{s}}:
- * devices, workers), its device (devices: its id, or its full name), and the serial of the
- * certificate it presented. {@link #LOCAL} is the one principal of plaintext development mode
- * (loopback only, explicitly asked for), where nobody presents a certificate: it is treated as
- * an operator with every right ({@link Authorization}).
+ * devices, workers), its device (devices: its full name; a bare id is read under the site), and
+ * the serial of the certificate it presented. {@link #LOCAL} is the one principal of plaintext
+ * development mode (loopback only, explicitly asked for), where nobody presents a certificate:
+ * it is treated as an operator with every right ({@link Authorization}).
  */
 public record Principal(Kind kind, String organization, String site, String device,
     String certificateSerial) {

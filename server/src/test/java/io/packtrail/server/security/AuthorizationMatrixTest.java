@@ -102,9 +102,15 @@ public class AuthorizationMatrixTest {
 
   /** The status a call ends with; a stream still open after a moment went past the check. */
   static Status.Code call(Channel channel, MethodDescriptor<?, ?> method, byte[] request) {
+    return call(channel, method, request, 300);
+  }
+
+  /** As above, waiting up to {@code streamMillis} for a stream's first answer or end. */
+  static Status.Code call(Channel channel, MethodDescriptor<?, ?> method, byte[] request,
+      long streamMillis) {
     try {
       if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
-        RawCalls.firstOfStream(channel, method.getFullMethodName(), request, 300);
+        RawCalls.firstOfStream(channel, method.getFullMethodName(), request, streamMillis);
       } else {
         RawCalls.unary(channel, method.getFullMethodName(), request);
       }

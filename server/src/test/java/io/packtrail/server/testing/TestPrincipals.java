@@ -71,10 +71,10 @@ public final class TestPrincipals {
     return new Principal(Principal.Kind.WORKER, organizationOf(site), site, null, nextSerial());
   }
 
-  /** A device of a site. */
+  /** A device of a site (named in full, as certificates name it). */
   public static Principal device(String site, String deviceId) {
-    return new Principal(Principal.Kind.DEVICE, organizationOf(site), site, deviceId,
-        nextSerial());
+    return new Principal(Principal.Kind.DEVICE, organizationOf(site), site,
+        io.packtrail.server.domain.ResourceNames.device(site, deviceId), nextSerial());
   }
 
   public static Principal auditor() {
