@@ -265,22 +265,22 @@ public final class AuditLog {
 
   /**
    * The registry entries about any of {@code subjects} (resource names) below {@code treeSize},
-   * in log order, with their leaf hashes: by the index on (subject, log_index), one query per
-   * subject, rather than reading the log from its start.
+   * in log order, with their leaf hashes: the ListLogEntries subject filter's read, at most
+   * {@link LogEntryFilter#MAX_TERMS} subjects a query.
    */
   public List<Leaf> registryEntries(java.util.Collection<String> subjects, long treeSize) {
+    List<String> names = new ArrayList<>(new java.util.TreeSet<>(subjects));
     List<Leaf> out = new ArrayList<>();
-    jdbi.useExtension(io.packtrail.server.store.RegistryEntryDao.class, dao -> {
-      for (String subject : new java.util.TreeSet<>(subjects)) {
-        for (io.packtrail.server.domain.RegistryEntry r : dao.listForSubject(subject)) {
-          if (r.logIndex() < treeSize) {
-            out.add(new Leaf(new LogEntry(r.logIndex(), LogEntry.Kind.REGISTRY, r.type().key(),
-                r.subject(), r.canonicalBytes()),
-                io.packtrail.client.log.Merkle.leafHash(r.canonicalBytes())));
-          }
+    for (int from = 0; from < names.size(); from += LogEntryFilter.MAX_TERMS) {
+      LogEntryFilter about = new LogEntryFilter(java.util.Set.copyOf(names.subList(from,
+          Math.min(names.size(), from + LogEntryFilter.MAX_TERMS))), java.util.Set.of(),
+          List.of());
+      for (Leaf leaf : entries(0, Integer.MAX_VALUE, about)) {
+        if (leaf.entry().kind() == LogEntry.Kind.REGISTRY && leaf.entry().logIndex() < treeSize) {
+          out.add(leaf);
         }
       }
-    });
+    }
     out.sort(java.util.Comparator.comparingLong(l -> l.entry().logIndex()));
     return out;
   }
