@@ -27,7 +27,6 @@ public final class IssuedCertificates implements CertificateStatus {
   private final Jdbi jdbi;
   private final Clock clock;
   private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Object> reading = new ConcurrentHashMap<>();
 
   /** A status as read, and when (System.nanoTime); refusal null when good. */
   private record Seen(Optional<String> refusal, long readAt) {}
@@ -71,21 +70,6 @@ public final class IssuedCertificates implements CertificateStatus {
     if (last != null && now - last.readAt() < SEEN_FOR.toNanos()) {
       return last.refusal();
     }
-    // one read per serial at a time: the calls that find the status stale together (every
-    // connection of a busy client, each second) wait for that read instead of each making its own
-    Object lock = reading.size() < MAX_SEEN ? reading.computeIfAbsent(serial, k -> new Object())
-        : reading;
-    synchronized (lock) {
-      last = seen.get(serial);
-      now = System.nanoTime();
-      if (last != null && now - last.readAt() < SEEN_FOR.toNanos()) {
-        return last.refusal();
-      }
-      return read(serial, last, now);
-    }
-  }
-
-  private Optional<String> read(String serial, Seen last, long now) {
     Optional<String> refusal = find(serial).map(c -> c.revoked()
         ? Optional.of("was revoked at " + c.revokeTime() + " (" + c.revocationReason() + ")")
         : Optional.<String>empty()).orElse(Optional.of("is not one this deployment issued"));
