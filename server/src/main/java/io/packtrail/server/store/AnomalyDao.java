@@ -1,0 +1,188 @@
+package io.packtrail.server.store;
+
+import io.packtrail.server.domain.AnomalyRecord;
+import io.packtrail.server.domain.Event;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Anomalies, their acknowledgements and the scan's progress; the scan's candidate queries. SQL
+ * in AnomalyDao/.
+ */
+@UseClasspathSqlLocator
+@RegisterRowMapper(AnomalyDao.AnomalyMapper.class)
+@RegisterRowMapper(AnomalyDao.AcknowledgementMapper.class)
+public interface AnomalyDao {
+
+  /**
+   * A unit idle since its evidence event: the event (its sequence, type, time, actor and the
+   * region of its site), the unit's custodian and shipment destination (with its region).
+   */
+  record IdleUnit(String code, long sequence, String type, Instant eventTime,
+      String actorOrganization, String siteRegion, String custodian, String destination,
+      String destinationRegion) {}
+
+  /** A dismantling's parent event or a recycling's primary event, with the masses around it. */
+  record StepRow(Event event, double unitMassKg, double childrenMassKg, String siteRegion) {}
+
+  /** A flag raised at ingest, with the actors and regions of its events. */
+  record Flag(long id, String unitCode, String kind, String description, List<String> events,
+      List<String> organizations, List<String> regionCodes, Instant occurTime) {}
+
+  @SqlQuery("idleUnits")
+  @RegisterRowMapper(IdleUnitMapper.class)
+  List<IdleUnit> idleUnits(@Bind("states") String[] states, @Bind("types") String[] types,
+      @Bind("cutoff") Instant cutoff, @Bind("kind") String kind, @Bind("limit") int limit);
+
+  /** Resolves the open time-rule anomalies whose unit has moved on; how many. */
+  @SqlUpdate("resolve")
+  int resolve();
+
+  @SqlQuery("SELECT coalesce(max(log_index), -1) FROM event")
+  long maxLogIndex();
+
+  @SqlQuery("steps")
+  @RegisterRowMapper(StepRowMapper.class)
+  List<StepRow> steps(@Bind("after") long after, @Bind("upto") long upto);
+
+  @SqlQuery("flags")
+  @RegisterRowMapper(FlagMapper.class)
+  List<Flag> flags(@Bind("after") long after, @Bind("limit") int limit);
+
+  /** The highest flag id above {@code after} created before {@code settled}, or {@code after}. */
+  @SqlQuery("SELECT coalesce(max(id), :after) FROM unit_anomaly WHERE id > :after "
+      + "AND create_time < :settled")
+  long settledFlag(@Bind("after") long after, @Bind("settled") Instant settled);
+
+  @SqlQuery("SELECT position FROM anomaly_scan_progress WHERE source = :source FOR UPDATE")
+  long lockProgress(@Bind("source") String source);
+
+  @SqlUpdate("UPDATE anomaly_scan_progress SET position = :position WHERE source = :source")
+  void setProgress(@Bind("source") String source, @Bind("position") long position);
+
+  /** Keeps new findings; one already kept (same id) is left as it is. */
+  @SqlUpdate("insert")
+  int insert(@Bind("id") String id, @Bind("kind") String kind,
+      @Bind("description") String description, @Bind("unitCode") String unitCode,
+      @Bind("events") String[] events, @Bind("evidenceSequence") Long evidenceSequence,
+      @Bind("organizations") String[] organizations, @Bind("regionCodes") String[] regionCodes,
+      @Bind("occurTime") Instant occurTime, @Bind("createTime") Instant createTime);
+
+  @SqlQuery("SELECT * FROM anomaly WHERE id = :id")
+  Optional<AnomalyRecord> find(@Bind("id") String id);
+
+  @SqlQuery("SELECT organizations FROM anomaly WHERE id = :id")
+  Optional<String[]> organizations(@Bind("id") String id);
+
+  @SqlQuery("list")
+  List<AnomalyRecord> list(@Bind("afterSeq") long afterSeq, @Bind("kind") String kind,
+      @Bind("organization") String organization, @Bind("unitCode") String unitCode,
+      @Bind("prefix") String regionPrefix, @Bind("state") String state,
+      @Bind("startTime") Instant start, @Bind("endTime") Instant end, @Bind("limit") int limit);
+
+  @SqlQuery("SELECT seq FROM anomaly WHERE id = :id")
+  Optional<Long> seq(@Bind("id") String id);
+
+  @SqlQuery("SELECT * FROM anomaly_acknowledgement WHERE anomaly_id = ANY (:ids) "
+      + "ORDER BY create_time, request_id")
+  List<AnomalyRecord.Acknowledgement> acknowledgements(@Bind("ids") String[] ids);
+
+  @SqlQuery("SELECT * FROM anomaly_acknowledgement WHERE request_id = :requestId")
+  Optional<AnomalyRecord.Acknowledgement> acknowledgement(@Bind("requestId") UUID requestId);
+
+  /** Adds the acknowledgement unless its request id is taken; whether it was added. */
+  @SqlUpdate("INSERT INTO anomaly_acknowledgement (request_id, anomaly_id, principal_kind, "
+      + "principal, organization, note, create_time) VALUES (:requestId, :anomalyId, "
+      + ":principalKind, :principal, :organization, :note, :createTime) "
+      + "ON CONFLICT (request_id) DO NOTHING")
+  int acknowledge(@BindMethods AnomalyRecord.Acknowledgement ack);
+
+  /** Open anomalies (neither acknowledged nor resolved) of a region by kind, occurred before. */
+  @SqlQuery("openByKind")
+  @RegisterRowMapper(KindCountMapper.class)
+  List<KindCount> openByKind(@Bind("prefix") String prefix, @Bind("endTime") Instant end);
+
+  record KindCount(String kind, long count) {}
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static List<String> strings(ResultSet rs, String column) throws SQLException {
+    java.sql.Array a = rs.getArray(column);
+    return a == null ? List.of() : java.util.Arrays.stream((Object[]) a.getArray())
+        .filter(java.util.Objects::nonNull).map(Object::toString).toList();
+  }
+
+  final class AnomalyMapper implements RowMapper<AnomalyRecord> {
+    @Override
+    public AnomalyRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new AnomalyRecord(rs.getString("id"), rs.getString("kind"),
+          rs.getString("description"), rs.getString("unit_code"), strings(rs, "events"),
+          strings(rs, "organizations"), strings(rs, "region_codes"),
+          instant(rs, "occur_time"), instant(rs, "create_time"), instant(rs, "resolve_time"),
+          rs.getString("resolving_event"), List.of());
+    }
+  }
+
+  final class AcknowledgementMapper implements RowMapper<AnomalyRecord.Acknowledgement> {
+    @Override
+    public AnomalyRecord.Acknowledgement map(ResultSet rs, StatementContext ctx)
+        throws SQLException {
+      return new AnomalyRecord.Acknowledgement(rs.getObject("request_id", UUID.class),
+          rs.getString("anomaly_id"), rs.getString("principal_kind"),
+          rs.getString("principal"), rs.getString("organization"), rs.getString("note"),
+          instant(rs, "create_time"));
+    }
+  }
+
+  final class IdleUnitMapper implements RowMapper<IdleUnit> {
+    @Override
+    public IdleUnit map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new IdleUnit(rs.getString("code"), rs.getLong("sequence"), rs.getString("type"),
+          instant(rs, "event_time"), rs.getString("actor_organization"),
+          rs.getString("site_region"), rs.getString("custodian"),
+          rs.getString("shipment_destination"), rs.getString("destination_region"));
+    }
+  }
+
+  final class StepRowMapper implements RowMapper<StepRow> {
+    private final Rows.EventMapper events = new Rows.EventMapper();
+
+    @Override
+    public StepRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new StepRow(events.map(rs, ctx), rs.getDouble("unit_mass_kg"),
+          rs.getDouble("children_mass_kg"), rs.getString("site_region"));
+    }
+  }
+
+  final class FlagMapper implements RowMapper<Flag> {
+    @Override
+    public Flag map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new Flag(rs.getLong("id"), rs.getString("unit_code"), rs.getString("kind"),
+          rs.getString("description"), strings(rs, "events"), strings(rs, "organizations"),
+          strings(rs, "region_codes"), instant(rs, "occur_time"));
+    }
+  }
+
+  final class KindCountMapper implements RowMapper<KindCount> {
+    @Override
+    public KindCount map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new KindCount(rs.getString("kind"), rs.getLong("count"));
+    }
+  }
+}
