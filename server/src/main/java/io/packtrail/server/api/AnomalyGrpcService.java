@@ -144,4 +144,15 @@ final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceImplBase
     }
     return b.build();
   }
+
+  static io.packtrail.v1.RegionAnomalies toProto(Anomalies.Open open) {
+    io.packtrail.v1.RegionAnomalies.Builder b = io.packtrail.v1.RegionAnomalies.newBuilder()
+        .setTotal(open.total());
+    open.byKind().forEach((k, n) -> b.addByKind(io.packtrail.v1.AnomalyCount.newBuilder()
+        .setKey(k).setCount(n)));
+    open.byOrganization().forEach((k, n) -> b.addByOrganization(
+        io.packtrail.v1.AnomalyCount.newBuilder().setKey(k).setCount(n)));
+    open.first().forEach(a -> b.addAnomalies(toProto(a)));
+    return b.build();
+  }
 }

@@ -114,11 +114,29 @@ public final class Anomalies {
     return get(p, id);
   }
 
-  /** The open anomalies of a region that happened before {@code end}, by kind. */
-  public Map<String, Long> openByKind(String regionPrefix, Instant end) {
-    return jdbi.withExtension(AnomalyDao.class, dao -> dao.openByKind(regionPrefix, end))
-        .stream().collect(Collectors.toMap(AnomalyDao.KindCount::kind,
-            AnomalyDao.KindCount::count, Long::sum, java.util.TreeMap::new));
+  /**
+   * The open anomalies (neither acknowledged nor resolved) with a site in the region that
+   * happened before {@code end}: counted by kind and by organisation, and the first {@code
+   * limit} of them in the order found.
+   */
+  public record Open(long total, Map<String, Long> byKind, Map<String, Long> byOrganization,
+      List<AnomalyRecord> first) {}
+
+  public Open open(String regionPrefix, Instant end, int limit) {
+    return jdbi.withHandle(h -> {
+      AnomalyDao dao = h.attach(AnomalyDao.class);
+      Map<String, Long> byKind = counts(dao.openByKind(regionPrefix, end));
+      Map<String, Long> byOrganization = counts(dao.openByOrganization(regionPrefix, end));
+      List<AnomalyRecord> first = dao.list(0, "", "", "", regionPrefix,
+          AnomalyRecord.State.OPEN.name(), BEGINNING, end, limit);
+      return new Open(byKind.values().stream().mapToLong(Long::longValue).sum(), byKind,
+          byOrganization, first);
+    });
+  }
+
+  private static Map<String, Long> counts(List<AnomalyDao.KindCount> rows) {
+    return rows.stream().collect(Collectors.toMap(AnomalyDao.KindCount::kind,
+        AnomalyDao.KindCount::count, Long::sum, java.util.TreeMap::new));
   }
 
   private static void requireInvolved(Principal p, AnomalyDao dao, String id) {

@@ -135,28 +135,38 @@ public final class AnomalyScan implements AutoCloseable {
     return new Result(found, resolved);
   }
 
-  /** Takes over the flags raised at ingest. */
+  /**
+   * Takes over the flags raised at ingest: reads every flag above the stored position, and
+   * moves the position past those settled ({@link #FLAG_SETTLE}).
+   */
   private int flags(Instant now) {
     int found = 0;
+    long cursor = -1; // where this scan reads on once the position stopped at an unsettled flag
     while (true) {
-      int[] batch = jdbi.inTransaction(h -> {
+      long from = cursor;
+      long[] batch = jdbi.inTransaction(h -> {
         AnomalyDao dao = h.attach(AnomalyDao.class);
-        long after = dao.lockProgress("flags");
+        long stored = dao.lockProgress("flags");
+        long after = Math.max(stored, from);
         List<AnomalyDao.Flag> flags = dao.flags(after, BATCH);
         int kept = 0;
         for (AnomalyDao.Flag f : flags) {
           kept += keep(dao, new AnomalyRecord.Finding(f.kind(), f.description(), f.unitCode(),
               f.events(), null, f.organizations(), f.regionCodes(), f.occurTime()), now);
         }
-        long settled = flags.isEmpty() ? after : Math.min(flags.get(flags.size() - 1).id(),
-            dao.settledFlag(after, now.minus(FLAG_SETTLE)));
-        dao.setProgress("flags", settled);
-        return new int[] {kept, flags.size(), settled > after ? 1 : 0};
+        long last = flags.isEmpty() ? after : flags.get(flags.size() - 1).id();
+        long position = stored;
+        if (stored == after) { // every flag below was taken over: the position may move on
+          position = Math.min(last, dao.settledFlag(after, now.minus(FLAG_SETTLE)));
+          dao.setProgress("flags", position);
+        }
+        return new long[] {kept, flags.size(), last, position};
       });
-      found += batch[0];
-      if (batch[1] < BATCH || batch[2] == 0) {
+      found += (int) batch[0];
+      if (batch[1] < BATCH) {
         return found;
       }
+      cursor = batch[3] == batch[2] ? -1 : batch[2];
     }
   }
 

@@ -51,7 +51,7 @@ public interface AnomalyDao {
   @SqlUpdate("resolve")
   int resolve();
 
-  @SqlQuery("SELECT coalesce(max(log_index), -1) FROM event")
+  @SqlQuery("maxLogIndex")
   long maxLogIndex();
 
   @SqlQuery("steps")
@@ -63,14 +63,13 @@ public interface AnomalyDao {
   List<Flag> flags(@Bind("after") long after, @Bind("limit") int limit);
 
   /** The highest flag id above {@code after} created before {@code settled}, or {@code after}. */
-  @SqlQuery("SELECT coalesce(max(id), :after) FROM unit_anomaly WHERE id > :after "
-      + "AND create_time < :settled")
+  @SqlQuery("settledFlag")
   long settledFlag(@Bind("after") long after, @Bind("settled") Instant settled);
 
-  @SqlQuery("SELECT position FROM anomaly_scan_progress WHERE source = :source FOR UPDATE")
+  @SqlQuery("lockProgress")
   long lockProgress(@Bind("source") String source);
 
-  @SqlUpdate("UPDATE anomaly_scan_progress SET position = :position WHERE source = :source")
+  @SqlUpdate("setProgress")
   void setProgress(@Bind("source") String source, @Bind("position") long position);
 
   /** Keeps new findings; one already kept (same id) is left as it is. */
@@ -81,10 +80,10 @@ public interface AnomalyDao {
       @Bind("organizations") String[] organizations, @Bind("regionCodes") String[] regionCodes,
       @Bind("occurTime") Instant occurTime, @Bind("createTime") Instant createTime);
 
-  @SqlQuery("SELECT * FROM anomaly WHERE id = :id")
+  @SqlQuery("find")
   Optional<AnomalyRecord> find(@Bind("id") String id);
 
-  @SqlQuery("SELECT organizations FROM anomaly WHERE id = :id")
+  @SqlQuery("organizations")
   Optional<String[]> organizations(@Bind("id") String id);
 
   @SqlQuery("list")
@@ -93,27 +92,28 @@ public interface AnomalyDao {
       @Bind("prefix") String regionPrefix, @Bind("state") String state,
       @Bind("startTime") Instant start, @Bind("endTime") Instant end, @Bind("limit") int limit);
 
-  @SqlQuery("SELECT seq FROM anomaly WHERE id = :id")
+  @SqlQuery("seq")
   Optional<Long> seq(@Bind("id") String id);
 
-  @SqlQuery("SELECT * FROM anomaly_acknowledgement WHERE anomaly_id = ANY (:ids) "
-      + "ORDER BY create_time, request_id")
+  @SqlQuery("acknowledgements")
   List<AnomalyRecord.Acknowledgement> acknowledgements(@Bind("ids") String[] ids);
 
-  @SqlQuery("SELECT * FROM anomaly_acknowledgement WHERE request_id = :requestId")
+  @SqlQuery("acknowledgement")
   Optional<AnomalyRecord.Acknowledgement> acknowledgement(@Bind("requestId") UUID requestId);
 
   /** Adds the acknowledgement unless its request id is taken; whether it was added. */
-  @SqlUpdate("INSERT INTO anomaly_acknowledgement (request_id, anomaly_id, principal_kind, "
-      + "principal, organization, note, create_time) VALUES (:requestId, :anomalyId, "
-      + ":principalKind, :principal, :organization, :note, :createTime) "
-      + "ON CONFLICT (request_id) DO NOTHING")
+  @SqlUpdate("acknowledge")
   int acknowledge(@BindMethods AnomalyRecord.Acknowledgement ack);
 
   /** Open anomalies (neither acknowledged nor resolved) of a region by kind, occurred before. */
   @SqlQuery("openByKind")
   @RegisterRowMapper(KindCountMapper.class)
   List<KindCount> openByKind(@Bind("prefix") String prefix, @Bind("endTime") Instant end);
+
+  /** As {@link #openByKind}, by organisation involved (its name in {@code kind}). */
+  @SqlQuery("openByOrganization")
+  @RegisterRowMapper(KindCountMapper.class)
+  List<KindCount> openByOrganization(@Bind("prefix") String prefix, @Bind("endTime") Instant end);
 
   record KindCount(String kind, long count) {}
 
