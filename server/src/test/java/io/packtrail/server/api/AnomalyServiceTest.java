@@ -265,7 +265,7 @@ class AnomalyServiceTest {
     assertEquals(evidence, found.get(0).getEventsList());
     assertEquals("anomalies/" + Anomaly.id(Anomaly.TIME_ORDER, evidence),
         found.get(0).getName());
-    assertEquals(List.of(Fixtures.DEALER), found.get(0).getOrganizationsList());
+    assertEquals(List.of(Fixtures.DEALER, Fixtures.MAKER), found.get(0).getOrganizationsList());
     assertEquals(List.of(), of(inOrder, Anomaly.TIME_ORDER));
     scan(0);
     assertEquals(1, of(late, Anomaly.TIME_ORDER).size(), "taken over once");
