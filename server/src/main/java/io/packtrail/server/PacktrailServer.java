@@ -199,6 +199,11 @@ public final class PacktrailServer implements AutoCloseable {
      * How often the anomaly scan runs (zero: never in the background; tests call it) and its
      * thresholds (serve --anomaly-scan-interval, --shipment-not-received-days, ...).
      */
+    public Settings withAnomalyScan(Duration interval, io.packtrail.server.domain.AnomalyRules rules) {
+      return withAnomalyScan(new AnomalyScan.Settings(interval, rules));
+    }
+
+    /** As {@link #withAnomalyScan(Duration, io.packtrail.server.domain.AnomalyRules)}. */
     public Settings withAnomalyScan(AnomalyScan.Settings scan) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
@@ -424,6 +429,11 @@ public final class PacktrailServer implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** Runs the anomaly scan now (after the demo data loads); how many anomalies it found. */
+  public int scanAnomaliesNow() {
+    return anomalyScan.scan().found();
   }
 
   /** The anomaly scan: {@code scan()} runs it now (tests, and after the demo data loads). */

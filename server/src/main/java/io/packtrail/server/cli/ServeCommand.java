@@ -23,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.packtrail.server.app.AnomalyScan;
 import io.packtrail.server.domain.AnomalyRules;
 
 /** Runs the gRPC server until interrupted, then stops gracefully. */
@@ -176,7 +175,8 @@ final class ServeCommand implements Callable<Integer> {
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
     var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
-    anomalyScanSettings(); // so are the anomaly scan's settings
+    anomalyScanInterval(); // so are the anomaly scan's settings
+    anomalyRules();
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
@@ -205,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
         .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
             rateLimit, rateBurst))
         .withWitnessKeys(witnesses)
-        .withAnomalyScan(anomalyScanSettings());
+        .withAnomalyScan(anomalyScanInterval(), anomalyRules());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;
@@ -266,27 +266,28 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (demo && loadDemo(jdbi, sealer, demoPacks, System.err)) {
       // the demo's anomalies at once, not at the next scan
-      AnomalyScan.Result found = server.anomalyScan().scan();
-      System.err.println("Anomaly scan: " + found.found() + " anomalies found.");
+      System.err.println("Anomaly scan: " + server.scanAnomaliesNow() + " anomalies found.");
     }
     server.awaitTermination();
     stopped.await();
     return 0;
   }
 
-  /** The anomaly scan's interval and thresholds as given (refused when out of range). */
-  AnomalyScan.Settings anomalyScanSettings() {
+  /** The anomaly scan's interval as given (refused when out of range). */
+  java.time.Duration anomalyScanInterval() {
     if (!Double.isFinite(anomalyScanIntervalSeconds) || anomalyScanIntervalSeconds < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--anomaly-scan-interval must be 0 (off) or more seconds, got "
               + anomalyScanIntervalSeconds);
     }
+    return java.time.Duration.ofMillis(Math.round(anomalyScanIntervalSeconds * 1000));
+  }
+
+  /** The anomaly scan's thresholds as given (refused when out of range). */
+  AnomalyRules anomalyRules() {
     try {
-      return new AnomalyScan.Settings(
-          java.time.Duration.ofMillis(Math.round(anomalyScanIntervalSeconds * 1000)),
-          new AnomalyRules(days(shipmentNotReceivedDays), days(removalNotCollectedDays),
-              days(vanishedDays), anomalyDismantlingTolerancePercent,
-              anomalyRecyclingLossPercent));
+      return new AnomalyRules(days(shipmentNotReceivedDays), days(removalNotCollectedDays),
+          days(vanishedDays), anomalyDismantlingTolerancePercent, anomalyRecyclingLossPercent);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
