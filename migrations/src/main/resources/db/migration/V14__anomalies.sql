@@ -72,12 +72,18 @@ CREATE TRIGGER anomaly_acknowledgement_no_truncate BEFORE TRUNCATE ON anomaly_ac
 
 -- Where the scan has got to in each source it reads incrementally: 'steps', the log_index of
 -- the last event whose dismantling or recycling was checked; 'flags', the unit_anomaly id below
--- which every flag has been taken over. Moved in the transaction that stores what was found.
+-- which every flag has been taken over (both moved in the transaction that keeps what was
+-- found); for each time rule, '{kind}:cutoff' the cutoff of its last scan (epoch milliseconds;
+-- units idle since before it were looked at) and '{kind}:log' the last log_index it had seen
+-- (units with a later step are looked at again), moved once the rule's scan is done.
 CREATE TABLE anomaly_scan_progress (
     source   text   PRIMARY KEY,
     position bigint NOT NULL
 );
-INSERT INTO anomaly_scan_progress (source, position) VALUES ('steps', -1), ('flags', 0);
+INSERT INTO anomaly_scan_progress (source, position) VALUES ('steps', -1), ('flags', 0),
+    ('SHIPMENT_NOT_RECEIVED:cutoff', -62135596800000), ('SHIPMENT_NOT_RECEIVED:log', -1),
+    ('REMOVAL_NOT_COLLECTED:cutoff', -62135596800000), ('REMOVAL_NOT_COLLECTED:log', -1),
+    ('UNIT_VANISHED:cutoff', -62135596800000), ('UNIT_VANISHED:log', -1);
 
 -- The time rules read the units idle in a state of the reverse chain by the time of their last
 -- step; units in use (in a vehicle, in second-life service) and finished ones are not indexed.

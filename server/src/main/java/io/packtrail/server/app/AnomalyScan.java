@@ -236,29 +236,68 @@ public final class AnomalyScan implements AutoCloseable {
     return out;
   }
 
-  /** Finds the units idle in {@code states} since their evidence event for longer than after. */
+  /**
+   * Finds the units idle in {@code states} since their evidence event for longer than {@code
+   * after}, incrementally: the units whose last step crossed the cutoff since the last scan
+   * ([previous cutoff, cutoff), by index), and the units with a step recorded since the last
+   * scan (by log index: a step delivered late may be dated long ago). A unit idle before the
+   * previous cutoff with no step since was looked at then. The progress moves when both are
+   * done; a crash repeats the rule, idempotently.
+   */
   private int idle(Instant now, String kind, List<LifecycleState> states, List<String> types,
       Duration after) {
     Instant cutoff = now.minus(after);
     String[] stateNames = states.stream().map(Enum::name).toArray(String[]::new);
     String[] typeNames = types.toArray(String[]::new);
+    long[] progress = jdbi.inTransaction(h -> {
+      AnomalyDao dao = h.attach(AnomalyDao.class);
+      return new long[] {dao.lockProgress(kind + ":cutoff"), dao.lockProgress(kind + ":log"),
+          dao.maxLogIndex()};
+    });
+    Instant from = Instant.ofEpochMilli(progress[0]);
     int found = 0;
-    while (true) {
-      int[] batch = jdbi.inTransaction(h -> {
+    // the units whose last step crossed the cutoff, in key order
+    Instant afterTime = from;
+    String afterCode = "";
+    while (from.isBefore(cutoff)) {
+      Instant t = afterTime;
+      String c = afterCode;
+      List<AnomalyDao.IdleUnit> units = jdbi.inTransaction(h -> {
         AnomalyDao dao = h.attach(AnomalyDao.class);
-        List<AnomalyDao.IdleUnit> units = dao.idleUnits(stateNames, typeNames, cutoff, kind,
-            BATCH);
+        List<AnomalyDao.IdleUnit> batch = dao.idleCrossing(stateNames, typeNames, from, cutoff,
+            t, c, kind, BATCH);
+        for (AnomalyDao.IdleUnit u : batch) {
+          keep(dao, idleFinding(kind, u, after), now);
+        }
+        return batch;
+      });
+      found += units.size();
+      if (units.size() < BATCH) {
+        break;
+      }
+      afterTime = units.get(units.size() - 1).lastEventTime();
+      afterCode = units.get(units.size() - 1).code();
+    }
+    // the units with a step recorded since the last scan
+    for (long a = progress[1]; a < progress[2]; a += LOG_WINDOW) {
+      long lower = a;
+      long upper = Math.min(progress[2], a + LOG_WINDOW);
+      found += jdbi.inTransaction(h -> {
+        AnomalyDao dao = h.attach(AnomalyDao.class);
         int kept = 0;
-        for (AnomalyDao.IdleUnit u : units) {
+        for (AnomalyDao.IdleUnit u : dao.idleTouched(stateNames, typeNames, cutoff, lower, upper,
+            kind)) {
           kept += keep(dao, idleFinding(kind, u, after), now);
         }
-        return new int[] {kept, units.size()};
+        return kept;
       });
-      found += batch[0];
-      if (batch[1] < BATCH || batch[0] == 0) {
-        return found;
-      }
     }
+    jdbi.useTransaction(h -> {
+      AnomalyDao dao = h.attach(AnomalyDao.class);
+      dao.setProgress(kind + ":cutoff", cutoff.toEpochMilli());
+      dao.setProgress(kind + ":log", progress[2]);
+    });
+    return found;
   }
 
   static AnomalyRecord.Finding idleFinding(String kind, AnomalyDao.IdleUnit u, Duration after) {

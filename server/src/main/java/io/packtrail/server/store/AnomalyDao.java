@@ -28,12 +28,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface AnomalyDao {
 
   /**
-   * A unit idle since its evidence event: the event (its sequence, type, time, actor and the
-   * region of its site), the unit's custodian and shipment destination (with its region).
+   * A unit idle since its evidence event: the time of its last step, the event (its sequence,
+   * type, time, actor and the region of its site), the unit's custodian and shipment
+   * destination (with its region).
    */
-  record IdleUnit(String code, long sequence, String type, Instant eventTime,
-      String actorOrganization, String siteRegion, String custodian, String destination,
-      String destinationRegion) {}
+  record IdleUnit(String code, Instant lastEventTime, long sequence, String type,
+      Instant eventTime, String actorOrganization, String siteRegion, String custodian,
+      String destination, String destinationRegion) {}
 
   /** A dismantling's parent event or a recycling's primary event, with the masses around it. */
   record StepRow(Event event, double unitMassKg, double childrenMassKg, String siteRegion) {}
@@ -42,10 +43,20 @@ public interface AnomalyDao {
   record Flag(long id, String unitCode, String kind, String description, List<String> events,
       List<String> organizations, List<String> regionCodes, Instant occurTime) {}
 
-  @SqlQuery("idleUnits")
+  /** Units whose last step is in [from, cutoff), after the key, without the anomaly yet. */
+  @SqlQuery("idleCrossing")
   @RegisterRowMapper(IdleUnitMapper.class)
-  List<IdleUnit> idleUnits(@Bind("states") String[] states, @Bind("types") String[] types,
-      @Bind("cutoff") Instant cutoff, @Bind("kind") String kind, @Bind("limit") int limit);
+  List<IdleUnit> idleCrossing(@Bind("states") String[] states, @Bind("types") String[] types,
+      @Bind("from") Instant from, @Bind("cutoff") Instant cutoff,
+      @Bind("afterTime") Instant afterTime, @Bind("afterCode") String afterCode,
+      @Bind("kind") String kind, @Bind("limit") int limit);
+
+  /** Units with a step in the log window, idle before the cutoff, without the anomaly yet. */
+  @SqlQuery("idleTouched")
+  @RegisterRowMapper(IdleUnitMapper.class)
+  List<IdleUnit> idleTouched(@Bind("states") String[] states, @Bind("types") String[] types,
+      @Bind("cutoff") Instant cutoff, @Bind("after") long after, @Bind("upto") long upto,
+      @Bind("kind") String kind);
 
   /** Resolves the open time-rule anomalies whose unit has moved on; how many. */
   @SqlUpdate("resolve")
@@ -153,7 +164,8 @@ public interface AnomalyDao {
   final class IdleUnitMapper implements RowMapper<IdleUnit> {
     @Override
     public IdleUnit map(ResultSet rs, StatementContext ctx) throws SQLException {
-      return new IdleUnit(rs.getString("code"), rs.getLong("sequence"), rs.getString("type"),
+      return new IdleUnit(rs.getString("code"), instant(rs, "last_event_time"),
+          rs.getLong("sequence"), rs.getString("type"),
           instant(rs, "event_time"), rs.getString("actor_organization"),
           rs.getString("site_region"), rs.getString("custodian"),
           rs.getString("shipment_destination"), rs.getString("destination_region"));

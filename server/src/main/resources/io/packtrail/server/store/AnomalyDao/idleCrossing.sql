@@ -1,8 +1,8 @@
--- Units in one of :states whose last step is older than :cutoff (unit_idle_idx), with their
--- evidence: the latest event of one of :types (any type when :types is empty), and no anomaly
--- of :kind kept for that event yet. The work is proportional to the units idle past the cutoff
--- (the anomalies themselves), not to the units or events stored.
-SELECT u.code, e.sequence, e.type, e.event_time, e.actor_organization,
+-- Units in one of :states whose last step is in [:from, :cutoff): those that became idle past
+-- the cutoff since the last scan (unit_idle_idx), after the key (:afterTime, :afterCode), with
+-- their evidence (the latest event of one of :types, any type when :types is empty) and no
+-- anomaly of :kind kept for that event yet.
+SELECT u.code, u.last_event_time, e.sequence, e.type, e.event_time, e.actor_organization,
        s.region_code AS site_region, u.custodian, u.shipment_destination,
        d.region_code AS destination_region
 FROM unit u
@@ -18,7 +18,8 @@ LEFT JOIN site s ON s.name = e.actor_site
 LEFT JOIN site d ON d.name = u.shipment_destination
 WHERE u.state = ANY (CAST(:states AS text[]))
   AND u.state IN ('REGISTERED', 'REMOVED', 'COLLECTED', 'IN_TRANSIT', 'RECEIVED', 'GRADED')
-  AND u.last_event_time < :cutoff
+  AND u.last_event_time >= :from AND u.last_event_time < :cutoff
+  AND (u.last_event_time, u.code) > (:afterTime, :afterCode)
   AND NOT EXISTS (SELECT 1 FROM anomaly a
                   WHERE a.unit_code = u.code AND a.kind = :kind
                     AND a.evidence_sequence = e.sequence)
