@@ -271,6 +271,41 @@ class AnomalyServiceTest {
     assertEquals(1, of(late, Anomaly.TIME_ORDER).size(), "taken over once");
   }
 
+  @Test
+  void aStepDeliveredLateAndDatedLongAgoIsFoundThoughItsTimeWasNeverCrossed() {
+    scan(0); // the removal rule has looked at everything idle before now - 30 days
+    String code = Fixtures.newPackCode();
+    Instant longAgo = Instant.now().minus(Duration.ofDays(40));
+    client.registerUnit(Fixtures.registration(code).toBuilder()
+        .setEventTime(Fixtures.time(longAgo.minusSeconds(3600))).build());
+    client.recordEvent(Fixtures.sale(code).toBuilder().setEventTime(Fixtures.time(longAgo))
+        .build());
+    client.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT)
+        .toBuilder().setEventTime(Fixtures.time(longAgo.plusSeconds(3600))).build());
+    // the same cutoff as before: found through the steps recorded since the last scan
+    harness.server().anomalyScan().scan(Instant.now());
+    assertEquals(1, of(code, Anomaly.REMOVAL_NOT_COLLECTED).size());
+  }
+
+  @Test
+  void aScanRepeatedFromTheStartAfterACrashKeepsEachAnomalyOnce() {
+    openAnomaly();
+    recycled(4, 14, 14.9);
+    scan(100);
+    long before = count("SELECT count(*) FROM anomaly");
+    // as if every position had been lost: everything is read again
+    harness.jdbi().useHandle(h -> h.execute("UPDATE anomaly_scan_progress SET position = "
+        + "CASE WHEN source LIKE '%:cutoff' THEN -62135596800000 WHEN source = 'flags' THEN 0 "
+        + "ELSE -1 END"));
+    AnomalyScan.Result again = scan(100);
+    assertEquals(before, count("SELECT count(*) FROM anomaly"), "nothing twice");
+    assertEquals(0, again.resolved());
+  }
+
+  static long count(String sql) {
+    return harness.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+  }
+
   // ---- acknowledgements ----
 
   static io.packtrail.v1.Anomaly openAnomaly() {
