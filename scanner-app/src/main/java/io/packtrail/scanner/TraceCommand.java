@@ -65,7 +65,7 @@ final class TraceCommand implements Callable<Integer> {
       fallbackValue = "2m", description = "with --bundle: sign a checkpoint covering the "
       + "events, then wait at most DURATION (e.g. 90s, 5m, PT1H; default 2m) for one the "
       + "witnesses cosigned (--witness-key/--min-witnesses, else any 1 witness), asking the log "
-      + "every second. Without it, --min-witnesses asks once")
+      + "every second. Without it, --min-witnesses N above 0 asks once")
   String waitCosigned;
 
   /** How often --wait-cosigned asks the log. */
@@ -74,7 +74,8 @@ final class TraceCommand implements Callable<Integer> {
   /** The checkpoint choice the options state. */
   private BundleBuilder.Anchor anchor() throws WitnessOptions.Invalid {
     io.packtrail.client.log.WitnessPolicy policy = witnesses.policy();
-    if (policy == null && waitCosigned == null) {
+    if (waitCosigned == null && (policy == null || policy.required() == 0)) {
+      // nothing required: the latest cosigned checkpoint if it covers the events, else a fresh one
       return BundleBuilder.Anchor.cosignedOrFresh();
     }
     if (policy == null) {
