@@ -444,6 +444,32 @@ class AnomalyServiceTest {
     assertEquals(all, paged);
   }
 
+  @Test
+  void theFiltersKeepToKindRegionOrganisationUnitAndPeriod() {
+    io.packtrail.v1.Anomaly a = openAnomaly(); // happened 30 days after the removal
+    Instant happened = Instant.ofEpochSecond(a.getOccurTime().getSeconds(),
+        a.getOccurTime().getNanos());
+    ListAnomaliesRequest unit = ListAnomaliesRequest.newBuilder().setUnit(a.getUnit()).build();
+    assertTrue(names(unit.toBuilder().setStartTime(Fixtures.time(happened.minusSeconds(1)))
+        .setEndTime(Fixtures.time(happened.plusSeconds(1))).build()).contains(a.getName()));
+    assertFalse(names(unit.toBuilder().setEndTime(Fixtures.time(happened)).build())
+        .contains(a.getName()), "end_time is exclusive");
+    assertFalse(names(unit.toBuilder().setStartTime(Fixtures.time(happened.plusSeconds(1)))
+        .build()).contains(a.getName()));
+    assertTrue(names(unit.toBuilder().setRegionCode("620100").build()).contains(a.getName()));
+    assertFalse(names(unit.toBuilder().setRegionCode("110000").build()).contains(a.getName()));
+    assertTrue(names(unit.toBuilder().setOrganization(Fixtures.DEALER).build())
+        .contains(a.getName()));
+    assertFalse(names(unit.toBuilder().setOrganization(Fixtures.RECYCLER).build())
+        .contains(a.getName()));
+    assertFalse(names(unit.toBuilder().setKind(Anomaly.UNIT_VANISHED).build())
+        .contains(a.getName()));
+    for (io.packtrail.v1.Anomaly x : client.listAllAnomalies(ListAnomaliesRequest.newBuilder()
+        .setKind(Anomaly.REMOVAL_NOT_COLLECTED).build())) {
+      assertEquals(Anomaly.REMOVAL_NOT_COLLECTED, x.getKind());
+    }
+  }
+
   // ---- who sees and acknowledges what ----
 
   @Test
