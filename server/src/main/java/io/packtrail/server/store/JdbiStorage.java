@@ -142,6 +142,21 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
+  public List<Event> queryEvents(io.packtrail.server.domain.EventQuery q, String party,
+      long afterLogIndex, int limit) {
+    java.util.function.Function<java.util.Collection<String>, String[]> array =
+        c -> c.isEmpty() ? null : c.toArray(String[]::new);
+    String[] regions = array.apply(q.regionPrefixes().stream().map(p -> p + "%").toList());
+    return jdbi.withExtension(EventDao.class, dao -> dao.query(array.apply(q.unitCodes()),
+        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_ORGANIZATION)),
+        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_SITE)),
+        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.TYPE)), regions,
+        q.startInclusive() ? q.start() : null, q.startInclusive() ? null : q.start(),
+        q.endInclusive() ? q.end() : null, q.endInclusive() ? null : q.end(), party,
+        afterLogIndex, limit));
+  }
+
+  @Override
   public long logHead() {
     return jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
   }
