@@ -854,7 +854,7 @@ public final class PacktrailClient implements AutoCloseable {
   /**
    * The events a filter selects (docs/formats.md section 16.3), of the units this caller may
    * read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}: every page
-   * fetched (1000 events each, one call per page, each under the client's deadline) and written
+   * fetched (500 events each, a few MB at most, one call per page, each under the client's deadline) and written
    * as it comes, so the file is never held whole. Answers the number of Packtrail events.
    */
   public long exportEvents(String filter, io.packtrail.v1.ExportFormat format,
@@ -862,7 +862,7 @@ public final class PacktrailClient implements AutoCloseable {
     long events = 0;
     String token = "";
     do {
-      io.packtrail.v1.ExportEventsResponse page = exportEventsPage(filter, format, 1000, token);
+      io.packtrail.v1.ExportEventsResponse page = exportEventsPage(filter, format, 500, token);
       page.getContent().writeTo(out);
       events += page.getEventCount();
       token = page.getNextPageToken();
