@@ -114,9 +114,11 @@ public record EventQuery(Map<Field, Set<String>> values, Instant start, boolean 
           throw refused("constrains " + field.spelling() + " in two AND groups (at character "
               + at + "); join its values with OR in one group");
         }
-        String op = t.operator("=", ">=", ">", "<=", "<");
+        String op = field == Field.EVENT_TIME ? t.operator(name, ">=", ">", "<=", "<", "=")
+            : t.operator(name, "=", ">=", ">", "<=", "<");
         int opAt = t.last;
-        String value = t.string();
+        String value = t.string(name, field == Field.EVENT_TIME
+            ? "event_time >= \"2026-01-01T00:00:00Z\"" : name + " = \"...\"");
         if (field == Field.EVENT_TIME) {
           if (group != null) {
             throw refused("joins event_time bounds with OR (at character " + at + "); bound "

@@ -42,8 +42,8 @@ final class FilterTokens {
     return w;
   }
 
-  /** One of the operators (the longest that matches). */
-  String operator(String... operators) {
+  /** One of the operators (the longest that matches) after {@code name}, a field's. */
+  String operator(String name, String... operators) {
     last = at + 1;
     String found = null;
     for (String op : operators) {
@@ -52,7 +52,7 @@ final class FilterTokens {
       }
     }
     if (found == null) {
-      throw refused("compares with " + String.join(", ", operators) + " only"
+      throw refused("compares " + name + " with " + String.join(", ", operators) + " only"
           + (atEnd() ? " (the filter ends there)" : ", found '" + Text.echo(s.substring(at,
               Math.min(s.length(), at + 2))) + "' at character " + last) + "; " + grammar);
     }
@@ -61,11 +61,12 @@ final class FilterTokens {
     return found;
   }
 
-  String string() {
+  /** A double-quoted string compared with {@code name}, e.g. as {@code example} shows. */
+  String string(String name, String example) {
     last = at + 1;
     if (at >= s.length() || s.charAt(at) != '"') {
-      throw refused("compares with a double-quoted string" + (atEnd()
-          ? " (the filter ends there)" : " (character " + last + ")") + "; " + grammar);
+      throw refused("compares " + name + " with a double-quoted string, e.g. " + example
+          + (atEnd() ? " (the filter ends there)" : " (character " + last + ")"));
     }
     StringBuilder b = new StringBuilder();
     at++;
