@@ -852,10 +852,11 @@ public final class PacktrailClient implements AutoCloseable {
   }
 
   /**
-   * The events a filter selects (docs/formats.md section 16.3), of the units this caller may
-   * read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}: every page
-   * fetched (500 events each, a few MB at most, one call per page, each under the client's deadline) and written
-   * as it comes, so the file is never held whole. Answers the number of Packtrail events.
+   * The events a filter selects (docs/formats.md section 16, Exports of a query), of the units
+   * this caller may read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}:
+   * every page fetched (500 events each, a few MB at most; one call per page, each under the
+   * client's deadline) and written as it comes, so the file is never held whole. Answers the
+   * number of Packtrail events.
    */
   public long exportEvents(String filter, io.packtrail.v1.ExportFormat format,
       java.io.OutputStream out) throws java.io.IOException {

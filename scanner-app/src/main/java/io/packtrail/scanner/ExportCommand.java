@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
             + "identity may read, in log order (ReportService.ExportEvents, fetched page by "
             + "page into one file), e.g. --query 'region_code = \"620000\" AND type = "
             + "\"recycling\" AND event_time >= \"2026-01-01T00:00:00Z\"' (grammar: "
-            + "docs/formats.md section 16.3)."},
+            + "docs/formats.md section 16, Exports of a query)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:written", "1:the server does not know the unit",
         "2:usage error (format, file, filter)", "3:the server could not be reached"})

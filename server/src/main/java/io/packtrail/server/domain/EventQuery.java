@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which events an export keeps (ExportEventsRequest.filter, docs/formats.md section 16.3): a
- * subset of AIP-160. Groups joined by {@code AND}; a group is one or more {@code field = "value"}
+ * Which events an export keeps (ExportEventsRequest.filter; docs/formats.md section 16, Exports
+ * of a query): a subset of AIP-160. Groups joined by {@code AND}; a group is one or more {@code field = "value"}
  * terms of ONE field joined by {@code OR} (in AIP-160, OR binds tighter than AND), or one bound
  * on {@code event_time} ({@code >=}, {@code >}, {@code <=}, {@code <}). Fields: {@code unit}
  * ({@code units/{code}}), {@code actor_organization} ({@code organizations/{o}}), {@code

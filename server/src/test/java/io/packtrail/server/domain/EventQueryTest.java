@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The export filter's grammar (docs/formats.md section 16.3): what it keeps, what it refuses. */
+/**
+ * The export filter's grammar (docs/formats.md section 16, Exports of a query): what it keeps,
+ * what it refuses.
+ */
 class EventQueryTest {
 
   @Test
