@@ -146,6 +146,19 @@ class EventExportTest {
   }
 
   @Test
+  void theDocumentedQueryExportIsValidEpcis20() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+    while (!java.nio.file.Files.exists(dir.resolve("docs/formats.md"))) {
+      dir = dir.getParent();
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "### Test vector of a query export.*?```json\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+        .matcher(java.nio.file.Files.readString(dir.resolve("docs/formats.md")));
+    assertTrue(m.find(), "formats.md section 16 has its query export vector");
+    assertEquals(2, epcisEvents(m.group(1)).size());
+  }
+
+  @Test
   void theCsvExportReadsBackAndPagesJoinIntoOneFile() {
     String whole = export(AUDITOR, "", ExportFormat.EXPORT_FORMAT_CSV, 0);
     List<HistoryCsv.Row> rows = HistoryCsv.read(whole);
