@@ -210,6 +210,21 @@ class EventExportTest {
   }
 
   @Test
+  void aSelectedCorrectionWritesTheEventItCorrectsDeclaredErroneous() throws Exception {
+    // the corrected grading is not selected: it is read from the unit's history
+    List<JsonNode> events = epcisEvents(export(AUDITOR, "type = \"correction\"",
+        ExportFormat.EXPORT_FORMAT_EPCIS, 0));
+    assertEquals(1, events.size());
+    JsonNode declared = events.get(0);
+    assertEquals("https://ns.packtrail.io/epcis/bizstep/grading", declared.path("bizStep")
+        .asText());
+    assertEquals("C", declared.path("packtrail:inspection.grade").asText());
+    assertEquals("incorrect_data", declared.at("/errorDeclaration/reason").asText());
+    assertTrue(declared.at("/errorDeclaration/packtrail:correction").asText()
+        .startsWith("https://id.packtrail.io/units/" + life.pack() + "/events/"));
+  }
+
+  @Test
   void anEmptyResultIsAnEmptyDocumentAndAHeader() throws Exception {
     String filter = "type = \"scrapping\"";
     List<ExportEventsResponse> pages = pages(AUDITOR, filter, ExportFormat.EXPORT_FORMAT_EPCIS, 0);
