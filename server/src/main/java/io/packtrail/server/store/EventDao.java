@@ -30,6 +30,17 @@ public interface EventDao {
       @Bind("regions") String[] regions, @Bind("startInclusive") java.time.Instant startInclusive,
       @Bind("startExclusive") java.time.Instant startExclusive,
       @Bind("endInclusive") java.time.Instant endInclusive,
+      @Bind("endExclusive") java.time.Instant endExclusive,
+      @Bind("afterLogIndex") long afterLogIndex, @Bind("limit") int limit);
+
+  /** As {@link #query}, of the units the organisation {@code party} is a party of. */
+  @SqlQuery("queryParty")
+  List<Event> queryParty(@Bind("units") String[] units,
+      @Bind("organizations") String[] organizations, @Bind("sites") String[] sites,
+      @Bind("types") String[] types, @Bind("regions") String[] regions,
+      @Bind("startInclusive") java.time.Instant startInclusive,
+      @Bind("startExclusive") java.time.Instant startExclusive,
+      @Bind("endInclusive") java.time.Instant endInclusive,
       @Bind("endExclusive") java.time.Instant endExclusive, @Bind("party") String party,
       @Bind("afterLogIndex") long afterLogIndex, @Bind("limit") int limit);
 

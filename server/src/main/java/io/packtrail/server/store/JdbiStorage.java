@@ -147,13 +147,20 @@ public final class JdbiStorage implements Storage {
     java.util.function.Function<java.util.Collection<String>, String[]> array =
         c -> c.isEmpty() ? null : c.toArray(String[]::new);
     String[] regions = array.apply(q.regionPrefixes().stream().map(p -> p + "%").toList());
-    return jdbi.withExtension(EventDao.class, dao -> dao.query(array.apply(q.unitCodes()),
-        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_ORGANIZATION)),
-        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_SITE)),
-        array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.TYPE)), regions,
-        q.startInclusive() ? q.start() : null, q.startInclusive() ? null : q.start(),
-        q.endInclusive() ? q.end() : null, q.endInclusive() ? null : q.end(), party,
-        afterLogIndex, limit));
+    String[] units = array.apply(q.unitCodes());
+    String[] organizations = array.apply(q.of(
+        io.packtrail.server.domain.EventQuery.Field.ACTOR_ORGANIZATION));
+    String[] sites = array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_SITE));
+    String[] types = array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.TYPE));
+    java.time.Instant startIn = q.startInclusive() ? q.start() : null;
+    java.time.Instant startEx = q.startInclusive() ? null : q.start();
+    java.time.Instant endIn = q.endInclusive() ? q.end() : null;
+    java.time.Instant endEx = q.endInclusive() ? null : q.end();
+    return jdbi.withExtension(EventDao.class, dao -> party == null
+        ? dao.query(units, organizations, sites, types, regions, startIn, startEx, endIn, endEx,
+            afterLogIndex, limit)
+        : dao.queryParty(units, organizations, sites, types, regions, startIn, startEx, endIn,
+            endEx, party, afterLogIndex, limit));
   }
 
   @Override

@@ -1,6 +1,6 @@
 -- The events an export's filter keeps (EventQuery), in log order after :afterLogIndex; each
--- filter applies when not null. :regions are LIKE patterns on the acting site's region code;
--- :party keeps the units the organisation is a party of (unit_party), for scoped callers.
+-- filter applies when not null. :regions are LIKE patterns on the acting site's region code.
+-- For callers who see every unit; queryParty.sql is the same for an organisation's callers.
 SELECT e.* FROM event e
 WHERE e.log_index > :afterLogIndex
   AND (CAST(:units AS text[]) IS NULL OR e.unit_code = ANY (CAST(:units AS text[])))
@@ -15,7 +15,5 @@ WHERE e.log_index > :afterLogIndex
   AND (CAST(:startExclusive AS timestamptz) IS NULL OR e.event_time > :startExclusive)
   AND (CAST(:endInclusive AS timestamptz) IS NULL OR e.event_time <= :endInclusive)
   AND (CAST(:endExclusive AS timestamptz) IS NULL OR e.event_time < :endExclusive)
-  AND (CAST(:party AS text) IS NULL OR EXISTS (
-      SELECT 1 FROM unit_party p WHERE p.organization = :party AND p.unit_code = e.unit_code))
 ORDER BY e.log_index
 LIMIT :limit
