@@ -4,18 +4,27 @@ import static io.packtrail.server.api.ProtoMapper.emptyToNull;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.packtrail.client.canonical.Canonical;
 import io.packtrail.client.export.Epcis;
 import io.packtrail.client.export.HistoryCsv;
+import io.packtrail.client.export.UnitHistory.Recorded;
 import io.packtrail.client.export.UnitHistory;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.VerifierKey;
 import io.packtrail.client.report.ReportPage;
 import io.packtrail.client.report.UnitReport;
 import io.packtrail.server.app.Services;
-import io.packtrail.server.label.LabelIssuer;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.EventQuery;
+import io.packtrail.server.domain.InvalidArgumentException;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
+import io.packtrail.server.label.LabelIssuer;
 import io.packtrail.server.log.AuditLog;
+import io.packtrail.server.security.Caller;
+import io.packtrail.v1.ExportEventsRequest;
+import io.packtrail.v1.ExportEventsResponse;
 import io.packtrail.v1.ExportFormat;
 import io.packtrail.v1.ExportUnitHistoryRequest;
 import io.packtrail.v1.ExportUnitHistoryResponse;
@@ -24,6 +33,14 @@ import io.packtrail.v1.GetUnitReportResponse;
 import io.packtrail.v1.ReportServiceGrpc;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Unit reports and exports: check the request, build the page or file with the SDK's code over
@@ -165,13 +182,13 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
   private static final int STEP_TAIL = 100;
 
   @Override
-  public void exportEvents(io.packtrail.v1.ExportEventsRequest request,
-      StreamObserver<io.packtrail.v1.ExportEventsResponse> response) {
+  public void exportEvents(ExportEventsRequest request,
+      StreamObserver<ExportEventsResponse> response) {
     Violations v = new Violations();
-    io.packtrail.server.domain.EventQuery query = null;
+    EventQuery query = null;
     try {
-      query = io.packtrail.server.domain.EventQuery.parse(request.getFilter());
-    } catch (io.packtrail.server.domain.InvalidArgumentException e) {
+      query = EventQuery.parse(request.getFilter());
+    } catch (InvalidArgumentException e) {
       v.addAll(e.violations());
     }
     Requests.checkKnown(v, "format", request.getFormat(), request.getFormatValue());
@@ -186,19 +203,17 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), "exportEvents|"
         + request.getFormat().name() + "|" + AuditGrpcService.digest(request.getFilter()));
     ExportPosition from = ExportPosition.parse(cursor.after());
-    io.packtrail.server.domain.Principal reader = io.packtrail.server.security.Caller.current()
-        .principal();
-    java.util.List<io.packtrail.server.domain.Event> fetched = new java.util.ArrayList<>(
-        app.history().query(reader, query, from.logIndex(), cursor.fetchLimit()));
+    Principal reader = Caller.current().principal();
+    List<Event> fetched = app.history().query(reader, query, from.logIndex(),
+        cursor.fetchLimit());
     boolean more = fetched.size() > size;
-    java.util.List<io.packtrail.server.domain.Event> page = new java.util.ArrayList<>(
-        fetched.subList(0, Math.min(size, fetched.size())));
+    List<Event> page = new ArrayList<>(fetched.subList(0, Math.min(size, fetched.size())));
     if (more && fetched.get(size).stepId().equals(page.get(size - 1).stepId())) {
       // finish the step: its events are consecutive in the log
-      java.util.UUID step = page.get(size - 1).stepId();
+      UUID step = page.get(size - 1).stepId();
       while (true) {
-        java.util.List<io.packtrail.server.domain.Event> tail = app.history().query(reader,
-            query, page.get(page.size() - 1).logIndex(), STEP_TAIL);
+        List<Event> tail = app.history().query(reader, query,
+            page.get(page.size() - 1).logIndex(), STEP_TAIL);
         int n = 0;
         while (n < tail.size() && tail.get(n).stepId().equals(step)) {
           page.add(tail.get(n++));
@@ -212,23 +227,22 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
         }
       }
     }
-    java.util.List<io.packtrail.client.export.UnitHistory.Recorded> recorded =
-        new java.util.ArrayList<>();
-    for (io.packtrail.server.domain.Event e : page) {
+    List<Recorded> recorded = new ArrayList<>();
+    for (Event e : page) {
       recorded.add(recorded(ProtoMapper.toProto(e)));
     }
     StringBuilder content = new StringBuilder();
     long written = from.written();
-    java.util.Map<String, String> names = new java.util.HashMap<>();
-    java.util.function.Function<String, String> displayName = name -> names.computeIfAbsent(
-        name, n -> (n.contains("/sites/") ? source.site(n).map(io.packtrail.v1.Site::getDisplayName)
+    Map<String, String> names = new HashMap<>();
+    Function<String, String> displayName = name -> names.computeIfAbsent(name, n ->
+        (n.contains("/sites/") ? source.site(n).map(io.packtrail.v1.Site::getDisplayName)
             : source.organization(n).map(io.packtrail.v1.Organization::getDisplayName))
             .orElse(""));
     if (epcis) {
       if (cursor.after() == null) {
         content.append(Epcis.start(clock.instant(), request.getFilter()));
       }
-      java.util.Set<String> steps = new java.util.HashSet<>();
+      Set<String> steps = new HashSet<>();
       if (!from.step().isEmpty()) {
         steps.add(from.step());
       }
@@ -246,11 +260,11 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     }
     String next = "";
     if (more) {
-      io.packtrail.server.domain.Event last = page.get(page.size() - 1);
+      Event last = page.get(page.size() - 1);
       next = cursor.tokenAfter(new ExportPosition(last.logIndex(), written,
           last.stepId().toString()).toString());
     }
-    response.onNext(io.packtrail.v1.ExportEventsResponse.newBuilder()
+    response.onNext(ExportEventsResponse.newBuilder()
         .setContentType(epcis ? Epcis.CONTENT_TYPE : HistoryCsv.CONTENT_TYPE)
         .setContent(ByteString.copyFrom(content.toString(), StandardCharsets.UTF_8))
         .setFileName(epcis ? "events.epcis.jsonld" : "events.csv")
@@ -260,24 +274,21 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     response.onCompleted();
   }
 
-  private static io.packtrail.client.export.UnitHistory.Recorded recorded(
-      io.packtrail.v1.Event e) {
-    return new io.packtrail.client.export.UnitHistory.Recorded(e,
-        io.packtrail.client.canonical.Canonical.decode(e.getCanonicalBytes().toByteArray()));
+  private static Recorded recorded(io.packtrail.v1.Event e) {
+    return new Recorded(e, Canonical.decode(e.getCanonicalBytes().toByteArray()));
   }
 
   /**
    * The event a correction of the page corrects: on the page, or read (it is an event of the
    * correction's own unit, which the caller was shown).
    */
-  private io.packtrail.client.export.UnitHistory.Recorded corrected(
-      java.util.List<io.packtrail.client.export.UnitHistory.Recorded> page, String name) {
+  private Recorded corrected(List<Recorded> page, String name) {
     for (var r : page) {
       if (r.event().getName().equals(name)) {
         return r;
       }
     }
-    if (name == null || !io.packtrail.server.domain.ResourceNames.isEvent(name)) {
+    if (name == null || !ResourceNames.isEvent(name)) {
       return null;
     }
     String unit = name.substring(0, name.indexOf("/events/"));
@@ -308,7 +319,7 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
         }
         return at;
       } catch (NumberFormatException e) {
-        throw new io.packtrail.server.domain.InvalidArgumentException("page_token",
+        throw new InvalidArgumentException("page_token",
             "is not a page token of this listing");
       }
     }

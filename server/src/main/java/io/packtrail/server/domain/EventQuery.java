@@ -13,16 +13,15 @@ import java.util.Set;
 
 /**
  * Which events an export keeps (ExportEventsRequest.filter; docs/formats.md section 16, Exports
- * of a query): a subset of AIP-160. Groups joined by {@code AND}; a group is one or more {@code field = "value"}
- * terms of ONE field joined by {@code OR} (in AIP-160, OR binds tighter than AND), or one bound
- * on {@code event_time} ({@code >=}, {@code >}, {@code <=}, {@code <}). Fields: {@code unit}
- * ({@code units/{code}}), {@code actor_organization} ({@code organizations/{o}}), {@code
+ * of a query): a subset of AIP-160. Groups joined by {@code AND}; a group is one or more
+ * {@code field = "value"} terms of ONE field joined by {@code OR} (in AIP-160, OR binds tighter
+ * than AND), or one bound on {@code event_time} ({@code >=}, {@code >}, {@code <=}, {@code
+ * <}). Fields: {@code unit} ({@code units/{code}}), {@code actor_organization} ({@code organizations/{o}}), {@code
  * actor_site} ({@code organizations/{o}/sites/{s}}), {@code region_code} (a GB/T 2260 code: a
  * province, city or district, matched on the site's code as the regional overview does), {@code
  * type} (a step's key, e.g. {@code recycling}) and {@code event_time} (RFC 3339). Each field
  * may be constrained by one group (event_time by a lower and an upper bound); an empty filter
- * keeps every event. The tokens are LogEntryFilter's (double-quoted strings, \" and \\
- * escaped).
+ * keeps every event. The tokens are {@link FilterTokens}' (as LogEntryFilter's).
  *
  * @param values per field, the values one of which an event must have (fields absent: any)
  * @param start lower bound of event_time or null, inclusive when {@code startInclusive}
