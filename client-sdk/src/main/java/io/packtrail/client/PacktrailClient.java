@@ -758,6 +758,15 @@ public final class PacktrailClient implements AutoCloseable {
         .setTreeSize(treeSize).build()).getCheckpoint();
   }
 
+  /**
+   * The latest checkpoint with at least {@code minCosignatures} witness cosignatures; NOT_FOUND
+   * when none has that many.
+   */
+  public io.packtrail.v1.Checkpoint latestCosignedCheckpoint(int minCosignatures) {
+    return withDeadline(audit).getCheckpoint(io.packtrail.v1.GetCheckpointRequest.newBuilder()
+        .setMinCosignatures(minCosignatures).build()).getCheckpoint();
+  }
+
   /** Integrates everything committed so far and signs a checkpoint of it (or answers it). */
   public io.packtrail.v1.Checkpoint createCheckpoint() {
     return withDeadline(audit).createCheckpoint(io.packtrail.v1.CreateCheckpointRequest
