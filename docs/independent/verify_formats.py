@@ -1178,7 +1178,8 @@ def main(path):
         out, i = [], 0
         while "%s%03d%s" % (prefix, i, suffix) in f: out.append(f["%s%03d%s" % (prefix, i, suffix)]); i += 1
         return out
-    def epcis_events(f):
+    def epcis_events(f, among=None):
+        among = evs if among is None else among
         t, site, org = f["event.type"], f["actor.site"], f["actor.organization"]
         prim = f.get("step.unit", f["unit.code"]); eid = f.get("step.id", f["event.id"])
         kind, action, _, disp = etab[t]
@@ -1214,7 +1215,7 @@ def main(path):
             e["packtrail:organization"] = ID + org
             if "device" in f: e["packtrail:device"] = ID + f["device"]
             if "label.serial" in f: e["packtrail:label"] = ID + "labels/" + f["label.serial"]
-            e["packtrail:events"] = [ID + "units/%s/events/%s" % (g["unit.code"], g["unit.sequence"]) for g in evs
+            e["packtrail:events"] = [ID + "units/%s/events/%s" % (g["unit.code"], g["unit.sequence"]) for g in among
                                      if g is f or ("step.id" in f and g.get("step.id") == f["step.id"])]
             if t != "registration":
                 e.update({"packtrail:" + k: v for k, v in f.items() if k.startswith(t + ".")})
@@ -1230,6 +1231,20 @@ def main(path):
     documented = json.loads(vjson, parse_float=Decimal)
     check("14 EPCIS document rebuilt", documented == doc)
     check("14 EPCIS events: one per step", len(documented["epcisBody"]["eventList"]) == len(seen))
+    # the export of a query: the selected events in log order, packtrail:query for the subject
+    qjson = re.search(r"### Test vector of a query export.*?^```json\n(.*?)^```", s14, re.S | re.M).group(1)
+    sel = sorted((f for f in evs if f["event.type"] in ("dismantling", "recycling")), key=lambda f: int(f["log.index"]))
+    qlist, qseen = [], set()
+    for f in sel:
+        sid = f.get("step.id", f["event.id"])
+        if sid in qseen: continue
+        qseen.add(sid); qlist += epcis_events(f, sel)
+    qdoc = dict(doc); del qdoc["packtrail:subject"]
+    qdoc["packtrail:query"] = 'type = "dismantling" OR type = "recycling"'
+    qdoc["epcisBody"] = {"eventList": qlist}
+    check("16 query export rebuilt", json.loads(qjson, parse_float=Decimal) == qdoc)
+    check("16 query export: the dismantling once for both units' events",
+          len(qlist) == 2 and len(qlist[0]["packtrail:events"]) == 2)
 
     # ---- 17: anomaly ids
     sec17 = section_titled(md, "Anomaly ids (issue 11)")

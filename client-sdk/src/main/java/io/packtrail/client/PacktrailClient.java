@@ -855,6 +855,35 @@ public final class PacktrailClient implements AutoCloseable {
         .newBuilder().setUnit("units/" + code).setFormat(format).build());
   }
 
+  /** One page of the events a filter selects, as a part of a file (ReportService.ExportEvents). */
+  public io.packtrail.v1.ExportEventsResponse exportEventsPage(String filter,
+      io.packtrail.v1.ExportFormat format, int pageSize, String pageToken) {
+    return withDeadline(reports).exportEvents(io.packtrail.v1.ExportEventsRequest.newBuilder()
+        .setFilter(filter).setFormat(format).setPageSize(pageSize).setPageToken(pageToken)
+        .build());
+  }
+
+  /**
+   * The events a filter selects (docs/formats.md section 16, Exports of a query), of the units
+   * this caller may read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}:
+   * every page fetched (500 events each, a few MB at most; one call per page, each under the
+   * client's deadline) and written as it comes, so the file is never held whole. Answers the
+   * number of Packtrail events.
+   */
+  public long exportEvents(String filter, io.packtrail.v1.ExportFormat format,
+      java.io.OutputStream out) throws java.io.IOException {
+    long events = 0;
+    String token = "";
+    do {
+      io.packtrail.v1.ExportEventsResponse page = exportEventsPage(filter, format, 500, token);
+      page.getContent().writeTo(out);
+      events += page.getEventCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    out.flush();
+    return events;
+  }
+
   /** A region's overview (GB/T 2260 code) over [start, end) as data. */
   public io.packtrail.v1.RegionalOverview getRegionalOverview(String regionCode, Instant start,
       Instant end) {

@@ -264,7 +264,8 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     response.onCompleted();
   }
 
-  private static String digest(String text) {
+  /** A short digest of a filter, binding a page token to it. */
+  static String digest(String text) {
     try {
       return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays
           .copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(
