@@ -1246,6 +1246,19 @@ def main(path):
     check("16 query export: the dismantling once for both units' events",
           len(qlist) == 2 and len(qlist[0]["packtrail:events"]) == 2)
 
+    # ---- 17: anomaly ids
+    sec17 = section_titled(md, "Anomaly ids (issue 11)")
+    rows = table_after(sec17, "kind")
+    check("17 anomaly id vectors present", len(rows) >= 4)
+    for kind_cell, events_cell, id_cell in rows:
+        kind = bt(kind_cell)
+        events = re.findall(r"`([^`]*)`", events_cell)
+        text = kind + "\n" + "".join(e + "\n" for e in events)
+        check("17 anomaly id " + kind, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] == bt(id_cell))
+    hexed = re.search(r"\(hex\)\n`([0-9a-f]+)`", sec17).group(1)
+    check("17 hashed bytes example", bytes.fromhex(hexed).decode("utf-8") ==
+          bt(rows[0][0]) + "\n" + re.findall(r"`([^`]*)`", rows[0][1])[0] + "\n")
+
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
 

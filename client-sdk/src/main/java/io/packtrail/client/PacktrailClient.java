@@ -100,7 +100,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.LineageService"),
           Map.of("service", "packtrail.v1.DeviceService"),
           Map.of("service", "packtrail.v1.AuditService"),
-          Map.of("service", "packtrail.v1.ReportService")),
+          Map.of("service", "packtrail.v1.ReportService"),
+          Map.of("service", "packtrail.v1.AnomalyService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -120,6 +121,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
   private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
   private final io.packtrail.v1.ReportServiceGrpc.ReportServiceBlockingStub reports;
+  private final io.packtrail.v1.AnomalyServiceGrpc.AnomalyServiceBlockingStub anomalies;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -135,6 +137,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.devices = DeviceServiceGrpc.newBlockingStub(channel);
     this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
     this.reports = io.packtrail.v1.ReportServiceGrpc.newBlockingStub(channel);
+    this.anomalies = io.packtrail.v1.AnomalyServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -925,6 +928,51 @@ public final class PacktrailClient implements AutoCloseable {
       b.setEventTime(now());
     }
     return b.build();
+  }
+
+  // ---- anomalies ----
+
+  /** One page of anomalies matching the request's filters. */
+  public io.packtrail.v1.ListAnomaliesResponse listAnomalies(
+      io.packtrail.v1.ListAnomaliesRequest request) {
+    return withDeadline(anomalies).listAnomalies(request);
+  }
+
+  /** Every anomaly matching the filters of {@code query} (its page fields are managed here). */
+  public List<io.packtrail.v1.Anomaly> listAllAnomalies(io.packtrail.v1.ListAnomaliesRequest query) {
+    List<io.packtrail.v1.Anomaly> all = new ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListAnomaliesResponse page = withDeadline(anomalies).listAnomalies(
+          query.toBuilder().setPageToken(token).build());
+      all.addAll(page.getAnomaliesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** The anomaly {@code anomalies/{id}} with its acknowledgements. */
+  public io.packtrail.v1.Anomaly getAnomaly(String name) {
+    return withDeadline(anomalies).getAnomaly(io.packtrail.v1.GetAnomalyRequest.newBuilder()
+        .setName(name).build()).getAnomaly();
+  }
+
+  /**
+   * Acknowledges the anomaly with a note, with a fresh request id: the SDK's retries after a
+   * lost answer reuse it, so the note is added once.
+   */
+  public io.packtrail.v1.Anomaly acknowledgeAnomaly(String name, String note) {
+    return acknowledgeAnomaly(io.packtrail.v1.AcknowledgeAnomalyRequest.newBuilder()
+        .setName(name).setNote(note).build());
+  }
+
+  /** As {@link #acknowledgeAnomaly(String, String)}; an empty request_id is filled in. */
+  public io.packtrail.v1.Anomaly acknowledgeAnomaly(
+      io.packtrail.v1.AcknowledgeAnomalyRequest request) {
+    if (request.getRequestId().isEmpty()) {
+      request = request.toBuilder().setRequestId(UUID.randomUUID().toString()).build();
+    }
+    return withDeadline(anomalies).acknowledgeAnomaly(request).getAnomaly();
   }
 
   public static Timestamp timestamp(Instant t) {

@@ -150,4 +150,38 @@ class ReportCliTest {
     assertEquals(ScannerCli.SETUP, r.exit(), r.out());
     assertTrue(r.out().contains("region_code"), r.out());
   }
+
+  @Test
+  void anomaliesAreListedAndAcknowledgedFromTheCommandLine() {
+    harness.server().anomalyScan().scan(); // the scenario's recycling missed the Al target
+    Run r = run(server(), "anomalies", "list", "--kind", "RECOVERY_BELOW_TARGET", "--region",
+        "620000", "--state", "open");
+    assertEquals(0, r.exit(), r.out());
+    java.util.List<io.packtrail.v1.Anomaly> open = harness.client().listAllAnomalies(
+        io.packtrail.v1.ListAnomaliesRequest.newBuilder().setKind("RECOVERY_BELOW_TARGET")
+            .build());
+    assertEquals(1, open.size());
+    String name = open.get(0).getName();
+    assertTrue(r.out().contains(name + " OPEN RECOVERY_BELOW_TARGET"), r.out());
+    assertTrue(r.out().contains("1 anomaly"), r.out());
+
+    String id = java.util.UUID.randomUUID().toString();
+    r = run(server(), "anomalies", "ack", name, "--note", "al recovery line was down",
+        "--request-id", id);
+    assertEquals(0, r.exit(), r.out());
+    assertTrue(r.out().contains(name + " ACKNOWLEDGED"), r.out());
+    assertTrue(r.out().contains("acknowledged (1 acknowledgement(s))"), r.out());
+    // the same request again: still one
+    r = run(server(), "anomalies", "ack", name, "--note", "al recovery line was down",
+        "--request-id", id);
+    assertTrue(r.out().contains("acknowledged (1 acknowledgement(s))"), r.out());
+
+    r = run(server(), "anomalies", "ack", name, "--note", " ");
+    assertEquals(ScannerCli.SETUP, r.exit(), r.out());
+    assertTrue(r.out().contains("note"), r.out());
+    r = run(server(), "anomalies", "list", "--state", "bogus");
+    assertEquals(ScannerCli.SETUP, r.exit(), r.out());
+    r = run("127.0.0.1:1", "anomalies", "list");
+    assertEquals(ScannerCli.SERVER, r.exit(), r.out());
+  }
 }

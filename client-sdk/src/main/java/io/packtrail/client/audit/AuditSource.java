@@ -153,8 +153,16 @@ public interface AuditSource {
 
       @Override
       public Optional<List<Anomaly>> anomalyFindings(String code) {
-        // the anomaly service (issue 11, item 2) is not in the API yet
-        return Optional.empty();
+        try {
+          return Optional.of(client.listAllAnomalies(io.packtrail.v1.ListAnomaliesRequest
+              .newBuilder().setUnit("units/" + code).setPageSize(1000).build()));
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED
+              || e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+            return Optional.empty(); // an older server, or a caller without access to them
+          }
+          throw e;
+        }
       }
     };
   }

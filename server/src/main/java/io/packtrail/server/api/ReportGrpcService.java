@@ -120,8 +120,15 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     java.time.Instant end = LineageGrpcService.time(v, "end_time", hasEnd, endTime, true);
     LineageGrpcService.checkOrder(v, start, end);
     v.throwIfAny();
-    return toProto(app.overview().of(regionCode, start, end));
+    return toProto(app.overview().of(regionCode, start, end)).toBuilder()
+        .setOpenAnomalies(AnomalyGrpcService.toProto(app.anomalies().open(
+            io.packtrail.server.domain.RegionCodes.prefix(regionCode), end,
+            OVERVIEW_ANOMALIES)))
+        .build();
   }
+
+  /** How many open anomalies the overview lists (it counts them all). */
+  static final int OVERVIEW_ANOMALIES = 50;
 
   static io.packtrail.v1.RegionalOverview toProto(
       io.packtrail.server.domain.RegionalOverview o) {
