@@ -28,7 +28,9 @@ import io.packtrail.server.security.CallerResolver;
 import io.packtrail.server.security.RateLimiter;
 import java.io.IOException;
 import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.ReportingDeadlines;
 import io.packtrail.server.domain.StepType;
+import io.packtrail.server.domain.WorkingCalendar;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
@@ -67,7 +69,7 @@ public final class PacktrailServer implements AutoCloseable {
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
       Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval,
-      Limits limits, List<VerifierKey> witnessKeys) {
+      Limits limits, List<VerifierKey> witnessKeys, ReportingDeadlines deadlines) {
     public Settings {
       witnessKeys = List.copyOf(witnessKeys);
     }
@@ -83,14 +85,15 @@ public final class PacktrailServer implements AutoCloseable {
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
           Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL,
-          Limits.defaults(), List.of());
+          Limits.defaults(), List.of(),
+          new ReportingDeadlines(WorkingCalendar.chinaDefault(), null));
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
@@ -98,14 +101,14 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
@@ -113,7 +116,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /**
@@ -128,7 +131,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -140,7 +143,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
           logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /**
@@ -158,7 +161,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, origin, interval, limits, witnessKeys);
+          enrollmentCodeValidity, origin, interval, limits, witnessKeys, deadlines);
     }
 
     /** The server's clock (tests move it: the rate limit refills by it). */
@@ -166,7 +169,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /** The limits per message and per identity (serve --max-message-bytes, --rate-limit, ...). */
@@ -174,7 +177,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, deadlines);
     }
 
     /**
@@ -190,7 +193,18 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys, deadlines);
+    }
+
+    /**
+     * The working calendar and reporting start of the deadline checks (serve
+     * --working-calendar, --reporting-start); default: China's 2026 calendar, every step judged.
+     */
+    public Settings withDeadlines(ReportingDeadlines deadlines) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys,
+          deadlines);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -332,7 +346,8 @@ public final class PacktrailServer implements AutoCloseable {
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
         settings.enrollmentCodeValidity(),
-        new CertificateAuthority(jdbi, settings.sealer(), settings.clock()));
+        new CertificateAuthority(jdbi, settings.sealer(), settings.clock()),
+        settings.deadlines());
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), settings.limits().watchStreamsPerIdentity(), responders, labels,
         verifiableLog.audit(), settings.clock())) {

@@ -46,6 +46,12 @@ final class DemoData {
   private static final String VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
   private static final String TRACE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   private static final Instant LATEST = Instant.parse("2026-10-31T00:00:00Z");
+  /**
+   * The demo network's reporting start (serve --demo's default --reporting-start): its history
+   * up to {@link #LATEST} is loaded at once, long after the steps' dates, as a deployment
+   * imports what was reported before it went live; only the steps after it are judged.
+   */
+  static final String REPORTING_START_DAY = "2026-11-01";
   private static final int CHUNK = 150;
 
   private static final String LZ_MAKER = "organizations/lanzhou-power-battery";

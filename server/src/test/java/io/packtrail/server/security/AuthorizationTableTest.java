@@ -45,7 +45,8 @@ class AuthorizationTableTest {
       io.packtrail.v1.LineageServiceProto.getDescriptor(),
       io.packtrail.v1.DeviceServiceProto.getDescriptor(),
       io.packtrail.v1.AuditServiceProto.getDescriptor(),
-      io.packtrail.v1.ReportServiceProto.getDescriptor());
+      io.packtrail.v1.ReportServiceProto.getDescriptor(),
+      io.packtrail.v1.ComplianceServiceProto.getDescriptor());
 
   @Test
   void everyRpcOfEveryServiceHasExactlyOneRow() {
@@ -63,7 +64,7 @@ class AuthorizationTableTest {
     Set<String> stale = new TreeSet<>(rows);
     stale.removeAll(rpcs);
     assertTrue(stale.isEmpty(), "rows of RPCs that do not exist: " + stale);
-    assertEquals(45, rows.size(), "the API's RPCs");
+    assertEquals(47, rows.size(), "the API's RPCs");
   }
 
   @Test
