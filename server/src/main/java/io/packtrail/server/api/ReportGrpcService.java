@@ -103,7 +103,27 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     java.time.Instant end = LineageGrpcService.time(v, "end_time", hasEnd, endTime, true);
     LineageGrpcService.checkOrder(v, start, end);
     v.throwIfAny();
-    return toProto(app.overview().of(regionCode, start, end));
+    return toProto(app.overview().of(regionCode, start, end)).toBuilder()
+        .setDeadlines(toProto(app.compliance().region(regionCode, start, end))).build();
+  }
+
+  /** The region's late and overdue reports, the overview's own section. */
+  static io.packtrail.v1.RegionDeadlines toProto(
+      io.packtrail.server.domain.DeadlineItems.RegionSummary d) {
+    io.packtrail.v1.RegionDeadlines.Builder b = io.packtrail.v1.RegionDeadlines.newBuilder()
+        .setLate(d.late()).setOverdueOpen(d.overdueOpen())
+        .setOverdueRecordedLate(d.overdueFulfilledLate()).setCalendar(d.calendar());
+    if (d.reportingStart() != null) {
+      b.setReportingStart(ProtoMapper.timestamp(d.reportingStart()));
+    }
+    for (var o : d.organizations()) {
+      b.addOrganizations(io.packtrail.v1.OrganizationDeadlines.newBuilder()
+          .setOrganization(o.organization()).setLate(o.late()).setOverdueOpen(o.overdueOpen())
+          .setOverdueRecordedLate(o.overdueFulfilledLate()));
+    }
+    d.latest().forEach(l -> b.addLateReports(ComplianceGrpcService.toProto(l)));
+    d.overdue().forEach(o -> b.addOverdueReports(ComplianceGrpcService.toProto(o)));
+    return b.build();
   }
 
   static io.packtrail.v1.RegionalOverview toProto(
