@@ -188,6 +188,12 @@ class FuzzTest {
         .setStartTime(start0).setEndTime(end0).build());
     seed(io.packtrail.v1.ExportUnitHistoryRequest.newBuilder().setUnit(unit)
         .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).build());
+    seed(io.packtrail.v1.ListLateReportsRequest.newBuilder().setRegionCode("620100")
+        .setOrganization(Fixtures.DEALER).setStartTime(start0).setEndTime(end0).setPageSize(5)
+        .build());
+    seed(io.packtrail.v1.ListOverdueReportsRequest.newBuilder().setRegionCode("620100")
+        .setOrganization(Fixtures.DEALER).setStartTime(start0).setEndTime(end0)
+        .setOpenOnly(true).setPageSize(5).build());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01
