@@ -761,6 +761,15 @@ public final class PacktrailClient implements AutoCloseable {
         .setTreeSize(treeSize).build()).getCheckpoint();
   }
 
+  /**
+   * The latest checkpoint with at least {@code minCosignatures} witness cosignatures; NOT_FOUND
+   * when none has that many.
+   */
+  public io.packtrail.v1.Checkpoint latestCosignedCheckpoint(int minCosignatures) {
+    return withDeadline(audit).getCheckpoint(io.packtrail.v1.GetCheckpointRequest.newBuilder()
+        .setMinCosignatures(minCosignatures).build()).getCheckpoint();
+  }
+
   /** Integrates everything committed so far and signs a checkpoint of it (or answers it). */
   public io.packtrail.v1.Checkpoint createCheckpoint() {
     return withDeadline(audit).createCheckpoint(io.packtrail.v1.CreateCheckpointRequest
@@ -844,6 +853,35 @@ public final class PacktrailClient implements AutoCloseable {
       io.packtrail.v1.ExportFormat format) {
     return withDeadline(reports).exportUnitHistory(io.packtrail.v1.ExportUnitHistoryRequest
         .newBuilder().setUnit("units/" + code).setFormat(format).build());
+  }
+
+  /** One page of the events a filter selects, as a part of a file (ReportService.ExportEvents). */
+  public io.packtrail.v1.ExportEventsResponse exportEventsPage(String filter,
+      io.packtrail.v1.ExportFormat format, int pageSize, String pageToken) {
+    return withDeadline(reports).exportEvents(io.packtrail.v1.ExportEventsRequest.newBuilder()
+        .setFilter(filter).setFormat(format).setPageSize(pageSize).setPageToken(pageToken)
+        .build());
+  }
+
+  /**
+   * The events a filter selects (docs/formats.md section 16, Exports of a query), of the units
+   * this caller may read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}:
+   * every page fetched (500 events each, a few MB at most; one call per page, each under the
+   * client's deadline) and written as it comes, so the file is never held whole. Answers the
+   * number of Packtrail events.
+   */
+  public long exportEvents(String filter, io.packtrail.v1.ExportFormat format,
+      java.io.OutputStream out) throws java.io.IOException {
+    long events = 0;
+    String token = "";
+    do {
+      io.packtrail.v1.ExportEventsResponse page = exportEventsPage(filter, format, 500, token);
+      page.getContent().writeTo(out);
+      events += page.getEventCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    out.flush();
+    return events;
   }
 
   /** A region's overview (GB/T 2260 code) over [start, end) as data. */

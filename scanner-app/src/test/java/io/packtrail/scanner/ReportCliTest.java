@@ -79,6 +79,47 @@ class ReportCliTest {
   }
 
   @Test
+  void aQuerysExportIsTheApisFile() throws Exception {
+    String filter = "type = \"shipment\" OR type = \"receipt\" AND event_time >= \""
+        + ReportScenario.START + "\"";
+    Path csv = out.resolve("moves.csv");
+    Run r = run(server(), "export", "--query", filter, "--format", "csv", "--out",
+        csv.toString());
+    assertEquals(0, r.exit(), r.out());
+    ByteArrayOutputStream api = new ByteArrayOutputStream();
+    long events = harness.client().exportEvents(filter, ExportFormat.EXPORT_FORMAT_CSV, api);
+    assertEquals(4, events, "the pack's and moduleA's shipments and receipts");
+    assertTrue(r.out().contains(events + " events written to " + csv + " as CSV"), r.out());
+    assertEquals(api.toString(StandardCharsets.UTF_8), Files.readString(csv));
+    var rows = io.packtrail.client.export.HistoryCsv.read(Files.readString(csv));
+    assertTrue(rows.stream().allMatch(row -> row.get("step").equals("shipment")
+        || row.get("step").equals("receipt")));
+
+    Path epcis = out.resolve("all.jsonld");
+    r = run(server(), "export", "--query", "", "--format", "epcis", "--out", epcis.toString());
+    assertEquals(0, r.exit(), r.out());
+    api.reset();
+    harness.client().exportEvents("", ExportFormat.EXPORT_FORMAT_EPCIS, api);
+    assertEquals(api.toString(StandardCharsets.UTF_8).replaceFirst(
+        "\"creationDate\": \"[^\"]*\"", ""),
+        Files.readString(epcis).replaceFirst("\"creationDate\": \"[^\"]*\"", ""));
+    assertTrue(Files.readString(epcis).contains("\"packtrail:query\": \"\""));
+
+    // a bad filter names the field and the rule, and leaves no file
+    Path bad = out.resolve("bad.csv");
+    r = run(server(), "export", "--query", "colour = \"red\"", "--format", "csv", "--out",
+        bad.toString());
+    assertEquals(ScannerCli.SETUP, r.exit(), r.out());
+    assertTrue(r.out().contains("filter") && r.out().contains("has no field 'colour'"), r.out());
+    assertTrue(Files.notExists(bad) && Files.notExists(out.resolve("bad.csv.part")));
+    // a unit or a query, not both nor neither
+    assertEquals(ScannerCli.SETUP, run(server(), "export", life.pack(), "--query", "",
+        "--format", "csv", "--out", bad.toString()).exit());
+    assertEquals(ScannerCli.SETUP, run(server(), "export", "--format", "csv", "--out",
+        bad.toString()).exit());
+  }
+
+  @Test
   void unknownUnitsBadFormatsAndNoServerAreSaidInWords() {
     Run r = run(server(), "report", "TMKPBA1TRACE01RA59999999", "--html",
         out.resolve("x.html").toString());

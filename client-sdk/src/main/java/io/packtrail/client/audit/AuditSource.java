@@ -44,6 +44,12 @@ public interface AuditSource {
   /** A checkpoint signed now, covering every entry committed so far. */
   Checkpoint createCheckpoint();
 
+  /**
+   * The latest checkpoint carrying at least {@code minCosignatures} (at least 1) witness
+   * cosignatures, served with them; empty when the log has none yet.
+   */
+  Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures);
+
   /** The audit path of the entry at {@code logIndex} in the tree of {@code treeSize}. */
   List<byte[]> inclusionProof(long logIndex, long treeSize);
 
@@ -97,6 +103,11 @@ public interface AuditSource {
       @Override
       public Checkpoint createCheckpoint() {
         return client.createCheckpoint();
+      }
+
+      @Override
+      public Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures) {
+        return notFoundAsEmpty(() -> client.latestCosignedCheckpoint(minCosignatures));
       }
 
       @Override

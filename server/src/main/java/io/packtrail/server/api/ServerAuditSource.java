@@ -95,6 +95,12 @@ final class ServerAuditSource implements AuditSource {
   }
 
   @Override
+  public Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures) {
+    return found(() -> AuditGrpcService.toProto(log.latestCosigned(minCosignatures),
+        log.key().origin()));
+  }
+
+  @Override
   public List<byte[]> inclusionProof(long logIndex, long treeSize) {
     return log.inclusion(logIndex, treeSize, "log_index").hashes();
   }

@@ -253,6 +253,9 @@ public final class Authorization {
         "a unit's report holds its history: for its parties and authorities");
     rule("ReportService", "ExportUnitHistory", EVERYONE, List.of(Scope.LEGITIMATE_INTEREST),
         "an export holds the histories: for their parties and authorities");
+    rule("ReportService", "ExportEvents", EVERYONE, List.of(Scope.LEGITIMATE_INTEREST),
+        "the events of the units the caller's organisation is a party of (authorities: all); "
+            + "others' are left out of the export, not refused");
     rule("ReportService", "GetRegionalOverview", EnumSet.of(AUDITOR, REGULATOR, OPERATOR),
         NO_SCOPE, "a region's figures across every organisation are the authorities' view");
     rule("ReportService", "GetRegionalOverviewPage", EnumSet.of(AUDITOR, REGULATOR, OPERATOR),
