@@ -6,7 +6,7 @@ Every expected value is parsed out of the markdown; nothing is copied in here.
 """
 import base64, hashlib, json, re, struct, sys
 from decimal import Decimal, ROUND_HALF_EVEN
-from datetime import datetime, timezone, date
+from datetime import datetime, timezone, date, timedelta
 
 try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -1258,6 +1258,36 @@ def main(path):
     hexed = re.search(r"\(hex\)\n`([0-9a-f]+)`", sec17).group(1)
     check("17 hashed bytes example", bytes.fromhex(hexed).decode("utf-8") ==
           bt(rows[0][0]) + "\n" + re.findall(r"`([^`]*)`", rows[0][1])[0] + "\n")
+    # ---- section 18: working calendars, counted from the vector calendar alone
+    s17 = section_titled(md, "Working calendars (reporting deadlines)")
+    cal_text = fences(s17)[0]
+    years, days = set(), {}
+    for line in cal_text.split("\n"):
+        line = line.split("#")[0].strip()
+        if not line: continue
+        w = line.split(None, 2)
+        if w[0] == "year": years.add(int(w[1])); continue
+        days[date.fromisoformat(w[0])] = (w[1] == "workday")
+    def working(d):
+        return days[d] if d in days else d.weekday() < 5
+    def add_working(d, n):
+        prov, c = False, 0
+        while c < n:
+            d += timedelta(days=1)
+            prov |= d.year not in years
+            if working(d): c += 1
+        return d, prov
+    for row in table_after(s17, "step's day"):
+        due, prov = add_working(date.fromisoformat(row[0]), int(row[1]))
+        check("18 %s + %s working days" % (row[0], row[1]),
+              due.isoformat() == row[2] and prov == (row[3] == "yes"), "%s %s" % (due, prov))
+    m = re.search(r"a step at `([^`]+)` is on \w+ (\d+) March.*?15\s+working days end on (\d+) "
+                  r"March; it is late when received at or after `([^`]+)`", s17, re.S)
+    step = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=8)
+    due, _ = add_working(step.date(), 15)
+    end = datetime.combine(due + timedelta(days=1), datetime.min.time()) - timedelta(hours=8)
+    check("18 due instant", step.day == int(m.group(2)) and due.day == int(m.group(3))
+          and end.strftime("%Y-%m-%dT%H:%M:%SZ") == m.group(4), end.isoformat())
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

@@ -101,7 +101,8 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.DeviceService"),
           Map.of("service", "packtrail.v1.AuditService"),
           Map.of("service", "packtrail.v1.ReportService"),
-          Map.of("service", "packtrail.v1.AnomalyService")),
+          Map.of("service", "packtrail.v1.AnomalyService"),
+          Map.of("service", "packtrail.v1.ComplianceService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -122,6 +123,7 @@ public final class PacktrailClient implements AutoCloseable {
   private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
   private final io.packtrail.v1.ReportServiceGrpc.ReportServiceBlockingStub reports;
   private final io.packtrail.v1.AnomalyServiceGrpc.AnomalyServiceBlockingStub anomalies;
+  private final io.packtrail.v1.ComplianceServiceGrpc.ComplianceServiceBlockingStub compliance;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -138,6 +140,7 @@ public final class PacktrailClient implements AutoCloseable {
     this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
     this.reports = io.packtrail.v1.ReportServiceGrpc.newBlockingStub(channel);
     this.anomalies = io.packtrail.v1.AnomalyServiceGrpc.newBlockingStub(channel);
+    this.compliance = io.packtrail.v1.ComplianceServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -898,6 +901,65 @@ public final class PacktrailClient implements AutoCloseable {
     return withDeadline(reports).getRegionalOverviewPage(
         io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode(regionCode)
             .setStartTime(timestamp(start)).setEndTime(timestamp(end)).build());
+  }
+
+  // ---- reporting deadlines ----
+
+  /**
+   * One page of the steps reported after their deadline (docs/deadlines.md): filters, period
+   * and paging as the request says; an organisation's system sees its own only.
+   */
+  public io.packtrail.v1.ListLateReportsResponse listLateReports(
+      io.packtrail.v1.ListLateReportsRequest request) {
+    return withDeadline(compliance).listLateReports(request);
+  }
+
+  /** Every late report of a region (null: all) over [start, end), following the pages. */
+  public List<io.packtrail.v1.LateReport> lateReports(String regionCode, Instant start,
+      Instant end) {
+    List<io.packtrail.v1.LateReport> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListLateReportsRequest.Builder b = io.packtrail.v1.ListLateReportsRequest
+          .newBuilder().setStartTime(timestamp(start)).setEndTime(timestamp(end))
+          .setPageSize(1000).setPageToken(token);
+      if (regionCode != null) {
+        b.setRegionCode(regionCode);
+      }
+      io.packtrail.v1.ListLateReportsResponse page = listLateReports(b.build());
+      all.addAll(page.getLateReportsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /**
+   * One page of the expected steps not recorded by their deadline (a receipt after a shipment,
+   * a collection after a removal, a recycler's next step after its receipt).
+   */
+  public io.packtrail.v1.ListOverdueReportsResponse listOverdueReports(
+      io.packtrail.v1.ListOverdueReportsRequest request) {
+    return withDeadline(compliance).listOverdueReports(request);
+  }
+
+  /** Every overdue report of a region (null: all) over [start, end), following the pages. */
+  public List<io.packtrail.v1.OverdueReport> overdueReports(String regionCode, Instant start,
+      Instant end, boolean openOnly) {
+    List<io.packtrail.v1.OverdueReport> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListOverdueReportsRequest.Builder b =
+          io.packtrail.v1.ListOverdueReportsRequest.newBuilder().setStartTime(timestamp(start))
+              .setEndTime(timestamp(end)).setOpenOnly(openOnly).setPageSize(1000)
+              .setPageToken(token);
+      if (regionCode != null) {
+        b.setRegionCode(regionCode);
+      }
+      io.packtrail.v1.ListOverdueReportsResponse page = listOverdueReports(b.build());
+      all.addAll(page.getOverdueReportsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
   }
 
   // ---- ids ----

@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
     subcommands = {EnrollCommand.class, ScanCommand.class, SyncCommand.class, StatusCommand.class,
         OutboxCommand.class, TraceCommand.class, ConfigCommand.class, LabelCommand.class,
         TrustListCommand.class, VerifyCommand.class, MonitorCommand.class, ReportCommand.class,
-        ExportCommand.class, OverviewCommand.class, AnomaliesCommand.class})
+        ExportCommand.class, OverviewCommand.class, AnomaliesCommand.class,
+        DeadlinesCommand.class})
 public final class ScannerCli {
   static final int OK = 0;
   /** A step (or a label print, a trust list) refused by the server. */

@@ -184,4 +184,24 @@ class ReportCliTest {
     r = run("127.0.0.1:1", "anomalies", "list");
     assertEquals(ScannerCli.SERVER, r.exit(), r.out());
   }
+
+  @Test
+  void deadlinesListTheLateAndOverdueReports() {
+    // the life was recorded just now, its steps dated up to 700 days ago: its sale is late
+    String from = ReportScenario.START.toString().substring(0, 10);
+    Run r = run(server(), "deadlines", "--region", "620000", "--from", from, "--to",
+        "2099-01-01");
+    assertEquals(0, r.exit(), r.out());
+    assertTrue(r.out().contains("LATE sale units/" + life.pack() + "/events/2 by "
+        + "organizations/test-dealer: due "), r.out());
+    assertTrue(r.out().lines().findFirst().orElseThrow().matches(
+        "[0-9]+ late, [0-9]+ overdue \\([0-9]+ still missing\\), steps dated .* in 620000"),
+        r.out());
+    r = run(server(), "overview", "620000", "--from", from, "--to", "2099-01-01");
+    assertTrue(r.out().contains("reports: "), r.out());
+    r = run(server(), "deadlines", "--organization", "test-dealer", "--from", from, "--to",
+        "2099-01-01");
+    assertEquals(ScannerCli.SETUP, r.exit(), r.out());
+    assertTrue(r.out().contains("organization"), r.out());
+  }
 }

@@ -185,12 +185,18 @@ class ReportPagesChromiumTest {
         .replace("element ", ""));
     assertEquals("meets", dom.selectFirst("tr.element[data-element=li]").className()
         .replace("element ", ""));
-    assertEquals("false", dom.selectFirst("#deadlines .pending").attr("data-available"));
     assertEquals("true", dom.selectFirst("#open-anomalies .total").attr("data-available"));
     assertFalse(dom.select("#open-anomalies tr.anomaly[data-kind=RECOVERY_BELOW_TARGET]")
         .isEmpty(), dom.selectFirst("#open-anomalies").text());
     assertFalse(dom.select("#open-anomalies tr.anomaly-kind[data-kind=RECOVERY_BELOW_TARGET]")
         .isEmpty());
+    // late and overdue reports: the life was recorded just now, dated up to 700 days ago
+    Element deadlines = dom.selectFirst("#deadlines .summary");
+    assertEquals("true", deadlines.attr("data-available"));
+    assertTrue(Integer.parseInt(deadlines.attr("data-late")) > 0, deadlines.outerHtml());
+    assertTrue(dom.selectFirst("#deadlines tr.late-report[data-event=units/" + life.pack()
+        + "/events/2]").text().startsWith("sale"));
+    assertTrue(dom.select("#deadlines tr.deadline-org").size() > 0);
 
     Path png = ARTIFACTS.resolve("overview-620000.png");
     chromium.screenshot(html, png, 1800);

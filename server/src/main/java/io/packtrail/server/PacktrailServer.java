@@ -30,7 +30,9 @@ import io.packtrail.server.security.CallerResolver;
 import io.packtrail.server.security.RateLimiter;
 import java.io.IOException;
 import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.ReportingDeadlines;
 import io.packtrail.server.domain.StepType;
+import io.packtrail.server.domain.WorkingCalendar;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
@@ -69,7 +71,8 @@ public final class PacktrailServer implements AutoCloseable {
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
       Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval,
-      Limits limits, List<VerifierKey> witnessKeys, AnomalyScan.Settings anomalyScan) {
+      Limits limits, List<VerifierKey> witnessKeys, AnomalyScan.Settings anomalyScan,
+      ReportingDeadlines deadlines) {
     public Settings {
       witnessKeys = List.copyOf(witnessKeys);
     }
@@ -85,14 +88,15 @@ public final class PacktrailServer implements AutoCloseable {
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
           Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL,
-          Limits.defaults(), List.of(), AnomalyScan.Settings.defaults());
+          Limits.defaults(), List.of(), AnomalyScan.Settings.defaults(),
+          new ReportingDeadlines(WorkingCalendar.chinaDefault(), null));
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
@@ -100,14 +104,14 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
@@ -115,7 +119,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -130,7 +134,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -142,7 +146,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
           logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -160,7 +164,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, origin, interval, limits, witnessKeys, anomalyScan);
+          enrollmentCodeValidity, origin, interval, limits, witnessKeys, anomalyScan, deadlines);
     }
 
     /** The server's clock (tests move it: the rate limit refills by it). */
@@ -168,7 +172,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** The limits per message and per identity (serve --max-message-bytes, --rate-limit, ...). */
@@ -176,7 +180,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys, anomalyScan);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -192,7 +196,8 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys, anomalyScan);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys, anomalyScan,
+          deadlines);
     }
 
     /**
@@ -207,7 +212,19 @@ public final class PacktrailServer implements AutoCloseable {
     public Settings withAnomalyScan(AnomalyScan.Settings scan) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys, scan);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys, scan,
+          deadlines);
+    }
+
+    /**
+     * The working calendar and reporting start of the deadline checks (serve
+     * --working-calendar, --reporting-start); default: China's 2026 calendar, every step judged.
+     */
+    public Settings withDeadlines(ReportingDeadlines deadlines) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys,
+          anomalyScan, deadlines);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -353,7 +370,7 @@ public final class PacktrailServer implements AutoCloseable {
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
         settings.enrollmentCodeValidity(),
         new CertificateAuthority(jdbi, settings.sealer(), settings.clock()),
-        new Anomalies(jdbi, settings.clock(), anomalyScan));
+        new Anomalies(jdbi, settings.clock(), anomalyScan), settings.deadlines());
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), settings.limits().watchStreamsPerIdentity(), responders, labels,
         verifiableLog.audit(), settings.clock())) {

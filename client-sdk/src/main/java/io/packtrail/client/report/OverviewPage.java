@@ -16,7 +16,8 @@ import java.util.Locale;
  * A region's overview as one self-contained HTML page, with the unit report's rules (no script,
  * no external resource, every data string escaped, A4 print): steps by kind as bars, tonnage by
  * city, recovery per element against the targets, plants' throughput against capacity, and
- * marked places for the deadline and anomaly services' figures.
+ * late and overdue reports ({@link DeadlinesSection}) and a marked place for the anomaly
+ * service's figures.
  */
 public final class OverviewPage {
   private OverviewPage() {}
@@ -42,10 +43,7 @@ public final class OverviewPage {
     cities(s, o.getCitiesList());
     recoveries(s, o.getRecoveriesList());
     plants(s, o.getPlantsList());
-    s.append("<section id=\"deadlines\"><h2>Late and overdue reports</h2><p class=\"pending\" ")
-        .append("data-available=\"false\">The deployment has no reporting-deadline service yet; ")
-        .append("when it has one, this section lists the region's steps reported late and those ")
-        .append("overdue, by organisation.</p></section>\n");
+    DeadlinesSection.append(s, o);
     openAnomalies(s, o);
     s.append("<footer>Packtrail regional overview of ").append(text(region))
         .append(". Steps count the units whose step was recorded at a site of the region in the ")

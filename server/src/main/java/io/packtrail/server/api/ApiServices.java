@@ -33,6 +33,7 @@ public final class ApiServices {
         new DeviceGrpcService(app.devices()),
         new AuditGrpcService(auditLog, app.parties()),
         new ReportGrpcService(app, auditLog, labels.issuer(), clock),
-        new AnomalyGrpcService(app.anomalies()));
+        new AnomalyGrpcService(app.anomalies()),
+        new ComplianceGrpcService(app.compliance()));
   }
 }

@@ -124,7 +124,26 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
         .setOpenAnomalies(AnomalyGrpcService.toProto(app.anomalies().open(
             io.packtrail.server.domain.RegionCodes.prefix(regionCode), end,
             OVERVIEW_ANOMALIES)))
-        .build();
+        .setDeadlines(toProto(app.compliance().region(regionCode, start, end))).build();
+  }
+
+  /** The region's late and overdue reports, the overview's own section. */
+  static io.packtrail.v1.RegionDeadlines toProto(
+      io.packtrail.server.domain.DeadlineItems.RegionSummary d) {
+    io.packtrail.v1.RegionDeadlines.Builder b = io.packtrail.v1.RegionDeadlines.newBuilder()
+        .setLate(d.late()).setOverdueOpen(d.overdueOpen())
+        .setOverdueRecordedLate(d.overdueFulfilledLate()).setCalendar(d.calendar());
+    if (d.reportingStart() != null) {
+      b.setReportingStart(ProtoMapper.timestamp(d.reportingStart()));
+    }
+    for (var o : d.organizations()) {
+      b.addOrganizations(io.packtrail.v1.OrganizationDeadlines.newBuilder()
+          .setOrganization(o.organization()).setLate(o.late()).setOverdueOpen(o.overdueOpen())
+          .setOverdueRecordedLate(o.overdueFulfilledLate()));
+    }
+    d.latest().forEach(l -> b.addLateReports(ComplianceGrpcService.toProto(l)));
+    d.overdue().forEach(o -> b.addOverdueReports(ComplianceGrpcService.toProto(o)));
+    return b.build();
   }
 
   /** How many open anomalies the overview lists (it counts them all). */

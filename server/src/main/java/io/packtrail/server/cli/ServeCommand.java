@@ -161,6 +161,20 @@ final class ServeCommand implements Callable<Integer> {
           + "lots before it is an anomaly, in percent (default 10)")
   double anomalyRecyclingLossPercent;
 
+  @Option(names = "--working-calendar", paramLabel = "FILE",
+      defaultValue = "${env:PACKTRAIL_WORKING_CALENDAR}",
+      description = "the holidays and adjusted workdays reporting deadlines count working days "
+          + "by (docs/formats.md section 18; env PACKTRAIL_WORKING_CALENDAR); default: China's "
+          + "2026 calendar, built in")
+  java.nio.file.Path workingCalendar;
+
+  @Option(names = "--reporting-start", paramLabel = "YYYY-MM-DD",
+      defaultValue = "${env:PACKTRAIL_REPORTING_START}",
+      description = "steps dated before this day (China Standard Time) are imported history and "
+          + "not judged late or overdue (env PACKTRAIL_REPORTING_START); default: every step is "
+          + "judged, with --demo the demo's " + DemoData.REPORTING_START_DAY)
+  String reportingStart;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -177,13 +191,15 @@ final class ServeCommand implements Callable<Integer> {
     var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
     anomalyScanInterval(); // so are the anomaly scan's settings
     anomalyRules();
+    var deadlines = deadlines(workingCalendar, reportingStart == null && demo
+        ? DemoData.REPORTING_START_DAY : reportingStart);
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
     }
     DatabaseOptions.Opened opened = database.open(10);
     try {
-      return serve(opened, address, witnesses);
+      return serve(opened, address, witnesses, deadlines);
     } catch (Exception | Error e) {
       opened.close();
       throw e;
@@ -191,7 +207,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
-      java.util.List<io.packtrail.client.log.VerifierKey> witnesses) throws Exception {
+      java.util.List<io.packtrail.client.log.VerifierKey> witnesses,
+      io.packtrail.server.domain.ReportingDeadlines deadlines) throws Exception {
     Clock clock = Clock.systemUTC();
     Jdbi jdbi = opened.database().jdbi();
     KeySealer sealer = database.keySealer();
@@ -205,7 +222,8 @@ final class ServeCommand implements Callable<Integer> {
         .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
             rateLimit, rateBurst))
         .withWitnessKeys(witnesses)
-        .withAnomalyScan(anomalyScanInterval(), anomalyRules());
+        .withAnomalyScan(anomalyScanInterval(), anomalyRules())
+        .withDeadlines(deadlines);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;
@@ -299,6 +317,37 @@ final class ServeCommand implements Callable<Integer> {
           + "got " + days);
     }
     return java.time.Duration.ofSeconds(Math.round(days * 86_400));
+  }
+
+  /**
+   * The deadline checks' calendar (the file, or the built-in one when null) and reporting start
+   * (a day, from 00:00 China Standard Time; null: none), or the reason they are refused.
+   */
+  static io.packtrail.server.domain.ReportingDeadlines deadlines(java.nio.file.Path calendar,
+      String reportingStart) {
+    io.packtrail.server.domain.WorkingCalendar c;
+    if (calendar == null || calendar.toString().isBlank()) {
+      c = io.packtrail.server.domain.WorkingCalendar.chinaDefault();
+    } else {
+      try {
+        c = io.packtrail.server.domain.WorkingCalendar.parse(
+            java.nio.file.Files.readString(calendar), calendar.toString());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--working-calendar " + calendar
+            + " cannot be read: " + e);
+      }
+    }
+    java.time.Instant start = null;
+    if (reportingStart != null && !reportingStart.isBlank()) {
+      try {
+        start = java.time.LocalDate.parse(reportingStart.strip()).atStartOfDay()
+            .toInstant(io.packtrail.server.domain.ReportingDeadlines.CHINA);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("--reporting-start must be a day YYYY-MM-DD, got '"
+            + reportingStart.strip() + "'");
+      }
+    }
+    return new io.packtrail.server.domain.ReportingDeadlines(c, start);
   }
 
   /** The witness keys as given, each parsed, or the reason one is not a witness key. */

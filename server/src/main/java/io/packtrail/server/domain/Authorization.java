@@ -269,6 +269,14 @@ public final class Authorization {
         NO_SCOPE, "a region's figures across every organisation are the authorities' view");
     rule("ReportService", "GetRegionalOverviewPage", EnumSet.of(AUDITOR, REGULATOR, OPERATOR),
         NO_SCOPE, "as GetRegionalOverview");
+
+    // reporting deadlines: the authorities' view of every party; a party's system its own
+    rule("ComplianceService", "ListLateReports",
+        EnumSet.of(ORGANIZATION_SYSTEM, AUDITOR, REGULATOR, OPERATOR), List.of(Scope.OWN_RESOURCE),
+        "authorities list every organisation's late reports; an organisation's system its own");
+    rule("ComplianceService", "ListOverdueReports",
+        EnumSet.of(ORGANIZATION_SYSTEM, AUDITOR, REGULATOR, OPERATOR), List.of(Scope.OWN_RESOURCE),
+        "as ListLateReports, for the steps the organisation is expected to report");
   }
 
   static {

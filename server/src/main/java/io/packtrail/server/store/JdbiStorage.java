@@ -255,6 +255,26 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
+  public List<io.packtrail.server.domain.DeadlineItems.StepRecord> lateCandidates(
+      List<io.packtrail.server.domain.StepType> types, String prefix, String organization,
+      Instant start, Instant end, Instant reportingStart, int minDays, long afterLogIndex,
+      int limit) {
+    String[] keys = types.stream().map(io.packtrail.server.domain.StepType::key)
+        .toArray(String[]::new);
+    return jdbi.withExtension(ComplianceDao.class, dao -> dao.lateCandidates(keys, prefix,
+        organization, start, end, reportingStart, minDays, afterLogIndex, limit));
+  }
+
+  @Override
+  public List<io.packtrail.server.domain.DeadlineItems.ExpectingStep> expectingCandidates(
+      String prefix, String organization, Instant start, Instant end, Instant reportingStart,
+      Instant asOf, boolean openOnly, int minDays, long afterLogIndex, int limit) {
+    return jdbi.withExtension(ComplianceDao.class, dao -> dao.expectingCandidates(prefix,
+        organization, start, end, reportingStart, asOf, openOnly, minDays, afterLogIndex,
+        limit));
+  }
+
+  @Override
   public EnrollmentCode createEnrollmentCode(EnrollmentCode wanted) {
     return jdbi.inTransaction(h -> {
       if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {

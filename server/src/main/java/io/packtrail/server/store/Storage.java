@@ -149,6 +149,27 @@ public interface Storage {
   List<io.packtrail.server.domain.Site> regionPlants(String prefix);
 
   /**
+   * Steps that may have been reported late, in log order after {@code afterLogIndex}: of the
+   * given kinds, dated in [start, end) and not before {@code reportingStart}, at the sites of a
+   * region ({@code prefix}, null: any) or by an organisation (null: any), received more than
+   * {@code minDays} calendar days after their event time (docs/deadlines.md).
+   */
+  List<io.packtrail.server.domain.DeadlineItems.StepRecord> lateCandidates(
+      List<io.packtrail.server.domain.StepType> types, String prefix, String organization,
+      Instant start, Instant end, Instant reportingStart, int minDays, long afterLogIndex,
+      int limit);
+
+  /**
+   * Shipments, removals and recyclers' receipts whose expected next step may be overdue as of
+   * {@code asOf} (missing more than {@code minDays} days after, or received later than that;
+   * only the missing ones when {@code openOnly}); filters as {@link #lateCandidates}, region
+   * and organisation of the party expected to report.
+   */
+  List<io.packtrail.server.domain.DeadlineItems.ExpectingStep> expectingCandidates(
+      String prefix, String organization, Instant start, Instant end, Instant reportingStart,
+      Instant asOf, boolean openOnly, int minDays, long afterLogIndex, int limit);
+
+  /**
    * Stores an enrollment code unless its request id is taken; returns what is stored under the
    * request id (the caller compares).
    *

@@ -46,7 +46,8 @@ class AuthorizationTableTest {
       io.packtrail.v1.DeviceServiceProto.getDescriptor(),
       io.packtrail.v1.AuditServiceProto.getDescriptor(),
       io.packtrail.v1.ReportServiceProto.getDescriptor(),
-      io.packtrail.v1.AnomalyServiceProto.getDescriptor());
+      io.packtrail.v1.AnomalyServiceProto.getDescriptor(),
+      io.packtrail.v1.ComplianceServiceProto.getDescriptor());
 
   @Test
   void everyRpcOfEveryServiceHasExactlyOneRow() {
@@ -64,7 +65,7 @@ class AuthorizationTableTest {
     Set<String> stale = new TreeSet<>(rows);
     stale.removeAll(rpcs);
     assertTrue(stale.isEmpty(), "rows of RPCs that do not exist: " + stale);
-    assertEquals(49, rows.size(), "the API's RPCs");
+    assertEquals(51, rows.size(), "the API's RPCs");
   }
 
   @Test
