@@ -43,10 +43,11 @@ CREATE TABLE region_day_count (
     PRIMARY KEY (day, site, counter)
 );
 
--- The partial days at the ends of a period are read from the events by time: a BRIN index
--- (events arrive in about time order; a few hundred kilobytes for ten million events, next to
--- nothing to maintain at ingest).
-CREATE INDEX event_time_brin_idx ON event USING brin (event_time);
+-- The partial days at the ends of a period are read from the events by time. A B-tree (events
+-- come in about time order, so each insert lands at its right edge): a BRIN index was tried and
+-- is not robust here, as rows of new events fill the space left in old pages after a vacuum and
+-- widen those pages' ranges until a day's range covers most of the table.
+CREATE INDEX event_time_idx ON event (event_time);
 
 -- Count what the integrator has already integrated.
 INSERT INTO region_day_count (day, site, counter, units, mass_kg)
