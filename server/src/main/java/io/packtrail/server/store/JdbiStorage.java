@@ -199,6 +199,7 @@ public final class JdbiStorage implements Storage {
   @Override
   public PlantFigures.Sums plantSums(String site, Instant start, Instant end) {
     return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+      customPlans(h);
       LineageDao dao = h.attach(LineageDao.class);
       double capacity = dao.siteCapacity(site)
           .orElseThrow(() -> new NotFoundException(site, "site"));
@@ -215,6 +216,17 @@ public final class JdbiStorage implements Storage {
     });
   }
 
+  /**
+   * Plans the transaction's statements for their parameters each time. The period statements
+   * of the overview and the plant figures need it: the generic plan PostgreSQL adopts for a
+   * statement prepared on a connection (after five executions) cannot know how much of the
+   * event table a period covers, and at 10 million events it scanned it (the overview's steps:
+   * 6-7 s instead of 10-20 ms; a plant's mass: over 12 s instead of 3 s).
+   */
+  private static void customPlans(org.jdbi.v3.core.Handle h) {
+    h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+  }
+
   @Override
   public io.packtrail.server.domain.RegionalOverview.Steps regionSteps(String prefix,
       Instant start, Instant end) {
@@ -227,10 +239,7 @@ public final class JdbiStorage implements Storage {
     Instant wholeTo = lastDay.isAfter(wholeFrom) ? lastDay : wholeFrom;
     Instant headEnd = wholeFrom.isBefore(end) ? wholeFrom : end;
     List<RegionDao.StepRow> rows = jdbi.inTransaction(h -> {
-      // planned for its parameters each time: a generic plan (which PostgreSQL adopts for a
-      // statement prepared on a connection after five executions) cannot know that the partial
-      // days are small and scans the event table: 6-7 s instead of 10-20 ms at 10 million events
-      h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+      customPlans(h);
       return h.attach(RegionDao.class).steps(prefix, start, headEnd, wholeFrom, wholeTo, end);
     });
     Map<String, Long> units = new HashMap<>();
