@@ -12,16 +12,18 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage, Devices devices, Overview overview, Parties parties) {
+    Lineage lineage, Devices devices, Overview overview, Parties parties,
+    Anomalies anomalies) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
-      Duration enrollmentCodeValidity, CertificateAuthority authority) {
+      Duration enrollmentCodeValidity, CertificateAuthority authority, Anomalies anomalies) {
     Devices devices = new Devices(storage, clock, enrollmentCodeValidity, authority);
     Parties parties = new Parties(storage);
     return new Services(new Registry(storage), new Units(storage, parties),
         new History(storage, parties),
         new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
-        new Lineage(storage, parties), devices, new Overview(storage), parties);
+        new Lineage(storage, parties), devices, new Overview(storage), parties,
+        anomalies);
   }
 }

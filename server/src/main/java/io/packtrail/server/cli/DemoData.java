@@ -85,6 +85,9 @@ final class DemoData {
     if (!integrate) {
       settings = settings.withLog(null, Duration.ZERO);
     }
+    // the loader's server does not scan for anomalies; the serving one does, once it is loaded
+    settings = settings.withAnomalyScan(Duration.ZERO,
+        io.packtrail.server.domain.AnomalyRules.defaults());
     try (var server = io.packtrail.server.PacktrailServer.start(
         io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor(), jdbi,
         settings)) {

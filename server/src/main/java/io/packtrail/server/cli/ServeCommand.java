@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.packtrail.server.domain.AnomalyRules;
 
 /** Runs the gRPC server until interrupted, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -124,6 +125,42 @@ final class ServeCommand implements Callable<Integer> {
           + "Without any, cosignatures are refused (PERMISSION_DENIED)")
   java.util.List<String> witnessKeys;
 
+  @Option(names = "--anomaly-scan-interval",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_SCAN_INTERVAL:-300}",
+      description = "seconds between anomaly scans (env PACKTRAIL_ANOMALY_SCAN_INTERVAL, "
+          + "default 300); 0: this instance does not scan (another instance does)")
+  double anomalyScanIntervalSeconds;
+
+  @Option(names = "--shipment-not-received-days",
+      defaultValue = "${env:PACKTRAIL_SHIPMENT_NOT_RECEIVED_DAYS:-14}",
+      description = "days after which a shipment not received is an anomaly "
+          + "(env PACKTRAIL_SHIPMENT_NOT_RECEIVED_DAYS, default 14)")
+  double shipmentNotReceivedDays;
+
+  @Option(names = "--removal-not-collected-days",
+      defaultValue = "${env:PACKTRAIL_REMOVAL_NOT_COLLECTED_DAYS:-30}",
+      description = "days after which a unit removed from its vehicle and not collected is an "
+          + "anomaly (env PACKTRAIL_REMOVAL_NOT_COLLECTED_DAYS, default 30)")
+  double removalNotCollectedDays;
+
+  @Option(names = "--vanished-days", defaultValue = "${env:PACKTRAIL_VANISHED_DAYS:-90}",
+      description = "days without a step after which a unit neither in use nor finished has "
+          + "vanished (env PACKTRAIL_VANISHED_DAYS, default 90)")
+  double vanishedDays;
+
+  @Option(names = "--anomaly-dismantling-tolerance-percent",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_DISMANTLING_TOLERANCE_PERCENT:-1}",
+      description = "how far a dismantling's children and residue may differ from the parent's "
+          + "mass before it is an anomaly, in percent (default 1; beyond "
+          + "--mass-tolerance-percent the step is refused)")
+  double anomalyDismantlingTolerancePercent;
+
+  @Option(names = "--anomaly-recycling-loss-percent",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_RECYCLING_LOSS_PERCENT:-10}",
+      description = "how much of the element mass fed to a recycling may be missing from its "
+          + "lots before it is an anomaly, in percent (default 10)")
+  double anomalyRecyclingLossPercent;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -138,6 +175,8 @@ final class ServeCommand implements Callable<Integer> {
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
     var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
+    anomalyScanInterval(); // so are the anomaly scan's settings
+    anomalyRules();
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
@@ -165,7 +204,8 @@ final class ServeCommand implements Callable<Integer> {
             Math.round(checkpointIntervalSeconds * 1000)))
         .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
             rateLimit, rateBurst))
-        .withWitnessKeys(witnesses);
+        .withWitnessKeys(witnesses)
+        .withAnomalyScan(anomalyScanInterval(), anomalyRules());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;
@@ -224,12 +264,41 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");
     }
-    if (demo) {
-      loadDemo(jdbi, sealer, demoPacks, System.err);
+    if (demo && loadDemo(jdbi, sealer, demoPacks, System.err)) {
+      // the demo's anomalies at once, not at the next scan
+      System.err.println("Anomaly scan: " + server.scanAnomaliesNow() + " anomalies found.");
     }
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /** The anomaly scan's interval as given (refused when out of range). */
+  java.time.Duration anomalyScanInterval() {
+    if (!Double.isFinite(anomalyScanIntervalSeconds) || anomalyScanIntervalSeconds < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--anomaly-scan-interval must be 0 (off) or more seconds, got "
+              + anomalyScanIntervalSeconds);
+    }
+    return java.time.Duration.ofMillis(Math.round(anomalyScanIntervalSeconds * 1000));
+  }
+
+  /** The anomaly scan's thresholds as given (refused when out of range). */
+  AnomalyRules anomalyRules() {
+    try {
+      return new AnomalyRules(days(shipmentNotReceivedDays), days(removalNotCollectedDays),
+          days(vanishedDays), anomalyDismantlingTolerancePercent, anomalyRecyclingLossPercent);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static java.time.Duration days(double days) {
+    if (!Double.isFinite(days) || days <= 0 || days > 36_500) {
+      throw new IllegalArgumentException("a number of days must be above 0 and at most 36500, "
+          + "got " + days);
+    }
+    return java.time.Duration.ofSeconds(Math.round(days * 86_400));
   }
 
   /** The witness keys as given, each parsed, or the reason one is not a witness key. */

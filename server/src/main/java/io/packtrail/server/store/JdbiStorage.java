@@ -145,6 +145,28 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
+  public List<Event> queryEvents(io.packtrail.server.domain.EventQuery q, String party,
+      long afterLogIndex, int limit) {
+    java.util.function.Function<java.util.Collection<String>, String[]> array =
+        c -> c.isEmpty() ? null : c.toArray(String[]::new);
+    String[] regions = array.apply(q.regionPrefixes().stream().map(p -> p + "%").toList());
+    String[] units = array.apply(q.unitCodes());
+    String[] organizations = array.apply(q.of(
+        io.packtrail.server.domain.EventQuery.Field.ACTOR_ORGANIZATION));
+    String[] sites = array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.ACTOR_SITE));
+    String[] types = array.apply(q.of(io.packtrail.server.domain.EventQuery.Field.TYPE));
+    java.time.Instant startIn = q.startInclusive() ? q.start() : null;
+    java.time.Instant startEx = q.startInclusive() ? null : q.start();
+    java.time.Instant endIn = q.endInclusive() ? q.end() : null;
+    java.time.Instant endEx = q.endInclusive() ? null : q.end();
+    return jdbi.withExtension(EventDao.class, dao -> party == null
+        ? dao.query(units, organizations, sites, types, regions, startIn, startEx, endIn, endEx,
+            afterLogIndex, limit)
+        : dao.queryParty(units, organizations, sites, types, regions, startIn, startEx, endIn,
+            endEx, party, afterLogIndex, limit));
+  }
+
+  @Override
   public long logHead() {
     return jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
   }

@@ -91,6 +91,13 @@ public interface Storage {
   /** A unit's events with sequence above {@code afterSequence}, in order. */
   List<Event> listEvents(String unitCode, long afterSequence, int limit);
 
+  /**
+   * The events a query keeps with log index above {@code afterLogIndex}, in log order; {@code
+   * party} (an organisation name, or null for all) keeps the units it is a party of.
+   */
+  List<Event> queryEvents(io.packtrail.server.domain.EventQuery query, String party,
+      long afterLogIndex, int limit);
+
   /** The log index the next recorded event will get, as last committed. */
   long logHead();
 

@@ -188,6 +188,10 @@ class FuzzTest {
         .setStartTime(start0).setEndTime(end0).build());
     seed(io.packtrail.v1.ExportUnitHistoryRequest.newBuilder().setUnit(unit)
         .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).build());
+    seed(io.packtrail.v1.ExportEventsRequest.newBuilder().setFilter("unit = \"" + unit
+        + "\" AND type = \"sale\" OR type = \"removal\" AND event_time >= "
+        + "\"2026-01-01T00:00:00Z\" AND region_code = \"620000\"")
+        .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).setPageSize(2).build());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01

@@ -378,6 +378,11 @@ class ReportServiceTest {
     }
 
     @Override
+    public java.util.Optional<io.packtrail.v1.Checkpoint> latestCosignedCheckpoint(int min) {
+      return d.latestCosignedCheckpoint(min);
+    }
+
+    @Override
     public List<byte[]> inclusionProof(long logIndex, long treeSize) {
       return d.inclusionProof(logIndex, treeSize);
     }

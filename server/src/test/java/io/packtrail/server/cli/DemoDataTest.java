@@ -69,6 +69,13 @@ class DemoDataTest {
     assertTrue(meeting * 2 > steps.size(), meeting + " of " + steps.size() + " meet the targets");
     assertTrue(meeting < steps.size(), "every recycling step meets the targets");
 
+    // the demo makes anomalies of several kinds (scanned as of a fixed time after its last step)
+    harness.server().anomalyScan().scan(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+    List<String> kinds = harness.jdbi().withHandle(h -> h.createQuery(
+        "SELECT DISTINCT kind FROM anomaly ORDER BY kind").mapTo(String.class).list());
+    assertTrue(kinds.containsAll(List.of("MASS_UNACCOUNTED", "RECOVERY_BELOW_TARGET",
+        "UNIT_VANISHED")) && kinds.size() >= 4, "anomaly kinds of the demo: " + kinds);
+
     assertEquals(0, new DemoData(harness.client(), 300).load(), "items refused on second load");
     assertEquals(events, count("SELECT count(*) FROM event"));
     assertEquals(units, count("SELECT count(*) FROM unit"));
