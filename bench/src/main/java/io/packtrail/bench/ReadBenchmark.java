@@ -56,10 +56,6 @@ public final class ReadBenchmark implements Callable<Integer> {
       description = "random units whose hash chains to verify first")
   int verify;
 
-  @Option(names = "--overview", defaultValue = "true", negatable = true,
-      description = "also time the regional overview (--no-overview to skip)")
-  boolean overview;
-
   @Option(names = "--only", description = "one query only: events, units or overview")
   String only;
 
@@ -144,7 +140,7 @@ public final class ReadBenchmark implements Callable<Integer> {
               .setCustodian(p.custodian()).build()).getUnitsCount();
         });
       }
-      if (overview && (only == null || only.equals("overview"))) {
+      if (only == null || only.equals("overview")) {
         Instant start = BulkLoader.T0;
         Instant end = start.plusSeconds(BulkLoader.YEAR);
         long t = System.nanoTime();
