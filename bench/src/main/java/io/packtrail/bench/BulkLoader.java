@@ -4,7 +4,6 @@ import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.BatteryCode;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.ElementMasses;
-import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.Grade;
 import io.packtrail.server.domain.Lifecycle;
