@@ -3,6 +3,7 @@ package io.packtrail.server.log;
 import io.packtrail.client.log.Merkle;
 import io.packtrail.server.domain.LogEntry;
 import io.packtrail.server.store.LogDao;
+import io.packtrail.server.store.RegionDao;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,9 @@ public final class Integrator {
       if (dao.setProgress(size, newSize, root, clock.instant()) != 1) {
         throw new IllegalStateException("the integration progress moved while locked");
       }
+      // the regional overview's day counts follow the tree, in the same transaction: every
+      // entry counted once, off the ingest path (docs/decisions.md)
+      h.attach(RegionDao.class).countDays(size, newSize);
       return new Batch(true, newSize, leaves.size());
     });
   }

@@ -137,13 +137,12 @@ public interface Storage {
    */
   PlantFigures.Sums plantSums(String site, Instant start, Instant end);
 
-  /** Units per kind of step at the sites whose region code begins with {@code prefix}. */
-  io.packtrail.server.domain.RegionalOverview.StepCounts regionStepCounts(String prefix,
-      Instant start, Instant end);
-
-  /** Mass collected, received and recycled per city with a site in the region. */
-  List<io.packtrail.server.domain.RegionalOverview.CityTonnage> regionCityTonnage(String prefix,
-      Instant start, Instant end);
+  /**
+   * Units per kind of step at the sites whose region code begins with {@code prefix}, and the
+   * mass collected, received and recycled per city with a site in the region, over [start, end).
+   */
+  io.packtrail.server.domain.RegionalOverview.Steps regionSteps(String prefix, Instant start,
+      Instant end);
 
   /** The region's dismantling lines and recycling plants. */
   List<io.packtrail.server.domain.Site> regionPlants(String prefix);
