@@ -6,7 +6,7 @@ Every expected value is parsed out of the markdown; nothing is copied in here.
 """
 import base64, hashlib, json, re, struct, sys
 from decimal import Decimal, ROUND_HALF_EVEN
-from datetime import datetime, timezone, date
+from datetime import datetime, timezone, date, timedelta
 
 try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -981,6 +981,60 @@ def main(path):
             late = dict(reg); late["label_key_revocation"] = [(int(e[1]) + 1, {"label_key.name": kname, "record.time": "9999"})]
             check("13 event %d label under a key revoked after the step valid" % n, label_verdict(f, int(e[1]), labels, late) == "VALID")
 
+    # ---- 13, second vector: the same bundle, its checkpoint cosigned by two witnesses
+    tvc = sb[sb.index("### Test vector: a cosigned checkpoint"):]
+    logname = bkey.split("+")[0]
+    wkeys = {r[0]: bt(r[1]) for r in table_after(tvc, "witness | verifier key")}
+    fc = fences(tvc)
+    cline = fc[0].strip("\n")
+    cnote = fc[1]
+    check("13c the checkpoint line is base64 of the decoded note", cline.startswith("checkpoint ")
+          and base64.b64decode(cline.split(" ")[1], validate=True).decode() == cnote)
+    ctext2, csigs = parse_note(cnote)
+    check("13c the same checkpoint as the plain bundle's (so every proof holds)", ctext2 == ctext)
+    check("13c the log's line first, then one line per witness", [n for n, _ in csigs] == [logname] + list(wkeys))
+    def wpub_of(vk):
+        n, h, b = vk.split("+", 2); r = base64.b64decode(b)
+        check("13c witness key %s: type 0x04, hash of name and key" % n, r[0] == 4 and note_key_hash(n, 4, r[1:]).hex() == h)
+        return n, r[1:]
+    trusted = [wpub_of(v) for v in wkeys.values()]
+    def witness_verdict(note, trusted, n):
+        """Section 13 step 8: every line of a trusted witness verifies; at least n of them cosigned."""
+        _, sigs = parse_note(note)
+        count = 0
+        for name, pub in trusted:
+            if not any(nm == name and raw[:4] == note_key_hash(name, 4, pub) for nm, raw in sigs): continue
+            if not cosig_verifies(note, name, pub): return "COSIGNATURE"
+            count += 1
+        return "VALID" if count >= n else "TOO_FEW_COSIGNATURES"
+    if HAVE_CRYPTO:
+        check("13c the log's signature verifies beside the cosignatures", note_verifies(cnote, logname, 1, lpub13))
+        check("13c w1 is section 12's witness", trusted[0][1].hex() == kv["witness public key (hex)"])
+        for n in range(3):
+            check("13c VALID under both witnesses, %d required" % n, witness_verdict(cnote, trusted, n) == "VALID")
+        w1line = [l for l in cnote.split("\n") if l.startswith("\u2014 " + trusted[0][0] + " ")][0]
+        raw1 = base64.b64decode(w1line.split(" ")[2])
+        flipped = cnote.replace(w1line, "\u2014 %s %s" % (trusted[0][0], base64.b64encode(raw1[:40] + bytes([raw1[40] ^ 1]) + raw1[41:]).decode()))
+        check("13c a flipped bit of w1's signature: COSIGNATURE, even with none required",
+              witness_verdict(flipped, trusted, 0) == "COSIGNATURE" and note_verifies(flipped, logname, 1, lpub13))
+        w2line = [l for l in cnote.split("\n") if l.startswith("\u2014 " + trusted[1][0] + " ")][0]
+        check("13c w2 trusted alone, its line dropped: TOO_FEW_COSIGNATURES (w1's line ignored)",
+              witness_verdict(cnote.replace(w2line + "\n", ""), trusted[1:], 1) == "TOO_FEW_COSIGNATURES")
+        # w1's genuine cosignature of another checkpoint (size 6 of the same log), moved here
+        w1sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(kv["witness private key (seed, hex)"]))
+        t1 = struct.unpack(">Q", raw1[4:12])[0]
+        other = "%s\n%d\n%s\n" % (logname, csize - 1, base64.b64encode(bytes(32)).decode())
+        moved = base64.b64encode(raw1[:12] + w1sk.sign(b"cosignature/v1\ntime %d\n" % t1 + other.encode())).decode()
+        check("13c w1's cosignature of another checkpoint: COSIGNATURE",
+              witness_verdict(cnote.replace(w1line, "\u2014 %s %s" % (trusted[0][0], moved)), trusted, 1) == "COSIGNATURE")
+        m2 = re.search(r"`%s` \(seed `[0-9a-f.]+`, 32 bytes counting up from `([0-9a-f]{2})`\)" % re.escape(trusted[1][0]), tvc)
+        w2sk = Ed25519PrivateKey.from_private_bytes(bytes((int(m2.group(1), 16) + i) % 256 for i in range(32)))
+        check("13c w2's public key from its seed", raw(w2sk) == trusted[1][1])
+        tc = int(re.search(r"cosigned by two witnesses at (\d+)", tvc).group(1))
+        check("13c both lines rebuilt from the seeds and the time", all(
+            "\u2014 %s %s" % (nm, base64.b64encode(note_key_hash(nm, 4, raw(sk)) + struct.pack(">Q", tc) + sk.sign(b"cosignature/v1\ntime %d\n" % tc + ctext.encode())).decode()) in cnote.split("\n")
+            for nm, sk in [(trusted[0][0], w1sk), (trusted[1][0], w2sk)]))
+
 
     # ---- Deployment certificates (14): the principal URI grammar and the vector certificate
     sc = section_titled(md, "Deployment certificates (mutual TLS)")
@@ -1124,7 +1178,8 @@ def main(path):
         out, i = [], 0
         while "%s%03d%s" % (prefix, i, suffix) in f: out.append(f["%s%03d%s" % (prefix, i, suffix)]); i += 1
         return out
-    def epcis_events(f):
+    def epcis_events(f, among=None):
+        among = evs if among is None else among
         t, site, org = f["event.type"], f["actor.site"], f["actor.organization"]
         prim = f.get("step.unit", f["unit.code"]); eid = f.get("step.id", f["event.id"])
         kind, action, _, disp = etab[t]
@@ -1160,7 +1215,7 @@ def main(path):
             e["packtrail:organization"] = ID + org
             if "device" in f: e["packtrail:device"] = ID + f["device"]
             if "label.serial" in f: e["packtrail:label"] = ID + "labels/" + f["label.serial"]
-            e["packtrail:events"] = [ID + "units/%s/events/%s" % (g["unit.code"], g["unit.sequence"]) for g in evs
+            e["packtrail:events"] = [ID + "units/%s/events/%s" % (g["unit.code"], g["unit.sequence"]) for g in among
                                      if g is f or ("step.id" in f and g.get("step.id") == f["step.id"])]
             if t != "registration":
                 e.update({"packtrail:" + k: v for k, v in f.items() if k.startswith(t + ".")})
@@ -1176,6 +1231,63 @@ def main(path):
     documented = json.loads(vjson, parse_float=Decimal)
     check("14 EPCIS document rebuilt", documented == doc)
     check("14 EPCIS events: one per step", len(documented["epcisBody"]["eventList"]) == len(seen))
+    # the export of a query: the selected events in log order, packtrail:query for the subject
+    qjson = re.search(r"### Test vector of a query export.*?^```json\n(.*?)^```", s14, re.S | re.M).group(1)
+    sel = sorted((f for f in evs if f["event.type"] in ("dismantling", "recycling")), key=lambda f: int(f["log.index"]))
+    qlist, qseen = [], set()
+    for f in sel:
+        sid = f.get("step.id", f["event.id"])
+        if sid in qseen: continue
+        qseen.add(sid); qlist += epcis_events(f, sel)
+    qdoc = dict(doc); del qdoc["packtrail:subject"]
+    qdoc["packtrail:query"] = 'type = "dismantling" OR type = "recycling"'
+    qdoc["epcisBody"] = {"eventList": qlist}
+    check("16 query export rebuilt", json.loads(qjson, parse_float=Decimal) == qdoc)
+    check("16 query export: the dismantling once for both units' events",
+          len(qlist) == 2 and len(qlist[0]["packtrail:events"]) == 2)
+
+    # ---- 17: anomaly ids
+    sec17 = section_titled(md, "Anomaly ids (issue 11)")
+    rows = table_after(sec17, "kind")
+    check("17 anomaly id vectors present", len(rows) >= 4)
+    for kind_cell, events_cell, id_cell in rows:
+        kind = bt(kind_cell)
+        events = re.findall(r"`([^`]*)`", events_cell)
+        text = kind + "\n" + "".join(e + "\n" for e in events)
+        check("17 anomaly id " + kind, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] == bt(id_cell))
+    hexed = re.search(r"\(hex\)\n`([0-9a-f]+)`", sec17).group(1)
+    check("17 hashed bytes example", bytes.fromhex(hexed).decode("utf-8") ==
+          bt(rows[0][0]) + "\n" + re.findall(r"`([^`]*)`", rows[0][1])[0] + "\n")
+    # ---- section 18: working calendars, counted from the vector calendar alone
+    s17 = section_titled(md, "Working calendars (reporting deadlines)")
+    cal_text = fences(s17)[0]
+    years, days = set(), {}
+    for line in cal_text.split("\n"):
+        line = line.split("#")[0].strip()
+        if not line: continue
+        w = line.split(None, 2)
+        if w[0] == "year": years.add(int(w[1])); continue
+        days[date.fromisoformat(w[0])] = (w[1] == "workday")
+    def working(d):
+        return days[d] if d in days else d.weekday() < 5
+    def add_working(d, n):
+        prov, c = False, 0
+        while c < n:
+            d += timedelta(days=1)
+            prov |= d.year not in years
+            if working(d): c += 1
+        return d, prov
+    for row in table_after(s17, "step's day"):
+        due, prov = add_working(date.fromisoformat(row[0]), int(row[1]))
+        check("18 %s + %s working days" % (row[0], row[1]),
+              due.isoformat() == row[2] and prov == (row[3] == "yes"), "%s %s" % (due, prov))
+    m = re.search(r"a step at `([^`]+)` is on \w+ (\d+) March.*?15\s+working days end on (\d+) "
+                  r"March; it is late when received at or after `([^`]+)`", s17, re.S)
+    step = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=8)
+    due, _ = add_working(step.date(), 15)
+    end = datetime.combine(due + timedelta(days=1), datetime.min.time()) - timedelta(hours=8)
+    check("18 due instant", step.day == int(m.group(2)) and due.day == int(m.group(3))
+          and end.strftime("%Y-%m-%dT%H:%M:%SZ") == m.group(4), end.isoformat())
 
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0

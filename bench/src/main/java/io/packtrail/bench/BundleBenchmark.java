@@ -65,9 +65,16 @@ public class BundleBenchmark {
   private byte[] labelPayload;
   private byte[] labelSignature;
   private byte[] labelPublicKey;
+  /** The bundle with its checkpoint cosigned by two witnesses, and a policy requiring both. */
+  private String cosignedText;
+  private io.packtrail.client.log.WitnessPolicy bothWitnesses;
+  /** The 50 steps' device statements and the device's public key, for the key-decoding pair. */
+  private List<DeviceCheck.Statement> statements;
+  private byte[] devicePublicKey;
 
   @Setup
-  public void setUp() throws BundleException {
+  public void setUp() throws BundleException,
+      io.packtrail.client.log.LogVerificationException {
     Random random = new Random(9);
     Ed25519Keys.KeyPair log = Ed25519Keys.generate();
     Ed25519Keys.KeyPair device = Ed25519Keys.generate();
@@ -145,6 +152,27 @@ public class BundleBenchmark {
     labelPayload = payload;
     labelSignature = bundle.labels().get(0).signature();
     labelPublicKey = labelKey.publicKey();
+    String cosigned = SignedNote.parse(note).encode();
+    List<VerifierKey> witnesses = new ArrayList<>();
+    for (String name : List.of("witness.example/w1", "witness.example/w2")) {
+      Ed25519Keys.KeyPair w = Ed25519Keys.generate();
+      SignedNote parsed = SignedNote.parse(cosigned);
+      cosigned = parsed.withSignature(io.packtrail.client.log.Cosignature.sign(parsed.body(),
+          name, w.privateKey(), 1_796_115_600L)).encode();
+      witnesses.add(VerifierKey.ofCosigner(name, w.publicKey()));
+    }
+    cosignedText = new AuditBundle(bundle.subject(), bundle.logKey(), cosigned, bundle.units(),
+        bundle.registryEntries(), bundle.labels()).encode();
+    bothWitnesses = io.packtrail.client.log.WitnessPolicy.all(witnesses);
+    if (BundleVerifier.verify(AuditBundle.parse(cosignedText), logKey, bothWitnesses)
+        .cosignedBy().size() != 2) {
+      throw new IllegalStateException("the cosigned benchmark bundle does not verify");
+    }
+    statements = new ArrayList<>();
+    for (AuditBundle.Entry e : events) {
+      statements.add((DeviceCheck.Statement) DeviceCheck.of(e.canonicalBytes()));
+    }
+    devicePublicKey = device.publicKey();
     BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(text), logKey);
     if (!report.warnings().isEmpty() || report.facts().stream().noneMatch(
         f -> f.startsWith(EVENTS + " device signature(s) verified"))) {
@@ -201,6 +229,33 @@ public class BundleBenchmark {
   @Benchmark
   public BundleVerifier.Report verifyParsed() throws BundleException {
     return BundleVerifier.verify(bundle, logKey);
+  }
+
+  /** 'verify FILE --witness-key W1 --witness-key W2': the bundle cosigned by both, both required. */
+  @Benchmark
+  public BundleVerifier.Report parseAndVerifyTwoWitnesses() throws BundleException {
+    return BundleVerifier.verify(AuditBundle.parse(cosignedText), logKey, bothWitnesses);
+  }
+
+  /** The 50 device signatures, the device's key decoded for each (as verification did). */
+  @Benchmark
+  public int deviceSignaturesKeyDecodedEachTime() {
+    int ok = 0;
+    for (DeviceCheck.Statement s : statements) {
+      ok += s.verifies(devicePublicKey) ? 1 : 0;
+    }
+    return ok;
+  }
+
+  /** The 50 device signatures, the key decoded once (as verification does now). */
+  @Benchmark
+  public int deviceSignaturesKeyDecodedOnce() {
+    Ed25519Keys.PublicKey key = Ed25519Keys.decode(devicePublicKey).orElseThrow();
+    int ok = 0;
+    for (DeviceCheck.Statement s : statements) {
+      ok += s.verifies(key) ? 1 : 0;
+    }
+    return ok;
   }
 
   /** For scale: one Ed25519 verification (a bundle of 50 signed steps does 52). */

@@ -100,7 +100,9 @@ public final class PacktrailClient implements AutoCloseable {
           Map.of("service", "packtrail.v1.LineageService"),
           Map.of("service", "packtrail.v1.DeviceService"),
           Map.of("service", "packtrail.v1.AuditService"),
-          Map.of("service", "packtrail.v1.ReportService")),
+          Map.of("service", "packtrail.v1.ReportService"),
+          Map.of("service", "packtrail.v1.AnomalyService"),
+          Map.of("service", "packtrail.v1.ComplianceService")),
       "retryPolicy", Map.of(
           "maxAttempts", 5.0,
           "initialBackoff", "0.1s",
@@ -120,6 +122,8 @@ public final class PacktrailClient implements AutoCloseable {
   private final DeviceServiceGrpc.DeviceServiceBlockingStub devices;
   private final io.packtrail.v1.AuditServiceGrpc.AuditServiceBlockingStub audit;
   private final io.packtrail.v1.ReportServiceGrpc.ReportServiceBlockingStub reports;
+  private final io.packtrail.v1.AnomalyServiceGrpc.AnomalyServiceBlockingStub anomalies;
+  private final io.packtrail.v1.ComplianceServiceGrpc.ComplianceServiceBlockingStub compliance;
 
   private PacktrailClient(Channel channel, ManagedChannel owned, Duration deadline,
       Duration perItem) {
@@ -135,6 +139,8 @@ public final class PacktrailClient implements AutoCloseable {
     this.devices = DeviceServiceGrpc.newBlockingStub(channel);
     this.audit = io.packtrail.v1.AuditServiceGrpc.newBlockingStub(channel);
     this.reports = io.packtrail.v1.ReportServiceGrpc.newBlockingStub(channel);
+    this.anomalies = io.packtrail.v1.AnomalyServiceGrpc.newBlockingStub(channel);
+    this.compliance = io.packtrail.v1.ComplianceServiceGrpc.newBlockingStub(channel);
   }
 
   /**
@@ -758,6 +764,15 @@ public final class PacktrailClient implements AutoCloseable {
         .setTreeSize(treeSize).build()).getCheckpoint();
   }
 
+  /**
+   * The latest checkpoint with at least {@code minCosignatures} witness cosignatures; NOT_FOUND
+   * when none has that many.
+   */
+  public io.packtrail.v1.Checkpoint latestCosignedCheckpoint(int minCosignatures) {
+    return withDeadline(audit).getCheckpoint(io.packtrail.v1.GetCheckpointRequest.newBuilder()
+        .setMinCosignatures(minCosignatures).build()).getCheckpoint();
+  }
+
   /** Integrates everything committed so far and signs a checkpoint of it (or answers it). */
   public io.packtrail.v1.Checkpoint createCheckpoint() {
     return withDeadline(audit).createCheckpoint(io.packtrail.v1.CreateCheckpointRequest
@@ -843,6 +858,35 @@ public final class PacktrailClient implements AutoCloseable {
         .newBuilder().setUnit("units/" + code).setFormat(format).build());
   }
 
+  /** One page of the events a filter selects, as a part of a file (ReportService.ExportEvents). */
+  public io.packtrail.v1.ExportEventsResponse exportEventsPage(String filter,
+      io.packtrail.v1.ExportFormat format, int pageSize, String pageToken) {
+    return withDeadline(reports).exportEvents(io.packtrail.v1.ExportEventsRequest.newBuilder()
+        .setFilter(filter).setFormat(format).setPageSize(pageSize).setPageToken(pageToken)
+        .build());
+  }
+
+  /**
+   * The events a filter selects (docs/formats.md section 16, Exports of a query), of the units
+   * this caller may read, as one EPCIS 2.0 JSON-LD document or CSV file written to {@code out}:
+   * every page fetched (500 events each, a few MB at most; one call per page, each under the
+   * client's deadline) and written as it comes, so the file is never held whole. Answers the
+   * number of Packtrail events.
+   */
+  public long exportEvents(String filter, io.packtrail.v1.ExportFormat format,
+      java.io.OutputStream out) throws java.io.IOException {
+    long events = 0;
+    String token = "";
+    do {
+      io.packtrail.v1.ExportEventsResponse page = exportEventsPage(filter, format, 500, token);
+      page.getContent().writeTo(out);
+      events += page.getEventCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    out.flush();
+    return events;
+  }
+
   /** A region's overview (GB/T 2260 code) over [start, end) as data. */
   public io.packtrail.v1.RegionalOverview getRegionalOverview(String regionCode, Instant start,
       Instant end) {
@@ -857,6 +901,65 @@ public final class PacktrailClient implements AutoCloseable {
     return withDeadline(reports).getRegionalOverviewPage(
         io.packtrail.v1.GetRegionalOverviewPageRequest.newBuilder().setRegionCode(regionCode)
             .setStartTime(timestamp(start)).setEndTime(timestamp(end)).build());
+  }
+
+  // ---- reporting deadlines ----
+
+  /**
+   * One page of the steps reported after their deadline (docs/deadlines.md): filters, period
+   * and paging as the request says; an organisation's system sees its own only.
+   */
+  public io.packtrail.v1.ListLateReportsResponse listLateReports(
+      io.packtrail.v1.ListLateReportsRequest request) {
+    return withDeadline(compliance).listLateReports(request);
+  }
+
+  /** Every late report of a region (null: all) over [start, end), following the pages. */
+  public List<io.packtrail.v1.LateReport> lateReports(String regionCode, Instant start,
+      Instant end) {
+    List<io.packtrail.v1.LateReport> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListLateReportsRequest.Builder b = io.packtrail.v1.ListLateReportsRequest
+          .newBuilder().setStartTime(timestamp(start)).setEndTime(timestamp(end))
+          .setPageSize(1000).setPageToken(token);
+      if (regionCode != null) {
+        b.setRegionCode(regionCode);
+      }
+      io.packtrail.v1.ListLateReportsResponse page = listLateReports(b.build());
+      all.addAll(page.getLateReportsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /**
+   * One page of the expected steps not recorded by their deadline (a receipt after a shipment,
+   * a collection after a removal, a recycler's next step after its receipt).
+   */
+  public io.packtrail.v1.ListOverdueReportsResponse listOverdueReports(
+      io.packtrail.v1.ListOverdueReportsRequest request) {
+    return withDeadline(compliance).listOverdueReports(request);
+  }
+
+  /** Every overdue report of a region (null: all) over [start, end), following the pages. */
+  public List<io.packtrail.v1.OverdueReport> overdueReports(String regionCode, Instant start,
+      Instant end, boolean openOnly) {
+    List<io.packtrail.v1.OverdueReport> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListOverdueReportsRequest.Builder b =
+          io.packtrail.v1.ListOverdueReportsRequest.newBuilder().setStartTime(timestamp(start))
+              .setEndTime(timestamp(end)).setOpenOnly(openOnly).setPageSize(1000)
+              .setPageToken(token);
+      if (regionCode != null) {
+        b.setRegionCode(regionCode);
+      }
+      io.packtrail.v1.ListOverdueReportsResponse page = listOverdueReports(b.build());
+      all.addAll(page.getOverdueReportsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
   }
 
   // ---- ids ----
@@ -887,6 +990,51 @@ public final class PacktrailClient implements AutoCloseable {
       b.setEventTime(now());
     }
     return b.build();
+  }
+
+  // ---- anomalies ----
+
+  /** One page of anomalies matching the request's filters. */
+  public io.packtrail.v1.ListAnomaliesResponse listAnomalies(
+      io.packtrail.v1.ListAnomaliesRequest request) {
+    return withDeadline(anomalies).listAnomalies(request);
+  }
+
+  /** Every anomaly matching the filters of {@code query} (its page fields are managed here). */
+  public List<io.packtrail.v1.Anomaly> listAllAnomalies(io.packtrail.v1.ListAnomaliesRequest query) {
+    List<io.packtrail.v1.Anomaly> all = new ArrayList<>();
+    String token = "";
+    do {
+      io.packtrail.v1.ListAnomaliesResponse page = withDeadline(anomalies).listAnomalies(
+          query.toBuilder().setPageToken(token).build());
+      all.addAll(page.getAnomaliesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** The anomaly {@code anomalies/{id}} with its acknowledgements. */
+  public io.packtrail.v1.Anomaly getAnomaly(String name) {
+    return withDeadline(anomalies).getAnomaly(io.packtrail.v1.GetAnomalyRequest.newBuilder()
+        .setName(name).build()).getAnomaly();
+  }
+
+  /**
+   * Acknowledges the anomaly with a note, with a fresh request id: the SDK's retries after a
+   * lost answer reuse it, so the note is added once.
+   */
+  public io.packtrail.v1.Anomaly acknowledgeAnomaly(String name, String note) {
+    return acknowledgeAnomaly(io.packtrail.v1.AcknowledgeAnomalyRequest.newBuilder()
+        .setName(name).setNote(note).build());
+  }
+
+  /** As {@link #acknowledgeAnomaly(String, String)}; an empty request_id is filled in. */
+  public io.packtrail.v1.Anomaly acknowledgeAnomaly(
+      io.packtrail.v1.AcknowledgeAnomalyRequest request) {
+    if (request.getRequestId().isEmpty()) {
+      request = request.toBuilder().setRequestId(UUID.randomUUID().toString()).build();
+    }
+    return withDeadline(anomalies).acknowledgeAnomaly(request).getAnomaly();
   }
 
   public static Timestamp timestamp(Instant t) {

@@ -83,6 +83,12 @@ final class OverviewCommand implements Callable<Integer> {
       o.getPlantsList().forEach(p -> System.out.printf(Locale.ROOT,
           "  plant %s: %.1f t/yr of %.0f t/yr declared%n", p.getSite(),
           p.getThroughputTonnesPerYear(), p.getAnnualCapacityTonnes()));
+      if (o.hasDeadlines()) {
+        var d = o.getDeadlines();
+        System.out.printf(Locale.ROOT, "reports: %d late, %d overdue still missing, %d overdue "
+            + "recorded late (packtrail-scanner deadlines lists them)%n", d.getLate(),
+            d.getOverdueOpen(), d.getOverdueRecordedLate());
+      }
       if (html != null) {
         System.out.println("page written to " + html);
       }

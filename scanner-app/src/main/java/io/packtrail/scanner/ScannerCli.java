@@ -38,11 +38,14 @@ import picocli.CommandLine.Option;
         "4:a label was refused (forged, revoked, superseded, unknown key, unreadable photo): "
             + "nothing was recorded for it",
         "5:monitor: the log FORKED (not only appended to since the trusted checkpoint)",
+        "6:trace --bundle: no checkpoint covering the events is cosigned by the witnesses "
+            + "required (--min-witnesses, --wait-cosigned); no bundle written",
         "When several apply, the first of 4, 1, 3 wins."},
     subcommands = {EnrollCommand.class, ScanCommand.class, SyncCommand.class, StatusCommand.class,
         OutboxCommand.class, TraceCommand.class, ConfigCommand.class, LabelCommand.class,
         TrustListCommand.class, VerifyCommand.class, MonitorCommand.class, ReportCommand.class,
-        ExportCommand.class, OverviewCommand.class})
+        ExportCommand.class, OverviewCommand.class, AnomaliesCommand.class,
+        DeadlinesCommand.class})
 public final class ScannerCli {
   static final int OK = 0;
   /** A step (or a label print, a trust list) refused by the server. */
@@ -53,6 +56,8 @@ public final class ScannerCli {
   static final int LABEL_REFUSED = 4;
   /** monitor: the log was not only appended to. */
   static final int FORK = 5;
+  /** trace --bundle: no checkpoint cosigned as required covers the events. */
+  static final int NOT_COSIGNED = 6;
 
   static final String DEFAULT_SERVER = "127.0.0.1:50051";
   static final String CONFIG_FILE = "scanner.properties";

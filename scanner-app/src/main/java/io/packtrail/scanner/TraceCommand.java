@@ -36,7 +36,10 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {"0:shown, and the chain and every device signature whose key is known "
         + "check", "1:the chain or a device signature does not check (or the server does not "
         + "know the unit)", "2:usage error", "3:offline and the unit is not "
-        + "in this device's cache, or --bundle while the server cannot be reached"})
+        + "in this device's cache, or --bundle while the server cannot be reached",
+        "6:--bundle with --min-witnesses, --witness-key or --wait-cosigned: no checkpoint "
+            + "covering the events is cosigned by the witnesses required (within the wait); "
+            + "no bundle written"})
 final class TraceCommand implements Callable<Integer> {
   @ParentCommand
   ScannerCli cli;
@@ -50,11 +53,80 @@ final class TraceCommand implements Callable<Integer> {
       + "registry entries about their sites, organisations, devices, labels and label keys, "
       + "each one's inclusion proof in a fresh signed checkpoint, the signed labels the steps "
       + "scanned, and the log's verifier key. Check it "
-      + "anywhere, offline, with 'verify FILE --log-key VKEY'")
+      + "anywhere, offline, with 'verify FILE --log-key VKEY'. The checkpoint is the latest "
+      + "one witnesses cosigned when it covers the events (its cosignatures travel in the "
+      + "bundle), else a fresh one")
   Path bundle;
+
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses = new WitnessOptions();
+
+  @Option(names = "--wait-cosigned", paramLabel = "DURATION", arity = "0..1",
+      fallbackValue = "2m", description = "with --bundle: sign a checkpoint covering the "
+      + "events, then wait at most DURATION (e.g. 90s, 5m, PT1H; default 2m) for one the "
+      + "witnesses cosigned (--witness-key/--min-witnesses, else any 1 witness), asking the log "
+      + "every second. Without it, --min-witnesses N above 0 asks once")
+  String waitCosigned;
+
+  /** How often --wait-cosigned asks the log. */
+  static final java.time.Duration POLL = java.time.Duration.ofSeconds(1);
+
+  /** The checkpoint choice the options state. */
+  private BundleBuilder.Anchor anchor() throws WitnessOptions.Invalid {
+    io.packtrail.client.log.WitnessPolicy policy = witnesses.policy();
+    if (waitCosigned == null && (policy == null || policy.required() == 0)) {
+      // nothing required: the latest cosigned checkpoint if it covers the events, else a fresh one
+      return BundleBuilder.Anchor.cosignedOrFresh();
+    }
+    if (policy == null) {
+      policy = new io.packtrail.client.log.WitnessPolicy(List.of(), 0);
+    }
+    java.time.Duration wait = waitCosigned == null ? java.time.Duration.ZERO
+        : duration(waitCosigned);
+    return BundleBuilder.Anchor.cosigned(policy, wait, POLL);
+  }
+
+  /** 90s, 5m, 1h, a number of seconds, or ISO-8601 (PT1M30S). */
+  static java.time.Duration duration(String text) throws WitnessOptions.Invalid {
+    String t = text.strip();
+    try {
+      java.time.Duration d;
+      if (t.matches("[0-9]{1,9}")) {
+        d = java.time.Duration.ofSeconds(Long.parseLong(t));
+      } else if (t.matches("[0-9]{1,9}[smh]")) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        d = switch (t.charAt(t.length() - 1)) {
+          case 's' -> java.time.Duration.ofSeconds(n);
+          case 'm' -> java.time.Duration.ofMinutes(n);
+          default -> java.time.Duration.ofHours(n);
+        };
+      } else {
+        d = java.time.Duration.parse(t);
+      }
+      if (d.isNegative() || d.compareTo(java.time.Duration.ofDays(1)) > 0) {
+        throw new WitnessOptions.Invalid("--wait-cosigned " + text + " is not between 0 and "
+            + "24 hours");
+      }
+      return d;
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new WitnessOptions.Invalid("--wait-cosigned " + text + " is not a duration (90s, "
+          + "5m, 1h, or ISO-8601 such as PT1M30S)");
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
+    BundleBuilder.Anchor anchor;
+    try {
+      if (bundle == null && (witnesses.given() || waitCosigned != null)) {
+        throw new WitnessOptions.Invalid("--witness-key, --min-witnesses and --wait-cosigned "
+            + "choose the checkpoint of an audit bundle: use them with --bundle FILE");
+      }
+      anchor = anchor();
+    } catch (WitnessOptions.Invalid e) {
+      System.out.println("error: " + e.getMessage());
+      return ScannerCli.SETUP;
+    }
     if (code.startsWith("materialLots/")) {
       if (bundle == null) {
         System.out.println("a material lot has no history of its own: 'trace " + code
@@ -62,7 +134,11 @@ final class TraceCommand implements Callable<Integer> {
         return ScannerCli.SETUP;
       }
       try (ServerLink link = cli.link()) {
-        writeBundle(BundleBuilder.collectLot(link.deliveries(), code));
+        try {
+          writeBundle(BundleBuilder.collectLot(link.deliveries(), code, anchor));
+        } catch (BundleBuilder.NotCosignedException e) {
+          return notCosigned(e);
+        }
         return ScannerCli.OK;
       }
     }
@@ -129,21 +205,38 @@ final class TraceCommand implements Callable<Integer> {
               + "signed checkpoint); try again when online");
           return ScannerCli.SERVER;
         }
-        writeBundle(BundleBuilder.collect(link.deliveries(), unitCode));
+        try {
+          writeBundle(BundleBuilder.collect(io.packtrail.client.audit.AuditSource.of(
+              link.deliveries()), unitCode, anchor));
+        } catch (BundleBuilder.NotCosignedException e) {
+          return notCosigned(e);
+        }
       }
       return exit;
     }
+  }
+
+  private int notCosigned(BundleBuilder.NotCosignedException e) {
+    System.out.println("no audit bundle written: " + e.getMessage() + (waitCosigned == null
+        ? "; run again later, or pass --wait-cosigned [DURATION] to wait for the witnesses"
+        : ""));
+    return ScannerCli.NOT_COSIGNED;
   }
 
   private void writeBundle(AuditBundle b) throws java.io.IOException,
       io.packtrail.client.log.LogVerificationException {
     Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
     int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
+    io.packtrail.client.log.SignedNote note = io.packtrail.client.log.SignedNote.parse(
+        b.checkpointNote());
+    List<String> cosigners = note.signatures().stream().skip(1)
+        .map(io.packtrail.client.log.SignedNote.Signature::keyName).toList();
     System.out.println("audit bundle written to " + bundle + ": " + events + " events of "
         + b.units().size() + " unit(s), " + b.registryEntries().size() + " registry entries, "
         + "proofs in the log's checkpoint of size " + io.packtrail.client.log.Checkpoint
-            .parseBody(io.packtrail.client.log.SignedNote.parse(b.checkpointNote()).text())
-            .size() + "; log key " + b.logKey());
+            .parseBody(note.text()).size() + (cosigners.isEmpty() ? ", not cosigned yet"
+                : ", cosigned by " + cosigners.size() + " witness(es): " + String.join(", ",
+                    cosigners)) + "; log key " + b.logKey());
   }
 
   /**

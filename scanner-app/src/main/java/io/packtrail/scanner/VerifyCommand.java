@@ -22,12 +22,14 @@ import picocli.CommandLine.Parameters;
         + "(enrolled, not retired at the step); each scanned label's signature under the key "
         + "its label key entry put in the log (created before, not revoked before the step, "
         + "valid at issue); no step with a label withdrawn before it; each "
-        + "site of the right organisation; the checkpoint's signature under the log key; the "
+        + "site of the right organisation; the checkpoint's signature under the log key; with "
+        + "--witness-key, the witnesses' cosignatures of the checkpoint; the "
         + "inclusion of every event and registry entry in the checkpoint's tree. Prints VALID "
         + "or INVALID with the first failure.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:VALID", "1:INVALID: the first failure is named (its class in "
-        + "brackets)", "2:usage error: the file cannot be read, --log-key is not a verifier key"})
+        + "brackets)", "2:usage error: the file cannot be read, --log-key or a --witness-key is not a verifier "
+        + "key, --min-witnesses above the witness keys given"})
 final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "the audit bundle")
   Path file;
@@ -36,6 +38,9 @@ final class VerifyCommand implements Callable<Integer> {
       + "(name+hash+base64, as 'packtrail log-key' or GetLogKey print it), pinned: the "
       + "checkpoint must be signed by it. Without it the bundle's own key is used, with a warning")
   String logKey;
+
+  @picocli.CommandLine.Mixin
+  WitnessOptions witnesses = new WitnessOptions();
 
   @Override
   public Integer call() {
@@ -48,6 +53,13 @@ final class VerifyCommand implements Callable<Integer> {
         return ScannerCli.SETUP;
       }
     }
+    io.packtrail.client.log.WitnessPolicy policy;
+    try {
+      policy = witnesses.policy();
+    } catch (WitnessOptions.Invalid e) {
+      System.out.println("error: " + e.getMessage());
+      return ScannerCli.SETUP;
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -56,11 +68,15 @@ final class VerifyCommand implements Callable<Integer> {
       return ScannerCli.SETUP;
     }
     try {
-      BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(text), pinned);
+      BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(text), pinned,
+          policy);
       report.warnings().forEach(w -> System.out.println("WARNING: " + w));
       report.facts().forEach(f -> System.out.println("  " + f));
       System.out.println("VALID: audit bundle " + file + " (unit checked against the log's "
-          + "checkpoint of size " + report.checkpoint().size() + ")");
+          + "checkpoint of size " + report.checkpoint().size() + (policy == null ? ""
+              : ", cosigned by " + report.cosignedBy().size() + " of the "
+                  + policy.witnesses().size() + " witness(es) given, " + policy.required()
+                  + " required") + ")");
       return ScannerCli.OK;
     } catch (BundleException e) {
       System.out.println("INVALID [" + e.check() + "]: " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.packtrail.scanner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.server.testing.ReportScenario;
@@ -137,7 +138,9 @@ class ReportPagesChromiumTest {
     assertEquals(harness.client().listEvents(life.storage()).size(),
         dom.select("table.timeline tr.event").size());
     assertTrue(dom.select("svg.lineage g.node").size() >= 2, "the storage pack and its module");
-    assertTrue(dom.selectFirst("#anomaly-findings").text().contains("no anomaly service"));
+    // the anomaly service answers for the unit (a storage pack in service: nothing found)
+    assertTrue(dom.selectFirst("#anomaly-findings").text().contains("None found for the unit"),
+        dom.selectFirst("#anomaly-findings").text());
 
     Path pdf = ARTIFACTS.resolve("api-report-" + life.storage() + ".pdf");
     chromium.printToPdf(html, pdf);
@@ -152,6 +155,7 @@ class ReportPagesChromiumTest {
   @Test
   void theRegionalOverviewRendersItsCountsCitiesAndRecovery() throws Exception {
     HeadlessChromium chromium = HeadlessChromium.require(work);
+    harness.server().anomalyScan().scan(); // the recycling below the aluminium target
     var answer = harness.client().getRegionalOverviewPage("620000",
         ReportScenario.START.minusSeconds(86_400), java.time.Instant.now().plusSeconds(60));
     Path html = ARTIFACTS.resolve("overview-620000.html");
@@ -181,7 +185,18 @@ class ReportPagesChromiumTest {
         .replace("element ", ""));
     assertEquals("meets", dom.selectFirst("tr.element[data-element=li]").className()
         .replace("element ", ""));
-    assertEquals("false", dom.selectFirst("#deadlines .pending").attr("data-available"));
+    assertEquals("true", dom.selectFirst("#open-anomalies .total").attr("data-available"));
+    assertFalse(dom.select("#open-anomalies tr.anomaly[data-kind=RECOVERY_BELOW_TARGET]")
+        .isEmpty(), dom.selectFirst("#open-anomalies").text());
+    assertFalse(dom.select("#open-anomalies tr.anomaly-kind[data-kind=RECOVERY_BELOW_TARGET]")
+        .isEmpty());
+    // late and overdue reports: the life was recorded just now, dated up to 700 days ago
+    Element deadlines = dom.selectFirst("#deadlines .summary");
+    assertEquals("true", deadlines.attr("data-available"));
+    assertTrue(Integer.parseInt(deadlines.attr("data-late")) > 0, deadlines.outerHtml());
+    assertTrue(dom.selectFirst("#deadlines tr.late-report[data-event=units/" + life.pack()
+        + "/events/2]").text().startsWith("sale"));
+    assertTrue(dom.select("#deadlines tr.deadline-org").size() > 0);
 
     Path png = ARTIFACTS.resolve("overview-620000.png");
     chromium.screenshot(html, png, 1800);

@@ -18,6 +18,8 @@ import io.packtrail.server.api.AuthorizationInterceptor;
 import io.packtrail.server.api.RateLimitInterceptor;
 import io.packtrail.server.api.ExceptionInterceptor;
 import io.packtrail.server.api.RequestParsing;
+import io.packtrail.server.app.Anomalies;
+import io.packtrail.server.app.AnomalyScan;
 import io.packtrail.server.app.Devices;
 import io.packtrail.server.app.Services;
 import io.packtrail.server.ingest.Directory;
@@ -28,7 +30,9 @@ import io.packtrail.server.security.CallerResolver;
 import io.packtrail.server.security.RateLimiter;
 import java.io.IOException;
 import io.packtrail.server.domain.Lifecycle;
+import io.packtrail.server.domain.ReportingDeadlines;
 import io.packtrail.server.domain.StepType;
+import io.packtrail.server.domain.WorkingCalendar;
 import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.label.CurrentTrustList;
 import io.packtrail.server.label.Labels;
@@ -67,7 +71,8 @@ public final class PacktrailServer implements AutoCloseable {
       Clock clock, KeySealer sealer, boolean requireLabels, Duration trustListValidity,
       CallerResolver callerResolver, double massTolerancePercent,
       Duration enrollmentCodeValidity, String logOrigin, Duration checkpointInterval,
-      Limits limits, List<VerifierKey> witnessKeys) {
+      Limits limits, List<VerifierKey> witnessKeys, AnomalyScan.Settings anomalyScan,
+      ReportingDeadlines deadlines) {
     public Settings {
       witnessKeys = List.copyOf(witnessKeys);
     }
@@ -83,14 +88,15 @@ public final class PacktrailServer implements AutoCloseable {
           KeySealer.random(), false, CurrentTrustList.DEFAULT_VALIDITY,
           CallerResolver.PLAINTEXT, Lifecycle.DEFAULT_MASS_TOLERANCE * 100,
           Devices.DEFAULT_CODE_VALIDITY, null, VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL,
-          Limits.defaults(), List.of());
+          Limits.defaults(), List.of(), AnomalyScan.Settings.defaults(),
+          new ReportingDeadlines(WorkingCalendar.chinaDefault(), null));
     }
 
     public Settings withSealer(KeySealer sealer) {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** Labels become mandatory for the scan-type steps: collection, receipt, inspection. */
@@ -98,14 +104,14 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           require, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     public Settings withMaxWatchers(int max) {
       return new Settings(maxBatch, queueCapacity, max, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** How a call's identity is established (the mutual-TLS issue plugs in here). */
@@ -113,7 +119,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, resolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -128,7 +134,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, percent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** How long an enrollment code is good for (serve --enrollment-code-hours). */
@@ -140,7 +146,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent, validity,
           logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -158,7 +164,7 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, origin, interval, limits, witnessKeys);
+          enrollmentCodeValidity, origin, interval, limits, witnessKeys, anomalyScan, deadlines);
     }
 
     /** The server's clock (tests move it: the rate limit refills by it). */
@@ -166,7 +172,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /** The limits per message and per identity (serve --max-message-bytes, --rate-limit, ...). */
@@ -174,7 +180,7 @@ public final class PacktrailServer implements AutoCloseable {
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits,
-          witnessKeys);
+          witnessKeys, anomalyScan, deadlines);
     }
 
     /**
@@ -190,7 +196,35 @@ public final class PacktrailServer implements AutoCloseable {
       }
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
-          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys);
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys, anomalyScan,
+          deadlines);
+    }
+
+    /**
+     * How often the anomaly scan runs (zero: never in the background; tests call it) and its
+     * thresholds (serve --anomaly-scan-interval, --shipment-not-received-days, ...).
+     */
+    public Settings withAnomalyScan(Duration interval, io.packtrail.server.domain.AnomalyRules rules) {
+      return withAnomalyScan(new AnomalyScan.Settings(interval, rules));
+    }
+
+    /** As {@link #withAnomalyScan(Duration, io.packtrail.server.domain.AnomalyRules)}. */
+    public Settings withAnomalyScan(AnomalyScan.Settings scan) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys, scan,
+          deadlines);
+    }
+
+    /**
+     * The working calendar and reporting start of the deadline checks (serve
+     * --working-calendar, --reporting-start); default: China's 2026 calendar, every step judged.
+     */
+    public Settings withDeadlines(ReportingDeadlines deadlines) {
+      return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
+          requireLabels, trustListValidity, callerResolver, massTolerancePercent,
+          enrollmentCodeValidity, logOrigin, checkpointInterval, limits, witnessKeys,
+          anomalyScan, deadlines);
     }
 
     Set<StepType> labelRequiredSteps() {
@@ -241,11 +275,13 @@ public final class PacktrailServer implements AutoCloseable {
   private final ScheduledExecutorService healthExecutor;
   private final LabelSightings sightings;
   private final VerifiableLog verifiableLog;
+  private final AnomalyScan anomalyScan;
 
   private PacktrailServer(Server server, Sequencer sequencer, WatchHub hub,
       ExecutorService watchers, ExecutorService responders, ExecutorService handlers,
       HealthStatusManager health, ScheduledExecutorService healthExecutor,
-      LabelSightings sightings, VerifiableLog verifiableLog) {
+      LabelSightings sightings, VerifiableLog verifiableLog, AnomalyScan anomalyScan) {
+    this.anomalyScan = anomalyScan;
     this.verifiableLog = verifiableLog;
     this.healthExecutor = healthExecutor;
     this.sightings = sightings;
@@ -329,10 +365,12 @@ public final class PacktrailServer implements AutoCloseable {
         settings.logOrigin(), settings.clock(), settings.checkpointInterval(),
         settings.witnessKeys());
     sequencer.onCommitted(events -> verifiableLog.committed());
+    AnomalyScan anomalyScan = new AnomalyScan(jdbi, settings.clock(), settings.anomalyScan());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
         labels.scans(), settings.labelRequiredSteps(), settings.clock(),
         settings.enrollmentCodeValidity(),
-        new CertificateAuthority(jdbi, settings.sealer(), settings.clock()));
+        new CertificateAuthority(jdbi, settings.sealer(), settings.clock()),
+        new Anomalies(jdbi, settings.clock(), anomalyScan), settings.deadlines());
     for (BindableService service : ApiServices.create(app, hub, watchers,
         settings.maxWatchers(), settings.limits().watchStreamsPerIdentity(), responders, labels,
         verifiableLog.audit(), settings.clock())) {
@@ -358,8 +396,9 @@ public final class PacktrailServer implements AutoCloseable {
     builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
         callers));
     Server server = builder.build().start();
+    anomalyScan.start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
-        healthExecutor, sightings, verifiableLog);
+        healthExecutor, sightings, verifiableLog, anomalyScan);
   }
 
   /** How often health checks that the database answers. */
@@ -409,6 +448,16 @@ public final class PacktrailServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Runs the anomaly scan now (after the demo data loads); how many anomalies it found. */
+  public int scanAnomaliesNow() {
+    return anomalyScan.scan().found();
+  }
+
+  /** The anomaly scan: {@code scan()} runs it now (tests, and after the demo data loads). */
+  public AnomalyScan anomalyScan() {
+    return anomalyScan;
+  }
+
   /** The services this server answers, as bound (tests enumerate their methods). */
   public List<ServerServiceDefinition> services() {
     return server.getImmutableServices();
@@ -443,5 +492,6 @@ public final class PacktrailServer implements AutoCloseable {
     responders.shutdown();
     handlers.shutdown();
     sightings.close();
+    anomalyScan.close();
   }
 }

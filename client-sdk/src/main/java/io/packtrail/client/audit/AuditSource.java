@@ -44,6 +44,12 @@ public interface AuditSource {
   /** A checkpoint signed now, covering every entry committed so far. */
   Checkpoint createCheckpoint();
 
+  /**
+   * The latest checkpoint carrying at least {@code minCosignatures} (at least 1) witness
+   * cosignatures, served with them; empty when the log has none yet.
+   */
+  Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures);
+
   /** The audit path of the entry at {@code logIndex} in the tree of {@code treeSize}. */
   List<byte[]> inclusionProof(long logIndex, long treeSize);
 
@@ -100,6 +106,11 @@ public interface AuditSource {
       }
 
       @Override
+      public Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures) {
+        return notFoundAsEmpty(() -> client.latestCosignedCheckpoint(minCosignatures));
+      }
+
+      @Override
       public List<byte[]> inclusionProof(long logIndex, long treeSize) {
         return client.getInclusionProof(logIndex, treeSize).getHashesList().stream()
             .map(com.google.protobuf.ByteString::toByteArray).toList();
@@ -142,8 +153,16 @@ public interface AuditSource {
 
       @Override
       public Optional<List<Anomaly>> anomalyFindings(String code) {
-        // the anomaly service (issue 11, item 2) is not in the API yet
-        return Optional.empty();
+        try {
+          return Optional.of(client.listAllAnomalies(io.packtrail.v1.ListAnomaliesRequest
+              .newBuilder().setUnit("units/" + code).setPageSize(1000).build()));
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED
+              || e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+            return Optional.empty(); // an older server, or a caller without access to them
+          }
+          throw e;
+        }
       }
     };
   }

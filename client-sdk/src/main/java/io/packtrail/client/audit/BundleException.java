@@ -28,6 +28,17 @@ public final class BundleException extends Exception {
     LINEAGE,
     /** The checkpoint is not signed by the log key, or is not a checkpoint. */
     CHECKPOINT_SIGNATURE,
+    /**
+     * A cosignature line by a trusted witness (name and key hash of a {@code --witness-key})
+     * that does not verify over the bundle's checkpoint: forged, edited, or made over another
+     * checkpoint.
+     */
+    COSIGNATURE,
+    /**
+     * Fewer of the trusted witnesses cosigned the bundle's checkpoint than required ({@code
+     * --min-witnesses}); lines by other keys are ignored, not counted.
+     */
+    TOO_FEW_COSIGNATURES,
     /** An entry whose inclusion proof does not lead to the checkpoint's root. */
     INCLUSION
   }

@@ -10,7 +10,9 @@ import io.packtrail.client.label.LabelFormatException;
 import io.packtrail.client.log.Checkpoint;
 import io.packtrail.client.log.LogVerificationException;
 import io.packtrail.client.log.Merkle;
+import io.packtrail.client.log.SignedNote;
 import io.packtrail.client.log.VerifierKey;
+import io.packtrail.client.log.WitnessPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,15 +29,24 @@ import io.packtrail.v1.LabelPayload;
  * and not retired before the step; each scanned label's signature under the public key its
  * label key's entry put in the log, the key created before and not revoked before the step and
  * valid when the label was issued; no step with a label withdrawn before it; each actor site
- * belonging to the actor organisation; the checkpoint's signature; and the inclusion of every
- * event and registry entry in the checkpoint's tree. Stops at the first failure and names it.
+ * belonging to the actor organisation; the checkpoint's signature; when witnesses are
+ * required, their cosignatures of the checkpoint; and the inclusion of every event and registry
+ * entry in the checkpoint's tree. Stops at the first failure and names it.
+ *
+ * <p>Each device and label key is decoded once per verification (a device signs many steps of
+ * a unit; decoding the curve point is a large part of a verification), the log and witness keys
+ * once when parsed.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
 
-  /** What a valid bundle showed: the checkpoint it is anchored in, facts and warnings. */
+  /**
+   * What a valid bundle showed: the checkpoint it is anchored in, the trusted witnesses whose
+   * cosignature of it verified (with their cosignature times, Unix seconds; empty without a
+   * witness policy), facts and warnings.
+   */
   public record Report(Checkpoint checkpoint, VerifierKey logKey, boolean keyPinned,
-      List<String> facts, List<String> warnings) {}
+      Map<VerifierKey, Long> cosignedBy, List<String> facts, List<String> warnings) {}
 
   /**
    * Verifies {@code bundle}. {@code pinnedKey} is the log's verifier key as the auditor knows
@@ -43,6 +54,19 @@ public final class BundleVerifier {
    * a key of their own).
    */
   public static Report verify(AuditBundle bundle, VerifierKey pinnedKey) throws BundleException {
+    return verify(bundle, pinnedKey, null);
+  }
+
+  /**
+   * Verifies {@code bundle} as {@link #verify(AuditBundle, VerifierKey)}, and its checkpoint's
+   * cosignatures under {@code witnesses} (null: none required; the cosignature lines the
+   * checkpoint carries are then only counted in the facts): every line by a trusted witness
+   * verifies over the checkpoint [COSIGNATURE], at least the policy's number of trusted
+   * witnesses cosigned [TOO_FEW_COSIGNATURES]; lines by other keys are ignored.
+   */
+  public static Report verify(AuditBundle bundle, VerifierKey pinnedKey,
+      WitnessPolicy witnesses) throws BundleException {
+    Keys keys = new Keys();
     List<String> facts = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     VerifierKey key = logKey(bundle, pinnedKey, warnings);
@@ -143,7 +167,7 @@ public final class BundleVerifier {
                 throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
                     + ", retired before it (log index " + d.retired.index + ")");
               }
-              if (!st.verifies(d.publicKey)) {
+              if (!keys.decoded(d.publicKey).map(st::verifies).orElse(false)) {
                 throw new BundleException(Check.DEVICE_SIGNATURE, at + ": the signature of device "
                     + st.device() + " does not verify under the public key of its enrollment (log "
                     + "index " + d.enrolled.index + ")");
@@ -153,7 +177,7 @@ public final class BundleVerifier {
           }
           String serial = f.get("label.serial");
           if (serial != null) {
-            checkLabel(at, serial, event, unitCode, labels, registry);
+            checkLabel(at, serial, event, unitCode, labels, registry, keys);
             labelsChecked++;
             Fact withdrawn = registry.withdrawals.get(serial);
             if (withdrawn != null && withdrawn.strictlyBefore(event)) {
@@ -238,6 +262,7 @@ public final class BundleVerifier {
     }
     facts.add("checkpoint of " + checkpoint.origin() + " at tree size " + checkpoint.size()
         + " signed by the log key " + key.name() + "+" + HexFormat.of().formatHex(key.keyHash()));
+    Map<VerifierKey, Long> cosignedBy = cosignatures(bundle, checkpoint, key, witnesses, facts);
     for (AuditBundle.UnitHistory u : bundle.units()) {
       for (int i = 0; i < u.events().size(); i++) {
         included(u.events().get(i), checkpoint, (several ? "unit " + u.code() + ": " : "")
@@ -249,7 +274,62 @@ public final class BundleVerifier {
     }
     facts.add("all " + (eventTotal + bundle.registryEntries().size()) + " entries are in the "
         + "log's tree of the checkpoint (inclusion proofs lead to its root)");
-    return new Report(checkpoint, key, pinnedKey != null, facts, warnings);
+    return new Report(checkpoint, key, pinnedKey != null, cosignedBy, facts, warnings);
+  }
+
+  /**
+   * The checkpoint's cosignatures under the policy (section 13, step 8); without one, the lines
+   * are counted in the facts, unchecked.
+   */
+  private static Map<VerifierKey, Long> cosignatures(AuditBundle bundle, Checkpoint checkpoint,
+      VerifierKey logKey, WitnessPolicy witnesses, List<String> facts) throws BundleException {
+    SignedNote note;
+    try {
+      note = SignedNote.parse(bundle.checkpointNote());
+    } catch (LogVerificationException e) {
+      throw new IllegalStateException("a note that verified does not parse", e);
+    }
+    List<String> lines = new ArrayList<>();
+    for (SignedNote.Signature s : note.signatures()) {
+      if (!logKey.matches(s)) {
+        lines.add(s.keyName());
+      }
+    }
+    if (witnesses == null) {
+      if (!lines.isEmpty()) {
+        facts.add("the checkpoint carries " + lines.size() + " cosignature line(s) ("
+            + String.join(", ", lines) + "), not checked: no witness key given (--witness-key)");
+      }
+      return Map.of();
+    }
+    WitnessPolicy.Verified verified;
+    try {
+      verified = witnesses.cosignatures(note, checkpoint, logKey);
+    } catch (LogVerificationException e) {
+      throw new BundleException(e.reason() == LogVerificationException.Reason.TOO_FEW_COSIGNATURES
+          ? Check.TOO_FEW_COSIGNATURES : Check.COSIGNATURE, e.getMessage());
+    }
+    List<String> by = new ArrayList<>();
+    verified.cosignedBy().forEach((w, time) -> by.add(w.name() + "+" + HexFormat.of().formatHex(
+        w.keyHash()) + " at " + java.time.Instant.ofEpochSecond(time)));
+    List<String> ignored = witnesses.ignored(note, logKey);
+    facts.add("checkpoint cosigned by " + verified.cosignedBy().size() + " of the "
+        + witnesses.witnesses().size() + " witness(es) trusted, " + witnesses.required()
+        + " required" + (by.isEmpty() ? "" : ": " + String.join(", ", by))
+        + (ignored.isEmpty() ? "" : "; cosignature lines by keys not trusted, ignored: "
+            + String.join(", ", ignored)));
+    return verified.cosignedBy();
+  }
+
+  /** The device and label public keys of one verification, each decoded once. */
+  private static final class Keys {
+    private final Map<String, java.util.Optional<Ed25519Keys.PublicKey>> decoded =
+        new HashMap<>();
+
+    java.util.Optional<Ed25519Keys.PublicKey> decoded(byte[] publicKey) {
+      return decoded.computeIfAbsent(HexFormat.of().formatHex(publicKey),
+          k -> Ed25519Keys.decode(publicKey));
+    }
   }
 
   /**
@@ -297,7 +377,7 @@ public final class BundleVerifier {
    * step).
    */
   private static void checkLabel(String at, String serialText, Fact event, String unitCode,
-      Map<Long, ScannedLabel> labels, Registry registry) throws BundleException {
+      Map<Long, ScannedLabel> labels, Registry registry, Keys keys) throws BundleException {
     long serial;
     try {
       serial = Long.parseUnsignedLong(serialText);
@@ -328,8 +408,9 @@ public final class BundleVerifier {
           + " is signed by key " + keyName + ", created only later (log index "
           + key.created.index + ")");
     }
-    if (!scanned.signatureVerified && !Ed25519Keys.verify(Ed25519Keys.LABEL_TAG,
-        scanned.label.payload(), scanned.label.signature(), key.publicKey)) {
+    if (!scanned.signatureVerified && !keys.decoded(key.publicKey).map(k -> k.verifies(
+        Ed25519Keys.LABEL_TAG, scanned.label.payload(), scanned.label.signature()))
+        .orElse(false)) {
       throw new BundleException(Check.LABEL_SIGNATURE, at + ": the signature of label "
           + serialText + " does not verify under the public key of " + keyName + " (log index "
           + key.created.index + "): the label is forged or altered");

@@ -40,6 +40,11 @@ public final class DeviceCheck {
     public boolean verifies(byte[] publicKey) {
       return DeviceSignatures.verify(statement, signature, publicKey);
     }
+
+    /** As {@link #verifies(byte[])}, under a key decoded once. */
+    public boolean verifies(io.packtrail.client.label.Ed25519Keys.PublicKey publicKey) {
+      return DeviceSignatures.verify(statement, signature, publicKey);
+    }
   }
 
   /** The event's canonical fields cannot be read, or a signed event lacks its signature. */

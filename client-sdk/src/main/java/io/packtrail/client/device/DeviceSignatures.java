@@ -20,6 +20,11 @@ public final class DeviceSignatures {
     return Ed25519Keys.verify(TAG, statement, signature, publicKey);
   }
 
+  /** As {@link #verify(byte[], byte[], byte[])}, under a key decoded once. */
+  public static boolean verify(byte[] statement, byte[] signature, Ed25519Keys.PublicKey key) {
+    return key.verifies(TAG, statement, signature);
+  }
+
   /** Whether a request carries a valid signature of its own device under {@code publicKey}. */
   public static boolean verify(RecordEventRequest signed, byte[] publicKey) {
     return !signed.getDevice().isEmpty() && verify(StepStatement.of(signed, signed.getDevice()),

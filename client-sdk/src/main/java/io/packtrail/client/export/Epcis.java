@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A unit's history as an EPCIS 2.0 JSON-LD document (docs/formats.md section 16): one EPCIS
@@ -65,27 +66,45 @@ public final class Epcis {
 
   /** The document, written at {@code creationDate}. */
   public static String document(UnitHistory h, Instant creationDate) {
+    Map<String, Object> doc = head(creationDate);
+    doc.put("packtrail:subject", unitId(h.code()));
+    Map<String, Recorded> byName = new HashMap<>();
+    for (Recorded r : h.events()) {
+      byName.put(r.event().getName(), r);
+    }
+    doc.put("epcisBody", obj("eventList", eventList(h.events(), new HashSet<>(), byName::get)));
+    return Json.write(doc);
+  }
+
+  /** The document's members before its subject and body. */
+  private static Map<String, Object> head(Instant creationDate) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("@context", List.of(EPCIS_CONTEXT, obj("packtrail", VOCABULARY)));
     doc.put("type", "EPCISDocument");
     doc.put("schemaVersion", "2.0");
     doc.put("creationDate", Canonical.time(creationDate));
-    doc.put("packtrail:subject", unitId(h.code()));
-    List<Object> list = new ArrayList<>();
-    Set<String> steps = new HashSet<>();
-    Map<String, Recorded> byName = new HashMap<>();
-    for (Recorded r : h.events()) {
-      byName.put(r.event().getName(), r);
-    }
-    for (Recorded r : h.events()) {
+    return doc;
+  }
+
+  /**
+   * The EPCIS events of Packtrail events, in the order given: one per step (the first of a
+   * step's events in {@code events} stands for it; steps already in {@code stepsWritten} are
+   * skipped, and the ones written are added), a correction as the event it corrects ({@code
+   * corrected} finds it by its name, or null: then the correction is left out) declared
+   * erroneous. The one mapping of every export.
+   */
+  public static List<Map<String, Object>> eventList(List<Recorded> events,
+      Set<String> stepsWritten, Function<String, Recorded> corrected) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Recorded r : events) {
       String step = r.fields().getOrDefault("step.id", r.get("event.id"));
-      if (!steps.add(step)) {
+      if (!stepsWritten.add(step)) {
         continue; // another unit's event of a step already written
       }
       if (r.type().equals("correction")) {
-        Recorded corrected = byName.get(r.get("correction.corrects"));
-        if (corrected != null) {
-          for (Map<String, Object> e : events(h, corrected)) {
+        Recorded c = corrected.apply(r.get("correction.corrects"));
+        if (c != null) {
+          for (Map<String, Object> e : events(events, c)) {
             Map<String, Object> declaration = new LinkedHashMap<>();
             declaration.put("declarationTime", r.get("event.time"));
             declaration.put("reason", "incorrect_data");
@@ -98,14 +117,49 @@ public final class Epcis {
         }
         continue;
       }
-      list.addAll(events(h, r));
+      list.addAll(events(events, r));
     }
-    doc.put("epcisBody", obj("eventList", list));
+    return list;
+  }
+
+  /**
+   * A document written in parts (an export of a query's events page by page): {@link #start},
+   * then {@link #events} of each page, then {@link #end}; the parts concatenated are one
+   * document. {@code query} is the export's filter, kept as {@code packtrail:query}.
+   */
+  public static String start(Instant creationDate, String query) {
+    String whole = parts(creationDate, query);
+    return whole.substring(0, whole.lastIndexOf('[', whole.indexOf(SPLIT)) + 1);
+  }
+
+  /** The document with one placeholder event, whose text around it is the parts'. */
+  private static String parts(Instant creationDate, String query) {
+    Map<String, Object> doc = head(creationDate);
+    doc.put("packtrail:query", query);
+    doc.put("epcisBody", obj("eventList", List.of("\u0000split")));
     return Json.write(doc);
   }
 
+  /** The text of some EPCIS events, following {@code written} events already in the document. */
+  public static String events(List<Map<String, Object>> events, long written) {
+    StringBuilder s = new StringBuilder();
+    for (Map<String, Object> e : events) {
+      s.append(written++ == 0 ? "\n" : ",\n").append("      ").append(Json.write(e, 3));
+    }
+    return s.toString();
+  }
+
+  /** The end of a document written in parts. */
+  public static String end() {
+    String whole = parts(Instant.EPOCH, "");
+    return whole.substring(whole.indexOf(SPLIT) + SPLIT.length());
+  }
+
+  /** The placeholder as Json writes it. */
+  private static final String SPLIT = "\"\\u0000split\"";
+
   /** The EPCIS event(s) of one step, from one of its events (all carry the step's fields). */
-  static List<Map<String, Object>> events(UnitHistory h, Recorded r) {
+  static List<Map<String, Object>> events(List<Recorded> all, Recorded r) {
     String type = r.type();
     String site = r.event().getActorSite();
     String org = r.event().getActorOrganization();
@@ -204,7 +258,7 @@ public final class Epcis {
       }
     }
     for (Map<String, Object> e : out) {
-      extensions(e, h, r, type);
+      extensions(e, all, r, type);
     }
     return out;
   }
@@ -239,7 +293,8 @@ public final class Epcis {
   }
 
   /** Who recorded it, the Packtrail events it stands for, and every field of the step. */
-  private static void extensions(Map<String, Object> e, UnitHistory h, Recorded r, String type) {
+  private static void extensions(Map<String, Object> e, List<Recorded> all, Recorded r,
+      String type) {
     e.put("packtrail:organization", id(r.event().getActorOrganization()));
     if (!r.event().getDevice().isEmpty()) {
       e.put("packtrail:device", id(r.event().getDevice()));
@@ -249,7 +304,7 @@ public final class Epcis {
     }
     List<String> recorded = new ArrayList<>();
     String step = r.get("step.id");
-    for (Recorded other : h.events()) {
+    for (Recorded other : all) {
       if (other == r || (step != null && step.equals(other.get("step.id")))) {
         recorded.add(id(other.event().getName()));
       }

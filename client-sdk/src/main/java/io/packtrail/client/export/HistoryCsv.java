@@ -43,8 +43,17 @@ public final class HistoryCsv {
   }
 
   public static List<Row> rows(UnitHistory h) {
+    return rows(h.events(), h::displayName);
+  }
+
+  /**
+   * The rows of some events in the order given; {@code displayName} gives an organisation's or
+   * site's display name, or empty. The one mapping of every CSV export.
+   */
+  public static List<Row> rows(List<Recorded> events,
+      java.util.function.Function<String, String> displayName) {
     List<Row> rows = new ArrayList<>();
-    for (Recorded r : h.events()) {
+    for (Recorded r : events) {
       Map<String, String> details = new LinkedHashMap<>();
       r.fields().forEach((k, v) -> {
         if (k.startsWith(r.type() + ".")) {
@@ -64,9 +73,9 @@ public final class HistoryCsv {
           r.fields().getOrDefault("state.before", ""),
           r.fields().getOrDefault("state.after", ""),
           e.getActorOrganization(),
-          h.displayName(e.getActorOrganization()),
+          displayName.apply(e.getActorOrganization()),
           e.getActorSite(),
-          h.displayName(e.getActorSite()),
+          displayName.apply(e.getActorSite()),
           e.getDevice(),
           r.fields().getOrDefault("label.serial", ""),
           r.fields().getOrDefault("step.id", ""),
@@ -83,6 +92,16 @@ public final class HistoryCsv {
     all.add(COLUMNS);
     rows.forEach(r -> all.add(r.values()));
     return Csv.write(all);
+  }
+
+  /** The header line of a file (a file written in parts: this, then {@link #writeRows}). */
+  public static String header() {
+    return Csv.write(List.of(COLUMNS));
+  }
+
+  /** Rows without the header (the parts after {@link #header}). */
+  public static String writeRows(List<Row> rows) {
+    return Csv.write(rows.stream().map(Row::values).toList());
   }
 
   /** The rows of a file {@link #write} wrote; refuses another header or a short row. */

@@ -20,6 +20,13 @@ final class Json {
     }
   }
 
+  /** A value written as if nested {@code depth} levels deep (no newline after it). */
+  static String write(Object value, int depth) {
+    StringBuilder s = new StringBuilder();
+    write(s, value, depth);
+    return s.toString();
+  }
+
   static String write(Object value) {
     StringBuilder s = new StringBuilder();
     write(s, value, 0);

@@ -65,6 +65,30 @@ public final class Ed25519Keys {
   }
 
   /**
+   * A public key decoded once (decoding the curve point is a large part of a verification), to
+   * verify many signatures under it: a verifier of many steps of one device, or many labels of
+   * one key, decodes it once ({@link #decode}).
+   */
+  public static final class PublicKey {
+    private final Ed25519PublicKeyParameters key;
+
+    private PublicKey(Ed25519PublicKeyParameters key) {
+      this.key = key;
+    }
+
+    /** Whether {@code signature} is a valid signature of {@code tag || 0x00 || message}. */
+    public boolean verifies(String tag, byte[] message, byte[] signature) {
+      return Ed25519Keys.verify(tag, ByteString.copyFrom(message), ByteString.copyFrom(signature),
+          key);
+    }
+  }
+
+  /** The decoded public key, or empty when it is not a valid one (wrong size, not a point). */
+  public static java.util.Optional<PublicKey> decode(byte[] publicKey) {
+    return java.util.Optional.ofNullable(publicKeyParameters(publicKey)).map(PublicKey::new);
+  }
+
+  /**
    * Whether {@code publicKey} is a valid public key: 32 bytes, a canonical encoding of a curve
    * point, not of small order (docs/formats.md section 7).
    */

@@ -70,7 +70,19 @@ public final class WitnessPolicy {
    */
   public Verified verify(String note, VerifierKey logKey) throws LogVerificationException {
     Checkpoint checkpoint = Checkpoint.verify(note, logKey);
-    SignedNote parsed = SignedNote.parse(note);
+    return cosignatures(SignedNote.parse(note), checkpoint, logKey);
+  }
+
+  /**
+   * The policy's cosignature checks alone, for a note whose log signature the caller verified
+   * already ({@code checkpoint} is its body, {@code logKey} the log's key, whose line is not a
+   * cosigner's): each policy witness's lines, then the count.
+   *
+   * @throws LogVerificationException BAD_SIGNATURE or MALFORMED for a policy witness's line that
+   *     does not verify; TOO_FEW_COSIGNATURES as {@link #verify(String, VerifierKey)}
+   */
+  public Verified cosignatures(SignedNote parsed, Checkpoint checkpoint, VerifierKey logKey)
+      throws LogVerificationException {
     Map<VerifierKey, Long> cosigned = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (VerifierKey w : witnesses) {
@@ -84,12 +96,7 @@ public final class WitnessPolicy {
       }
     }
     if (cosigned.size() < required) {
-      List<String> others = new ArrayList<>();
-      for (SignedNote.Signature s : parsed.signatures()) {
-        if (!logKey.matches(s) && witnesses.stream().noneMatch(w -> w.matches(s))) {
-          others.add(s.keyName() + " (key hash " + HexFormat.of().formatHex(s.keyHash()) + ")");
-        }
-      }
+      List<String> others = ignored(parsed, logKey);
       throw new LogVerificationException(Reason.TOO_FEW_COSIGNATURES, "the checkpoint of "
           + checkpoint.origin() + " at tree size " + checkpoint.size() + " is cosigned by "
           + cosigned.size() + " of the witnesses trusted, " + required + " required; no "
@@ -97,6 +104,20 @@ public final class WitnessPolicy {
               : "; cosignatures by keys not trusted, ignored: " + String.join(", ", others)));
     }
     return new Verified(checkpoint, cosigned);
+  }
+
+  /**
+   * The cosignature lines of a note that no key of the policy nor {@code logKey} made: ignored
+   * by the policy (anyone can append a line), as "name (key hash hex)".
+   */
+  public List<String> ignored(SignedNote parsed, VerifierKey logKey) {
+    List<String> others = new ArrayList<>();
+    for (SignedNote.Signature s : parsed.signatures()) {
+      if (!logKey.matches(s) && witnesses.stream().noneMatch(w -> w.matches(s))) {
+        others.add(s.keyName() + " (key hash " + HexFormat.of().formatHex(s.keyHash()) + ")");
+      }
+    }
+    return others;
   }
 
   /**

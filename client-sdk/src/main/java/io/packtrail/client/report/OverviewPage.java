@@ -16,7 +16,8 @@ import java.util.Locale;
  * A region's overview as one self-contained HTML page, with the unit report's rules (no script,
  * no external resource, every data string escaped, A4 print): steps by kind as bars, tonnage by
  * city, recovery per element against the targets, plants' throughput against capacity, and
- * marked places for the deadline and anomaly services' figures.
+ * late and overdue reports ({@link DeadlinesSection}) and a marked place for the anomaly
+ * service's figures.
  */
 public final class OverviewPage {
   private OverviewPage() {}
@@ -42,19 +43,67 @@ public final class OverviewPage {
     cities(s, o.getCitiesList());
     recoveries(s, o.getRecoveriesList());
     plants(s, o.getPlantsList());
-    s.append("<section id=\"deadlines\"><h2>Late and overdue reports</h2><p class=\"pending\" ")
-        .append("data-available=\"false\">The deployment has no reporting-deadline service yet; ")
-        .append("when it has one, this section lists the region's steps reported late and those ")
-        .append("overdue, by organisation.</p></section>\n");
-    s.append("<section id=\"open-anomalies\"><h2>Open anomalies</h2><p class=\"pending\" ")
-        .append("data-available=\"false\">The deployment has no anomaly service yet; when it has ")
-        .append("one, this section lists the region's open anomalies by kind and organisation. ")
-        .append("Anomalies flagged on single units are on their unit reports.</p></section>\n");
+    DeadlinesSection.append(s, o);
+    openAnomalies(s, o);
     s.append("<footer>Packtrail regional overview of ").append(text(region))
         .append(". Steps count the units whose step was recorded at a site of the region in the ")
         .append("period (GB/T 2260 region codes of the sites); tonnage is the units' registered ")
         .append("mass.</footer>\n</body></html>\n");
     return s.toString();
+  }
+
+  /**
+   * The region's open anomalies by kind and by organisation, and the first of them; a pending
+   * note when the server sent none (a server without the anomaly service).
+   */
+  private static void openAnomalies(StringBuilder s, RegionalOverview o) {
+    s.append("<section id=\"open-anomalies\"><h2>Open anomalies</h2>");
+    if (!o.hasOpenAnomalies()) {
+      s.append("<p class=\"pending\" data-available=\"false\">The deployment has no anomaly ")
+          .append("service; anomalies flagged on single units are on their unit reports.</p>")
+          .append("</section>\n");
+      return;
+    }
+    io.packtrail.v1.RegionAnomalies a = o.getOpenAnomalies();
+    s.append("<p class=\"total\" data-available=\"true\" data-total=\"").append(a.getTotal())
+        .append("\">").append(a.getTotal()).append(" open (neither acknowledged nor resolved) ")
+        .append("with a site in the region, up to the end of the period.</p>");
+    if (a.getTotal() == 0) {
+      s.append("</section>\n");
+      return;
+    }
+    s.append("<div class=\"counts\"><table class=\"anomaly-kinds\"><thead><tr><th>Kind</th>")
+        .append("<th>Open</th></tr></thead><tbody>");
+    for (io.packtrail.v1.AnomalyCount c : a.getByKindList()) {
+      s.append("<tr class=\"anomaly-kind\" data-kind=\"").append(text(c.getKey()))
+          .append("\"><td>").append(text(c.getKey())).append("</td><td class=\"num\">")
+          .append(c.getCount()).append("</td></tr>");
+    }
+    s.append("</tbody></table><table class=\"anomaly-organizations\"><thead><tr>")
+        .append("<th>Organisation</th><th>Open</th></tr></thead><tbody>");
+    for (io.packtrail.v1.AnomalyCount c : a.getByOrganizationList()) {
+      s.append("<tr class=\"anomaly-organization\" data-organization=\"")
+          .append(text(c.getKey())).append("\"><td>").append(text(c.getKey()))
+          .append("</td><td class=\"num\">").append(c.getCount()).append("</td></tr>");
+    }
+    s.append("</tbody></table></div>");
+    s.append("<table class=\"anomalies open\"><thead><tr><th>Kind</th><th>Happened</th>")
+        .append("<th>Description</th><th>Anomaly</th></tr></thead><tbody>");
+    for (io.packtrail.v1.Anomaly x : a.getAnomaliesList()) {
+      s.append("<tr class=\"anomaly\" data-kind=\"").append(text(x.getKind()))
+          .append("\" data-name=\"").append(text(x.getName())).append("\"><td>")
+          .append(text(x.getKind())).append("</td><td>")
+          .append(text(ReportPage.TIME.format(instant(x.getOccurTime())))).append("</td><td>")
+          .append(text(x.getDescription())).append("</td><td>").append(text(x.getName()))
+          .append("</td></tr>");
+    }
+    s.append("</tbody></table>");
+    if (a.getAnomaliesCount() < a.getTotal()) {
+      s.append("<p class=\"more\">The first ").append(a.getAnomaliesCount()).append(" of ")
+          .append(a.getTotal()).append("; ListAnomalies (state OPEN, this region code) lists ")
+          .append("them all.</p>");
+    }
+    s.append("</section>\n");
   }
 
   private static void steps(StringBuilder s, RegionStepCounts c) {

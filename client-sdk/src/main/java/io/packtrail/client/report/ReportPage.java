@@ -226,11 +226,11 @@ public final class ReportPage {
         + "service</h3>");
     if (r.findings().isEmpty()) {
       s.append("<p class=\"pending\" data-available=\"false\">The deployment has no anomaly ")
-          .append("service yet (shipments never received, units removed but never collected, ")
-          .append("mass unaccounted for, recovery below target, units that vanished). When it ")
-          .append("has one, this section lists what it returns for the unit.</p>");
+          .append("service, or the reader may not list anomalies (shipments never received, ")
+          .append("units removed but never collected, mass unaccounted for, recovery below ")
+          .append("target, units that vanished).</p>");
     } else {
-      anomalyTable(s, r.findings().get(), "service-anomalies", "None found for the unit.");
+      serviceTable(s, r.findings().get());
     }
     s.append("</div></section>\n");
   }
@@ -250,6 +250,42 @@ public final class ReportPage {
           a.getCreateTime().getSeconds())) : "");
       cell(s, "", a.getDescription());
       cell(s, "", String.join(", ", a.getEventsList()));
+      s.append("</tr>");
+    }
+    s.append("</tbody></table>");
+  }
+
+  /**
+   * The anomaly service's findings: each with its state (open, acknowledged, resolved and by
+   * which step) and every acknowledgement's note.
+   */
+  private static void serviceTable(StringBuilder s, List<Anomaly> list) {
+    if (list.isEmpty()) {
+      s.append("<p class=\"none service-anomalies\">None found for the unit.</p>");
+      return;
+    }
+    s.append("<table class=\"anomalies service-anomalies\"><thead><tr><th>Kind</th>")
+        .append("<th>Happened</th><th>State</th><th>Description</th><th>Events</th>")
+        .append("<th>Acknowledgements</th></tr></thead><tbody>");
+    for (Anomaly a : list) {
+      String state = a.getState().name().replace("ANOMALY_STATE_", "");
+      s.append("<tr class=\"anomaly\" data-kind=\"").append(text(a.getKind()))
+          .append("\" data-state=\"").append(text(state)).append("\" data-name=\"")
+          .append(text(a.getName())).append("\">");
+      cell(s, "kind", a.getKind());
+      cell(s, "time", a.hasOccurTime() ? TIME.format(Instant.ofEpochSecond(
+          a.getOccurTime().getSeconds())) : "");
+      cell(s, "state", a.getResolvingEvent().isEmpty() ? state
+          : state + " by " + a.getResolvingEvent());
+      cell(s, "", a.getDescription());
+      cell(s, "", String.join(", ", a.getEventsList()));
+      List<String> acks = new java.util.ArrayList<>();
+      for (var k : a.getAcknowledgementsList()) {
+        acks.add(TIME.format(Instant.ofEpochSecond(k.getCreateTime().getSeconds())) + " "
+            + (k.getPrincipal().isEmpty() ? k.getPrincipalKind() : k.getPrincipal()) + ": "
+            + k.getNote());
+      }
+      cell(s, "acknowledgements", String.join(" | ", acks));
       s.append("</tr>");
     }
     s.append("</tbody></table>");

@@ -41,6 +41,42 @@ final class BundleFixture {
       .setLevel(UnitLevel.UNIT_LEVEL_PACK).setSerial(7).setIssuer("acme").setKeyId(ByteString.copyFrom(Ed25519Keys.keyId(
           Ed25519Keys.publicKeyOf(LABEL_KEY_SEED)))).setIssuedAt(1_796_112_600L).build();
 
+  /** Section 12's witness (seed 0x81...). */
+  static final byte[] WITNESS1_SEED = seed(0x81);
+  static final String WITNESS1 = "witness.example/w1";
+  /** A second witness (seed 0x41...). */
+  static final byte[] WITNESS2_SEED = seed(0x41);
+  static final String WITNESS2 = "witness.example/w2";
+  /** When the vector's witnesses cosigned: 2026-12-01T09:00:00Z. */
+  static final long COSIGNED_AT = 1_796_115_600L;
+
+  static VerifierKey witness(String name, byte[] seed) {
+    return VerifierKey.ofCosigner(name, Ed25519Keys.publicKeyOf(seed));
+  }
+
+  /** {@code note} with the cosignature line of the witness {@code name} (key {@code seed}) appended. */
+  static String cosign(String note, String name, byte[] seed, long time) {
+    try {
+      SignedNote parsed = SignedNote.parse(note);
+      return parsed.withSignature(io.packtrail.client.log.Cosignature.sign(parsed.body(), name,
+          seed, time)).encode();
+    } catch (io.packtrail.client.log.LogVerificationException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** {@code b} with another checkpoint note (e.g. the same one with cosignature lines). */
+  static AuditBundle withNote(AuditBundle b, String note) {
+    return new AuditBundle(b.subject(), b.logKey(), note, b.units(), b.registryEntries(),
+        b.labels());
+  }
+
+  /** The vector bundle, its checkpoint cosigned by both witnesses (section 13's second vector). */
+  AuditBundle cosignedByBoth() {
+    return withNote(bundle, cosign(cosign(bundle.checkpointNote(), WITNESS1, WITNESS1_SEED,
+        COSIGNED_AT), WITNESS2, WITNESS2_SEED, COSIGNED_AT));
+  }
+
   final List<byte[]> leaves = new ArrayList<>();
   final List<byte[]> chain = new ArrayList<>();
   final AuditBundle bundle;

@@ -61,6 +61,52 @@ class ExportVectorsTest {
     assertEquals(HistoryCsv.rows(h), HistoryCsv.read(m.group(4).replace("\n", "\r\n")));
   }
 
+  private static final Pattern QUERY_VECTOR = Pattern.compile("(### Test vector of a query "
+      + "export.*?```json\\n)(.*?)(```)", Pattern.DOTALL);
+  static final String QUERY = "type = \"dismantling\" OR type = \"recycling\"";
+
+  /**
+   * The query export of the same events (section 16, Exports of a query): the selected events
+   * in log order, written in parts as ReportService.ExportEvents writes its pages, one page per
+   * event, the step never split.
+   */
+  @Test
+  void theDocumentedQueryExportIsTheDocumentedFile() throws Exception {
+    Path path = formatsDocument();
+    String md = Files.readString(path, StandardCharsets.UTF_8);
+    Matcher m = QUERY_VECTOR.matcher(md);
+    if (!m.find()) {
+      throw new AssertionError("docs/formats.md section 16 has no query export vector");
+    }
+    List<UnitHistory.Recorded> selected = new ArrayList<>(history(input()).events().stream()
+        .filter(r -> r.type().equals("dismantling") || r.type().equals("recycling")).toList());
+    selected.sort(java.util.Comparator.comparingLong(r -> r.event().getLogIndex()));
+    // page 1: the dismantling's two events (one step); page 2: the recycling
+    List<List<UnitHistory.Recorded>> pages = List.of(selected.subList(0, 2),
+        selected.subList(2, 3));
+    assertEquals(selected.get(0).get("step.id"), selected.get(1).get("step.id"));
+    StringBuilder doc = new StringBuilder(Epcis.start(CREATED, QUERY));
+    java.util.Set<String> steps = new java.util.HashSet<>();
+    long written = 0;
+    for (List<UnitHistory.Recorded> page : pages) {
+      var events = Epcis.eventList(page, steps, name -> null);
+      doc.append(Epcis.events(events, written));
+      written += events.size();
+    }
+    doc.append(Epcis.end());
+    if (REWRITE) {
+      Files.writeString(path, md.substring(0, m.start()) + m.group(1) + doc + m.group(3)
+          + md.substring(m.end()), StandardCharsets.UTF_8);
+      return;
+    }
+    assertEquals(doc.toString(), m.group(2), "section 16 query export (PACKTRAIL_REWRITE_VECTORS"
+        + "=1 rewrites it after a deliberate change)");
+    // one page holding everything writes the same document
+    assertEquals(doc.toString(), Epcis.start(CREATED, QUERY) + Epcis.events(Epcis.eventList(
+        selected, new java.util.HashSet<>(), name -> null), 0) + Epcis.end());
+    assertEquals(2, written, "two EPCIS events: the dismantling once, the recycling");
+  }
+
   static final String PACK = "VECPBA1TRACE01RA50000001";
   static final String MODULE = "VECMBA1TRACE01RA50000002";
   static final String MAKER = "organizations/acme-batteries";

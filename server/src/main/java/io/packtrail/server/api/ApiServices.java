@@ -32,6 +32,8 @@ public final class ApiServices {
         new LineageGrpcService(app.lineage()),
         new DeviceGrpcService(app.devices()),
         new AuditGrpcService(auditLog, app.parties()),
-        new ReportGrpcService(app, auditLog, labels.issuer(), clock));
+        new ReportGrpcService(app, auditLog, labels.issuer(), clock),
+        new AnomalyGrpcService(app.anomalies()),
+        new ComplianceGrpcService(app.compliance()));
   }
 }

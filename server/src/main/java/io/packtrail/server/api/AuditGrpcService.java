@@ -48,12 +48,21 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
   @Override
   public void getCheckpoint(GetCheckpointRequest request,
       StreamObserver<GetCheckpointResponse> response) {
+    Violations v = new Violations();
+    if (request.hasTreeSize()) {
+      notNegative(v, "tree_size", request.getTreeSize());
+    }
+    notNegative(v, "min_cosignatures", request.getMinCosignatures());
+    if (request.hasTreeSize() && request.getMinCosignatures() > 0) {
+      v.add("min_cosignatures", "must be unset with tree_size: it asks for the latest checkpoint "
+          + "with that many cosignatures, tree_size for the checkpoint of one size");
+    }
+    v.throwIfAny();
     LogCheckpoint c;
     if (request.hasTreeSize()) {
-      Violations v = new Violations();
-      notNegative(v, "tree_size", request.getTreeSize());
-      v.throwIfAny();
       c = log.checkpoint(request.getTreeSize());
+    } else if (request.getMinCosignatures() > 0) {
+      c = log.latestCosigned(request.getMinCosignatures());
     } else {
       c = log.latest();
     }
@@ -255,7 +264,8 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     response.onCompleted();
   }
 
-  private static String digest(String text) {
+  /** A short digest of a filter, binding a page token to it. */
+  static String digest(String text) {
     try {
       return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays
           .copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(

@@ -36,6 +36,11 @@ final class Paging {
       return size + 1;
     }
 
+    /** The token of the page after one that ended at {@code lastKey}. */
+    String tokenAfter(String lastKey) {
+      return encode(scope, lastKey);
+    }
+
     /** The page to answer out of what was fetched, and the token of the next one if any. */
     <T> Page<T> page(List<T> fetched, Function<T, String> key) {
       if (fetched.size() <= size) {

@@ -95,6 +95,12 @@ final class ServerAuditSource implements AuditSource {
   }
 
   @Override
+  public Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures) {
+    return found(() -> AuditGrpcService.toProto(log.latestCosigned(minCosignatures),
+        log.key().origin()));
+  }
+
+  @Override
   public List<byte[]> inclusionProof(long logIndex, long treeSize) {
     return log.inclusion(logIndex, treeSize, "log_index").hashes();
   }
@@ -112,8 +118,20 @@ final class ServerAuditSource implements AuditSource {
 
   @Override
   public Optional<List<Anomaly>> anomalyFindings(String code) {
-    // the anomaly service (issue 11, item 2) is not in this server yet
-    return Optional.empty();
+    // what ListAnomalies would answer the caller for the unit
+    io.packtrail.server.app.Anomalies.Filter filter = new io.packtrail.server.app.Anomalies
+        .Filter("", "", code, "", null, io.packtrail.server.app.Anomalies.BEGINNING,
+        io.packtrail.server.app.Anomalies.END);
+    List<Anomaly> out = new ArrayList<>();
+    String after = null;
+    while (true) {
+      var page = app.anomalies().list(reader(), filter, after, PAGE);
+      page.forEach(a -> out.add(AnomalyGrpcService.toProto(a)));
+      if (page.size() < PAGE) {
+        return Optional.of(out);
+      }
+      after = page.get(page.size() - 1).id();
+    }
   }
 
   private static <T> Optional<T> found(Supplier<T> read) {

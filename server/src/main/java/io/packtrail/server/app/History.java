@@ -39,6 +39,21 @@ public final class History {
     return events;
   }
 
+  /**
+   * The events a query keeps that {@code reader} may see (those of units its organisation is a
+   * party of; all, for an authority), in log order after {@code afterLogIndex}: one query,
+   * visibility applied in it, so a page is never short of events the caller may see.
+   */
+  public List<Event> query(Principal reader, io.packtrail.server.domain.EventQuery query,
+      long afterLogIndex, int limit) {
+    return storage.queryEvents(query, parties.listingParty(reader), afterLogIndex, limit);
+  }
+
+  /** The event of a unit by sequence, for a reader that was shown another event of the unit. */
+  public java.util.Optional<Event> event(String unitCode, long sequence) {
+    return storage.listEvents(unitCode, sequence - 1, 1).stream().findFirst();
+  }
+
   /** The log index the next recorded event will get. */
   public long logHead() {
     return storage.logHead();

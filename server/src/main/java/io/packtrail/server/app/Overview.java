@@ -32,7 +32,8 @@ public final class Overview {
     for (String city : RegionCodes.knownCities(prefix)) {
       cities.put(city, new RegionalOverview.CityTonnage(city, RegionCodes.name(city), 0, 0, 0));
     }
-    storage.regionCityTonnage(prefix, start, end).forEach(c -> cities.put(c.regionCode(), c));
+    RegionalOverview.Steps steps = storage.regionSteps(prefix, start, end);
+    steps.cities().forEach(c -> cities.put(c.regionCode(), c));
     List<RegionalOverview.Plant> plants = new ArrayList<>();
     List<PlantFigures.Sums> sums = new ArrayList<>();
     for (Site site : storage.regionPlants(prefix)) {
@@ -52,7 +53,7 @@ public final class Overview {
         masses(feed), 0, 0, null), start, end);
     String name = RegionCodes.name(regionCode);
     return new RegionalOverview(regionCode, name, start, end,
-        storage.regionStepCounts(prefix, start, end), new ArrayList<>(cities.values()),
+        steps.counts(), new ArrayList<>(cities.values()),
         region.recoveries(), plants);
   }
 

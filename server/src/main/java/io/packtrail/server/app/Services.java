@@ -1,5 +1,6 @@
 package io.packtrail.server.app;
 
+import io.packtrail.server.domain.ReportingDeadlines;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.Sequencer;
@@ -12,16 +13,19 @@ import java.util.Set;
 
 /** The application services of one server, on one storage and one sequencer. */
 public record Services(Registry registry, Units units, History history, Recorder recorder,
-    Lineage lineage, Devices devices, Overview overview, Parties parties) {
+    Lineage lineage, Devices devices, Overview overview, Parties parties,
+    Anomalies anomalies, Compliance compliance) {
 
   public static Services create(Storage storage, Directory directory, Sequencer sequencer,
       ScannedLabels labels, Set<StepType> labelRequired, Clock clock,
-      Duration enrollmentCodeValidity, CertificateAuthority authority) {
+      Duration enrollmentCodeValidity, CertificateAuthority authority, Anomalies anomalies,
+      ReportingDeadlines deadlines) {
     Devices devices = new Devices(storage, clock, enrollmentCodeValidity, authority);
     Parties parties = new Parties(storage);
     return new Services(new Registry(storage), new Units(storage, parties),
         new History(storage, parties),
         new Recorder(directory, sequencer, labels, labelRequired, clock, devices),
-        new Lineage(storage, parties), devices, new Overview(storage), parties);
+        new Lineage(storage, parties), devices, new Overview(storage), parties,
+        anomalies, new Compliance(storage, deadlines, clock));
   }
 }

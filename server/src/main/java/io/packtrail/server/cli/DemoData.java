@@ -46,6 +46,12 @@ final class DemoData {
   private static final String VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
   private static final String TRACE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   private static final Instant LATEST = Instant.parse("2026-10-31T00:00:00Z");
+  /**
+   * The demo network's reporting start (serve --demo's default --reporting-start): its history
+   * up to {@link #LATEST} is loaded at once, long after the steps' dates, as a deployment
+   * imports what was reported before it went live; only the steps after it are judged.
+   */
+  static final String REPORTING_START_DAY = "2026-11-01";
   private static final int CHUNK = 150;
 
   private static final String LZ_MAKER = "organizations/lanzhou-power-battery";
@@ -85,6 +91,9 @@ final class DemoData {
     if (!integrate) {
       settings = settings.withLog(null, Duration.ZERO);
     }
+    // the loader's server does not scan for anomalies; the serving one does, once it is loaded
+    settings = settings.withAnomalyScan(Duration.ZERO,
+        io.packtrail.server.domain.AnomalyRules.defaults());
     try (var server = io.packtrail.server.PacktrailServer.start(
         io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor(), jdbi,
         settings)) {
@@ -147,8 +156,69 @@ final class DemoData {
     // the second half of the packs' lives: trade-ins, dismantling, cascade use, recycling
     DemoLoop loop = new DemoLoop(all.stream().map(Pack::history).toList());
     failures += loop.send(client, labelTexts);
+    failures += deadlineCases();
     System.err.printf("Demo network loaded: 10 organisations, %d labelled packs; %s%s%n", packs,
         loop.summary(), failures == 0 ? "" : " (" + failures + " items refused)");
+    return failures;
+  }
+
+  /**
+   * Three packs with steps after the demo's reporting start ({@link #REPORTING_START_DAY}), all
+   * recorded when the demo loads, so the regional overview shows late and overdue reports: each
+   * sold early in November 2026 (a sale is due within 15 working days: late from 24 November);
+   * the second and third collected at the Chengguan station and shipped to the cascade-use
+   * firm's assembly plant, the second received there on 4 November (a cascade-use firm's receipt
+   * is due within 15 working days: late from 26 November, and the receipt the shipment expected
+   * came late), the third never received (overdue from 26 November). Loaded later, more of
+   * their steps are late (a removal, a collection: 30 working days, from 15 December).
+   */
+  private int deadlineCases() {
+    Instant day = Instant.parse("2026-11-02T02:00:00Z"); // 10:00 in China
+    String station = STATIONS[0];
+    String stationOrg = ResourceNames.organizationOfSite(station);
+    String assembly = DemoLoop.CASCADE + "/sites/assembly-plant";
+    List<RegisterUnitRequest> registrations = new ArrayList<>();
+    List<RecordEventRequest> steps = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      String code = "LZBPBL5DEADLN" + (k + 1)
+          + ProductionDateCode.encode(LocalDate.of(2026, 9, 15)).orElseThrow()
+          + String.format("%07d", 9_000_001 + k);
+      registrations.add(RegisterUnitRequest.newBuilder().setRequestId(id(code, "registration"))
+          .setCode(code).setActorSite(LZ_FACTORY).setEventTime(PacktrailClient.timestamp(day))
+          .setRegistration(Registration.newBuilder().setLevel(UnitLevel.UNIT_LEVEL_PACK)
+              .setChemistry(Chemistry.CHEMISTRY_LFP).setRatedEnergyKwh(52)
+              .setRatedCapacityAh(200).setNominalVoltageV(350).setMassKg(390)
+              .setMaker(LZ_MAKER))
+          .build());
+      Instant t = day.plus(Duration.ofHours(k == 0 ? 24 : 2));
+      StringBuilder vin = new StringBuilder("LGSDEADL0RP00000" + (k + 1));
+      vin.setCharAt(8, Vin.checkDigit(vin.toString()));
+      steps.add(step(code, "sale", station, t).setSale(Sale.newBuilder()
+          .setVin(vin.toString()).setDealer(stationOrg)).build());
+      if (k == 0) {
+        continue;
+      }
+      steps.add(step(code, "removal", station, t.plus(Duration.ofHours(2))).setRemoval(
+          Removal.newBuilder().setReason(RemovalReason.REMOVAL_REASON_RETIREMENT)).build());
+      steps.add(step(code, "collection", station, t.plus(Duration.ofHours(4)))
+          .setCollection(Collection.newBuilder().setNote("retired pack")).build());
+      String waybill = "GSDEADL" + (k + 1);
+      steps.add(step(code, "shipment", station, day.plus(Duration.ofDays(k)))
+          .setShipment(Shipment.newBuilder().setDestinationSite(assembly).setWaybill(waybill))
+          .build());
+      if (k == 1) {
+        steps.add(step(code, "receipt", assembly, day.plus(Duration.ofDays(2)))
+            .setReceipt(Receipt.newBuilder().setWaybill(waybill)).build());
+      }
+    }
+    int failures = (int) client.registerUnits(registrations).getResultsList().stream()
+        .filter(r -> r.hasError()).count();
+    for (var r : client.recordEvents(steps).getResultsList()) {
+      if (r.hasError()) {
+        failures++;
+        System.err.println("demo step refused: " + r.getError().getMessage());
+      }
+    }
     return failures;
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.packtrail.server.domain.AnomalyRules;
 
 /** Runs the gRPC server until interrupted, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -124,6 +125,56 @@ final class ServeCommand implements Callable<Integer> {
           + "Without any, cosignatures are refused (PERMISSION_DENIED)")
   java.util.List<String> witnessKeys;
 
+  @Option(names = "--anomaly-scan-interval",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_SCAN_INTERVAL:-300}",
+      description = "seconds between anomaly scans (env PACKTRAIL_ANOMALY_SCAN_INTERVAL, "
+          + "default 300); 0: this instance does not scan (another instance does)")
+  double anomalyScanIntervalSeconds;
+
+  @Option(names = "--shipment-not-received-days",
+      defaultValue = "${env:PACKTRAIL_SHIPMENT_NOT_RECEIVED_DAYS:-14}",
+      description = "days after which a shipment not received is an anomaly "
+          + "(env PACKTRAIL_SHIPMENT_NOT_RECEIVED_DAYS, default 14)")
+  double shipmentNotReceivedDays;
+
+  @Option(names = "--removal-not-collected-days",
+      defaultValue = "${env:PACKTRAIL_REMOVAL_NOT_COLLECTED_DAYS:-30}",
+      description = "days after which a unit removed from its vehicle and not collected is an "
+          + "anomaly (env PACKTRAIL_REMOVAL_NOT_COLLECTED_DAYS, default 30)")
+  double removalNotCollectedDays;
+
+  @Option(names = "--vanished-days", defaultValue = "${env:PACKTRAIL_VANISHED_DAYS:-90}",
+      description = "days without a step after which a unit neither in use nor finished has "
+          + "vanished (env PACKTRAIL_VANISHED_DAYS, default 90)")
+  double vanishedDays;
+
+  @Option(names = "--anomaly-dismantling-tolerance-percent",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_DISMANTLING_TOLERANCE_PERCENT:-1}",
+      description = "how far a dismantling's children and residue may differ from the parent's "
+          + "mass before it is an anomaly, in percent (default 1; beyond "
+          + "--mass-tolerance-percent the step is refused)")
+  double anomalyDismantlingTolerancePercent;
+
+  @Option(names = "--anomaly-recycling-loss-percent",
+      defaultValue = "${env:PACKTRAIL_ANOMALY_RECYCLING_LOSS_PERCENT:-10}",
+      description = "how much of the element mass fed to a recycling may be missing from its "
+          + "lots before it is an anomaly, in percent (default 10)")
+  double anomalyRecyclingLossPercent;
+
+  @Option(names = "--working-calendar", paramLabel = "FILE",
+      defaultValue = "${env:PACKTRAIL_WORKING_CALENDAR}",
+      description = "the holidays and adjusted workdays reporting deadlines count working days "
+          + "by (docs/formats.md section 18; env PACKTRAIL_WORKING_CALENDAR); default: China's "
+          + "2026 calendar, built in")
+  java.nio.file.Path workingCalendar;
+
+  @Option(names = "--reporting-start", paramLabel = "YYYY-MM-DD",
+      defaultValue = "${env:PACKTRAIL_REPORTING_START}",
+      description = "steps dated before this day (China Standard Time) are imported history and "
+          + "not judged late or overdue (env PACKTRAIL_REPORTING_START); default: every step is "
+          + "judged, with --demo the demo's " + DemoData.REPORTING_START_DAY)
+  String reportingStart;
+
   @Option(names = "--demo", description = "fill the database with the Gansu pilot network first")
   boolean demo;
 
@@ -138,13 +189,17 @@ final class ServeCommand implements Callable<Integer> {
           "--metrics-port must be 0 to 65535 (or unset: off), got " + metricsPort);
     }
     var witnesses = witnessKeys(witnessKeys); // refused before the database is opened
+    anomalyScanInterval(); // so are the anomaly scan's settings
+    anomalyRules();
+    var deadlines = deadlines(workingCalendar, reportingStart == null && demo
+        ? DemoData.REPORTING_START_DAY : reportingStart);
     InetSocketAddress address = new InetSocketAddress(bind, port);
     if (plaintext) {
       requireLoopback(address);
     }
     DatabaseOptions.Opened opened = database.open(10);
     try {
-      return serve(opened, address, witnesses);
+      return serve(opened, address, witnesses, deadlines);
     } catch (Exception | Error e) {
       opened.close();
       throw e;
@@ -152,7 +207,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
-      java.util.List<io.packtrail.client.log.VerifierKey> witnesses) throws Exception {
+      java.util.List<io.packtrail.client.log.VerifierKey> witnesses,
+      io.packtrail.server.domain.ReportingDeadlines deadlines) throws Exception {
     Clock clock = Clock.systemUTC();
     Jdbi jdbi = opened.database().jdbi();
     KeySealer sealer = database.keySealer();
@@ -165,7 +221,9 @@ final class ServeCommand implements Callable<Integer> {
             Math.round(checkpointIntervalSeconds * 1000)))
         .withLimits(new PacktrailServer.Limits(maxMessageBytes, watchStreamsPerIdentity,
             rateLimit, rateBurst))
-        .withWitnessKeys(witnesses);
+        .withWitnessKeys(witnesses)
+        .withAnomalyScan(anomalyScanInterval(), anomalyRules())
+        .withDeadlines(deadlines);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;
@@ -224,12 +282,72 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");
     }
-    if (demo) {
-      loadDemo(jdbi, sealer, demoPacks, System.err);
+    if (demo && loadDemo(jdbi, sealer, demoPacks, System.err)) {
+      // the demo's anomalies at once, not at the next scan
+      System.err.println("Anomaly scan: " + server.scanAnomaliesNow() + " anomalies found.");
     }
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /** The anomaly scan's interval as given (refused when out of range). */
+  java.time.Duration anomalyScanInterval() {
+    if (!Double.isFinite(anomalyScanIntervalSeconds) || anomalyScanIntervalSeconds < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--anomaly-scan-interval must be 0 (off) or more seconds, got "
+              + anomalyScanIntervalSeconds);
+    }
+    return java.time.Duration.ofMillis(Math.round(anomalyScanIntervalSeconds * 1000));
+  }
+
+  /** The anomaly scan's thresholds as given (refused when out of range). */
+  AnomalyRules anomalyRules() {
+    try {
+      return new AnomalyRules(days(shipmentNotReceivedDays), days(removalNotCollectedDays),
+          days(vanishedDays), anomalyDismantlingTolerancePercent, anomalyRecyclingLossPercent);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static java.time.Duration days(double days) {
+    if (!Double.isFinite(days) || days <= 0 || days > 36_500) {
+      throw new IllegalArgumentException("a number of days must be above 0 and at most 36500, "
+          + "got " + days);
+    }
+    return java.time.Duration.ofSeconds(Math.round(days * 86_400));
+  }
+
+  /**
+   * The deadline checks' calendar (the file, or the built-in one when null) and reporting start
+   * (a day, from 00:00 China Standard Time; null: none), or the reason they are refused.
+   */
+  static io.packtrail.server.domain.ReportingDeadlines deadlines(java.nio.file.Path calendar,
+      String reportingStart) {
+    io.packtrail.server.domain.WorkingCalendar c;
+    if (calendar == null || calendar.toString().isBlank()) {
+      c = io.packtrail.server.domain.WorkingCalendar.chinaDefault();
+    } else {
+      try {
+        c = io.packtrail.server.domain.WorkingCalendar.parse(
+            java.nio.file.Files.readString(calendar), calendar.toString());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--working-calendar " + calendar
+            + " cannot be read: " + e);
+      }
+    }
+    java.time.Instant start = null;
+    if (reportingStart != null && !reportingStart.isBlank()) {
+      try {
+        start = java.time.LocalDate.parse(reportingStart.strip()).atStartOfDay()
+            .toInstant(io.packtrail.server.domain.ReportingDeadlines.CHINA);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("--reporting-start must be a day YYYY-MM-DD, got '"
+            + reportingStart.strip() + "'");
+      }
+    }
+    return new io.packtrail.server.domain.ReportingDeadlines(c, start);
   }
 
   /** The witness keys as given, each parsed, or the reason one is not a witness key. */

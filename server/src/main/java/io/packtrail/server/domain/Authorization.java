@@ -28,7 +28,8 @@ import java.util.Set;
  * party's certificate; what it records names it as the submitter), and {@link
  * Principal.Kind#LOCAL} (plaintext development mode, loopback only) is treated as an operator:
  * both pass every kind check and every scope rule, so a developer's server and the in-process
- * tests need no certificates. Auditors and regulators read everything and write nothing.
+ * tests need no certificates. Auditors and regulators read everything and write nothing but
+ * acknowledgements of anomalies (a reviewer's note beside a finding, not part of any history).
  */
 public final class Authorization {
 
@@ -83,7 +84,15 @@ public final class Authorization {
      * --witness-key). The witness's signature is the proof, so any caller may hand it in.
      * Checked by log/AuditLog before the checkpoint is looked up.
      */
-    WITNESS_KEY("the cosignature is by a witness key this log accepts");
+    WITNESS_KEY("the cosignature is by a witness key this log accepts"),
+    /**
+     * Anomalies: an organisation's system or worker reads and acknowledges only the anomalies
+     * that involve its organisation (it recorded one of their events, held the unit or was the
+     * shipment's destination); authorities all. Checked by app/Anomalies from the anomaly's
+     * organisations alone, so an unknown anomaly is denied like another's.
+     */
+    INVOLVED("the anomaly involves the caller's organisation (it recorded one of its events, "
+        + "held the unit or was sent it), or the caller is an authority");
 
     private final String description;
 
@@ -253,10 +262,36 @@ public final class Authorization {
         "a unit's report holds its history: for its parties and authorities");
     rule("ReportService", "ExportUnitHistory", EVERYONE, List.of(Scope.LEGITIMATE_INTEREST),
         "an export holds the histories: for their parties and authorities");
+    rule("ReportService", "ExportEvents", EVERYONE, List.of(Scope.LEGITIMATE_INTEREST),
+        "the events of the units the caller's organisation is a party of (authorities: all); "
+            + "others' are left out of the export, not refused");
     rule("ReportService", "GetRegionalOverview", EnumSet.of(AUDITOR, REGULATOR, OPERATOR),
         NO_SCOPE, "a region's figures across every organisation are the authorities' view");
     rule("ReportService", "GetRegionalOverviewPage", EnumSet.of(AUDITOR, REGULATOR, OPERATOR),
         NO_SCOPE, "as GetRegionalOverview");
+
+    // reporting deadlines: the authorities' view of every party; a party's system its own
+    rule("ComplianceService", "ListLateReports",
+        EnumSet.of(ORGANIZATION_SYSTEM, AUDITOR, REGULATOR, OPERATOR), List.of(Scope.OWN_RESOURCE),
+        "authorities list every organisation's late reports; an organisation's system its own");
+    rule("ComplianceService", "ListOverdueReports",
+        EnumSet.of(ORGANIZATION_SYSTEM, AUDITOR, REGULATOR, OPERATOR), List.of(Scope.OWN_RESOURCE),
+        "as ListLateReports, for the steps the organisation is expected to report");
+  }
+
+  static {
+    // anomalies: what the scan found and the flags raised at ingest
+    rule("AnomalyService", "ListAnomalies",
+        EnumSet.of(ORGANIZATION_SYSTEM, WORKER, AUDITOR, REGULATOR, OPERATOR),
+        List.of(Scope.INVOLVED), "an organisation lists the anomalies involving it; "
+            + "authorities all (scanner devices have no use for them)");
+    rule("AnomalyService", "GetAnomaly",
+        EnumSet.of(ORGANIZATION_SYSTEM, WORKER, AUDITOR, REGULATOR, OPERATOR),
+        List.of(Scope.INVOLVED), "as ListAnomalies");
+    rule("AnomalyService", "AcknowledgeAnomaly",
+        EnumSet.of(ORGANIZATION_SYSTEM, WORKER, AUDITOR, REGULATOR, OPERATOR),
+        List.of(Scope.INVOLVED), "an involved organisation explains its anomaly; auditors and "
+            + "regulators record their review (a note beside the finding, never a step)");
   }
 
   private Authorization() {}

@@ -58,7 +58,7 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
       throw refused("must be at most " + MAX_TERMS * (Text.MAX_NAME + 20) + " characters, got "
           + filter.length());
     }
-    Tokens t = new Tokens(filter);
+    FilterTokens t = new FilterTokens(filter, FIELD, GRAMMAR);
     if (t.atEnd()) {
       return new LogEntryFilter(Set.of(), Set.of(), List.of());
     }
@@ -67,13 +67,13 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
       if (++terms > MAX_TERMS) {
         throw refused("has more than " + MAX_TERMS + " terms; list in several calls");
       }
-      String fieldName = t.word();
+      String fieldName = t.word("a field name or OR");
       if (!fieldName.equals("subject")) {
         throw refused("can only compare subject, not '" + Text.echo(fieldName) + "' (at "
             + "character " + t.last + "); " + GRAMMAR);
       }
-      t.operator();
-      String value = t.string();
+      t.operator("subject", "=");
+      String value = t.string("subject", "subject = \"units/{code}/events/*\"");
       Matcher all = UNIT_EVENTS.matcher(value);
       Matcher one = EVENT.matcher(value);
       if (all.matches()) {
@@ -94,7 +94,7 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
       if (t.atEnd()) {
         break;
       }
-      String join = t.word();
+      String join = t.word("a field name or OR");
       if (!join.equals("OR")) {
         throw refused("joins terms with OR only, not '" + Text.echo(join) + "' (at character "
             + t.last + "); " + GRAMMAR);
@@ -106,84 +106,5 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
 
   private static InvalidArgumentException refused(String rule) {
     return new InvalidArgumentException(FIELD, rule);
-  }
-
-  /** The filter's tokens: words, the operator, double-quoted strings (\" and \\ escaped). */
-  private static final class Tokens {
-    private final String s;
-    private int at;
-    int last;
-
-    Tokens(String s) {
-      this.s = s;
-      skip();
-    }
-
-    boolean atEnd() {
-      return at >= s.length();
-    }
-
-    String word() {
-      last = at + 1;
-      int start = at;
-      while (at < s.length() && (Character.isLetterOrDigit(s.charAt(at))
-          || s.charAt(at) == '_' || s.charAt(at) == '.')) {
-        at++;
-      }
-      if (start == at) {
-        throw refused((atEnd() ? "ends where a field name or OR belongs"
-            : "has '" + Text.echo(s.substring(at, Math.min(s.length(), at + 10)))
-                + "' at character " + last + " where a field name or OR belongs") + "; "
-            + GRAMMAR);
-      }
-      String w = s.substring(start, at);
-      skip();
-      return w;
-    }
-
-    void operator() {
-      last = at + 1;
-      if (at < s.length() && s.charAt(at) == '=') {
-        at++;
-        skip();
-        return;
-      }
-      throw refused("compares subject with = only" + (atEnd() ? " (the filter ends there)"
-          : ", found '" + Text.echo(s.substring(at, Math.min(s.length(), at + 2)))
-              + "' at character " + last) + "; " + GRAMMAR);
-    }
-
-    String string() {
-      last = at + 1;
-      if (at >= s.length() || s.charAt(at) != '"') {
-        throw refused("compares subject with a double-quoted string, e.g. subject = "
-            + "\"units/{code}/events/*\"" + (atEnd() ? " (the filter ends there)"
-                : " (character " + last + ")"));
-      }
-      StringBuilder b = new StringBuilder();
-      at++;
-      while (at < s.length() && s.charAt(at) != '"') {
-        char c = s.charAt(at);
-        if (c == '\\' && at + 1 < s.length()
-            && (s.charAt(at + 1) == '"' || s.charAt(at + 1) == '\\')) {
-          at++;
-          c = s.charAt(at);
-        }
-        b.append(c);
-        at++;
-      }
-      if (at >= s.length()) {
-        throw refused("has a string opened at character " + last + " and never closed");
-      }
-      at++;
-      skip();
-      return b.toString();
-    }
-
-    private void skip() {
-      while (at < s.length() && s.charAt(at) == ' ') {
-        at++;
-      }
-    }
   }
 }

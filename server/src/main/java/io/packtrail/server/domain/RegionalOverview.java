@@ -23,5 +23,12 @@ public record RegionalOverview(String regionCode, String regionName, Instant sta
   public record CityTonnage(String regionCode, String name, double collectedKg,
       double receivedKg, double recycledKg) {}
 
+  /** A region's step counts and the tonnage of each city with a site, read together. */
+  public record Steps(StepCounts counts, List<CityTonnage> cities) {
+    public Steps {
+      cities = List.copyOf(cities);
+    }
+  }
+
   public record Plant(Site site, PlantFigures figures) {}
 }

@@ -218,6 +218,26 @@ public final class ResourceNames {
     return name.substring(LOT_PREFIX.length());
   }
 
+  public static final String ANOMALY_PREFIX = "anomalies/";
+
+  /** The id of an anomaly name ({@code anomalies/} and 32 lower-case hex digits), or a violation. */
+  public static String anomalyId(Violations v, String field, String name) {
+    if (name == null || name.isEmpty()) {
+      v.add(field, "is required: anomalies/{id}");
+      return null;
+    }
+    if (!Text.checkName(v, field, name)) {
+      return null;
+    }
+    if (!name.startsWith(ANOMALY_PREFIX)
+        || !name.substring(ANOMALY_PREFIX.length()).matches("[0-9a-f]{32}")) {
+      v.add(field, "must be a name of the form anomalies/{id} with id 32 lower-case hex digits, "
+          + "got '" + abbreviate(name) + "'");
+      return null;
+    }
+    return name.substring(ANOMALY_PREFIX.length());
+  }
+
   /** Keeps echoed input short and printable, so a huge value cannot bloat an error. */
   public static String abbreviate(String text) {
     return Text.echo(text);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * label). Runs on its own thread, off the ingest path; flags, never refuses.
  */
 public final class LabelSightings implements AutoCloseable {
-  public static final String KIND = "LABEL_SEEN_TOO_FAR_APART";
+  public static final String KIND = io.packtrail.server.domain.Anomaly.LABEL_SEEN_TOO_FAR_APART;
   private static final Logger log = LoggerFactory.getLogger(LabelSightings.class);
 
   private final Jdbi jdbi;

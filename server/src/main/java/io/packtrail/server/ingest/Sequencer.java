@@ -576,7 +576,7 @@ public final class Sequencer implements AutoCloseable {
    * custodian after it (a sale's dealer), the organisation it is shipped to, and its maker when
    * the event registers it.
    */
-  private static void parties(Event event, UnitState after, Step.Registration registers,
+  public static void parties(Event event, UnitState after, Step.Registration registers,
       Set<IngestStore.PartyRow> rows) {
     String code = event.unitCode();
     rows.add(new IngestStore.PartyRow(event.actorOrganization(), code));
@@ -625,8 +625,12 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** The lineage edges and material lots a committed multi-unit step adds. */
-  private static void lineage(Submission s, Actor actor, Instant now,
+  /**
+   * The lineage edges and material lots a committed multi-unit step adds. Public, like
+   * {@link #parties}, for the benchmarks' bulk loader, which writes the same rows without a
+   * server.
+   */
+  public static void lineage(Submission s, Actor actor, Instant now,
       List<Lifecycle.Planned> plan, List<IngestStore.LinkRow> links,
       List<IngestStore.LotRow> lots, List<IngestStore.FeedRow> feeds,
       List<IngestStore.LotInputRow> lotInputs) {

@@ -93,6 +93,22 @@ public final class AuditLog {
     });
   }
 
+  /**
+   * The latest checkpoint carrying at least {@code minCosignatures} (at least 1) cosignatures,
+   * with them: NOT_FOUND when none has that many yet.
+   */
+  public LogCheckpoint latestCosigned(int minCosignatures) {
+    if (minCosignatures < 1) {
+      throw new IllegalArgumentException("at least one cosignature, not " + minCosignatures);
+    }
+    return jdbi.withExtension(LogDao.class, dao -> {
+      LogCheckpoint c = dao.latestCosignedCheckpoint(minCosignatures).orElseThrow(
+          () -> new NotFoundException(key.origin(), "checkpoint of the log with at least "
+              + minCosignatures + " cosignature(s) (none cosigned by that many witnesses yet),"));
+      return c.withCosignatures(dao.cosignatures(c.treeSize()));
+    });
+  }
+
   /** Integrates what is committed now and signs a checkpoint of it (or answers the existing). */
   public LogCheckpoint createCheckpoint() {
     long head = jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);

@@ -3,10 +3,12 @@ package io.packtrail.server.log;
 import io.packtrail.client.log.Merkle;
 import io.packtrail.server.domain.LogEntry;
 import io.packtrail.server.store.LogDao;
+import io.packtrail.server.store.RegionDao;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -56,12 +58,12 @@ public final class Integrator {
       if (dao.backlog() <= 0) {
         return new Batch(true, -1, 0); // nothing to do: no transaction, no commit
       }
-      return h.inTransaction(t -> integrate(dao, wait));
+      return h.inTransaction(t -> integrate(t, dao, wait));
     });
   }
 
-  /** One batch, in the transaction of the handle {@code dao} is attached to. */
-  private Batch integrate(LogDao dao, boolean wait) {
+  /** One batch, in the transaction of {@code h}, which {@code dao} is attached to. */
+  private Batch integrate(Handle h, LogDao dao, boolean wait) {
     Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
         : dao.tryLockProgress();
     if (locked.isEmpty()) {
@@ -88,6 +90,9 @@ public final class Integrator {
     if (dao.setProgress(size, newSize, root, clock.instant()) != 1) {
       throw new IllegalStateException("the integration progress moved while locked");
     }
+    // the regional overview's day counts follow the tree, in the same transaction: every
+    // entry counted once, off the ingest path (docs/decisions.md)
+    h.attach(RegionDao.class).countDays(size, newSize);
     return new Batch(true, newSize, leaves.size());
   }
 

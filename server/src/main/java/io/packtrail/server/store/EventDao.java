@@ -23,6 +23,27 @@ public interface EventDao {
   List<Event> listForUnit(@Bind("code") String code, @Bind("afterSequence") long afterSequence,
       @Bind("limit") int limit);
 
+  /** The events an export's filter keeps, in log order (EventQuery; nulls do not filter). */
+  @SqlQuery("query")
+  List<Event> query(@Bind("units") String[] units, @Bind("organizations") String[] organizations,
+      @Bind("sites") String[] sites, @Bind("types") String[] types,
+      @Bind("regions") String[] regions, @Bind("startInclusive") java.time.Instant startInclusive,
+      @Bind("startExclusive") java.time.Instant startExclusive,
+      @Bind("endInclusive") java.time.Instant endInclusive,
+      @Bind("endExclusive") java.time.Instant endExclusive,
+      @Bind("afterLogIndex") long afterLogIndex, @Bind("limit") int limit);
+
+  /** As {@link #query}, of the units the organisation {@code party} is a party of. */
+  @SqlQuery("queryParty")
+  List<Event> queryParty(@Bind("units") String[] units,
+      @Bind("organizations") String[] organizations, @Bind("sites") String[] sites,
+      @Bind("types") String[] types, @Bind("regions") String[] regions,
+      @Bind("startInclusive") java.time.Instant startInclusive,
+      @Bind("startExclusive") java.time.Instant startExclusive,
+      @Bind("endInclusive") java.time.Instant endInclusive,
+      @Bind("endExclusive") java.time.Instant endExclusive, @Bind("party") String party,
+      @Bind("afterLogIndex") long afterLogIndex, @Bind("limit") int limit);
+
   /** Events of the whole log from a log index on, in log order. */
   @SqlQuery("listFromLogIndex")
   List<Event> listFromLogIndex(@Bind("start") long start, @Bind("limit") int limit);

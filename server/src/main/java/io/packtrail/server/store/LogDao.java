@@ -106,6 +106,10 @@ public interface LogDao {
   @SqlQuery("latestCheckpoint")
   Optional<LogCheckpoint> latestCheckpoint();
 
+  /** The latest checkpoint with at least {@code min} cosignatures. */
+  @SqlQuery("latestCosignedCheckpoint")
+  Optional<LogCheckpoint> latestCosignedCheckpoint(@Bind("min") int min);
+
   @SqlQuery("cosignatures")
   List<LogCheckpoint.Cosignature> cosignatures(@Bind("size") long size);
 

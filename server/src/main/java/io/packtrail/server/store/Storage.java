@@ -91,6 +91,13 @@ public interface Storage {
   /** A unit's events with sequence above {@code afterSequence}, in order. */
   List<Event> listEvents(String unitCode, long afterSequence, int limit);
 
+  /**
+   * The events a query keeps with log index above {@code afterLogIndex}, in log order; {@code
+   * party} (an organisation name, or null for all) keeps the units it is a party of.
+   */
+  List<Event> queryEvents(io.packtrail.server.domain.EventQuery query, String party,
+      long afterLogIndex, int limit);
+
   /** The log index the next recorded event will get, as last committed. */
   long logHead();
 
@@ -130,16 +137,36 @@ public interface Storage {
    */
   PlantFigures.Sums plantSums(String site, Instant start, Instant end);
 
-  /** Units per kind of step at the sites whose region code begins with {@code prefix}. */
-  io.packtrail.server.domain.RegionalOverview.StepCounts regionStepCounts(String prefix,
-      Instant start, Instant end);
-
-  /** Mass collected, received and recycled per city with a site in the region. */
-  List<io.packtrail.server.domain.RegionalOverview.CityTonnage> regionCityTonnage(String prefix,
-      Instant start, Instant end);
+  /**
+   * Units per kind of step at the sites whose region code begins with {@code prefix}, and the
+   * mass collected, received and recycled per city with a site in the region, over [start, end).
+   */
+  io.packtrail.server.domain.RegionalOverview.Steps regionSteps(String prefix, Instant start,
+      Instant end);
 
   /** The region's dismantling lines and recycling plants. */
   List<io.packtrail.server.domain.Site> regionPlants(String prefix);
+
+  /**
+   * Steps that may have been reported late, in log order after {@code afterLogIndex}: of the
+   * given kinds, dated in [start, end) and not before {@code reportingStart}, at the sites of a
+   * region ({@code prefix}, null: any) or by an organisation (null: any), received more than
+   * {@code minDays} calendar days after their event time (docs/deadlines.md).
+   */
+  List<io.packtrail.server.domain.DeadlineItems.StepRecord> lateCandidates(
+      List<io.packtrail.server.domain.StepType> types, String prefix, String organization,
+      Instant start, Instant end, Instant reportingStart, int minDays, long afterLogIndex,
+      int limit);
+
+  /**
+   * Shipments, removals and recyclers' receipts whose expected next step may be overdue as of
+   * {@code asOf} (missing more than {@code minDays} days after, or received later than that;
+   * only the missing ones when {@code openOnly}); filters as {@link #lateCandidates}, region
+   * and organisation of the party expected to report.
+   */
+  List<io.packtrail.server.domain.DeadlineItems.ExpectingStep> expectingCandidates(
+      String prefix, String organization, Instant start, Instant end, Instant reportingStart,
+      Instant asOf, boolean openOnly, int minDays, long afterLogIndex, int limit);
 
   /**
    * Stores an enrollment code unless its request id is taken; returns what is stored under the

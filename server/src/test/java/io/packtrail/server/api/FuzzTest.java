@@ -188,6 +188,25 @@ class FuzzTest {
         .setStartTime(start0).setEndTime(end0).build());
     seed(io.packtrail.v1.ExportUnitHistoryRequest.newBuilder().setUnit(unit)
         .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).build());
+    seed(io.packtrail.v1.ListLateReportsRequest.newBuilder().setRegionCode("620100")
+        .setOrganization(Fixtures.DEALER).setStartTime(start0).setEndTime(end0).setPageSize(5)
+        .build());
+    seed(io.packtrail.v1.ListOverdueReportsRequest.newBuilder().setRegionCode("620100")
+        .setOrganization(Fixtures.DEALER).setStartTime(start0).setEndTime(end0)
+        .setOpenOnly(true).setPageSize(5).build());
+    seed(io.packtrail.v1.ListAnomaliesRequest.newBuilder().setKind("SHIPMENT_NOT_RECEIVED")
+        .setOrganization(Fixtures.DEALER).setRegionCode("620100").setUnit(unit)
+        .setState(io.packtrail.v1.AnomalyState.ANOMALY_STATE_OPEN).setStartTime(start0)
+        .setEndTime(end0).setPageSize(5).build());
+    seed(io.packtrail.v1.GetAnomalyRequest.newBuilder()
+        .setName("anomalies/7549b97a23253d41fdc4c475a3d57f47").build());
+    seed(io.packtrail.v1.AcknowledgeAnomalyRequest.newBuilder()
+        .setName("anomalies/7549b97a23253d41fdc4c475a3d57f47")
+        .setRequestId("6f1c2a9e-4d0b-4f6a-9b7e-2a1d3c4b5e6f").setNote("checked on site").build());
+    seed(io.packtrail.v1.ExportEventsRequest.newBuilder().setFilter("unit = \"" + unit
+        + "\" AND type = \"sale\" OR type = \"removal\" AND event_time >= "
+        + "\"2026-01-01T00:00:00Z\" AND region_code = \"620000\"")
+        .setFormat(io.packtrail.v1.ExportFormat.EXPORT_FORMAT_EPCIS).setPageSize(2).build());
 
     com.google.protobuf.Timestamp start = com.google.protobuf.Timestamp.newBuilder()
         .setSeconds(1_767_225_600).build(); // 2026-01-01

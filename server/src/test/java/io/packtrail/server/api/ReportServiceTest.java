@@ -293,9 +293,27 @@ class ReportServiceTest {
         io.packtrail.server.testing.Fixtures.LINE)).findFirst().orElseThrow().getInputTonnes(),
         1e-9);
 
+    // late and overdue reports: the life was recorded just now, its steps dated up to 700
+    // days ago, so the sale (15 working days) was reported late; the same items as
+    // ComplianceService lists, counted per organisation
+    var d = o.getDeadlines();
+    var late = harness.client().lateReports("620000", start, end);
+    assertEquals(late.size(), d.getLate());
+    assertEquals(Math.min(20, late.size()), d.getLateReportsCount());
+    assertTrue(late.stream().anyMatch(l -> l.getEvent().equals("units/" + life.pack()
+        + "/events/2") && l.getStep().equals("sale")), late.toString());
+    var overdue = harness.client().overdueReports("620000", start, end, false);
+    assertEquals(overdue.size(), d.getOverdueOpen() + d.getOverdueRecordedLate());
+    assertEquals(d.getLate(), d.getOrganizationsList().stream()
+        .mapToLong(io.packtrail.v1.OrganizationDeadlines::getLate).sum());
+    assertTrue(d.getCalendar().contains("working-calendar-cn-2026.txt"), d.getCalendar());
+    assertFalse(d.hasReportingStart(), "every step judged");
+
     // a city: Jinchang holds only the hostile maker's factory, where only a registration was
     var jinchang = harness.client().getRegionalOverview("620300", start, end);
     assertEquals(0, jinchang.getSteps().getSold() + jinchang.getSteps().getCollected());
+    assertEquals(0, jinchang.getDeadlines().getLate(), "a registration has no deadline");
+    assertEquals(0, jinchang.getDeadlines().getOrganizationsCount());
     assertEquals(1, jinchang.getCitiesCount());
     // a period before anything happened
     assertEquals(0, harness.client().getRegionalOverview("620000", start.minusSeconds(86_400),
@@ -375,6 +393,11 @@ class ReportServiceTest {
     @Override
     public io.packtrail.v1.Checkpoint createCheckpoint() {
       return d.createCheckpoint();
+    }
+
+    @Override
+    public java.util.Optional<io.packtrail.v1.Checkpoint> latestCosignedCheckpoint(int min) {
+      return d.latestCosignedCheckpoint(min);
     }
 
     @Override

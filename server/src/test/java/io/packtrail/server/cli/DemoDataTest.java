@@ -69,6 +69,39 @@ class DemoDataTest {
     assertTrue(meeting * 2 > steps.size(), meeting + " of " + steps.size() + " meet the targets");
     assertTrue(meeting < steps.size(), "every recycling step meets the targets");
 
+    // the demo makes anomalies of several kinds (scanned as of a fixed time after its last step)
+    harness.server().anomalyScan().scan(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+    List<String> kinds = harness.jdbi().withHandle(h -> h.createQuery(
+        "SELECT DISTINCT kind FROM anomaly ORDER BY kind").mapTo(String.class).list());
+    assertTrue(kinds.containsAll(List.of("MASS_UNACCOUNTED", "RECOVERY_BELOW_TARGET",
+        "UNIT_VANISHED")) && kinds.size() >= 4, "anomaly kinds of the demo: " + kinds);
+    // late and overdue reports after the demo's reporting start, as 'serve --demo' judges them
+    // (looked at on 1 December 2026: the steps were recorded when the demo loaded, later still)
+    var compliance = new io.packtrail.server.app.Compliance(
+        new io.packtrail.server.store.JdbiStorage(harness.jdbi()),
+        ServeCommand.deadlines(null, DemoData.REPORTING_START_DAY),
+        java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T00:00:00Z"),
+            java.time.ZoneOffset.UTC));
+    var all = new io.packtrail.server.app.Compliance.Filter("620000", null,
+        java.time.Instant.parse("2019-01-01T00:00:00Z"),
+        java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    List<String> late = compliance.late(io.packtrail.server.domain.Principal.LOCAL, all, -1,
+        1000).stream().map(l -> l.step().type().key() + " " + l.step().unitCode()).toList();
+    String x = "LZBPBL5DEADLN";
+    assertTrue(late.stream().allMatch(l -> l.contains(x)), "only steps after the start: " + late);
+    for (String want : List.of("sale " + x + "1", "sale " + x + "2", "sale " + x + "3",
+        "receipt " + x + "2")) {
+      assertTrue(late.stream().anyMatch(l -> l.startsWith(want)), want + " in " + late);
+    }
+    List<String> overdue = compliance.overdue(io.packtrail.server.domain.Principal.LOCAL, all,
+        false, -1, 1000).stream().map(o -> o.trigger().step().type().key() + " "
+            + o.trigger().step().unitCode() + (o.open() ? " open" : " late")).toList();
+    assertTrue(overdue.stream().allMatch(o -> o.contains(x)), overdue.toString());
+    assertTrue(overdue.stream().anyMatch(o -> o.startsWith("shipment " + x + "2")
+        && o.endsWith(" late")), overdue.toString());
+    assertTrue(overdue.stream().anyMatch(o -> o.startsWith("shipment " + x + "3")
+        && o.endsWith(" open")), overdue.toString());
+
     assertEquals(0, new DemoData(harness.client(), 300).load(), "items refused on second load");
     assertEquals(events, count("SELECT count(*) FROM event"));
     assertEquals(units, count("SELECT count(*) FROM unit"));

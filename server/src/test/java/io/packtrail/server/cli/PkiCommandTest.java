@@ -17,10 +17,7 @@ import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.security.ServerTls;
 import io.packtrail.server.testing.TestDatabases;
 import io.packtrail.v1.ListUnitsRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `packtrail-server pki`: init, issue, list and revoke as an operator types them, and a server
@@ -43,8 +39,6 @@ class PkiCommandTest {
   @TempDir
   Path home;
 
-  private record Run(int exit, String out, String err) {}
-
   private static final String KEK;
 
   static {
@@ -53,56 +47,41 @@ class PkiCommandTest {
     KEK = Base64.getEncoder().encodeToString(kek);
   }
 
-  private Run pki(TestDatabases.Fresh db, String... args) {
+  private ServerCliRun pki(TestDatabases.Fresh db, String... args) {
     String[] all = new String[args.length + 7];
     all[0] = "pki";
     System.arraycopy(args, 0, all, 1, args.length);
     System.arraycopy(new String[] {"--db-url", db.url(), "--key-encryption-key", KEK,
         "--home", home.toString()}, 0, all, args.length + 1, 6);
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      CommandLine cli = PacktrailServerCli.commandLine();
-      cli.setOut(new java.io.PrintWriter(System.out, true));
-      cli.setErr(new java.io.PrintWriter(System.err, true));
-      int exit = cli.execute(all);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    return ServerCliRun.of(all);
   }
 
   @Test
   void initIssueListRevokeAndAServerThatHonoursThem() throws Exception {
     try (TestDatabases.Fresh db = TestDatabases.create("PkiCommand")) {
-      Run init = pki(db, "init");
+      ServerCliRun init = pki(db, "init");
       assertEquals(0, init.exit(), init.err());
       assertTrue(init.out().contains("deployment CA:      made now"), init.out());
       PkiFiles files = PkiFiles.in(home);
       assertEquals("rw-------", PosixFilePermissions.toString(
           Files.getPosixFilePermissions(files.serverKey())));
       String serverPem = Files.readString(files.serverCertificate());
-      Run again = pki(db, "init");
+      ServerCliRun again = pki(db, "init");
       assertEquals(0, again.exit(), again.err());
       assertTrue(again.out().contains("deployment CA:      kept")
           && again.out().contains("server certificate: kept"), again.out());
       assertEquals(serverPem, Files.readString(files.serverCertificate()));
 
-      Run unknownKind = pki(db, "issue", "admin");
+      ServerCliRun unknownKind = pki(db, "issue", "admin");
       assertEquals(1, unknownKind.exit());
       assertTrue(unknownKind.err().contains("'admin' is not a kind of principal"),
           unknownKind.err());
-      Run unknownSite = pki(db, "issue", "worker", "organizations/nobody/sites/nowhere");
+      ServerCliRun unknownSite = pki(db, "issue", "worker", "organizations/nobody/sites/nowhere");
       assertEquals(1, unknownSite.exit());
       assertTrue(unknownSite.err().contains("the registry has no site "
           + "organizations/nobody/sites/nowhere"), unknownSite.err());
 
-      Run issued = pki(db, "issue", "operator", "--name", "Night shift operator");
+      ServerCliRun issued = pki(db, "issue", "operator", "--name", "Night shift operator");
       assertEquals(0, issued.exit(), issued.err());
       Matcher m = Pattern.compile("issued ([0-9a-f]{32}) for packtrail:principal:operator "
           + "\\(Night shift operator\\)").matcher(issued.out());
@@ -118,7 +97,7 @@ class PkiCommandTest {
       assertTrue(issued.out().contains("export PACKTRAIL_CLIENT_KEY=" + PkiFiles.keyFile(prefix)),
           issued.out());
 
-      Run list = pki(db, "list");
+      ServerCliRun list = pki(db, "list");
       assertEquals(0, list.exit(), list.err());
       assertTrue(list.out().lines().anyMatch(l -> l.startsWith(serial)
           && l.contains("operator") && l.contains("valid")), list.out());
@@ -142,7 +121,7 @@ class PkiCommandTest {
               .fromEnvironment(env::get).build()) {
         client.listUnits(ListUnitsRequest.newBuilder().setPageSize(1).build());
 
-        Run revoked = pki(db, "revoke", serial.toUpperCase(), "--reason", "left the company");
+        ServerCliRun revoked = pki(db, "revoke", serial.toUpperCase(), "--reason", "left the company");
         assertEquals(0, revoked.exit(), revoked.err());
         assertTrue(revoked.out().startsWith("revoked " + serial + " (operator (Night shift "
             + "operator)) at "), revoked.out());
@@ -161,10 +140,10 @@ class PkiCommandTest {
         assertTrue(refused.getStatus().getDescription().endsWith("(left the company)"),
             refused.getStatus().toString());
       }
-      Run listed = pki(db, "list");
+      ServerCliRun listed = pki(db, "list");
       assertTrue(listed.out().lines().anyMatch(l -> l.startsWith(serial)
           && l.contains("revoked 20")), listed.out());
-      Run unknown = pki(db, "revoke", "4" + "0".repeat(31));
+      ServerCliRun unknown = pki(db, "revoke", "4" + "0".repeat(31));
       assertEquals(1, unknown.exit());
       assertTrue(unknown.err().contains("this deployment issued no certificate with serial "),
           unknown.err());

@@ -85,4 +85,42 @@ class ServeCommandTest {
           err.toString(StandardCharsets.UTF_8));
     }
   }
+  @Test
+  void theWorkingCalendarAndReportingStartAreReadAndCheckedBeforeAnythingStarts()
+      throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calendar");
+    java.nio.file.Path file = dir.resolve("cn-2027.txt");
+    java.nio.file.Files.writeString(file, "year 2027\n2027-01-01 holiday New Year's Day\n");
+    ServeCommand serve = new ServeCommand();
+    new picocli.CommandLine(serve).parseArgs("--working-calendar", file.toString(),
+        "--reporting-start", "2026-11-01");
+    var deadlines = ServeCommand.deadlines(serve.workingCalendar, serve.reportingStart);
+    assertEquals(java.util.Set.of(2027), deadlines.calendar().years());
+    assertEquals(java.time.Instant.parse("2026-10-31T16:00:00Z"), deadlines.reportingStart(),
+        "00:00 in China");
+    // none given: the built-in 2026 calendar, every step judged
+    var defaults = ServeCommand.deadlines(null, null);
+    assertEquals(java.util.Set.of(2026), defaults.calendar().years());
+    assertEquals(null, defaults.reportingStart());
+
+    java.nio.file.Path bad = dir.resolve("bad.txt");
+    java.nio.file.Files.writeString(bad, "year 2027\n2027-02-30 holiday\n");
+    for (String[] args : new String[][] {
+        {"--working-calendar", bad.toString(), bad + ", line 2: expected 'year YYYY' or "
+            + "'YYYY-MM-DD holiday|workday [name]', got '2027-02-30 holiday'"},
+        {"--working-calendar", dir.resolve("missing.txt").toString(), "--working-calendar "
+            + dir.resolve("missing.txt") + " cannot be read"},
+        {"--reporting-start", "1 Nov 2026", "--reporting-start must be a day YYYY-MM-DD, got "
+            + "'1 Nov 2026'"}}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      picocli.CommandLine cli = PacktrailServerCli.commandLine();
+      cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+      // no database is reachable: the refusal comes before one is opened
+      int exit = cli.execute("serve", args[0], args[1], "--db-url",
+          "jdbc:postgresql://127.0.0.1:1/never-opened");
+      String text = err.toString(StandardCharsets.UTF_8);
+      assertEquals(1, exit, text);
+      assertTrue(text.startsWith("error: " + args[2]), text);
+    }
+  }
 }

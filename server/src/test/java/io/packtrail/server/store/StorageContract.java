@@ -212,6 +212,42 @@ public abstract class StorageContract {
     assertEquals(List.of(), storage().listFromLogIndex(head + 2, 10));
   }
 
+  @Test
+  void queriedEventsFollowTheFilterInLogOrderAndKeepToAParty() {
+    Actor n = network();
+    String dealer = storage().createOrganization(
+        organization(uniqueId("dealer"), region(), OrganizationRole.DEALER)).name();
+    long head = storage().logHead();
+    String sold = register(n);
+    String kept = register(n);
+    Event sale = sell(n, sold, dealer);
+    io.packtrail.server.domain.EventQuery mine = io.packtrail.server.domain.EventQuery.parse(
+        "unit = \"units/" + sold + "\" OR unit = \"units/" + kept + "\"");
+    List<Event> all = storage().queryEvents(mine, null, head - 1, 10);
+    assertEquals(3, all.size());
+    assertEquals(all.stream().map(Event::logIndex).sorted().toList(),
+        all.stream().map(Event::logIndex).toList(), "log order");
+    assertEquals(List.of(all.get(1).logIndex(), all.get(2).logIndex()), storage()
+        .queryEvents(mine, null, all.get(0).logIndex(), 10).stream().map(Event::logIndex)
+        .toList(), "after a log index");
+    assertEquals(1, storage().queryEvents(mine, null, head - 1, 1).size(), "at most the limit");
+    // the dealer is a party of the sold unit only; an organisation of none sees nothing
+    assertEquals(List.of(sold, sold), storage().queryEvents(mine, dealer, head - 1, 10).stream()
+        .map(Event::unitCode).toList());
+    assertEquals(List.of(), storage().queryEvents(mine, "organizations/" + uniqueId("none"),
+        head - 1, 10));
+    // by type, organisation, site and period
+    io.packtrail.server.domain.EventQuery sales = io.packtrail.server.domain.EventQuery.parse(
+        "type = \"sale\" AND actor_organization = \"" + sale.actorOrganization()
+            + "\" AND actor_site = \"" + sale.actorSite() + "\" AND event_time >= \""
+            + sale.eventTime() + "\" AND event_time <= \"" + sale.eventTime() + "\"");
+    assertEquals(List.of(sale.eventId()), storage().queryEvents(sales, null, head - 1, 10)
+        .stream().map(Event::eventId).toList());
+    assertEquals(List.of(), storage().queryEvents(io.packtrail.server.domain.EventQuery.parse(
+        "type = \"sale\" AND event_time > \"" + sale.eventTime() + "\""), null, head - 1,
+        10));
+  }
+
   // ---- lineage, lots, trade-ins, plant sums ----
 
   @Test

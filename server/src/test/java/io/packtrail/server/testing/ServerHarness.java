@@ -207,6 +207,11 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
     return server.port();
   }
 
+  /** The running server (its anomaly scan, for one). */
+  public PacktrailServer server() {
+    return server;
+  }
+
   /** host:port of the Netty server. */
   public String target() {
     return "127.0.0.1:" + server.port();

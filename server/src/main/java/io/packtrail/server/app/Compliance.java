@@ -1,0 +1,188 @@
+package io.packtrail.server.app;
+
+import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.DeadlineItems;
+import io.packtrail.server.domain.DeadlineItems.ExpectingStep;
+import io.packtrail.server.domain.DeadlineItems.LateReport;
+import io.packtrail.server.domain.DeadlineItems.OverdueReport;
+import io.packtrail.server.domain.DeadlineItems.StepRecord;
+import io.packtrail.server.domain.Principal;
+import io.packtrail.server.domain.RegionCodes;
+import io.packtrail.server.domain.ReportingDeadlines;
+import io.packtrail.server.store.Storage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Late and overdue reports (docs/deadlines.md), derived at query time: the store narrows the
+ * candidates by a calendar-day bound, {@link ReportingDeadlines} judges each with the working
+ * calendar. Nothing is stored at ingest, so a corrected or newly published calendar applies to
+ * every step at once and the write path is untouched.
+ */
+public final class Compliance {
+  /** Candidates read per round trip while filling a page. */
+  static final int CHUNK = 500;
+  /** Items of each kind listed on a region's overview (the counts cover all). */
+  public static final int OVERVIEW_ITEMS = 20;
+  private static final Instant EARLIEST = Instant.EPOCH;
+
+  private final Storage storage;
+  private final ReportingDeadlines deadlines;
+  private final Clock clock;
+
+  public Compliance(Storage storage, ReportingDeadlines deadlines, Clock clock) {
+    this.storage = storage;
+    this.deadlines = deadlines;
+    this.clock = clock;
+  }
+
+  public ReportingDeadlines deadlines() {
+    return deadlines;
+  }
+
+  /**
+   * What to list: a region (GB/T 2260 code, null: any), an organisation (null: any) and the
+   * period of the steps' event times [start, end).
+   */
+  public record Filter(String regionCode, String organization, Instant start, Instant end) {}
+
+  /**
+   * The organisation a principal may list: an authority any (or all: null); an organisation's
+   * system its own only, also when it names none. Denied (OWN_RESOURCE) otherwise.
+   */
+  public static String scopedOrganization(Principal p, String organization) {
+    if (Authorization.unscoped(p)) {
+      return organization;
+    }
+    String wanted = organization == null ? p.organization() : organization;
+    Authorization.requireOwn(p, wanted, "organisation");
+    return wanted;
+  }
+
+  /** Late reports after the step at {@code afterLogIndex}, at most {@code limit}. */
+  public List<LateReport> late(Principal p, Filter f, long afterLogIndex, int limit) {
+    String org = scopedOrganization(p, f.organization());
+    return late(f.regionCode(), org, f.start(), f.end(), afterLogIndex, limit);
+  }
+
+  private List<LateReport> late(String regionCode, String org, Instant start, Instant end,
+      long after, int limit) {
+    String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
+    List<LateReport> out = new ArrayList<>();
+    long cursor = after;
+    while (out.size() < limit) {
+      List<StepRecord> candidates = storage.lateCandidates(ReportingDeadlines.judgedSteps(),
+          prefix, org, start, end, reportingStart(), ReportingDeadlines.MIN_WORKING_DAYS,
+          cursor, CHUNK);
+      for (StepRecord s : candidates) {
+        judgeLate(s).ifPresent(out::add);
+        if (out.size() == limit) {
+          return out;
+        }
+      }
+      if (candidates.size() < CHUNK) {
+        break;
+      }
+      cursor = candidates.get(candidates.size() - 1).logIndex();
+    }
+    return out;
+  }
+
+  /** The step's deadline when it has one and was reported after it. */
+  public Optional<LateReport> judgeLate(StepRecord s) {
+    if (!deadlines.judged(s.eventTime())) {
+      return Optional.empty();
+    }
+    return ReportingDeadlines.rule(s.type(), s.roles())
+        .map(rule -> deadlines.deadline(rule, s.eventTime()))
+        .filter(d -> ReportingDeadlines.late(d, s.recordTime()))
+        .map(d -> new LateReport(s, d));
+  }
+
+  /**
+   * Overdue expected steps (as of now) after the step at {@code afterLogIndex}, at most {@code
+   * limit}; {@code openOnly}: only those still missing.
+   */
+  public List<OverdueReport> overdue(Principal p, Filter f, boolean openOnly,
+      long afterLogIndex, int limit) {
+    String org = scopedOrganization(p, f.organization());
+    return overdue(f.regionCode(), org, f.start(), f.end(), openOnly, afterLogIndex, limit);
+  }
+
+  private List<OverdueReport> overdue(String regionCode, String org, Instant start,
+      Instant end, boolean openOnly, long after, int limit) {
+    String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
+    Instant asOf = clock.instant();
+    List<OverdueReport> out = new ArrayList<>();
+    long cursor = after;
+    while (out.size() < limit) {
+      List<ExpectingStep> candidates = storage.expectingCandidates(prefix, org, start, end,
+          reportingStart(), asOf, openOnly, ReportingDeadlines.MIN_WORKING_DAYS, cursor, CHUNK);
+      for (ExpectingStep s : candidates) {
+        judgeOverdue(s, asOf).ifPresent(out::add);
+        if (out.size() == limit) {
+          return out;
+        }
+      }
+      if (candidates.size() < CHUNK) {
+        break;
+      }
+      cursor = candidates.get(candidates.size() - 1).step().logIndex();
+    }
+    return out;
+  }
+
+  /**
+   * The expectation a step made, when its expected step was not recorded by the due time: still
+   * missing at {@code asOf} after it, or recorded after it.
+   */
+  public Optional<OverdueReport> judgeOverdue(ExpectingStep s, Instant asOf) {
+    if (!deadlines.judged(s.step().eventTime())) {
+      return Optional.empty();
+    }
+    return ReportingDeadlines.expectation(s.step().type(), s.step().roles()).flatMap(e -> {
+      ReportingDeadlines.Deadline d = deadlines.deadline(
+          ReportingDeadlines.expectedRule(e, s.partyRoles()), s.step().eventTime());
+      Instant recorded = s.nextRecordTime() == null ? asOf : s.nextRecordTime();
+      return ReportingDeadlines.late(d, recorded) ? Optional.of(new OverdueReport(s, e, d))
+          : Optional.empty();
+    });
+  }
+
+  /**
+   * The region's late and overdue items over [start, end) for its overview: counts in all and
+   * per organisation (the reporting party), and the first {@link #OVERVIEW_ITEMS} of each kind.
+   */
+  public DeadlineItems.RegionSummary region(String regionCode, Instant start, Instant end) {
+    List<LateReport> late = late(regionCode, null, start, end, -1, Integer.MAX_VALUE);
+    List<OverdueReport> overdue = overdue(regionCode, null, start, end, false, -1,
+        Integer.MAX_VALUE);
+    Map<String, long[]> byOrg = new TreeMap<>();
+    for (LateReport l : late) {
+      byOrg.computeIfAbsent(l.step().organization(), o -> new long[3])[0]++;
+    }
+    long open = 0;
+    for (OverdueReport o : overdue) {
+      byOrg.computeIfAbsent(o.trigger().partyOrganization(), x -> new long[3])[o.open() ? 1
+          : 2]++;
+      open += o.open() ? 1 : 0;
+    }
+    List<DeadlineItems.OrganizationCounts> orgs = new ArrayList<>();
+    byOrg.forEach((org, c) -> orgs.add(new DeadlineItems.OrganizationCounts(org, c[0], c[1],
+        c[2])));
+    return new DeadlineItems.RegionSummary(late.size(), open, overdue.size() - open, orgs,
+        late.subList(0, Math.min(OVERVIEW_ITEMS, late.size())),
+        overdue.subList(0, Math.min(OVERVIEW_ITEMS, overdue.size())),
+        deadlines.calendar().source() + ", years " + deadlines.calendar().years(),
+        deadlines.reportingStart());
+  }
+
+  private Instant reportingStart() {
+    return deadlines.reportingStart() == null ? EARLIEST : deadlines.reportingStart();
+  }
+}

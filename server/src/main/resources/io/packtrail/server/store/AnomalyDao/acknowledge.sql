@@ -1,0 +1,1 @@
+INSERT INTO anomaly_acknowledgement (request_id, anomaly_id, principal_kind, principal, organization, note, create_time) VALUES (:requestId, :anomalyId, :principalKind, :principal, :organization, :note, :createTime) ON CONFLICT (request_id) DO NOTHING

@@ -1,0 +1,1 @@
+SELECT * FROM anomaly_acknowledgement WHERE request_id = :requestId

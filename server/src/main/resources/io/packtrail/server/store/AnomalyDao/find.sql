@@ -1,0 +1,1 @@
+SELECT * FROM anomaly WHERE id = :id

@@ -1,0 +1,1 @@
+SELECT coalesce(max(log_index), -1) FROM event

@@ -1,0 +1,1 @@
+SELECT organizations FROM anomaly WHERE id = :id

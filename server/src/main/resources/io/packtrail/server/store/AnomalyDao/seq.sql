@@ -1,0 +1,1 @@
+SELECT seq FROM anomaly WHERE id = :id

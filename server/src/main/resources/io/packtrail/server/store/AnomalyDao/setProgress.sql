@@ -1,0 +1,1 @@
+UPDATE anomaly_scan_progress SET position = :position WHERE source = :source

@@ -1,0 +1,1 @@
+SELECT coalesce(max(id), :after) FROM unit_anomaly WHERE id > :after AND create_time < :settled
