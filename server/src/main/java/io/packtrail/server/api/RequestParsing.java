@@ -40,6 +40,18 @@ public final class RequestParsing {
         @Override
         public byte[] parse(InputStream stream) {
           try {
+            // gRPC's message streams know their length: read exactly that (readAllBytes alone
+            // allocates 16 KB buffers for a request of a few hundred bytes)
+            if (stream instanceof io.grpc.KnownLength) {
+              byte[] known = stream.readNBytes(stream.available());
+              byte[] rest = stream.readAllBytes();
+              if (rest.length == 0) {
+                return known;
+              }
+              byte[] all = java.util.Arrays.copyOf(known, known.length + rest.length);
+              System.arraycopy(rest, 0, all, known.length, rest.length);
+              return all;
+            }
             return stream.readAllBytes();
           } catch (IOException e) {
             throw new UncheckedIOException(e);

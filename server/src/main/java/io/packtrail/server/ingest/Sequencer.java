@@ -412,6 +412,7 @@ public final class Sequencer implements AutoCloseable {
     Map<String, Step.Registration> registered = new LinkedHashMap<>();
     Set<String> moved = new LinkedHashSet<>();
     List<Event> sealed = new ArrayList<>();
+    List<Rows.EventRow> rows = new ArrayList<>();
     Set<IngestStore.PartyRow> partyRows = new LinkedHashSet<>();
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (Pending p : batch) {
@@ -476,6 +477,7 @@ public final class Sequencer implements AutoCloseable {
             }
             events.add(result.event());
             sealed.add(result.event());
+            rows.add(Rows.EventRow.of(result.event(), s.submitter()));
             recorded.put(result.event().eventId(), result.event());
             parties(result.event(), result.unit(), planned.registers(), partyRows);
           }
@@ -509,6 +511,7 @@ public final class Sequencer implements AutoCloseable {
           moved.add(s.unitCode());
         }
         sealed.add(result.event());
+        rows.add(Rows.EventRow.of(result.event(), s.submitter()));
         recorded.put(s.eventId(), result.event());
         parties(result.event(), result.unit(),
             registration ? (Step.Registration) s.step() : null, partyRows);
@@ -534,7 +537,7 @@ public final class Sequencer implements AutoCloseable {
     for (String code : moved) {
       updates.add(Rows.UnitRow.moved(states.get(code), now));
     }
-    store.commit(handle, inserts, sealed.stream().map(Rows.EventRow::of).toList(), updates,
+    store.commit(handle, inserts, rows, updates,
         new IngestStore.Lineage(links, lotRows, feeds, lotInputs), anomalies, refusals,
         partyRows, nextIndex);
     return outcomes;

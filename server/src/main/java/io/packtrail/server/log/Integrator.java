@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -49,42 +50,50 @@ public final class Integrator {
    * transaction (tree size -1: not read).
    */
   public Batch integrateBatch(boolean wait) {
-    if (jdbi.withExtension(LogDao.class, LogDao::backlog) <= 0) {
-      return new Batch(true, -1, 0); // nothing to do: no transaction, no commit
-    }
-    return jdbi.inTransaction(h -> {
+    // one handle and one attached LogDao for the look and the batch: attaching a SqlObject
+    // builds an invoker (with its own copy of the configuration) for each of its methods, which
+    // cost more than the batch's statements themselves when it was done twice per batch
+    return jdbi.withHandle(h -> {
       LogDao dao = h.attach(LogDao.class);
-      Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
-          : dao.tryLockProgress();
-      if (locked.isEmpty()) {
-        return new Batch(false, -1, 0);
+      if (dao.backlog() <= 0) {
+        return new Batch(true, -1, 0); // nothing to do: no transaction, no commit
       }
-      long size = locked.get().treeSize();
-      List<LogEntry> entries = dao.entries(size, Long.MAX_VALUE, batchSize);
-      List<byte[]> leaves = new ArrayList<>(entries.size());
-      for (LogEntry e : entries) {
-        if (e.logIndex() != size + leaves.size()) {
-          break; // cannot happen for committed entries (gap-free); never integrate past a gap
-        }
-        leaves.add(Merkle.leafHash(e.canonicalBytes()));
-      }
-      if (leaves.isEmpty()) {
-        return new Batch(true, size, 0);
-      }
-      Tiles tiles = TileReader.UNCACHED.read(dao, Tiles.rightEdge(size));
-      for (Tiles.Key key : tiles.append(size, leaves)) {
-        dao.putTile(key.level(), key.index(), tiles.get(key));
-      }
-      long newSize = size + leaves.size();
-      byte[] root = tiles.range(new TreeShape.Range(0, newSize));
-      if (dao.setProgress(size, newSize, root, clock.instant()) != 1) {
-        throw new IllegalStateException("the integration progress moved while locked");
-      }
-      // the regional overview's day counts follow the tree, in the same transaction: every
-      // entry counted once, off the ingest path (docs/decisions.md)
-      h.attach(RegionDao.class).countDays(size, newSize);
-      return new Batch(true, newSize, leaves.size());
+      return h.inTransaction(t -> integrate(t, dao, wait));
     });
+  }
+
+  /** One batch, in the transaction of {@code h}, which {@code dao} is attached to. */
+  private Batch integrate(Handle h, LogDao dao, boolean wait) {
+    Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
+        : dao.tryLockProgress();
+    if (locked.isEmpty()) {
+      return new Batch(false, -1, 0);
+    }
+    long size = locked.get().treeSize();
+    List<LogEntry> entries = dao.entries(size, Long.MAX_VALUE, batchSize);
+    List<byte[]> leaves = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      if (e.logIndex() != size + leaves.size()) {
+        break; // cannot happen for committed entries (gap-free); never integrate past a gap
+      }
+      leaves.add(Merkle.leafHash(e.canonicalBytes()));
+    }
+    if (leaves.isEmpty()) {
+      return new Batch(true, size, 0);
+    }
+    Tiles tiles = TileReader.UNCACHED.read(dao, Tiles.rightEdge(size));
+    for (Tiles.Key key : tiles.append(size, leaves)) {
+      dao.putTile(key.level(), key.index(), tiles.get(key));
+    }
+    long newSize = size + leaves.size();
+    byte[] root = tiles.range(new TreeShape.Range(0, newSize));
+    if (dao.setProgress(size, newSize, root, clock.instant()) != 1) {
+      throw new IllegalStateException("the integration progress moved while locked");
+    }
+    // the regional overview's day counts follow the tree, in the same transaction: every
+    // entry counted once, off the ingest path (docs/decisions.md)
+    h.attach(RegionDao.class).countDays(size, newSize);
+    return new Batch(true, newSize, leaves.size());
   }
 
   /**

@@ -9,6 +9,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,7 +21,10 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -107,26 +113,59 @@ public final class ServerMetrics {
         .buildAndStart();
   }
 
+  /**
+   * A method's data points, looked up once: {@code labelValues} builds a key of the label values
+   * and looks it up on every call otherwise (five times per call).
+   */
+  private final ConcurrentHashMap<String, Points> points = new ConcurrentHashMap<>();
+
+  private Points pointsOf(MethodDescriptor<?, ?> method) {
+    Points p = points.get(method.getFullMethodName());
+    if (p != null) {
+      return p;
+    }
+    return points.computeIfAbsent(method.getFullMethodName(), k -> {
+      String service = method.getServiceName();
+      String name = method.getBareMethodName();
+      String type = method.getType().name();
+      return new Points(started.labelValues(service, name, type),
+          inFlight.labelValues(service, name, type), handling.labelValues(service, name, type),
+          code -> handled.labelValues(service, name, type, code.name()),
+          new AtomicReferenceArray<>(Status.Code.values().length));
+    });
+  }
+
+  /** One method's series; a status code's counter is made when the first call ends with it. */
+  private record Points(CounterDataPoint started, GaugeDataPoint inFlight,
+      DistributionDataPoint handling, Function<Status.Code, CounterDataPoint> handledOf,
+      AtomicReferenceArray<CounterDataPoint> handledByCode) {
+    CounterDataPoint handled(Status.Code code) {
+      CounterDataPoint c = handledByCode.get(code.ordinal());
+      if (c == null) {
+        c = handledOf.apply(code); // labelValues answers the same data point every time
+        handledByCode.set(code.ordinal(), c);
+      }
+      return c;
+    }
+  }
+
   /** Counts, times and tracks in flight every call; one concern, nothing else. */
   public ServerInterceptor interceptor() {
     return new ServerInterceptor() {
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
           ServerCallHandler<Q, A> next) {
-        MethodDescriptor<Q, A> method = call.getMethodDescriptor();
-        String service = method.getServiceName();
-        String name = method.getBareMethodName();
-        String type = method.getType().name();
+        Points points = pointsOf(call.getMethodDescriptor());
         long start = System.nanoTime();
-        started.labelValues(service, name, type).inc();
-        inFlight.labelValues(service, name, type).inc();
+        points.started().inc();
+        points.inFlight().inc();
         AtomicBoolean done = new AtomicBoolean();
         // once per call: by its status, or as CANCELLED when the client went away first
         java.util.function.Consumer<Status.Code> finish = code -> {
           if (done.compareAndSet(false, true)) {
-            handled.labelValues(service, name, type, code.name()).inc();
-            handling.labelValues(service, name, type).observe((System.nanoTime() - start) / 1e9);
-            inFlight.labelValues(service, name, type).dec();
+            points.handled(code).inc();
+            points.handling().observe((System.nanoTime() - start) / 1e9);
+            points.inFlight().dec();
           }
         };
         ServerCall<Q, A> counted = new SimpleForwardingServerCall<>(call) {

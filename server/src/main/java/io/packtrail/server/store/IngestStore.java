@@ -197,8 +197,8 @@ public final class IngestStore {
       p = array(s, p, c, "int8", appended, Rows.EventRow::sequence);
       p = array(s, p, c, "int8", appended, Rows.EventRow::logIndex);
       p = array(s, p, c, "text", appended, Rows.EventRow::type);
-      p = array(s, p, c, "timestamptz", appended, e -> Timestamp.from(e.eventTime()));
-      p = array(s, p, c, "timestamptz", appended, e -> Timestamp.from(e.recordTime()));
+      p = array(s, p, c, "timestamptz", appended, e -> time(e.eventTime()));
+      p = array(s, p, c, "timestamptz", appended, e -> time(e.recordTime()));
       p = array(s, p, c, "text", appended, Rows.EventRow::actorOrganization);
       p = array(s, p, c, "text", appended, Rows.EventRow::actorSite);
       p = array(s, p, c, "bytea", appended, Rows.EventRow::canonical);
@@ -227,14 +227,14 @@ public final class IngestStore {
       p = array(s, p, c, "text", moved, Rows.UnitRow::grade);
       p = array(s, p, c, "int8", moved, Rows.UnitRow::eventCount);
       p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
-      p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.updateTime()));
-      p = array(s, p, c, "timestamptz", moved, u -> Timestamp.from(u.lastEventTime()));
+      p = array(s, p, c, "timestamptz", moved, u -> time(u.updateTime()));
+      p = array(s, p, c, "timestamptz", moved, u -> time(u.lastEventTime()));
       p = array(s, p, c, "text", moved, Rows.UnitRow::euStatus);
       p = array(s, p, c, "text", lineage.links(), LinkRow::kind);
       p = array(s, p, c, "text", lineage.links(), LinkRow::from);
       p = array(s, p, c, "text", lineage.links(), LinkRow::to);
       p = array(s, p, c, "uuid", lineage.links(), LinkRow::eventId);
-      p = array(s, p, c, "timestamptz", lineage.links(), l -> Timestamp.from(l.validFrom()));
+      p = array(s, p, c, "timestamptz", lineage.links(), l -> time(l.validFrom()));
 
       p = array(s, p, c, "text", lineage.lots(), LotRow::id);
       p = array(s, p, c, "text", lineage.lots(), LotRow::product);
@@ -246,8 +246,8 @@ public final class IngestStore {
       p = array(s, p, c, "text", lineage.lots(), LotRow::plantSite);
       p = array(s, p, c, "text", lineage.lots(), LotRow::organization);
       p = array(s, p, c, "uuid", lineage.lots(), LotRow::eventId);
-      p = array(s, p, c, "timestamptz", lineage.lots(), l -> Timestamp.from(l.eventTime()));
-      p = array(s, p, c, "timestamptz", lineage.lots(), l -> Timestamp.from(l.createTime()));
+      p = array(s, p, c, "timestamptz", lineage.lots(), l -> time(l.eventTime()));
+      p = array(s, p, c, "timestamptz", lineage.lots(), l -> time(l.createTime()));
 
       p = array(s, p, c, "uuid", lineage.feeds(), FeedRow::eventId);
       for (int e = 0; e < 6; e++) {
@@ -260,12 +260,12 @@ public final class IngestStore {
       p = array(s, p, c, "text", anomalies, Anomaly::kind);
       p = array(s, p, c, "text", anomalies, Anomaly::description);
       p = array(s, p, c, "text", anomalies, a -> String.join(" ", a.events()));
-      p = array(s, p, c, "timestamptz", anomalies, a -> Timestamp.from(a.createTime()));
+      p = array(s, p, c, "timestamptz", anomalies, a -> time(a.createTime()));
       p = array(s, p, c, "uuid", refusals, RefusalRow::eventId);
       p = array(s, p, c, "text", refusals, RefusalRow::unitCode);
       p = array(s, p, c, "bytea", refusals, RefusalRow::digest);
       p = array(s, p, c, "text", refusals, RefusalRow::refusal);
-      p = array(s, p, c, "timestamptz", refusals, r -> Timestamp.from(r.createTime()));
+      p = array(s, p, c, "timestamptz", refusals, r -> time(r.createTime()));
       p = array(s, p, c, "text", parties, PartyRow::organization);
       p = array(s, p, c, "text", parties, PartyRow::unitCode);
       s.setLong(p, nextIndex);
@@ -298,6 +298,15 @@ public final class IngestStore {
     } catch (SQLException e) {
       throw new StoreException("rolling back the batch failed", e);
     }
+  }
+
+  /**
+   * A time for a timestamptz array element, as ISO-8601 in UTC ({@link Instant#toString}): the
+   * same instant {@code Timestamp.from} gave, without its local-time formatting through a
+   * calendar for every element of every batch (a large share of the sequencer's allocation).
+   */
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private static <T> int array(PreparedStatement s, int index, Connection c, String type,

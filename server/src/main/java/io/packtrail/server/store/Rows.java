@@ -195,7 +195,20 @@ public final class Rows {
       String submitterCertificateSerial) {
 
     public static EventRow of(Event e) {
-      Event.Submitter by = e.submitter();
+      return of(e, e.submitter());
+    }
+
+    /**
+     * As {@link #of(Event)} with who submitted it given (what its canonical bytes say, as
+     * {@link io.packtrail.server.domain.EventChain} wrote them), so a freshly sealed event is not
+     * decoded again to find it.
+     */
+    public static EventRow of(Event e, io.packtrail.server.domain.Principal submitter) {
+      return of(e, submitter == null ? null : new Event.Submitter(submitter.kind().name(),
+          submitter.name(), submitter.certificateSerial()));
+    }
+
+    private static EventRow of(Event e, Event.Submitter by) {
       return new EventRow(e.eventId(), e.unitCode(), e.sequence(), e.logIndex(), e.type().key(),
           e.eventTime(), e.recordTime(), e.actorOrganization(), e.actorSite(), e.canonicalBytes(),
           e.previousHash(), e.hash(), e.requestDigest(), e.labelSerial(),

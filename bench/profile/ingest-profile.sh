@@ -1,0 +1,56 @@
+#!/bin/bash
+# Profiles the server under the load generator (docs/benchmarks.md, "Server CPU per durable step"):
+# a fresh database and deployment CA, the server with metrics, a warm-up pass, then the measured
+# run (32 clients, mutual TLS, log on unless you pass --checkpoint-interval 0) with
+#  - the load generator's own figures (calls/s, latency, server CPU us per call from the metrics),
+#  - the server's CPU by thread over the step phase (/proc/PID/task, JIT and GC apart),
+#  - allocated bytes per step (jvm_memory_pool_allocated_bytes_total, G1 Eden) and RSS,
+#  - with JFR=1, a Flight Recording of the step phase (jfr_costs.py reads it).
+# usage: bench/profile/ingest-profile.sh OUTDIR [serve options...]
+# env: REPO (default: this checkout), DB (default packtrail_profile; dropped and made again),
+#      WARM (s, default 60), DUR (s, default 30), JFR=1, SERVER_JVM (e.g. -Xmx256m)
+set -u
+OUT=$1; shift; mkdir -p $OUT
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
+DB=${DB:-packtrail_profile}
+HERE=$(cd "$(dirname "$0")" && pwd)
+export PACKTRAIL_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB PACKTRAIL_DB_USER=postgres PACKTRAIL_HOME=$OUT/home
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+rm -rf $OUT/home; J=$REPO/server/target/packtrail-server.jar
+java -jar $J pki init > $OUT/pki.txt 2>&1 && java -jar $J pki issue operator --out $OUT/home/bench >> $OUT/pki.txt 2>&1 || { cat $OUT/pki.txt; exit 1; }
+# --rate-limit 0: the load generator calls with one certificate, and the default limit (1,000
+# calls/s per certificate) would throttle it
+java ${SERVER_JVM:-} -jar $J serve --port 50061 --metrics-port 9471 --rate-limit 0 "$@" > $OUT/server.log 2>&1 &
+SPID=$!
+for i in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:9471/metrics && break; sleep 1; done
+B="java -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $OUT/home/pki/ca.pem --cert $OUT/home/bench.pem --key $OUT/home/bench.key --metrics http://127.0.0.1:9471/metrics"
+# the warm-up pass: long enough for the JIT to compile the step path on a loaded machine
+$B --clients 32 --duration ${WARM:-60} --warmup 5 --bare-duration 5 > $OUT/warm.txt 2>&1
+( while kill -0 $SPID 2>/dev/null; do echo "$(date -u +%T) $(grep VmRSS /proc/$SPID/status) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 2; done ) > $OUT/rss.txt &
+RPID=$!
+if [ "${JFR:-0}" = 1 ]; then
+  # JDK's "profile" settings, sampling Java stacks every 5 ms and up to 1,000 allocations/s;
+  # jdbi's own per-statement events off (they cost more than what they would show here)
+  sed -e '/<event name="jdk.ExecutionSample">/,/<\/event>/ s/10 ms/5 ms/' \
+      -e '/<event name="jdk.ObjectAllocationSample">/,/<\/event>/ s|300/s|1000/s|' \
+      -e 's|</configuration>|<event name="jdbi.statement"><setting name="enabled">false</setting></event></configuration>|' \
+      "$(dirname "$(readlink -f "$(which java)")")/../lib/jfr/profile.jfc" > $OUT/profile.jfc
+  # record the durable-step phase only (its 5 s warm-up and the measured seconds), not the set-up
+  ( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
+    jcmd $SPID JFR.start name=steps settings=$OUT/profile.jfc duration=$((5 + ${DUR:-30}))s filename=$OUT/steps.jfr > /dev/null ) &
+fi
+snap() { for t in /proc/$SPID/task/*; do echo "$(cat $t/comm 2>/dev/null | tr ' ' _) $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done; }
+# the server's threads and metrics 6 s into the step phase and 3 s before its end
+( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
+  sleep 6; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
+  sleep $((${DUR:-30} - 3)); snap > $OUT/t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
+  python3 -c "print($(date +%s.%N) - $T0)" > $OUT/tsecs ) &
+TPID=$!
+uptime > $OUT/load-before.txt
+$B --clients 32 --duration ${DUR:-30} --warmup 5 --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1
+uptime > $OUT/load-after.txt
+wait $TPID
+kill $SPID; wait $SPID 2>/dev/null; kill $RPID 2>/dev/null
+cat $OUT/load-before.txt $OUT/run.txt $OUT/load-after.txt
+echo "largest RSS sample (time, kB, load average): $(sort -k3 -n $OUT/rss.txt | tail -1)"
+python3 $HERE/thread_cpu.py $OUT

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+# thread_cpu.py OUTDIR (of ingest-profile.sh): the server's CPU by thread over the measured step phase (t0 -> t1
+# snapshots of /proc/PID/task/*/stat, in clock ticks of 10 ms), grouped: JIT compiler, GC, the rest; and from the
+# metrics at t0 and t1 the process CPU and the bytes allocated (G1 Eden, counted at each GC) per step
+import sys, re, collections
+d = sys.argv[1]
+def load(f):
+    r = collections.Counter()
+    for l in open(f):
+        n, v = l.rsplit(' ', 1); r[n] += int(v)
+    return r
+a, b = load(d + '/t0'), load(d + '/t1')
+secs = float(open(d + '/tsecs').read())
+run = open(d + '/run.txt').read()
+rate = float(re.search(r'durable steps \(RecordEvent\)\s+(\d+)', run).group(1))
+groups = collections.Counter()
+per = collections.Counter()
+for n in b:
+    ms = (b[n] - a.get(n, 0)) * 10.0
+    g = 'jit' if 'Compiler' in n else 'gc' if re.match(r'(GC_|G1_|VM_Thread)', n) else 'app'
+    groups[g] += ms; per[n] += ms
+steps = rate * secs
+print(f'step phase {secs:.0f} s, {rate:.0f} steps/s: server CPU ms/s  app {groups["app"]/secs:.0f}  jit {groups["jit"]/secs:.0f}  gc {groups["gc"]/secs:.0f}')
+print(f'per step (us): app {1000*groups["app"]/steps:.0f}  jit {1000*groups["jit"]/steps:.0f}  gc {1000*groups["gc"]/steps:.0f}  all {1000*sum(groups.values())/steps:.0f}')
+for n, v in per.most_common(10): print(f'   {1000*v/steps:7.0f} us/step  {n}')
+
+import os
+if os.path.exists(d + '/m1'):
+    def metric(f, pat):
+        for l in open(f):
+            if l.startswith(pat): return float(l.split()[-1])
+    eden = metric(d + '/m1', 'jvm_memory_pool_allocated_bytes_total{pool="G1 Eden Space"}') - metric(d + '/m0', 'jvm_memory_pool_allocated_bytes_total{pool="G1 Eden Space"}')
+    cpu = metric(d + '/m1', 'process_cpu_seconds_total') - metric(d + '/m0', 'process_cpu_seconds_total')
+    print(f'process CPU {1e6*cpu/steps:.0f} us/step; allocated (G1 Eden, counted at each GC) {eden/steps/1024:.1f} kB/step')
