@@ -83,7 +83,8 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "its private key (env PACKTRAIL_CLIENT_KEY)")
   java.nio.file.Path key;
 
-  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+  @Option(names = "--plaintext", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
       description = "--target serves plaintext (serve --plaintext; env PACKTRAIL_PLAINTEXT)")
   boolean plaintext;
 

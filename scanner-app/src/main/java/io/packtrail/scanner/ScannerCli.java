@@ -92,7 +92,8 @@ public final class ScannerCli {
           + "saved 'config')", scope = CommandLine.ScopeType.INHERIT)
   Path key;
 
-  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+  @Option(names = "--plaintext", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
       description = "talk to a development server without TLS (serve --plaintext; env "
           + "PACKTRAIL_PLAINTEXT)", scope = CommandLine.ScopeType.INHERIT)
   boolean plaintext;

@@ -44,12 +44,14 @@ final class ServeCommand implements Callable<Integer> {
           + "server certificate this host's name ('pki init --server-name')")
   String bind;
 
-  @Option(names = "--plaintext", defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
+  @Option(names = "--plaintext", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:PACKTRAIL_PLAINTEXT:-false}",
       description = "serve without TLS, every caller the local development principal (env "
           + "PACKTRAIL_PLAINTEXT); refused unless --bind is a loopback address")
   boolean plaintext;
 
-  @Option(names = "--require-labels", defaultValue = "${env:PACKTRAIL_REQUIRE_LABELS:-false}",
+  @Option(names = "--require-labels", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:PACKTRAIL_REQUIRE_LABELS:-false}",
       description = "refuse collection, receipt and inspection steps that carry no scanned "
           + "label (env PACKTRAIL_REQUIRE_LABELS)")
   boolean requireLabels;
