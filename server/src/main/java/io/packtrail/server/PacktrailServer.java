@@ -305,6 +305,7 @@ public final class PacktrailServer implements AutoCloseable {
    */
   public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings,
       ServerMetrics metrics) throws IOException {
+    jdbi.addCustomizer(new CallCancelsStatements());
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
         settings.queueCapacity(), settings.massTolerancePercent() / 100);
     if (metrics != null) {

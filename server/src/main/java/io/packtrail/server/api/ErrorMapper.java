@@ -129,6 +129,12 @@ public final class ErrorMapper {
           .setCode(e.getStatus().getCode().value())
           .setMessage(String.valueOf(e.getStatus().getDescription())).build();
     }
+    if (io.grpc.Context.current().isCancelled()) {
+      // the caller gave up (cancelled, or its deadline passed) and its statement was cancelled
+      // with it (CallCancelsStatements): nobody reads this answer, and nothing is wrong here
+      log.debug("call ended by its caller: {}", t.toString());
+      return status(Code.CANCELLED, "the call was cancelled or passed its deadline", null);
+    }
     log.error("unexpected failure", t);
     return status(Code.INTERNAL, "internal error; the request was not completed", null);
   }
