@@ -72,25 +72,37 @@ public final class Compliance {
 
   private List<LateReport> late(String regionCode, String org, Instant start, Instant end,
       long after, int limit) {
-    String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
     List<LateReport> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    eachLate(regionCode, org, start, end, after, l -> {
+      out.add(l);
+      return out.size() < limit;
+    });
+    return out;
+  }
+
+  /** Hands each late report after {@code after} in log order to {@code more} until it says no. */
+  private void eachLate(String regionCode, String org, Instant start, Instant end, long after,
+      java.util.function.Predicate<LateReport> more) {
+    String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
     long cursor = after;
-    while (out.size() < limit) {
+    while (true) {
       List<StepRecord> candidates = storage.lateCandidates(ReportingDeadlines.judgedSteps(),
           prefix, org, start, end, reportingStart(), ReportingDeadlines.MIN_WORKING_DAYS,
           cursor, CHUNK);
       for (StepRecord s : candidates) {
-        judgeLate(s).ifPresent(out::add);
-        if (out.size() == limit) {
-          return out;
+        Optional<LateReport> late = judgeLate(s);
+        if (late.isPresent() && !more.test(late.get())) {
+          return;
         }
       }
       if (candidates.size() < CHUNK) {
-        break;
+        return;
       }
       cursor = candidates.get(candidates.size() - 1).logIndex();
     }
-    return out;
   }
 
   /** The step's deadline when it has one and was reported after it. */
@@ -116,25 +128,37 @@ public final class Compliance {
 
   private List<OverdueReport> overdue(String regionCode, String org, Instant start,
       Instant end, boolean openOnly, long after, int limit) {
+    List<OverdueReport> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    eachOverdue(regionCode, org, start, end, openOnly, after, o -> {
+      out.add(o);
+      return out.size() < limit;
+    });
+    return out;
+  }
+
+  /** Hands each overdue report after {@code after} in log order to {@code more} until it says no. */
+  private void eachOverdue(String regionCode, String org, Instant start, Instant end,
+      boolean openOnly, long after, java.util.function.Predicate<OverdueReport> more) {
     String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
     Instant asOf = clock.instant();
-    List<OverdueReport> out = new ArrayList<>();
     long cursor = after;
-    while (out.size() < limit) {
+    while (true) {
       List<ExpectingStep> candidates = storage.expectingCandidates(prefix, org, start, end,
           reportingStart(), asOf, openOnly, ReportingDeadlines.MIN_WORKING_DAYS, cursor, CHUNK);
       for (ExpectingStep s : candidates) {
-        judgeOverdue(s, asOf).ifPresent(out::add);
-        if (out.size() == limit) {
-          return out;
+        Optional<OverdueReport> overdue = judgeOverdue(s, asOf);
+        if (overdue.isPresent() && !more.test(overdue.get())) {
+          return;
         }
       }
       if (candidates.size() < CHUNK) {
-        break;
+        return;
       }
       cursor = candidates.get(candidates.size() - 1).step().logIndex();
     }
-    return out;
   }
 
   /**
@@ -159,26 +183,35 @@ public final class Compliance {
    * per organisation (the reporting party), and the first {@link #OVERVIEW_ITEMS} of each kind.
    */
   public DeadlineItems.RegionSummary region(String regionCode, Instant start, Instant end) {
-    List<LateReport> late = late(regionCode, null, start, end, -1, Integer.MAX_VALUE);
-    List<OverdueReport> overdue = overdue(regionCode, null, start, end, false, -1,
-        Integer.MAX_VALUE);
+    // counted while walking, keeping only the first items: a region's history may hold
+    // millions of late steps (imported history without a reporting start), never all in memory
     Map<String, long[]> byOrg = new TreeMap<>();
-    for (LateReport l : late) {
+    List<LateReport> firstLate = new ArrayList<>();
+    long[] late = new long[1];
+    eachLate(regionCode, null, start, end, -1, l -> {
+      late[0]++;
       byOrg.computeIfAbsent(l.step().organization(), o -> new long[3])[0]++;
-    }
-    long open = 0;
-    for (OverdueReport o : overdue) {
+      if (firstLate.size() < OVERVIEW_ITEMS) {
+        firstLate.add(l);
+      }
+      return true;
+    });
+    List<OverdueReport> firstOverdue = new ArrayList<>();
+    long[] overdue = new long[2]; // still missing, recorded late
+    eachOverdue(regionCode, null, start, end, false, -1, o -> {
+      overdue[o.open() ? 0 : 1]++;
       byOrg.computeIfAbsent(o.trigger().partyOrganization(), x -> new long[3])[o.open() ? 1
           : 2]++;
-      open += o.open() ? 1 : 0;
-    }
+      if (firstOverdue.size() < OVERVIEW_ITEMS) {
+        firstOverdue.add(o);
+      }
+      return true;
+    });
     List<DeadlineItems.OrganizationCounts> orgs = new ArrayList<>();
     byOrg.forEach((org, c) -> orgs.add(new DeadlineItems.OrganizationCounts(org, c[0], c[1],
         c[2])));
-    return new DeadlineItems.RegionSummary(late.size(), open, overdue.size() - open, orgs,
-        late.subList(0, Math.min(OVERVIEW_ITEMS, late.size())),
-        overdue.subList(0, Math.min(OVERVIEW_ITEMS, overdue.size())),
-        deadlines.calendar().source() + ", years " + deadlines.calendar().years(),
+    return new DeadlineItems.RegionSummary(late[0], overdue[0], overdue[1], orgs, firstLate,
+        firstOverdue, deadlines.calendar().source() + ", years " + deadlines.calendar().years(),
         deadlines.reportingStart());
   }
 

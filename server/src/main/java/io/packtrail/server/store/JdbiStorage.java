@@ -304,17 +304,22 @@ public final class JdbiStorage implements Storage {
       int limit) {
     String[] keys = types.stream().map(io.packtrail.server.domain.StepType::key)
         .toArray(String[]::new);
-    return jdbi.withExtension(ComplianceDao.class, dao -> dao.lateCandidates(keys, prefix,
-        organization, start, end, reportingStart, minDays, afterLogIndex, limit));
+    return jdbi.inTransaction(h -> {
+      customPlans(h);
+      return h.attach(ComplianceDao.class).lateCandidates(keys, prefix, organization, start, end,
+          reportingStart, minDays, afterLogIndex, limit);
+    });
   }
 
   @Override
   public List<io.packtrail.server.domain.DeadlineItems.ExpectingStep> expectingCandidates(
       String prefix, String organization, Instant start, Instant end, Instant reportingStart,
       Instant asOf, boolean openOnly, int minDays, long afterLogIndex, int limit) {
-    return jdbi.withExtension(ComplianceDao.class, dao -> dao.expectingCandidates(prefix,
-        organization, start, end, reportingStart, asOf, openOnly, minDays, afterLogIndex,
-        limit));
+    return jdbi.inTransaction(h -> {
+      customPlans(h); // a walk in log order with a limit; a generic plan would hash it all
+      return h.attach(ComplianceDao.class).expectingCandidates(prefix, organization, start, end,
+          reportingStart, asOf, openOnly, minDays, afterLogIndex, limit);
+    });
   }
 
   @Override
