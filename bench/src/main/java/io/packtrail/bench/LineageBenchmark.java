@@ -5,9 +5,6 @@ import io.packtrail.v1.GetLineageRequest;
 import io.packtrail.v1.GetLineageResponse;
 import io.packtrail.v1.LineageDirection;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,38 +41,19 @@ public final class LineageBenchmark implements Callable<Integer> {
       int sources = client.getMaterialLot(LineageLoader.WIDE_LOT).getSourcePacksCount();
       System.out.printf("%s: %d nodes, %d edges, truncated %b; %s: %d source packs%n", big,
           graph.getNodesCount(), graph.getEdgesCount(), graph.getTruncated(), wide, sources);
-      System.out.printf("%-44s %8s %8s %8s %8s %8s%n", "query (1 client, " + durationSeconds
-          + " s)", "calls/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
-      measure("GetLineage, 1,000-node pack, BOTH", () -> client.getLineage(GetLineageRequest
+      OneClientLatency latency = new OneClientLatency(warmupSeconds, durationSeconds);
+      latency.printHeader();
+      latency.measure("GetLineage, 1,000-node pack, BOTH", () -> client.getLineage(GetLineageRequest
           .newBuilder().setName(big).setDirection(LineageDirection.LINEAGE_DIRECTION_BOTH)
           .build()).getNodesCount());
-      measure("GetMaterialLot, lot with 500 source packs", () -> client.getMaterialLot(
+      latency.measure("GetMaterialLot, lot with 500 source packs", () -> client.getMaterialLot(
           LineageLoader.WIDE_LOT).getSourcePacksCount());
-      measure("GetLineage, that lot, ANCESTORS", () -> client.getLineage(GetLineageRequest
+      latency.measure("GetLineage, that lot, ANCESTORS", () -> client.getLineage(GetLineageRequest
           .newBuilder().setName(wide).setDirection(LineageDirection.LINEAGE_DIRECTION_ANCESTORS)
           .build()).getNodesCount());
     }
     return 0;
   }
 
-  private void measure(String name, Supplier<Integer> call) {
-    Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-    long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-    long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
-    long now;
-    while ((now = System.nanoTime()) < end) {
-      call.get();
-      long after = System.nanoTime();
-      if (now >= warmupEnd) {
-        h.recordValue(after - now);
-      }
-    }
-    System.out.printf("%-44s %8.0f %8.2f %8.2f %8.2f %8.2f%n", name,
-        h.getTotalCount() / (double) durationSeconds, ms(h, 50), ms(h, 99), ms(h, 99.9),
-        h.getMaxValue() / 1e6);
-  }
 
-  private static double ms(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile) / 1e6;
-  }
 }

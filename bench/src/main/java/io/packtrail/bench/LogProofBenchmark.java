@@ -12,9 +12,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,16 +94,16 @@ public final class LogProofBenchmark implements Callable<Integer> {
         Merkle.verifyInclusion(p.getLeafHash().toByteArray(), index, size,
             bytes(p.getHashesList()), root);
       }
-      System.out.printf("%-52s %8s %8s %8s %8s %8s%n", "query (1 client, " + durationSeconds
-          + " s)", "calls/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
-      measure("GetInclusionProof, random leaf, latest size", () -> client.getInclusionProof(
-          random.nextLong(size), size).getHashesCount());
-      measure("GetInclusionProof, random leaf, random size", () -> {
+      OneClientLatency latency = new OneClientLatency(warmupSeconds, durationSeconds);
+      latency.printHeader();
+      latency.measure("GetInclusionProof, random leaf, latest size",
+          () -> client.getInclusionProof(random.nextLong(size), size).getHashesCount());
+      latency.measure("GetInclusionProof, random leaf, random size", () -> {
         long at = 1 + random.nextLong(size);
         return client.getInclusionProof(random.nextLong(at), at).getHashesCount();
       });
-      measure("GetConsistencyProof, random size to latest", () -> client.getConsistencyProof(
-          1 + random.nextLong(size), size).getHashesCount());
+      latency.measure("GetConsistencyProof, random size to latest",
+          () -> client.getConsistencyProof(1 + random.nextLong(size), size).getHashesCount());
     }
     return 0;
   }
@@ -115,21 +112,4 @@ public final class LogProofBenchmark implements Callable<Integer> {
     return hashes.stream().map(ByteString::toByteArray).toList();
   }
 
-  private void measure(String name, LongSupplier call) {
-    Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-    long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-    long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
-    long now;
-    while ((now = System.nanoTime()) < end) {
-      call.getAsLong();
-      long after = System.nanoTime();
-      if (now >= warmupEnd) {
-        h.recordValue(after - now);
-      }
-    }
-    System.out.printf("%-52s %8.0f %8.2f %8.2f %8.2f %8.2f%n", name,
-        h.getTotalCount() / (double) durationSeconds, h.getValueAtPercentile(50) / 1e6,
-        h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
-        h.getMaxValue() / 1e6);
-  }
 }

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,10 +110,10 @@ public final class ReadBenchmark implements Callable<Integer> {
         System.out.printf("verified the chains of %,d of %,d random units (%,d events)%n", ok,
             verify, events);
       }
-      System.out.printf("%-52s %8s %8s %8s %8s %8s%n", "query (1 client, " + durationSeconds
-          + " s)", "calls/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+      OneClientLatency latency = new OneClientLatency(warmupSeconds, durationSeconds);
+      latency.printHeader();
       if (!fifty.isEmpty() && (only == null || only.equals("events"))) {
-        measure("ListEvents, unit with 50 events", () -> {
+        latency.measure("ListEvents, unit with 50 events", () -> {
           int n = client.listEvents(fifty.get(random.nextInt(fifty.size()))).size();
           if (n != 50) {
             throw new IllegalStateException(n + " events");
@@ -125,7 +122,7 @@ public final class ReadBenchmark implements Callable<Integer> {
         });
       }
       if (only == null || only.equals("units")) {
-        measure("ListUnits, state and custodian, page of 50", () -> {
+        latency.measure("ListUnits, state and custodian, page of 50", () -> {
           long pick = random.nextLong(total);
           Pair p = pairs.get(pairs.size() - 1);
           for (Pair candidate : pairs) {
@@ -147,31 +144,12 @@ public final class ReadBenchmark implements Callable<Integer> {
         var o = client.getRegionalOverview("620000", start, end);
         System.out.printf("first regional overview (620000, one year): %.0f ms; %s%n",
             (System.nanoTime() - t) / 1e6, o.getSteps().toString().replace('\n', ' '));
-        measure("GetRegionalOverview 620000, one year", () -> client.getRegionalOverview(
+        latency.measure("GetRegionalOverview 620000, one year", () -> client.getRegionalOverview(
             "620000", start, end).getCitiesCount());
       }
     }
     return 0;
   }
 
-  private void measure(String name, Supplier<Integer> call) {
-    Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(100), 3);
-    long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-    long end = warmupEnd + TimeUnit.SECONDS.toNanos(durationSeconds);
-    long now;
-    while ((now = System.nanoTime()) < end) {
-      call.get();
-      long after = System.nanoTime();
-      if (now >= warmupEnd) {
-        h.recordValue(after - now);
-      }
-    }
-    System.out.printf("%-52s %8.1f %8.2f %8.2f %8.2f %8.2f%n", name,
-        h.getTotalCount() / (double) durationSeconds, ms(h, 50), ms(h, 99), ms(h, 99.9),
-        h.getMaxValue() / 1e6);
-  }
 
-  private static double ms(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile) / 1e6;
-  }
 }
