@@ -14,7 +14,7 @@ final class DemoCommand implements Callable<Integer> {
   DatabaseOptions database;
 
   @Option(names = "--packs", defaultValue = "3000",
-      description = "packs to create (default ${DEFAULT-VALUE})")
+      description = "packs to create (default ${DEFAULT-VALUE}); 0: the network alone, no units")
   int packs;
 
   @Override
