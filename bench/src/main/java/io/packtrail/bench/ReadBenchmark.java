@@ -56,6 +56,15 @@ public final class ReadBenchmark implements Callable<Integer> {
   @Option(names = "--only", description = "one query only: events, units or overview")
   String only;
 
+  @Option(names = "--metrics", description = "the server's Prometheus endpoint (serve "
+      + "--metrics-port), e.g. http://127.0.0.1:9464/metrics: each query then reports the "
+      + "server's CPU microseconds and kB allocated per call")
+  java.net.URI metrics;
+
+  @Option(names = "--repeat", defaultValue = "1",
+      description = "measure each query this many times in a row (each after its warm-up)")
+  int repeat;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReadBenchmark()).execute(args));
   }
@@ -110,9 +119,10 @@ public final class ReadBenchmark implements Callable<Integer> {
         System.out.printf("verified the chains of %,d of %,d random units (%,d events)%n", ok,
             verify, events);
       }
-      OneClientLatency latency = new OneClientLatency(warmupSeconds, durationSeconds);
+      OneClientLatency latency = new OneClientLatency(warmupSeconds, durationSeconds, metrics);
       latency.printHeader();
-      if (!fifty.isEmpty() && (only == null || only.equals("events"))) {
+      for (int run = 0; run < repeat && !fifty.isEmpty()
+          && (only == null || only.equals("events")); run++) {
         latency.measure("ListEvents, unit with 50 events", () -> {
           int n = client.listEvents(fifty.get(random.nextInt(fifty.size()))).size();
           if (n != 50) {

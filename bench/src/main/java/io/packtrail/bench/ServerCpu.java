@@ -25,12 +25,39 @@ final class ServerCpu {
 
   /** Scrapes the endpoint now. */
   double seconds() throws IOException, InterruptedException {
+    return seconds(scrape());
+  }
+
+  /** The whole exposition, scraped now. */
+  String scrape() throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint)
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(endpoint + " answered HTTP " + r.statusCode());
     }
-    return seconds(r.body());
+    return r.body();
+  }
+
+  /**
+   * Bytes the server has allocated so far, as far as G1 shows them: the Eden bytes counted at
+   * each young collection ({@code jvm_memory_pool_allocated_bytes_total}) plus what Eden holds
+   * now. NaN when the server runs another collector.
+   */
+  static double allocatedBytes(String exposition) {
+    double total = Double.NaN;
+    double used = Double.NaN;
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith("jvm_memory_pool_allocated_bytes_total{pool=\"G1 Eden Space\"} ")) {
+        total = value(line);
+      } else if (line.startsWith("jvm_memory_pool_used_bytes{pool=\"G1 Eden Space\"} ")) {
+        used = value(line);
+      }
+    }
+    return total + used;
+  }
+
+  private static double value(String line) {
+    return Double.parseDouble(line.substring(line.lastIndexOf("} ") + 2).trim().split(" ")[0]);
   }
 
   /** The process CPU seconds in a Prometheus text exposition. */

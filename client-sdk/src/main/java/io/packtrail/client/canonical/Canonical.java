@@ -56,38 +56,197 @@ public final class Canonical {
     return out.toByteArray();
   }
 
-  /** Reads bytes written by {@link #encode}; refuses anything not in canonical form. */
+  /**
+   * Reads bytes written by {@link #encode}; refuses anything not in canonical form. Keys and
+   * values are read in place (no copy of each), and a map of ASCII keys, whose byte order is
+   * their String order, is built in one pass without comparing them again: a server listing a
+   * unit's history decodes every event's bytes.
+   */
   public static SortedMap<String, String> decode(byte[] bytes) {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    SortedMap<String, String> fields = new TreeMap<>();
-    byte[] previous = null;
-    while (in.hasRemaining()) {
-      if (in.remaining() < 2) {
+    return decode(bytes, null);
+  }
+
+  /** Keys to {@link #select}, each checked and spelled as bytes once. */
+  public static final class Keys {
+    private final byte[][] bytes;
+
+    private Keys(byte[][] bytes) {
+      this.bytes = bytes;
+    }
+
+    public static Keys of(String... keys) {
+      byte[][] bytes = new byte[keys.length][];
+      for (int i = 0; i < keys.length; i++) {
+        checkKey(keys[i]);
+        bytes[i] = keys[i].getBytes(StandardCharsets.US_ASCII);
+      }
+      return new Keys(bytes);
+    }
+  }
+
+  /**
+   * As {@link #decode(byte[])}, keeping only the fields with the given keys, without making
+   * Strings of the others: the same checks of the whole bytes, the same values.
+   */
+  public static SortedMap<String, String> select(byte[] bytes, Keys keys) {
+    return decode(bytes, keys.bytes);
+  }
+
+  private static boolean wanted(byte[][] wanted, byte[] bytes, int from, int length) {
+    for (byte[] key : wanted) {
+      if (key.length == length && Arrays.equals(key, 0, length, bytes, from, from + length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code wanted}: the keys to keep as bytes, or null for all. */
+  private static SortedMap<String, String> decode(byte[] bytes, byte[][] wanted) {
+    int n = 0;
+    int capacity = wanted == null ? 24 : Math.max(1, wanted.length);
+    String[] keys = new String[capacity];
+    String[] values = new String[capacity];
+    boolean ascii = true;
+    int previousFrom = -1;
+    int previousLength = 0;
+    int at = 0;
+    while (at < bytes.length) {
+      if (bytes.length - at < 2) {
         throw new IllegalArgumentException("canonical bytes end inside a key length");
       }
-      byte[] key = read(in, Short.toUnsignedInt(in.getShort()));
-      if (in.remaining() < 4) {
+      int keyLength = ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
+      int keyFrom = at + 2;
+      checkLength(bytes, keyFrom, keyLength);
+      at = keyFrom + keyLength;
+      if (bytes.length - at < 4) {
         throw new IllegalArgumentException("canonical bytes end inside a value length");
       }
-      byte[] value = read(in, in.getInt());
-      if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+      int valueLength = ((bytes[at] & 0xFF) << 24) | ((bytes[at + 1] & 0xFF) << 16)
+          | ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
+      int valueFrom = at + 4;
+      checkLength(bytes, valueFrom, valueLength);
+      at = valueFrom + valueLength;
+      if (previousFrom >= 0 && Arrays.compareUnsigned(bytes, previousFrom,
+          previousFrom + previousLength, bytes, keyFrom, keyFrom + keyLength) >= 0) {
         throw new IllegalArgumentException("canonical keys out of order at "
-            + new String(key, StandardCharsets.UTF_8));
+            + new String(bytes, keyFrom, keyLength, StandardCharsets.UTF_8));
       }
-      fields.put(new String(key, StandardCharsets.UTF_8),
-          new String(value, StandardCharsets.UTF_8));
-      previous = key;
+      previousFrom = keyFrom;
+      previousLength = keyLength;
+      if (wanted != null && !wanted(wanted, bytes, keyFrom, keyLength)) {
+        continue;
+      }
+      for (int i = keyFrom; i < keyFrom + keyLength && ascii; i++) {
+        ascii = bytes[i] >= 0;
+      }
+      if (n == keys.length) {
+        keys = Arrays.copyOf(keys, n * 2);
+        values = Arrays.copyOf(values, n * 2);
+      }
+      keys[n] = new String(bytes, keyFrom, keyLength, StandardCharsets.UTF_8);
+      values[n] = new String(bytes, valueFrom, valueLength, StandardCharsets.UTF_8);
+      n++;
+    }
+    if (ascii) {
+      return new TreeMap<>(new SortedFields(keys, values, n)); // linear: already in order
+    }
+    // keys that are not ASCII may decode to Strings in another order, or to equal Strings
+    SortedMap<String, String> fields = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      fields.put(keys[i], values[i]);
     }
     return fields;
   }
 
-  private static byte[] read(ByteBuffer in, int length) {
-    if (length < 0 || length > in.remaining()) {
+  private static void checkLength(byte[] bytes, int from, int length) {
+    if (length < 0 || length > bytes.length - from) {
       throw new IllegalArgumentException("canonical field length out of range");
     }
-    byte[] raw = new byte[length];
-    in.get(raw);
-    return raw;
+  }
+
+  /**
+   * Fields already in String order, as the sorted map {@link TreeMap#TreeMap(SortedMap)} copies
+   * in linear time (it reads the comparator, the size and the entries in order, nothing else).
+   */
+  private static final class SortedFields extends java.util.AbstractMap<String, String>
+      implements SortedMap<String, String> {
+    private final String[] keys;
+    private final String[] values;
+    private final int size;
+
+    SortedFields(String[] keys, String[] values, int size) {
+      this.keys = keys;
+      this.values = values;
+      this.size = size;
+    }
+
+    @Override
+    public java.util.Comparator<? super String> comparator() {
+      return null; // natural order, as the TreeMap decode has always returned
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, String>> entrySet() {
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Map.Entry<String, String>> iterator() {
+          return new java.util.Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+              return i < size;
+            }
+
+            @Override
+            public Map.Entry<String, String> next() {
+              if (i >= size) {
+                throw new java.util.NoSuchElementException();
+              }
+              Map.Entry<String, String> e = Map.entry(keys[i], values[i]);
+              i++;
+              return e;
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
+    }
+
+    @Override
+    public SortedMap<String, String> subMap(String fromKey, String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, String> headMap(String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, String> tailMap(String fromKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String firstKey() {
+      return keys[0];
+    }
+
+    @Override
+    public String lastKey() {
+      return keys[size - 1];
+    }
   }
 
   /** UTC with exactly six fractional digits, truncated (not rounded) to the microsecond. */

@@ -158,6 +158,12 @@ final class ProtoMapper {
 
   // ---- events ----
 
+  /** The fields of an event's canonical bytes that its proto carries besides the record's. */
+  private static final io.packtrail.client.canonical.Canonical.Keys EVENT_EXTRAS =
+      io.packtrail.client.canonical.Canonical.Keys.of("device", "device.signature",
+          Event.SUBMITTER_KIND, Event.SUBMITTER_NAME, Event.SUBMITTER_CERTIFICATE_SERIAL,
+          "step.id", "step.unit", "step.part");
+
   static io.packtrail.v1.Event toProto(Event e) {
     io.packtrail.v1.Event.Builder b = io.packtrail.v1.Event.newBuilder()
         .setName(e.name())
@@ -177,7 +183,7 @@ final class ProtoMapper {
         .setHash(ByteString.copyFrom(e.hash()))
         .setCanonicalBytes(ByteString.copyFrom(e.canonicalBytes()))
         .setLabelSerial(e.labelSerial() == null ? 0 : e.labelSerial());
-    CanonicalFields fields = CanonicalFields.decode(e.canonicalBytes());
+    CanonicalFields fields = CanonicalFields.decode(e.canonicalBytes(), EVENT_EXTRAS);
     if (fields.get("device") != null) {
       b.setDevice(fields.get("device"));
       String signature = fields.get("device.signature");
@@ -193,9 +199,9 @@ final class ProtoMapper {
           .setCertificateSerial(nullToEmpty(fields.get(Event.SUBMITTER_CERTIFICATE_SERIAL))));
     }
     if (Step.touchesSeveral(e.type())) {
-      b.setStepId(e.stepId().toString())
+      b.setStepId(e.stepId(fields).toString())
           .setStepUnit(ResourceNames.unit(fields.get("step.unit")))
-          .setStepPart(toProto(io.packtrail.v1.StepPart.class, e.part(), "STEP_PART_"));
+          .setStepPart(toProto(io.packtrail.v1.StepPart.class, Event.part(fields), "STEP_PART_"));
     }
     setStep(b, e.step());
     return b.build();

@@ -50,13 +50,23 @@ public record Event(
    * that touches several units, else the event's own id.
    */
   public UUID stepId() {
-    String id = CanonicalFields.decode(canonicalBytes).get("step.id");
+    return stepId(CanonicalFields.decode(canonicalBytes));
+  }
+
+  /** As {@link #stepId()}, of this event's canonical fields already decoded. */
+  public UUID stepId(CanonicalFields fields) {
+    String id = fields.get("step.id");
     return id == null ? eventId : UUID.fromString(id);
   }
 
   /** The part the unit played in the step: {@code step.part}, SUBJECT for single-unit steps. */
   public Part part() {
-    String part = CanonicalFields.decode(canonicalBytes).get("step.part");
+    return part(CanonicalFields.decode(canonicalBytes));
+  }
+
+  /** As {@link #part()}, of this event's canonical fields already decoded. */
+  public static Part part(CanonicalFields fields) {
+    String part = fields.get("step.part");
     return part == null ? Part.SUBJECT : Part.valueOf(part.toUpperCase(java.util.Locale.ROOT));
   }
 

@@ -138,10 +138,21 @@ public final class JdbiStorage implements Storage {
     return jdbi.withExtension(EventDao.class, dao -> dao.findById(eventId));
   }
 
+  /**
+   * {@link EventDao#listForUnit}'s statement (its file, read as the DAO's annotation reads it),
+   * run on a handle without attaching the DAO: the
+   * attach (finding the extension, building its method handlers, binding the annotations) cost
+   * a third of a {@code ListEvents} call's CPU and most of its allocation apart from the events.
+   */
+  private static final String LIST_FOR_UNIT =
+      org.jdbi.v3.core.locator.ClasspathSqlLocator.removingComments().locate(EventDao.class,
+          "listForUnit");
+  private static final Rows.EventMapper EVENTS = new Rows.EventMapper();
+
   @Override
   public List<Event> listEvents(String unitCode, long afterSequence, int limit) {
-    return jdbi.withExtension(EventDao.class,
-        dao -> dao.listForUnit(unitCode, afterSequence, limit));
+    return jdbi.withHandle(h -> h.createQuery(LIST_FOR_UNIT).bind("code", unitCode)
+        .bind("afterSequence", afterSequence).bind("limit", limit).map(EVENTS).list());
   }
 
   @Override
