@@ -5,6 +5,8 @@
 #  - the load generator's own figures (calls/s, latency, server CPU us per call from the metrics),
 #  - the server's CPU by thread over the step phase (/proc/PID/task, JIT and GC apart),
 #  - allocated bytes per step (jvm_memory_pool_allocated_bytes_total, G1 Eden) and RSS,
+#  - the machine's CPU by process (server, PostgreSQL, load generator, the rest) per call in both
+#    phases (machine_cpu.py),
 #  - with JFR=1, a Flight Recording of the step phase (jfr_costs.py reads it).
 # usage: bench/profile/ingest-profile.sh OUTDIR [serve options...]
 # env: REPO (default: this checkout), DB (default packtrail_profile; dropped and made again),
@@ -40,17 +42,29 @@ if [ "${JFR:-0}" = 1 ]; then
     jcmd $SPID JFR.start name=steps settings=$OUT/profile.jfc duration=$((5 + ${DUR:-30}))s filename=$OUT/steps.jfr > /dev/null ) &
 fi
 snap() { for t in /proc/$SPID/task/*; do echo "$(cat $t/comm 2>/dev/null | tr ' ' _) $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done; }
+# the machine's CPU by process group (clock ticks): all busy time (/proc/stat), the server, this
+# database's PostgreSQL backends with the shared WAL writer, checkpointer and background writer,
+# and the load generator; what is left is everything else on the machine (machine_cpu.py)
+ticks() { for p in "$@"; do awk '{s += $14 + $15} END {print s + 0}' /proc/$p/stat 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+pgpids() { for p in $(pgrep -x postgres); do { tr '\0' ' ' < /proc/$p/cmdline; } 2>/dev/null | grep -qE "^postgres: [^ ]+ (postgres $DB |walwriter|checkpointer|background writer)" && echo $p; done; }
+machine() { echo "seconds $(date +%s.%N)"; echo "machine $(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)"
+  echo "server $(ticks $SPID)"; echo "postgres $(ticks $(pgpids))"; echo "loadgen $(ticks $(cat $OUT/loadgen.pid 2>/dev/null))"; }
 # the server's threads and metrics 6 s into the step phase and 3 s before its end
 ( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-  sleep 6; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
-  sleep $((${DUR:-30} - 3)); snap > $OUT/t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
-  python3 -c "print($(date +%s.%N) - $T0)" > $OUT/tsecs ) &
+  sleep 6; machine > $OUT/c-step0; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
+  sleep $((${DUR:-30} - 3)); machine > $OUT/c-step1; snap > $OUT/t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
+  python3 -c "print($(date +%s.%N) - $T0)" > $OUT/tsecs
+  # the same machine accounting over the bare round trips
+  for i in $(seq 1 1200); do grep -q 'bare round trip (Health/Check):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
+  sleep 6; machine > $OUT/c-bare0; sleep $((${DUR:-30} - 3)); machine > $OUT/c-bare1 ) &
 TPID=$!
 uptime > $OUT/load-before.txt
-$B --clients 32 --duration ${DUR:-30} --warmup 5 --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1
+$B --clients 32 --duration ${DUR:-30} --warmup 5 --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1 &
+echo $! > $OUT/loadgen.pid; wait $(cat $OUT/loadgen.pid)
 uptime > $OUT/load-after.txt
 wait $TPID
 kill $SPID; wait $SPID 2>/dev/null; kill $RPID 2>/dev/null
 cat $OUT/load-before.txt $OUT/run.txt $OUT/load-after.txt
 echo "largest RSS sample (time, kB, load average): $(sort -k3 -n $OUT/rss.txt | tail -1)"
 python3 $HERE/thread_cpu.py $OUT
+python3 $HERE/machine_cpu.py $OUT

@@ -64,6 +64,11 @@ public final class Integrator {
 
   /** One batch, in the transaction of {@code h}, which {@code dao} is attached to. */
   private Batch integrate(Handle h, LogDao dao, boolean wait) {
+    // the tree is derived from the durable log and rebuilt the same from it, so its commits
+    // need not wait for their own WAL flush (which queues behind and beside the sequencer's):
+    // a batch lost with the database is integrated again, and a checkpoint's commit, which is
+    // synchronous, flushes every integration it signs before the checkpoint can be given out
+    h.execute("SET LOCAL synchronous_commit = off");
     Optional<LogDao.Progress> locked = wait ? Optional.of(dao.lockProgress())
         : dao.tryLockProgress();
     if (locked.isEmpty()) {

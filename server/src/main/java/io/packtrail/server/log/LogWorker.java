@@ -16,15 +16,18 @@ public final class LogWorker implements AutoCloseable {
   /** How often it looks for entries committed by other instances. */
   static final Duration POLL = Duration.ofMillis(250);
   /**
-   * The least time between two batches that are not full: under a steady load the integrator
+   * The most time between two batches that are not full: under a steady load the integrator
    * gathers about this much of the log per transaction instead of following every commit of
-   * the sequencer with a small transaction of its own.
+   * the sequencer with a small transaction of its own (each rewrites the tree's right edge).
+   * Shorter when checkpoints are more frequent, so that each checkpoint finds the tree caught
+   * up to within a fifth of its interval.
    */
-  static final Duration GATHER = Duration.ofMillis(100);
+  static final Duration MAX_GATHER = Duration.ofSeconds(1);
 
   private final Integrator integrator;
   private final Checkpoints checkpoints;
   private final long intervalNanos;
+  private final long gatherNanos;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -36,6 +39,7 @@ public final class LogWorker implements AutoCloseable {
     this.integrator = integrator;
     this.checkpoints = checkpoints;
     this.intervalNanos = checkpointInterval.toNanos();
+    this.gatherNanos = Math.min(MAX_GATHER.toNanos(), intervalNanos / 5);
     this.thread = new Thread(this::run, "packtrail-log");
     this.thread.setDaemon(true);
   }
@@ -58,10 +62,10 @@ public final class LogWorker implements AutoCloseable {
 
   private void run() {
     long lastCheckpoint = System.nanoTime() - intervalNanos;
-    long lastBatch = System.nanoTime() - GATHER.toNanos();
+    long lastBatch = System.nanoTime() - gatherNanos;
     while (!stopping) {
       try {
-        long gap = GATHER.toNanos() - (System.nanoTime() - lastBatch);
+        long gap = gatherNanos - (System.nanoTime() - lastBatch);
         if (gap > 0) {
           Thread.sleep(gap / 1_000_000, (int) (gap % 1_000_000));
         }
@@ -77,7 +81,7 @@ public final class LogWorker implements AutoCloseable {
           checkpoints.signCurrent(); // a read only, unless the tree grew
         }
         if (batch.added() == integrator.batchSize() && !stopping) {
-          lastBatch = System.nanoTime() - GATHER.toNanos();
+          lastBatch = System.nanoTime() - gatherNanos;
           continue; // more are waiting
         }
       } catch (InterruptedException e) {

@@ -224,6 +224,26 @@ class LogIntegrationTest {
   }
 
   @Test
+  void theIntegratorsUnflushedCommitsStayInItsOwnTransactions() {
+    // the integrator commits without waiting for its WAL flush (the tree is rebuilt the same
+    // from the durable log); the setting must not outlive its transaction on the pooled
+    // connection, where the next borrower may be the sequencer, whose commits acknowledge steps
+    try (TestDatabases.Fresh db = TestDatabases.create("LogSyncCommit");
+        Database onePool = db.openAnother(1)) {
+      db.database().jdbi().useHandle(h -> {
+        h.execute("INSERT INTO registry_entry (log_index, entry_type, subject, canonical_bytes, "
+            + "record_time) VALUES (0, 'site', 'organizations/a/sites/b', '\\x01'::bytea, now())");
+        h.execute("UPDATE log_head SET next_index = 1");
+      });
+      Jdbi jdbi = onePool.jdbi();
+      assertEquals(1, new Integrator(jdbi, Clock.systemUTC(), 10).integrateBatch(true).added());
+      assertEquals("on", jdbi.withHandle(h -> h.createQuery("SHOW synchronous_commit")
+          .mapTo(String.class).one()), "the pool's one connection commits synchronously again");
+      assertEquals(1, jdbi.withExtension(LogDao.class, LogDao::progress).treeSize());
+    }
+  }
+
+  @Test
   void anIntegratorWhoseConnectionsAreKilledMidBatchLosesAndDoublesNothing() throws Exception {
     try (TestDatabases.Fresh db = TestDatabases.create("LogKilled")) {
       String name = InProcessServerBuilder.generateName();
