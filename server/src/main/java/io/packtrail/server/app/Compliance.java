@@ -14,9 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Late and overdue reports (docs/deadlines.md), derived at query time: the store narrows the
@@ -183,35 +181,37 @@ public final class Compliance {
    * per organisation (the reporting party), and the first {@link #OVERVIEW_ITEMS} of each kind.
    */
   public DeadlineItems.RegionSummary region(String regionCode, Instant start, Instant end) {
-    // counted while walking, keeping only the first items: a region's history may hold
-    // millions of late steps (imported history without a reporting start), never all in memory
-    Map<String, long[]> byOrg = new TreeMap<>();
+    return summary(regionCode, null, start, end);
+  }
+
+  /**
+   * As {@link #region}, for one organisation (null: any; the recording organisation of late
+   * steps, the party expected to report overdue ones). The database counts (a province's year
+   * may hold millions of steps, docs/decisions.md "The deadline summary counts in SQL") with
+   * tables generated from {@link ReportingDeadlines}; the first items are judged here, as the
+   * listings judge every item.
+   */
+  public DeadlineItems.RegionSummary summary(String regionCode, String organization,
+      Instant start, Instant end) {
+    String prefix = regionCode == null ? null : RegionCodes.prefix(regionCode);
+    Instant asOf = clock.instant();
+    DeadlineItems.Counted counted = storage.deadlineCounts(prefix, organization, start, end,
+        deadlines, asOf, OVERVIEW_ITEMS);
+    long late = 0;
+    long open = 0;
+    long recordedLate = 0;
+    for (DeadlineItems.OrganizationCounts c : counted.organizations()) {
+      late += c.late();
+      open += c.overdueOpen();
+      recordedLate += c.overdueFulfilledLate();
+    }
     List<LateReport> firstLate = new ArrayList<>();
-    long[] late = new long[1];
-    eachLate(regionCode, null, start, end, -1, l -> {
-      late[0]++;
-      byOrg.computeIfAbsent(l.step().organization(), o -> new long[3])[0]++;
-      if (firstLate.size() < OVERVIEW_ITEMS) {
-        firstLate.add(l);
-      }
-      return true;
-    });
+    counted.firstLate().forEach(s -> judgeLate(s).ifPresent(firstLate::add));
     List<OverdueReport> firstOverdue = new ArrayList<>();
-    long[] overdue = new long[2]; // still missing, recorded late
-    eachOverdue(regionCode, null, start, end, false, -1, o -> {
-      overdue[o.open() ? 0 : 1]++;
-      byOrg.computeIfAbsent(o.trigger().partyOrganization(), x -> new long[3])[o.open() ? 1
-          : 2]++;
-      if (firstOverdue.size() < OVERVIEW_ITEMS) {
-        firstOverdue.add(o);
-      }
-      return true;
-    });
-    List<DeadlineItems.OrganizationCounts> orgs = new ArrayList<>();
-    byOrg.forEach((org, c) -> orgs.add(new DeadlineItems.OrganizationCounts(org, c[0], c[1],
-        c[2])));
-    return new DeadlineItems.RegionSummary(late[0], overdue[0], overdue[1], orgs, firstLate,
-        firstOverdue, deadlines.calendar().source() + ", years " + deadlines.calendar().years(),
+    counted.firstOverdue().forEach(s -> judgeOverdue(s, asOf).ifPresent(firstOverdue::add));
+    return new DeadlineItems.RegionSummary(late, open, recordedLate, counted.organizations(),
+        firstLate, firstOverdue,
+        deadlines.calendar().source() + ", years " + deadlines.calendar().years(),
         deadlines.reportingStart());
   }
 

@@ -67,6 +67,19 @@ public final class DeadlineItems {
     }
   }
 
+  /**
+   * The late and overdue items of a period as counted by the store: per organisation, and the
+   * candidates of the first items of each kind in log order (to judge and list).
+   */
+  public record Counted(List<OrganizationCounts> organizations, List<StepRecord> firstLate,
+      List<ExpectingStep> firstOverdue) {
+    public Counted {
+      organizations = List.copyOf(organizations);
+      firstLate = List.copyOf(firstLate);
+      firstOverdue = List.copyOf(firstOverdue);
+    }
+  }
+
   /** One organisation's counts in a region summary. */
   public record OrganizationCounts(String organization, long late, long overdueOpen,
       long overdueFulfilledLate) {}

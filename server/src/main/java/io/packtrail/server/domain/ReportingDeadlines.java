@@ -233,10 +233,19 @@ public final class ReportingDeadlines {
 
   /** The deadline of a report under {@code rule}, counted from the step at {@code eventTime}. */
   public Deadline deadline(Rule rule, Instant eventTime) {
-    LocalDate day = eventTime.atOffset(CHINA).toLocalDate();
+    return deadline(rule, day(eventTime));
+  }
+
+  /** The deadline of a report under {@code rule}, counted from a step on {@code day}. */
+  public Deadline deadline(Rule rule, LocalDate day) {
     WorkingCalendar.Due due = calendar.addWorkingDays(day, rule.workingDays());
     Instant end = due.date().plusDays(1).atStartOfDay().toInstant(CHINA);
     return new Deadline(rule, due.date(), end, due.provisional());
+  }
+
+  /** A step's day: its event time's date in China Standard Time. */
+  public static LocalDate day(Instant eventTime) {
+    return eventTime.atOffset(CHINA).toLocalDate();
   }
 
   /** Whether a report received at {@code recordTime} misses the deadline. */

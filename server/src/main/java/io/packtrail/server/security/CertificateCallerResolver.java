@@ -6,14 +6,12 @@ import io.grpc.Metadata;
 import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.PrincipalUri;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +34,13 @@ public final class CertificateCallerResolver implements CallerResolver {
   private final X509Certificate ca;
   private final CertificateStatus status;
   private final Clock clock;
-  /** Certificates already checked against the CA and parsed, by the SHA-256 of their DER. */
-  private final Map<String, Principal> checked = new ConcurrentHashMap<>();
+  /**
+   * Certificates already checked against the CA and parsed. Keyed by the certificate itself: a
+   * connection's calls bring the same certificate object, found by identity and its cached hash
+   * code, and an equal certificate (the same DER) from another connection finds it too, with no
+   * digest computed per call.
+   */
+  private final Map<X509Certificate, Principal> checked = new ConcurrentHashMap<>();
 
   public CertificateCallerResolver(X509Certificate ca, CertificateStatus status, Clock clock) {
     this.ca = ca;
@@ -77,14 +80,7 @@ public final class CertificateCallerResolver implements CallerResolver {
 
   /** The principal of a certificate issued by the CA for a client, checked once per cert. */
   private Principal principalOf(X509Certificate leaf) {
-    String key;
-    try {
-      key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(leaf.getEncoded()));
-    } catch (GeneralSecurityException e) {
-      throw new UnauthenticatedException("the client certificate cannot be read");
-    }
-    Principal known = checked.get(key);
+    Principal known = checked.get(leaf);
     if (known != null) {
       return known;
     }
@@ -92,7 +88,7 @@ public final class CertificateCallerResolver implements CallerResolver {
     if (checked.size() >= MAX_REMEMBERED) {
       checked.clear();
     }
-    checked.put(key, p);
+    checked.put(leaf, p);
     return p;
   }
 

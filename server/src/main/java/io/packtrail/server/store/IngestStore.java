@@ -311,7 +311,16 @@ public final class IngestStore {
 
   private static <T> int array(PreparedStatement s, int index, Connection c, String type,
       Collection<T> rows, Function<T, Object> column) throws SQLException {
-    Object[] values = type.equals("bytea") ? new byte[rows.size()][] : new Object[rows.size()];
+    // arrays typed as their SQL type travel in PostgreSQL's binary format (pgjdbc encodes
+    // byte[][], String[], Long[] and Double[] so), not as text literals that the driver
+    // escapes element by element and the server parses back; time and uuid stay text
+    Object[] values = switch (type) {
+      case "bytea" -> new byte[rows.size()][];
+      case "text" -> new String[rows.size()];
+      case "int8" -> new Long[rows.size()];
+      case "float8" -> new Double[rows.size()];
+      default -> new Object[rows.size()];
+    };
     int i = 0;
     for (T row : rows) {
       values[i++] = column.apply(row);

@@ -318,7 +318,7 @@ public final class JdbiStorage implements Storage {
     return jdbi.inTransaction(h -> {
       customPlans(h);
       return h.attach(ComplianceDao.class).lateCandidates(keys, prefix, organization, start, end,
-          reportingStart, minDays, afterLogIndex, limit);
+          reportingStart, minDays, afterLogIndex, null, limit);
     });
   }
 
@@ -329,8 +329,73 @@ public final class JdbiStorage implements Storage {
     return jdbi.inTransaction(h -> {
       customPlans(h); // a walk in log order with a limit; a generic plan would hash it all
       return h.attach(ComplianceDao.class).expectingCandidates(prefix, organization, start, end,
-          reportingStart, asOf, openOnly, minDays, afterLogIndex, limit);
+          reportingStart, asOf, openOnly, minDays, afterLogIndex, null, limit);
     });
+  }
+
+  @Override
+  public io.packtrail.server.domain.DeadlineItems.Counted deadlineCounts(String prefix,
+      String organization, Instant start, Instant end,
+      io.packtrail.server.domain.ReportingDeadlines deadlines, Instant asOf, int first) {
+    Instant reportingStart = deadlines.reportingStart() == null ? Instant.EPOCH
+        : deadlines.reportingStart();
+    // one snapshot: the organisations the tables are made for, the counts and the first items
+    return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+      customPlans(h); // the counts read partial indexes chosen by the period's bounds
+      // the hand-overs are sorted by unit before their next steps are looked up (a province's
+      // year: hundreds of thousands of rows); in memory rather than in temporary files
+      h.execute("SET LOCAL work_mem = '64MB'");
+      ComplianceDao dao = h.attach(ComplianceDao.class);
+      ComplianceDao.Bounds bounds = dao.eventTimeBounds(start, end, reportingStart);
+      if (bounds.first() == null) {
+        return new io.packtrail.server.domain.DeadlineItems.Counted(List.of(), List.of(),
+            List.of());
+      }
+      Map<String, Set<OrganizationRole>> roles = new java.util.TreeMap<>();
+      dao.organizationRoles().forEach(e -> roles.put(e.getKey(), e.getValue()));
+      var tables = io.packtrail.server.domain.DeadlineTables.of(deadlines, roles,
+          io.packtrail.server.domain.ReportingDeadlines.day(bounds.first()),
+          io.packtrail.server.domain.ReportingDeadlines.day(bounds.last()));
+      Map<String, long[]> byOrg = new java.util.TreeMap<>();
+      List<Long> lateIds = new ArrayList<>();
+      for (ComplianceDao.CountRow r : dao.lateCounts(tables, prefix, organization, start, end,
+          reportingStart, first)) {
+        if (r.organization() == null) {
+          lateIds.add(r.logIndex());
+        } else {
+          byOrg.computeIfAbsent(r.organization(), o -> new long[3])[0] += r.first();
+        }
+      }
+      List<Long> overdueIds = new ArrayList<>();
+      for (ComplianceDao.CountRow r : dao.overdueCounts(tables, prefix, organization, start,
+          end, reportingStart, asOf, first)) {
+        if (r.organization() == null) {
+          overdueIds.add(r.logIndex());
+        } else {
+          long[] c = byOrg.computeIfAbsent(r.organization(), o -> new long[3]);
+          c[1] += r.first();
+          c[2] += r.second();
+        }
+      }
+      List<io.packtrail.server.domain.DeadlineItems.OrganizationCounts> orgs = new ArrayList<>();
+      byOrg.forEach((o, c) -> orgs.add(
+          new io.packtrail.server.domain.DeadlineItems.OrganizationCounts(o, c[0], c[1], c[2])));
+      String[] keys = io.packtrail.server.domain.ReportingDeadlines.judgedSteps().stream()
+          .map(io.packtrail.server.domain.StepType::key).toArray(String[]::new);
+      int minDays = io.packtrail.server.domain.ReportingDeadlines.MIN_WORKING_DAYS;
+      var firstLate = lateIds.isEmpty() ? List.<io.packtrail.server.domain.DeadlineItems
+          .StepRecord>of() : dao.lateCandidates(keys, prefix, organization, start, end,
+              reportingStart, minDays, -1, ids(lateIds), lateIds.size());
+      var firstOverdue = overdueIds.isEmpty() ? List.<io.packtrail.server.domain.DeadlineItems
+          .ExpectingStep>of() : dao.expectingCandidates(prefix, organization, start, end,
+              reportingStart, asOf, false, minDays, -1, ids(overdueIds), overdueIds.size());
+      return new io.packtrail.server.domain.DeadlineItems.Counted(orgs, firstLate,
+          firstOverdue);
+    });
+  }
+
+  private static long[] ids(List<Long> ids) {
+    return ids.stream().mapToLong(Long::longValue).toArray();
   }
 
   @Override

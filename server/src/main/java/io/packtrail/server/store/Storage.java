@@ -169,6 +169,17 @@ public interface Storage {
       Instant asOf, boolean openOnly, int minDays, long afterLogIndex, int limit);
 
   /**
+   * The late and overdue items over [start, end) judged by {@code deadlines} (its reporting
+   * start included), counted in the database per organisation (late: the recording one;
+   * overdue as of {@code asOf}: the party expected to report), with the candidates of the
+   * first {@code first} items of each kind in log order; filters as {@link #lateCandidates} and
+   * {@link #expectingCandidates}. One snapshot of the database.
+   */
+  io.packtrail.server.domain.DeadlineItems.Counted deadlineCounts(String prefix,
+      String organization, Instant start, Instant end,
+      io.packtrail.server.domain.ReportingDeadlines deadlines, Instant asOf, int first);
+
+  /**
    * Stores an enrollment code unless its request id is taken; returns what is stored under the
    * request id (the caller compares).
    *

@@ -126,25 +126,7 @@ class ServeCommandTest {
 
   @Test
   void thePlaintextFlagMeansPlaintextWhateverTheEnvironmentSays() {
-    // the provider stands in for PACKTRAIL_PLAINTEXT: picocli used to flip a boolean flag whose
-    // default was true, so '--plaintext' with PACKTRAIL_PLAINTEXT=true meant mutual TLS
-    for (String environment : java.util.List.of("true", "false")) {
-      ServeCommand serve = new ServeCommand();
-      new picocli.CommandLine(serve).setDefaultValueProvider(plaintextDefault(environment))
-          .parseArgs("--plaintext");
-      assertTrue(serve.plaintext, "--plaintext with PACKTRAIL_PLAINTEXT=" + environment);
-      serve = new ServeCommand();
-      new picocli.CommandLine(serve).setDefaultValueProvider(plaintextDefault(environment)).parseArgs();
-      assertEquals(Boolean.parseBoolean(environment), serve.plaintext, "the environment alone");
-    }
-    ServeCommand explicit = new ServeCommand();
-    new picocli.CommandLine(explicit).setDefaultValueProvider(plaintextDefault("true"))
-        .parseArgs("--plaintext=false");
-    assertFalse(explicit.plaintext);
-  }
-
-  private static picocli.CommandLine.IDefaultValueProvider plaintextDefault(String value) {
-    return arg -> arg instanceof picocli.CommandLine.Model.OptionSpec o
-        && o.longestName().equals("--plaintext") ? value : null;
+    io.packtrail.server.testing.PlaintextFlag.assertMeansWhatItSays(ServeCommand::new,
+        serve -> serve.plaintext);
   }
 }

@@ -5,7 +5,8 @@
 -- is the destination of a shipment (the site of the receipt, or the unit's open shipment while
 -- it is in transit), else the recording organisation. Dated in [:startTime, :endTime) and not
 -- before the reporting start; region and organisation filters apply to the party. In log order
--- after :after.
+-- after :after; only the steps at the log indexes :ids when given (the region summary's first
+-- items).
 SELECT e.log_index, e.unit_code, e.sequence, e.type, e.event_time, e.record_time,
        e.actor_organization AS organization, ao.roles, e.actor_site AS site,
        aos.region_code,
@@ -36,5 +37,6 @@ WHERE (e.type IN ('shipment', 'removal')
        OR n.sequence IS NOT NULL AND NOT :openOnly
           AND n.record_time > e.event_time + make_interval(days => :minDays))
   AND e.log_index > :after
+  AND (CAST(:ids AS bigint[]) IS NULL OR e.log_index = ANY (CAST(:ids AS bigint[])))
 ORDER BY e.log_index
 LIMIT :limit
