@@ -28,6 +28,9 @@ for i in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:9471/metrics && b
 B="java -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $OUT/home/pki/ca.pem --cert $OUT/home/bench.pem --key $OUT/home/bench.key --metrics http://127.0.0.1:9471/metrics"
 # the warm-up pass: long enough for the JIT to compile the step path on a loaded machine
 $B --clients 32 --duration ${WARM:-60} --warmup 5 --bare-duration 5 > $OUT/warm.txt 2>&1
+# statistics, as a deployment has them once autovacuum has visited: in a database a few seconds
+# old none exist yet, and PostgreSQL's plans then depend on when each connection made them
+psql -q -h 127.0.0.1 -U postgres -d $DB -c "ANALYZE"
 ( while kill -0 $SPID 2>/dev/null; do echo "$(date -u +%T) $(grep VmRSS /proc/$SPID/status) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 2; done ) > $OUT/rss.txt &
 RPID=$!
 if [ "${JFR:-0}" = 1 ]; then

@@ -32,7 +32,14 @@ import org.jdbi.v3.core.Handle;
  * resources/io/packtrail/server/store/IngestStore/.
  */
 public final class IngestStore {
-  private static final String READ = "BEGIN;\n" + sql("read");
+  /**
+   * Each batch's statements are planned with the tables' sizes of the moment: a connection that
+   * kept the plan it made while the tables were small (a new deployment, a benchmark's fresh
+   * database, before autovacuum first analyses them) read the whole unit table for every batch
+   * once it had grown, a sequential scan for a handful of codes.
+   */
+  private static final String READ = "BEGIN;\nSET LOCAL plan_cache_mode = force_custom_plan;\n"
+      + sql("read");
   private static final String WRITE = sql("write") + ";\nCOMMIT";
   private static final String PURGE = sql("purgeRefusals");
 
@@ -104,6 +111,7 @@ public final class IngestStore {
       s.setArray(6, c.createArrayOf("text", partyUnits));
       s.execute();
       s.getMoreResults(); // past BEGIN
+      s.getMoreResults(); // past SET LOCAL
       long next;
       try (ResultSet rs = s.getResultSet()) {
         if (!rs.next()) {
