@@ -23,7 +23,7 @@ import java.util.TreeSet;
  *   <li>due: for each day of the span (China's date; {@code dueFirstDay} the first, as days since
  *       1970-01-01) and each number of working days the tables above use ({@code
  *       dueWorkingDays}, ascending), the due time in epoch seconds ({@link
- *       ReportingDeadlines#deadline(ReportingDeadlines.Rule, LocalDate)}: the end of the last
+ *       ReportingDeadlines#dueTime}: the end of the last
  *       working day, 24:00 UTC+8, with the holidays and adjusted workdays), day by day: the due
  *       time of day {@code d} and {@code n} working days is {@code dueSeconds[(d - dueFirstDay)
  *       * dueWorkingDays.length + i]} where {@code dueWorkingDays[i] == n} (an array look-up in
@@ -89,8 +89,7 @@ public record DeadlineTables(
     List<Long> dueSeconds = new ArrayList<>();
     for (LocalDate d = firstDay; !d.isAfter(lastDay); d = d.plusDays(1)) {
       for (int n : workingDays) {
-        ReportingDeadlines.Rule rule = new ReportingDeadlines.Rule(null, null, null, n, "");
-        dueSeconds.add(deadlines.deadline(rule, d).dueTime().getEpochSecond());
+        dueSeconds.add(deadlines.dueTime(d, n).getEpochSecond());
       }
     }
     return new DeadlineTables(strings(ruleOrgs), strings(ruleSteps), ints(ruleDays),

@@ -233,14 +233,21 @@ public final class ReportingDeadlines {
 
   /** The deadline of a report under {@code rule}, counted from the step at {@code eventTime}. */
   public Deadline deadline(Rule rule, Instant eventTime) {
-    return deadline(rule, day(eventTime));
+    WorkingCalendar.Due due = calendar.addWorkingDays(day(eventTime), rule.workingDays());
+    return new Deadline(rule, due.date(), endOf(due.date()), due.provisional());
   }
 
-  /** The deadline of a report under {@code rule}, counted from a step on {@code day}. */
-  public Deadline deadline(Rule rule, LocalDate day) {
-    WorkingCalendar.Due due = calendar.addWorkingDays(day, rule.workingDays());
-    Instant end = due.date().plusDays(1).atStartOfDay().toInstant(CHINA);
-    return new Deadline(rule, due.date(), end, due.provisional());
+  /**
+   * When a report is due that has {@code workingDays} working days from a step on {@code day}:
+   * the end of the last of them, 24:00 China Standard Time (what {@link #deadline} says for any
+   * rule of that many days).
+   */
+  public Instant dueTime(LocalDate day, int workingDays) {
+    return endOf(calendar.addWorkingDays(day, workingDays).date());
+  }
+
+  private static Instant endOf(LocalDate dueDate) {
+    return dueDate.plusDays(1).atStartOfDay().toInstant(CHINA);
   }
 
   /** A step's day: its event time's date in China Standard Time. */
