@@ -10,11 +10,15 @@
 #  - with JFR=1, a Flight Recording of the step phase (jfr_costs.py reads it).
 # usage: bench/profile/ingest-profile.sh OUTDIR [serve options...]
 # env: REPO (default: this checkout), DB (default packtrail_profile; dropped and made again),
-#      WARM (s, default 60), DUR (s, default 30), JFR=1, SERVER_JVM (e.g. -Xmx256m)
+#      WARM (s, default 60), DUR (s, default 30), MWARM (s, default 20: the measured run's own
+#      warm-up in each phase, so that the load generator's JVM, a new one, has compiled its side
+#      before the measured seconds), JFR=1, SERVER_JVM (e.g. -Xmx256m), LOADGEN_JVM (the load
+#      generator's JVM options, e.g. a flight recording of its own)
 set -u
 OUT=$1; shift; mkdir -p $OUT
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 DB=${DB:-packtrail_profile}
+MW=${MWARM:-20}
 HERE=$(cd "$(dirname "$0")" && pwd)
 export PACKTRAIL_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB PACKTRAIL_DB_USER=postgres PACKTRAIL_HOME=$OUT/home
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
@@ -25,7 +29,7 @@ java -jar $J pki init > $OUT/pki.txt 2>&1 && java -jar $J pki issue operator --o
 java ${SERVER_JVM:-} -jar $J serve --port 50061 --metrics-port 9471 --rate-limit 0 "$@" > $OUT/server.log 2>&1 &
 SPID=$!
 for i in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:9471/metrics && break; sleep 1; done
-B="java -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $OUT/home/pki/ca.pem --cert $OUT/home/bench.pem --key $OUT/home/bench.key --metrics http://127.0.0.1:9471/metrics"
+B="java ${LOADGEN_JVM:-} -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $OUT/home/pki/ca.pem --cert $OUT/home/bench.pem --key $OUT/home/bench.key --metrics http://127.0.0.1:9471/metrics"
 # the warm-up pass: long enough for the JIT to compile the step path on a loaded machine
 $B --clients 32 --duration ${WARM:-60} --warmup 5 --bare-duration 5 > $OUT/warm.txt 2>&1
 # statistics, as a deployment has them once autovacuum has visited: in a database a few seconds
@@ -42,7 +46,7 @@ if [ "${JFR:-0}" = 1 ]; then
       "$(dirname "$(readlink -f "$(which java)")")/../lib/jfr/profile.jfc" > $OUT/profile.jfc
   # record the durable-step phase only (its 5 s warm-up and the measured seconds), not the set-up
   ( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-    jcmd $SPID JFR.start name=steps settings=$OUT/profile.jfc duration=$((5 + ${DUR:-30}))s filename=$OUT/steps.jfr > /dev/null ) &
+    jcmd $SPID JFR.start name=steps settings=$OUT/profile.jfc duration=$((MW + ${DUR:-30}))s filename=$OUT/steps.jfr > /dev/null ) &
 fi
 snap() { for t in /proc/$SPID/task/*; do echo "$(cat $t/comm 2>/dev/null | tr ' ' _) $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done; }
 # the machine's CPU by process group (clock ticks): all busy time (/proc/stat), the server, this
@@ -54,15 +58,18 @@ machine() { echo "seconds $(date +%s.%N)"; echo "machine $(awk '/^cpu /{print $2
   echo "server $(ticks $SPID)"; echo "postgres $(ticks $(pgpids))"; echo "loadgen $(ticks $(cat $OUT/loadgen.pid 2>/dev/null))"; }
 # the server's threads and metrics 6 s into the step phase and 3 s before its end
 ( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-  sleep 6; machine > $OUT/c-step0; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
+  sleep $((MW + 1)); machine > $OUT/c-step0; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
   sleep $((${DUR:-30} - 3)); machine > $OUT/c-step1; snap > $OUT/t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
   python3 -c "print($(date +%s.%N) - $T0)" > $OUT/tsecs
   # the same machine accounting over the bare round trips
   for i in $(seq 1 1200); do grep -q 'bare round trip (Health/Check):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-  sleep 6; machine > $OUT/c-bare0; sleep $((${DUR:-30} - 3)); machine > $OUT/c-bare1 ) &
+  # (machine() itself takes a second or two: the second reading must come before the load
+  # generator exits)
+  sleep $((MW + 1)); machine > $OUT/c-bare0; snap > $OUT/tb0; TB=$(date +%s.%N)
+  sleep $((${DUR:-30} - 6)); machine > $OUT/c-bare1; snap > $OUT/tb1; python3 -c "print($(date +%s.%N) - $TB)" > $OUT/tbsecs ) &
 TPID=$!
 uptime > $OUT/load-before.txt
-$B --clients 32 --duration ${DUR:-30} --warmup 5 --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1 &
+$B --clients 32 --duration ${DUR:-30} --warmup $MW --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1 &
 echo $! > $OUT/loadgen.pid; wait $(cat $OUT/loadgen.pid)
 uptime > $OUT/load-after.txt
 wait $TPID

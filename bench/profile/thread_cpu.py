@@ -25,6 +25,15 @@ print(f'per step (us): app {1000*groups["app"]/steps:.0f}  jit {1000*groups["jit
 for n, v in per.most_common(10): print(f'   {1000*v/steps:7.0f} us/step  {n}')
 
 import os
+# the same over the bare round trips (tb0 -> tb1), where the script took those snapshots
+if os.path.exists(d + '/tb1'):
+    ta, tb = load(d + '/tb0'), load(d + '/tb1')
+    bsecs = float(open(d + '/tbsecs').read())
+    calls = float(re.search(r'bare round trip \(Health/Check\)\s+(\d+)', run).group(1)) * bsecs
+    bper = collections.Counter({n: (tb[n] - ta.get(n, 0)) * 10.0 for n in tb})
+    print(f'bare phase {bsecs:.0f} s: server CPU per round trip {1000*sum(bper.values())/calls:.0f} us')
+    for n, v in bper.most_common(5): print(f'   {1000*v/calls:7.0f} us/round trip  {n}')
+
 if os.path.exists(d + '/m1'):
     def metric(f, pat):
         for l in open(f):

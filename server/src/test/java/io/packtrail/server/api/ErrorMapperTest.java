@@ -63,4 +63,20 @@ class ErrorMapperTest {
     assertFalse(status.getMessage().contains("Exception"), status.getMessage());
     assertEquals(0, status.getDetailsCount());
   }
+
+  @Test
+  void aFailureOfACallItsCallerGaveUpIsCancelledNotInternal() throws Exception {
+    // the statement of a call whose caller went away is cancelled with it (CallCancelsStatements)
+    // and fails: that is the caller's doing, not a server fault to log as INTERNAL
+    var failure = new org.jdbi.v3.core.statement.UnableToExecuteStatementException(
+        new java.sql.SQLException("canceling statement due to user request", "57014"), null);
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    assertEquals(Code.INTERNAL_VALUE, call.call(() -> ErrorMapper.toStatus(failure)).getCode(),
+        "a call still wanted: the same failure is the server's");
+    call.cancel(null);
+    var status = call.call(() -> ErrorMapper.toStatus(failure));
+    assertEquals(Code.CANCELLED_VALUE, status.getCode());
+    assertEquals("the call was cancelled or passed its deadline", status.getMessage());
+    assertEquals(0, status.getDetailsCount());
+  }
 }
