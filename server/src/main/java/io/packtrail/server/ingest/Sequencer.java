@@ -72,6 +72,8 @@ public final class Sequencer implements AutoCloseable {
   public static final Duration REFUSAL_RETENTION = Duration.ofDays(30);
   /** How often the sequencer forgets refusals older than {@link #REFUSAL_RETENTION}. */
   private static final Duration PURGE_EVERY = Duration.ofHours(1);
+  /** How often the batch's tables are compared with their statistics (choosePlanning). */
+  private static final Duration PLAN_CHECK_EVERY = Duration.ofSeconds(10);
 
   /**
    * A queued submission and how its caller is answered: {@code flags} are flagged on its event
@@ -208,11 +210,16 @@ public final class Sequencer implements AutoCloseable {
   private void run() {
     List<Pending> batch = new ArrayList<>(maxBatch);
     Instant nextPurge = clock.instant();
+    long nextPlanCheck = System.nanoTime();
     while (accepting || !queue.isEmpty()) {
       try {
         if (!clock.instant().isBefore(nextPurge)) {
           nextPurge = clock.instant().plus(PURGE_EVERY);
           purgeRefusals();
+        }
+        if (System.nanoTime() - nextPlanCheck >= 0) {
+          nextPlanCheck = System.nanoTime() + PLAN_CHECK_EVERY.toNanos();
+          choosePlanning();
         }
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -238,6 +245,25 @@ public final class Sequencer implements AutoCloseable {
     while ((left = queue.poll()) != null) {
       left.result().completeExceptionally(
           new IngestUnavailableException("the server stopped before the step was recorded"));
+    }
+  }
+
+  /**
+   * Plans each batch anew while one of its tables has outgrown its statistics, and lets
+   * PostgreSQL reuse its plans otherwise (IngestStore). A failed look keeps the current choice.
+   */
+  private void choosePlanning() {
+    try (Handle handle = jdbi.open()) {
+      List<String> outgrown = store.outgrownStatistics(handle);
+      boolean plan = !outgrown.isEmpty();
+      if (plan && !store.plansEachBatch()) {
+        log.info("planning each batch anew: {} outgrew their statistics", outgrown);
+      } else if (!plan && store.plansEachBatch()) {
+        log.info("batches use PostgreSQL's cached plans: their tables' statistics are current");
+      }
+      store.planEachBatch(plan);
+    } catch (RuntimeException e) {
+      log.debug("looking at the tables' statistics failed: {}", e.toString());
     }
   }
 

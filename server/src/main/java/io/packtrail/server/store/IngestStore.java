@@ -33,15 +33,25 @@ import org.jdbi.v3.core.Handle;
  */
 public final class IngestStore {
   /**
-   * Each batch's statements are planned with the tables' sizes of the moment: a connection that
-   * kept the plan it made while the tables were small (a new deployment, a benchmark's fresh
-   * database, before autovacuum first analyses them) read the whole unit table for every batch
-   * once it had grown, a sequential scan for a handful of codes.
+   * While a table the batch reads has outgrown its statistics, each batch's statements are
+   * planned with the tables' sizes of the moment: a connection that kept the plan it made while
+   * the tables were small (a new deployment, a benchmark's fresh database, before autovacuum
+   * analyses them) read the whole unit table for every batch once it had grown, a sequential
+   * scan for a handful of codes. Otherwise PostgreSQL's cached plans are used: planning every
+   * statement of every batch was a fifth of PostgreSQL's CPU per step (docs/decisions.md).
    */
-  private static final String READ = "BEGIN;\nSET LOCAL plan_cache_mode = force_custom_plan;\n"
+  private static final String READ_PLANNED =
+      "BEGIN;\nSET LOCAL plan_cache_mode = force_custom_plan;\n" + sql("read");
+  private static final String READ_CACHED = "BEGIN;\nSET LOCAL plan_cache_mode = auto;\n"
       + sql("read");
   private static final String WRITE = sql("write") + ";\nCOMMIT";
   private static final String PURGE = sql("purgeRefusals");
+  private static final String OUTGROWN = sql("outgrownStatistics");
+  /** The tables whose plans the batch's statements depend on. */
+  private static final String[] BATCH_TABLES = {
+      "event", "unit", "unit_link", "material_lot", "refusal", "unit_party"};
+
+  private volatile boolean planEachBatch = true;
 
   private final Rows.EventMapper events = new Rows.EventMapper();
   private final Rows.UnitStateMapper units = new Rows.UnitStateMapper();
@@ -102,7 +112,7 @@ public final class IngestStore {
   public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds,
       String[] partyUnits) {
     Connection c = handle.getConnection();
-    try (PreparedStatement s = c.prepareStatement(READ)) {
+    try (PreparedStatement s = c.prepareStatement(planEachBatch ? READ_PLANNED : READ_CACHED)) {
       s.setArray(1, c.createArrayOf("uuid", eventIds));
       s.setArray(2, c.createArrayOf("text", unitCodes));
       s.setArray(3, c.createArrayOf("text", unitCodes));
@@ -297,6 +307,25 @@ public final class IngestStore {
     } catch (SQLException e) {
       throw new StoreException("forgetting old refusals failed", e);
     }
+  }
+
+  /**
+   * The batch's tables that have outgrown their statistics (never analysed and past a few pages,
+   * or more than twice as large as at their last analysis), by name; none when the plans
+   * PostgreSQL caches can be trusted.
+   */
+  public List<String> outgrownStatistics(Handle handle) {
+    return handle.createQuery(OUTGROWN).bindArray(0, String.class, (Object[]) BATCH_TABLES)
+        .mapTo(String.class).list();
+  }
+
+  /** Whether each batch is planned with the tables' sizes of the moment (at first: yes). */
+  public void planEachBatch(boolean plan) {
+    planEachBatch = plan;
+  }
+
+  public boolean plansEachBatch() {
+    return planEachBatch;
   }
 
   /** Ends the batch transaction without writing. */
