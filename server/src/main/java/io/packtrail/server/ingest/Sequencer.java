@@ -66,6 +66,8 @@ public final class Sequencer implements AutoCloseable {
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private final List<BatchObserver> batchObservers = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
+  /** Whether choosePlanning has looked at the statistics once. */
+  private volatile boolean planningChosen;
   private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
 
   /** How long a refusal is remembered under its event id (docs/formats.md section 5). */
@@ -248,6 +250,11 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
+  /** Null until the first look at the tables' statistics, then whether batches are planned anew. */
+  Boolean planningEachBatch() {
+    return planningChosen ? store.plansEachBatch() : null;
+  }
+
   /**
    * Plans each batch anew while one of its tables has outgrown its statistics, and lets
    * PostgreSQL reuse its plans otherwise (IngestStore). A failed look keeps the current choice.
@@ -256,12 +263,14 @@ public final class Sequencer implements AutoCloseable {
     try (Handle handle = jdbi.open()) {
       List<String> outgrown = store.outgrownStatistics(handle);
       boolean plan = !outgrown.isEmpty();
-      if (plan && !store.plansEachBatch()) {
+      // the first look is logged only when it finds planning needed, later ones at each switch
+      if (plan && (!planningChosen || !store.plansEachBatch())) {
         log.info("planning each batch anew: {} outgrew their statistics", outgrown);
-      } else if (!plan && store.plansEachBatch()) {
+      } else if (!plan && planningChosen && store.plansEachBatch()) {
         log.info("batches use PostgreSQL's cached plans: their tables' statistics are current");
       }
       store.planEachBatch(plan);
+      planningChosen = true;
     } catch (RuntimeException e) {
       log.debug("looking at the tables' statistics failed: {}", e.toString());
     }
