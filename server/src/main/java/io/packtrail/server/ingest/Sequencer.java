@@ -250,7 +250,7 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** Null until the first look at the tables' statistics, then whether batches are planned anew. */
+  /** Null until the first look at the statistics, then whether batches are planned anew. */
   Boolean planningEachBatch() {
     return planningChosen ? store.plansEachBatch() : null;
   }
