@@ -66,8 +66,11 @@ public final class Sequencer implements AutoCloseable {
   private final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   private final List<BatchObserver> batchObservers = new CopyOnWriteArrayList<>();
   private volatile boolean accepting = true;
-  /** Whether choosePlanning has looked at the statistics once. */
-  private volatile boolean planningChosen;
+  /**
+   * Whether each batch is planned anew (choosePlanning); null until the first look at the
+   * tables' statistics, and planned anew until then. Set by the sequencer's thread only.
+   */
+  private volatile Boolean planAnew;
   private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
 
   /** How long a refusal is remembered under its event id (docs/formats.md section 5). */
@@ -252,7 +255,7 @@ public final class Sequencer implements AutoCloseable {
 
   /** Null until the first look at the statistics, then whether batches are planned anew. */
   Boolean planningEachBatch() {
-    return planningChosen ? store.plansEachBatch() : null;
+    return planAnew;
   }
 
   /**
@@ -264,13 +267,12 @@ public final class Sequencer implements AutoCloseable {
       List<String> outgrown = store.outgrownStatistics(handle);
       boolean plan = !outgrown.isEmpty();
       // the first look is logged only when it finds planning needed, later ones at each switch
-      if (plan && (!planningChosen || !store.plansEachBatch())) {
+      if (plan && !Boolean.TRUE.equals(planAnew)) {
         log.info("planning each batch anew: {} outgrew their statistics", outgrown);
-      } else if (!plan && planningChosen && store.plansEachBatch()) {
+      } else if (!plan && Boolean.TRUE.equals(planAnew)) {
         log.info("batches use PostgreSQL's cached plans: their tables' statistics are current");
       }
-      store.planEachBatch(plan);
-      planningChosen = true;
+      planAnew = plan;
     } catch (RuntimeException e) {
       log.debug("looking at the tables' statistics failed: {}", e.toString());
     }
@@ -381,7 +383,7 @@ public final class Sequencer implements AutoCloseable {
     }
     IngestStore.Snapshot snapshot = store.begin(handle, eventIds.toArray(UUID[]::new),
         codes.toArray(String[]::new), lots.toArray(String[]::new),
-        corrected.toArray(String[]::new));
+        corrected.toArray(String[]::new), !Boolean.FALSE.equals(planAnew));
     try {
       return sequence(handle, batch, snapshot);
     } catch (RuntimeException e) {

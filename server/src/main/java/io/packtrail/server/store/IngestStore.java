@@ -51,8 +51,6 @@ public final class IngestStore {
   private static final String[] BATCH_TABLES = {
       "event", "unit", "unit_link", "material_lot", "refusal", "unit_party"};
 
-  private volatile boolean planEachBatch = true;
-
   private final Rows.EventMapper events = new Rows.EventMapper();
   private final Rows.UnitStateMapper units = new Rows.UnitStateMapper();
 
@@ -97,22 +95,16 @@ public final class IngestStore {
 
   /**
    * Opens the batch transaction, locks the log head and reads what the batch needs, in one round
-   * trip. The handle must be in auto-commit mode; end with {@link #commit} or {@link #rollback}.
+   * trip: the events already recorded under {@code eventIds}, the units, which of {@code lotIds}
+   * exist, and the parties of {@code partyUnits} (the units of corrections). With
+   * {@code planAnew} the batch's statements are planned for this call instead of reusing
+   * PostgreSQL's cached plans ({@link #outgrownStatistics}). The handle must be in auto-commit
+   * mode; end with {@link #commit} or {@link #rollback}.
    */
-  public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes) {
-    return begin(handle, eventIds, unitCodes, new String[0]);
-  }
-
-  /** As {@link #begin(Handle, UUID[], String[])}, also asking which of {@code lotIds} exist. */
-  public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds) {
-    return begin(handle, eventIds, unitCodes, lotIds, new String[0]);
-  }
-
-  /** As above, also reading the parties of {@code partyUnits} (the units of corrections). */
   public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds,
-      String[] partyUnits) {
+      String[] partyUnits, boolean planAnew) {
     Connection c = handle.getConnection();
-    try (PreparedStatement s = c.prepareStatement(planEachBatch ? READ_PLANNED : READ_CACHED)) {
+    try (PreparedStatement s = c.prepareStatement(planAnew ? READ_PLANNED : READ_CACHED)) {
       s.setArray(1, c.createArrayOf("uuid", eventIds));
       s.setArray(2, c.createArrayOf("text", unitCodes));
       s.setArray(3, c.createArrayOf("text", unitCodes));
@@ -317,15 +309,6 @@ public final class IngestStore {
   public List<String> outgrownStatistics(Handle handle) {
     return handle.createQuery(OUTGROWN).bindArray(0, String.class, (Object[]) BATCH_TABLES)
         .mapTo(String.class).list();
-  }
-
-  /** Whether each batch is planned with the tables' sizes of the moment (at first: yes). */
-  public void planEachBatch(boolean plan) {
-    planEachBatch = plan;
-  }
-
-  public boolean plansEachBatch() {
-    return planEachBatch;
   }
 
   /** Ends the batch transaction without writing. */
