@@ -236,6 +236,9 @@ class LogIntegrationTest {
         h.execute("UPDATE log_head SET next_index = 1");
       });
       Jdbi jdbi = onePool.jdbi();
+      // the connection's own setting, whatever the server's default (the test suite's embedded
+      // PostgreSQL runs with synchronous commit off)
+      jdbi.useHandle(h -> h.execute("SET synchronous_commit = on"));
       assertEquals(1, new Integrator(jdbi, Clock.systemUTC(), 10).integrateBatch(true).added());
       assertEquals("on", jdbi.withHandle(h -> h.createQuery("SHOW synchronous_commit")
           .mapTo(String.class).one()), "the pool's one connection commits synchronously again");
