@@ -1,5 +1,6 @@
 package io.packtrail.server.cli;
 
+import io.packtrail.client.tls.NettyLeakDetection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
         LogKeyCommand.class, PkiCommand.class})
 public final class PacktrailServerCli {
   public static void main(String[] args) {
+    NettyLeakDetection.offUnlessSet();
     System.exit(commandLine().execute(args));
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Which events an export keeps (ExportEventsRequest.filter; docs/formats.md section 16, Exports
@@ -35,6 +36,8 @@ public record EventQuery(Map<Field, Set<String>> values, Instant start, boolean 
   public static final int MAX_TERMS = 100;
   /** The longest filter, in characters. */
   public static final int MAX_LENGTH = MAX_TERMS * (Text.MAX_NAME + 20);
+
+  private static final Pattern UNIT_CODE = Pattern.compile("[A-Z0-9]{19,24}");
 
   /** A field an export can be filtered on, spelled as in the filter. */
   public enum Field {
@@ -188,7 +191,7 @@ public record EventQuery(Map<Field, Set<String>> values, Instant start, boolean 
       case UNIT -> {
         Violations v = new Violations();
         String code = ResourceNames.unitCode(v, FIELD, value);
-        if (code == null || !code.matches("[A-Z0-9]{19,24}")) {
+        if (code == null || !UNIT_CODE.matcher(code).matches()) {
           throw refused("compares unit with a unit name units/{code}, got \"" + Text.echo(value)
               + "\"" + where);
         }

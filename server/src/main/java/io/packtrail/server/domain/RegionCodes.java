@@ -2,6 +2,7 @@ package io.packtrail.server.domain;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * GB/T 2260 administrative division codes: six digits, province (two), city (two more),
@@ -10,6 +11,8 @@ import java.util.TreeMap;
  * have no name (their figures are still counted).
  */
 public final class RegionCodes {
+  private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+
   private RegionCodes() {}
 
   private static final Map<String, String> NAMES = new TreeMap<>(Map.ofEntries(
@@ -26,7 +29,7 @@ public final class RegionCodes {
   public static void check(Violations v, String field, String code) {
     if (code == null || code.isEmpty()) {
       v.add(field, "is required: a six-digit GB/T 2260 code, e.g. 620000 (Gansu)");
-    } else if (!code.matches("[0-9]{6}") || code.startsWith("00")) {
+    } else if (!SIX_DIGITS.matcher(code).matches() || code.startsWith("00")) {
       v.add(field, "must be a six-digit GB/T 2260 code such as 620000 (a province) or 620300 "
           + "(a city), got '" + ResourceNames.abbreviate(code) + "'");
     }

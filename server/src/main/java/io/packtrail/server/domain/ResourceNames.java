@@ -20,6 +20,7 @@ public final class ResourceNames {
       Pattern.compile("units/[A-Z0-9]{19,24}/events/[1-9][0-9]{0,18}");
   private static final Pattern DEVICE = Pattern.compile("(organizations/" + ID_RULE + "/sites/"
       + ID_RULE + ")/devices/(" + ID_RULE + ")");
+  private static final Pattern ANOMALY_ID = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern LABEL = Pattern.compile("labels/([1-9][0-9]{0,18})");
   private static final Pattern LABEL_KEY =
       Pattern.compile("organizations/(" + ID_RULE + ")/labelKeys/([0-9a-f]{8})");
@@ -230,7 +231,7 @@ public final class ResourceNames {
       return null;
     }
     if (!name.startsWith(ANOMALY_PREFIX)
-        || !name.substring(ANOMALY_PREFIX.length()).matches("[0-9a-f]{32}")) {
+        || !ANOMALY_ID.matcher(name.substring(ANOMALY_PREFIX.length())).matches()) {
       v.add(field, "must be a name of the form anomalies/{id} with id 32 lower-case hex digits, "
           + "got '" + abbreviate(name) + "'");
       return null;
