@@ -3,8 +3,10 @@
 # a fresh database and deployment CA, the server with metrics, a warm-up pass, then the measured
 # run (32 clients, mutual TLS, log on unless you pass --checkpoint-interval 0) with
 #  - the load generator's own figures (calls/s, latency, server CPU us per call from the metrics),
-#  - the server's CPU by thread over the step phase (/proc/PID/task, JIT and GC apart),
-#  - allocated bytes per step (jvm_memory_pool_allocated_bytes_total, G1 Eden) and RSS,
+#  - the server's CPU by thread over the step phase and over the round trips (/proc/PID/task, JIT
+#    and GC apart; snapshot.py reads it with the machine's, at times fixed from the phase's start),
+#  - allocated bytes per step (jvm_memory_pool_allocated_bytes_total, G1 Eden), RSS, and the
+#    sequencer's batches (size, time, the share of the phase spent in them),
 #  - the machine's CPU by process (server, PostgreSQL, load generator, the rest) per call in both
 #    phases (machine_cpu.py),
 #  - with JFR=1, a Flight Recording of the step phase (jfr_costs.py reads it).
@@ -13,7 +15,8 @@
 #      WARM (s, default 60), DUR (s, default 30), MWARM (s, default 20: the measured run's own
 #      warm-up in each phase, so that the load generator's JVM, a new one, has compiled its side
 #      before the measured seconds), JFR=1, SERVER_JVM (e.g. -Xmx256m), LOADGEN_JVM (the load
-#      generator's JVM options, e.g. a flight recording of its own)
+#      generator's JVM options, e.g. a flight recording of its own), CLIENTS (the measured run's
+#      clients, default 32), LOADGEN_ARGS (more options for the measured run, e.g. --bare-paced)
 set -u
 OUT=$1; shift; mkdir -p $OUT
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -48,28 +51,28 @@ if [ "${JFR:-0}" = 1 ]; then
   ( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
     jcmd $SPID JFR.start name=steps settings=$OUT/profile.jfc duration=$((MW + ${DUR:-30}))s filename=$OUT/steps.jfr > /dev/null ) &
 fi
-snap() { for t in /proc/$SPID/task/*; do echo "$(cat $t/comm 2>/dev/null | tr ' ' _) $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done; }
-# the machine's CPU by process group (clock ticks): all busy time (/proc/stat), the server, this
-# database's PostgreSQL backends with the shared WAL writer, checkpointer and background writer,
-# and the load generator; what is left is everything else on the machine (machine_cpu.py)
-ticks() { for p in "$@"; do awk '{s += $14 + $15} END {print s + 0}' /proc/$p/stat 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+# the machine's CPU by process group: all busy time, the server (and its threads), this database's
+# PostgreSQL backends with the shared WAL writer, checkpointer and background writer, and the load
+# generator; what is left is everything else on the machine (machine_cpu.py). snapshot.py reads
+# them all at one moment, in one process.
 pgpids() { for p in $(pgrep -x postgres); do { tr '\0' ' ' < /proc/$p/cmdline; } 2>/dev/null | grep -qE "^postgres: [^ ]+ (postgres $DB |walwriter|checkpointer|background writer)" && echo $p; done; }
-machine() { echo "seconds $(date +%s.%N)"; echo "machine $(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)"
-  echo "server $(ticks $SPID)"; echo "postgres $(ticks $(pgpids))"; echo "loadgen $(ticks $(cat $OUT/loadgen.pid 2>/dev/null))"; }
-# the server's threads and metrics 6 s into the step phase and 3 s before its end
-( for i in $(seq 1 1200); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-  sleep $((MW + 1)); machine > $OUT/c-step0; snap > $OUT/t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0; T0=$(date +%s.%N)
-  sleep $((${DUR:-30} - 3)); machine > $OUT/c-step1; snap > $OUT/t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
-  python3 -c "print($(date +%s.%N) - $T0)" > $OUT/tsecs
-  # the same machine accounting over the bare round trips
-  for i in $(seq 1 1200); do grep -q 'bare round trip (Health/Check):' $OUT/run.txt 2>/dev/null && break; sleep 0.5; done
-  # (machine() itself takes a second or two: the second reading must come before the load
-  # generator exits)
-  sleep $((MW + 1)); machine > $OUT/c-bare0; snap > $OUT/tb0; TB=$(date +%s.%N)
-  sleep $((${DUR:-30} - 6)); machine > $OUT/c-bare1; snap > $OUT/tb1; python3 -c "print($(date +%s.%N) - $TB)" > $OUT/tbsecs ) &
+# (a Python of the system's if there is one: pyenv's shim took over a second to start here)
+PY=/usr/bin/python3; [ -x $PY ] || PY=python3
+reading() { $PY $HERE/snapshot.py $OUT/c-$1 $OUT/$2 $SPID "$(cat $OUT/loadgen.pid 2>/dev/null)" $PGPIDS; }
+# sleeps until $1 seconds after the step phase began (T): the readings are scheduled from that one
+# moment, so that a slow reading on a loaded machine does not push the next one out of its phase
+at() { sleep "$($PY -c "print(max(0, $T + $1 - $(date +%s.%N)))")"; }
+# the server's threads and metrics 1 s after the step phase's warm-up and 2 s before its end; the
+# same over the bare round trips, which follow at once (MW of warm-up, DUR measured)
+( for i in $(seq 1 2400); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.25; done
+  T=$(date +%s.%N); PGPIDS=$(pgpids); D=${DUR:-30}
+  at $((MW + 1)); reading step0 t0; curl -s http://127.0.0.1:9471/metrics > $OUT/m0
+  at $((MW + D - 2)); reading step1 t1; curl -s http://127.0.0.1:9471/metrics > $OUT/m1
+  at $((2 * MW + D + 1)); reading bare0 tb0
+  at $((2 * MW + 2 * D - 2)); reading bare1 tb1 ) &
 TPID=$!
 uptime > $OUT/load-before.txt
-$B --clients 32 --duration ${DUR:-30} --warmup $MW --bare-duration ${DUR:-30} > $OUT/run.txt 2>&1 &
+$B --clients ${CLIENTS:-32} --duration ${DUR:-30} --warmup $MW --bare-duration ${DUR:-30} ${LOADGEN_ARGS:-} > $OUT/run.txt 2>&1 &
 echo $! > $OUT/loadgen.pid; wait $(cat $OUT/loadgen.pid)
 uptime > $OUT/load-after.txt
 wait $TPID

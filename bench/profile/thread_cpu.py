@@ -10,7 +10,10 @@ def load(f):
         n, v = l.rsplit(' ', 1); r[n] += int(v)
     return r
 a, b = load(d + '/t0'), load(d + '/t1')
-secs = float(open(d + '/tsecs').read())
+def seconds(a, b):  # between two readings of snapshot.py (c-step0 -> c-step1, c-bare0 -> c-bare1)
+    at = lambda f: float(next(l.split()[1] for l in open(d + '/' + f) if l.startswith('seconds ')))
+    return at(b) - at(a)
+secs = seconds('c-step0', 'c-step1')
 run = open(d + '/run.txt').read()
 rate = float(re.search(r'durable steps \(RecordEvent\)\s+(\d+)', run).group(1))
 groups = collections.Counter()
@@ -28,7 +31,7 @@ import os
 # the same over the bare round trips (tb0 -> tb1), where the script took those snapshots
 if os.path.exists(d + '/tb1'):
     ta, tb = load(d + '/tb0'), load(d + '/tb1')
-    bsecs = float(open(d + '/tbsecs').read())
+    bsecs = seconds('c-bare0', 'c-bare1')
     calls = float(re.search(r'bare round trip \(Health/Check\)\s+(\d+)', run).group(1)) * bsecs
     bper = collections.Counter({n: (tb[n] - ta.get(n, 0)) * 10.0 for n in tb})
     print(f'bare phase {bsecs:.0f} s: server CPU per round trip {1000*sum(bper.values())/calls:.0f} us')
@@ -41,3 +44,11 @@ if os.path.exists(d + '/m1'):
     eden = metric(d + '/m1', 'jvm_memory_pool_allocated_bytes_total{pool="G1 Eden Space"}') - metric(d + '/m0', 'jvm_memory_pool_allocated_bytes_total{pool="G1 Eden Space"}')
     cpu = metric(d + '/m1', 'process_cpu_seconds_total') - metric(d + '/m0', 'process_cpu_seconds_total')
     print(f'process CPU {1e6*cpu/steps:.0f} us/step; allocated (G1 Eden, counted at each GC) {eden/steps/1024:.1f} kB/step')
+    # the sequencer: one batch (one transaction) at a time, so the share of the phase it spent in
+    # batches says whether it bounds the rate (near 100 %: every step waits for it)
+    d_metric = lambda name: metric(d + '/m1', name) - metric(d + '/m0', name)
+    batches = d_metric('packtrail_sequencer_commit_seconds_count')
+    if batches:
+        busy = d_metric('packtrail_sequencer_commit_seconds_sum')
+        print(f'sequencer: {batches / secs:.0f} batches/s of {d_metric("packtrail_sequencer_batch_size_sum") / batches:.1f} '
+              f'steps, {1000 * busy / batches:.2f} ms each; in batches {100 * busy / secs:.0f} % of the phase')
