@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.packtrail.client.PacktrailClient;
+import io.packtrail.client.tls.NettyLeakDetection;
 import io.packtrail.v1.Chemistry;
 import io.packtrail.v1.Collection;
 import io.packtrail.v1.Grade;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
@@ -109,6 +111,13 @@ public final class LoadGenerator implements Callable<Integer> {
           + "http://127.0.0.1:9464/metrics: each phase then reports server CPU per call")
   URI metrics;
 
+  @Option(names = "--bare-paced",
+      description = "a third phase: the bare round trips paced at the durable steps' measured "
+          + "rate, so that the server's CPU per call compares a step's work with a round trip's "
+          + "at the same call rate (at a faster rate each call shares more of the transport's "
+          + "wake-ups and system calls, and costs less)")
+  boolean barePaced;
+
   private ServerCpu serverCpu;
 
   private static final String MAKER = "organizations/bench-maker";
@@ -118,6 +127,8 @@ public final class LoadGenerator implements Callable<Integer> {
   private static final String PLANT = "organizations/bench-recycler/sites/plant";
 
   public static void main(String[] args) {
+    // its CPU shares the machine with the server's: it should spend none on a debugging aid
+    NettyLeakDetection.offUnlessSet();
     System.exit(new CommandLine(new LoadGenerator()).execute(args));
   }
 
@@ -158,13 +169,15 @@ public final class LoadGenerator implements Callable<Integer> {
       }
 
       Result steps = measure("durable steps (RecordEvent)", pool, lanes.stream()
-          .<Runnable>map(l -> l::recordNext).toList(), durationSeconds);
-      Result roundTrips = measure("bare round trip (Health/Check)", pool, bare.stream()
-          .<Runnable>map(ch -> {
-            var stub = HealthGrpc.newBlockingStub(ch);
-            return () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance());
-          }).toList(), bareSeconds);
+          .<Runnable>map(l -> l::recordNext).toList(), durationSeconds, 0);
+      List<Runnable> checks = bare.stream().<Runnable>map(ch -> {
+        var stub = HealthGrpc.newBlockingStub(ch);
+        return () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+      }).toList();
+      Result roundTrips = measure("bare round trip (Health/Check)", pool, checks, bareSeconds, 0);
+      Result paced = !barePaced ? null : measure("round trip at the step rate", pool, checks,
+          bareSeconds, steps.rate);
 
       System.out.println();
       System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
@@ -175,6 +188,11 @@ public final class LoadGenerator implements Callable<Integer> {
           steps.rate / roundTrips.rate, steps.ms(50) / roundTrips.ms(50),
           steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9),
           steps.cpuMicrosPerCall / roundTrips.cpuMicrosPerCall);
+      if (paced != null) {
+        paced.print();
+        System.out.printf("%-32s %10s %9s %9s %9s %13.2f%n", "server CPU per step / paced",
+            "", "", "", "", steps.cpuMicrosPerCall / paced.cpuMicrosPerCall);
+      }
       long errors = lanes.stream().mapToLong(l -> l.errors).sum();
       System.out.printf("refused or failed steps: %d%n", errors);
       return errors == 0 ? 0 : 1;
@@ -220,7 +238,7 @@ public final class LoadGenerator implements Callable<Integer> {
         // measure() reads the CPU of the server this phase runs against
         serverCpu = tlsNow ? tlsCpu : plainCpu;
         Result phase = measure((tlsNow ? "mutual TLS" : "plaintext") + " steps, round " + r,
-            pool, lanes.stream().<Runnable>map(l -> l::recordNext).toList(), durationSeconds);
+            pool, lanes.stream().<Runnable>map(l -> l::recordNext).toList(), durationSeconds, 0);
         (tlsNow ? tlsPhases : plainPhases).add(phase);
       }
     }
@@ -269,21 +287,40 @@ public final class LoadGenerator implements Callable<Integer> {
     }
   }
 
-  /** Runs every action in a loop on its own thread: warm-up, then the measured window. */
-  private Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds)
-      throws Exception {
+  /**
+   * Runs every action in a loop on its own thread: warm-up, then the measured window; with a
+   * {@code pacedRate} above 0 the actions together start that many calls a second, evenly
+   * spread (a client that falls behind goes on at once, without catching up in a burst).
+   */
+  private Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
+      double pacedRate) throws Exception {
     Recorder recorder = new Recorder(3);
     AtomicLong calls = new AtomicLong();
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch started = new CountDownLatch(actions.size());
     List<Future<?>> running = new ArrayList<>();
-    System.out.printf("%s: %d s warm-up, %d s measured...%n", name, warmupSeconds, seconds);
-    for (Runnable action : actions) {
+    System.out.printf("%s: %d s warm-up, %d s measured%s...%n", name, warmupSeconds, seconds,
+        pacedRate > 0 ? String.format(", paced at %.0f calls/s", pacedRate) : "");
+    long interval = pacedRate > 0 ? (long) (1e9 * actions.size() / pacedRate) : 0;
+    for (int a = 0; a < actions.size(); a++) {
+      Runnable action = actions.get(a);
+      long offset = interval * a / actions.size(); // the clients' calls interleave
       running.add(pool.submit(() -> {
         started.countDown();
         long now;
+        long next = System.nanoTime() + offset;
         while ((now = System.nanoTime()) < end) {
+          if (interval > 0) {
+            if (next > now) {
+              LockSupport.parkNanos(next - now);
+              now = System.nanoTime();
+              if (now >= end) {
+                break;
+              }
+            }
+            next = Math.max(next + interval, now);
+          }
           action.run();
           long after = System.nanoTime();
           if (now >= warmupEnd) {
