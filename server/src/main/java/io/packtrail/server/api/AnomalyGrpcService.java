@@ -73,7 +73,7 @@ final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceImplBase
     Paging.Cursor cursor = Paging.cursor(size, request.getPageToken(), String.join("|",
         "anomalies", kind, organization, prefix, unitCode, String.valueOf(state),
         String.valueOf(start), String.valueOf(end)));
-    if (cursor.after() != null && !cursor.after().matches("[0-9a-f]{32}")) {
+    if (cursor.after() != null && !ResourceNames.isAnomalyId(cursor.after())) {
       throw new InvalidArgumentException("page_token", "is not a page token of this listing");
     }
     Anomalies.Filter filter = new Anomalies.Filter(kind, organization, unitCode, prefix, state,

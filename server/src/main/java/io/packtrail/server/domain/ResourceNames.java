@@ -231,12 +231,17 @@ public final class ResourceNames {
       return null;
     }
     if (!name.startsWith(ANOMALY_PREFIX)
-        || !ANOMALY_ID.matcher(name.substring(ANOMALY_PREFIX.length())).matches()) {
+        || !isAnomalyId(name.substring(ANOMALY_PREFIX.length()))) {
       v.add(field, "must be a name of the form anomalies/{id} with id 32 lower-case hex digits, "
           + "got '" + abbreviate(name) + "'");
       return null;
     }
     return name.substring(ANOMALY_PREFIX.length());
+  }
+
+  /** Whether {@code id} has the form of an anomaly's id: 32 lower-case hex digits. */
+  public static boolean isAnomalyId(String id) {
+    return id != null && ANOMALY_ID.matcher(id).matches();
   }
 
   /** Keeps echoed input short and printable, so a huge value cannot bloat an error. */
