@@ -46,7 +46,9 @@ if os.path.exists(d + '/m1'):
     print(f'process CPU {1e6*cpu/steps:.0f} us/step; allocated (G1 Eden, counted at each GC) {eden/steps/1024:.1f} kB/step')
     # the sequencer: one batch (one transaction) at a time, so the share of the phase it spent in
     # batches says whether it bounds the rate (near 100 %: every step waits for it)
-    d_metric = lambda name: metric(d + '/m1', name) - metric(d + '/m0', name)
+    def d_metric(name):  # 0 where a server does not export the metric
+        before, after = metric(d + '/m0', name), metric(d + '/m1', name)
+        return 0 if before is None or after is None else after - before
     batches = d_metric('packtrail_sequencer_commit_seconds_count')
     if batches:
         busy = d_metric('packtrail_sequencer_commit_seconds_sum')
