@@ -176,8 +176,9 @@ public final class LoadGenerator implements Callable<Integer> {
             .check(HealthCheckRequest.getDefaultInstance());
       }).toList();
       Result roundTrips = measure("bare round trip (Health/Check)", pool, checks, bareSeconds, 0);
-      Result paced = !barePaced ? null : measure("round trip at the step rate", pool, checks,
-          bareSeconds, steps.rate);
+      // (no steps went through: nothing to pace at)
+      Result paced = !barePaced || !(steps.rate > 0) ? null
+          : measure("round trip at the step rate", pool, checks, bareSeconds, steps.rate);
 
       System.out.println();
       System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "phase (" + clients + " clients)",
@@ -302,24 +303,25 @@ public final class LoadGenerator implements Callable<Integer> {
     List<Future<?>> running = new ArrayList<>();
     System.out.printf("%s: %d s warm-up, %d s measured%s...%n", name, warmupSeconds, seconds,
         pacedRate > 0 ? String.format(", paced at %.0f calls/s", pacedRate) : "");
-    long interval = pacedRate > 0 ? (long) (1e9 * actions.size() / pacedRate) : 0;
+    Pacing pacing = pacedRate > 0 ? new Pacing(pacedRate, actions.size()) : null;
+    long start = System.nanoTime();
     for (int a = 0; a < actions.size(); a++) {
       Runnable action = actions.get(a);
-      long offset = interval * a / actions.size(); // the clients' calls interleave
+      int client = a;
       running.add(pool.submit(() -> {
         started.countDown();
         long now;
-        long next = System.nanoTime() + offset;
+        long slot = pacing == null ? 0 : pacing.first(start, client, actions.size());
         while ((now = System.nanoTime()) < end) {
-          if (interval > 0) {
-            if (next > now) {
-              LockSupport.parkNanos(next - now);
+          if (pacing != null) {
+            if (slot > now) {
+              LockSupport.parkNanos(slot - now);
               now = System.nanoTime();
               if (now >= end) {
                 break;
               }
             }
-            next = Math.max(next + interval, now);
+            slot = pacing.next(slot, now);
           }
           action.run();
           long after = System.nanoTime();
