@@ -27,7 +27,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * One ingest batch as one transaction in two round trips: {@link #begin} sends BEGIN, the lock
  * of the log head and the reads together; {@link #commit} sends the writes (one statement over
- * parallel arrays) and COMMIT together. Every round trip inside the transaction is time the log
+ * parallel arrays, with only the parts the batch has rows for) and COMMIT together. Every round trip inside the transaction is time the log
  * head stays locked, which bounds the whole deployment's write rate. SQL in
  * resources/io/packtrail/server/store/IngestStore/.
  */
@@ -41,10 +41,20 @@ public final class IngestStore {
    * statement of every batch was a fifth of PostgreSQL's CPU per step (docs/decisions.md).
    */
   private static final String READ_PLANNED =
-      "BEGIN;\nSET LOCAL plan_cache_mode = force_custom_plan;\n" + sql("read");
-  private static final String READ_CACHED = "BEGIN;\nSET LOCAL plan_cache_mode = auto;\n"
-      + sql("read");
-  private static final String WRITE = sql("write") + ";\nCOMMIT";
+      "BEGIN;\nSET LOCAL plan_cache_mode = force_custom_plan;\n";
+  private static final String READ_CACHED = "BEGIN;\nSET LOCAL plan_cache_mode = auto;\n";
+  /**
+   * The batch's read, by whether it plans anew (bit 0), reads lots (bit 1) and reads parties
+   * (bit 2); the lots and parties are read only for a batch that has some to read.
+   */
+  private static final String[] READS = new String[8];
+  /**
+   * The parts of the batch's write, by the name of their SQL file, in the order of
+   * {@link #commit}'s parameters.
+   */
+  private static final String[] WRITE_PARTS = {"appendEvents", "moveUnits", "addLinks",
+      "addLots", "addFeeds", "addLotInputs", "flagAnomalies", "rememberRefusals", "addParties"};
+  private static final String[] WRITES = new String[1 << WRITE_PARTS.length];
   private static final String PURGE = sql("purgeRefusals");
   private static final String OUTGROWN = sql("outgrownStatistics");
   /** The tables whose plans the batch's statements depend on. */
@@ -104,13 +114,20 @@ public final class IngestStore {
   public Snapshot begin(Handle handle, UUID[] eventIds, String[] unitCodes, String[] lotIds,
       String[] partyUnits, boolean planAnew) {
     Connection c = handle.getConnection();
-    try (PreparedStatement s = c.prepareStatement(planAnew ? READ_PLANNED : READ_CACHED)) {
+    boolean readLots = lotIds.length > 0;
+    boolean readParties = partyUnits.length > 0;
+    try (PreparedStatement s = c.prepareStatement(read(planAnew, readLots, readParties))) {
       s.setArray(1, c.createArrayOf("uuid", eventIds));
       s.setArray(2, c.createArrayOf("text", unitCodes));
       s.setArray(3, c.createArrayOf("text", unitCodes));
-      s.setArray(4, c.createArrayOf("text", lotIds));
-      s.setArray(5, c.createArrayOf("uuid", eventIds));
-      s.setArray(6, c.createArrayOf("text", partyUnits));
+      s.setArray(4, c.createArrayOf("uuid", eventIds));
+      int p = 5;
+      if (readLots) {
+        s.setArray(p++, c.createArrayOf("text", lotIds));
+      }
+      if (readParties) {
+        s.setArray(p, c.createArrayOf("text", partyUnits));
+      }
       s.execute();
       s.getMoreResults(); // past BEGIN
       s.getMoreResults(); // past SET LOCAL
@@ -148,13 +165,6 @@ public final class IngestStore {
         }
       }
       s.getMoreResults();
-      Set<String> lots = new HashSet<>();
-      try (ResultSet rs = s.getResultSet()) {
-        while (rs.next()) {
-          lots.add(rs.getString(1));
-        }
-      }
-      s.getMoreResults();
       List<RefusalRow> refusals = new ArrayList<>();
       try (ResultSet rs = s.getResultSet()) {
         while (rs.next()) {
@@ -162,11 +172,22 @@ public final class IngestStore {
               rs.getString(3), null));
         }
       }
-      s.getMoreResults();
+      Set<String> lots = new HashSet<>();
+      if (readLots) {
+        s.getMoreResults();
+        try (ResultSet rs = s.getResultSet()) {
+          while (rs.next()) {
+            lots.add(rs.getString(1));
+          }
+        }
+      }
       Map<String, Set<String>> parties = new HashMap<>();
-      try (ResultSet rs = s.getResultSet()) {
-        while (rs.next()) {
-          parties.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+      if (readParties) {
+        s.getMoreResults();
+        try (ResultSet rs = s.getResultSet()) {
+          while (rs.next()) {
+            parties.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+          }
         }
       }
       return new Snapshot(next, recorded, states, masses, makers, parented, lots, refusals,
@@ -199,86 +220,109 @@ public final class IngestStore {
       // their events refer to them
       handle.attach(UnitDao.class).insert(registered);
     }
+    List<Collection<?>> rows = List.of(appended, moved, lineage.links(), lineage.lots(),
+        lineage.feeds(), lineage.lotInputs(), anomalies, refusals, parties);
+    int present = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      if (!rows.get(i).isEmpty()) {
+        present |= 1 << i;
+      }
+    }
     Connection c = handle.getConnection();
-    try (PreparedStatement s = c.prepareStatement(WRITE)) {
-      int p = 1;
-      p = array(s, p, c, "uuid", appended, Rows.EventRow::eventId);
-      p = array(s, p, c, "text", appended, Rows.EventRow::unitCode);
-      p = array(s, p, c, "int8", appended, Rows.EventRow::sequence);
-      p = array(s, p, c, "int8", appended, Rows.EventRow::logIndex);
-      p = array(s, p, c, "text", appended, Rows.EventRow::type);
-      p = array(s, p, c, "timestamptz", appended, e -> time(e.eventTime()));
-      p = array(s, p, c, "timestamptz", appended, e -> time(e.recordTime()));
-      p = array(s, p, c, "text", appended, Rows.EventRow::actorOrganization);
-      p = array(s, p, c, "text", appended, Rows.EventRow::actorSite);
-      p = array(s, p, c, "bytea", appended, Rows.EventRow::canonical);
-      p = array(s, p, c, "bytea", appended, Rows.EventRow::previousHash);
-      p = array(s, p, c, "bytea", appended, Rows.EventRow::hash);
-      p = array(s, p, c, "bytea", appended, Rows.EventRow::requestDigest);
-      p = array(s, p, c, "int8", appended, Rows.EventRow::labelSerial);
-      p = array(s, p, c, "text", appended, Rows.EventRow::submitterKind);
-      p = array(s, p, c, "text", appended, Rows.EventRow::submitter);
-      p = array(s, p, c, "text", appended, Rows.EventRow::submitterCertificateSerial);
-
-      p = array(s, p, c, "text", moved, Rows.UnitRow::code);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::state);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::custodian);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::custodianSite);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::vin);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::shipmentDestination);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::shipmentWaybill);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohCertifiedEnergyPct);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohCapacityFadePct);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohRemainingCapacityAh);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohRemainingEnergyKwh);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohPowerFadePct);
-      p = array(s, p, c, "float8", moved, Rows.UnitRow::sohResistanceIncreasePct);
-      p = array(s, p, c, "int8", moved, Rows.UnitRow::sohFullCycles);
-      p = array(s, p, c, "text", moved, Rows.UnitRow::grade);
-      p = array(s, p, c, "int8", moved, Rows.UnitRow::eventCount);
-      p = array(s, p, c, "bytea", moved, Rows.UnitRow::headHash);
-      p = array(s, p, c, "timestamptz", moved, u -> time(u.updateTime()));
-      p = array(s, p, c, "timestamptz", moved, u -> time(u.lastEventTime()));
-      p = array(s, p, c, "text", moved, Rows.UnitRow::euStatus);
-      p = array(s, p, c, "text", lineage.links(), LinkRow::kind);
-      p = array(s, p, c, "text", lineage.links(), LinkRow::from);
-      p = array(s, p, c, "text", lineage.links(), LinkRow::to);
-      p = array(s, p, c, "uuid", lineage.links(), LinkRow::eventId);
-      p = array(s, p, c, "timestamptz", lineage.links(), l -> time(l.validFrom()));
-
-      p = array(s, p, c, "text", lineage.lots(), LotRow::id);
-      p = array(s, p, c, "text", lineage.lots(), LotRow::product);
-      p = array(s, p, c, "float8", lineage.lots(), LotRow::massKg);
-      for (int e = 0; e < 6; e++) {
-        int element = e;
-        p = array(s, p, c, "float8", lineage.lots(), l -> l.elements()[element]);
+    try (PreparedStatement s = c.prepareStatement(write(present))) {
+      Parameters p = new Parameters(s, c);
+      if (!appended.isEmpty()) {
+        p.array("uuid", appended, Rows.EventRow::eventId);
+        p.array("text", appended, Rows.EventRow::unitCode);
+        p.array("int8", appended, Rows.EventRow::sequence);
+        p.array("int8", appended, Rows.EventRow::logIndex);
+        p.array("text", appended, Rows.EventRow::type);
+        p.array("timestamptz", appended, e -> time(e.eventTime()));
+        p.array("timestamptz", appended, e -> time(e.recordTime()));
+        p.array("text", appended, Rows.EventRow::actorOrganization);
+        p.array("text", appended, Rows.EventRow::actorSite);
+        p.array("bytea", appended, Rows.EventRow::canonical);
+        p.array("bytea", appended, Rows.EventRow::previousHash);
+        p.array("bytea", appended, Rows.EventRow::hash);
+        p.array("bytea", appended, Rows.EventRow::requestDigest);
+        p.array("int8", appended, Rows.EventRow::labelSerial);
+        p.array("text", appended, Rows.EventRow::submitterKind);
+        p.array("text", appended, Rows.EventRow::submitter);
+        p.array("text", appended, Rows.EventRow::submitterCertificateSerial);
       }
-      p = array(s, p, c, "text", lineage.lots(), LotRow::plantSite);
-      p = array(s, p, c, "text", lineage.lots(), LotRow::organization);
-      p = array(s, p, c, "uuid", lineage.lots(), LotRow::eventId);
-      p = array(s, p, c, "timestamptz", lineage.lots(), l -> time(l.eventTime()));
-      p = array(s, p, c, "timestamptz", lineage.lots(), l -> time(l.createTime()));
-
-      p = array(s, p, c, "uuid", lineage.feeds(), FeedRow::eventId);
-      for (int e = 0; e < 6; e++) {
-        int element = e;
-        p = array(s, p, c, "float8", lineage.feeds(), f -> f.elements()[element]);
+      if (!moved.isEmpty()) {
+        p.array("text", moved, Rows.UnitRow::code);
+        p.array("text", moved, Rows.UnitRow::state);
+        p.array("text", moved, Rows.UnitRow::custodian);
+        p.array("text", moved, Rows.UnitRow::custodianSite);
+        p.array("text", moved, Rows.UnitRow::vin);
+        p.array("text", moved, Rows.UnitRow::shipmentDestination);
+        p.array("text", moved, Rows.UnitRow::shipmentWaybill);
+        p.array("float8", moved, Rows.UnitRow::sohCertifiedEnergyPct);
+        p.array("float8", moved, Rows.UnitRow::sohCapacityFadePct);
+        p.array("float8", moved, Rows.UnitRow::sohRemainingCapacityAh);
+        p.array("float8", moved, Rows.UnitRow::sohRemainingEnergyKwh);
+        p.array("float8", moved, Rows.UnitRow::sohPowerFadePct);
+        p.array("float8", moved, Rows.UnitRow::sohResistanceIncreasePct);
+        p.array("int8", moved, Rows.UnitRow::sohFullCycles);
+        p.array("text", moved, Rows.UnitRow::grade);
+        p.array("int8", moved, Rows.UnitRow::eventCount);
+        p.array("bytea", moved, Rows.UnitRow::headHash);
+        p.array("timestamptz", moved, u -> time(u.updateTime()));
+        p.array("timestamptz", moved, u -> time(u.lastEventTime()));
+        p.array("text", moved, Rows.UnitRow::euStatus);
       }
-      p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::lotId);
-      p = array(s, p, c, "text", lineage.lotInputs(), LotInputRow::unitCode);
-      p = array(s, p, c, "text", anomalies, Anomaly::unitCode);
-      p = array(s, p, c, "text", anomalies, Anomaly::kind);
-      p = array(s, p, c, "text", anomalies, Anomaly::description);
-      p = array(s, p, c, "text", anomalies, a -> String.join(" ", a.events()));
-      p = array(s, p, c, "timestamptz", anomalies, a -> time(a.createTime()));
-      p = array(s, p, c, "uuid", refusals, RefusalRow::eventId);
-      p = array(s, p, c, "text", refusals, RefusalRow::unitCode);
-      p = array(s, p, c, "bytea", refusals, RefusalRow::digest);
-      p = array(s, p, c, "text", refusals, RefusalRow::refusal);
-      p = array(s, p, c, "timestamptz", refusals, r -> time(r.createTime()));
-      p = array(s, p, c, "text", parties, PartyRow::organization);
-      p = array(s, p, c, "text", parties, PartyRow::unitCode);
-      s.setLong(p, nextIndex);
+      if (!lineage.links().isEmpty()) {
+        p.array("text", lineage.links(), LinkRow::kind);
+        p.array("text", lineage.links(), LinkRow::from);
+        p.array("text", lineage.links(), LinkRow::to);
+        p.array("uuid", lineage.links(), LinkRow::eventId);
+        p.array("timestamptz", lineage.links(), l -> time(l.validFrom()));
+      }
+      if (!lineage.lots().isEmpty()) {
+        p.array("text", lineage.lots(), LotRow::id);
+        p.array("text", lineage.lots(), LotRow::product);
+        p.array("float8", lineage.lots(), LotRow::massKg);
+        for (int e = 0; e < 6; e++) {
+          int element = e;
+          p.array("float8", lineage.lots(), l -> l.elements()[element]);
+        }
+        p.array("text", lineage.lots(), LotRow::plantSite);
+        p.array("text", lineage.lots(), LotRow::organization);
+        p.array("uuid", lineage.lots(), LotRow::eventId);
+        p.array("timestamptz", lineage.lots(), l -> time(l.eventTime()));
+        p.array("timestamptz", lineage.lots(), l -> time(l.createTime()));
+      }
+      if (!lineage.feeds().isEmpty()) {
+        p.array("uuid", lineage.feeds(), FeedRow::eventId);
+        for (int e = 0; e < 6; e++) {
+          int element = e;
+          p.array("float8", lineage.feeds(), f -> f.elements()[element]);
+        }
+      }
+      if (!lineage.lotInputs().isEmpty()) {
+        p.array("text", lineage.lotInputs(), LotInputRow::lotId);
+        p.array("text", lineage.lotInputs(), LotInputRow::unitCode);
+      }
+      if (!anomalies.isEmpty()) {
+        p.array("text", anomalies, Anomaly::unitCode);
+        p.array("text", anomalies, Anomaly::kind);
+        p.array("text", anomalies, Anomaly::description);
+        p.array("text", anomalies, a -> String.join(" ", a.events()));
+        p.array("timestamptz", anomalies, a -> time(a.createTime()));
+      }
+      if (!refusals.isEmpty()) {
+        p.array("uuid", refusals, RefusalRow::eventId);
+        p.array("text", refusals, RefusalRow::unitCode);
+        p.array("bytea", refusals, RefusalRow::digest);
+        p.array("text", refusals, RefusalRow::refusal);
+        p.array("timestamptz", refusals, r -> time(r.createTime()));
+      }
+      if (!parties.isEmpty()) {
+        p.array("text", parties, PartyRow::organization);
+        p.array("text", parties, PartyRow::unitCode);
+      }
+      s.setLong(p.next, nextIndex);
       s.execute();
     } catch (SQLException e) {
       if (ConnectionFailures.isConnectionFailure(e)) {
@@ -287,6 +331,42 @@ public final class IngestStore {
       }
       throw new StoreException("appending the batch failed", e);
     }
+  }
+
+  /** The batch's read (READS), made once for each of its eight forms. */
+  private static String read(boolean planAnew, boolean readLots, boolean readParties) {
+    int form = (planAnew ? 1 : 0) | (readLots ? 2 : 0) | (readParties ? 4 : 0);
+    String sql = READS[form];
+    if (sql == null) {
+      sql = (planAnew ? READ_PLANNED : READ_CACHED) + sql("read")
+          + (readLots ? ";\n" + sql("readLots") : "")
+          + (readParties ? ";\n" + sql("readParties") : "");
+      READS[form] = sql;
+    }
+    return sql;
+  }
+
+  /**
+   * The batch's write statement and COMMIT for the parts the batch has rows for ({@code present},
+   * bit i for {@link #WRITE_PARTS}[i]): each part a data-modifying CTE of the statement that moves
+   * the log head. A part without rows is left out, not sent with empty arrays: PostgreSQL would
+   * still set up and run its plan. At most 2^9 texts, each made once.
+   */
+  private static String write(int present) {
+    String sql = WRITES[present];
+    if (sql == null) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < WRITE_PARTS.length; i++) {
+        if ((present & 1 << i) != 0) {
+          b.append(b.length() == 0 ? "WITH " : ",\n").append(WRITE_PARTS[i]).append(" AS (\n")
+              .append(sql(WRITE_PARTS[i])).append(")");
+        }
+      }
+      sql = b.append(b.length() == 0 ? "" : "\n").append(sql("moveLogHead")).append(";\nCOMMIT")
+          .toString();
+      WRITES[present] = sql;
+    }
+    return sql;
   }
 
   /**
@@ -329,24 +409,35 @@ public final class IngestStore {
     return instant == null ? null : instant.toString();
   }
 
-  private static <T> int array(PreparedStatement s, int index, Connection c, String type,
-      Collection<T> rows, Function<T, Object> column) throws SQLException {
-    // arrays typed as their SQL type travel in PostgreSQL's binary format (pgjdbc encodes
-    // byte[][], String[], Long[] and Double[] so), not as text literals that the driver
-    // escapes element by element and the server parses back; time and uuid stay text
-    Object[] values = switch (type) {
-      case "bytea" -> new byte[rows.size()][];
-      case "text" -> new String[rows.size()];
-      case "int8" -> new Long[rows.size()];
-      case "float8" -> new Double[rows.size()];
-      default -> new Object[rows.size()];
-    };
-    int i = 0;
-    for (T row : rows) {
-      values[i++] = column.apply(row);
+  /** Binds a statement's parameters in order. */
+  private static final class Parameters {
+    private final PreparedStatement statement;
+    private final Connection connection;
+    int next = 1;
+
+    Parameters(PreparedStatement statement, Connection connection) {
+      this.statement = statement;
+      this.connection = connection;
     }
-    s.setArray(index, c.createArrayOf(type, values));
-    return index + 1;
+
+    <T> void array(String type, Collection<T> rows, Function<T, Object> column)
+        throws SQLException {
+      // arrays typed as their SQL type travel in PostgreSQL's binary format (pgjdbc encodes
+      // byte[][], String[], Long[] and Double[] so), not as text literals that the driver
+      // escapes element by element and the server parses back; time and uuid stay text
+      Object[] values = switch (type) {
+        case "bytea" -> new byte[rows.size()][];
+        case "text" -> new String[rows.size()];
+        case "int8" -> new Long[rows.size()];
+        case "float8" -> new Double[rows.size()];
+        default -> new Object[rows.size()];
+      };
+      int i = 0;
+      for (T row : rows) {
+        values[i++] = column.apply(row);
+      }
+      statement.setArray(next++, connection.createArrayOf(type, values));
+    }
   }
 
   private static String sql(String name) {

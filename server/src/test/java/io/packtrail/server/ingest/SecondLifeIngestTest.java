@@ -224,6 +224,70 @@ class SecondLifeIngestTest {
     io.packtrail.server.testing.LogEntries.assertGapFree(jdbi);
   }
 
+  /**
+   * The batch's write is one statement made of the parts the batch has rows for
+   * (IngestStore#commit); here one batch has them all: a registration, a dismantling (links), a
+   * recycling (lots, their inputs and the feed), a flagged step (an anomaly) and a refused step
+   * (a refusal to remember), next to the events, units and parties every step writes.
+   */
+  @Test
+  void oneBatchWithEveryKindOfRowWritesThemAllInOneTransaction() throws Exception {
+    String dismantled = gradedPack(line);
+    String recycled = gradedPack(line);
+    String flagged = gradedPack(line);
+    String registered = code('P');
+    String m1 = code('M');
+    String m2 = code('M');
+    List<Sequencer.Pending> batch = List.of(
+        pending(registered, new Step.Registration(UnitLevel.PACK, Chemistry.LFP, 50, 150, 350,
+            380, factory.organization()), factory, List.of()),
+        pending(dismantled, new Step.Dismantling(List.of(child(m1, 180), child(m2, 180)), 20,
+            null), line, List.of()),
+        pending(recycled, new Step.Recycling(List.of(new Step.LotOutput("one-batch-lot",
+            MaterialProduct.BLACK_MASS, 300, new ElementMasses(10, 0, 0, 0, 0, 0))),
+            new ElementMasses(20, 0, 0, 0, 0, 0), List.of(), null), line, List.of()),
+        pending(flagged, inspection(), line, List.of(new io.packtrail.server.domain.Anomaly.Flag(
+            io.packtrail.server.domain.Anomaly.TIME_ORDER, "flagged in a batch of every kind"))),
+        pending(flagged, new Step.Receipt(null), line, List.of())); // graded: refused
+    java.util.concurrent.LinkedBlockingQueue<Sequencer.Pending> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>(batch); // all queued before it starts
+    List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long refusalsBefore = count("SELECT count(*) FROM refusal WHERE unit_code = ?", flagged);
+    try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
+      one.onBatch((size, nanos, committed) -> sizes.add(size));
+      for (int i = 0; i < 4; i++) {
+        batch.get(i).result().get();
+      }
+      assertInstanceOf(FailedPreconditionException.class, assertThrows(ExecutionException.class,
+          () -> batch.get(4).result().get()).getCause());
+    }
+    assertEquals(List.of(5), sizes, "one batch");
+    assertEquals(LifecycleState.REGISTERED, state(registered));
+    assertEquals(LifecycleState.DISMANTLED, state(dismantled));
+    assertEquals(2, count("SELECT count(*) FROM unit_link WHERE from_code = ?", dismantled));
+    assertEquals(LifecycleState.RECYCLED, state(recycled));
+    assertEquals(1, count("SELECT count(*) FROM material_lot_input WHERE lot_id = ?",
+        "one-batch-lot"));
+    assertEquals(1, count("SELECT count(*) FROM recycling_feed WHERE event_id = ?",
+        batch.get(2).submission().eventId()));
+    assertEquals(1, count("SELECT count(*) FROM unit_anomaly WHERE unit_code = ?", flagged));
+    assertEquals(refusalsBefore + 1, count("SELECT count(*) FROM refusal WHERE unit_code = ?",
+        flagged));
+    assertEquals(1, count("SELECT count(*) FROM unit_party WHERE unit_code = ? AND "
+        + "organization = 'organizations/maker'", registered));
+    for (String unit : List.of(registered, dismantled, recycled, flagged, m1, m2)) {
+      assertChainWhole(unit);
+    }
+    io.packtrail.server.testing.LogEntries.assertGapFree(jdbi);
+  }
+
+  static Sequencer.Pending pending(String unit, Step step, Actor actor,
+      List<io.packtrail.server.domain.Anomaly.Flag> flags) {
+    Submission s = new Submission(UUID.randomUUID(), unit, Instant.now(), actor.site(), step);
+    return new Sequencer.Pending(s, actor, s.digest(), flags, null, null, () -> true,
+        new CompletableFuture<>());
+  }
+
   @Test
   void aRefusedMultiUnitStepWritesNothingAndLeavesTheRestOfItsBatchAlone() throws Exception {
     String source = gradedPack(cascade);
