@@ -134,6 +134,12 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    long laneCount = comparePlaintext == null ? clients : 2L * clients;
+    if (clients < 1 || unitsPerClient < 1 || laneCount * unitsPerClient > MAX_UNITS) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--clients and --units-per-client must be at least 1, and name at most " + MAX_UNITS
+          + " units in all (" + laneCount + " lanes of " + unitsPerClient + ")");
+    }
     serverCpu = metrics == null ? null : new ServerCpu(metrics);
     List<PacktrailClient> sdk = new ArrayList<>();
     List<ManagedChannel> bare = new ArrayList<>();
@@ -162,7 +168,7 @@ public final class LoadGenerator implements Callable<Integer> {
         System.out.printf("Registering %d more units for the plaintext clients...%n",
             clients * unitsPerClient);
         for (int c = 0; c < clients; c++) {
-          plainLanes.add(new Lane(plain.get(c), register(plain.get(c), run, 50 + c)));
+          plainLanes.add(new Lane(plain.get(c), register(plain.get(c), run, clients + c)));
         }
         long errors = compare(pool, lanes, plainLanes);
         return errors == 0 ? 0 : 1;
@@ -395,12 +401,30 @@ public final class LoadGenerator implements Callable<Integer> {
     }
   }
 
+  /** The most units a run can name: the seven digits of a code's serial number. */
+  static final int MAX_UNITS = 10_000_000;
+
+  /**
+   * The code of unit {@code unit} of client lane {@code lane} in run {@code run}: the run in the
+   * trace part, so that runs against the same database do not meet; the lane's units numbered
+   * on from the lanes before it, so that no two lanes share one (lane * units per client + unit
+   * below {@link #MAX_UNITS}).
+   */
+  static String unitCode(String run, int lane, int unit, int unitsPerClient) {
+    long serial = (long) lane * unitsPerClient + unit;
+    if (serial >= MAX_UNITS) {
+      throw new IllegalArgumentException("unit " + serial + " is past the " + MAX_UNITS
+          + " a run can name");
+    }
+    String trace = String.format("%-7s", run).replace(' ', '0').substring(0, 7);
+    return String.format("BNCPBA1%sRA5%07d", trace, serial);
+  }
+
   private List<String> register(PacktrailClient client, String run, int lane) {
     List<String> codes = new ArrayList<>();
     List<RegisterUnitRequest> batch = new ArrayList<>();
     for (int u = 0; u < unitsPerClient; u++) {
-      String trace = String.format("%-7s", run).replace(' ', '0').substring(0, 7);
-      String code = String.format("BNCPBA1%sRA5%02d%05d", trace, lane % 100, u);
+      String code = unitCode(run, lane, u, unitsPerClient);
       codes.add(code);
       batch.add(RegisterUnitRequest.newBuilder()
           .setCode(code)
