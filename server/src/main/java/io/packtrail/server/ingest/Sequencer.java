@@ -516,7 +516,8 @@ public final class Sequencer implements AutoCloseable {
             sealed.add(result.event());
             rows.add(Rows.EventRow.of(result.event(), s.submitter()));
             recorded.put(result.event().eventId(), result.event());
-            parties(result.event(), result.unit(), planned.registers(), partyRows);
+            newParties(result.event(), planned.before(), result.unit(), planned.registers(),
+                planned.registers() != null ? null : makers.get(planned.code()), partyRows);
           }
           lineage(s, p.actor(), now, plan, links, lotRows, feeds, lotInputs);
           links.forEach(l -> parented.add(l.to()));
@@ -550,8 +551,9 @@ public final class Sequencer implements AutoCloseable {
         sealed.add(result.event());
         rows.add(Rows.EventRow.of(result.event(), s.submitter()));
         recorded.put(s.eventId(), result.event());
-        parties(result.event(), result.unit(),
-            registration ? (Step.Registration) s.step() : null, partyRows);
+        newParties(result.event(), before, result.unit(),
+            registration ? (Step.Registration) s.step() : null,
+            registration ? null : makers.get(s.unitCode()), partyRows);
         outcomes.add(new Outcome(p, List.of(result.event()), null, true));
       } catch (DomainException e) {
         outcomes.add(new Outcome(p, null, remember(p, e, now, refused, refusals), false));
@@ -605,6 +607,30 @@ public final class Sequencer implements AutoCloseable {
       }
       Authorization.checkUnit(s.submitter(), s.step().type(), t.code(), states.get(t.code()),
           Lifecycle.custodianOnly(s.step().type(), t.part()), known);
+    }
+  }
+
+  /**
+   * The parties an event makes ({@link #parties}) that its unit may not have yet, added to
+   * {@code rows}. Left out are the organisations the unit's state before the event already made
+   * parties, each by the event (or the registration, or the migration of existing units) that
+   * made it so: its custodian, the organisation it was shipped to, and its maker
+   * ({@code maker}, null when the event registers the unit). Most steps are recorded by the
+   * custodian; a row for it would cost PostgreSQL an index probe only to find it there.
+   */
+  private static void newParties(Event event, UnitState before, UnitState after,
+      Step.Registration registers, String maker, Set<IngestStore.PartyRow> rows) {
+    Set<IngestStore.PartyRow> made = new LinkedHashSet<>(4);
+    parties(event, after, registers, made);
+    for (IngestStore.PartyRow row : made) {
+      String organization = row.organization();
+      boolean already = organization.equals(maker)
+          || before != null && (organization.equals(before.custodian())
+              || before.shipmentDestination() != null && organization.equals(
+                  ResourceNames.organizationOfSite(before.shipmentDestination())));
+      if (!already) {
+        rows.add(row);
+      }
     }
   }
 

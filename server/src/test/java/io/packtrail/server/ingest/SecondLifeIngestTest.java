@@ -281,6 +281,23 @@ class SecondLifeIngestTest {
     io.packtrail.server.testing.LogEntries.assertGapFree(jdbi);
   }
 
+  /**
+   * Most steps are recorded by organisations the unit already has as parties (its custodian, the
+   * organisation it was shipped to); the sequencer sends no rows for those, and still every party
+   * is there, each once.
+   */
+  @Test
+  void aWalkedPackHasEveryPartyOnce() throws Exception {
+    String pack = gradedPack(line);
+    record(pack, inspection(), line); // by the custodian again
+    List<String> parties = jdbi.withHandle(h -> h.createQuery(
+        "SELECT organization FROM unit_party WHERE unit_code = ? ORDER BY organization")
+        .bind(0, pack).mapTo(String.class).list());
+    assertEquals(List.of(line.organization(), station.organization(), factory.organization())
+        .stream().sorted().toList(), parties,
+        "the maker, the dealer that collected and shipped it, the line it was shipped to");
+  }
+
   static Sequencer.Pending pending(String unit, Step step, Actor actor,
       List<io.packtrail.server.domain.Anomaly.Flag> flags) {
     Submission s = new Submission(UUID.randomUUID(), unit, Instant.now(), actor.site(), step);
