@@ -55,8 +55,11 @@ public record Principal(Kind kind, String organization, String site, String devi
 
   @Override
   public String toString() {
-    return kind == Kind.LOCAL ? "LOCAL" : kind + " " + name() + " (certificate "
-        + certificateSerial + ")";
+    if (kind == Kind.LOCAL) {
+      return "LOCAL";
+    }
+    String name = name(); // none for an operator, whose certificate names no organisation
+    return kind + (name == null ? "" : " " + name) + " (certificate " + certificateSerial + ")";
   }
 
   /** Whether this principal presented a certificate. */
