@@ -53,6 +53,9 @@ import picocli.CommandLine.Option;
 @Command(name = "packtrail-bench", mixinStandardHelpOptions = true,
     description = "Load generator for a running Packtrail server.")
 public final class LoadGenerator implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--target", defaultValue = "127.0.0.1:50051", description = "server address")
   String target;
 
@@ -136,7 +139,7 @@ public final class LoadGenerator implements Callable<Integer> {
   public Integer call() throws Exception {
     long laneCount = comparePlaintext == null ? clients : 2L * clients;
     if (clients < 1 || unitsPerClient < 1 || laneCount * unitsPerClient > MAX_UNITS) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--clients and --units-per-client must be at least 1, and name at most " + MAX_UNITS
           + " units in all (" + laneCount + " lanes of " + unitsPerClient + ")");
     }

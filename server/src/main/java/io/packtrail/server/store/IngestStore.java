@@ -27,9 +27,9 @@ import org.jdbi.v3.core.Handle;
 /**
  * One ingest batch as one transaction in two round trips: {@link #begin} sends BEGIN, the lock
  * of the log head and the reads together; {@link #commit} sends the writes (one statement over
- * parallel arrays, with only the parts the batch has rows for) and COMMIT together. Every round trip inside the transaction is time the log
- * head stays locked, which bounds the whole deployment's write rate. SQL in
- * resources/io/packtrail/server/store/IngestStore/.
+ * parallel arrays, with only the parts the batch has rows for) and COMMIT together. Every round
+ * trip inside the transaction is time the log head stays locked, which bounds the whole
+ * deployment's write rate. SQL in resources/io/packtrail/server/store/IngestStore/.
  */
 public final class IngestStore {
   /**
@@ -48,13 +48,60 @@ public final class IngestStore {
    * (bit 2); the lots and parties are read only for a batch that has some to read.
    */
   private static final String[] READS = new String[8];
-  /**
-   * The parts of the batch's write, by the name of their SQL file, in the order of
-   * {@link #commit}'s parameters.
-   */
-  private static final String[] WRITE_PARTS = {"appendEvents", "moveUnits", "addLinks",
-      "addLots", "addFeeds", "addLotInputs", "flagAnomalies", "rememberRefusals", "addParties"};
-  private static final String[] WRITES = new String[1 << WRITE_PARTS.length];
+  /** The batch's write for each set of parts present (bit i: the i-th part of #commit). */
+  private static final String[] WRITES = new String[1 << 9];
+  private static final List<Column<Rows.EventRow>> EVENT_COLUMNS = List.of(
+      column("uuid", Rows.EventRow::eventId), column("text", Rows.EventRow::unitCode),
+      column("int8", Rows.EventRow::sequence), column("int8", Rows.EventRow::logIndex),
+      column("text", Rows.EventRow::type),
+      column("timestamptz", e -> time(e.eventTime())),
+      column("timestamptz", e -> time(e.recordTime())),
+      column("text", Rows.EventRow::actorOrganization), column("text", Rows.EventRow::actorSite),
+      column("bytea", Rows.EventRow::canonical), column("bytea", Rows.EventRow::previousHash),
+      column("bytea", Rows.EventRow::hash), column("bytea", Rows.EventRow::requestDigest),
+      column("int8", Rows.EventRow::labelSerial), column("text", Rows.EventRow::submitterKind),
+      column("text", Rows.EventRow::submitter),
+      column("text", Rows.EventRow::submitterCertificateSerial));
+  private static final List<Column<Rows.UnitRow>> UNIT_COLUMNS = List.of(
+      column("text", Rows.UnitRow::code), column("text", Rows.UnitRow::state),
+      column("text", Rows.UnitRow::custodian), column("text", Rows.UnitRow::custodianSite),
+      column("text", Rows.UnitRow::vin), column("text", Rows.UnitRow::shipmentDestination),
+      column("text", Rows.UnitRow::shipmentWaybill),
+      column("float8", Rows.UnitRow::sohCertifiedEnergyPct),
+      column("float8", Rows.UnitRow::sohCapacityFadePct),
+      column("float8", Rows.UnitRow::sohRemainingCapacityAh),
+      column("float8", Rows.UnitRow::sohRemainingEnergyKwh),
+      column("float8", Rows.UnitRow::sohPowerFadePct),
+      column("float8", Rows.UnitRow::sohResistanceIncreasePct),
+      column("int8", Rows.UnitRow::sohFullCycles), column("text", Rows.UnitRow::grade),
+      column("int8", Rows.UnitRow::eventCount), column("bytea", Rows.UnitRow::headHash),
+      column("timestamptz", u -> time(u.updateTime())),
+      column("timestamptz", u -> time(u.lastEventTime())),
+      column("text", Rows.UnitRow::euStatus));
+  private static final List<Column<LinkRow>> LINK_COLUMNS = List.of(
+      column("text", LinkRow::kind), column("text", LinkRow::from), column("text", LinkRow::to),
+      column("uuid", LinkRow::eventId), column("timestamptz", l -> time(l.validFrom())));
+  private static final List<Column<LotRow>> LOT_COLUMNS = concat(
+      List.of(column("text", LotRow::id), column("text", LotRow::product),
+          column("float8", LotRow::massKg)),
+      elementColumns(LotRow::elements),
+      List.of(column("text", LotRow::plantSite), column("text", LotRow::organization),
+          column("uuid", LotRow::eventId), column("timestamptz", l -> time(l.eventTime())),
+          column("timestamptz", l -> time(l.createTime()))));
+  private static final List<Column<FeedRow>> FEED_COLUMNS = concat(
+      List.of(column("uuid", FeedRow::eventId)), elementColumns(FeedRow::elements), List.of());
+  private static final List<Column<LotInputRow>> LOT_INPUT_COLUMNS = List.of(
+      column("text", LotInputRow::lotId), column("text", LotInputRow::unitCode));
+  private static final List<Column<Anomaly>> ANOMALY_COLUMNS = List.of(
+      column("text", Anomaly::unitCode), column("text", Anomaly::kind),
+      column("text", Anomaly::description), column("text", a -> String.join(" ", a.events())),
+      column("timestamptz", a -> time(a.createTime())));
+  private static final List<Column<RefusalRow>> REFUSAL_COLUMNS = List.of(
+      column("uuid", RefusalRow::eventId), column("text", RefusalRow::unitCode),
+      column("bytea", RefusalRow::digest), column("text", RefusalRow::refusal),
+      column("timestamptz", r -> time(r.createTime())));
+  private static final List<Column<PartyRow>> PARTY_COLUMNS = List.of(
+      column("text", PartyRow::organization), column("text", PartyRow::unitCode));
   private static final String PURGE = sql("purgeRefusals");
   private static final String OUTGROWN = sql("outgrownStatistics");
   /** The tables whose plans the batch's statements depend on. */
@@ -220,107 +267,21 @@ public final class IngestStore {
       // their events refer to them
       handle.attach(UnitDao.class).insert(registered);
     }
-    List<Collection<?>> rows = List.of(appended, moved, lineage.links(), lineage.lots(),
-        lineage.feeds(), lineage.lotInputs(), anomalies, refusals, parties);
-    int present = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      if (!rows.get(i).isEmpty()) {
-        present |= 1 << i;
-      }
-    }
+    // in the order of the statement's CTEs and of its parameters
+    List<Part<?>> parts = List.of(new Part<>("appendEvents", appended, EVENT_COLUMNS),
+        new Part<>("moveUnits", moved, UNIT_COLUMNS),
+        new Part<>("addLinks", lineage.links(), LINK_COLUMNS),
+        new Part<>("addLots", lineage.lots(), LOT_COLUMNS),
+        new Part<>("addFeeds", lineage.feeds(), FEED_COLUMNS),
+        new Part<>("addLotInputs", lineage.lotInputs(), LOT_INPUT_COLUMNS),
+        new Part<>("flagAnomalies", anomalies, ANOMALY_COLUMNS),
+        new Part<>("rememberRefusals", refusals, REFUSAL_COLUMNS),
+        new Part<>("addParties", parties, PARTY_COLUMNS));
     Connection c = handle.getConnection();
-    try (PreparedStatement s = c.prepareStatement(write(present))) {
+    try (PreparedStatement s = c.prepareStatement(write(parts))) {
       Parameters p = new Parameters(s, c);
-      if (!appended.isEmpty()) {
-        p.array("uuid", appended, Rows.EventRow::eventId);
-        p.array("text", appended, Rows.EventRow::unitCode);
-        p.array("int8", appended, Rows.EventRow::sequence);
-        p.array("int8", appended, Rows.EventRow::logIndex);
-        p.array("text", appended, Rows.EventRow::type);
-        p.array("timestamptz", appended, e -> time(e.eventTime()));
-        p.array("timestamptz", appended, e -> time(e.recordTime()));
-        p.array("text", appended, Rows.EventRow::actorOrganization);
-        p.array("text", appended, Rows.EventRow::actorSite);
-        p.array("bytea", appended, Rows.EventRow::canonical);
-        p.array("bytea", appended, Rows.EventRow::previousHash);
-        p.array("bytea", appended, Rows.EventRow::hash);
-        p.array("bytea", appended, Rows.EventRow::requestDigest);
-        p.array("int8", appended, Rows.EventRow::labelSerial);
-        p.array("text", appended, Rows.EventRow::submitterKind);
-        p.array("text", appended, Rows.EventRow::submitter);
-        p.array("text", appended, Rows.EventRow::submitterCertificateSerial);
-      }
-      if (!moved.isEmpty()) {
-        p.array("text", moved, Rows.UnitRow::code);
-        p.array("text", moved, Rows.UnitRow::state);
-        p.array("text", moved, Rows.UnitRow::custodian);
-        p.array("text", moved, Rows.UnitRow::custodianSite);
-        p.array("text", moved, Rows.UnitRow::vin);
-        p.array("text", moved, Rows.UnitRow::shipmentDestination);
-        p.array("text", moved, Rows.UnitRow::shipmentWaybill);
-        p.array("float8", moved, Rows.UnitRow::sohCertifiedEnergyPct);
-        p.array("float8", moved, Rows.UnitRow::sohCapacityFadePct);
-        p.array("float8", moved, Rows.UnitRow::sohRemainingCapacityAh);
-        p.array("float8", moved, Rows.UnitRow::sohRemainingEnergyKwh);
-        p.array("float8", moved, Rows.UnitRow::sohPowerFadePct);
-        p.array("float8", moved, Rows.UnitRow::sohResistanceIncreasePct);
-        p.array("int8", moved, Rows.UnitRow::sohFullCycles);
-        p.array("text", moved, Rows.UnitRow::grade);
-        p.array("int8", moved, Rows.UnitRow::eventCount);
-        p.array("bytea", moved, Rows.UnitRow::headHash);
-        p.array("timestamptz", moved, u -> time(u.updateTime()));
-        p.array("timestamptz", moved, u -> time(u.lastEventTime()));
-        p.array("text", moved, Rows.UnitRow::euStatus);
-      }
-      if (!lineage.links().isEmpty()) {
-        p.array("text", lineage.links(), LinkRow::kind);
-        p.array("text", lineage.links(), LinkRow::from);
-        p.array("text", lineage.links(), LinkRow::to);
-        p.array("uuid", lineage.links(), LinkRow::eventId);
-        p.array("timestamptz", lineage.links(), l -> time(l.validFrom()));
-      }
-      if (!lineage.lots().isEmpty()) {
-        p.array("text", lineage.lots(), LotRow::id);
-        p.array("text", lineage.lots(), LotRow::product);
-        p.array("float8", lineage.lots(), LotRow::massKg);
-        for (int e = 0; e < 6; e++) {
-          int element = e;
-          p.array("float8", lineage.lots(), l -> l.elements()[element]);
-        }
-        p.array("text", lineage.lots(), LotRow::plantSite);
-        p.array("text", lineage.lots(), LotRow::organization);
-        p.array("uuid", lineage.lots(), LotRow::eventId);
-        p.array("timestamptz", lineage.lots(), l -> time(l.eventTime()));
-        p.array("timestamptz", lineage.lots(), l -> time(l.createTime()));
-      }
-      if (!lineage.feeds().isEmpty()) {
-        p.array("uuid", lineage.feeds(), FeedRow::eventId);
-        for (int e = 0; e < 6; e++) {
-          int element = e;
-          p.array("float8", lineage.feeds(), f -> f.elements()[element]);
-        }
-      }
-      if (!lineage.lotInputs().isEmpty()) {
-        p.array("text", lineage.lotInputs(), LotInputRow::lotId);
-        p.array("text", lineage.lotInputs(), LotInputRow::unitCode);
-      }
-      if (!anomalies.isEmpty()) {
-        p.array("text", anomalies, Anomaly::unitCode);
-        p.array("text", anomalies, Anomaly::kind);
-        p.array("text", anomalies, Anomaly::description);
-        p.array("text", anomalies, a -> String.join(" ", a.events()));
-        p.array("timestamptz", anomalies, a -> time(a.createTime()));
-      }
-      if (!refusals.isEmpty()) {
-        p.array("uuid", refusals, RefusalRow::eventId);
-        p.array("text", refusals, RefusalRow::unitCode);
-        p.array("bytea", refusals, RefusalRow::digest);
-        p.array("text", refusals, RefusalRow::refusal);
-        p.array("timestamptz", refusals, r -> time(r.createTime()));
-      }
-      if (!parties.isEmpty()) {
-        p.array("text", parties, PartyRow::organization);
-        p.array("text", parties, PartyRow::unitCode);
+      for (Part<?> part : parts) {
+        part.bind(p);
       }
       s.setLong(p.next, nextIndex);
       s.execute();
@@ -347,19 +308,25 @@ public final class IngestStore {
   }
 
   /**
-   * The batch's write statement and COMMIT for the parts the batch has rows for ({@code present},
-   * bit i for {@link #WRITE_PARTS}[i]): each part a data-modifying CTE of the statement that moves
-   * the log head. A part without rows is left out, not sent with empty arrays: PostgreSQL would
-   * still set up and run its plan. At most 2^9 texts, each made once.
+   * The batch's write statement and COMMIT for the parts that have rows: each part a
+   * data-modifying CTE of the statement that moves the log head. A part without rows is left
+   * out, not sent with empty arrays: PostgreSQL would still set up and run its plan. The parts
+   * come in a fixed order, so a text is made once for each set of parts present (at most 2^9).
    */
-  private static String write(int present) {
+  private static String write(List<Part<?>> parts) {
+    int present = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).present()) {
+        present |= 1 << i;
+      }
+    }
     String sql = WRITES[present];
     if (sql == null) {
       StringBuilder b = new StringBuilder();
-      for (int i = 0; i < WRITE_PARTS.length; i++) {
-        if ((present & 1 << i) != 0) {
-          b.append(b.length() == 0 ? "WITH " : ",\n").append(WRITE_PARTS[i]).append(" AS (\n")
-              .append(sql(WRITE_PARTS[i])).append(")");
+      for (Part<?> part : parts) {
+        if (part.present()) {
+          b.append(b.length() == 0 ? "WITH " : ",\n").append(part.name()).append(" AS (\n")
+              .append(sql(part.name())).append(")");
         }
       }
       sql = b.append(b.length() == 0 ? "" : "\n").append(sql("moveLogHead")).append(";\nCOMMIT")
@@ -407,6 +374,47 @@ public final class IngestStore {
    */
   private static String time(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  /** A column of a part's rows: its SQL array type and its value in each row. */
+  private record Column<T>(String type, Function<T, Object> value) {}
+
+  private static <T> Column<T> column(String type, Function<T, Object> value) {
+    return new Column<>(type, value);
+  }
+
+  /** The six element masses (Li, Ni, Co, Mn, Cu, Al) of a lot or a feed, a column each. */
+  private static <T> List<Column<T>> elementColumns(Function<T, double[]> elements) {
+    List<Column<T>> columns = new ArrayList<>();
+    for (int e = 0; e < 6; e++) {
+      int element = e;
+      columns.add(column("float8", row -> elements.apply(row)[element]));
+    }
+    return columns;
+  }
+
+  @SafeVarargs
+  private static <T> List<Column<T>> concat(List<Column<T>>... lists) {
+    List<Column<T>> all = new ArrayList<>();
+    for (List<Column<T>> l : lists) {
+      all.addAll(l);
+    }
+    return List.copyOf(all);
+  }
+
+  /** One part of the batch's write: its SQL file's name, its rows and their columns. */
+  private record Part<T>(String name, Collection<T> rows, List<Column<T>> columns) {
+    boolean present() {
+      return !rows.isEmpty();
+    }
+
+    void bind(Parameters p) throws SQLException {
+      if (present()) {
+        for (Column<T> column : columns) {
+          p.array(column.type(), rows, column.value());
+        }
+      }
+    }
   }
 
   /** Binds a statement's parameters in order. */

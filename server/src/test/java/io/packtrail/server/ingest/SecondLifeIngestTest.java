@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.server.domain.Actor;
 import io.packtrail.server.domain.AlreadyExistsException;
+import io.packtrail.server.domain.Anomaly;
 import io.packtrail.server.domain.Chemistry;
 import io.packtrail.server.domain.ElementMasses;
 import io.packtrail.server.domain.Event;
@@ -38,7 +39,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -246,12 +249,12 @@ class SecondLifeIngestTest {
         pending(recycled, new Step.Recycling(List.of(new Step.LotOutput("one-batch-lot",
             MaterialProduct.BLACK_MASS, 300, new ElementMasses(10, 0, 0, 0, 0, 0))),
             new ElementMasses(20, 0, 0, 0, 0, 0), List.of(), null), line, List.of()),
-        pending(flagged, inspection(), line, List.of(new io.packtrail.server.domain.Anomaly.Flag(
-            io.packtrail.server.domain.Anomaly.TIME_ORDER, "flagged in a batch of every kind"))),
+        pending(flagged, inspection(), line, List.of(new Anomaly.Flag(
+            Anomaly.TIME_ORDER, "flagged in a batch of every kind"))),
         pending(flagged, new Step.Receipt(null), line, List.of())); // graded: refused
-    java.util.concurrent.LinkedBlockingQueue<Sequencer.Pending> queue =
-        new java.util.concurrent.LinkedBlockingQueue<>(batch); // all queued before it starts
-    List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LinkedBlockingQueue<Sequencer.Pending> queue =
+        new LinkedBlockingQueue<>(batch); // all queued before it starts
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
     long refusalsBefore = count("SELECT count(*) FROM refusal WHERE unit_code = ?", flagged);
     try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
       one.onBatch((size, nanos, committed) -> sizes.add(size));
@@ -299,7 +302,7 @@ class SecondLifeIngestTest {
   }
 
   static Sequencer.Pending pending(String unit, Step step, Actor actor,
-      List<io.packtrail.server.domain.Anomaly.Flag> flags) {
+      List<Anomaly.Flag> flags) {
     Submission s = new Submission(UUID.randomUUID(), unit, Instant.now(), actor.site(), step);
     return new Sequencer.Pending(s, actor, s.digest(), flags, null, null, () -> true,
         new CompletableFuture<>());
