@@ -40,8 +40,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -252,12 +254,20 @@ class SecondLifeIngestTest {
         pending(flagged, inspection(), line, List.of(new Anomaly.Flag(
             Anomaly.TIME_ORDER, "flagged in a batch of every kind"))),
         pending(flagged, new Step.Receipt(null), line, List.of())); // graded: refused
-    LinkedBlockingQueue<Sequencer.Pending> queue =
-        new LinkedBlockingQueue<>(batch); // all queued before it starts
+    // all queued before the sequencer takes its first batch, which waits for the observer
+    CountDownLatch observing = new CountDownLatch(1);
+    LinkedBlockingQueue<Sequencer.Pending> queue = new LinkedBlockingQueue<>(batch) {
+      @Override
+      public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
+        observing.await();
+        return super.poll(timeout, unit);
+      }
+    };
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     long refusalsBefore = count("SELECT count(*) FROM refusal WHERE unit_code = ?", flagged);
     try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
       one.onBatch((size, nanos, committed) -> sizes.add(size));
+      observing.countDown();
       for (int i = 0; i < 4; i++) {
         batch.get(i).result().get();
       }
