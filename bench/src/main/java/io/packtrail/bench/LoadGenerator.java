@@ -164,14 +164,15 @@ public final class LoadGenerator implements Callable<Integer> {
       System.out.printf("Registering %d units for %d clients...%n", clients * unitsPerClient,
           clients);
       for (int c = 0; c < clients; c++) {
-        lanes.add(new Lane(sdk.get(c), register(sdk.get(c), run, c)));
+        lanes.add(new Lane(sdk.get(c), register(sdk.get(c), run, c, unitsPerClient)));
       }
       if (comparePlaintext != null) {
         List<Lane> plainLanes = new ArrayList<>();
         System.out.printf("Registering %d more units for the plaintext clients...%n",
             clients * unitsPerClient);
         for (int c = 0; c < clients; c++) {
-          plainLanes.add(new Lane(plain.get(c), register(plain.get(c), run, clients + c)));
+          plainLanes.add(new Lane(plain.get(c),
+              register(plain.get(c), run, clients + c, unitsPerClient)));
         }
         long errors = compare(pool, lanes, plainLanes);
         return errors == 0 ? 0 : 1;
@@ -285,7 +286,7 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   /** A phase's figures; {@code cpuMicrosPerCall} is NaN without --metrics. */
-  private record Result(String name, double rate, Histogram histogram,
+  record Result(String name, double rate, Histogram histogram,
       double cpuMicrosPerCall) {
     double ms(double percentile) {
       return histogram.getValueAtPercentile(percentile) / 1_000_000.0;
@@ -302,8 +303,21 @@ public final class LoadGenerator implements Callable<Integer> {
    * {@code pacedRate} above 0 the actions together start that many calls a second, evenly
    * spread (a client that falls behind goes on at once, without catching up in a burst).
    */
-  private Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
+  Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
       double pacedRate) throws Exception {
+    return measure(name, pool, actions, seconds, pacedRate, null);
+  }
+
+  /** Told when a phase's measured window opens (after its warm-up) and when it has closed. */
+  interface Window {
+    void opened() throws Exception;
+
+    void closed() throws Exception;
+  }
+
+  /** As above; {@code window}, when not null, is told when the measured window opens, closes. */
+  Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
+      double pacedRate, Window window) throws Exception {
     Recorder recorder = new Recorder(3);
     AtomicLong calls = new AtomicLong();
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
@@ -344,18 +358,24 @@ public final class LoadGenerator implements Callable<Integer> {
     started.await();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
     recorder.reset();
+    if (window != null) {
+      window.opened();
+    }
     double cpuBefore = serverCpu == null ? Double.NaN : serverCpu.seconds();
     for (Future<?> f : running) {
       f.get();
     }
     double cpuAfter = serverCpu == null ? Double.NaN : serverCpu.seconds();
+    if (window != null) {
+      window.closed();
+    }
     Histogram h = recorder.getIntervalHistogram();
     return new Result(name, h.getTotalCount() / (double) seconds, h, serverCpu == null
         ? Double.NaN : ServerCpu.microsPerCall(cpuBefore, cpuAfter, h.getTotalCount()));
   }
 
   /** One client's units, each moved one step per call; graded units are re-inspected. */
-  private static final class Lane {
+  static final class Lane {
     private final PacktrailClient client;
     private final List<String> codes;
     private final int[] stage;
@@ -423,7 +443,9 @@ public final class LoadGenerator implements Callable<Integer> {
     return String.format("BNCPBA1%sRA5%07d", trace, serial);
   }
 
-  private List<String> register(PacktrailClient client, String run, int lane) {
+  /** Registers lane {@code lane}'s units of run {@code run} through {@code client}. */
+  static List<String> register(PacktrailClient client, String run, int lane,
+      int unitsPerClient) {
     List<String> codes = new ArrayList<>();
     List<RegisterUnitRequest> batch = new ArrayList<>();
     for (int u = 0; u < unitsPerClient; u++) {
@@ -448,7 +470,8 @@ public final class LoadGenerator implements Callable<Integer> {
     return codes;
   }
 
-  private static void setUp(PacktrailClient client) {
+  /** The bench's organisations and sites: a maker, a dealer with a station, a recycler. */
+  static void setUp(PacktrailClient client) {
     // the maker owns the BNC manufacturer code its pack codes begin with
     client.createOrganization("bench-maker", Organization.newBuilder()
         .setDisplayName("Bench bench-maker").setRegionCode("620100").setManufacturerCode("BNC")

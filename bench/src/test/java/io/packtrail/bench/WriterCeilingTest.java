@@ -1,0 +1,73 @@
+package io.packtrail.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packtrail.bench.WriterCeiling.ProcCpu;
+import io.packtrail.server.testing.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The writer-ceiling tool: its readings of /proc and the metrics, and a whole short run. */
+class WriterCeilingTest {
+  @Test
+  void theMachineIsBusyInEveryStateButIdleAndIoWait() {
+    // recorded from this project's machine: user nice system idle iowait irq softirq steal ...
+    assertEquals(83270 + 19251 + 2188 + 101,
+        ProcCpu.busyTicks("cpu  83270 0 19251 107979 1554 0 2188 101 0 0"));
+  }
+
+  @Test
+  void postgresCpuIsUserPlusSystemOfProcessesNamedPostgres() {
+    // a postmaster's line, recorded: utime 2, stime 5 (its children's 20097 and 3567 are not its)
+    String postmaster = "2221 (postgres) S 1 2221 2221 0 -1 4194304 4908 227319 0 26 2 5 20097 "
+        + "3567 20 0 1 0 3453 222445568 7333 18446744073709551615";
+    assertEquals(7, ProcCpu.postgresTicks(postmaster));
+    assertEquals(0, ProcCpu.postgresTicks(postmaster.replace("(postgres)", "(java)")));
+    // a command may hold spaces and parentheses: the fields are counted after the last ')'
+    assertEquals(0, ProcCpu.postgresTicks(
+        postmaster.replace("(postgres)", "(postgres) S 1 (x)")));
+  }
+
+  @Test
+  void theSequencersFiguresAreTheUnlabelledSamples() {
+    String exposition = """
+        # TYPE packtrail_sequencer_batch_size histogram
+        packtrail_sequencer_batch_size_bucket{le="16.0"} 250
+        packtrail_sequencer_batch_size_count 300
+        packtrail_sequencer_batch_size_sum 4890.0
+        """;
+    assertEquals(4890.0, WriterCeiling.sample(exposition, "packtrail_sequencer_batch_size_sum"));
+    assertEquals(300, WriterCeiling.sample(exposition, "packtrail_sequencer_batch_size_count"));
+    assertThrows(IllegalArgumentException.class,
+        () -> WriterCeiling.sample(exposition, "packtrail_sequencer_commit_seconds_sum"));
+  }
+
+  @Test
+  void aShortRunRecordsEveryStepAndReportsTheSequencer() {
+    try (TestDatabases.Fresh db = TestDatabases.create("WriterCeiling")) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      String[] args = {"--db-url", db.url(), "--clients", "2", "--units-per-client", "3",
+          "--warmup", "0", "--duration", "1"};
+      int exit = new CommandLine(new WriterCeiling()).setOut(new PrintWriter(out, true))
+          .setErr(new PrintWriter(err, true)).execute(args);
+      assertEquals(0, exit, out + "\n" + err);
+      String report = out.toString();
+      assertTrue(report.contains("2 clients: "), report);
+      assertTrue(report.matches("(?s).*sequencer: \\d+ batches/s of [0-9.]+ steps.*"), report);
+      assertTrue(report.contains("refused or failed steps: 0"), report);
+
+      // the run sealed its log key with a key-encryption key of its own, gone with it
+      StringWriter again = new StringWriter();
+      int second = new CommandLine(new WriterCeiling()).setOut(new PrintWriter(again, true))
+          .setErr(new PrintWriter(again, true)).execute(args);
+      assertEquals(2, second, again.toString());
+      assertTrue(again.toString().contains("holds the log key of an earlier run"),
+          again.toString());
+    }
+  }
+}
