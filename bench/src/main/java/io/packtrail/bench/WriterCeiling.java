@@ -13,6 +13,7 @@ import io.packtrail.server.store.Database;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,8 +95,6 @@ public final class WriterCeiling implements Callable<Integer> {
         .withAnomalyScan(Duration.ZERO, AnomalyRules.defaults());
     String name = InProcessServerBuilder.generateName();
     ServerMetrics metrics = new ServerMetrics();
-    List<PacktrailClient> sdk = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
     try (Database db = Database.open(dbUrl, dbUser, null, 10)) {
       db.migrate();
       if (db.jdbi().withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM log_key)")
@@ -106,53 +105,63 @@ public final class WriterCeiling implements Callable<Integer> {
       }
       try (PacktrailServer server = PacktrailServer.start(InProcessServerBuilder.forName(name),
           db.jdbi(), settings, metrics)) {
-        for (int i = 0; i < clients; i++) {
-          sdk.add(PacktrailClient.over(InProcessChannelBuilder.forName(name).build(),
-              Duration.ofSeconds(30)));
+        List<PacktrailClient> sdk = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+          for (int i = 0; i < clients; i++) {
+            sdk.add(PacktrailClient.over(InProcessChannelBuilder.forName(name).build(),
+                Duration.ofSeconds(30)));
+          }
+          return drive(db, metrics, sdk, pool);
+        } finally {
+          pool.shutdownNow();
+          sdk.forEach(PacktrailClient::close);
         }
-        LoadGenerator.setUp(sdk.get(0));
-        String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase();
-        List<LoadGenerator.Lane> lanes = new ArrayList<>();
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        out.printf("Registering %d units for %d clients...%n", clients * unitsPerClient,
-            clients).flush();
-        for (int c = 0; c < clients; c++) {
-          lanes.add(new LoadGenerator.Lane(sdk.get(c),
-              LoadGenerator.register(sdk.get(c), run, c, unitsPerClient)));
-        }
-        List<Runnable> recordNext = lanes.stream().<Runnable>map(l -> l::recordNext).toList();
-        LoadGenerator driver = new LoadGenerator();
-        if (warmupSeconds > 0) {
-          driver.measure("warm-up (not measured)", pool, recordNext, warmupSeconds, 0);
-        }
-        // the statistics a deployment's autovacuum keeps: without them the sequencer plans each
-        // batch anew (docs/operations.md), which is not what a deployment measures
-        db.jdbi().useHandle(h -> h.execute("ANALYZE"));
-        // settling: the sequencer looks at the statistics every 10 s
-        driver.warmupSeconds = warmupSeconds > 0 ? SETTLE_SECONDS : 0;
-        Snapshot[] window = new Snapshot[2];
-        LoadGenerator.Result steps = driver.measure("durable steps, in process", pool,
-            recordNext, durationSeconds, 0, new LoadGenerator.Window() {
-              @Override
-              public void opened() throws IOException {
-                window[0] = Snapshot.take(metrics);
-              }
-
-              @Override
-              public void closed() throws IOException {
-                window[1] = Snapshot.take(metrics);
-              }
-            });
-        long errors = lanes.stream().mapToLong(l -> l.errors).sum();
-        out.println();
-        out.print(report(steps, window[0], window[1], clients));
-        out.printf("refused or failed steps: %d%n", errors).flush();
-        return errors == 0 ? 0 : 1;
-      } finally {
-        pool.shutdownNow();
-        sdk.forEach(PacktrailClient::close);
       }
     }
+  }
+
+  /** Sets up, registers, warms up, analyzes, settles and measures; prints the report. */
+  private int drive(Database db, ServerMetrics metrics, List<PacktrailClient> sdk,
+      ExecutorService pool) throws Exception {
+    LoadGenerator.setUp(sdk.get(0));
+    String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase();
+    List<LoadGenerator.Lane> lanes = new ArrayList<>();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("Registering %d units for %d clients...%n", clients * unitsPerClient, clients)
+        .flush();
+    for (int c = 0; c < clients; c++) {
+      lanes.add(new LoadGenerator.Lane(sdk.get(c),
+          LoadGenerator.register(sdk.get(c), run, c, unitsPerClient)));
+    }
+    List<Runnable> recordNext = lanes.stream().<Runnable>map(l -> l::recordNext).toList();
+    LoadGenerator driver = new LoadGenerator();
+    if (warmupSeconds > 0) {
+      driver.measure("warm-up (not measured)", pool, recordNext, warmupSeconds, 0);
+    }
+    // the statistics a deployment's autovacuum keeps: without them the sequencer plans each
+    // batch anew (docs/operations.md), which is not what a deployment measures
+    db.jdbi().useHandle(h -> h.execute("ANALYZE"));
+    // settling: the sequencer looks at the statistics every 10 s
+    driver.warmupSeconds = warmupSeconds > 0 ? SETTLE_SECONDS : 0;
+    Snapshot[] window = new Snapshot[2];
+    LoadGenerator.Result steps = driver.measure("durable steps, in process", pool, recordNext,
+        durationSeconds, 0, new LoadGenerator.Window() {
+          @Override
+          public void opened() throws IOException {
+            window[0] = Snapshot.take(metrics);
+          }
+
+          @Override
+          public void closed() throws IOException {
+            window[1] = Snapshot.take(metrics);
+          }
+        });
+    long errors = lanes.stream().mapToLong(l -> l.errors).sum();
+    out.println();
+    out.print(report(steps, window[0], window[1], clients));
+    out.printf("refused or failed steps: %d%n", errors).flush();
+    return errors == 0 ? 0 : 1;
   }
 
   /** The figures of the measured window, as printed. */
