@@ -445,7 +445,10 @@ public final class Sequencer implements AutoCloseable {
     List<IngestStore.FeedRow> feeds = new ArrayList<>();
     List<IngestStore.LotInputRow> lotInputs = new ArrayList<>();
 
-    Instant now = clock.instant();
+    // whole microseconds, as PostgreSQL stores times (and as the events' record times are
+    // sealed): a unit's update time, a link's or a lot's time is then its event's record time,
+    // not that instant rounded by PostgreSQL to the next microsecond
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     Map<String, Step.Registration> registered = new LinkedHashMap<>();
     Set<String> moved = new LinkedHashSet<>();
     List<Event> sealed = new ArrayList<>();
