@@ -48,8 +48,11 @@ public final class WriterCeiling implements Callable<Integer> {
           + "key, so a database of an earlier run is refused)")
   String dbUrl;
 
-  @Option(names = "--db-user", description = "its user")
+  @Option(names = "--db-user", defaultValue = "postgres", description = "its user")
   String dbUser;
+
+  @Option(names = "--db-password", defaultValue = "", description = "its user's password")
+  String dbPassword;
 
   @Option(names = "--clients", defaultValue = "32",
       description = "in-process clients, one call in flight each (default ${DEFAULT-VALUE})")
@@ -95,8 +98,16 @@ public final class WriterCeiling implements Callable<Integer> {
         .withAnomalyScan(Duration.ZERO, AnomalyRules.defaults());
     String name = InProcessServerBuilder.generateName();
     ServerMetrics metrics = new ServerMetrics();
-    try (Database db = Database.open(dbUrl, dbUser, null, 10)) {
-      db.migrate();
+    Database opened;
+    try {
+      opened = Database.open(dbUrl, dbUser, dbPassword, 10);
+      opened.migrate();
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("cannot open and migrate " + dbUrl + ": "
+          + e.getMessage());
+      return 3;
+    }
+    try (Database db = opened) {
       if (db.jdbi().withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM log_key)")
           .mapTo(Boolean.class).one())) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--db-url: " + dbUrl

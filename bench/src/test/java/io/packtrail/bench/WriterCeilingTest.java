@@ -1,6 +1,7 @@
 package io.packtrail.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,18 @@ class WriterCeilingTest {
     assertEquals(300, WriterCeiling.sample(exposition, "packtrail_sequencer_batch_size_count"));
     assertThrows(IllegalArgumentException.class,
         () -> WriterCeiling.sample(exposition, "packtrail_sequencer_commit_seconds_sum"));
+  }
+
+  @Test
+  void aDatabaseItCannotReachIsNamedWithoutAStackTrace() {
+    StringWriter err = new StringWriter();
+    // nothing listens on port 1: the pool gives up after its connection timeout (3 s)
+    int exit = new CommandLine(new WriterCeiling()).setErr(new PrintWriter(err, true))
+        .execute("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--duration", "1");
+    assertEquals(3, exit, err.toString());
+    assertTrue(err.toString().startsWith(
+        "cannot open and migrate jdbc:postgresql://127.0.0.1:1/none: "), err.toString());
+    assertFalse(err.toString().contains("\tat "), err.toString());
   }
 
   @Test
