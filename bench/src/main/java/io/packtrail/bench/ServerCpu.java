@@ -62,13 +62,17 @@ final class ServerCpu {
 
   /** The process CPU seconds in a Prometheus text exposition. */
   static double seconds(String exposition) {
+    return sample(exposition, METRIC);
+  }
+
+  /** The value of the unlabelled sample {@code name} ("name 12.5") in a text exposition. */
+  static double sample(String exposition, String name) {
     for (String line : exposition.split("\n")) {
-      // the bare sample: "process_cpu_seconds_total 12.5" (no labels)
-      if (line.startsWith(METRIC + " ")) {
-        return Double.parseDouble(line.substring(METRIC.length() + 1).trim().split(" ")[0]);
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim().split(" ")[0]);
       }
     }
-    throw new IllegalArgumentException("no " + METRIC + " sample in the scrape (is it the "
+    throw new IllegalArgumentException("no " + name + " sample in the scrape (is it the "
         + "Packtrail server's metrics endpoint?)");
   }
 

@@ -191,23 +191,17 @@ public final class WriterCeiling implements Callable<Integer> {
         100 * (after.batchSeconds - before.batchSeconds) / seconds));
     out.append(String.format("CPU per step: this process (server and clients) %.0f us, "
         + "PostgreSQL %.0f us, the machine %.0f us; cores busy %.2f of %d%n",
-        perCall(after.processSeconds - before.processSeconds, calls, seconds, steps.rate()),
-        perCall(after.postgresSeconds - before.postgresSeconds, calls, seconds, steps.rate()),
-        perCall(after.machineBusySeconds - before.machineBusySeconds, calls, seconds,
-            steps.rate()),
+        perCall(after.processSeconds - before.processSeconds, calls),
+        perCall(after.postgresSeconds - before.postgresSeconds, calls),
+        perCall(after.machineBusySeconds - before.machineBusySeconds, calls),
         (after.machineBusySeconds - before.machineBusySeconds) / seconds,
         Runtime.getRuntime().availableProcessors()));
     return out.toString();
   }
 
-  /**
-   * Microseconds of CPU per call: {@code cpuSeconds} over the window, for the calls the window
-   * saw at the phase's rate (the window is the phase's, give or take the last calls' ends).
-   */
-  private static double perCall(double cpuSeconds, long calls, double windowSeconds,
-      double rate) {
-    double inWindow = rate > 0 ? rate * windowSeconds : calls;
-    return inWindow > 0 ? cpuSeconds * 1e6 / inWindow : Double.NaN;
+  /** Microseconds of CPU per call: {@code cpuSeconds} over the window, for its calls. */
+  private static double perCall(double cpuSeconds, long calls) {
+    return calls > 0 ? cpuSeconds * 1e6 / calls : Double.NaN;
   }
 
   /**
@@ -223,23 +217,13 @@ public final class WriterCeiling implements Callable<Integer> {
       new PrometheusTextFormatWriter(false).write(text, metrics.registry().scrape());
       String exposition = text.toString(StandardCharsets.UTF_8);
       return new Snapshot(System.nanoTime(),
-          sample(exposition, "packtrail_sequencer_commit_seconds_count"),
-          sample(exposition, "packtrail_sequencer_batch_size_sum"),
-          sample(exposition, "packtrail_sequencer_commit_seconds_sum"),
+          ServerCpu.sample(exposition, "packtrail_sequencer_commit_seconds_count"),
+          ServerCpu.sample(exposition, "packtrail_sequencer_batch_size_sum"),
+          ServerCpu.sample(exposition, "packtrail_sequencer_commit_seconds_sum"),
           ((com.sun.management.OperatingSystemMXBean) ManagementFactory
               .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9,
           ProcCpu.postgresSeconds(), ProcCpu.machineBusySeconds());
     }
-  }
-
-  /** The value of the unlabelled sample {@code name} in a text exposition. */
-  static double sample(String exposition, String name) {
-    for (String line : exposition.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Double.parseDouble(line.substring(name.length() + 1).trim().split(" ")[0]);
-      }
-    }
-    throw new IllegalArgumentException("no " + name + " sample in the metrics");
   }
 
   /** CPU seconds from Linux's /proc (clock ticks of 1/100 s); NaN elsewhere. */
