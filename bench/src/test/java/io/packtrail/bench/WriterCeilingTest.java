@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.bench.WriterCeiling.ProcCpu;
+import io.packtrail.server.testing.TcpProxy;
 import io.packtrail.server.testing.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -41,10 +48,56 @@ class WriterCeilingTest {
         packtrail_sequencer_batch_size_count 300
         packtrail_sequencer_batch_size_sum 4890.0
         """;
-    assertEquals(4890.0, WriterCeiling.sample(exposition, "packtrail_sequencer_batch_size_sum"));
-    assertEquals(300, WriterCeiling.sample(exposition, "packtrail_sequencer_batch_size_count"));
+    assertEquals(4890.0, ServerCpu.sample(exposition, "packtrail_sequencer_batch_size_sum"));
+    assertEquals(300, ServerCpu.sample(exposition, "packtrail_sequencer_batch_size_count"));
     assertThrows(IllegalArgumentException.class,
-        () -> WriterCeiling.sample(exposition, "packtrail_sequencer_commit_seconds_sum"));
+        () -> ServerCpu.sample(exposition, "packtrail_sequencer_commit_seconds_sum"));
+  }
+
+  @Test
+  void tooFewClientsAreRefusedBeforeItConnects() {
+    StringWriter err = new StringWriter();
+    int exit = new CommandLine(new WriterCeiling()).setErr(new PrintWriter(err, true))
+        .execute("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--clients", "0");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("--clients and --units-per-client must be at least 1"),
+        err.toString());
+  }
+
+  @Test
+  void aDatabaseLostDuringTheRunFailsItWithItsFailedStepsCounted() throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("WriterCeilingLost");
+        TcpProxy proxy = db.proxy()) {
+      String viaProxy = db.url().replaceFirst("//[^/]+/", "//" + proxy.hostAndPort() + "/");
+      StringWriter out = new StringWriter();
+      ExecutorService runner = Executors.newSingleThreadExecutor();
+      try {
+        Future<Integer> exit = runner.submit(() -> new CommandLine(new WriterCeiling())
+            .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true)).execute(
+                "--db-url", viaProxy, "--clients", "2", "--units-per-client", "3",
+                "--warmup", "0", "--duration", "5"));
+        // 6 registrations, then steps of the measured phase: cut once some have been recorded
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events(db) < 6 + 10) {
+          assertTrue(System.nanoTime() < deadline, "no steps recorded: " + out);
+          assertFalse(exit.isDone(), "the run ended before the cut: " + out);
+          Thread.sleep(20);
+        }
+        proxy.cut();
+        assertEquals(1, exit.get(120, TimeUnit.SECONDS), out.toString());
+        Matcher failed = Pattern.compile("refused or failed steps: (\\d+)")
+            .matcher(out.toString());
+        assertTrue(failed.find(), out.toString());
+        assertTrue(Long.parseLong(failed.group(1)) > 0, out.toString());
+      } finally {
+        runner.shutdownNow();
+      }
+    }
+  }
+
+  private static long events(TestDatabases.Fresh db) {
+    return db.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM event")
+        .mapTo(Long.class).one());
   }
 
   @Test
