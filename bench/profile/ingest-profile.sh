@@ -12,6 +12,8 @@
 #  - with JFR=1, a Flight Recording of the step phase (jfr_costs.py reads it).
 # usage: bench/profile/ingest-profile.sh OUTDIR [serve options...]
 # env: REPO (default: this checkout), DB (default packtrail_profile; dropped and made again),
+#      KEEP_DB=1 (measure on DB as it is, e.g. the bulk loader's: not dropped; the deployment's home
+#      is then PT_HOME, default OUT/home, and its CA and operator certificate are made only once),
 #      WARM (s, default 60), DUR (s, default 30), MWARM (s, default 20: the measured run's own
 #      warm-up in each phase, so that the load generator's JVM, a new one, has compiled its side
 #      before the measured seconds), JFR=1, SERVER_JVM (e.g. -Xmx256m), LOADGEN_JVM (the load
@@ -23,16 +25,22 @@ REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 DB=${DB:-packtrail_profile}
 MW=${MWARM:-20}
 HERE=$(cd "$(dirname "$0")" && pwd)
-export PACKTRAIL_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB PACKTRAIL_DB_USER=postgres PACKTRAIL_HOME=$OUT/home
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-rm -rf $OUT/home; J=$REPO/server/target/packtrail-server.jar
-java -jar $J pki init > $OUT/pki.txt 2>&1 && java -jar $J pki issue operator --out $OUT/home/bench >> $OUT/pki.txt 2>&1 || { cat $OUT/pki.txt; exit 1; }
+H=$OUT/home; J=$REPO/server/target/packtrail-server.jar
+[ "${KEEP_DB:-0}" = 1 ] && H=${PT_HOME:-$H}
+export PACKTRAIL_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB PACKTRAIL_DB_USER=postgres PACKTRAIL_HOME=$H
+if [ "${KEEP_DB:-0}" != 1 ]; then
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  rm -rf $H
+fi
+if [ ! -f $H/bench.pem ]; then
+  java -jar $J pki init > $OUT/pki.txt 2>&1 && java -jar $J pki issue operator --out $H/bench >> $OUT/pki.txt 2>&1 || { cat $OUT/pki.txt; exit 1; }
+fi
 # --rate-limit 0: the load generator calls with one certificate, and the default limit (1,000
 # calls/s per certificate) would throttle it
 java ${SERVER_JVM:-} -jar $J serve --port 50061 --metrics-port 9471 --rate-limit 0 "$@" > $OUT/server.log 2>&1 &
 SPID=$!
 for i in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:9471/metrics && break; sleep 1; done
-B="java ${LOADGEN_JVM:-} -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $OUT/home/pki/ca.pem --cert $OUT/home/bench.pem --key $OUT/home/bench.key --metrics http://127.0.0.1:9471/metrics"
+B="java ${LOADGEN_JVM:-} -jar $REPO/bench/target/packtrail-bench.jar --target 127.0.0.1:50061 --ca-cert $H/pki/ca.pem --cert $H/bench.pem --key $H/bench.key --metrics http://127.0.0.1:9471/metrics"
 # the warm-up pass: long enough for the JIT to compile the step path on a loaded machine
 $B --clients 32 --duration ${WARM:-60} --warmup 5 --bare-duration 5 > $OUT/warm.txt 2>&1
 # statistics, as a deployment has them once autovacuum has visited: in a database a few seconds
