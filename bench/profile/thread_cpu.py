@@ -54,3 +54,14 @@ if os.path.exists(d + '/m1'):
         busy = d_metric('packtrail_sequencer_commit_seconds_sum')
         print(f'sequencer: {batches / secs:.0f} batches/s of {d_metric("packtrail_sequencer_batch_size_sum") / batches:.1f} '
               f'steps, {1000 * busy / batches:.2f} ms each; in batches {100 * busy / secs:.0f} % of the phase')
+
+# PostgreSQL's WAL over the step phase (w0 -> w1, pg_stat_wal and pg_stat_bgwriter, read with m0 and m1)
+def wal(f):
+    try:
+        return [float(x) for x in open(d + '/' + f).read().split()]
+    except (OSError, ValueError):
+        return None
+w0, w1 = wal('w0'), wal('w1')
+if w0 and w1 and len(w0) == len(w1) == 3:
+    print(f'WAL {(w1[0] - w0[0]) / steps / 1000:.1f} kB/step, {(w1[1] - w0[1]) / steps:.2f} full-page images/step, '
+          f'{w1[2] - w0[2]:.0f} checkpoints in the phase')

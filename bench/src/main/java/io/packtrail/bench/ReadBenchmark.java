@@ -157,9 +157,11 @@ public final class ReadBenchmark implements Callable<Integer> {
               (System.nanoTime() - t) / 1e6, o.getSteps().toString().replace('\n', ' '));
         } catch (io.grpc.StatusRuntimeException e) {
           // a year of deadlines judged from the first step takes longer than a call may
-          System.out.printf("the regional overview failed after %.0f ms: %s%n(serve with "
-              + "--reporting-start to bound its deadline section, or pass --only events or "
-              + "--only units)%n", (System.nanoTime() - t) / 1e6, e.getStatus());
+          boolean slow = e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+          System.err.printf("the regional overview failed after %.0f ms: %s %s%s%n",
+              (System.nanoTime() - t) / 1e6, e.getStatus().getCode(),
+              e.getStatus().getDescription(), slow ? " (serve with --reporting-start to bound "
+                  + "its deadline section, or measure with --only events or --only units)" : "");
           return 1;
         }
         for (int run = 0; run < repeat; run++) {

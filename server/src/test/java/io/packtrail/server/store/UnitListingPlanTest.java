@@ -65,10 +65,21 @@ class UnitListingPlanTest {
 
   @Test
   void aSparsePairReadsOnlyItsPage() {
+    List<String> first = page(null);
+    assertEquals(51, first.size());
+    assertEquals("P2000001", first.get(0));
+    assertEquals("P2000051", first.get(50));
+    // the next page starts after the last code, and reads only its own rows too
+    assertEquals(List.of("P2000052", "P2000053", "P2000054", "P2000055", "P2000056",
+        "P2000057", "P2000058", "P2000059", "P2000060"), page("P2000051"));
+  }
+
+  /** The page after {@code afterCode} (null: the first), checked to read no row past its own. */
+  private static List<String> page(String afterCode) {
     String sql = sql("UnitDao/list.sql");
     List<String> plan = harness.jdbi().withHandle(h ->
         h.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
-            .bind("afterCode", (String) null).bind("state", "GRADED").bind("custodian", HOLDER)
+            .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
             .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
             .mapTo(String.class).list());
     long removed = 0;
@@ -81,14 +92,10 @@ class UnitListingPlanTest {
     String text = String.join("\n", plan);
     assertEquals(0, removed, "rows read past the page's:\n" + text);
     assertTrue(text.contains("unit_state_custodian_idx"), text);
-    // and the page itself: the holder's GRADED units, the first 51 in code order
-    List<String> codes = harness.jdbi().withHandle(h -> h.createQuery(sql)
-        .bind("afterCode", (String) null).bind("state", "GRADED").bind("custodian", HOLDER)
+    return harness.jdbi().withHandle(h -> h.createQuery(sql)
+        .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
         .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
         .map((rs, ctx) -> rs.getString("code")).list());
-    assertEquals(51, codes.size());
-    assertEquals("P2000001", codes.get(0));
-    assertEquals("P2000051", codes.get(50));
   }
 
   private static String sql(String path) {
