@@ -3,6 +3,7 @@ package io.packtrail.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
+import io.packtrail.client.EventIds;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.client.tls.NettyLeakDetection;
 import io.packtrail.v1.Chemistry;
@@ -27,7 +28,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -393,7 +393,7 @@ public final class LoadGenerator implements Callable<Integer> {
       next = (next + 1) % codes.size();
       String code = codes.get(i);
       RecordEventRequest.Builder r = RecordEventRequest.newBuilder()
-          .setEventId(UUID.randomUUID().toString())
+          .setEventId(EventIds.newEventId().toString())
           .setUnit("units/" + code)
           .setEventTime(PacktrailClient.timestamp(Instant.now()));
       String waybill = "WB" + code.substring(17);

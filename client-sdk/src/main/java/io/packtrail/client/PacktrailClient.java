@@ -984,7 +984,7 @@ public final class PacktrailClient implements AutoCloseable {
     }
     RecordEventRequest.Builder b = r.toBuilder();
     if (r.getEventId().isEmpty()) {
-      b.setEventId(UUID.randomUUID().toString());
+      b.setEventId(EventIds.newEventId().toString());
     }
     if (!r.hasEventTime()) {
       b.setEventTime(now());

@@ -1,7 +1,7 @@
 package io.packtrail.scanner;
 
+import io.packtrail.client.EventIds;
 import io.packtrail.v1.RecordEventRequest;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +98,7 @@ final class OutboxCommand {
         // the correction is signed anew by this device (a new event id changes the statement)
         ws.requireDevice(original.request().getActorSite());
         RecordEventRequest.Builder b = original.request().toBuilder()
-            .setEventId(UUID.randomUUID().toString());
+            .setEventId(EventIds.newEventId().toString());
         String step = original.step();
         if (stepOptions.step != null) {
           b.clearStep();

@@ -2,6 +2,7 @@ package io.packtrail.scanner;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.packtrail.client.EventIds;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.client.label.LabelVerifier;
 import io.packtrail.client.label.TrustListException;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
@@ -299,7 +299,7 @@ final class ScanCommand implements Callable<Integer> {
       return;
     }
     RecordEventRequest request = chosen.apply(RecordEventRequest.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
+        .setEventId(EventIds.newEventId().toString())
         .setUnit("units/" + code)
         .setEventTime(PacktrailClient.timestamp(ScanClock.now()))
         .setActorSite(site)

@@ -1,5 +1,6 @@
 package io.packtrail.scanner;
 
+import io.packtrail.client.EventIds;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.v1.Chemistry;
 import io.packtrail.v1.Collection;
@@ -106,7 +107,7 @@ public final class SyncBenchmark implements Callable<Integer> {
   }
 
   private static RecordEventRequest collection(String code) {
-    return RecordEventRequest.newBuilder().setEventId(UUID.randomUUID().toString())
+    return RecordEventRequest.newBuilder().setEventId(EventIds.newEventId().toString())
         .setUnit("units/" + code).setActorSite(STATION)
         .setEventTime(PacktrailClient.timestamp(Instant.now()))
         .setCollection(Collection.newBuilder().setNote("bench")).build();

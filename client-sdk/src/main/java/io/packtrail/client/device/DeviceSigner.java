@@ -1,6 +1,7 @@
 package io.packtrail.client.device;
 
 import com.google.protobuf.ByteString;
+import io.packtrail.client.EventIds;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.v1.RecordEventRequest;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class DeviceSigner {
   public RecordEventRequest sign(RecordEventRequest request) {
     RecordEventRequest.Builder b = request.toBuilder().setDevice(device);
     if (b.getEventId().isEmpty()) {
-      b.setEventId(UUID.randomUUID().toString());
+      b.setEventId(EventIds.newEventId().toString());
     }
     if (!b.hasEventTime()) {
       b.setEventTime(PacktrailClient.timestamp(Instant.now()));
