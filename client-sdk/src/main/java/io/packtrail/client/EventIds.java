@@ -5,12 +5,13 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * New event ids: UUID version 7 (RFC 9562, section 5.7), 48 bits of Unix milliseconds then 74
- * random bits. The server accepts any UUID; time-ordered ones keep the event table's primary key
- * growing at its right edge, where a random id changes a random page of an index larger than
- * PostgreSQL's buffers on every step, and writes that page whole into the WAL after each
- * checkpoint (docs/decisions.md, "Event ids in time order"). The random bits come from
- * {@link SecureRandom}: an id someone could guess, they could take first, and the step sent
+ * New event ids (and registration request ids, which become their events' ids): UUID version 7
+ * (RFC 9562, section 5.7), 48 bits of Unix milliseconds then 74 random bits. The server accepts
+ * any UUID; ids of later milliseconds sort after earlier ones, so the event table's primary key
+ * takes new entries in one hot region, where a random id changes a random page of an index
+ * larger than PostgreSQL's buffers on every step, and that page is written whole into the WAL
+ * after each checkpoint (docs/decisions.md, "Event ids in time order"). The random bits come
+ * from {@link SecureRandom}: an id someone could guess, they could take first, and the step sent
  * under it later would be refused as a reused id.
  */
 public final class EventIds {
@@ -31,6 +32,14 @@ public final class EventIds {
     }
     byte[] random = new byte[10];
     RANDOM.nextBytes(random);
+    return newEventId(millis, random);
+  }
+
+  /**
+   * The version 7 UUID of {@code millis} and ten random bytes: the low 4 bits of the first and
+   * the second give rand_a, the last eight rand_b (their top two bits give way to the variant).
+   */
+  static UUID newEventId(long millis, byte[] random) {
     long randA = ((random[0] & 0x0fL) << 8) | (random[1] & 0xffL); // 12 bits
     long high = (millis << 16) | (0x7L << 12) | randA;
     long randB = 0;

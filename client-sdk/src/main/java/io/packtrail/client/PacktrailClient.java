@@ -970,7 +970,8 @@ public final class PacktrailClient implements AutoCloseable {
     }
     RegisterUnitRequest.Builder b = r.toBuilder();
     if (r.getRequestId().isEmpty()) {
-      b.setRequestId(UUID.randomUUID().toString());
+      // it becomes the registration event's id: time-ordered, as every event id the SDK makes
+      b.setRequestId(EventIds.newEventId().toString());
     }
     if (!r.hasEventTime()) {
       b.setEventTime(now());

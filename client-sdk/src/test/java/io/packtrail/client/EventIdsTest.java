@@ -29,6 +29,20 @@ class EventIdsTest {
   }
 
   @Test
+  void matchesTheRfcsExample() {
+    // RFC 9562 appendix A.6: unix_ts_ms 0x017F22E279B0, rand_a 0xCC3, rand_b 0x18C4DC0C0C07398F
+    byte[] random = {0x0c, (byte) 0xc3, 0x18, (byte) 0xc4, (byte) 0xdc, 0x0c, 0x0c, 0x07, 0x39,
+        (byte) 0x8f};
+    assertEquals("017f22e2-79b0-7cc3-98c4-dc0c0c07398f",
+        EventIds.newEventId(0x017F22E279B0L, random).toString());
+    // the bits the version and the variant take are overwritten, whatever the random bytes hold
+    byte[] ones = new byte[10];
+    java.util.Arrays.fill(ones, (byte) 0xff);
+    assertEquals("017f22e2-79b0-7fff-bfff-ffffffffffff",
+        EventIds.newEventId(0x017F22E279B0L, ones).toString());
+  }
+
+  @Test
   void idsOfLaterMillisecondsSortAfterEarlierOnesAsText() {
     // PostgreSQL orders uuids bytewise, as their text sorts: later steps go to the index's end
     List<String> ids = new ArrayList<>();
