@@ -8,9 +8,10 @@ import java.util.UUID;
  * New event ids (and registration request ids, which become their events' ids): UUID version 7
  * (RFC 9562, section 5.7), 48 bits of Unix milliseconds then 74 random bits. The server accepts
  * any UUID; ids of later milliseconds sort after earlier ones, so the event table's primary key
- * takes new entries in one hot region, where a random id changes a random page of an index
- * larger than PostgreSQL's buffers on every step, and that page is written whole into the WAL
- * after each checkpoint (docs/decisions.md, "Event ids in time order"). The random bits come
+ * takes new entries in one hot region whose pages stay in PostgreSQL's buffers. A random id
+ * changes a random page of that index, larger than the buffers, on every step, and the page is
+ * written whole into the WAL after each checkpoint (docs/decisions.md, "Event ids in time
+ * order"). The random bits come
  * from {@link SecureRandom}: an id someone could guess, they could take first, and the step sent
  * under it later would be refused as a reused id.
  */
