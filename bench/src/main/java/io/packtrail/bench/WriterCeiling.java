@@ -14,7 +14,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,8 +219,7 @@ public final class WriterCeiling implements Callable<Integer> {
           ServerCpu.sample(exposition, "packtrail_sequencer_commit_seconds_count"),
           ServerCpu.sample(exposition, "packtrail_sequencer_batch_size_sum"),
           ServerCpu.sample(exposition, "packtrail_sequencer_commit_seconds_sum"),
-          ((com.sun.management.OperatingSystemMXBean) ManagementFactory
-              .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9,
+          ServerCpu.seconds(exposition), // the process's: server and clients share it
           ProcCpu.postgresSeconds(), ProcCpu.machineBusySeconds());
     }
   }

@@ -21,6 +21,16 @@ import picocli.CommandLine;
 
 /** The writer-ceiling tool: its readings of /proc and the metrics, and a whole short run. */
 class WriterCeilingTest {
+  /** A run's exit code and what it printed, standard output and error together. */
+  record Run(int exit, String output) {}
+
+  private static Run run(String... args) {
+    StringWriter printed = new StringWriter();
+    int exit = new CommandLine(new WriterCeiling()).setOut(new PrintWriter(printed, true))
+        .setErr(new PrintWriter(printed, true)).execute(args);
+    return new Run(exit, printed.toString());
+  }
+
   @Test
   void theMachineIsBusyInEveryStateButIdleAndIoWait() {
     // recorded from this project's machine: user nice system idle iowait irq softirq steal ...
@@ -56,12 +66,10 @@ class WriterCeilingTest {
 
   @Test
   void tooFewClientsAreRefusedBeforeItConnects() {
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new WriterCeiling()).setErr(new PrintWriter(err, true))
-        .execute("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--clients", "0");
-    assertEquals(2, exit, err.toString());
-    assertTrue(err.toString().contains("--clients and --units-per-client must be at least 1"),
-        err.toString());
+    Run run = run("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--clients", "0");
+    assertEquals(2, run.exit(), run.output());
+    assertTrue(run.output().contains("--clients and --units-per-client must be at least 1"),
+        run.output());
   }
 
   @Test
@@ -69,26 +77,24 @@ class WriterCeilingTest {
     try (TestDatabases.Fresh db = TestDatabases.create("WriterCeilingLost");
         TcpProxy proxy = db.proxy()) {
       String viaProxy = db.url().replaceFirst("//[^/]+/", "//" + proxy.hostAndPort() + "/");
-      StringWriter out = new StringWriter();
       ExecutorService runner = Executors.newSingleThreadExecutor();
       try {
-        Future<Integer> exit = runner.submit(() -> new CommandLine(new WriterCeiling())
-            .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true)).execute(
-                "--db-url", viaProxy, "--clients", "2", "--units-per-client", "3",
-                "--warmup", "0", "--duration", "5"));
+        Future<Run> running = runner.submit(() -> run("--db-url", viaProxy, "--clients", "2",
+            "--units-per-client", "3", "--warmup", "0", "--duration", "5"));
         // 6 registrations, then steps of the measured phase: cut once some have been recorded
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (events(db) < 6 + 10) {
-          assertTrue(System.nanoTime() < deadline, "no steps recorded: " + out);
-          assertFalse(exit.isDone(), "the run ended before the cut: " + out);
+          assertTrue(System.nanoTime() < deadline, "no steps recorded");
+          assertFalse(running.isDone(), "the run ended before the cut");
           Thread.sleep(20);
         }
         proxy.cut();
-        assertEquals(1, exit.get(120, TimeUnit.SECONDS), out.toString());
+        Run run = running.get(120, TimeUnit.SECONDS);
+        assertEquals(1, run.exit(), run.output());
         Matcher failed = Pattern.compile("refused or failed steps: (\\d+)")
-            .matcher(out.toString());
-        assertTrue(failed.find(), out.toString());
-        assertTrue(Long.parseLong(failed.group(1)) > 0, out.toString());
+            .matcher(run.output());
+        assertTrue(failed.find(), run.output());
+        assertTrue(Long.parseLong(failed.group(1)) > 0, run.output());
       } finally {
         runner.shutdownNow();
       }
@@ -102,38 +108,31 @@ class WriterCeilingTest {
 
   @Test
   void aDatabaseItCannotReachIsNamedWithoutAStackTrace() {
-    StringWriter err = new StringWriter();
     // nothing listens on port 1: the pool gives up after its connection timeout (3 s)
-    int exit = new CommandLine(new WriterCeiling()).setErr(new PrintWriter(err, true))
-        .execute("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--duration", "1");
-    assertEquals(3, exit, err.toString());
-    assertTrue(err.toString().startsWith(
-        "cannot open and migrate jdbc:postgresql://127.0.0.1:1/none: "), err.toString());
-    assertFalse(err.toString().contains("\tat "), err.toString());
+    Run run = run("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--duration", "1");
+    assertEquals(3, run.exit(), run.output());
+    assertTrue(run.output().startsWith(
+        "cannot open and migrate jdbc:postgresql://127.0.0.1:1/none: "), run.output());
+    assertFalse(run.output().contains("\tat "), run.output());
   }
 
   @Test
   void aShortRunRecordsEveryStepAndReportsTheSequencer() {
     try (TestDatabases.Fresh db = TestDatabases.create("WriterCeiling")) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
       String[] args = {"--db-url", db.url(), "--clients", "2", "--units-per-client", "3",
           "--warmup", "0", "--duration", "1"};
-      int exit = new CommandLine(new WriterCeiling()).setOut(new PrintWriter(out, true))
-          .setErr(new PrintWriter(err, true)).execute(args);
-      assertEquals(0, exit, out + "\n" + err);
-      String report = out.toString();
+      Run first = run(args);
+      assertEquals(0, first.exit(), first.output());
+      String report = first.output();
       assertTrue(report.contains("2 clients: "), report);
       assertTrue(report.matches("(?s).*sequencer: \\d+ batches/s of [0-9.]+ steps.*"), report);
       assertTrue(report.contains("refused or failed steps: 0"), report);
 
       // the run sealed its log key with a key-encryption key of its own, gone with it
-      StringWriter again = new StringWriter();
-      int second = new CommandLine(new WriterCeiling()).setOut(new PrintWriter(again, true))
-          .setErr(new PrintWriter(again, true)).execute(args);
-      assertEquals(2, second, again.toString());
-      assertTrue(again.toString().contains("holds the log key of an earlier run"),
-          again.toString());
+      Run again = run(args);
+      assertEquals(2, again.exit(), again.output());
+      assertTrue(again.output().contains("holds the log key of an earlier run"),
+          again.output());
     }
   }
 }

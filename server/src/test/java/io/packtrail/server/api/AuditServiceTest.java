@@ -314,18 +314,12 @@ class AuditServiceTest {
   void theFilteredListingReadsThroughIndexes() {
     // with current statistics and sequential scans priced out, a plan still scanning a table (or
     // walking the log order's index) has no index of the subjects to use
-    String sql;
-    try (var in = io.packtrail.server.store.LogDao.class.getResourceAsStream(
-        "LogDao/entriesAbout.sql")) {
-      sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    String sql = io.packtrail.server.testing.StoreSql.statement("LogDao/entriesAbout.sql");
     String plan = harness.jdbi().inTransaction(h -> {
       h.execute("ANALYZE event");
       h.execute("ANALYZE registry_entry");
       h.execute("SET LOCAL enable_seqscan = off");
-      return String.join("\n", h.createQuery("EXPLAIN " + sql.replaceAll("(?m)^--.*$", ""))
+      return String.join("\n", h.createQuery("EXPLAIN " + sql)
           .bind("from", 0L).bind("to", 1_000_000L).bind("limit", 100)
           .bind("subjects", new String[] {Fixtures.STATION})
           .bind("units", new String[] {pack})

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.ServerHarness;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.packtrail.server.testing.StoreSql;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,7 +73,7 @@ class UnitListingPlanTest {
 
   /** The page after {@code afterCode} (null: the first), checked to read no row past its own. */
   private static List<String> page(String afterCode) {
-    String sql = sql("UnitDao/list.sql");
+    String sql = StoreSql.statement("UnitDao/list.sql");
     List<String> plan = harness.jdbi().withHandle(h ->
         h.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
             .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
@@ -96,13 +93,5 @@ class UnitListingPlanTest {
         .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
         .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
         .map((rs, ctx) -> rs.getString("code")).list());
-  }
-
-  private static String sql(String path) {
-    try (InputStream in = UnitDao.class.getResourceAsStream(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
