@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The unit listing filtered by state and custodian reads its page, not the units between its
  * rows in code order: the shape where a walk of (state, code) or (custodian, code) with a filter
- * read tens of thousands of rows per page on a million units.
+ * read tens of thousands of rows per page on a million units. An organisation's listing of a
+ * rare state reads that state's units, not every unit the organisation is a party of.
  */
 class UnitListingPlanTest {
   @RegisterExtension
@@ -25,6 +26,7 @@ class UnitListingPlanTest {
   private static final String HOLDER = Fixtures.RECYCLER;
   private static final String OTHER = Fixtures.CASCADE;
   private static final Pattern REMOVED = Pattern.compile("Rows Removed by Filter: (\\d+)");
+  private static final Pattern ROWS = Pattern.compile("actual rows=(\\d+)");
 
   @BeforeAll
   static void units() {
@@ -43,8 +45,14 @@ class UnitListingPlanTest {
       for (int i = 0; i < states.length; i++) {
         insert(h, "P3" + i, 3000, states[i], Fixtures.DEALER);
       }
+      // a rare state, last in code order: a walk of the maker's party rows would pass them all
+      insert(h, "P4", 20, "RECYCLED", HOLDER);
       h.execute("INSERT INTO unit SELECT * FROM staged ORDER BY md5(code)");
+      // the maker is a party of every unit it made (the sequencer writes that row at
+      // registration)
+      h.execute("INSERT INTO unit_party (organization, unit_code) SELECT maker, code FROM staged");
       h.execute("ANALYZE unit");
+      h.execute("ANALYZE unit_party");
     });
   }
 
@@ -93,5 +101,36 @@ class UnitListingPlanTest {
         .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
         .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
         .map((rs, ctx) -> rs.getString("code")).list());
+  }
+
+  /**
+   * An organisation's listing by a rare state alone (no custodian named) starts from the state's
+   * units and looks each up among the organisation's parties, instead of walking the party's
+   * rows of every unit it made: the query leaves PostgreSQL both ways round (the party's rows
+   * and the unit's in the same code order), and it picks the one its statistics say is short.
+   */
+  @Test
+  void aPartyListingOfARareStateReadsOnlyThatState() {
+    String sql = StoreSql.statement("UnitDao/listForParty.sql");
+    List<String> plan = harness.jdbi().withHandle(h ->
+        h.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
+            .bind("party", Fixtures.MAKER).bind("afterCode", (String) null)
+            .bind("state", "RECYCLED").bind("custodian", (String) null)
+            .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
+            .mapTo(String.class).list());
+    String text = String.join("\n", plan);
+    for (String line : plan) {
+      Matcher m = ROWS.matcher(line);
+      // the maker is a party of 18,080 units: no step of the plan may read more than a page
+      assertTrue(!m.find() || Long.parseLong(m.group(1)) <= 51, "read past the page:\n" + text);
+    }
+    List<String> codes = harness.jdbi().withHandle(h -> h.createQuery(sql)
+        .bind("party", Fixtures.MAKER).bind("afterCode", (String) null)
+        .bind("state", "RECYCLED").bind("custodian", (String) null)
+        .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
+        .map((rs, ctx) -> rs.getString("code")).list());
+    assertEquals(20, codes.size());
+    assertEquals("P4000001", codes.get(0));
+    assertEquals("P4000020", codes.get(19));
   }
 }

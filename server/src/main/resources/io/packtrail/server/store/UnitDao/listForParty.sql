@@ -1,5 +1,8 @@
--- The units an organisation is a party of, driven by its rows of unit_party (in code order
--- by their primary key), with list.sql's filters.
+-- The units an organisation is a party of, with list.sql's filters. The party's rows
+-- (unit_party's primary key) and the units' filter indexes are both in code order, so
+-- PostgreSQL may start from either: from the party's rows, or, for a rare state, from the
+-- state's units, looking each up in unit_party_unit_idx (UnitListingPlanTest). Keep the join
+-- plain: a subquery or CTE around either side takes that choice away.
 SELECT u.*
 FROM unit_party p
 JOIN unit u ON u.code = p.unit_code
