@@ -195,14 +195,14 @@ public final class LoadGenerator implements Callable<Integer> {
           "calls/s", "p50 ms", "p99 ms", "p999 ms", "server us/call");
       steps.print();
       roundTrips.print();
-      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f %13.2f%n", "ratio steps / round trip",
+      System.out.printf("%-32s %10.2f %9.2f %9.2f %9.2f %13s%n", "ratio steps / round trip",
           steps.rate / roundTrips.rate, steps.ms(50) / roundTrips.ms(50),
           steps.ms(99) / roundTrips.ms(99), steps.ms(99.9) / roundTrips.ms(99.9),
-          steps.cpuMicrosPerCall / roundTrips.cpuMicrosPerCall);
+          orDash("%.2f", steps.cpuMicrosPerCall / roundTrips.cpuMicrosPerCall));
       if (paced != null) {
         paced.print();
-        System.out.printf("%-32s %10s %9s %9s %9s %13.2f%n", "server CPU per step / paced",
-            "", "", "", "", steps.cpuMicrosPerCall / paced.cpuMicrosPerCall);
+        System.out.printf("%-32s %10s %9s %9s %9s %13s%n", "server CPU per step / paced",
+            "", "", "", "", orDash("%.2f", steps.cpuMicrosPerCall / paced.cpuMicrosPerCall));
       }
       long errors = lanes.stream().mapToLong(l -> l.errors).sum();
       System.out.printf("refused or failed steps: %d%n", errors);
@@ -266,9 +266,9 @@ public final class LoadGenerator implements Callable<Integer> {
     allTls.print();
     allPlain.print();
     System.out.printf("mutual TLS costs %.1f %% of the plaintext rate (p50 %+.2f ms, p99 %+.2f "
-        + "ms; server CPU per call %+.0f %%)%n", 100 * (1 - allTls.rate / allPlain.rate),
+        + "ms; server CPU per call %s %%)%n", 100 * (1 - allTls.rate / allPlain.rate),
         allTls.ms(50) - allPlain.ms(50), allTls.ms(99) - allPlain.ms(99),
-        100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1));
+        orDash("%+.0f", 100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1)));
     long errors = tls.stream().mapToLong(l -> l.errors).sum()
         + plain.stream().mapToLong(l -> l.errors).sum();
     System.out.printf("refused or failed steps: %d%n", errors);
@@ -293,9 +293,14 @@ public final class LoadGenerator implements Callable<Integer> {
     }
 
     void print() {
-      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f %13.0f%n", name, rate, ms(50), ms(99),
-          ms(99.9), cpuMicrosPerCall);
+      System.out.printf("%-32s %10.0f %9.2f %9.2f %9.2f %13s%n", name, rate, ms(50), ms(99),
+          ms(99.9), orDash("%.0f", cpuMicrosPerCall));
     }
+  }
+
+  /** {@code value} in {@code format}, or "-" when it is unknown (no --metrics: NaN). */
+  static String orDash(String format, double value) {
+    return Double.isNaN(value) ? "-" : String.format(format, value);
   }
 
   /**
