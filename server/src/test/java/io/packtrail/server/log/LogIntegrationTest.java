@@ -14,19 +14,18 @@ import io.packtrail.client.log.Checkpoint;
 import io.packtrail.client.log.Merkle;
 import io.packtrail.client.log.VerifierKey;
 import io.packtrail.server.PacktrailServer;
-import io.packtrail.server.domain.LogEntry;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.Database;
 import io.packtrail.server.store.LogDao;
 import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.StoredLog;
 import io.packtrail.server.testing.TestDatabases;
 import io.packtrail.v1.RegisterUnitRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,29 +55,6 @@ class LogIntegrationTest {
   private static long events(Jdbi jdbi) {
     return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM event").mapTo(Long.class)
         .one());
-  }
-
-  /** The tree as stored equals the tree of every committed entry, each once, in index order. */
-  private static void assertWholeTree(Jdbi jdbi) {
-    long head = jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
-    List<LogEntry> entries = jdbi.withExtension(LogDao.class,
-        dao -> dao.entries(0, Long.MAX_VALUE, Integer.MAX_VALUE));
-    assertEquals(head, entries.size(), "every committed entry read once");
-    List<byte[]> leaves = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      assertEquals(i, entries.get(i).logIndex());
-      leaves.add(Merkle.leafHash(entries.get(i).canonicalBytes()));
-    }
-    LogDao.Progress progress = jdbi.withExtension(LogDao.class, LogDao::progress);
-    assertEquals(head, progress.treeSize(), "integrated up to the log head");
-    assertArrayEquals(Merkle.root(leaves), progress.rootHash());
-    // level 0 of the tiles holds each leaf hash exactly once, in order, and nothing more
-    StringBuilder stored = new StringBuilder();
-    jdbi.useHandle(h -> h.createQuery("SELECT hashes FROM log_tile WHERE level = 0 ORDER BY idx")
-        .mapTo(byte[].class).forEach(t -> stored.append(HexFormat.of().formatHex(t))));
-    StringBuilder expected = new StringBuilder();
-    leaves.forEach(l -> expected.append(HexFormat.of().formatHex(l)));
-    assertEquals(expected.toString(), stored.toString());
   }
 
   private static void registerPacks(PacktrailClient client, int n) {
@@ -126,7 +102,7 @@ class LogIntegrationTest {
         VerifierKey key = VerifierKey.parse(clientB.getLogKey().getVerifierKey());
         assertEquals(clientA.getLogKey(), clientB.getLogKey());
         assertEquals(fromB.getTreeSize(), Checkpoint.verify(fromA.getNote(), key).size());
-        assertWholeTree(db.database().jdbi());
+        StoredLog.assertWholeTree(db.database().jdbi());
       } finally {
         channelA.shutdownNow();
         channelB.shutdownNow();
@@ -180,7 +156,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      assertWholeTree(db.database().jdbi());
+      StoredLog.assertWholeTree(db.database().jdbi());
     }
   }
 
@@ -219,7 +195,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      assertWholeTree(db.database().jdbi());
+      StoredLog.assertWholeTree(db.database().jdbi());
     }
   }
 
@@ -286,7 +262,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      assertWholeTree(db.database().jdbi());
+      StoredLog.assertWholeTree(db.database().jdbi());
     }
   }
 

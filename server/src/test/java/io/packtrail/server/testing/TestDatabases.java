@@ -113,6 +113,16 @@ public final class TestDatabases {
       return url;
     }
 
+    /** The user this database is opened as (null: the URL names it). */
+    public String user() {
+      return user;
+    }
+
+    /** That user's password (null: none, or the URL holds it). */
+    public String password() {
+      return password;
+    }
+
     /** Another pool whose connections carry an application name (to find them in SQL). */
     public Database openAs(String applicationName, int poolSize) {
       return Database.open(url + (url.contains("?") ? "&" : "?") + "ApplicationName="
