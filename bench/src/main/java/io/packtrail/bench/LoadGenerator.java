@@ -266,9 +266,9 @@ public final class LoadGenerator implements Callable<Integer> {
     allTls.print();
     allPlain.print();
     System.out.printf("mutual TLS costs %.1f %% of the plaintext rate (p50 %+.2f ms, p99 %+.2f "
-        + "ms; server CPU per call %s %%)%n", 100 * (1 - allTls.rate / allPlain.rate),
+        + "ms; server CPU per call %s)%n", 100 * (1 - allTls.rate / allPlain.rate),
         allTls.ms(50) - allPlain.ms(50), allTls.ms(99) - allPlain.ms(99),
-        orDash("%+.0f", 100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1)));
+        orDash("%+.0f %%", 100 * (allTls.cpuMicrosPerCall / allPlain.cpuMicrosPerCall - 1)));
     long errors = tls.stream().mapToLong(l -> l.errors).sum()
         + plain.stream().mapToLong(l -> l.errors).sum();
     System.out.printf("refused or failed steps: %d%n", errors);
@@ -298,9 +298,12 @@ public final class LoadGenerator implements Callable<Integer> {
     }
   }
 
-  /** {@code value} in {@code format}, or "-" when it is unknown (no --metrics: NaN). */
+  /**
+   * {@code value} in {@code format}, or "-" when it is unknown: NaN without --metrics, infinite
+   * when a phase's server CPU (a divisor) was zero.
+   */
   static String orDash(String format, double value) {
-    return Double.isNaN(value) ? "-" : String.format(format, value);
+    return Double.isFinite(value) ? String.format(format, value) : "-";
   }
 
   /**

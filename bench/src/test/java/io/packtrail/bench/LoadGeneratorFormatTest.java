@@ -11,6 +11,7 @@ class LoadGeneratorFormatTest {
     assertEquals("-", LoadGenerator.orDash("%.0f", Double.NaN));
     assertEquals("-", LoadGenerator.orDash("%.2f", Double.NaN / 3));
     assertEquals("128", LoadGenerator.orDash("%.0f", 127.6));
-    assertEquals("+7", LoadGenerator.orDash("%+.0f", 7.2));
+    assertEquals("+7 %", LoadGenerator.orDash("%+.0f %%", 7.2));
+    assertEquals("-", LoadGenerator.orDash("%.2f", 1 / 0.0)); // a phase with no server CPU
   }
 }

@@ -280,8 +280,7 @@ final class ServeCommand implements Callable<Integer> {
     }, "packtrail-shutdown"));
     System.err.println("Packtrail listening on " + bind + ":" + server.port() + " " + security
         + " (health and reflection on)");
-    HeapLimit.advice(java.lang.management.ManagementFactory.getRuntimeMXBean()
-        .getInputArguments(), Runtime.getRuntime().maxMemory()).ifPresent(System.err::println);
+    HeapLimit.advice().ifPresent(System.err::println);
     if (metricsEndpoint != null) {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");

@@ -3,7 +3,6 @@ package io.packtrail.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -11,25 +10,27 @@ class HeapLimitTest {
   private static final long SIX_GB = 6L << 30;
 
   @Test
-  void noLimitAmongTheArgumentsIsNamedWithTheHeapTheJvmMayTake() {
-    Optional<String> advice = HeapLimit.advice(
-        List.of("-XX:+PreserveFramePointer", "-Dfile.encoding=UTF-8"), SIX_GB);
+  void aLargeCeilingTheJvmChoseIsNamedWithTheAdvice() {
+    Optional<String> advice = HeapLimit.advice(false, SIX_GB);
     assertTrue(advice.isPresent());
     assertTrue(advice.get().contains("6,144 MB"), advice.get());
     assertTrue(advice.get().contains("-Xmx256m"), advice.get());
   }
 
   @Test
-  void eachWayOfLimitingTheHeapSilencesIt() {
-    for (String limit : List.of("-Xmx256m", "-XX:MaxHeapSize=268435456", "-XX:MaxRAM=1g",
-        "-XX:MaxRAMPercentage=25", "-XX:MaxRAMFraction=4")) {
-      assertEquals(Optional.empty(), HeapLimit.advice(List.of("-ea", limit), SIX_GB), limit);
-    }
+  void aGivenSizeOrASmallCeilingNeedsNoAdvice() {
+    assertEquals(Optional.empty(), HeapLimit.advice(true, SIX_GB)); // the operator chose it
+    assertEquals(Optional.empty(), HeapLimit.advice(false, HeapLimit.LARGE_BYTES)); // a container
+    assertTrue(HeapLimit.advice(false, HeapLimit.LARGE_BYTES + 1).isPresent());
   }
 
   @Test
-  void anInitialHeapSizeIsNoLimit() {
-    assertTrue(HeapLimit.advice(List.of("-Xms256m", "-XX:InitialRAMPercentage=5"), SIX_GB)
-        .isPresent());
+  void thisJvmsOwnOptionsAreRead() {
+    // read from this very JVM: advice exactly when no -Xmx was given and its ceiling is large
+    long max = Runtime.getRuntime().maxMemory();
+    assertEquals(max > HeapLimit.LARGE_BYTES
+            && !java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .stream().anyMatch(a -> a.startsWith("-Xmx")),
+        HeapLimit.advice().isPresent());
   }
 }

@@ -19,7 +19,7 @@ import io.packtrail.server.store.Database;
 import io.packtrail.server.store.LogDao;
 import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.testing.Fixtures;
-import io.packtrail.server.testing.StoredLog;
+import io.packtrail.server.testing.LogEntries;
 import io.packtrail.server.testing.TestDatabases;
 import io.packtrail.v1.RegisterUnitRequest;
 import java.time.Clock;
@@ -102,7 +102,7 @@ class LogIntegrationTest {
         VerifierKey key = VerifierKey.parse(clientB.getLogKey().getVerifierKey());
         assertEquals(clientA.getLogKey(), clientB.getLogKey());
         assertEquals(fromB.getTreeSize(), Checkpoint.verify(fromA.getNote(), key).size());
-        StoredLog.assertWholeTree(db.database().jdbi());
+        LogEntries.assertWholeTree(db.database().jdbi());
       } finally {
         channelA.shutdownNow();
         channelB.shutdownNow();
@@ -156,7 +156,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      StoredLog.assertWholeTree(db.database().jdbi());
+      LogEntries.assertWholeTree(db.database().jdbi());
     }
   }
 
@@ -195,7 +195,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      StoredLog.assertWholeTree(db.database().jdbi());
+      LogEntries.assertWholeTree(db.database().jdbi());
     }
   }
 
@@ -262,7 +262,7 @@ class LogIntegrationTest {
           channel.shutdownNow();
         }
       }
-      StoredLog.assertWholeTree(db.database().jdbi());
+      LogEntries.assertWholeTree(db.database().jdbi());
     }
   }
 

@@ -9,6 +9,7 @@ import io.packtrail.server.testing.StoreSql;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.statement.Query;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +27,7 @@ class UnitListingPlanTest {
   private static final String HOLDER = Fixtures.RECYCLER;
   private static final String OTHER = Fixtures.CASCADE;
   private static final Pattern REMOVED = Pattern.compile("Rows Removed by Filter: (\\d+)");
-  private static final Pattern ROWS = Pattern.compile("actual rows=(\\d+)");
+  private static final Pattern ROWS = Pattern.compile("actual rows=(\\d+) loops=(\\d+)");
 
   @BeforeAll
   static void units() {
@@ -82,25 +83,8 @@ class UnitListingPlanTest {
   /** The page after {@code afterCode} (null: the first), checked to read no row past its own. */
   private static List<String> page(String afterCode) {
     String sql = StoreSql.statement("UnitDao/list.sql");
-    List<String> plan = harness.jdbi().withHandle(h ->
-        h.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
-            .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
-            .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
-            .mapTo(String.class).list());
-    long removed = 0;
-    for (String line : plan) {
-      Matcher m = REMOVED.matcher(line);
-      if (m.find()) {
-        removed += Long.parseLong(m.group(1));
-      }
-    }
-    String text = String.join("\n", plan);
-    assertEquals(0, removed, "rows read past the page's:\n" + text);
-    assertTrue(text.contains("unit_state_custodian_idx"), text);
-    return harness.jdbi().withHandle(h -> h.createQuery(sql)
-        .bind("afterCode", afterCode).bind("state", "GRADED").bind("custodian", HOLDER)
-        .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
-        .map((rs, ctx) -> rs.getString("code")).list());
+    assertReadsOnlyItsPage(sql, null, afterCode, "GRADED", HOLDER, "unit_state_custodian_idx");
+    return codes(sql, null, afterCode, "GRADED", HOLDER);
   }
 
   /**
@@ -112,25 +96,53 @@ class UnitListingPlanTest {
   @Test
   void aPartyListingOfARareStateReadsOnlyThatState() {
     String sql = StoreSql.statement("UnitDao/listForParty.sql");
-    List<String> plan = harness.jdbi().withHandle(h ->
-        h.createQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
-            .bind("party", Fixtures.MAKER).bind("afterCode", (String) null)
-            .bind("state", "RECYCLED").bind("custodian", (String) null)
-            .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
-            .mapTo(String.class).list());
-    String text = String.join("\n", plan);
-    for (String line : plan) {
-      Matcher m = ROWS.matcher(line);
-      // the maker is a party of 18,080 units: no step of the plan may read more than a page
-      assertTrue(!m.find() || Long.parseLong(m.group(1)) <= 51, "read past the page:\n" + text);
-    }
-    List<String> codes = harness.jdbi().withHandle(h -> h.createQuery(sql)
-        .bind("party", Fixtures.MAKER).bind("afterCode", (String) null)
-        .bind("state", "RECYCLED").bind("custodian", (String) null)
-        .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51)
-        .map((rs, ctx) -> rs.getString("code")).list());
+    // the maker is a party of 18,080 units, 20 of them RECYCLED
+    assertReadsOnlyItsPage(sql, Fixtures.MAKER, null, "RECYCLED", null, "unit_state_idx");
+    List<String> codes = codes(sql, Fixtures.MAKER, null, "RECYCLED", null);
     assertEquals(20, codes.size());
     assertEquals("P4000001", codes.get(0));
     assertEquals("P4000020", codes.get(19));
+  }
+
+  /**
+   * EXPLAIN ANALYZE of the listing: no row removed by a filter, no step of the plan producing
+   * more rows (over all its loops) than a page of 51, and {@code index} used.
+   */
+  private static void assertReadsOnlyItsPage(String sql, String party, String afterCode,
+      String state, String custodian, String index) {
+    List<String> plan = harness.jdbi().withHandle(h -> bind(h.createQuery(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql), party, afterCode, state, custodian)
+        .mapTo(String.class).list());
+    String text = String.join("\n", plan);
+    long removed = 0;
+    for (String line : plan) {
+      Matcher m = REMOVED.matcher(line);
+      if (m.find()) {
+        removed += Long.parseLong(m.group(1));
+      }
+      Matcher rows = ROWS.matcher(line);
+      if (rows.find()) {
+        long produced = Long.parseLong(rows.group(1)) * Long.parseLong(rows.group(2));
+        assertTrue(produced <= 51, "a step of the plan read past the page:\n" + text);
+      }
+    }
+    assertEquals(0, removed, "rows read past the page's:\n" + text);
+    assertTrue(text.contains(index), text);
+  }
+
+  private static List<String> codes(String sql, String party, String afterCode, String state,
+      String custodian) {
+    return harness.jdbi().withHandle(h -> bind(h.createQuery(sql), party, afterCode, state,
+        custodian).map((rs, ctx) -> rs.getString("code")).list());
+  }
+
+  /** The listing's parameters: list.sql's, and listForParty.sql's party when not null. */
+  private static Query bind(Query q, String party, String afterCode, String state,
+      String custodian) {
+    if (party != null) {
+      q.bind("party", party);
+    }
+    return q.bind("afterCode", afterCode).bind("state", state).bind("custodian", custodian)
+        .bind("level", (String) null).bind("chemistry", (String) null).bind("limit", 51);
   }
 }
