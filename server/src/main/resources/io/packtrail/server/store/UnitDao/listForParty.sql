@@ -1,7 +1,7 @@
 -- The units an organisation is a party of, with list.sql's filters. The party's rows
 -- (unit_party's primary key) and the units' filter indexes are both in code order, so
 -- PostgreSQL may start from either: from the party's rows, or, for a rare state, from the
--- state's units, looking each up in unit_party_unit_idx (UnitListingPlanTest). Keep the join
+-- state's units, looking each up among the party's rows (UnitListingPlanTest). Keep the join
 -- plain: a subquery or CTE around either side takes that choice away.
 SELECT u.*
 FROM unit_party p
