@@ -18,16 +18,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts PostgreSQL on {@code dataDirectory}, creating the cluster on first use. */
   public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
+    return new EmbeddedDatabase(durable(dataDirectory).start());
+  }
+
+  /** As {@link #start(Path)}, on {@code port} (to start it again where its clients look). */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+    return new EmbeddedDatabase(durable(dataDirectory).setPort(port).start());
+  }
+
+  private static EmbeddedPostgres.Builder durable(Path dataDirectory) throws IOException {
     Files.createDirectories(dataDirectory);
     // The library starts PostgreSQL with fsync and synchronous commit off (it is made for
     // throwaway test databases); this one keeps a deployment's data, so both go back on: a
     // step acknowledged to a client must survive a crash or power loss.
-    return new EmbeddedDatabase(EmbeddedPostgres.builder()
+    return EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
         .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
-        .start());
+        .setServerConfig("synchronous_commit", "on");
   }
 
   /** A throwaway instance in a temporary directory (tests). */
