@@ -43,9 +43,9 @@ class DatabaseCrashTest {
     }
     EmbeddedDatabase postgres = EmbeddedDatabase.start(data, port);
     EmbeddedDatabase restarted = null;
-    String url = postgres.jdbcUrl("postgres");
     String name = InProcessServerBuilder.generateName();
-    try (Database database = Database.open(url, postgres.user(), null, 8)) {
+    try (Database database = Database.open(postgres.jdbcUrl("postgres"), postgres.user(), null,
+        8)) {
       database.migrate();
       try (PacktrailServer server = PacktrailServer.start(InProcessServerBuilder.forName(name),
           database.jdbi(), PacktrailServer.Settings.defaults().withSealer(KeySealer.random())
@@ -55,38 +55,69 @@ class DatabaseCrashTest {
         try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(10))) {
           FaultLoad load = new FaultLoad(client, LANES);
           load.recordUntil(client, ACKNOWLEDGED_BEFORE_CRASH, () -> crash(data));
-          try {
-            postgres.close(); // its lock on the data directory; the server is gone already
-          } catch (java.io.IOException alreadyStopped) {
-            // pg_ctl finds nothing to stop, as it should after the crash
-          }
-          restarted = EmbeddedDatabase.start(data, port);
+          postgres.close(); // releases its lock on the data directory; nothing left to stop
+          postgres = null;
+          restarted = startAgain(data, port);
           awaitServing(client);
           load.assertRecovered(client, database.jdbi(), "DatabaseCrashTest");
+          // a quick stop at the end: the shutdown's checkpoint then has little left to write
+          database.jdbi().useHandle(h -> h.execute("CHECKPOINT"));
         } finally {
           channel.shutdownNow();
         }
       }
     } finally {
+      // the instance that is running, never the crashed one after the restart: its stop would
+      // stop the new one, which serves the same data directory
       if (restarted != null) {
         restarted.close();
+      } else if (postgres != null) {
+        postgres.close();
       }
     }
   }
 
   /**
-   * An immediate shutdown of the PostgreSQL whose data directory is {@code data} (SIGQUIT to
-   * the postmaster, as {@code pg_ctl stop -m immediate} sends), waiting until it has ended.
+   * An immediate shutdown of the PostgreSQL whose data directory is {@code data}: SIGQUIT to
+   * the postmaster, as {@code pg_ctl stop -m immediate} sends (pg_ctl itself refuses to run as
+   * root); every backend ends at once, nothing is checkpointed. The postmaster removes its pid
+   * file as it ends, which is waited for (it is not this JVM's child, so its exit may not be
+   * reaped where no init process reaps orphans).
    */
   private static void crash(Path data) throws Exception {
-    String pid = Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8)
-        .get(0).trim();
-    Process kill = new ProcessBuilder("kill", "-QUIT", pid).inheritIO().start();
+    Path pidFile = data.resolve("postmaster.pid");
+    String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim();
+    // the shell's own kill: no procps needed
+    Process kill = new ProcessBuilder("sh", "-c", "kill -QUIT \"$1\"", "sh", pid)
+        .redirectErrorStream(true).start();
+    String printed = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (kill.waitFor() != 0) {
-      throw new AssertionError("kill -QUIT " + pid + " failed");
+      throw new AssertionError("kill -QUIT " + pid + " failed: " + printed);
     }
-    ProcessHandle.of(Long.parseLong(pid))
-        .ifPresent(p -> p.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+    long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (Files.exists(pidFile)) {
+      if (System.nanoTime() > waitUntil) {
+        throw new AssertionError("PostgreSQL " + pid + " did not end within 60 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Starts PostgreSQL again on {@code port}, where the server's pool looks for it; another
+   * program may have taken the port meanwhile, for a moment, so a failed start is tried again.
+   */
+  private static EmbeddedDatabase startAgain(Path data, int port) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return EmbeddedDatabase.start(data, port);
+      } catch (java.io.IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
   }
 
   /** Waits (at most a minute) until the server reads from the database again. */

@@ -34,6 +34,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
+        // after a crash the start replays the WAL first; the library's 10 s is short for that
+        .setPGStartupWait(java.time.Duration.ofSeconds(60))
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on");
   }
