@@ -5,7 +5,6 @@ import io.packtrail.client.EventIds;
 import io.packtrail.client.PacktrailClient;
 import io.packtrail.v1.RecordEventRequest;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Signs the steps an enrolled device records, offline: {@link #sign} fixes the request's
@@ -34,8 +33,9 @@ public final class DeviceSigner {
   }
 
   /**
-   * The request with its event id and event time fixed (a fresh UUID and now, when empty), its
-   * {@code device} and its {@code device_signature}.
+   * The request with its event id and event time fixed (when empty: a fresh time-ordered id,
+   * {@link EventIds#newEventId()}, and now), its {@code device} and its
+   * {@code device_signature}.
    *
    * @throws IllegalArgumentException when the request has no step or an undecodable label text
    */

@@ -30,7 +30,7 @@ class HeapLimitTest {
     long max = Runtime.getRuntime().maxMemory();
     assertEquals(max > HeapLimit.LARGE_BYTES
             && !java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-                .stream().anyMatch(a -> a.startsWith("-Xmx")),
+                .stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize=")),
         HeapLimit.advice().isPresent());
   }
 }

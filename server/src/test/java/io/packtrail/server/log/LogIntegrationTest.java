@@ -17,7 +17,6 @@ import io.packtrail.server.PacktrailServer;
 import io.packtrail.server.security.KeySealer;
 import io.packtrail.server.store.Database;
 import io.packtrail.server.store.LogDao;
-import io.packtrail.server.store.LogHeadDao;
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.LogEntries;
 import io.packtrail.server.testing.TestDatabases;
@@ -43,14 +42,6 @@ import org.junit.jupiter.api.Test;
 class LogIntegrationTest {
   private static final PacktrailServer.Settings SETTINGS = PacktrailServer.Settings.defaults()
       .withSealer(KeySealer.random()).withLog(null, Duration.ofMillis(200));
-
-  /**
-   * The leaves the log must hold now: every committed event and registry entry (the fixtures'
-   * organisations and sites are entries too), and how many of them are events.
-   */
-  private static long leaves(Jdbi jdbi) {
-    return jdbi.withExtension(LogHeadDao.class, LogHeadDao::currentNextIndex);
-  }
 
   private static long events(Jdbi jdbi) {
     return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM event").mapTo(Long.class)
@@ -96,7 +87,7 @@ class LogIntegrationTest {
         io.packtrail.v1.Checkpoint fromA = clientA.createCheckpoint();
         io.packtrail.v1.Checkpoint fromB = clientB.createCheckpoint();
         assertEquals(1000, events(db.database().jdbi()));
-        assertEquals(leaves(db.database().jdbi()), fromB.getTreeSize());
+        assertEquals(LogEntries.head(db.database().jdbi()), fromB.getTreeSize());
         assertEquals(fromA.getTreeSize(), fromB.getTreeSize());
         assertEquals(fromA.getNote(), fromB.getNote(), "one checkpoint for one size");
         VerifierKey key = VerifierKey.parse(clientB.getLogKey().getVerifierKey());
@@ -149,9 +140,9 @@ class LogIntegrationTest {
           registerPacks(client, 50);
           long integrated = db.database().jdbi().withExtension(LogDao.class, LogDao::progress)
               .treeSize();
-          assertTrue(integrated < leaves(db.database().jdbi()),
+          assertTrue(integrated < LogEntries.head(db.database().jdbi()),
               "nothing integrated in the background: " + integrated);
-          assertEquals(leaves(db.database().jdbi()), client.createCheckpoint().getTreeSize());
+          assertEquals(LogEntries.head(db.database().jdbi()), client.createCheckpoint().getTreeSize());
         } finally {
           channel.shutdownNow();
         }
@@ -185,7 +176,7 @@ class LogIntegrationTest {
           registerPacks(client, 100);
           io.packtrail.v1.Checkpoint after = client.createCheckpoint();
           assertEquals(600, events(db.database().jdbi()));
-          assertEquals(leaves(db.database().jdbi()), after.getTreeSize());
+          assertEquals(LogEntries.head(db.database().jdbi()), after.getTreeSize());
           var proof = client.getConsistencyProof(before.getTreeSize(), after.getTreeSize());
           Merkle.verifyConsistency(before.getTreeSize(), after.getTreeSize(),
               before.getRootHash().toByteArray(), after.getRootHash().toByteArray(),
@@ -257,7 +248,7 @@ class LogIntegrationTest {
           integrating.join();
           // what is left is integrated by the server's own integrator
           assertEquals(400, events(db.database().jdbi()));
-          assertEquals(leaves(db.database().jdbi()), client.createCheckpoint().getTreeSize());
+          assertEquals(LogEntries.head(db.database().jdbi()), client.createCheckpoint().getTreeSize());
         } finally {
           channel.shutdownNow();
         }
