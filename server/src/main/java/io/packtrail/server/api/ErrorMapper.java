@@ -20,6 +20,7 @@ import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.PreconditionViolation;
 import io.packtrail.server.ingest.IngestUnavailableException;
+import io.packtrail.server.ingest.StepNotStoredException;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
 import java.util.concurrent.CompletionException;
@@ -100,6 +101,14 @@ public final class ErrorMapper {
     }
     if (t instanceof IngestUnavailableException e) {
       return status(Code.UNAVAILABLE, e.getMessage(), null);
+    }
+    if (t instanceof StepNotStoredException e) {
+      ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason("STEP_NOT_STORED")
+          .setDomain(ERROR_DOMAIN);
+      if (e.sqlState() != null) {
+        info.putMetadata("sql_state", e.sqlState());
+      }
+      return status(Code.INTERNAL, e.getMessage(), Any.pack(info.build()));
     }
     if (t instanceof PermissionDeniedException e) {
       return denied(e);

@@ -328,9 +328,7 @@ public final class Sequencer implements AutoCloseable {
           process(List.of(p));
         }
       } else {
-        log.error("recording {} failed", batch.get(0).submission().eventId(), e);
-        batch.get(0).result().completeExceptionally(new IngestUnavailableException(
-            "the step could not be stored; it was not recorded and may be retried"));
+        batch.get(0).result().completeExceptionally(notStored(batch.get(0), e));
       }
       return;
     }
@@ -350,6 +348,27 @@ public final class Sequencer implements AutoCloseable {
         listener.accept(appended);
       }
     }
+  }
+
+  /**
+   * The answer to one step the database would not store (the batch's item-by-item retry left it
+   * alone): UNAVAILABLE when PostgreSQL's reason is of the moment (a deadlock, a full disk, a
+   * timeout), so the client's retry may pass; INTERNAL otherwise, a fault of the server, so that
+   * neither the client nor a test takes it for an outage. Either way it was not recorded.
+   */
+  private static RuntimeException notStored(Pending p, RuntimeException failure) {
+    String sqlState = ConnectionFailures.sqlState(failure);
+    String reason = sqlState == null ? "a server fault" : "SQLSTATE " + sqlState;
+    if (ConnectionFailures.isPassing(failure)) {
+      log.warn("recording {} failed for a passing reason ({}): {}", p.submission().eventId(),
+          reason, failure.getCause() != null ? failure.getCause().getMessage() : failure);
+      return new IngestUnavailableException("the database could not store the step just now ("
+          + reason + "); it was not recorded; retry with the same id");
+    }
+    log.error("recording {} failed", p.submission().eventId(), failure);
+    return new StepNotStoredException("the database refused to store the step (" + reason
+        + "); it was not recorded. This is a fault of the server, logged with its cause; a "
+        + "retry with the same id is safe but may fail the same way", sqlState);
   }
 
   private static void failAll(List<Pending> batch, String message) {

@@ -58,7 +58,8 @@ public final class Statuses {
         "expected a violation of " + field + " mentioning '" + text + "' in " + violations);
   }
 
-  private static <T extends com.google.protobuf.Message> T unpack(com.google.rpc.Status status,
+  /** The first detail of the type; fails when there is none. */
+  public static <T extends com.google.protobuf.Message> T unpack(com.google.rpc.Status status,
       Class<T> type) {
     for (Any detail : status.getDetailsList()) {
       if (detail.is(type)) {

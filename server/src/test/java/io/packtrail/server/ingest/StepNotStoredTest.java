@@ -1,0 +1,180 @@
+package io.packtrail.server.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.packtrail.server.domain.Actor;
+import io.packtrail.server.domain.Event;
+import io.packtrail.server.domain.OrganizationRole;
+import io.packtrail.server.domain.Step;
+import io.packtrail.server.domain.Submission;
+import io.packtrail.server.testing.Fixtures;
+import io.packtrail.server.testing.ServerHarness;
+import io.packtrail.server.testing.Statuses;
+import io.packtrail.v1.RecordEventRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A step the database refuses to store fails alone: the rest of its batch is recorded, and its
+ * caller is told whether the refusal was of the moment (UNAVAILABLE: retry) or a fault of the
+ * server (INTERNAL), never the one for the other. A trigger of this test's database plays the
+ * refusal, with the SQLState it is given, for the units it names.
+ */
+class StepNotStoredTest {
+  @RegisterExtension
+  static final ServerHarness harness = ServerHarness.inProcess();
+
+  private static final Actor STATION = new Actor(Fixtures.DEALER, Fixtures.STATION,
+      Set.of(OrganizationRole.DEALER, OrganizationRole.COLLECTION_OUTLET));
+
+  @BeforeAll
+  static void setUp() {
+    Fixtures.network(harness.client());
+    harness.jdbi().useHandle(h -> h.execute("""
+        CREATE TABLE poisoned (unit_code text PRIMARY KEY, sql_state text NOT NULL);
+        CREATE FUNCTION refuse_poisoned() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE state text;
+        BEGIN
+          SELECT sql_state INTO state FROM poisoned WHERE unit_code = NEW.unit_code;
+          IF state IS NOT NULL THEN
+            RAISE EXCEPTION 'a step of % refused by the test', NEW.unit_code USING ERRCODE = state;
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_poisoned BEFORE INSERT ON event
+            FOR EACH ROW EXECUTE FUNCTION refuse_poisoned();
+        """));
+  }
+
+  static void poison(String code, String sqlState) {
+    harness.jdbi().useHandle(h -> h.execute(
+        "INSERT INTO poisoned (unit_code, sql_state) VALUES (?, ?)", code, sqlState));
+  }
+
+  static void cure(String code) {
+    harness.jdbi().useHandle(h -> h.execute("DELETE FROM poisoned WHERE unit_code = ?", code));
+  }
+
+  /** A queue the sequencer takes nothing from until it is opened: then all of it, one batch. */
+  static final class Gate extends ArrayBlockingQueue<Sequencer.Pending> {
+    final CountDownLatch open = new CountDownLatch(1);
+
+    Gate() {
+      super(64);
+    }
+
+    @Override
+    public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
+      open.await();
+      return super.poll(timeout, unit);
+    }
+  }
+
+  @Test
+  void aRefusedStepFailsAloneAndTheRestOfItsBatchIsRecorded() throws Exception {
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      codes.add(Fixtures.registeredPack(harness.client()));
+    }
+    poison(codes.get(1), "23514"); // check_violation: what a schema constraint would say
+    poison(codes.get(2), "40P01"); // deadlock_detected: of the moment
+    Gate gate = new Gate();
+    // a sequencer of its own on the harness's database, so that its queue can be held
+    Sequencer sequencer = new Sequencer(harness.jdbi(), Clock.systemUTC(), 16, gate);
+    List<String> batches = new CopyOnWriteArrayList<>();
+    sequencer.onBatch((size, nanos, committed) -> batches.add(size + (committed ? "+" : "-")));
+    List<CompletableFuture<Event>> results = new ArrayList<>();
+    try {
+      for (String code : codes) {
+        results.add(sequencer.submit(new Submission(UUID.randomUUID(), code, Instant.now(),
+            Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION));
+      }
+    } finally {
+      gate.open.countDown();
+    }
+    try {
+      for (int i : new int[] {0, 3}) {
+        assertEquals(2, results.get(i).get(10, TimeUnit.SECONDS).sequence(),
+            "the others of the batch are recorded");
+      }
+      ExecutionException fault = assertThrows(ExecutionException.class,
+          () -> results.get(1).get(10, TimeUnit.SECONDS));
+      StepNotStoredException notStored =
+          assertInstanceOf(StepNotStoredException.class, fault.getCause());
+      assertEquals("23514", notStored.sqlState());
+      ExecutionException passing = assertThrows(ExecutionException.class,
+          () -> results.get(2).get(10, TimeUnit.SECONDS));
+      assertInstanceOf(IngestUnavailableException.class, passing.getCause());
+      assertTrue(passing.getCause().getMessage().contains("SQLSTATE 40P01"),
+          passing.getCause().getMessage());
+    } finally {
+      sequencer.close();
+      cure(codes.get(1));
+      cure(codes.get(2));
+    }
+    assertEquals(List.of("4-", "1+", "1-", "1-", "1+"), batches,
+        "one batch of four failed, then each item alone");
+    for (int i = 0; i < codes.size(); i++) {
+      assertEquals(i == 1 || i == 2 ? 1 : 2,
+          harness.client().getUnit(codes.get(i)).getEventCount(), codes.get(i));
+    }
+  }
+
+  @Test
+  void aFaultOfTheServerIsInternalNamingTheSqlStateAndTheSameIdPassesOnceItIsMended() {
+    String code = Fixtures.registeredPack(harness.client());
+    RecordEventRequest sale = Fixtures.sale(code);
+    poison(code, "23514");
+    com.google.rpc.Status status;
+    try {
+      status = Statuses.assertFails(Status.Code.INTERNAL,
+          () -> harness.client().recordEvent(sale));
+    } finally {
+      cure(code);
+    }
+    assertTrue(status.getMessage().contains("SQLSTATE 23514")
+        && status.getMessage().contains("not recorded"), status.getMessage());
+    ErrorInfo info = Statuses.unpack(status, ErrorInfo.class);
+    assertEquals("STEP_NOT_STORED", info.getReason());
+    assertEquals("23514", info.getMetadataOrThrow("sql_state"));
+    // nothing of the failed attempt was kept: neither an event nor a remembered refusal
+    io.packtrail.v1.Event recorded = harness.client().recordEvent(sale);
+    assertEquals(2, recorded.getSequence());
+    assertEquals(2, harness.client().getUnit(code).getEventCount());
+  }
+
+  @Test
+  void aRefusalOfTheMomentIsUnavailableAndTheSameIdPassesLater() {
+    String code = Fixtures.registeredPack(harness.client());
+    RecordEventRequest sale = Fixtures.sale(code);
+    poison(code, "53100"); // disk_full
+    com.google.rpc.Status status;
+    try {
+      status = Statuses.assertFails(Status.Code.UNAVAILABLE,
+          () -> harness.client().recordEvent(sale));
+    } finally {
+      cure(code);
+    }
+    assertTrue(status.getMessage().contains("SQLSTATE 53100")
+        && status.getMessage().contains("retry with the same id"), status.getMessage());
+    assertEquals(2, harness.client().recordEvent(sale).getSequence());
+  }
+}
