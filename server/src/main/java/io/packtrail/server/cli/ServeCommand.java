@@ -281,6 +281,9 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println("Packtrail listening on " + bind + ":" + server.port() + " " + security
         + " (health and reflection on)");
     HeapLimit.advice().ifPresent(System.err::println);
+    for (String risk : opened.database().durability().risks()) {
+      System.err.println("WARNING: " + risk + ".");
+    }
     if (metricsEndpoint != null) {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");

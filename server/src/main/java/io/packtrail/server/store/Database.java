@@ -3,6 +3,8 @@ package io.packtrail.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -26,6 +28,16 @@ public final class Database implements AutoCloseable {
    * default, 30 s, outlasts most clients' deadlines).
    */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+  /**
+   * Run once on each new connection: a commit the server acknowledges must survive a crash of
+   * PostgreSQL, so a database or role default of {@code synchronous_commit = off} (a common
+   * tuning, under which DatabaseCrashTest loses acknowledged steps) is turned back on for the
+   * server's sessions. Every other value already flushes the WAL locally before the commit
+   * returns and is kept, so a deployment's {@code remote_apply} is not weakened.
+   */
+  static final String DURABLE_COMMITS = "SELECT set_config('synchronous_commit', 'on', false) "
+      + "WHERE current_setting('synchronous_commit') = 'off'";
 
   /** Opens a pool on a PostgreSQL JDBC URL; user and password may be null. */
   public static Database open(String jdbcUrl, String user, String password, int poolSize) {
@@ -57,6 +69,7 @@ public final class Database implements AutoCloseable {
     // no JIT: the planner cannot estimate the lineage walks (recursive CTEs) and their inflated
     // costs would compile every walk, adding 50-200 ms to queries that run in a few ms
     config.addDataSourceProperty("options", "-c jit=off");
+    config.setConnectionInitSql(DURABLE_COMMITS);
     return new Database(new HikariDataSource(config));
   }
 
@@ -74,6 +87,41 @@ public final class Database implements AutoCloseable {
         .migrationsExecuted;
     RegistryBackfill.run(jdbi);
     return applied;
+  }
+
+  /**
+   * PostgreSQL's settings that decide whether what it committed survives a crash of its
+   * machine, as the server's own sessions see them.
+   */
+  public record Durability(String fsync, String synchronousCommit, String fullPageWrites) {
+    /** What in these settings can lose acknowledged steps, one sentence each; empty if none. */
+    public List<String> risks() {
+      List<String> risks = new ArrayList<>();
+      if (!"on".equals(fsync)) {
+        risks.add("PostgreSQL runs with fsync = " + fsync + ": a crash or power cut of its "
+            + "machine can lose steps the server has acknowledged, or corrupt the database");
+      }
+      if ("off".equals(synchronousCommit)) {
+        risks.add("PostgreSQL's synchronous_commit is off for the server's sessions: a crash "
+            + "of PostgreSQL can lose steps the server has acknowledged");
+      }
+      if (!"on".equals(fullPageWrites)) {
+        risks.add("PostgreSQL runs with full_page_writes = " + fullPageWrites + ": a power "
+            + "cut can leave torn pages that recovery cannot repair, unless its file system "
+            + "rules out partial page writes");
+      }
+      return risks;
+    }
+  }
+
+  /** The durability settings, read on one of the pool's connections. */
+  public Durability durability() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT current_setting('fsync') AS fsync, "
+            + "current_setting('synchronous_commit') AS synchronous_commit, "
+            + "current_setting('full_page_writes') AS full_page_writes")
+        .map((rs, ctx) -> new Durability(rs.getString("fsync"),
+            rs.getString("synchronous_commit"), rs.getString("full_page_writes")))
+        .one());
   }
 
   public Jdbi jdbi() {

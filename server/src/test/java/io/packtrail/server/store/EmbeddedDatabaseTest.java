@@ -17,6 +17,10 @@ class EmbeddedDatabaseTest {
           .one()));
       assertEquals("on", jdbi.withHandle(h -> h.createQuery("SHOW synchronous_commit")
           .mapTo(String.class).one()));
+      try (Database pool = Database.open(db.jdbcUrl("postgres"), db.user(), null, 1)) {
+        assertEquals(java.util.List.of(), pool.durability().risks(),
+            "serve warns of nothing on its default database");
+      }
     }
   }
 }
