@@ -156,12 +156,7 @@ public final class ReadBenchmark implements Callable<Integer> {
           System.out.printf("first regional overview (620000, one year): %.0f ms; %s%n",
               (System.nanoTime() - t) / 1e6, o.getSteps().toString().replace('\n', ' '));
         } catch (io.grpc.StatusRuntimeException e) {
-          // a year of deadlines judged from the first step takes longer than a call may
-          boolean slow = e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-          System.err.printf("the regional overview failed after %.0f ms: %s %s%s%n",
-              (System.nanoTime() - t) / 1e6, e.getStatus().getCode(),
-              e.getStatus().getDescription(), slow ? " (serve with --reporting-start to bound "
-                  + "its deadline section, or measure with --only events or --only units)" : "");
+          System.err.println(overviewFailed(e.getStatus(), (System.nanoTime() - t) / 1e6));
           return 1;
         }
         for (int run = 0; run < repeat; run++) {
@@ -173,5 +168,13 @@ public final class ReadBenchmark implements Callable<Integer> {
     return 0;
   }
 
-
+  /** The one line that reports a failed first overview, with what to do when it was slow. */
+  static String overviewFailed(io.grpc.Status status, double millis) {
+    // a year of deadlines judged from the first step takes longer than a call may
+    boolean slow = status.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    return String.format(java.util.Locale.ROOT, "the regional overview failed after %.0f ms: "
+        + "%s %s%s", millis, status.getCode(), status.getDescription(), slow
+        ? " (serve with --reporting-start to bound its deadline section, or measure with "
+            + "--only events or --only units)" : "");
+  }
 }
