@@ -94,7 +94,7 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         field = "event";
         String name = request.getEvent();
         if (Text.checkName(v, field, name) && !ResourceNames.isEvent(name)) {
-          v.add(field, "must be an event name of the form units/{code}/events/{sequence}, got '"
+          v.add(field, "must be an event name of the form " + ResourceNames.EVENT_RULE + ", got '"
               + ResourceNames.abbreviate(name) + "'");
         }
       }
@@ -110,10 +110,10 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     }
     v.throwIfAny();
     if (field.equals("event")) {
-      String[] parts = request.getEvent().split("/");
+      ResourceNames.EventName event = ResourceNames.parseEvent(request.getEvent());
       // by name, an event tells its unit's history (its sequence exists): for its parties
-      parties.requireUnit(Caller.current().principal(), parts[1]);
-      index = log.eventIndex(parts[1], Long.parseLong(parts[3]), request.getEvent());
+      parties.requireUnit(Caller.current().principal(), event.unitCode());
+      index = log.eventIndex(event.unitCode(), event.sequence(), request.getEvent());
     }
     AuditLog.InclusionProof proof = log.inclusion(index, treeSize, field);
     GetInclusionProofResponse.Builder b = GetInclusionProofResponse.newBuilder()

@@ -314,17 +314,17 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
         return r;
       }
     }
-    if (name == null || !ResourceNames.isEvent(name)) {
+    ResourceNames.EventName event = ResourceNames.parseEvent(name);
+    if (event == null) {
       return null;
     }
-    String unit = name.substring(0, name.indexOf("/events/"));
+    String unit = ResourceNames.unit(event.unitCode());
     boolean sameUnit = page.stream().anyMatch(r -> r.type().equals("correction")
         && name.equals(r.get("correction.corrects")) && r.event().getUnit().equals(unit));
     if (!sameUnit) {
       return null;
     }
-    long sequence = Long.parseLong(name.substring(name.lastIndexOf('/') + 1));
-    return app.history().event(ResourceNames.unitCode(unit), sequence)
+    return app.history().event(event.unitCode(), event.sequence())
         .map(e -> recorded(ProtoMapper.toProto(e))).orElse(null);
   }
 

@@ -236,7 +236,12 @@ public record EventQuery(Map<Field, Set<String>> values, Instant start, boolean 
 
   private static Instant time(String value, int at) {
     try {
-      return OffsetDateTime.parse(value).toInstant();
+      OffsetDateTime time = OffsetDateTime.parse(value);
+      // RFC 3339 years have four digits; java.time reads more, which PostgreSQL cannot store
+      if (time.getYear() < 0 || time.getYear() > 9999) {
+        throw new DateTimeParseException("year beyond four digits", value, 0);
+      }
+      return time.toInstant();
     } catch (DateTimeParseException e) {
       throw refused("compares event_time with an RFC 3339 time such as "
           + "\"2026-01-01T00:00:00Z\", got \"" + Text.echo(value) + "\" (the term at character "

@@ -451,13 +451,12 @@ public final class Lifecycle {
 
   /** A correction names an earlier event of the same unit. */
   private static void checkCorrected(UnitState unit, Step.Correction c) {
-    String prefix = unit.name() + "/events/";
-    if (!c.corrects().startsWith(prefix)) {
+    ResourceNames.EventName corrected = ResourceNames.parseEvent(c.corrects());
+    if (corrected == null || !corrected.unitCode().equals(unit.code())) {
       throw new InvalidArgumentException("correction.corrects",
-          "must name an event of the unit it corrects (" + prefix + "{sequence})");
+          "must name an event of the unit it corrects (" + unit.name() + "/events/{sequence})");
     }
-    long sequence = Long.parseLong(c.corrects().substring(prefix.length()));
-    if (sequence > unit.eventCount()) {
+    if (corrected.sequence() > unit.eventCount()) {
       throw new NotFoundException(c.corrects(), "event (correction.corrects)");
     }
   }

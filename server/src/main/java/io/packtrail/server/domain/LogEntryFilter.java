@@ -28,8 +28,6 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
   public record EventKey(String code, long sequence) {}
 
   private static final Pattern UNIT_EVENTS = Pattern.compile("units/([A-Z0-9]{19,24})/events/\\*");
-  private static final Pattern EVENT = Pattern.compile(
-      "units/([A-Z0-9]{19,24})/events/([1-9][0-9]{0,18})");
   private static final String GRAMMAR = "a filter is one or more terms subject = \"NAME\" "
       + "joined by OR (AIP-160 subset), e.g. subject = \"units/{code}/events/*\" OR subject = "
       + "\"organizations/acme/sites/plant\"";
@@ -75,14 +73,17 @@ public record LogEntryFilter(Set<String> subjects, Set<String> units, List<Event
       t.operator("subject", "=");
       String value = t.string("subject", "subject = \"units/{code}/events/*\"");
       Matcher all = UNIT_EVENTS.matcher(value);
-      Matcher one = EVENT.matcher(value);
+      ResourceNames.EventName one = ResourceNames.parseEvent(value);
       if (all.matches()) {
         units.add(all.group(1));
-      } else if (one.matches()) {
-        events.add(new EventKey(one.group(1), Long.parseLong(one.group(2))));
+      } else if (one != null) {
+        events.add(new EventKey(one.unitCode(), one.sequence()));
       } else if (value.indexOf('*') >= 0) {
         throw refused("allows the wildcard * only as units/{code}/events/*, got \""
             + Text.echo(value) + "\"");
+      } else if (value.startsWith("units/") && value.contains("/events/")) {
+        throw refused("compares subject with an event name as " + ResourceNames.EVENT_RULE
+            + ", got \"" + Text.echo(value) + "\"");
       } else {
         Violations v = new Violations();
         if (value.isEmpty() || !Text.checkName(v, FIELD, value)) {

@@ -17,7 +17,7 @@ public final class ResourceNames {
       Pattern.compile("organizations/(" + ID_RULE + ")/sites/(" + ID_RULE + ")");
   private static final String UNIT_PREFIX = "units/";
   private static final Pattern EVENT =
-      Pattern.compile("units/[A-Z0-9]{19,24}/events/[1-9][0-9]{0,18}");
+      Pattern.compile("units/([A-Z0-9]{19,24})/events/([1-9][0-9]{0,18})");
   private static final Pattern DEVICE = Pattern.compile("(organizations/" + ID_RULE + "/sites/"
       + ID_RULE + ")/devices/(" + ID_RULE + ")");
   private static final Pattern ANOMALY_ID = Pattern.compile("[0-9a-f]{32}");
@@ -95,9 +95,32 @@ public final class ResourceNames {
     return name != null && ORGANIZATION.matcher(name).matches();
   }
 
+  /** An event name's rule, as refusals state it. */
+  public static final String EVENT_RULE = "units/{code}/events/{sequence}, the sequence from 1 "
+      + "to " + Long.MAX_VALUE;
+
   /** An event name, units/{code}/events/{sequence} (the code's own rules are BatteryCode's). */
   public static boolean isEvent(String name) {
-    return name != null && EVENT.matcher(name).matches();
+    return parseEvent(name) != null;
+  }
+
+  /** An event name's parts: its unit's code and its sequence. */
+  public record EventName(String unitCode, long sequence) {}
+
+  /**
+   * The parts of an event name, or null when it is none: a sequence beyond the largest a
+   * history can hold (2^63 - 1) included, so that no caller parses what the name check let by.
+   */
+  public static EventName parseEvent(String name) {
+    Matcher m = name == null ? null : EVENT.matcher(name);
+    if (m == null || !m.matches()) {
+      return null;
+    }
+    try {
+      return new EventName(m.group(1), Long.parseLong(m.group(2)));
+    } catch (NumberFormatException e) {
+      return null; // 19 digits above 9223372036854775807
+    }
   }
 
   public static boolean isSite(String name) {

@@ -412,7 +412,7 @@ public sealed interface Step {
 
     public void validate(String field, Violations v) {
       if (!ResourceNames.isEvent(corrects)) {
-        v.add(field + ".corrects", "must be an event name: units/{code}/events/{sequence}");
+        v.add(field + ".corrects", "must be an event name: " + ResourceNames.EVENT_RULE);
       }
       checkText(v, field + ".reason", reason, MAX_NOTE, "what was wrong and what is right");
     }

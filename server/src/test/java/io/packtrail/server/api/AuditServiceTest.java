@@ -230,6 +230,10 @@ class AuditServiceTest {
         GetInclusionProofRequest.newBuilder().setEvent("units/x/events/1").build()));
     assertViolation(status, "event", "units/{code}/events/{sequence}");
     status = assertFails(Status.Code.INVALID_ARGUMENT, () -> audit.getInclusionProof(
+        GetInclusionProofRequest.newBuilder()
+            .setEvent("units/" + pack + "/events/9999999999999999999").build()));
+    assertViolation(status, "event", "the sequence from 1 to 9223372036854775807");
+    status = assertFails(Status.Code.INVALID_ARGUMENT, () -> audit.getInclusionProof(
         GetInclusionProofRequest.getDefaultInstance()));
     assertViolation(status, "entry", "is required");
     status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.getInclusionProof(10, 10));
@@ -299,6 +303,9 @@ class AuditServiceTest {
     refusals.put("subject = units/x", "compares subject with a double-quoted string");
     refusals.put("subject = \"a\" AND subject = \"b\"", "joins terms with OR only, not 'AND'");
     refusals.put("subject = \"units/*\"", "allows the wildcard * only as units/{code}/events/*");
+    refusals.put("subject = \"units/" + pack + "/events/9999999999999999999\"",
+        "the sequence from 1 to 9223372036854775807");
+    refusals.put("subject = \"units/x/events/1\"", "compares subject with an event name");
     refusals.put("subject = \"labels/1", "has a string opened at character 11 and never closed");
     refusals.put("subject = \"\"", "compares subject with a resource name");
     refusals.put("subject = \"a\" OR", "ends where a field name or OR belongs");

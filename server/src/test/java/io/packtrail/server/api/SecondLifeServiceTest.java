@@ -389,6 +389,18 @@ class SecondLifeServiceTest {
   }
 
   @Test
+  void aCorrectionOfASequenceBeyondALongIsInvalidNotAFault() {
+    String pack = Fixtures.registeredPack(client);
+    RecordEventRequest valid = Fixtures.correction(pack, Fixtures.FACTORY, 1);
+    var status = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.recordEvent(
+        valid.toBuilder().setCorrection(valid.getCorrection().toBuilder()
+            .setCorrects("units/" + pack + "/events/9999999999999999999")).build()));
+    io.packtrail.server.testing.Statuses.assertViolation(status, "correction.corrects",
+        "the sequence from 1 to 9223372036854775807");
+    assertEquals(1, unit(pack).getEventCount());
+  }
+
+  @Test
   void aCorrectionOfAnEventThatDoesNotExistIsNotFound() {
     String pack = Fixtures.registeredPack(client);
     var status = assertFails(Status.Code.NOT_FOUND,

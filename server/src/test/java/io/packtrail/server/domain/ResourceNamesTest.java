@@ -23,6 +23,11 @@ class ResourceNamesTest {
     assertFalse(ResourceNames.isEvent("units/x12/events/1"));
     assertFalse(ResourceNames.isEvent("units/X12MCPM27KLPCLX2M2382320"));
     assertFalse(ResourceNames.isEvent(null));
+    // the largest sequence a long holds, and one beyond it, which the pattern alone let by
+    assertEquals(new ResourceNames.EventName("X12MCPM27KLPCLX2M2382320", Long.MAX_VALUE),
+        ResourceNames.parseEvent("units/X12MCPM27KLPCLX2M2382320/events/9223372036854775807"));
+    assertFalse(ResourceNames.isEvent("units/X12MCPM27KLPCLX2M2382320/events/9223372036854775808"));
+    assertFalse(ResourceNames.isEvent("units/X12MCPM27KLPCLX2M2382320/events/9999999999999999999"));
   }
 
   @Test
