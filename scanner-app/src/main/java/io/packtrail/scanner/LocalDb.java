@@ -19,7 +19,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class LocalDb implements AutoCloseable {
   static final String FILE = "scanner.db";
-  private static final int SCHEMA_VERSION = 2;
+  private static final int SCHEMA_VERSION = 3;
 
   private final Connection connection;
   private final Path file;
@@ -50,8 +50,7 @@ final class LocalDb implements AutoCloseable {
         throw new IOException(file + " was written by a newer scanner (schema " + version
             + "); use that version");
       }
-      if (version < 1) {
-        c.setAutoCommit(false);
+      if (version < 1 && upgrading(c, s, 1)) {
         s.execute("""
             CREATE TABLE IF NOT EXISTS steps (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -81,29 +80,57 @@ final class LocalDb implements AutoCloseable {
               sequence INTEGER NOT NULL,
               event BLOB NOT NULL,
               PRIMARY KEY (code, sequence))""");
-        s.execute("PRAGMA user_version = 1");
-        c.commit();
-        c.setAutoCommit(true);
+        upgraded(c, s, 1);
       }
-      if (version < 2) {
+      if (version < 2 && upgrading(c, s, 2)) {
         // the kind of a refusal (e.g. DEVICE:RETIRED, SIGNATURE) and the devices' public keys,
         // cached for an offline trace
-        c.setAutoCommit(false);
         s.execute("ALTER TABLE steps ADD COLUMN refusal TEXT");
         s.execute("""
             CREATE TABLE IF NOT EXISTS devices (
               name TEXT PRIMARY KEY,
               device BLOB NOT NULL,
               fetched_at INTEGER NOT NULL)""");
-        s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-        c.commit();
-        c.setAutoCommit(true);
+        upgraded(c, s, 2);
+      }
+      if (version < 3 && upgrading(c, s, 3)) {
+        // the photos 'scan --watch' has read, so that a restart reads only new ones
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS photos (
+              path TEXT PRIMARY KEY,
+              size INTEGER NOT NULL,
+              modified INTEGER NOT NULL,
+              read_at INTEGER NOT NULL)""");
+        upgraded(c, s, 3);
       }
     } catch (SQLException | IOException e) {
       c.close();
       throw e;
     }
     return new LocalDb(c, file);
+  }
+
+  /**
+   * Starts the upgrade to schema {@code version}: BEGIN IMMEDIATE takes the write lock, then
+   * the version is read again, so that of two processes opening an old file at once the second
+   * finds the work done instead of failing on it. False (and no transaction) when it is done.
+   */
+  private static boolean upgrading(Connection c, Statement s, int version) throws SQLException {
+    c.setAutoCommit(false);
+    try (var rs = s.executeQuery("PRAGMA user_version")) {
+      if (rs.next() && rs.getInt(1) >= version) {
+        c.commit();
+        c.setAutoCommit(true);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void upgraded(Connection c, Statement s, int version) throws SQLException {
+    s.execute("PRAGMA user_version = " + version);
+    c.commit();
+    c.setAutoCommit(true);
   }
 
   Connection connection() {

@@ -44,8 +44,18 @@ final class Outbox {
    * carries its final event id and event time.
    */
   Entry save(String step, RecordEventRequest request) throws SQLException {
+    return save(step, request, c -> null);
+  }
+
+  /** As {@link #save(String, RecordEventRequest)}, with {@code also} in the same transaction. */
+  Entry save(String step, RecordEventRequest request, LocalDb.SqlWork<?> also)
+      throws SQLException {
     RecordEventRequest signed = signer.sign(request);
-    return db.inTransaction(c -> insert(c, step, signed, nextPosition(c)));
+    return db.inTransaction(c -> {
+      Entry saved = insert(c, step, signed, nextPosition(c));
+      also.run(c);
+      return saved;
+    });
   }
 
   /**

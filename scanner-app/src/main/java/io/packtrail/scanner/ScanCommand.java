@@ -69,8 +69,9 @@ final class ScanCommand implements Callable<Integer> {
     List<Path> images;
 
     @Option(names = "--watch", paramLabel = "DIR",
-        description = "read every new photo put into DIR (e.g. a phone's upload folder), until "
-            + "stopped (Ctrl-C) or --stop-after photos")
+        description = "read every photo in DIR (e.g. a phone's upload folder) that this device "
+            + "has not read before, and every new one put into it, until stopped (Ctrl-C) or "
+            + "--stop-after photos")
     Path watch;
   }
 
@@ -101,6 +102,8 @@ final class ScanCommand implements Callable<Integer> {
   private int scans;
   private Instant offlineUntil = Instant.MIN;
   private Workspace ws;
+  /** The watched photo being read, until a step is saved with it (see label). */
+  private WatchedPhotos.Photo reading;
   private ServerLink link;
   private LabelVerifier verifier;
   private Courier courier;
@@ -253,8 +256,17 @@ final class ScanCommand implements Callable<Integer> {
           continue; // still being written: read it once its size holds still
         }
         done.add(f);
+        WatchedPhotos.Photo read = WatchedPhotos.Photo.of(f);
+        if (ws.photos.wasRead(read)) {
+          continue; // by an earlier run: its step, if any, is in the outbox
+        }
         photos++;
+        reading = read;
         photo(f);
+        if (reading != null) { // no step saved with it
+          ws.photos.markRead(read);
+          reading = null;
+        }
       }
       Thread.sleep(300);
     }
@@ -304,7 +316,12 @@ final class ScanCommand implements Callable<Integer> {
         .setEventTime(PacktrailClient.timestamp(ScanClock.now()))
         .setActorSite(site)
         .setLabelText(text)).build();
-    Outbox.Entry saved = ws.outbox.save(chosen.step.name(), request);
+    WatchedPhotos.Photo photo = reading;
+    reading = null;
+    // a watched photo is remembered as read in the transaction that saves its step: a crash
+    // leaves both or neither, so a restart neither loses the step nor records it twice
+    Outbox.Entry saved = photo == null ? ws.outbox.save(chosen.step.name(), request)
+        : ws.outbox.save(chosen.step.name(), request, c -> WatchedPhotos.markRead(c, photo));
     Faults.point(Faults.AFTER_SAVE);
     savedIds.add(saved.id());
     say("SAVED #" + saved.id() + " " + saved.step() + " " + code + " at "

@@ -10,6 +10,7 @@ final class Workspace implements AutoCloseable {
   final Outbox outbox;
   final UnitCache cache;
   final DeviceKeys deviceKeys;
+  final WatchedPhotos photos;
 
   private Workspace(ScannerCli cli, LocalDb db) {
     this.cli = cli;
@@ -17,6 +18,7 @@ final class Workspace implements AutoCloseable {
     this.outbox = new Outbox(db, StepSigner.forDevice(cli.home()));
     this.cache = new UnitCache(db);
     this.deviceKeys = new DeviceKeys(db);
+    this.photos = new WatchedPhotos(db);
   }
 
   static Workspace open(ScannerCli cli) throws IOException, SQLException {

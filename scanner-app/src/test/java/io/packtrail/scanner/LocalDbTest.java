@@ -1,7 +1,9 @@
 package io.packtrail.scanner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packtrail.v1.Collection;
 import io.packtrail.v1.RecordEventRequest;
@@ -10,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +21,10 @@ class LocalDbTest {
   @TempDir
   Path home;
 
-  @Test
-  void anOutboxOfSchemaOneIsUpgradedInPlaceAndKeepsItsSteps() throws Exception {
-    RecordEventRequest step = RecordEventRequest.newBuilder()
-        .setEventId("7b1f2a4e-3c5d-4e6f-8a9b-0c1d2e3f4a5b").setUnit("units/CODE")
-        .setCollection(Collection.getDefaultInstance()).build();
+  /** scanner.db as version 1 wrote it, holding {@code step}. */
+  void writeSchemaOne(RecordEventRequest step) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve(LocalDb.FILE));
         Statement s = c.createStatement()) {
-      // the schema as scanner.db version 1 wrote it
       s.execute("""
           CREATE TABLE steps (id INTEGER PRIMARY KEY AUTOINCREMENT, position INTEGER NOT NULL,
             event_id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL, step TEXT NOT NULL,
@@ -45,6 +44,50 @@ class LocalDbTest {
       }
       s.execute("PRAGMA user_version = 1");
     }
+  }
+
+  @Test
+  void processesOpeningAnOldOutboxAtOnceUpgradeItOnce() throws Exception {
+    writeSchemaOne(RecordEventRequest.newBuilder()
+        .setEventId("7b1f2a4e-3c5d-4e6f-8a9b-0c1d2e3f4a5b").setUnit("units/CODE").build());
+    // each opener reads version 1 first; the one that upgrades second must find it done, not
+    // fail adding a column that is there (as two scanner processes started together did)
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Long>> opened = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        opened.add(pool.submit(() -> {
+          start.await();
+          try (LocalDb db = LocalDb.open(home)) {
+            return new Outbox(db, StepSigner.NONE).count(Outbox.Status.PENDING);
+          }
+        }));
+      }
+      start.countDown();
+      for (var f : opened) {
+        assertEquals(1, f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (LocalDb db = LocalDb.open(home)) {
+      WatchedPhotos.Photo photo = new WatchedPhotos.Photo("/inbox/IMG_1.png", 10, 20);
+      WatchedPhotos photos = new WatchedPhotos(db);
+      assertFalse(photos.wasRead(photo));
+      photos.markRead(photo);
+      assertTrue(photos.wasRead(photo));
+      assertFalse(photos.wasRead(new WatchedPhotos.Photo("/inbox/IMG_1.png", 11, 20)),
+          "a file written again under the same name is a new photo");
+    }
+  }
+
+  @Test
+  void anOutboxOfSchemaOneIsUpgradedInPlaceAndKeepsItsSteps() throws Exception {
+    RecordEventRequest step = RecordEventRequest.newBuilder()
+        .setEventId("7b1f2a4e-3c5d-4e6f-8a9b-0c1d2e3f4a5b").setUnit("units/CODE")
+        .setCollection(Collection.getDefaultInstance()).build();
+    writeSchemaOne(step);
     try (LocalDb db = LocalDb.open(home)) {
       Outbox outbox = new Outbox(db, StepSigner.NONE);
       Outbox.Entry kept = outbox.find(1).orElseThrow();

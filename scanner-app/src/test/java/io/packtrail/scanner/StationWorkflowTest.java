@@ -264,6 +264,30 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aRestartedWatchReadsOnlyThePhotosItHasNotRead() throws Exception {
+    String[] a = removedPackWithLabel();
+    String[] b = removedPackWithLabel();
+    Path inbox = Files.createDirectory(dir.resolve("inbox-restarted"));
+    Files.write(inbox.resolve("IMG_0001.png"), LabelRenderer.png(a[1], a[0], 600));
+    Files.write(inbox.resolve("IMG_0002.png"), LabelRenderer.png(b[1], b[0], 600));
+    // killed right after the first photo's step is saved, before it is sent
+    Run killed = child(server(), "", List.of("-D" + Faults.PROPERTY + "=" + Faults.AFTER_SAVE),
+        "scan", "--watch", inbox.toString(), "--stop-after", "1", "--step", "collect");
+    assertEquals(99, killed.exit(), killed.out());
+    assertEquals(1, outboxCount(Outbox.Status.PENDING));
+
+    Run again = run("", "scan", "--watch", inbox.toString(), "--stop-after", "1", "--step",
+        "collect");
+    assertEquals(ScannerCli.OK, again.exit(), again.out());
+    assertTrue(again.out().contains("photo IMG_0002.png") && !again.out().contains("IMG_0001"),
+        again.out());
+    assertEquals(ScannerCli.OK, run("", "sync").exit());
+    assertEquals(1, stepsOnServer(a[0], "collection"), "the first photo's step, once");
+    assertEquals(1, stepsOnServer(b[0], "collection"));
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED), "no second collection was tried");
+  }
+
+  @Test
   void stepsRecordedOfflineAreSentBySync() throws Exception {
     String[] a = removedPackWithLabel();
     String down = deadServer();
