@@ -50,6 +50,10 @@ final class Delivery {
     int sent = 0;
     int refused = 0;
     Set<Long> held = new HashSet<>();
+    // units with a step held in this pass stay held to its end: the pass has read past that
+    // step, so if the refusal is discarded or corrected meanwhile, the unit's later steps
+    // must not go before it (the next pass starts from the beginning, in order)
+    Set<String> heldUnits = new HashSet<>();
     long afterPosition = 0;
     long afterId = 0;
     String offline = null;
@@ -62,7 +66,8 @@ final class Delivery {
       List<Outbox.Entry> batch = new ArrayList<>();
       Set<String> inBatch = new HashSet<>();
       for (Outbox.Entry e : candidates) {
-        if (blocked.contains(e.unitCode())) {
+        if (blocked.contains(e.unitCode()) || heldUnits.contains(e.unitCode())) {
+          heldUnits.add(e.unitCode());
           if (held.add(e.id())) {
             say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: an earlier "
                 + "step of this unit was refused (see 'status')");

@@ -288,6 +288,48 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aRefusalDiscardedDuringADeliveryDoesNotLetTheUnitsLaterStepOvertakeItsHeldOne()
+      throws Exception {
+    String[] x = removedPackWithLabel();
+    String[] y = removedPackWithLabel();
+    String down = deadServer();
+    // saved offline, in this order: X collect (refused below, by hand), X collect, Y collect,
+    // X ship (which the server takes only after X's collection)
+    runAt(down, x[1] + "\n", "scan", "--step", "collect");
+    runAt(down, x[1] + "\n", "scan", "--step", "collect");
+    runAt(down, y[1] + "\n", "scan", "--step", "collect");
+    runAt(down, x[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill",
+        "WB-ORDER");
+    List<String> options = ScannerTls.options(harness, server(), home);
+    options.add("sync");
+    ScannerCli cli = ScannerCli.commandLine().parseArgs(options.toArray(String[]::new))
+        .commandSpec().commandLine().getCommand();
+    List<String> said = new ArrayList<>();
+    try (Workspace ws = Workspace.open(cli); ServerLink link = cli.link()) {
+      ws.outbox.markRefused(1, "FAILED_PRECONDITION", "an earlier refusal", null);
+      // batches of one: X's held step, then Y's step in a batch of its own, then X's ship; the
+      // worker discards the refusal as soon as the delivery says X waits
+      ws.delivery(1).deliver(link.deliveries(), line -> {
+        said.add(line);
+        if (line.startsWith("#2 ") && line.contains("waits")) {
+          try {
+            ws.outbox.discard(1);
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+    }
+    assertEquals(1, stepsOnServer(y[0], "collection"), said.toString());
+    assertEquals(0, stepsOnServer(x[0], "shipment"), "X's ship waits behind its collection: "
+        + said);
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED), said.toString());
+    assertEquals(ScannerCli.OK, run("", "sync").exit());
+    assertEquals(1, stepsOnServer(x[0], "collection"));
+    assertEquals(1, stepsOnServer(x[0], "shipment"), "then both, in their order");
+  }
+
+  @Test
   void stepsRecordedOfflineAreSentBySync() throws Exception {
     String[] a = removedPackWithLabel();
     String down = deadServer();
