@@ -13,11 +13,13 @@ import com.google.zxing.multi.qrcode.QRCodeMultiReader;
 import com.google.zxing.qrcode.QRCodeReader;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,20 +54,57 @@ public final class LabelImageReader {
   }
 
   /**
-   * Reads an image file. Missing, unreadable or non-image files are an {@link IOException};
-   * an image without a readable QR code is {@link Optional#empty()}.
+   * Photos larger than this are read subsampled to about this many pixels: a label fills enough
+   * of any sensible photo to stay readable, and a 200-megapixel photo decoded whole would take
+   * gigabytes of memory (the image, then luminance and threshold copies of it).
+   */
+  static final long MAX_PIXELS = 16_000_000L;
+  /** Larger images are refused: no camera makes them, and decompressing them takes minutes. */
+  static final long REFUSED_PIXELS = 1_000_000_000L;
+
+  /**
+   * Reads an image file. Missing, unreadable, non-image or absurdly large files are an
+   * {@link IOException}; an image without a readable QR code is {@link Optional#empty()}.
    */
   public static Optional<String> read(Path imageFile) throws IOException {
+    return read(load(imageFile));
+  }
+
+  /** The image of a file as {@link #read(Path)} decodes it: subsampled when it is large. */
+  static BufferedImage load(Path imageFile) throws IOException {
     BufferedImage image;
-    try (InputStream in = Files.newInputStream(imageFile)) {
-      image = ImageIO.read(in);
+    try (ImageInputStream in = ImageIO.createImageInputStream(imageFile.toFile())) {
+      if (in == null) {
+        throw new IOException("cannot open it");
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new IOException("not a supported image format (PNG, JPEG, GIF, BMP): " + imageFile);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        // the size is in the file's header: checked before any pixel is decoded
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        long pixels = width * height;
+        if (pixels > REFUSED_PIXELS) {
+          throw new IOException("the image is " + width + " x " + height + " pixels, more than "
+              + REFUSED_PIXELS / 1_000_000 + " megapixels: " + imageFile);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.ceil(Math.sqrt((double) pixels / MAX_PIXELS));
+        if (step > 1) {
+          param.setSourceSubsampling(step, step, 0, 0);
+        }
+        image = reader.read(0, param);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException e) {
-      throw new IOException("cannot read image file " + imageFile + ": " + e, e);
+      throw new IOException("cannot read image file " + imageFile + ": " + e.getMessage(), e);
     }
-    if (image == null) {
-      throw new IOException("not a supported image format (PNG, JPEG, GIF, BMP): " + imageFile);
-    }
-    return read(image);
+    return image;
   }
 
   private static Optional<String> decode(BinaryBitmap bitmap) {
