@@ -1,6 +1,9 @@
 package io.packtrail.client.audit;
 
 import java.nio.charset.StandardCharsets;
+import io.packtrail.client.log.LogVerificationException;
+import io.packtrail.client.log.SignedNote;
+import io.packtrail.client.log.VerifierKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -146,12 +149,14 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
     }
     String key = fields(lines, 3, "log-key", 2)[1];
     String note;
+    byte[] noteBytes = base64(fields(lines, 4, "checkpoint", 2)[1], 4,
+        "the checkpoint is not base64");
     try {
-      note = new String(Base64.getDecoder().decode(fields(lines, 4, "checkpoint", 2)[1]),
-          StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw malformed(4, "the checkpoint is not base64");
+      SignedNote.parse(noteBytes); // UTF-8 (strictly) and a note's form, or refused here
+    } catch (LogVerificationException e) {
+      throw malformed(4, "the checkpoint is not a signed note: " + e.getMessage());
     }
+    note = new String(noteBytes, StandardCharsets.UTF_8);
     List<UnitHistory> units = new ArrayList<>();
     String code = null;
     long count = 0;
@@ -259,9 +264,9 @@ public record AuditBundle(String subject, String logKey, String checkpointNote,
 
   private static byte[] base64(String text, int line, String refusal) throws BundleException {
     try {
-      return Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw malformed(line, refusal);
+      return VerifierKey.decodeBase64(text, "it"); // standard and padded, as section 13 says
+    } catch (LogVerificationException e) {
+      throw malformed(line, refusal + " (standard, padded)");
     }
   }
 

@@ -98,6 +98,13 @@ public final class BundleVerifier {
         List<SortedMap<String, String>> events = new ArrayList<>();
         byte[] previous = new byte[32];
         List<AuditBundle.Entry> list = u.events();
+        if (u.eventCount() < 1) {
+          // no unit exists without the event that registered or made it: a unit line with no
+          // history would otherwise pass as a proven unit (or as a lot's proven input)
+          throw new BundleException(Check.MISSING_EVENT, "the unit's count of events is "
+              + u.eventCount() + ": every unit has at least the event that registered or made "
+              + "it");
+        }
         for (int i = 0; i < list.size(); i++) {
           AuditBundle.Entry e = list.get(i);
           SortedMap<String, String> f = fields(e, "event");
@@ -311,7 +318,7 @@ public final class BundleVerifier {
     }
     List<String> by = new ArrayList<>();
     verified.cosignedBy().forEach((w, time) -> by.add(w.name() + "+" + HexFormat.of().formatHex(
-        w.keyHash()) + " at " + java.time.Instant.ofEpochSecond(time)));
+        w.keyHash()) + " at " + io.packtrail.client.EpochSeconds.text(time)));
     List<String> ignored = witnesses.ignored(note, logKey);
     facts.add("checkpoint cosigned by " + verified.cosignedBy().size() + " of the "
         + witnesses.witnesses().size() + " witness(es) trusted, " + witnesses.required()
@@ -418,9 +425,10 @@ public final class BundleVerifier {
     scanned.signatureVerified = true;
     if (p.getIssuedAt() < key.notBefore || p.getIssuedAt() > key.notAfter) {
       throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
-          + " was issued at " + java.time.Instant.ofEpochSecond(p.getIssuedAt()) + ", outside "
-          + "the validity of " + keyName + " (" + java.time.Instant.ofEpochSecond(key.notBefore)
-          + " to " + java.time.Instant.ofEpochSecond(key.notAfter) + ")");
+          + " was issued at " + io.packtrail.client.EpochSeconds.text(p.getIssuedAt())
+          + ", outside the validity of " + keyName + " ("
+          + io.packtrail.client.EpochSeconds.text(key.notBefore) + " to "
+          + io.packtrail.client.EpochSeconds.text(key.notAfter) + ")");
     }
     if (key.revoked != null && key.revoked.strictlyBefore(event)) {
       throw new BundleException(Check.LABEL_SIGNATURE, at + ": label " + serialText
@@ -431,17 +439,16 @@ public final class BundleVerifier {
 
   private static VerifierKey logKey(AuditBundle bundle, VerifierKey pinned, List<String> warnings)
       throws BundleException {
-    VerifierKey bundled = null;
+    VerifierKey bundled;
     try {
       bundled = VerifierKey.parse(bundle.logKey());
     } catch (LogVerificationException e) {
-      if (pinned == null) {
-        throw new BundleException(Check.MALFORMED, "line 3: the bundle's log key is not a "
-            + "verifier key: " + e.getMessage());
-      }
+      // a line not as in the layout, pinned key or not (step 1)
+      throw new BundleException(Check.MALFORMED, "line 3: the bundle's log key is not a "
+          + "verifier key: " + e.getMessage());
     }
     if (pinned != null) {
-      if (bundled != null && !bundled.equals(pinned)) {
+      if (!bundled.equals(pinned)) {
         warnings.add("the bundle names another log key (" + bundle.logKey() + "); it was "
             + "checked under the pinned key");
       }
@@ -581,8 +588,13 @@ public final class BundleVerifier {
             withdrawalStatus.put(f.get("label.serial"), f.get("label.status"));
           }
         }
-        case "site" -> sites.put(f.get("site.name"),
-            new Site(f.get("site.organization"), at));
+        case "site" -> {
+          if (f.get("site.name") == null || f.get("site.organization") == null) {
+            throw new BundleException(Check.MALFORMED, "the site entry at log index "
+                + e.logIndex() + " has no site.name or no site.organization");
+          }
+          sites.put(f.get("site.name"), new Site(f.get("site.organization"), at));
+        }
         case "label_key" -> {
           LabelKey k = labelKeys.computeIfAbsent(f.get("label_key.name"), n -> new LabelKey());
           String name = f.get("label_key.name");

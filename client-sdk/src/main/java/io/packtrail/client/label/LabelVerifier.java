@@ -53,7 +53,7 @@ public final class LabelVerifier {
     }
     this.trustList = trustList;
     this.clock = clock;
-    this.expiresAt = Instant.ofEpochSecond(trustList.getExpiresAt());
+    this.expiresAt = io.packtrail.client.EpochSeconds.instant(trustList.getExpiresAt());
     for (TrustedLabelKey key : trustList.getKeysList()) {
       keysById.put(key.getKeyId(),
           new IndexedKey(key, Ed25519Keys.publicKeyParameters(key.getPublicKey().toByteArray())));
@@ -104,8 +104,9 @@ public final class LabelVerifier {
     }
     if (payload.getIssuedAt() < key.getNotBefore() || payload.getIssuedAt() > key.getNotAfter()) {
       return refused(Refusal.KEY_NOT_VALID_AT_ISSUE, describe(payload) + " was issued at "
-          + Instant.ofEpochSecond(payload.getIssuedAt()) + ", outside the validity of key " + keyIdHex(payload)
-          + " (" + Instant.ofEpochSecond(key.getNotBefore()) + " to " + Instant.ofEpochSecond(key.getNotAfter()) + ")");
+          + io.packtrail.client.EpochSeconds.text(payload.getIssuedAt()) + ", outside the validity of key "
+          + keyIdHex(payload) + " (" + io.packtrail.client.EpochSeconds.text(key.getNotBefore()) + " to "
+          + io.packtrail.client.EpochSeconds.text(key.getNotAfter()) + ")");
     }
     if (!payload.getIssuer().equals(key.getIssuer())) {
       return refused(Refusal.ISSUER_MISMATCH, describe(payload) + " is signed by key " + keyIdHex(payload)

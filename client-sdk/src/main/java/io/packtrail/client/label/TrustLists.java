@@ -67,7 +67,7 @@ public final class TrustLists {
     }
     if (isExpired(list, now)) {
       throw new TrustListException(Reason.EXPIRED, "trust list version " + list.getVersion() + " expired at "
-          + Instant.ofEpochSecond(list.getExpiresAt()) + " (now " + now + ")");
+          + io.packtrail.client.EpochSeconds.text(list.getExpiresAt()) + " (now " + now + ")");
     }
     return list;
   }
@@ -86,7 +86,7 @@ public final class TrustLists {
 
   /** Expired once {@code now} is past expires_at; the second itself is still good. */
   static boolean isExpired(TrustList list, Instant now) {
-    return now.isAfter(Instant.ofEpochSecond(list.getExpiresAt()));
+    return now.isAfter(io.packtrail.client.EpochSeconds.instant(list.getExpiresAt()));
   }
 
   /**

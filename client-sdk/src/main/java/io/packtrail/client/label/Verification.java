@@ -62,7 +62,7 @@ public sealed interface Verification {
     }
 
     public Instant issuedAt() {
-      return Instant.ofEpochSecond(payload.getIssuedAt());
+      return io.packtrail.client.EpochSeconds.instant(payload.getIssuedAt());
     }
   }
 

@@ -116,7 +116,8 @@ public final class VerifierKey {
       throw malformed("verifier key's public key is not a valid Ed25519 public key");
     }
     VerifierKey parsed = new VerifierKey(name, type, publicKey, decoded);
-    if (!HEX.formatHex(parsed.keyHash).equals(parts[1].toLowerCase(java.util.Locale.ROOT))) {
+    // exactly the lower-case form (section 12): one key, one verifier-key string
+    if (!HEX.formatHex(parsed.keyHash).equals(parts[1])) {
       throw malformed("verifier key hash " + parts[1] + " does not match its name and key (expected "
           + HEX.formatHex(parsed.keyHash) + ")");
     }
@@ -226,7 +227,12 @@ public final class VerifierKey {
   }
 
   /** Strict standard base64 (RFC 4648 section 4, padded, canonical). */
-  static byte[] decodeBase64(String text, String what) throws LogVerificationException {
+  /**
+   * Base64 as Packtrail's formats write it (RFC 4648 section 4, standard alphabet, padded), and
+   * only so: an encoding with padding missing or nonzero unused bits is refused, so that one
+   * value has one text.
+   */
+  public static byte[] decodeBase64(String text, String what) throws LogVerificationException {
     byte[] bytes;
     try {
       bytes = Base64.getDecoder().decode(text);

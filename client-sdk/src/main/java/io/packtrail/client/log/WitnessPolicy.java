@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -33,12 +32,18 @@ public final class WitnessPolicy {
   /**
    * @param witnesses the trusted witnesses' verifier keys (signature type 0x04), each once
    * @param required how many of them must have cosigned, 0 to {@code witnesses.size()}
-   * @throws IllegalArgumentException for a key that is not a cosigner's, a key twice, or a
-   *     {@code required} out of range
+   * @throws IllegalArgumentException for a key that is not a cosigner's, a public key twice
+   *     (under any names: its holder would count as two witnesses), or a {@code required} out
+   *     of range
    */
   public WitnessPolicy(List<VerifierKey> witnesses, int required) {
-    if (new LinkedHashSet<>(witnesses).size() != witnesses.size()) {
-      throw new IllegalArgumentException("a witness key is listed twice");
+    java.util.Set<String> publicKeys = new java.util.HashSet<>();
+    for (VerifierKey w : witnesses) {
+      if (!publicKeys.add(java.util.HexFormat.of().formatHex(w.publicKey()))) {
+        throw new IllegalArgumentException("a witness key is listed twice: the public key of "
+            + w.name() + " is given more than once (under one name or several), and one key's "
+            + "holder must not count as two witnesses");
+      }
     }
     for (VerifierKey w : witnesses) {
       if (w.type() != VerifierKey.TYPE_COSIGNATURE) {

@@ -102,6 +102,17 @@ class BundleVerifierTest {
   }
 
   @Test
+  void aUnitWithoutEventsIsNoProvenUnit() {
+    // a unit line claiming no events, with any real checkpoint, verified as VALID before
+    AuditBundle empty = new AuditBundle(valid.subject(), valid.logKey(), valid.checkpointNote(),
+        List.of(new AuditBundle.UnitHistory(BundleFixture.UNIT, 0, List.of())),
+        valid.registryEntries(), List.of());
+    BundleException e = refused(empty, BundleFixture.logKey());
+    assertEquals(Check.MISSING_EVENT, e.check());
+    assertTrue(e.getMessage().contains("the unit's count of events is 0"), e.getMessage());
+  }
+
+  @Test
   void twoSwappedEventsAreOutOfOrder() {
     List<AuditBundle.Entry> events = new ArrayList<>(events(valid));
     events.set(1, events(valid).get(2));
@@ -189,6 +200,24 @@ class BundleVerifierTest {
         () -> AuditBundle.parse(text.replace("\nregistry 0 ", "\nregistry 0  ")));
     assertTrue(garbled.getMessage().startsWith("line 9: a 'registry' line has 3 fields"),
         garbled.getMessage());
+    // base64 only as the layout says (standard, padded): the checkpoint without its padding
+    String checkpointLine = text.lines().filter(l -> l.startsWith("checkpoint ")).findFirst()
+        .orElseThrow();
+    assertTrue(checkpointLine.endsWith("="), "the vector's checkpoint has padding to remove");
+    BundleException unpadded = assertThrows(BundleException.class, () -> AuditBundle.parse(
+        text.replace(checkpointLine, checkpointLine.replaceAll("=+$", ""))));
+    assertTrue(unpadded.getMessage().startsWith("line 4: the checkpoint is not base64"),
+        unpadded.getMessage());
+  }
+
+  @Test
+  void aBundledLogKeyThatIsNoKeyIsMalformedEvenWithAPinnedKey() {
+    AuditBundle b = new AuditBundle(valid.subject(), "not-a-key", valid.checkpointNote(),
+        valid.units(), valid.registryEntries(), valid.labels());
+    BundleException e = refused(b, BundleFixture.logKey());
+    assertEquals(Check.MALFORMED, e.check());
+    assertTrue(e.getMessage().startsWith("line 3: the bundle's log key is not a verifier key"),
+        e.getMessage());
   }
 
   @Test
@@ -254,6 +283,28 @@ class BundleVerifierTest {
     assertTrue(e.getMessage().startsWith("event 1 (log index 2): recorded at "
         + BundleFixture.SITE + " for " + BundleFixture.ORG + ", but the site belongs to "
         + "organizations/someone-else"), e.getMessage());
+  }
+
+  @Test
+  void aSiteEntryWithoutItsOrganisationIsMalformedNotACrash() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "site", "record.time",
+        "2026-12-01T08:00:00.000000Z", "site.name", BundleFixture.SITE));
+    assertEquals(Check.MALFORMED, e.check());
+    assertTrue(e.getMessage().contains("has no site.name or no site.organization"),
+        e.getMessage());
+  }
+
+  @Test
+  void aLabelIssuedBeyondAnyInstantIsRefusedNotACrash() {
+    // signed by the organisation's own key, issued at the largest second a payload can say
+    byte[] payload = BundleFixture.LABEL.toBuilder().setIssuedAt(Long.MAX_VALUE).build()
+        .toByteArray();
+    BundleException e = refused(withLabels(valid, List.of(new AuditBundle.Label(7, payload,
+        Ed25519Keys.sign(Ed25519Keys.LABEL_TAG,
+            payload, BundleFixture.LABEL_KEY_SEED)))), BundleFixture.logKey());
+    assertEquals(Check.LABEL_SIGNATURE, e.check());
+    assertTrue(e.getMessage().contains("was issued at second 9223372036854775807 since 1970, "
+        + "outside the validity"), e.getMessage());
   }
 
   private static byte[] edit(byte[] canonical) {

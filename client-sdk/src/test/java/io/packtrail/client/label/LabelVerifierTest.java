@@ -116,6 +116,18 @@ class LabelVerifierTest {
   }
 
   @Test
+  void timesBeyondAnyInstantAreRefusalsOrNeverNotCrashes() {
+    // a label of a trusted key issued at the largest second a payload can hold: refused
+    // KEY_NOT_VALID_AT_ISSUE (Instant.ofEpochSecond threw on it)
+    Verification far = VERIFIER.verify(issuedAt(Long.MAX_VALUE));
+    assertRefused(Refusal.KEY_NOT_VALID_AT_ISSUE, far);
+    assertDetailNames(far, "second 9223372036854775807 since 1970");
+    // a trust list that never expires: its labels verify at any time
+    LabelVerifier forever = verifier(trustList().setExpiresAt(Long.MAX_VALUE).build());
+    assertTrue(forever.verify(LABEL).isValid());
+  }
+
+  @Test
   void issuerMustOwnTheKey() {
     Verification verification = VERIFIER.verify(labelText(payload(ISSUER_PUBLIC).setIssuer("other-org").build(), ISSUER_SEED));
     assertRefused(Refusal.ISSUER_MISMATCH, verification);

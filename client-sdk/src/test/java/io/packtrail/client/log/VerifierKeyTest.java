@@ -46,6 +46,10 @@ class VerifierKeyTest {
       b[i]--;
     }
     assertTrue(refused > 2000);
+    // the key hash only in lower case: one key has one verifier-key string
+    String[] parts = SignedNoteTest.PETER_VKEY.split("\\+");
+    String upper = parts[0] + "+" + parts[1].toUpperCase(java.util.Locale.ROOT) + "+" + parts[2];
+    assertThrows(LogVerificationException.class, () -> VerifierKey.parse(upper), upper);
     // golang's two with adjusted key hashes: a key of the wrong length, an unknown algorithm
     // (golang's wrong-length key ends in non-canonical base64, which this parser refuses first;
     // RFC 4648 section 3.5 lets decoders refuse it)

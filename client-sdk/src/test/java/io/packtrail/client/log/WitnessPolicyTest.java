@@ -82,5 +82,9 @@ class WitnessPolicyTest {
         List.of(w1Key), 2)).getMessage().contains("must be 0 to the 1 witnesses given, not 2"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new WitnessPolicy(
         List.of(w1Key, w1Key), 1)).getMessage().contains("listed twice"));
+    // one key under a second name would let its holder meet "2 of 2" alone
+    VerifierKey w1Again = VerifierKey.ofCosigner("witness.example/w1b", w1.publicKey());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new WitnessPolicy(
+        List.of(w1Key, w1Again), 2)).getMessage().contains("listed twice"));
   }
 }
