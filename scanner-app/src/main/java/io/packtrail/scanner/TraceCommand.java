@@ -190,15 +190,30 @@ final class TraceCommand implements Callable<Integer> {
                 + (device.isEmpty() ? "" : " device " + device));
       }
       System.out.println();
+      // offline, the cache may lack events other devices recorded since this one last saw the
+      // unit, and hold its own later ones (cached from its syncs): a gap there is a history
+      // incomplete on this device, not a broken chain; the chain is checked up to the gap
+      int known = online ? events.size() : contiguousFromFirst(events);
+      List<Event> checked = events.subList(0, known);
       // a cache filled by later syncs may run ahead of the cached unit: check its head only
       // when the cached events are exactly the unit's
-      ByteString head = online || unit.getEventCount() == events.size() ? unit.getHeadHash()
-          : ByteString.EMPTY;
-      HashChain.Result chain = HashChain.verify(events, head);
+      ByteString head = online || known == events.size() && unit.getEventCount() == known
+          ? unit.getHeadHash() : ByteString.EMPTY;
+      HashChain.Result chain = HashChain.verify(checked, head);
+      boolean incomplete = known < events.size();
+      if (incomplete) {
+        long after = events.get(known).getSequence();
+        System.out.println("HISTORY INCOMPLETE ON THIS DEVICE: event" + (after - known > 2
+            ? "s " + (known + 1) + " to " + (after - 1) + " are" : " " + (known + 1) + " is")
+            + " not in its cache (recorded elsewhere while it was offline or since it last saw "
+            + "the unit); run trace again online to check the rest");
+      }
       System.out.println((chain.ok() ? "hash chain OK: " : "!! HASH CHAIN BROKEN: ")
-          + chain.detail() + (chain.ok() ? "" : "; report this unit to your supervisor"));
+          + chain.detail() + (incomplete && chain.ok() ? " (events 1 to " + known + ")" : "")
+          + (chain.ok() ? "" : "; report this unit to your supervisor"));
       boolean signaturesOk = checkDevices(events, ws, link, online);
-      int exit = chain.ok() && signaturesOk ? ScannerCli.OK : ScannerCli.REFUSED;
+      int exit = !chain.ok() || !signaturesOk ? ScannerCli.REFUSED
+          : incomplete ? ScannerCli.SERVER : ScannerCli.OK;
       if (bundle != null) {
         if (!online) {
           System.out.println("no audit bundle written: it needs the server (proofs and a "
@@ -214,6 +229,15 @@ final class TraceCommand implements Callable<Integer> {
       }
       return exit;
     }
+  }
+
+  /** How many of the events, in sequence order, run 1, 2, 3, ... without a gap. */
+  static int contiguousFromFirst(List<Event> events) {
+    int n = 0;
+    while (n < events.size() && events.get(n).getSequence() == n + 1) {
+      n++;
+    }
+    return n;
   }
 
   private int notCosigned(BundleBuilder.NotCosignedException e) {

@@ -470,6 +470,29 @@ class StationWorkflowTest {
   }
 
   @Test
+  void anOfflineTraceOfAHistoryWithAGapOnThisDeviceSaysIncompleteNotTampered() throws Exception {
+    String[] a = removedPackWithLabel();
+    assertEquals(ScannerCli.OK, run("", "trace", a[0]).exit()); // cached: events 1 to 3
+    // another station collects the pack (event 4) while this device is offline; this device's
+    // shipment, saved offline, becomes event 5 and its sync caches only that event
+    harness.parties().at(Fixtures.STATION).recordEvent(Fixtures.collection(a[0]));
+    String down = deadServer();
+    runAt(down, a[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill",
+        "WB-GAP");
+    assertEquals(ScannerCli.OK, run("", "sync").exit());
+    assertEquals(1, stepsOnServer(a[0], "shipment"));
+
+    Run offline = runAt(down, "", "trace", a[0]);
+    assertEquals(ScannerCli.SERVER, offline.exit(), offline.out());
+    assertTrue(offline.out().contains("HISTORY INCOMPLETE ON THIS DEVICE: event 4 is not in "
+        + "its cache") && offline.out().contains("hash chain OK: ")
+        && !offline.out().contains("BROKEN"), offline.out());
+    Run online = run("", "trace", a[0]);
+    assertEquals(ScannerCli.OK, online.exit(), online.out());
+    assertTrue(online.out().contains("hash chain OK: 5 events"), online.out());
+  }
+
+  @Test
   void traceSaysLoudlyWhenAStoredDeviceSignatureDoesNotVerify() throws Exception {
     String[] a = removedPackWithLabel();
     assertEquals(ScannerCli.OK, run(a[1] + "\n", "scan", "--step", "collect").exit());
