@@ -3,7 +3,6 @@ package io.packtrail.scanner;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -214,12 +213,9 @@ public final class ScannerCli {
   void saveConfig(Properties p) throws IOException {
     Files.createDirectories(home());
     Path file = home().resolve(CONFIG_FILE);
-    Path tmp = Files.createTempFile(home(), CONFIG_FILE, ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      p.store(out, "packtrail-scanner settings");
-    }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    p.store(out, "packtrail-scanner settings");
+    io.packtrail.client.DurableFiles.replace(file, out.toByteArray());
   }
 
   public static void main(String[] args) {

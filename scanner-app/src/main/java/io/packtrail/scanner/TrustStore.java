@@ -8,7 +8,6 @@ import io.packtrail.v1.TrustList;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -85,8 +84,6 @@ final class TrustStore {
 
   /** Written whole or not at all, so a crash never leaves half a trust list. */
   private static void write(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    io.packtrail.client.DurableFiles.replace(target, bytes);
   }
 }

@@ -1,5 +1,6 @@
 package io.packtrail.client.device;
 
+import io.packtrail.client.DurableFiles;
 import io.packtrail.client.label.Ed25519Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -23,8 +23,7 @@ import java.util.Set;
  */
 public final class DeviceKey {
   /** What a device key file may be: read and write by its owner, nothing for anyone else. */
-  public static final Set<PosixFilePermission> OWNER_ONLY =
-      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  public static final Set<PosixFilePermission> OWNER_ONLY = DurableFiles.OWNER_ONLY;
   private static final HexFormat HEX = HexFormat.of();
 
   private final byte[] privateKey;
@@ -82,20 +81,8 @@ public final class DeviceKey {
       throw new FileAlreadyExistsException(file.toString(), null,
           "a device key is there already; remove it on purpose to make a new one");
     }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    } catch (UnsupportedOperationException noPosix) {
-      throw new IOException("cannot protect a device key on " + dir
-          + ": the file system has no POSIX permissions", noPosix);
-    }
-    // the umask may have narrowed the mode further; never wider than 600
-    Files.setPosixFilePermissions(tmp, OWNER_ONLY);
-    Files.writeString(tmp, HEX.formatHex(privateKey) + "\n", StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.createPrivate(file,
+        (HEX.formatHex(privateKey) + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.packtrail.client.tls;
 
+import io.packtrail.client.DurableFiles;
 import io.packtrail.client.device.DeviceKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,8 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -108,27 +107,11 @@ public final class Pem {
       throw new FileAlreadyExistsException(file.toString(), null,
           "a private key is there already; remove it on purpose to make a new one");
     }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(DeviceKey.OWNER_ONLY));
-    } catch (UnsupportedOperationException noPosix) {
-      throw new IOException("cannot protect a private key on " + dir
-          + ": the file system has no POSIX permissions", noPosix);
-    }
-    Files.setPosixFilePermissions(tmp, DeviceKey.OWNER_ONLY);
-    Files.writeString(tmp, privateKey(key), StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.createPrivate(file, privateKey(key).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Writes public PEM text (a certificate) through a temporary file renamed into place. */
   public static void writePublic(Path file, String pem) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.replace(file, pem.getBytes(StandardCharsets.US_ASCII));
   }
 }

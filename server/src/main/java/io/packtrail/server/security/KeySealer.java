@@ -3,7 +3,7 @@ package io.packtrail.server.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -50,12 +50,12 @@ public final class KeySealer {
     if (!Files.exists(file)) {
       byte[] k = new byte[32];
       RANDOM.nextBytes(k);
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n");
+      // owner-only from its first byte, whole, and on disk before anything is sealed with it
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // best effort on file systems without POSIX permissions
+        io.packtrail.client.DurableFiles.createPrivate(file,
+            (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (java.nio.file.FileAlreadyExistsException madeMeanwhile) {
+        // another process made it first: that one is the key
       }
     }
     return new KeySealer(Base64.getDecoder().decode(Files.readString(file).trim()));
