@@ -6,6 +6,7 @@ import io.packtrail.server.app.Parties;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.LogCheckpoint;
 import io.packtrail.server.domain.LogEntryFilter;
+import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Text;
 import io.packtrail.server.domain.Violations;
@@ -33,6 +34,10 @@ import io.packtrail.v1.ListLogEntriesRequest;
 import io.packtrail.v1.ListLogEntriesResponse;
 import io.packtrail.v1.LogEntry;
 import io.packtrail.v1.LogEntryKind;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** The verifiable log's reads: checks and maps the requests, {@link AuditLog} does the rest. */
@@ -171,18 +176,41 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         throw new InvalidArgumentException("page_token", "is not a page token of this listing");
       }
     }
-    Paging.Page<AuditLog.Leaf> page = cursor.page(log.entries(from, cursor.fetchLimit(), filter),
-        l -> Long.toString(l.entry().logIndex()));
-    ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
-        .setNextPageToken(page.nextPageToken());
     // an event entry's bytes are its unit's history: for the unit's parties; everyone gets its
     // leaf hash, which is all a mirror needs to rebuild the tree. A filtered listing is a query
     // about subjects, not a mirror: there, others' events are left out (their number would tell
-    // the unit's history)
+    // the unit's history), and so the page and its token are made of the entries shown only: a
+    // token naming a hidden entry's index, or a token after an empty page, would tell it too
     boolean mirror = filter.all();
-    Predicate<String> sees = parties.seesUnits(Caller.current().principal(), page.items()
-        .stream().filter(l -> l.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT)
-        .map(l -> ResourceNames.unitCode(eventUnit(l.entry().subject()))).toList());
+    Principal caller = Caller.current().principal();
+    List<AuditLog.Leaf> listed = new ArrayList<>();
+    Set<Long> withBytes = new HashSet<>();
+    for (long next = from; ; ) {
+      List<AuditLog.Leaf> fetched = log.entries(next, cursor.fetchLimit(), filter);
+      Predicate<String> sees = parties.seesUnits(caller, fetched.stream()
+          .filter(l -> l.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT)
+          .map(l -> ResourceNames.unitCode(eventUnit(l.entry().subject()))).toList());
+      for (AuditLog.Leaf leaf : fetched) {
+        boolean event = leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT;
+        boolean shown = !event || sees.test(ResourceNames.unitCode(
+            eventUnit(leaf.entry().subject())));
+        if (shown) {
+          withBytes.add(leaf.entry().logIndex());
+        }
+        if (shown || mirror) {
+          listed.add(leaf);
+        }
+      }
+      if (mirror || listed.size() >= cursor.fetchLimit()
+          || fetched.size() < cursor.fetchLimit()) {
+        break;
+      }
+      next = fetched.get(fetched.size() - 1).entry().logIndex() + 1;
+    }
+    Paging.Page<AuditLog.Leaf> page = cursor.page(listed,
+        l -> Long.toString(l.entry().logIndex()));
+    ListLogEntriesResponse.Builder b = ListLogEntriesResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
     for (AuditLog.Leaf leaf : page.items()) {
       boolean event = leaf.entry().kind() == io.packtrail.server.domain.LogEntry.Kind.EVENT;
       LogEntry.Builder e = LogEntry.newBuilder()
@@ -190,12 +218,10 @@ final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
           .setKind(event ? LogEntryKind.LOG_ENTRY_KIND_EVENT
               : LogEntryKind.LOG_ENTRY_KIND_REGISTRY)
           .setLeafHash(ByteString.copyFrom(leaf.leafHash()));
-      if (!event || sees.test(ResourceNames.unitCode(eventUnit(leaf.entry().subject())))) {
+      if (withBytes.contains(leaf.entry().logIndex())) {
         e.setType(leaf.entry().type())
             .setSubject(leaf.entry().subject())
             .setCanonicalBytes(ByteString.copyFrom(leaf.entry().canonicalBytes()));
-      } else if (!mirror) {
-        continue;
       }
       b.addLogEntries(e);
     }

@@ -113,8 +113,21 @@ public final class Devices {
     Instant now = now();
     Device device = storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site,
         deviceId, displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
+    if (!device.active()) {
+      // the retry of an enrollment whose device was retired since: no certificate for it
+      throw retired(device);
+    }
     IssuedCertificate certificate = ca == null ? null : ca.deviceCertificate(device.name(),
         commonName(device), tlsPublicKey, DeploymentCa.CLIENT_VALIDITY);
+    if (certificate != null) {
+      // a retirement committed between the enrollment and the certificate revoked only the
+      // certificates it saw: read the device again, after any retirement in progress
+      Device settled = storage.findDeviceSettled(device.name()).orElse(device);
+      if (!settled.active()) {
+        authority.revoke(certificate.serial(), "device retired");
+        throw retired(settled);
+      }
+    }
     return new Enrolled(device, certificate);
   }
 
@@ -189,6 +202,12 @@ public final class Devices {
           + "the public key of " + d.name() + ": the signature must cover this request's "
           + "statement (docs/formats.md, Device signatures)");
     }
+  }
+
+  private static FailedPreconditionException retired(Device d) {
+    return refused(d.name(), "device_id", "RETIRED", d.name() + " was retired at "
+        + d.retireTime() + "; a retired device is not enrolled again: enroll it under a new "
+        + "device_id with a new code");
   }
 
   private static FailedPreconditionException refused(String device, String field,

@@ -22,6 +22,11 @@ public final class CertificateAuthority {
     this.clock = clock;
   }
 
+  /** Revokes a certificate this deployment issued (see {@link IssuedCertificates#revoke}). */
+  public void revoke(String serial, String reason) {
+    new IssuedCertificates(jdbi, clock).revoke(serial, reason);
+  }
+
   public Optional<DeploymentCa> ca() {
     DeploymentCa known = ca;
     if (known == null) {

@@ -48,6 +48,10 @@ public interface DeviceDao {
   @SqlQuery("find")
   Optional<Device> find(@Bind("name") String name);
 
+  /** As {@link #find}, waiting for a retirement in progress (it holds the row) to end. */
+  @SqlQuery("findSettled")
+  Optional<Device> findSettled(@Bind("name") String name);
+
   @SqlQuery("findByKey")
   Optional<Device> findByKey(@Bind("publicKey") byte[] publicKey);
 

@@ -448,6 +448,11 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
+  public Optional<Device> findDeviceSettled(String name) {
+    return jdbi.inTransaction(h -> h.attach(DeviceDao.class).findSettled(name));
+  }
+
+  @Override
   public List<Device> listDevices(String site, String afterId, int limit) {
     return jdbi.withExtension(DeviceDao.class, dao -> dao.list(site, afterId, limit));
   }

@@ -202,6 +202,13 @@ public interface Storage {
 
   Optional<Device> findDevice(String name);
 
+  /**
+   * The device as stored once any retirement of it in progress has committed: read after a
+   * certificate was issued for it, an active answer means a later retirement revokes that
+   * certificate too, and a retired one that the issuer must revoke it.
+   */
+  Optional<Device> findDeviceSettled(String name);
+
   /** A site's devices ordered by id. */
   List<Device> listDevices(String site, String afterId, int limit);
 

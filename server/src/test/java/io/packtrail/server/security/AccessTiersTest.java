@@ -187,6 +187,37 @@ class AccessTiersTest {
   }
 
   @Test
+  void aFilteredLogListingsPagesAndTokensTellNothingOfOthersEvents() {
+    as(AUDITOR).createCheckpoint(); // every event so far in the tree the listing reads
+    assertTrue(as(AUDITOR).listAllLogEntries(0, "subject = \"units/" + dealers + "/events/*\"")
+        .size() >= 2, "the hidden unit has events to hide");
+    String hidden = "subject = \"units/" + dealers + "/events/*\"";
+    io.packtrail.v1.ListLogEntriesResponse page = as(RECYCLER).listLogEntries(
+        io.packtrail.v1.ListLogEntriesRequest.newBuilder().setFilter(hidden).setPageSize(1)
+            .build());
+    assertEquals(0, page.getLogEntriesCount());
+    // a token here named the hidden events' log indexes, and said there were more of them
+    assertEquals("", page.getNextPageToken());
+
+    // both units, a page at a time: the recycler's own events only, and no empty page
+    String both = "subject = \"units/" + recyclers + "/events/*\" OR " + hidden;
+    List<String> names = new java.util.ArrayList<>();
+    String token = "";
+    int pages = 0;
+    do {
+      page = as(RECYCLER).listLogEntries(io.packtrail.v1.ListLogEntriesRequest.newBuilder()
+          .setFilter(both).setPageSize(1).setPageToken(token).build());
+      pages++;
+      page.getLogEntriesList().forEach(e -> names.add(e.getSubject()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    List<String> own = as(RECYCLER).listEvents(recyclers).stream().map(Event::getName)
+        .toList();
+    assertEquals(own, names);
+    assertEquals(own.size(), pages);
+  }
+
+  @Test
   void lineageAndLotsForTheirParties() {
     PacktrailClient local = harness.client();
     // a pack dismantled at the dismantler's line; one module goes on to the recycler

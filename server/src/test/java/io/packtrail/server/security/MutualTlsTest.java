@@ -293,6 +293,22 @@ class MutualTlsTest {
       assertTrue(refused.getStatus().getDescription().contains("(device retired)"),
           refused.getStatus().toString());
     }
+
+    // the enrollment sent again, as a retry is, with a new TLS key: the retired device gets
+    // no new certificate (it was answered with a fresh, unrevoked one)
+    IssuedCertificates certificates = new IssuedCertificates(jdbi, CLOCK);
+    long before = certificates.list().stream()
+        .filter(c -> c.principal() != null && deviceName.equals(c.principal().device())).count();
+    EnrollDeviceRequest again = request.toBuilder().setTlsPublicKey(ByteString.copyFrom(
+        TlsKeys.generate().getPublic().getEncoded())).build();
+    try (PacktrailClient asWorker = worker.builder(target()).build()) {
+      var status = io.packtrail.server.testing.Statuses.assertFails(
+          Status.Code.FAILED_PRECONDITION, () -> asWorker.enrollDevice(again));
+      assertTrue(status.getMessage().contains(deviceName + " was retired at"),
+          status.getMessage());
+    }
+    assertEquals(before, certificates.list().stream()
+        .filter(c -> c.principal() != null && deviceName.equals(c.principal().device())).count());
   }
 
   @Test

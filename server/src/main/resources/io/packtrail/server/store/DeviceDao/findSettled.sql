@@ -1,0 +1,1 @@
+SELECT * FROM device WHERE name = :name FOR SHARE
