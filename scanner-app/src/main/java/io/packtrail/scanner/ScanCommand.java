@@ -299,7 +299,9 @@ final class ScanCommand implements Callable<Integer> {
       return;
     }
     String code = ((Verification.Valid) v).unitCode();
-    show(code);
+    if (!show(code)) {
+      return; // the server does not know the unit: a step would only be refused and block it
+    }
     StepOptions chosen = stepOptions;
     if (chosen.step == null && prompting) {
       chosen = Prompt.ask(stdin, this::say);
@@ -330,8 +332,11 @@ final class ScanCommand implements Callable<Integer> {
     courier.wake();
   }
 
-  /** Shows the unit: from the server when it answers quickly, else from the cache. */
-  private void show(String code) throws SQLException {
+  /**
+   * Shows the unit: from the server when it answers quickly, else from the cache. False when the
+   * server answered that it does not know the unit.
+   */
+  private boolean show(String code) throws SQLException {
     Unit unit = null;
     List<Event> events = List.of();
     String from;
@@ -344,8 +349,8 @@ final class ScanCommand implements Callable<Integer> {
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           say("UNIT " + code + ": the server does not know this unit (the label is genuine); "
-              + "ask your supervisor before recording anything");
-          return;
+              + "nothing recorded: ask your supervisor");
+          return false;
         }
         offlineUntil = Instant.now().plusSeconds(20); // do not wait for the server every scan
         from = "offline: " + Words.status(e);
@@ -358,12 +363,13 @@ final class ScanCommand implements Callable<Integer> {
       if (cached.isEmpty()) {
         say("UNIT " + code + " (label valid; " + from + ", and this device has no copy of the "
             + "unit)");
-        return;
+        return true;
       }
       unit = cached.get().unit();
       events = ws.cache.events(code);
       from = from + "; as this device last saw it at " + UnitView.time(cached.get().fetchedAt());
     }
     say(UnitView.describe(unit, from, events, ws.outbox.unsentOf(code)));
+    return true;
   }
 }
