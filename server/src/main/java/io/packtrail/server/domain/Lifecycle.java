@@ -249,8 +249,11 @@ public final class Lifecycle {
               "unit " + primaryBefore.name() + " is not in vehicle " + t.vin()));
         }
       }
-      case DISMANTLING -> checkMassBalance(primaryBefore, (Step.Dismantling) step,
-          known.massKg(primary), massTolerance, broken);
+      case DISMANTLING -> {
+        Step.Dismantling d = (Step.Dismantling) step;
+        checkMassBalance(primaryBefore, d, known.massKg(primary), massTolerance, broken);
+        checkKnownChildrenMasses(d, before, known, broken);
+      }
       case ASSEMBLY -> {
         Set<Chemistry> chemistries = new HashSet<>();
         for (Step.Touch t : touches.subList(1, touches.size())) {
@@ -270,6 +273,23 @@ public final class Lifecycle {
       case REGISTRATION, SALE, REMOVAL, COLLECTION, SHIPMENT, RECEIPT, INSPECTION, COMMISSIONING,
           SECOND_LIFE_INSPECTION, DECOMMISSIONING, SCRAPPING -> { }
       case CORRECTION -> checkCorrected(primaryBefore, (Step.Correction) step);
+    }
+    if (step.type() == StepType.DISMANTLING || step.type() == StepType.ASSEMBLY) {
+      // a unit the step makes takes the chemistry of its parent or sources: its code's battery
+      // type must agree, as a registration's must (a ternary 'E' code on an LFP module)
+      for (Step.Touch t : touches) {
+        UnitState unit = before.get(t.code());
+        if (unit.state() == null && inherited != null) {
+          BatteryCode made = BatteryCode.parse("code", t.code());
+          if (!made.checkChemistry("code", inherited).isEmpty()) {
+            broken.add(new PreconditionViolation("CHEMISTRY", unit.name(), "unit "
+                + unit.name() + " would be " + inherited + " (as " + (step.type()
+                    == StepType.DISMANTLING ? "its parent " + primaryBefore.name()
+                    : "its sources") + "), but position 5 of its code (battery type) is '"
+                + made.typeLetter() + "', which " + inherited + " may not have"));
+          }
+        }
+      }
     }
     if (!broken.isEmpty()) {
       // a rule of the actor (its role) is broken once, however many units the step touches
@@ -406,6 +426,30 @@ public final class Lifecycle {
           Map.of("accountedKg", CanonicalFields.decimal(accounted),
               "parentKg", CanonicalFields.decimal(parentMassKg),
               "tolerancePercent", CanonicalFields.decimal(tolerance * 100))));
+    }
+  }
+
+  /**
+   * A child that is registered already is named with the mass it is registered with: the
+   * balance adds the step's figures, and the event keeps them, so a figure of the step's own
+   * for a unit that weighs otherwise would pass a balance the units do not make.
+   */
+  private static void checkKnownChildrenMasses(Step.Dismantling d, Map<String, UnitState> before,
+      Known known, List<PreconditionViolation> broken) {
+    for (Step.Child c : d.children()) {
+      UnitState child = before.get(c.code());
+      if (child.state() == null) {
+        continue; // registered by this step, with this mass
+      }
+      double registered = known.massKg(c.code());
+      if (CanonicalFields.round(c.massKg()) != CanonicalFields.round(registered)) {
+        broken.add(new PreconditionViolation("MASS_BALANCE", child.name(), "unit "
+            + child.name() + " is registered at " + CanonicalFields.decimal(registered)
+            + " kg, but the dismantling names it with " + CanonicalFields.decimal(c.massKg())
+            + " kg; a registered child is named with its registered mass",
+            Map.of("childKg", CanonicalFields.decimal(c.massKg()),
+                "registeredKg", CanonicalFields.decimal(registered))));
+      }
     }
   }
 

@@ -201,12 +201,39 @@ class SecondLifeTest {
         () -> plan(mixed, PACK, dismantling(20, child(MODULE1, 180), child(MODULE2, 176.5)),
             DISMANTLING_LINE));
     assertEquals("CHEMISTRY", types(chemistry));
-    // a registered module without a parent may be named: it keeps its registration
+    // a registered module without a parent may be named, with its registered mass (180 kg)
     w.parented.clear();
+    FailedPreconditionException claimed = assertThrows(FailedPreconditionException.class,
+        () -> plan(w, PACK, dismantling(20, child(MODULE1, 203.5), child(MODULE2, 156.5)),
+            DISMANTLING_LINE));
+    assertEquals("MASS_BALANCE", types(claimed));
+    assertEquals("180.000", claimed.violations().get(0).metadata().get("registeredKg"));
     List<Lifecycle.Planned> p = plan(w, PACK,
         dismantling(20, child(MODULE1, 180), child(MODULE2, 176.5)), DISMANTLING_LINE);
     assertNull(p.get(1).registers());
     assertEquals(LifecycleState.RECEIVED, p.get(1).after().state());
+  }
+
+  @Test
+  void aUnitAStepMakesHasTheBatteryTypeOfItsChemistry() {
+    // position 5 'E' (ternary) on a module of an LFP pack, or on a pack of LFP modules: refused
+    // as a registration with that chemistry is
+    World w = new World().with(PACK, gradedAt(DISMANTLING_LINE), 380);
+    String ternaryModule = "TMKMEA1TRACE01RA50000013";
+    FailedPreconditionException child = assertThrows(FailedPreconditionException.class,
+        () -> plan(w, PACK, dismantling(20, child(MODULE1, 180), child(ternaryModule, 180)),
+            DISMANTLING_LINE));
+    assertEquals("CHEMISTRY", types(child));
+    assertEquals("units/" + ternaryModule, child.violations().get(0).subject());
+    assertTrue(child.violations().get(0).description().contains("position 5"),
+        child.violations().get(0).description());
+    World sources = new World().with(MODULE1, gradedAt(CASCADE_PLANT), 180)
+        .with(MODULE2, gradedAt(CASCADE_PLANT), 180);
+    String ternaryProduct = "X12PEPMX2M2382320RP";
+    FailedPreconditionException product = assertThrows(FailedPreconditionException.class,
+        () -> plan(sources, ternaryProduct,
+            new Step.Assembly(List.of(MODULE1, MODULE2), 40, 150, 400, 370), CASCADE_PLANT));
+    assertEquals("CHEMISTRY", types(product));
   }
 
   @Test
