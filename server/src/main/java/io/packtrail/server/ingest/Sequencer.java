@@ -566,7 +566,11 @@ public final class Sequencer implements AutoCloseable {
         nextIndex++;
         states.put(s.unitCode(), result.unit());
         if (registration) {
-          registered.put(s.unitCode(), (Step.Registration) s.step());
+          Step.Registration r = (Step.Registration) s.step();
+          registered.put(s.unitCode(), r);
+          // as for units a multi-unit step registers: a later step of this batch may weigh it
+          masses.put(s.unitCode(), r.massKg());
+          makers.put(s.unitCode(), r.maker());
         } else {
           moved.add(s.unitCode());
         }

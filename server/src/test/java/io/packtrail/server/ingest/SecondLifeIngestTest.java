@@ -319,6 +319,48 @@ class SecondLifeIngestTest {
   }
 
   @Test
+  void aPackRegisteredAndDismantledInOneBatchIsOneTransaction() throws Exception {
+    // the dismantling reads the mass and maker of a pack the same batch registered: they were
+    // known only for units registered by multi-unit steps, and the batch failed on a null mass
+    // and was tried again item by item
+    String pack = code('P');
+    String module = code('M');
+    String waybill = "WB-" + SERIAL.getAndIncrement();
+    List<Sequencer.Pending> batch = List.of(
+        pending(pack, new Step.Registration(UnitLevel.PACK, Chemistry.LFP, 50, 150, 350, 380,
+            factory.organization()), factory, List.of()),
+        pending(pack, new Step.Sale(VIN, station.organization()), station, List.of()),
+        pending(pack, new Step.Removal(RemovalReason.RETIREMENT, null), station, List.of()),
+        pending(pack, new Step.Collection(null), station, List.of()),
+        pending(pack, new Step.Shipment(line.site(), waybill), station, List.of()),
+        pending(pack, new Step.Receipt(waybill), line, List.of()),
+        pending(pack, inspection(), line, List.of()),
+        pending(pack, new Step.Dismantling(List.of(child(module, 360)), 20, null), line,
+            List.of()));
+    CountDownLatch observing = new CountDownLatch(1);
+    LinkedBlockingQueue<Sequencer.Pending> queue = new LinkedBlockingQueue<>(batch) {
+      @Override
+      public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
+        observing.await();
+        return super.poll(timeout, unit);
+      }
+    };
+    List<String> batches = new CopyOnWriteArrayList<>();
+    try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
+      one.onBatch((size, nanos, committed) -> batches.add(size + (committed ? "+" : "-")));
+      observing.countDown();
+      for (Sequencer.Pending p : batch) {
+        p.result().get();
+      }
+    }
+    assertEquals(List.of("8+"), batches, "one batch, committed whole");
+    assertEquals(LifecycleState.DISMANTLED, state(pack));
+    assertEquals(LifecycleState.RECEIVED, state(module));
+    assertChainWhole(pack);
+    assertChainWhole(module);
+  }
+
+  @Test
   void aRefusedMultiUnitStepWritesNothingAndLeavesTheRestOfItsBatchAlone() throws Exception {
     String source = gradedPack(cascade);
     String ungraded = code('P');
