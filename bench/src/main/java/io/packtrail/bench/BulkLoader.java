@@ -156,7 +156,7 @@ public final class BulkLoader implements Callable<Integer> {
   /** The code of unit {@code u}: the demo makers' code format, trace "BULK000", serial u + 1. */
   static String code(int u, boolean ternary, LocalDate made) {
     return (ternary ? "JCTPET7" : "LZBPBL5") + "BULK000"
-        + ProductionDateCode.encode(made).orElseThrow() + String.format("%07d", u + 1);
+        + ProductionDateCode.encode(made).orElseThrow() + String.format(java.util.Locale.ROOT, "%07d", u + 1);
   }
 
   @Override
@@ -464,7 +464,7 @@ public final class BulkLoader implements Callable<Integer> {
           for (int i = 0; i < 5; i++) {
             v.append("0123456789ABCDEFGHJKLMNPRSTUVWXYZ".charAt(r.nextInt(33)));
           }
-          v.append('0').append("SP").append(String.format("%06d", u % 1_000_000));
+          v.append('0').append("SP").append(String.format(java.util.Locale.ROOT, "%06d", u % 1_000_000));
           v.setCharAt(8, Vin.checkDigit(v.toString()));
           site = station;
           step = new Step.Sale(v.toString(), stationOrg);
@@ -648,7 +648,7 @@ public final class BulkLoader implements Callable<Integer> {
   }
 
   private static String waybill(String prefix, int u) {
-    return prefix + String.format("%08d", u + 1);
+    return prefix + String.format(java.util.Locale.ROOT, "%08d", u + 1);
   }
 
   /** A random (version 4) UUID from the step's own seeded random. */
@@ -724,7 +724,7 @@ public final class BulkLoader implements Callable<Integer> {
         + "ORDER BY 2 DESC")) {
       StringBuilder b = new StringBuilder("units by state:");
       while (rs.next()) {
-        b.append(String.format(" %s %,d;", rs.getString(1), rs.getLong(2)));
+        b.append(String.format(java.util.Locale.ROOT, " %s %,d;", rs.getString(1), rs.getLong(2)));
       }
       System.out.println(b);
     }

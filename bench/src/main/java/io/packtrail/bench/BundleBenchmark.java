@@ -201,7 +201,7 @@ public class BundleBenchmark {
     TreeMap<String, String> f = new TreeMap<>();
     f.put("actor.organization", ORG);
     f.put("actor.site", SITE);
-    f.put("event.id", String.format("00000000-0000-4000-8000-%012d", sequence));
+    f.put("event.id", String.format(java.util.Locale.ROOT, "00000000-0000-4000-8000-%012d", sequence));
     f.put("event.time", Canonical.time(at));
     f.put("event.type", "inspection");
     f.put("inspection.grade", "B");

@@ -69,7 +69,7 @@ public final class LineageLoader implements Callable<Integer> {
 
   /** The benchmark's big pack and wide lot, for the benchmark to query. */
   static String bigPack() {
-    return String.format("BLMPEA1BENCH01RA5%07d", BIG);
+    return String.format(java.util.Locale.ROOT, "BLMPEA1BENCH01RA5%07d", BIG);
   }
 
   static final String WIDE_LOT = "bench-lot-wide";

@@ -333,7 +333,7 @@ public final class LoadGenerator implements Callable<Integer> {
     CountDownLatch started = new CountDownLatch(actions.size());
     List<Future<?>> running = new ArrayList<>();
     System.out.printf("%s: %d s warm-up, %d s measured%s...%n", name, warmupSeconds, seconds,
-        pacedRate > 0 ? String.format(", paced at %.0f calls/s", pacedRate) : "");
+        pacedRate > 0 ? String.format(java.util.Locale.ROOT, ", paced at %.0f calls/s", pacedRate) : "");
     Pacing pacing = pacedRate > 0 ? new Pacing(pacedRate, actions.size()) : null;
     long start = System.nanoTime();
     for (int a = 0; a < actions.size(); a++) {
@@ -447,8 +447,8 @@ public final class LoadGenerator implements Callable<Integer> {
       throw new IllegalArgumentException("unit " + serial + " is past the " + MAX_UNITS
           + " a run can name");
     }
-    String trace = String.format("%-7s", run).replace(' ', '0').substring(0, 7);
-    return String.format("BNCPBA1%sRA5%07d", trace, serial);
+    String trace = String.format(java.util.Locale.ROOT, "%-7s", run).replace(' ', '0').substring(0, 7);
+    return String.format(java.util.Locale.ROOT, "BNCPBA1%sRA5%07d", trace, serial);
   }
 
   /** Registers lane {@code lane}'s units of run {@code run} through {@code client}. */

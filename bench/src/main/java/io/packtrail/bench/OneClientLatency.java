@@ -29,7 +29,7 @@ final class OneClientLatency {
   void printHeader() {
     System.out.printf("%-52s %8s %8s %8s %8s %8s%s%n", "query (1 client, " + durationSeconds
         + " s)", "calls/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-        server == null ? "" : String.format(" %10s %12s", "server us", "server kB"));
+        server == null ? "" : String.format(java.util.Locale.ROOT, " %10s %12s", "server us", "server kB"));
   }
 
   /** Calls {@code call} for the warm-up, then for the measured time, and prints its row. */
@@ -54,7 +54,7 @@ final class OneClientLatency {
     if (server != null && before != null) {
       String after = scrape();
       long calls = h.getTotalCount();
-      perCall = String.format(" %10.0f %12.1f", ServerCpu.microsPerCall(
+      perCall = String.format(java.util.Locale.ROOT, " %10.0f %12.1f", ServerCpu.microsPerCall(
           ServerCpu.seconds(before), ServerCpu.seconds(after), calls),
           (ServerCpu.allocatedBytes(after) - ServerCpu.allocatedBytes(before)) / 1024 / calls);
     }

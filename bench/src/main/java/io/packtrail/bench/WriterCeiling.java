@@ -181,14 +181,14 @@ public final class WriterCeiling implements Callable<Integer> {
     double seconds = (after.nanos - before.nanos) / 1e9;
     double batches = after.batches - before.batches;
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%d clients: %.0f steps/s, p50 %.2f ms, p99 %.2f ms%n", clients,
+    out.append(String.format(java.util.Locale.ROOT, "%d clients: %.0f steps/s, p50 %.2f ms, p99 %.2f ms%n", clients,
         steps.rate(), steps.ms(50), steps.ms(99)));
-    out.append(String.format("sequencer: %.0f batches/s of %.1f steps, %.2f ms each; in a batch "
+    out.append(String.format(java.util.Locale.ROOT, "sequencer: %.0f batches/s of %.1f steps, %.2f ms each; in a batch "
         + "%.0f %% of the time%n", batches / seconds,
         (after.batchedSteps - before.batchedSteps) / batches,
         1e3 * (after.batchSeconds - before.batchSeconds) / batches,
         100 * (after.batchSeconds - before.batchSeconds) / seconds));
-    out.append(String.format("CPU per step: this process (server and clients) %.0f us, "
+    out.append(String.format(java.util.Locale.ROOT, "CPU per step: this process (server and clients) %.0f us, "
         + "PostgreSQL %.0f us, the machine %.0f us; cores busy %.2f of %d%n",
         perCall(after.processSeconds - before.processSeconds, calls),
         perCall(after.postgresSeconds - before.postgresSeconds, calls),

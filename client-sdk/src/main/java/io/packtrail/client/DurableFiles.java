@@ -43,6 +43,19 @@ public final class DurableFiles {
     write(file, bytes, false);
   }
 
+  /**
+   * Puts a file written elsewhere in the same folder (e.g. {@code out.csv.part}, streamed) in
+   * place of {@code target}: flushed, renamed over it, the folder flushed.
+   */
+  public static void publish(Path written, Path target) throws IOException {
+    try (FileChannel out = FileChannel.open(written, StandardOpenOption.WRITE)) {
+      out.force(true);
+    }
+    Files.move(written, target, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    flushFolder(target.toAbsolutePath().getParent());
+  }
+
   private static void write(Path file, byte[] bytes, boolean replacing) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);

@@ -44,4 +44,15 @@ class DurableFilesTest {
     assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(list));
     assertEquals(List.of("trust-list.bin"), names(dir));
   }
+
+  @Test
+  void aStreamedFileIsPublishedInPlaceOfTheTarget() throws Exception {
+    Path out = dir.resolve("events.csv");
+    Files.writeString(out, "old\n");
+    Path part = dir.resolve("events.csv.part");
+    Files.writeString(part, "new\n");
+    DurableFiles.publish(part, out);
+    assertEquals("new\n", Files.readString(out));
+    assertEquals(List.of("events.csv"), names(dir));
+  }
 }

@@ -86,7 +86,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       String text = format == Format.epcis ? Epcis.document(history, Instant.now())
           : HistoryCsv.write(HistoryCsv.rows(history));
-      Files.writeString(out, text, StandardCharsets.UTF_8);
+      io.packtrail.client.DurableFiles.replace(out, text.getBytes(StandardCharsets.UTF_8));
       long units = history.events().stream().map(r -> r.event().getUnit()).distinct().count();
       System.out.println(history.events().size() + " events of " + units + " unit(s) written to "
           + out + " as " + (format == Format.epcis ? "EPCIS 2.0 JSON-LD" : "CSV"));
@@ -116,7 +116,7 @@ final class ExportCommand implements Callable<Integer> {
         return e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? ScannerCli.SETUP
             : ScannerCli.REFUSED;
       }
-      Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      io.packtrail.client.DurableFiles.publish(partial, out);
       System.out.println(events + " events written to " + out + " as "
           + (format == Format.epcis ? "EPCIS 2.0 JSON-LD" : "CSV"));
       return ScannerCli.OK;

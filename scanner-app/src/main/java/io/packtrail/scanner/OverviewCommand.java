@@ -4,7 +4,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.packtrail.v1.RegionStepCounts;
 import io.packtrail.v1.RegionalOverview;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -53,8 +52,8 @@ final class OverviewCommand implements Callable<Integer> {
       try {
         o = link.deliveries().getRegionalOverview(region, start, end);
         if (html != null) {
-          Files.write(html, link.deliveries().getRegionalOverviewPage(region, start, end)
-              .getContent().toByteArray());
+          io.packtrail.client.DurableFiles.replace(html, link.deliveries()
+              .getRegionalOverviewPage(region, start, end).getContent().toByteArray());
         }
       } catch (StatusRuntimeException e) {
         if (ServerLink.passing(e)) {

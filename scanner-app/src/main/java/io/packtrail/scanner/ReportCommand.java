@@ -8,7 +8,6 @@ import io.packtrail.client.log.VerifierKey;
 import io.packtrail.client.report.ReportPage;
 import io.packtrail.client.report.UnitReport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -76,7 +75,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         throw e;
       }
-      Files.writeString(html, ReportPage.render(report), StandardCharsets.UTF_8);
+      io.packtrail.client.DurableFiles.replace(html,
+          ReportPage.render(report).getBytes(StandardCharsets.UTF_8));
       UnitReport.Integrity in = report.integrity();
       System.out.println("report of " + unitCode + " written to " + html + ": "
           + report.events().size() + " events, " + report.lineage().getNodesCount()

@@ -65,7 +65,7 @@ public final class SyncBenchmark implements Callable<Integer> {
     try (PacktrailClient client = PacktrailClient.connect(target)) {
       setUp(client);
       String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase();
-      run = String.format("%-7s", run).replace(' ', '0').substring(0, 7);
+      run = String.format(java.util.Locale.ROOT, "%-7s", run).replace(' ', '0').substring(0, 7);
       System.out.printf("set-up: %d packs registered, sold and removed...%n", steps + single);
       List<String> codes = removedPacks(client, run, steps + single);
       String code = client.createEnrollmentCode(STATION, UUID.randomUUID().toString()).getCode();
@@ -120,7 +120,7 @@ public final class SyncBenchmark implements Callable<Integer> {
       List<RecordEventRequest> sales = new ArrayList<>();
       List<RecordEventRequest> removals = new ArrayList<>();
       for (int u = from; u < Math.min(n, from + 1000); u++) {
-        String code = String.format("BSCPBA1%sRA5%07d", run, u);
+        String code = String.format(java.util.Locale.ROOT, "BSCPBA1%sRA5%07d", run, u);
         codes.add(code);
         reg.add(RegisterUnitRequest.newBuilder().setCode(code).setActorSite(MAKER
             + "/sites/factory").setRegistration(Registration.newBuilder()

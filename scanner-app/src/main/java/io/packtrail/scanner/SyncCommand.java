@@ -43,7 +43,7 @@ final class SyncCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - started) / 1e9;
       long refused = ws.outbox.count(Outbox.Status.REFUSED);
       System.out.printf("sent %d step(s) in %.1f s%s; %d refused now; %d waiting%s%n", r.sent(),
-          seconds, r.sent() > 0 ? String.format(" (%.0f steps/s)", r.sent() / seconds) : "",
+          seconds, r.sent() > 0 ? String.format(java.util.Locale.ROOT, " (%.0f steps/s)", r.sent() / seconds) : "",
           r.refused(), r.pending(), r.reachedServer() ? ""
               : " (" + Words.SAVED_OFFLINE + ": " + r.offline() + ")");
       if (refused > 0) {

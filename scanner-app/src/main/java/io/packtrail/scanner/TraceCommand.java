@@ -12,7 +12,6 @@ import io.packtrail.v1.DeviceStatus;
 import io.packtrail.v1.Event;
 import io.packtrail.v1.Unit;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -249,7 +248,7 @@ final class TraceCommand implements Callable<Integer> {
 
   private void writeBundle(AuditBundle b) throws java.io.IOException,
       io.packtrail.client.log.LogVerificationException {
-    Files.writeString(bundle, b.encode(), StandardCharsets.UTF_8);
+    io.packtrail.client.DurableFiles.replace(bundle, b.encode().getBytes(StandardCharsets.UTF_8));
     int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
     io.packtrail.client.log.SignedNote note = io.packtrail.client.log.SignedNote.parse(
         b.checkpointNote());

@@ -327,7 +327,7 @@ public final class SignedNote {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 && c != '\n') {
-        throw malformed(String.format("note holds the control character U+%04X at offset %d", (int) c, i));
+        throw malformed(String.format(java.util.Locale.ROOT, "note holds the control character U+%04X at offset %d", (int) c, i));
       }
     }
   }

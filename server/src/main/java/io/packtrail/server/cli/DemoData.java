@@ -184,7 +184,7 @@ final class DemoData {
     for (int k = 0; k < 3; k++) {
       String code = "LZBPBL5DEADLN" + (k + 1)
           + ProductionDateCode.encode(LocalDate.of(2026, 9, 15)).orElseThrow()
-          + String.format("%07d", 9_000_001 + k);
+          + String.format(java.util.Locale.ROOT, "%07d", 9_000_001 + k);
       registrations.add(RegisterUnitRequest.newBuilder().setRequestId(id(code, "registration"))
           .setCode(code).setActorSite(LZ_FACTORY).setEventTime(PacktrailClient.timestamp(day))
           .setRegistration(Registration.newBuilder().setLevel(UnitLevel.UNIT_LEVEL_PACK)
@@ -331,7 +331,7 @@ final class DemoData {
     String code = (ternary ? "JCT" : "LZB") + "P" + (ternary ? "E" : "B")
         + (ternary ? "T7" : "L5") + chars(TRACE_CHARS, 7)
         + ProductionDateCode.encode(made).orElseThrow()
-        + String.format("%07d", i + 1);
+        + String.format(java.util.Locale.ROOT, "%07d", i + 1);
     Instant t = made.atTime(8, 0).toInstant(ZoneOffset.UTC).plusSeconds(random.nextInt(36_000));
     double kwh = ternary ? 60 + random.nextInt(40) : 40 + random.nextInt(30);
     RegisterUnitRequest registration = RegisterUnitRequest.newBuilder()
@@ -376,7 +376,7 @@ final class DemoData {
       steps.add(step(code, "collection", station, t)
           .setCollection(Collection.newBuilder().setNote("old-for-new trade-in")).build());
     }
-    String waybill = "GS" + String.format("%08d", i + 1);
+    String waybill = "GS" + String.format(java.util.Locale.ROOT, "%08d", i + 1);
     if (stage >= 4) {
       t = later(t, 2, 30);
       steps.add(step(code, "shipment", station, t).setShipment(Shipment.newBuilder()
@@ -424,7 +424,7 @@ final class DemoData {
 
   private String vin() {
     StringBuilder v = new StringBuilder("LGS").append(chars(VIN_CHARS, 5)).append('0')
-        .append("RP").append(String.format("%06d", random.nextInt(1_000_000)));
+        .append("RP").append(String.format(java.util.Locale.ROOT, "%06d", random.nextInt(1_000_000)));
     v.setCharAt(8, Vin.checkDigit(v.toString()));
     return v.toString();
   }

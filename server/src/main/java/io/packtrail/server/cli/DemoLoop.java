@@ -244,7 +244,7 @@ final class DemoLoop {
     }
     String code = old.code.substring(0, 7) + chars(7)
         + ProductionDateCode.encode(made).orElseThrow()
-        + String.format("%07d", 5_000_000 + tradeIns);
+        + String.format(java.util.Locale.ROOT, "%07d", 5_000_000 + tradeIns);
     String maker = old.lfp ? "organizations/lanzhou-power-battery"
         : "organizations/jinchuan-ternary-cells";
     String factory = maker + (old.lfp ? "/sites/anning-factory" : "/sites/jinchang-factory");
@@ -378,7 +378,7 @@ final class DemoLoop {
       double mass = round3(each * (1 + (random.nextInt(11) - 5) / 1000.0));
       sum += mass;
       // in series: each child has the parent's capacity and its share of voltage and energy
-      U child = new U(prefix + String.format("%07d", serialBase + i + 1), parent.lfp, mass,
+      U child = new U(prefix + String.format(java.util.Locale.ROOT, "%07d", serialBase + i + 1), parent.lfp, mass,
           round3(parent.kwh / count), parent.ah, round3(childVolts), t, 0);
       children.add(child);
       d.addChildren(DismantledChild.newBuilder().setCode(child.code).setMassKg(mass)
@@ -455,7 +455,7 @@ final class DemoLoop {
     LocalDate day = t.atOffset(ZoneOffset.UTC).toLocalDate();
     String date = ProductionDateCode.encode(day.getDayOfMonth() == 31 ? day.minusDays(1) : day)
         .orElseThrow();
-    String serial = String.format("%07d", product);
+    String serial = String.format(java.util.Locale.ROOT, "%07d", product);
     // storage packs carry the 19-character repurposed variant, vehicle packs the full code
     String code = vehiclePack ? "LCEPBV1" + chars(7) + date + serial
         : "LCEPBS2" + date + serial + "RP";
@@ -635,7 +635,7 @@ final class DemoLoop {
           : (e == 0 ? 0.905 + random.nextInt(45) / 1000.0 : 0.982 + random.nextInt(14) / 1000.0);
       recovered[e] = Math.floor(feed[e] * rate * 1000) / 1000;
     }
-    String batch = "jc-" + (lfp ? "lfp" : "ncm") + "-" + String.format("%05d", batches);
+    String batch = "jc-" + (lfp ? "lfp" : "ncm") + "-" + String.format(java.util.Locale.ROOT, "%05d", batches);
     Recycling.Builder r = Recycling.newBuilder()
         .setFeed(elements(feed))
         .setNote(lfp ? "LFP line: shredding, leaching, Li2CO3 precipitation"
@@ -788,7 +788,7 @@ final class DemoLoop {
 
   /** What the second half did, for the load's closing line. */
   String summary() {
-    return String.format("%d trade-ins (%d for remanufactured packs), %d packs dismantled into "
+    return String.format(java.util.Locale.ROOT, "%d trade-ins (%d for remanufactured packs), %d packs dismantled into "
         + "%d modules, %d modules into %d cells, %d storage packs built (%d commissioned in the "
         + "Lanzhou microgrid, %d decommissioned), %d recycling batches into %d material lots "
         + "(%d batches below the 2024 recovery targets), %d scrapped, %d correction",

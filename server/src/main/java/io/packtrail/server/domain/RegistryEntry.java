@@ -137,7 +137,7 @@ public record RegistryEntry(long logIndex, Type type, String subject, Instant re
   /** A list as section 9 writes one: {@code key.000}, {@code key.001} ..., and a count. */
   private static void list(CanonicalFields f, String key, String countKey, List<String> values) {
     for (int i = 0; i < values.size(); i++) {
-      f.put(key + "." + String.format("%03d", i), values.get(i));
+      f.put(key + "." + String.format(java.util.Locale.ROOT, "%03d", i), values.get(i));
     }
     f.put(countKey, values.size());
   }

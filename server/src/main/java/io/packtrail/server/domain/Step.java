@@ -419,7 +419,7 @@ public sealed interface Step {
   }
 
   private static String listKey(String prefix, int index) {
-    return prefix + "." + String.format("%03d", index);
+    return prefix + "." + String.format(java.util.Locale.ROOT, "%03d", index);
   }
 
   private static <T> List<T> readList(CanonicalFields f, String prefix,

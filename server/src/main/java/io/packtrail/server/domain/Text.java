@@ -33,7 +33,7 @@ public final class Text {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (isControl(c) && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) {
-        v.add(field, String.format("must not contain control characters such as NUL;"
+        v.add(field, String.format(java.util.Locale.ROOT, "must not contain control characters such as NUL;"
             + " found U+%04X at index %d", (int) c, i));
         return false;
       }
@@ -62,7 +62,7 @@ public final class Text {
     for (int i = 0; i < end; i++) {
       char c = text.charAt(i);
       if (isControl(c) || Character.isSurrogate(c) && !isPaired(text, i)) {
-        b.append(String.format("\\u%04X", (int) c));
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
       } else {
         b.append(c);
       }

@@ -31,7 +31,7 @@ public final class Travel {
     Duration gap = apart.abs();
     if (!a.located() || !b.located()) {
       return gap.compareTo(MIN_HOP_WITHOUT_COORDINATES) < 0
-          ? String.format("seen at %s and at %s %d s apart", a.site(), b.site(), gap.toSeconds())
+          ? String.format(java.util.Locale.ROOT, "seen at %s and at %s %d s apart", a.site(), b.site(), gap.toSeconds())
           : null;
     }
     double km = distanceKm(a, b);
@@ -39,10 +39,10 @@ public final class Travel {
     if (km < 1 || (hours > 0 && km / hours <= MAX_SPEED_KMH)) {
       return null;
     }
-    return String.format("seen at %s and at %s, %.0f km apart, %s apart: that needs %s",
+    return String.format(java.util.Locale.ROOT, "seen at %s and at %s, %.0f km apart, %s apart: that needs %s",
         a.site(), b.site(), km, human(gap),
         hours == 0 ? "being in two places at once"
-            : String.format("%.0f km/h (more than %.0f km/h)", km / hours, MAX_SPEED_KMH));
+            : String.format(java.util.Locale.ROOT, "%.0f km/h (more than %.0f km/h)", km / hours, MAX_SPEED_KMH));
   }
 
   /** Great-circle distance (haversine). */

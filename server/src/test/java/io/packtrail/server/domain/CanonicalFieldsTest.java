@@ -91,4 +91,22 @@ class CanonicalFieldsTest {
     assertEquals(Double.POSITIVE_INFINITY, CanonicalFields.round(Double.POSITIVE_INFINITY));
     assertEquals(null, CanonicalFields.round((Double) null));
   }
+
+  @Test
+  void aStepsCanonicalFieldsDoNotDependOnTheServersLocale() {
+    // String.format("%03d") writes Arabic-Indic digits under ar-EG: list keys such as
+    // dismantling.child.000 must not, or a server in such a locale refuses (or mis-hashes) them
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+    try {
+      CanonicalFields f = new CanonicalFields();
+      new Step.Dismantling(java.util.List.of(new Step.Child("GSBME01A000123S3F0000045", 380, 12,
+          150, 51.2)), 20.0, null).writeTo(f);
+      assertEquals("GSBME01A000123S3F0000045", f.get("dismantling.child.000.code"));
+      assertEquals("380.000", f.get("dismantling.child.000.mass_kg"));
+      assertEquals("1", f.get("dismantling.child_count"));
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
 }
