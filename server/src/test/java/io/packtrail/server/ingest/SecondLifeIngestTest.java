@@ -40,10 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -255,19 +252,12 @@ class SecondLifeIngestTest {
             Anomaly.TIME_ORDER, "flagged in a batch of every kind"))),
         pending(flagged, new Step.Receipt(null), line, List.of())); // graded: refused
     // all queued before the sequencer takes its first batch, which waits for the observer
-    CountDownLatch observing = new CountDownLatch(1);
-    LinkedBlockingQueue<Sequencer.Pending> queue = new LinkedBlockingQueue<>(batch) {
-      @Override
-      public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
-        observing.await();
-        return super.poll(timeout, unit);
-      }
-    };
+    HeldQueue queue = new HeldQueue(batch);
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     long refusalsBefore = count("SELECT count(*) FROM refusal WHERE unit_code = ?", flagged);
     try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
       one.onBatch((size, nanos, committed) -> sizes.add(size));
-      observing.countDown();
+      queue.release();
       for (int i = 0; i < 4; i++) {
         batch.get(i).result().get();
       }
@@ -337,18 +327,11 @@ class SecondLifeIngestTest {
         pending(pack, inspection(), line, List.of()),
         pending(pack, new Step.Dismantling(List.of(child(module, 360)), 20, null), line,
             List.of()));
-    CountDownLatch observing = new CountDownLatch(1);
-    LinkedBlockingQueue<Sequencer.Pending> queue = new LinkedBlockingQueue<>(batch) {
-      @Override
-      public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
-        observing.await();
-        return super.poll(timeout, unit);
-      }
-    };
+    HeldQueue queue = new HeldQueue(batch);
     List<String> batches = new CopyOnWriteArrayList<>();
     try (Sequencer one = new Sequencer(jdbi, Clock.systemUTC(), 64, queue)) {
       one.onBatch((size, nanos, committed) -> batches.add(size + (committed ? "+" : "-")));
-      observing.countDown();
+      queue.release();
       for (Sequencer.Pending p : batch) {
         p.result().get();
       }

@@ -22,10 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,21 +71,6 @@ class StepNotStoredTest {
     harness.jdbi().useHandle(h -> h.execute("DELETE FROM poisoned WHERE unit_code = ?", code));
   }
 
-  /** A queue the sequencer takes nothing from until it is opened: then all of it, one batch. */
-  static final class Gate extends ArrayBlockingQueue<Sequencer.Pending> {
-    final CountDownLatch open = new CountDownLatch(1);
-
-    Gate() {
-      super(64);
-    }
-
-    @Override
-    public Sequencer.Pending poll(long timeout, TimeUnit unit) throws InterruptedException {
-      open.await();
-      return super.poll(timeout, unit);
-    }
-  }
-
   @Test
   void aRefusedStepFailsAloneAndTheRestOfItsBatchIsRecorded() throws Exception {
     List<String> codes = new ArrayList<>();
@@ -96,7 +79,7 @@ class StepNotStoredTest {
     }
     poison(codes.get(1), "23514"); // check_violation: what a schema constraint would say
     poison(codes.get(2), "40P01"); // deadlock_detected: of the moment
-    Gate gate = new Gate();
+    HeldQueue gate = new HeldQueue();
     // a sequencer of its own on the harness's database, so that its queue can be held
     Sequencer sequencer = new Sequencer(harness.jdbi(), Clock.systemUTC(), 16, gate);
     List<String> batches = new CopyOnWriteArrayList<>();
@@ -108,7 +91,7 @@ class StepNotStoredTest {
             Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION));
       }
     } finally {
-      gate.open.countDown();
+      gate.release();
     }
     try {
       for (int i : new int[] {0, 3}) {
