@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
 import io.grpc.Status;
@@ -97,16 +96,7 @@ class DeviceServiceTest {
   }
 
   private static ErrorInfo errorInfo(com.google.rpc.Status status) {
-    try {
-      for (var any : status.getDetailsList()) {
-        if (any.is(ErrorInfo.class)) {
-          return any.unpack(ErrorInfo.class);
-        }
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("no ErrorInfo in " + status);
+    return io.packtrail.server.testing.Statuses.unpack(status, ErrorInfo.class);
   }
 
   // ---- enrollment codes and enrollment ----

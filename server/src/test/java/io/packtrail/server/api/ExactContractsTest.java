@@ -6,8 +6,6 @@ import static io.packtrail.server.testing.Statuses.preconditions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.packtrail.server.testing.Fixtures;
@@ -63,16 +61,7 @@ class ExactContractsTest {
   }
 
   private static ErrorInfo errorInfo(com.google.rpc.Status status) {
-    for (Any detail : status.getDetailsList()) {
-      if (detail.is(ErrorInfo.class)) {
-        try {
-          return detail.unpack(ErrorInfo.class);
-        } catch (InvalidProtocolBufferException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
-    throw new AssertionError("no ErrorInfo in " + status);
+    return io.packtrail.server.testing.Statuses.unpack(status, ErrorInfo.class);
   }
 
   // ---- codes belong to their maker ----
