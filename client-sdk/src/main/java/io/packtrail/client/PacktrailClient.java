@@ -515,14 +515,25 @@ public final class PacktrailClient implements AutoCloseable {
       }
       io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
       context = ctx;
+      if (closed) {
+        // close() ran between the check above and the assignment, and cancelled the previous
+        // context: this one would stream on after close() returned
+        ctx.cancel(null);
+        return;
+      }
       ctx.run(() -> eventsAsync.watchEvents(
           WatchEventsRequest.newBuilder().setStartLogIndex(next).build(),
           new StreamObserver<>() {
             @Override
             public void onNext(WatchEventsResponse value) {
+              if (closed) {
+                return;
+              }
               failuresInARow = 0;
-              next = value.getEvent().getLogIndex() + 1;
+              // the position moves only once the caller took the event: should onEvent throw,
+              // a subscription resumed from nextLogIndex() delivers it again, never skips it
               onEvent.accept(value.getEvent());
+              next = value.getEvent().getLogIndex() + 1;
             }
 
             @Override

@@ -150,7 +150,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     }
     Principal caller = Caller.current().principal();
     holdWatchSlot(caller);
-    // the identity's slot is free again as soon as the caller closes the stream (or it ends)
+    // the identity's slot is free again when its watcher ends, which a cancel wakes at once:
+    // freed at the cancel, an identity that opens and cancels streams in a loop would hold more
+    // of the server's watchers (each until its next wake-up) than its limit allows
     AtomicBoolean held = new AtomicBoolean(true);
     Runnable releaseIdentity = () -> {
       if (held.getAndSet(false)) {
@@ -170,8 +172,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       Semaphore ready = new Semaphore(0);
       stream.setOnReadyHandler(ready::release);
       stream.setOnCancelHandler(() -> {
-        releaseIdentity.run();
         ready.release();
+        WatchHub.wake(ready);
       });
       watchers.execute(() -> {
         try {
@@ -230,13 +232,14 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       if (request.getFromHead()) {
         next = history.logHead();
       }
+      reading:
       while (!stream.isCancelled() && !hub.isClosed()) {
         List<Event> page = history.fromLogIndex(next, WATCH_PAGE);
         // a party follows the units it is a party of, as of now (one query per page)
         for (Event e : history.visible(caller, page)) {
           while (!stream.isReady()) {
-            if (stream.isCancelled()) {
-              return;
+            if (stream.isCancelled() || hub.isClosed()) {
+              break reading; // a client that stopped reading does not hold up the server's stop
             }
             ready.tryAcquire(100, TimeUnit.MILLISECONDS);
           }
@@ -247,7 +250,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           next = Math.max(next, page.get(page.size() - 1).logIndex() + 1); // past hidden ones
         }
         if (page.size() < WATCH_PAGE) {
-          hub.awaitBeyond(next, WATCH_POLL_MILLIS);
+          hub.awaitBeyond(ready, next, WATCH_POLL_MILLIS, stream::isCancelled);
         }
       }
       if (!stream.isCancelled()) {

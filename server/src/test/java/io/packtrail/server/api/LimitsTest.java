@@ -148,6 +148,51 @@ class LimitsTest {
     }
   }
 
+  /** The server's watcher threads now in their watch loop (this JVM runs the server). */
+  static long watchersRunning() {
+    return Thread.getAllStackTraces().values().stream().filter(stack -> java.util.Arrays
+        .stream(stack).anyMatch(f -> f.getMethodName().equals("follow")
+            && f.getClassName().equals(EventGrpcService.class.getName()))).count();
+  }
+
+  static void awaitWatchers(long atMost) throws InterruptedException {
+    for (int i = 0; i < 250 && watchersRunning() > atMost; i++) {
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  @Test
+  void anIdentityThatOpensAndCancelsStreamsHoldsNoMoreWatchersThanItsLimit() throws Exception {
+    Principal watcher = TestPrincipals.system(Fixtures.MAKER);
+    awaitWatchers(0);
+    assertEquals(0, watchersRunning(), "no watcher of another test left");
+    long most = 0;
+    for (int round = 0; round < 5; round++) {
+      List<Context.CancellableContext> open = new ArrayList<>();
+      // both its streams, caught up and waiting for the next commit, cancelled at once; its
+      // next streams come as soon as the server lets them
+      for (int i = 0; i < 2; i++) {
+        for (int attempt = 0; open.size() <= i; attempt++) {
+          NOW.updateAndGet(t -> t.plusSeconds(1)); // each attempt is a call: no rate limit
+          try {
+            open.add(watch(watcher));
+          } catch (StatusRuntimeException e) {
+            assertTrue(attempt < 250 && e.getStatus().getDescription().contains("already holds"),
+                e.getStatus().toString());
+            TimeUnit.MILLISECONDS.sleep(20);
+          }
+          most = Math.max(most, watchersRunning());
+        }
+      }
+      open.forEach(c -> c.cancel(null));
+    }
+    // a cancelled stream's watcher held the server's slot until its next wake-up (up to a
+    // second), while the identity could already open another: 10 were seen here
+    assertTrue(most <= 2, "watchers of one identity with a limit of 2: at most " + most);
+    awaitWatchers(0);
+    assertEquals(0, watchersRunning(), "a cancelled watcher ends at once");
+  }
+
   /** Opens a watch from the start and waits for its first event (the maker's registration). */
   private static Context.CancellableContext watch(Principal p) {
     Context.CancellableContext context = Context.current().withCancellation();
