@@ -127,8 +127,10 @@ public final class AnomalyScan implements AutoCloseable {
     AnomalyRules rules = settings.rules();
     found += idle(now, Anomaly.SHIPMENT_NOT_RECEIVED, List.of(LifecycleState.IN_TRANSIT),
         List.of("shipment"), rules.shipmentNotReceived());
+    // a unit enters REMOVED by a removal or trade-in from its vehicle, or by a decommissioning
+    // from second-life service: the clock runs from whichever put it there last
     found += idle(now, Anomaly.REMOVAL_NOT_COLLECTED, List.of(LifecycleState.REMOVED),
-        List.of("removal", "trade_in"), rules.removalNotCollected());
+        List.of("removal", "trade_in", "decommissioning"), rules.removalNotCollected());
     found += idle(now, Anomaly.UNIT_VANISHED, AnomalyRules.IDLE_STATES, List.of(),
         rules.vanished());
     int resolved = jdbi.inTransaction(h -> h.attach(AnomalyDao.class).resolve());
@@ -325,9 +327,10 @@ public final class AnomalyScan implements AutoCloseable {
         description = unit + " was shipped to " + u.destination() + " on " + u.eventTime()
             + " (" + event + ") and not received within " + limit;
       }
-      case Anomaly.REMOVAL_NOT_COLLECTED -> description = unit + " was removed from its "
-          + "vehicle on " + u.eventTime() + " (" + event + ", " + u.type() + ") and not "
-          + "collected within " + limit;
+      case Anomaly.REMOVAL_NOT_COLLECTED -> description = unit + " was "
+          + (u.type().equals("decommissioning") ? "taken out of second-life service"
+              : "removed from its vehicle") + " on " + u.eventTime() + " (" + event + ", "
+          + u.type() + ") and not collected within " + limit;
       default -> description = unit + " has had no step since " + u.eventTime() + " ("
           + event + ", " + u.type() + ") for more than " + limit
           + " while neither in use nor finished";

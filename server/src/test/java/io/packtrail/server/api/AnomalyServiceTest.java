@@ -138,6 +138,42 @@ class AnomalyServiceTest {
   }
 
   @Test
+  void aShipmentReceivedAndShippedOnBetweenTwoScansIsResolvedByItsReceipt() {
+    String code = collectedPack();
+    client.recordEvent(Fixtures.shipment(code, "WB-B1"));
+    scan(15);
+    String found = of(code, Anomaly.SHIPMENT_NOT_RECEIVED).get(0).getName();
+    // received, then shipped on at once: in transit again at the next scan
+    client.recordEvent(Fixtures.receipt(code, "WB-B1"));
+    client.recordEvent(Fixtures.step(code, Fixtures.PLANT).setShipment(
+        io.packtrail.v1.Shipment.newBuilder().setDestinationSite(Fixtures.LINE)
+            .setWaybill("WB-B2")).build());
+    scan(15);
+    io.packtrail.v1.Anomaly first = client.getAnomaly(found);
+    assertEquals(AnomalyState.ANOMALY_STATE_RESOLVED, first.getState(),
+        "the unit was received; that it travels again is another shipment");
+    assertEquals(event(code, 6), first.getResolvingEvent());
+  }
+
+  @Test
+  void aUnitTakenOutOfSecondLifeAndNotCollectedIsFlaggedFromItsDecommissioning() {
+    String source = Fixtures.gradedPackAt(client, Fixtures.CASCADE_PLANT);
+    String product = Fixtures.newSecondLifePackCode();
+    client.recordStep(Fixtures.assembly(product, 370, source));
+    client.recordEvent(Fixtures.commissioning(product));
+    Event decommissioned = client.recordEvent(Fixtures.decommissioning(product));
+    scan(29);
+    assertEquals(List.of(), of(product, Anomaly.REMOVAL_NOT_COLLECTED));
+    scan(31);
+    // the product was never removed from a vehicle: before, it had no evidence and no anomaly
+    List<io.packtrail.v1.Anomaly> found = of(product, Anomaly.REMOVAL_NOT_COLLECTED);
+    assertEquals(1, found.size());
+    assertEquals(List.of(decommissioned.getName()), found.get(0).getEventsList());
+    assertTrue(found.get(0).getDescription().contains("taken out of second-life service"),
+        found.get(0).getDescription());
+  }
+
+  @Test
   void aShipmentReceivedInTimeIsNoAnomaly() {
     String code = Fixtures.gradedPackAt(client, Fixtures.PLANT);
     scan(15);
