@@ -74,7 +74,7 @@ public final class CurrentTrustList {
     long version = jdbi.withExtension(LabelDao.class, LabelDao::trustListVersion);
     c = c != null && c.version() == version && fresh(c)
         ? new Cached(c.version(), c.signed(), c.verifier(), c.expiresAt(), nowMillis)
-        : build(version, nowMillis);
+        : build(nowMillis);
     cached = c;
     return c;
   }
@@ -84,9 +84,21 @@ public final class CurrentTrustList {
     return clock.instant().getEpochSecond() < c.expiresAt() - validity.toSeconds() / 2;
   }
 
-  private Cached build(long version, long nowMillis) {
-    List<LabelKeyRecord> keys = jdbi.withExtension(LabelDao.class, LabelDao::allKeys);
-    List<LabelRecord> withdrawn = jdbi.withExtension(LabelDao.class, LabelDao::withdrawnLabels);
+  /** What one version of the list holds, read in one snapshot of the database. */
+  private record Contents(long version, List<LabelKeyRecord> keys, List<LabelRecord> withdrawn) {}
+
+  private Cached build(long nowMillis) {
+    // one snapshot: a change committed between separate reads would put the next version's
+    // withdrawal under this version's number, and a scanner holding that list would then take
+    // an older list of the same number without it
+    Contents contents = jdbi.inTransaction(
+        org.jdbi.v3.core.transaction.TransactionIsolationLevel.REPEATABLE_READ, h -> {
+          LabelDao dao = h.attach(LabelDao.class);
+          return new Contents(dao.trustListVersion(), dao.allKeys(), dao.withdrawnLabels());
+        });
+    long version = contents.version();
+    List<LabelKeyRecord> keys = contents.keys();
+    List<LabelRecord> withdrawn = contents.withdrawn();
     Instant now = clock.instant();
     TrustList.Builder list = TrustList.newBuilder()
         .setVersion(version)

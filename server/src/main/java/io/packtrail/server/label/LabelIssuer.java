@@ -86,11 +86,17 @@ public final class LabelIssuer {
       RegistryLog log = RegistryLog.lock(h);
       LabelDao dao = h.attach(LabelDao.class);
       var existing = dao.findLabelByRequest(requestId);
-      if (existing.isPresent()) {
-        LabelRecord old = dao.findLabel(serial).orElseThrow(() -> notFound(serial));
-        return sameRequest(existing.get(), requestId, old.unitCode());
-      }
       LabelRecord old = dao.findLabel(serial).orElseThrow(() -> notFound(serial));
+      if (existing.isPresent()) {
+        // a retry is answered only if that request reissued this very label: an id used for
+        // an issue (or for another label's reissue) would answer a label still active
+        if (!Long.valueOf(existing.get().serial()).equals(old.supersededBy())) {
+          throw new AlreadyExistsException(existing.get().name(), "request_id " + requestId
+              + " already made " + existing.get().name() + ", not a reissue of " + old.name()
+              + "; choose a new request_id");
+        }
+        return existing.get();
+      }
       if (old.status() != LabelRecord.LabelState.ACTIVE) {
         throw new FailedPreconditionException("LABEL", old.name(), old.name() + " is "
             + old.status() + "; only an active label can be reissued");

@@ -114,6 +114,17 @@ class LabelServiceTest {
     LabelKey firstNow = keys.stream().filter(k -> k.getName().equals(first.getName()))
         .findFirst().orElseThrow();
     assertEquals(LabelKeyStatus.LABEL_KEY_STATUS_RETIRED, firstNow.getStatus());
+    // a retired key signs nothing new: its validity ends where the new key's begins, so a label
+    // it signed later (its private key leaked) is KEY_NOT_VALID_AT_ISSUE, not valid for years
+    long retiredAt = Math.max(second.getNotBefore().getSeconds(),
+        first.getNotBefore().getSeconds() + 1); // a key lives a second at the least
+    assertEquals(retiredAt, firstNow.getNotAfter().getSeconds());
+    GetTrustListResponse fetched = harness.client().getTrustList();
+    TrustList list = TrustLists.verify(fetched.getSignedTrustList(),
+        fetched.getRootPublicKey().toByteArray(), Instant.now());
+    assertEquals(retiredAt, list.getKeysList().stream().filter(k -> first.getName().endsWith(
+        java.util.HexFormat.of().formatHex(k.getKeyId().toByteArray()))).findFirst()
+        .orElseThrow().getNotAfter(), "the trust list carries the cut validity");
     assertEquals(1, keys.stream().filter(k -> k.getStatus()
         == LabelKeyStatus.LABEL_KEY_STATUS_ACTIVE).count(), "one active key: " + keys);
   }
@@ -148,6 +159,24 @@ class LabelServiceTest {
     assertTrue(verifyOffline(fresh.getText()).isValid());
     assertFails(Status.Code.FAILED_PRECONDITION,
         () -> harness.client().reissueLabel(old.getSerial()));
+
+    // a reissue sent again with its request_id gets the label it made; the request_id of an
+    // issue, sent as a reissue, is no retry (it answered the active label, superseding nothing)
+    String other = registered();
+    String issueId = UUID.randomUUID().toString();
+    Label issued = harness.labels().issueLabel(io.packtrail.v1.IssueLabelRequest.newBuilder()
+        .setUnit("units/" + other).setRequestId(issueId).build()).getLabel();
+    assertFails(Status.Code.ALREADY_EXISTS, () -> harness.labels().reissueLabel(
+        io.packtrail.v1.ReissueLabelRequest.newBuilder().setName(issued.getName())
+            .setRequestId(issueId).build()));
+    assertEquals(LabelStatus.LABEL_STATUS_ACTIVE, harness.labels().getLabel(
+        io.packtrail.v1.GetLabelRequest.newBuilder().setName(issued.getName()).build())
+        .getLabel().getStatus(), "nothing was reissued");
+    io.packtrail.v1.ReissueLabelRequest reissue = io.packtrail.v1.ReissueLabelRequest
+        .newBuilder().setName(issued.getName()).setRequestId(UUID.randomUUID().toString())
+        .build();
+    Label made = harness.labels().reissueLabel(reissue).getLabel();
+    assertEquals(made, harness.labels().reissueLabel(reissue).getLabel(), "a retry");
 
     Label revoked = harness.client().revokeLabel(fresh.getSerial());
     assertEquals(LabelStatus.LABEL_STATUS_REVOKED, revoked.getStatus());

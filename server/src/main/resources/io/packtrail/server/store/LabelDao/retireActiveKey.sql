@@ -1,1 +1,6 @@
-UPDATE label_key SET status = 'RETIRED', status_time = :now WHERE organization_id = :organizationId AND status = 'ACTIVE'
+-- A retired key signs nothing new: its validity ends at its retirement (a second after its
+-- creation at the least, as the table requires not_after > not_before)
+UPDATE label_key
+SET status = 'RETIRED', status_time = :now,
+    not_after = GREATEST(LEAST(not_after, :now), not_before + interval '1 second')
+WHERE organization_id = :organizationId AND status = 'ACTIVE'
