@@ -183,6 +183,15 @@ public final class DeploymentCa {
       if (issued.isPresent()) {
         return issued.get();
       }
+      // an enrollment sent again answers the certificate it got; with another key it is no
+      // retry: whoever still held the used code (and the device's public signing key, which
+      // anyone may read) would get a certificate naming the device for a key of their own
+      if (jdbi.withExtension(CertificateDao.class, dao -> dao.hasDeviceCertificate(deviceName))) {
+        throw new io.packtrail.server.domain.AlreadyExistsException(deviceName, deviceName
+            + " has its client certificate already, for another tls_public_key; an enrollment "
+            + "sent again carries the same keys (a device with a new key enrolls anew, with a "
+            + "new code and device_id)");
+      }
     }
     Principal device = new Principal(Principal.Kind.DEVICE,
         ResourceNames.organizationOfSite(ResourceNames.siteOfDevice(deviceName)),

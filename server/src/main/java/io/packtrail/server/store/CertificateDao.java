@@ -56,6 +56,10 @@ public interface CertificateDao {
       @Bind("publicKeySha256") byte[] publicKeySha256);
 
   /** Every issued certificate, oldest first. */
+  /** Whether the device has a certificate, for any key, revoked or not. */
+  @SqlQuery("hasDeviceCertificate")
+  boolean hasDeviceCertificate(@Bind("device") String device);
+
   @SqlQuery("list")
   List<IssuedCertificate> list();
 

@@ -268,6 +268,15 @@ class MutualTlsTest {
       assertArrayEquals(enrolled.getClientCertificate().toByteArray(),
           asWorker.enrollDevice(request).getClientCertificate().toByteArray());
     }
+    // the used code, the device's id and its (public) signing key with a TLS key of another:
+    // no certificate naming the device for that key
+    try (PacktrailClient asWorker = worker.builder(target()).build()) {
+      var status = io.packtrail.server.testing.Statuses.assertFails(Status.Code.ALREADY_EXISTS,
+          () -> asWorker.enrollDevice(request.toBuilder().setTlsPublicKey(ByteString.copyFrom(
+              TlsKeys.generate().getPublic().getEncoded())).build()));
+      assertTrue(status.getMessage().contains("has its client certificate already"),
+          status.getMessage());
+    }
     X509Certificate cert = DeploymentCa.x509(enrolled.getClientCertificate().toByteArray());
     cert.verify(ca.certificate().getPublicKey());
     String deviceName = Fixtures.STATION + "/devices/dock-7";
