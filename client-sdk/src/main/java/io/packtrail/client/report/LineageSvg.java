@@ -154,8 +154,8 @@ final class LineageSvg {
           + "data-from=\"%s\" data-to=\"%s\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" "
           + "marker-end=\"url(#arrow-%s)\"><title>%s</title></path>", kind, kind,
           text(e.getFrom()), text(e.getTo()), x1, y1, x1, mid, x2, mid, x2, y2, kind,
-          text(e.getFrom() + " " + kind.replace('_', ' ') + " " + e.getTo() + " ("
-              + e.getEvent() + ")")));
+          text(e.getFrom() + " " + kind.replace('_', ' ') + " " + e.getTo()
+              + (e.getEvent().isEmpty() ? "" : " (" + e.getEvent() + ")"))));
     }
     for (Placed p : l.nodes().values()) {
       LineageNode n = p.node();

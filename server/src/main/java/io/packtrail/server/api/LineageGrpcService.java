@@ -104,11 +104,14 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
       b.addNodes(nb);
     }
     for (LineageGraph.Edge e : graph.edges()) {
-      b.addEdges(LineageEdge.newBuilder()
+      LineageEdge.Builder edge = LineageEdge.newBuilder()
           .setKind(ProtoMapper.toProto(LineageEdgeKind.class, e.kind(), "LINEAGE_EDGE_KIND_"))
           .setFrom(names.computeIfAbsent(e.from(), LineageGraph.Ref::name))
-          .setTo(names.computeIfAbsent(e.to(), LineageGraph.Ref::name))
-          .setEvent(e.eventName()));
+          .setTo(names.computeIfAbsent(e.to(), LineageGraph.Ref::name));
+      if (e.eventName() != null) {
+        edge.setEvent(e.eventName());
+      }
+      b.addEdges(edge);
     }
     return b.build();
   }

@@ -46,14 +46,23 @@ public final class Lineage {
     }
     // the other nodes show their public part: a unit's custodian only to its parties, a lot's
     // maker only to itself
-    Predicate<String> sees = parties.seesUnits(reader, graph.nodes().stream()
+    List<String> codes = new java.util.ArrayList<>(graph.nodes().stream()
         .filter(n -> !n.ref().lot()).map(n -> n.ref().key()).toList());
+    graph.edges().stream().map(e -> ResourceNames.parseEvent(e.eventName()))
+        .filter(java.util.Objects::nonNull).forEach(e -> codes.add(e.unitCode()));
+    Predicate<String> sees = parties.seesUnits(reader, codes);
     List<LineageGraph.Node> nodes = graph.nodes().stream().map(n -> (n.ref().lot()
         ? reader.organization() != null && reader.organization().equals(n.custodian())
         : sees.test(n.ref().key())) ? n
         : new LineageGraph.Node(n.ref(), n.level(), n.state(), null, n.product(), n.depth()))
         .toList();
-    return new LineageGraph(nodes, graph.edges(), graph.truncated());
+    // an edge's event names its unit's sequence, which only the unit's parties see
+    List<LineageGraph.Edge> edges = graph.edges().stream().map(e -> {
+      ResourceNames.EventName event = ResourceNames.parseEvent(e.eventName());
+      return event == null || sees.test(event.unitCode()) ? e
+          : new LineageGraph.Edge(e.kind(), e.from(), e.to(), null, e.depth());
+    }).toList();
+    return new LineageGraph(nodes, edges, graph.truncated());
   }
 
   private LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
@@ -97,7 +106,10 @@ public final class Lineage {
         parties.requireUnit(reader, unitCode);
       }
     }
-    return storage.listMaterialLots(plantSite, unitCode, product, start, end, afterId, limit);
+    // what the unit became may have been recycled by others: only the lots the caller could
+    // read one by one (GetMaterialLot) are listed
+    return storage.listMaterialLots(plantSite, unitCode, product, start, end,
+        parties.listingParty(reader), afterId, limit);
   }
 
   /** Trade-ins recorded at a site: the site's organisation's (or an authority's) to read. */

@@ -212,9 +212,10 @@ public final class JdbiStorage implements Storage {
 
   @Override
   public List<MaterialLot> listMaterialLots(String plantSite, String unitCode,
-      MaterialProduct product, Instant start, Instant end, String afterId, int limit) {
+      MaterialProduct product, Instant start, Instant end, String party, String afterId,
+      int limit) {
     return jdbi.withExtension(LineageDao.class, dao -> dao.listLots(plantSite, unitCode,
-        name(product), start, end, afterId, limit));
+        name(product), start, end, party, afterId, limit));
   }
 
   @Override

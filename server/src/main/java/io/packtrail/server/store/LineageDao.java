@@ -59,8 +59,8 @@ public interface LineageDao {
   @RegisterRowMapper(LotMapper.class)
   List<MaterialLot> listLots(@Bind("plantSite") String plantSite, @Bind("unit") String unit,
       @Bind("product") String product, @Bind("startTime") Instant startTime,
-      @Bind("endTime") Instant endTime, @Bind("afterId") String afterId,
-      @Bind("limit") int limit);
+      @Bind("endTime") Instant endTime, @Bind("party") String party,
+      @Bind("afterId") String afterId, @Bind("limit") int limit);
 
   @SqlQuery("sourcePacks")
   List<String> sourcePacks(@Bind("lot") String lotId);

@@ -118,10 +118,12 @@ public interface Storage {
 
   /**
    * Lots ordered by id; {@code unitCode} keeps those made from the unit or what it became, the
-   * period [start, end) applies to the lot's event time; each filter applies when not null.
+   * period [start, end) applies to the lot's event time, {@code party} keeps the lots that
+   * organisation may read (made by it or from a unit it is a party of, as {@link #lotParty});
+   * each filter applies when not null.
    */
   List<MaterialLot> listMaterialLots(String plantSite, String unitCode, MaterialProduct product,
-      Instant start, Instant end, String afterId, int limit);
+      Instant start, Instant end, String party, String afterId, int limit);
 
   /** Codes of the packs a lot's inputs came from, at any depth, in code order. */
   List<String> sourcePacks(String lotId);

@@ -241,6 +241,12 @@ class AccessTiersTest {
         .findFirst().orElseThrow();
     assertEquals(Fixtures.RECYCLER, own.getCustodian());
     assertEquals("", parent.getCustodian(), "the parent's custody is the dismantler's business");
+    // the dismantling's event names the pack's sequence, its step count: not the recycler's to see
+    assertEquals(List.of(""), as(RECYCLER).getLineage("units/" + m1,
+        LineageDirection.LINEAGE_DIRECTION_ANCESTORS).getEdgesList().stream()
+        .map(e -> e.getEvent()).toList());
+    assertTrue(as(AUDITOR).getLineage("units/" + m1, LineageDirection.LINEAGE_DIRECTION_ANCESTORS)
+        .getEdgesList().get(0).getEvent().startsWith("units/" + pack + "/events/"));
     assertEquals(io.packtrail.v1.LifecycleState.LIFECYCLE_STATE_DISMANTLED, parent.getState());
     assertEquals(Fixtures.DISMANTLER, as(AUDITOR).getLineage("units/" + m1,
         LineageDirection.LINEAGE_DIRECTION_ANCESTORS).getNodesList().stream()
@@ -270,6 +276,21 @@ class AccessTiersTest {
         ListMaterialLotsRequest.getDefaultInstance()));
     assertTrue(as(AUDITOR).listMaterialLots(ListMaterialLotsRequest.getDefaultInstance())
         .getMaterialLotsCount() >= 1);
+
+    // the module the pack became is recycled by the recycler: the dealer, a party of the pack
+    // but not of the module, may not read that lot, and its listing by the pack does not show it
+    String moduleLot = "tier-lot-m1";
+    local.recordStep(Fixtures.recycling(m1, Fixtures.PLANT, Fixtures.elements(2, 10, 2, 2, 5, 5),
+        List.of(Fixtures.lot(moduleLot, MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 100,
+            Fixtures.elements(2, 9, 2, 2, 0, 0)))));
+    assertDenied("LEGITIMATE_INTEREST", () -> as(DEALER).getMaterialLot(moduleLot));
+    assertEquals(0, as(DEALER).listMaterialLots(ListMaterialLotsRequest.newBuilder()
+        .setUnit("units/" + pack).build()).getMaterialLotsCount());
+    assertEquals(List.of("materialLots/" + moduleLot), as(RECYCLER).listMaterialLots(
+        ListMaterialLotsRequest.newBuilder().setUnit("units/" + m1).build())
+        .getMaterialLotsList().stream().map(l -> l.getName()).toList());
+    assertEquals(1, as(AUDITOR).listMaterialLots(ListMaterialLotsRequest.newBuilder()
+        .setUnit("units/" + pack).build()).getMaterialLotsCount(), "an authority sees all");
   }
 
   private static Set<String> codes(List<Unit> units) {

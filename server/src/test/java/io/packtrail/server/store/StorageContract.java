@@ -306,12 +306,16 @@ public abstract class StorageContract {
     assertTrue(storage().lotParty(lot, plant.organization()), "the lot's maker");
     assertEquals(List.of(old), storage().sourcePacks(lot));
     assertEquals(List.of(lot), storage().listMaterialLots(plant.site(), old,
-        MaterialProduct.LI2CO3, NOW, NOW.plusSeconds(1), null, 10).stream()
+        MaterialProduct.LI2CO3, NOW, NOW.plusSeconds(1), null, null, 10).stream()
         .map(MaterialLot::id).toList());
+    assertEquals(List.of(lot), storage().listMaterialLots(null, old, null, null, null,
+        plant.organization(), null, 10).stream().map(MaterialLot::id).toList(), "its maker");
+    assertEquals(List.of(), storage().listMaterialLots(null, old, null, null, null,
+        "organizations/nobody-of-it", null, 10), "no party of the lot");
     assertEquals(List.of(), storage().listMaterialLots(plant.site(), null,
-        MaterialProduct.COPPER, null, null, null, 10));
+        MaterialProduct.COPPER, null, null, null, null, 10));
     assertEquals(List.of(), storage().listMaterialLots(plant.site(), null, null, null, null,
-        lot, 10), "after the last key");
+        null, lot, 10), "after the last key");
 
     List<TradeInRecord> trades = storage().listTradeIns(plant.site(), null, null, -1, 10);
     assertEquals(1, trades.size());

@@ -1,5 +1,7 @@
 -- Lots in id order after :afterId; each filter applies when not null. :unit keeps the lots made
--- from that unit or anything it became (dismantled-into and assembled-into, any depth).
+-- from that unit or anything it became (dismantled-into and assembled-into, any depth). :party
+-- keeps the lots that organisation may read (GetMaterialLot's rule, lotParty.sql): made by it,
+-- or made from a unit it is a party of; in SQL, so that a page and its token hold no other lot.
 WITH RECURSIVE walk (code) AS (
     SELECT CAST(:unit AS text) WHERE CAST(:unit AS text) IS NOT NULL
   UNION
@@ -19,5 +21,9 @@ WHERE (CAST(:afterId AS text) IS NULL OR m.id > :afterId)
   AND (CAST(:endTime AS timestamptz) IS NULL OR m.event_time < :endTime)
   AND (CAST(:unit AS text) IS NULL OR m.id IN (
       SELECT i.lot_id FROM material_lot_input i JOIN walk w ON w.code = i.unit_code))
+  AND (CAST(:party AS text) IS NULL OR m.organization = :party OR EXISTS (
+      SELECT 1 FROM material_lot_input i
+      JOIN unit_party p ON p.unit_code = i.unit_code AND p.organization = :party
+      WHERE i.lot_id = m.id))
 ORDER BY m.id
 LIMIT :limit
