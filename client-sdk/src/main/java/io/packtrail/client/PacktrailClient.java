@@ -88,6 +88,12 @@ import java.util.function.Consumer;
  * batch of 1,000 steps may take 10 s + 20 s. A batch that still runs out of time fails as a whole
  * with DEADLINE_EXCEEDED; its items may or may not be recorded, so send it again with the same
  * ids (retries are answered, never recorded twice).
+ *
+ * <p>The same ids: an id (and time) this client fills in is made anew for each call, so a call
+ * sent again after a lost answer carries new ones and is a new step. Set them yourself, or send
+ * what {@link #withIds(RecordEventRequest)} returns and keep it to send again. The helpers that
+ * take no request (e.g. {@link #issueLabel(String)}) make a fresh request id per call: after a
+ * lost answer, look before calling again.
  */
 public final class PacktrailClient implements AutoCloseable {
   /** Retry policy for every packtrail.v1 method: writes are idempotent on their ids. */
@@ -111,6 +117,9 @@ public final class PacktrailClient implements AutoCloseable {
           "retryableStatusCodes", List.of("UNAVAILABLE")))));
 
   private final ManagedChannel ownedChannel;
+  /** The watches not closed yet, closed with the client. */
+  private final java.util.Set<EventSubscription> subscriptions =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Duration deadline;
   private final Duration perItem;
   private final RegistryServiceGrpc.RegistryServiceBlockingStub registry;
@@ -480,6 +489,7 @@ public final class PacktrailClient implements AutoCloseable {
   public EventSubscription watchEvents(long startLogIndex, Consumer<Event> onEvent,
       Consumer<StatusRuntimeException> onFailure) {
     EventSubscription subscription = new EventSubscription(startLogIndex, onEvent, onFailure);
+    subscriptions.add(subscription);
     subscription.open();
     return subscription;
   }
@@ -507,6 +517,11 @@ public final class PacktrailClient implements AutoCloseable {
 
     public long nextLogIndex() {
       return next;
+    }
+
+    /** Whether the watch has ended: closed, or failed for a reason not worth retrying. */
+    public boolean isClosed() {
+      return closed;
     }
 
     private void open() {
@@ -546,9 +561,14 @@ public final class PacktrailClient implements AutoCloseable {
               // backing off to one attempt every 5 s; close() is the way to stop
               if (status.getCode() == Status.Code.UNAVAILABLE) {
                 failuresInARow++;
-                retries.schedule(EventSubscription.this::open,
-                    Math.min(5000, 100L << Math.min(failuresInARow, 6)), TimeUnit.MILLISECONDS);
+                try {
+                  retries.schedule(EventSubscription.this::open,
+                      Math.min(5000, 100L << Math.min(failuresInARow, 6)), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                  // close() ran after the check above: nothing more to do
+                }
               } else {
+                close(); // the watch has ended: its retry thread with it
                 onFailure.accept(status.asRuntimeException());
               }
             }
@@ -556,7 +576,11 @@ public final class PacktrailClient implements AutoCloseable {
             @Override
             public void onCompleted() {
               if (!closed) {
-                retries.schedule(EventSubscription.this::open, 100, TimeUnit.MILLISECONDS);
+                try {
+                  retries.schedule(EventSubscription.this::open, 100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                  // close() ran after the check above
+                }
               }
             }
           }));
@@ -565,6 +589,7 @@ public final class PacktrailClient implements AutoCloseable {
     @Override
     public void close() {
       closed = true;
+      subscriptions.remove(this);
       io.grpc.Context.CancellableContext ctx = context;
       if (ctx != null) {
         ctx.cancel(null);
@@ -975,7 +1000,11 @@ public final class PacktrailClient implements AutoCloseable {
 
   // ---- ids ----
 
-  static RegisterUnitRequest withIds(RegisterUnitRequest r) {
+  /**
+   * The registration as this client sends it: a request id (a version 7 UUID) and the event time
+   * filled in where empty. Keep it to send the same registration again after a lost answer.
+   */
+  public static RegisterUnitRequest withIds(RegisterUnitRequest r) {
     if (!r.getRequestId().isEmpty() && r.hasEventTime()) {
       return r;
     }
@@ -990,7 +1019,12 @@ public final class PacktrailClient implements AutoCloseable {
     return b.build();
   }
 
-  static RecordEventRequest withIds(RecordEventRequest r) {
+  /**
+   * The step as this client sends it: an event id (a version 7 UUID) and the event time filled
+   * in where empty. Keep it to send the same step again after a lost answer: the server answers
+   * it with the recorded event, never records it twice.
+   */
+  public static RecordEventRequest withIds(RecordEventRequest r) {
     if (!r.getEventId().isEmpty() && r.hasEventTime()) {
       return r;
     }
@@ -1059,6 +1093,9 @@ public final class PacktrailClient implements AutoCloseable {
 
   @Override
   public void close() {
+    // its watches first: left open, each would take the channel's shutdown for an outage and
+    // retry every 5 s for ever, and the channel would wait for their streams
+    subscriptions.forEach(EventSubscription::close);
     if (ownedChannel != null) {
       ownedChannel.shutdown();
       try {

@@ -47,6 +47,17 @@ class EventSubscriptionTest {
       assertTrue(sold > registered);
       assertEquals(registered + 1, subscription.nextLogIndex(),
           "the event the caller failed on is not skipped by a resumed watch");
+      assertTrue(subscription.isClosed(), "a watch that failed has ended, its retries with it");
     }
+  }
+
+  @Test
+  void closingTheClientEndsItsWatches() {
+    PacktrailClient client = PacktrailClient.over(harness.channel(),
+        java.time.Duration.ofSeconds(20));
+    PacktrailClient.EventSubscription subscription = client.watchEvents(0, e -> { }, f -> { });
+    client.close();
+    // left open, it took the channel's end for an outage and retried every 5 s for ever
+    assertTrue(subscription.isClosed());
   }
 }
