@@ -69,6 +69,11 @@ final class EnrollCommand implements Callable<Integer> {
           + "the site where it records steps; run 'packtrail-scanner config --save-site "
           + "organizations/ORG/sites/SITE' first (or give --site)");
     }
+    if (!site.matches("organizations/[a-z][a-z0-9-]{2,62}/sites/[a-z][a-z0-9-]{2,62}")) {
+      throw new IllegalArgumentException("the site must be a site's name, "
+          + "organizations/ORG/sites/SITE; got '" + site + "' (from --site, PACKTRAIL_SITE or "
+          + "the saved config)");
+    }
     String id = deviceId != null ? deviceId : defaultId();
     if (!id.matches("[a-z][a-z0-9-]{2,62}")) {
       throw new IllegalArgumentException("--device-id must be 3 to 63 lower-case letters, "

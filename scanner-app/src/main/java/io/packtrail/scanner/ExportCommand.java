@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
             + "\"recycling\" AND event_time >= \"2026-01-01T00:00:00Z\"' (grammar: "
             + "docs/formats.md section 16, Exports of a query)."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:written", "1:the server does not know the unit",
+    exitCodeList = {"0:written", "1:the server does not know the unit, or refused the export "
+        + "(this certificate may not read it)",
         "2:usage error (format, file, filter)", "3:the server could not be reached"})
 final class ExportCommand implements Callable<Integer> {
   enum Format { epcis, csv }

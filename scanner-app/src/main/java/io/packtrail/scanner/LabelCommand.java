@@ -64,6 +64,13 @@ final class LabelCommand {
         requests.add(IssueLabelRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
             .setUnit("units/" + code).build());
       }
+      // the folder first: labels issued (and old ones superseded) with nowhere to print them
+      // could only be printed by reissuing them again
+      Files.createDirectories(out);
+      if (!Files.isWritable(out)) {
+        throw new IllegalArgumentException("--out " + out + " is not a folder this user may "
+            + "write to");
+      }
       List<IssueLabelResult> results = new ArrayList<>();
       try (PacktrailClient client = parent.cli.clientBuilder().build()) {
         BatchIssueLabelsResponse issued = client.issueLabels(requests);
@@ -73,7 +80,6 @@ final class LabelCommand {
               ? IssueLabelResult.newBuilder().setLabel(client.reissueLabel(existing)).build() : r);
         }
       }
-      Files.createDirectories(out);
       List<LabelRenderer.Label> labels = new ArrayList<>();
       int failed = 0;
       for (int i = 0; i < codes.size(); i++) {

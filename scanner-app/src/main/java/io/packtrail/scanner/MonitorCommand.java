@@ -74,6 +74,11 @@ final class MonitorCommand implements Callable<Integer> {
     VerifierKey saved = Files.exists(keyFile) ? parseKey(Files.readString(keyFile).strip(),
         keyFile.toString()) : null;
     VerifierKey given = logKey == null ? null : parseKey(logKey.strip(), "--log-key");
+    if (given != null && given.type() != VerifierKey.TYPE_ED25519) {
+      throw new IllegalArgumentException("--log-key " + given.name() + " is a witness's key "
+          + "(signature type 0x04), not a log's (0x01): the log's key is the one GetLogKey or "
+          + "'packtrail-server log-key' shows");
+    }
     if (saved != null && given != null && !saved.equals(given)) {
       System.out.println("error: --log-key is not the key pinned in " + keyFile + " ("
           + saved.encode() + "); another key is another log: remove " + dir + " to start over");
@@ -85,9 +90,6 @@ final class MonitorCommand implements Callable<Integer> {
         key = parseKey(link.deliveries().getLogKey().getVerifierKey(), "the server's log key");
         System.out.println("WARNING: no log key pinned: trusting the server's " + key.encode()
             + " from now on; compare it with the key the operator publishes, or pass --log-key");
-      }
-      if (saved == null) {
-        write(keyFile, key.encode() + "\n");
       }
       io.packtrail.v1.Checkpoint latest;
       try {
@@ -103,9 +105,16 @@ final class MonitorCommand implements Callable<Integer> {
       try {
         now = Checkpoint.verify(latest.getNote(), key);
       } catch (LogVerificationException e) {
-        System.out.println("ALARM: the server's checkpoint is not signed by the pinned log key "
-            + key.encode() + ": " + e.getMessage());
+        System.out.println("ALARM: the server's checkpoint is not signed by the "
+            + (saved == null ? "log key given " : "pinned log key ") + key.encode() + ": "
+            + e.getMessage() + (saved == null ? " (the key was not pinned: check it and run "
+                + "again)" : ""));
         return ScannerCli.REFUSED;
+      }
+      if (saved == null) {
+        // pinned only once a checkpoint verified under it: a mistyped or pasted-wrong key
+        // would otherwise lock every later run out with "another key is another log"
+        write(keyFile, key.encode() + "\n");
       }
       if (!Files.exists(trustedFile)) {
         write(trustedFile, latest.getNote());

@@ -27,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
         + "ReportService.GetUnitReport answers the same page.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:written, and the history verified", "1:written, and the history did NOT "
-        + "verify (the page says which check failed), or the server does not know the unit",
+        + "verify (the page says which check failed), or the server does not know the unit or "
+        + "refused it (this certificate may not read it)",
         "2:usage error (--log-key is not a verifier key, the file cannot be written)",
         "3:the server could not be reached"})
 final class ReportCommand implements Callable<Integer> {

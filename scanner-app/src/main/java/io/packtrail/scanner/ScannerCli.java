@@ -29,11 +29,11 @@ import picocli.CommandLine.Option;
     exitCodeList = {
         "0:done: every label valid, every step recorded by the server",
         "1:the server refused a step (it stays in the outbox with the reason: see 'status'), "
-            + "or refused a label print or a trust list",
+            + "or refused a label print, a trust list or another call (it says why)",
         "2:usage or setup error (bad option, no site, no cached trust list, device not "
             + "enrolled, local database)",
         "3:saved but not sent: the server could not be reached (steps wait in the outbox; "
-            + "'sync' sends them), or a server call failed",
+            + "'sync' sends them), or a server call failed for a passing reason",
         "4:a label was refused (forged, revoked, superseded, unknown key, unreadable photo): "
             + "nothing was recorded for it",
         "5:monitor: the log FORKED (not only appended to since the trusted checkpoint)",
@@ -227,9 +227,16 @@ public final class ScannerCli {
     CommandLine cli = new CommandLine(new ScannerCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
-        // a refused certificate is no network trouble: its words say what to do
+        io.grpc.Status.Code code = s.getStatus().getCode();
+        if (code != io.grpc.Status.Code.UNAUTHENTICATED && !ServerLink.passing(s)) {
+          // the server answered and said no (a caller it does not allow, a unit it does not
+          // know): no network trouble, and trying again will not help
+          cmd.getErr().println("error: refused by the server: " + Words.status(s));
+          return REFUSED;
+        }
+        // a refused certificate is no network trouble either: its words say what to do
         cmd.getErr().println("error: " + Words.status(s)
-            + (s.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED ? ""
+            + (code == io.grpc.Status.Code.UNAUTHENTICATED ? ""
             : "; check --server / PACKTRAIL_SERVER and the network, then try again"));
         return SERVER;
       }

@@ -223,6 +223,24 @@ class AuditCliTest {
   }
 
   @Test
+  void aWrongLogKeyOnTheFirstRunIsNotPinned() {
+    harness.client().createCheckpoint();
+    String another = io.packtrail.client.log.VerifierKey.of("packtrail.local/log",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    Run wrong = run("monitor", "--log-key", another);
+    assertEquals(ScannerCli.REFUSED, wrong.exit(), wrong.out());
+    assertTrue(wrong.out().contains("the key was not pinned"), wrong.out());
+    // the right key then works: the wrong one locked every later run out before
+    Run right = run("monitor", "--log-key", logKey());
+    assertEquals(0, right.exit(), right.out());
+    // a witness's key is no log key
+    String witness = io.packtrail.client.log.VerifierKey.ofCosigner("w.example/w",
+        io.packtrail.client.label.Ed25519Keys.generate().publicKey()).encode();
+    Run cosigner = run("monitor", "--log-key", witness);
+    assertEquals(ScannerCli.SETUP, cosigner.exit(), cosigner.out());
+  }
+
+  @Test
   void theMonitorTrustsThenSeesTheLogGrow() {
     harness.client().createCheckpoint();
     Run first = run("monitor", "--log-key", logKey());
@@ -350,6 +368,6 @@ class AuditCliTest {
     Run refused = run("monitor", "--log-key", other);
     assertEquals(1, refused.exit(), refused.out());
     assertTrue(refused.out().startsWith("ALARM: the server's checkpoint is not signed by the "
-        + "pinned log key"), refused.out());
+        + "log key given"), refused.out());
   }
 }

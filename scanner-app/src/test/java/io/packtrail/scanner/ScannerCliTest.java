@@ -89,6 +89,17 @@ class ScannerCliTest {
   }
 
   @Test
+  void aPrintWithNowhereToWriteIssuesNothing() throws Exception {
+    String code = registered();
+    Path notAFolder = Files.writeString(out.resolveSibling("not-a-folder"), "x");
+    Run refused = run("label", "print", code, "--out", notAFolder.toString());
+    assertEquals(ScannerCli.SETUP, refused.exit(), refused.out());
+    // nothing was issued: a print to a good folder needs no --reissue
+    Run printed = run("label", "print", code, "--out", out.toString());
+    assertEquals(0, printed.exit(), printed.out());
+  }
+
+  @Test
   void aTamperedTextIsRefusedWithItsReason() {
     Label label = harness.parties().at(Fixtures.FACTORY).issueLabel(registered());
     assertEquals(0, run("trust-list", "fetch").exit());

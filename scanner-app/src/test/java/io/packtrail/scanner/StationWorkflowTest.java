@@ -330,6 +330,18 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aCallTheServerRefusesIsARefusalNotNetworkTrouble() {
+    // a unit the station is no party of (registered by its maker only): its history is not
+    // the station's to export
+    String other = Fixtures.registeredPack(harness.parties());
+    Run refused = run("", "export", other, "--format", "csv", "--out",
+        dir.resolve("other.csv").toString());
+    assertEquals(ScannerCli.REFUSED, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("refused by the server") && !refused.out().contains(
+        "check --server"), refused.out());
+  }
+
+  @Test
   void stepsRecordedOfflineAreSentBySync() throws Exception {
     String[] a = removedPackWithLabel();
     String down = deadServer();

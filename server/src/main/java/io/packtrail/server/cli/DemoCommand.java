@@ -20,8 +20,10 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (DatabaseOptions.Opened opened = database.open(4)) {
-      DemoData.loadInProcess(opened.database().jdbi(), database.keySealer(), packs, true);
+      int refused = DemoData.loadInProcess(opened.database().jdbi(), database.keySealer(),
+          packs, true);
+      // a demo the server refused parts of is no demo to show: say so in the exit code too
+      return refused == 0 ? 0 : 1;
     }
-    return 0;
   }
 }

@@ -119,6 +119,13 @@ final class PkiCommand {
         throw new IllegalArgumentException("--days must be at least 1, got " + days);
       }
       PkiFiles files = PkiFiles.in(database.home());
+      if (out != null && java.nio.file.Files.exists(PkiFiles.keyFile(out),
+          java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // refused before the certificate is recorded: one whose key could not be written
+        // would stay valid in 'pki list' with its key thrown away
+        throw new IllegalArgumentException(PkiFiles.keyFile(out) + " exists already; choose "
+            + "another --out (a private key is never overwritten)");
+      }
       try (DatabaseOptions.Opened opened = database.openShared(2)) {
         Jdbi jdbi = opened.database().jdbi();
         checkRegistered(jdbi, wanted);

@@ -199,22 +199,23 @@ final class ServeCommand implements Callable<Integer> {
     if (plaintext) {
       requireLoopback(address);
     }
+    // every other setting is checked here too, before the database is opened and migrated (and
+    // the embedded one started): a typo must not leave that work half done behind an error
+    KeySealer sealer = database.keySealer();
+    PacktrailServer.Settings settings = settings(sealer, witnesses, deadlines);
     DatabaseOptions.Opened opened = database.open(10);
     try {
-      return serve(opened, address, witnesses, deadlines);
+      return serve(opened, address, settings);
     } catch (Exception | Error e) {
       opened.close();
       throw e;
     }
   }
 
-  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
+  private PacktrailServer.Settings settings(KeySealer sealer,
       java.util.List<io.packtrail.client.log.VerifierKey> witnesses,
-      io.packtrail.server.domain.ReportingDeadlines deadlines) throws Exception {
-    Clock clock = Clock.systemUTC();
-    Jdbi jdbi = opened.database().jdbi();
-    KeySealer sealer = database.keySealer();
-    PacktrailServer.Settings settings = PacktrailServer.Settings.defaults()
+      io.packtrail.server.domain.ReportingDeadlines deadlines) {
+    return PacktrailServer.Settings.defaults()
         .withSealer(sealer)
         .withRequireLabels(requireLabels)
         .withMassTolerancePercent(massTolerancePercent)
@@ -226,6 +227,13 @@ final class ServeCommand implements Callable<Integer> {
         .withWitnessKeys(witnesses)
         .withAnomalyScan(anomalyScanInterval(), anomalyRules())
         .withDeadlines(deadlines);
+  }
+
+  private int serve(DatabaseOptions.Opened opened, InetSocketAddress address,
+      PacktrailServer.Settings settings) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Jdbi jdbi = opened.database().jdbi();
+    KeySealer sealer = settings.sealer();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
     String security;

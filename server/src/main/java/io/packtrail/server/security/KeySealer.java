@@ -45,7 +45,14 @@ public final class KeySealer {
    */
   public static KeySealer fromConfig(String base64, Path file) throws IOException {
     if (base64 != null && !base64.isBlank()) {
-      return new KeySealer(Base64.getDecoder().decode(base64.trim()));
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(base64.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the key-encryption key (--key-encryption-key, "
+            + "PACKTRAIL_KEY_ENCRYPTION_KEY) is not base64: " + e.getMessage());
+      }
+      return new KeySealer(key);
     }
     if (!Files.exists(file)) {
       byte[] k = new byte[32];

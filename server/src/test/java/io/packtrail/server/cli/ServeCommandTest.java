@@ -45,6 +45,23 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadServerSettingIsRefusedBeforeTheDatabaseIsOpened(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) {
+    // no database URL: the embedded one would be started (and migrated) in home/pgdata first
+    for (String[] bad : new String[][] {
+        {"--rate-burst", "0", "burst of at least 1"},
+        {"--key-encryption-key", "abc-def", "PACKTRAIL_KEY_ENCRYPTION_KEY) is not base64"}}) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
+          .execute("serve", "--home", home.toString(), bad[0], bad[1]);
+      assertEquals(1, exit, err.toString());
+      assertTrue(err.toString().contains(bad[2]), err.toString());
+      assertFalse(java.nio.file.Files.exists(home.resolve("pgdata")),
+          "no database was started for a command refused: " + bad[0]);
+    }
+  }
+
+  @Test
   void aMetricsPortOutOfRangeIsRefusedBeforeAnythingStarts() {
     java.io.StringWriter err = new java.io.StringWriter();
     int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
