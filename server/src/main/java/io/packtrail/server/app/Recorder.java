@@ -86,25 +86,32 @@ public final class Recorder {
       Actor actor = null;
       Long serial = scannedSerial(labelText);
       Submission asSent = serial == null ? s : s.withLabelSerial(serial);
+      // a label that does not decode has no serial, so the digest cannot tell this request from
+      // the same step without a label: its refusal is not remembered (as for requests that do
+      // not parse), or a copy with a garbled label would decide the fate of the real one
+      boolean remember = serial != null || labelText == null || labelText.isEmpty();
       CompletableFuture<List<Event>> result;
+      // the device first, before anything about the step is judged against the world: about
+      // who sent the request, not what it says, so not remembered, and a badly signed copy
+      // (with a time ahead, an unknown site, ...) cannot decide the fate of the device's own
+      // request under the same id
+      DomainException notTheDevice = deviceRefusal(asSent, labelText);
+      if (notTheDevice != null) {
+        result = sequencer.refuse(asSent, null, notTheDevice, false, stillWanted);
+        return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+            withPrefix(prefix, caller, failure)));
+      }
       try {
         // checked without the batch prefix: refusals are remembered without it
         Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
         actor = directory.actor(s.actorSite(), "actor_site");
-        DomainException notTheDevice = deviceRefusal(asSent, labelText);
-        if (notTheDevice != null) {
-          // about who sent the request, not what it says: not remembered, so a badly signed
-          // copy cannot decide the fate of the device's own request under the same id
-          result = sequencer.refuse(asSent, actor, notTheDevice, false, stillWanted);
-        } else {
-          Checked checked = check(s, labelText);
-          result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
-        }
+        Checked checked = check(s, labelText);
+        result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
       } catch (DomainException refused) {
         // The sequencer decides under the log head lock: a retry of a recorded step learns what
         // became of it even when the world has moved on since (label reissued, unit moved), a
         // re-send of a refused one gets its first refusal, and this refusal is remembered.
-        result = sequencer.refuse(asSent, actor, refused, true, stillWanted);
+        result = sequencer.refuse(asSent, actor, refused, remember, stillWanted);
       }
       return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
           withPrefix(prefix, caller, failure)));

@@ -517,6 +517,11 @@ public final class Sequencer implements AutoCloseable {
         continue;
       }
       if (Step.touchesSeveral(s.step().type())) {
+        AlreadyExistsException taken = derivedIdTaken(s, recorded);
+        if (taken != null) {
+          outcomes.add(new Outcome(p, null, taken, false));
+          continue;
+        }
         try {
           List<Lifecycle.Planned> plan = Lifecycle.plan(s.unitCode(), s.step(), p.actor(),
               s.eventTime(), known, massTolerance);
@@ -606,6 +611,25 @@ public final class Sequencer implements AutoCloseable {
         new IngestStore.Lineage(links, lotRows, feeds, lotInputs), anomalies, refusals,
         partyRows, nextIndex);
     return outcomes;
+  }
+
+  /**
+   * A multi-unit step's other events take ids derived from its own (docs/formats.md section 9):
+   * when one of them is stored already under another step, the step's id is as good as used,
+   * and answered so (its insert would fail on the key, over and over, as a server fault).
+   */
+  private static AlreadyExistsException derivedIdTaken(Submission s, Map<UUID, Event> recorded) {
+    for (Step.Touch t : Step.others(s.step())) {
+      UUID derived = EventChain.derivedEventId(s.eventId(), t.code());
+      Event holder = recorded.get(derived);
+      if (holder != null) {
+        return new AlreadyExistsException(ResourceNames.unit(s.unitCode()), "event_id "
+            + s.eventId() + " derives the id " + derived + " of its event of "
+            + ResourceNames.unit(t.code()) + ", which " + holder.name() + " holds already; "
+            + "choose a new event_id");
+      }
+    }
+    return null;
   }
 
   /**

@@ -241,6 +241,25 @@ class DeviceServiceTest {
   // ---- signed steps ----
 
   @Test
+  void aCopyWithAGarbledLabelOrATimeAheadDoesNotDecideTheDevicesOwnStep() {
+    DeviceSigner signer = enrolled(Fixtures.STATION);
+    String code = Fixtures.registeredPack(client);
+    client.recordEvent(Fixtures.sale(code));
+    RecordEventRequest signed = signer.sign(
+        Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    // copies under the device's event id, sent before it: a label that does not decode, and
+    // the same with a time far ahead; both are refused, neither is remembered for the id
+    RecordEventRequest garbled = signed.toBuilder().setLabelText("x")
+        .setDeviceSignature(com.google.protobuf.ByteString.copyFrom(new byte[64])).build();
+    assertFails(Status.Code.INVALID_ARGUMENT, () -> client.recordEvent(garbled));
+    RecordEventRequest ahead = garbled.toBuilder().setLabelText("")
+        .setEventTime(Fixtures.time(java.time.Instant.now().plus(Duration.ofDays(1)))).build();
+    assertFails(Status.Code.INVALID_ARGUMENT, () -> client.recordEvent(ahead));
+    // the device's own request is recorded (it was refused as the garbled label, remembered)
+    assertEquals(signer.device(), client.recordEvent(signed).getDevice());
+  }
+
+  @Test
   void aSignedStepIsStoredWithItsDeviceAndSignature() {
     DeviceSigner signer = enrolled(Fixtures.STATION);
     String code = Fixtures.registeredPack(client);

@@ -344,6 +344,22 @@ class SecondLifeIngestTest {
   }
 
   @Test
+  void aStepWhoseDerivedIdIsTakenIsAReusedIdNotAServerFault() throws Exception {
+    String pack = gradedPack(line);
+    String module = code('M');
+    UUID dismantling = UUID.randomUUID();
+    // another step took the id the dismantling's event of the module would get
+    String other = code('P');
+    record(EventChain.derivedEventId(dismantling, module), other, new Step.Registration(
+        UnitLevel.PACK, Chemistry.LFP, 50, 150, 350, 380, factory.organization()), factory);
+    Throwable refused = assertThrows(ExecutionException.class, () -> record(dismantling, pack,
+        new Step.Dismantling(List.of(child(module, 360)), 20, null), line)).getCause();
+    assertInstanceOf(AlreadyExistsException.class, refused);
+    assertTrue(refused.getMessage().contains("choose a new event_id"), refused.getMessage());
+    assertEquals(LifecycleState.GRADED, state(pack), "nothing of it was stored");
+  }
+
+  @Test
   void aRefusedMultiUnitStepWritesNothingAndLeavesTheRestOfItsBatchAlone() throws Exception {
     String source = gradedPack(cascade);
     String ungraded = code('P');
