@@ -106,6 +106,9 @@ final class ScanCommand implements Callable<Integer> {
   private WatchedPhotos.Photo reading;
   private ServerLink link;
   private LabelVerifier verifier;
+  private TrustStore trustStore;
+  /** When the trust list the verifier holds was fetched: a later fetch replaces it. */
+  private java.nio.file.attribute.FileTime trustListWritten;
   private Courier courier;
   private String site;
   private BufferedReader stdin;
@@ -136,7 +139,9 @@ final class ScanCommand implements Callable<Integer> {
         ws.requireDevice(site); // every step this app records is signed by the device
       }
       try {
-        verifier = new LabelVerifier(new TrustStore(cli.home()).load(Instant.now()));
+        trustStore = new TrustStore(cli.home());
+        trustListWritten = trustStore.written();
+        verifier = new LabelVerifier(trustStore.load(Instant.now()));
       } catch (TrustListException e) {
         System.err.println("error: the cached trust list cannot be used (" + e.reason() + "): "
             + e.getMessage() + "; labels cannot be verified: run 'packtrail-scanner trust-list "
@@ -292,6 +297,7 @@ final class ScanCommand implements Callable<Integer> {
       return;
     }
     scans++;
+    refreshTrustList();
     Verification v = verifier.verify(text);
     if (!v.isValid()) {
       labelsRefused++;
@@ -330,6 +336,34 @@ final class ScanCommand implements Callable<Integer> {
         + UnitView.time(saved.scannedAt()) + (courier.offline() ? " (" + Words.SAVED_OFFLINE
         + ")" : ""));
     courier.wake();
+  }
+
+  /**
+   * Takes a trust list fetched since this scan started ('trust-list fetch' in another terminal,
+   * a cron job): a running scan would otherwise verify labels against the list it started with
+   * (a revocation since unseen) until that list expired. A list that cannot be used is left
+   * aside with a warning; the one in use stays.
+   */
+  private void refreshTrustList() {
+    java.nio.file.attribute.FileTime written;
+    try {
+      written = trustStore.written();
+    } catch (IOException e) {
+      return; // the one in use stays
+    }
+    if (written == null || written.equals(trustListWritten)) {
+      return;
+    }
+    trustListWritten = written; // looked at once per fetch, taken or not
+    try {
+      io.packtrail.v1.TrustList fresh = trustStore.load(Instant.now());
+      verifier = new LabelVerifier(fresh);
+      say("(trust list version " + fresh.getVersion() + " taken, fetched since this scan "
+          + "started)");
+    } catch (IOException | TrustListException e) {
+      say("!! the trust list fetched since this scan started cannot be used (" + e.getMessage()
+          + "); verifying against the one in use");
+    }
   }
 
   /**

@@ -66,6 +66,12 @@ final class TrustStore {
     return TrustLists.verify(SignedTrustList.parseFrom(Files.readAllBytes(list)), pinned, now);
   }
 
+  /** When the cached list was last written (a fetch), or null when there is none. */
+  java.nio.file.attribute.FileTime written() throws IOException {
+    return java.nio.file.Files.exists(list) ? java.nio.file.Files.getLastModifiedTime(list)
+        : null;
+  }
+
   /** The cached list as stored (not checked again), for showing its version and expiry. */
   java.util.Optional<TrustList> cached() throws IOException {
     return java.util.Optional.ofNullable(cachedUnchecked());

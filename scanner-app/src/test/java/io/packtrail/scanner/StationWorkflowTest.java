@@ -330,6 +330,46 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aRunningScanTakesATrustListFetchedMeanwhile() throws Exception {
+    String[] a = removedPackWithLabel();
+    String[] b = removedPackWithLabel();
+    assertEquals(0, run("", "trust-list", "fetch").exit()); // both labels valid in it
+    Path inbox = Files.createDirectory(dir.resolve("inbox-trust"));
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true",
+        ScannerCli.class.getName()));
+    cmd.addAll(ScannerTls.options(harness, server(), home));
+    cmd.addAll(List.of("scan", "--watch", inbox.toString(), "--stop-after", "2", "--step",
+        "collect"));
+    Path out = Files.createTempFile(dir, "scan", ".out");
+    Process scan = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    try {
+      Files.write(inbox.resolve("IMG_0001.png"), LabelRenderer.png(a[1], a[0], 600));
+      for (int i = 0; i < 600 && !Files.readString(out).contains("SAVED #"); i++) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertTrue(Files.readString(out).contains("SAVED #"), Files.readString(out));
+      // b's label is revoked, and a fresh list fetched while the scan runs
+      long serial = io.packtrail.client.label.LabelCodec.decodeWithPayload(b[1]).payload()
+          .getSerial();
+      harness.parties().at(Fixtures.FACTORY).revokeLabel(serial);
+      assertEquals(0, run("", "trust-list", "fetch").exit());
+      Files.write(inbox.resolve("IMG_0002.png"), LabelRenderer.png(b[1], b[0], 600));
+      assertTrue(scan.waitFor(60, TimeUnit.SECONDS), Files.readString(out));
+    } finally {
+      scan.destroyForcibly();
+    }
+    String printed = Files.readString(out);
+    // before, the scan verified against the list it started with: b's step was saved, sent,
+    // and refused by the server (exit 1)
+    assertEquals(ScannerCli.LABEL_REFUSED, scan.exitValue(), printed);
+    assertTrue(printed.contains("trust list version") && printed.contains("REVOKED"), printed);
+    assertEquals(0, stepsOnServer(b[0], "collection"));
+  }
+
+  @Test
   void aCallTheServerRefusesIsARefusalNotNetworkTrouble() {
     // a unit the station is no party of (registered by its maker only): its history is not
     // the station's to export
