@@ -118,7 +118,14 @@ final class ServerAuditSource implements AuditSource {
 
   @Override
   public Optional<List<Anomaly>> anomalyFindings(String code) {
-    // what ListAnomalies would answer the caller for the unit
+    // what ListAnomalies would answer the caller for the unit, and nothing to a caller whose kind
+    // may not call it (a scanner device): the report must not be a way around that rule
+    boolean admitted = io.packtrail.server.domain.Authorization
+        .rule("packtrail.v1.AnomalyService/ListAnomalies")
+        .map(r -> r.admits(reader().kind())).orElse(false);
+    if (!admitted) {
+      return Optional.empty();
+    }
     io.packtrail.server.app.Anomalies.Filter filter = new io.packtrail.server.app.Anomalies
         .Filter("", "", code, "", null, io.packtrail.server.app.Anomalies.BEGINNING,
         io.packtrail.server.app.Anomalies.END);

@@ -541,6 +541,13 @@ class AnomalyServiceTest {
       // scanner devices have no use for anomalies
       assertDenied("KIND", () -> device.getAnomaly(a.getName()));
       assertDenied("KIND", () -> device.listAnomalies(ListAnomaliesRequest.getDefaultInstance()));
+      // nor through the unit's report, which the device may read: the worker's shows the
+      // finding, the device's does not
+      String unit = a.getUnit().substring("units/".length());
+      assertTrue(worker.getUnitReport(unit).getContent().toString(StandardCharsets.UTF_8)
+          .contains("data-name=\"" + a.getName() + "\""));
+      assertFalse(device.getUnitReport(unit).getContent().toString(StandardCharsets.UTF_8)
+          .contains(a.getName()), "a device's report carries no anomaly");
 
       // the involved organisation explains; the regulator records its review
       io.packtrail.v1.Anomaly explained = worker.acknowledgeAnomaly(a.getName(),
