@@ -26,9 +26,20 @@ public final class DurableFiles {
 
   private DurableFiles() {}
 
-  /** Writes {@code bytes} as {@code file}, replacing what is there (mode 600 on POSIX). */
+  /**
+   * Writes {@code bytes} as {@code file}, replacing what is there: mode 600 on POSIX (settings,
+   * caches, certificates: this user's).
+   */
   public static void replace(Path file, byte[] bytes) throws IOException {
-    write(file, bytes, true);
+    write(file, bytes, true, OWNER_ONLY);
+  }
+
+  /**
+   * As {@link #replace}, for a file written to be read by others (a report, an export, an
+   * audit bundle): readable by all (mode 644 on POSIX), as a file the shell writes by default.
+   */
+  public static void replaceShared(Path file, byte[] bytes) throws IOException {
+    write(file, bytes, true, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   /**
@@ -40,7 +51,7 @@ public final class DurableFiles {
       throw new FileAlreadyExistsException(file.toString(), null,
           "a private key is there already; remove it on purpose to make a new one");
     }
-    write(file, bytes, false);
+    write(file, bytes, false, OWNER_ONLY);
   }
 
   /**
@@ -56,14 +67,15 @@ public final class DurableFiles {
     flushFolder(target.toAbsolutePath().getParent());
   }
 
-  private static void write(Path file, byte[] bytes, boolean replacing) throws IOException {
+  private static void write(Path file, byte[] bytes, boolean replacing,
+      Set<PosixFilePermission> mode) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       try {
-        // createTempFile makes it 600 on POSIX; the umask may have narrowed it, never widened
-        Files.setPosixFilePermissions(tmp, OWNER_ONLY);
+        // createTempFile makes it 600 on POSIX; then the mode the file is meant to have
+        Files.setPosixFilePermissions(tmp, mode);
       } catch (UnsupportedOperationException noPosix) {
         if (!replacing) {
           throw new IOException("cannot protect " + file + ": the file system of " + dir

@@ -43,6 +43,11 @@ class DurableFilesTest {
     DurableFiles.replace(list, new byte[] {4, 5});
     assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(list));
     assertEquals(List.of("trust-list.bin"), names(dir));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(list)));
+    Path report = dir.resolve("report.html");
+    DurableFiles.replaceShared(report, new byte[] {1});
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(report)), "a report is for others to read");
   }
 
   @Test

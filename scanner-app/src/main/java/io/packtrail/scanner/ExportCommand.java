@@ -87,7 +87,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       String text = format == Format.epcis ? Epcis.document(history, Instant.now())
           : HistoryCsv.write(HistoryCsv.rows(history));
-      io.packtrail.client.DurableFiles.replace(out, text.getBytes(StandardCharsets.UTF_8));
+      io.packtrail.client.DurableFiles.replaceShared(out, text.getBytes(StandardCharsets.UTF_8));
       long units = history.events().stream().map(r -> r.event().getUnit()).distinct().count();
       System.out.println(history.events().size() + " events of " + units + " unit(s) written to "
           + out + " as " + (format == Format.epcis ? "EPCIS 2.0 JSON-LD" : "CSV"));

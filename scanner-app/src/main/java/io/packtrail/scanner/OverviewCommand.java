@@ -52,7 +52,7 @@ final class OverviewCommand implements Callable<Integer> {
       try {
         o = link.deliveries().getRegionalOverview(region, start, end);
         if (html != null) {
-          io.packtrail.client.DurableFiles.replace(html, link.deliveries()
+          io.packtrail.client.DurableFiles.replaceShared(html, link.deliveries()
               .getRegionalOverviewPage(region, start, end).getContent().toByteArray());
         }
       } catch (StatusRuntimeException e) {

@@ -76,7 +76,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         throw e;
       }
-      io.packtrail.client.DurableFiles.replace(html,
+      io.packtrail.client.DurableFiles.replaceShared(html,
           ReportPage.render(report).getBytes(StandardCharsets.UTF_8));
       UnitReport.Integrity in = report.integrity();
       System.out.println("report of " + unitCode + " written to " + html + ": "

@@ -35,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {"0:shown, and the chain and every device signature whose key is known "
         + "check", "1:the chain or a device signature does not check (or the server does not "
         + "know the unit)", "2:usage error", "3:offline and the unit is not "
-        + "in this device's cache, or --bundle while the server cannot be reached",
+        + "in this device's cache, or holds only part of its history (events recorded elsewhere "
+        + "since: run trace again online), or --bundle while the server cannot be reached",
         "6:--bundle with --min-witnesses, --witness-key or --wait-cosigned: no checkpoint "
             + "covering the events is cosigned by the witnesses required (within the wait); "
             + "no bundle written"})
@@ -248,7 +249,7 @@ final class TraceCommand implements Callable<Integer> {
 
   private void writeBundle(AuditBundle b) throws java.io.IOException,
       io.packtrail.client.log.LogVerificationException {
-    io.packtrail.client.DurableFiles.replace(bundle, b.encode().getBytes(StandardCharsets.UTF_8));
+    io.packtrail.client.DurableFiles.replaceShared(bundle, b.encode().getBytes(StandardCharsets.UTF_8));
     int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
     io.packtrail.client.log.SignedNote note = io.packtrail.client.log.SignedNote.parse(
         b.checkpointNote());

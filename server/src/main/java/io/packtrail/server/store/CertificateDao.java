@@ -55,11 +55,11 @@ public interface CertificateDao {
   Optional<IssuedCertificate> findDevice(@Bind("device") String device,
       @Bind("publicKeySha256") byte[] publicKeySha256);
 
-  /** Every issued certificate, oldest first. */
   /** Whether the device has a certificate, for any key, revoked or not. */
   @SqlQuery("hasDeviceCertificate")
   boolean hasDeviceCertificate(@Bind("device") String device);
 
+  /** Every issued certificate, oldest first. */
   @SqlQuery("list")
   List<IssuedCertificate> list();
 
