@@ -3,6 +3,6 @@
 -- after its creation at the least, as the table requires not_after > not_before
 UPDATE label_key
 SET status = 'RETIRED', status_time = :now,
-    not_after = GREATEST(LEAST(not_after, :now + interval '5 minutes'),
+    not_after = GREATEST(LEAST(not_after, CAST(:now AS timestamptz) + interval '5 minutes'),
                          not_before + interval '1 second')
 WHERE organization_id = :organizationId AND status = 'ACTIVE'
