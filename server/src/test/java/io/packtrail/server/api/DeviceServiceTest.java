@@ -240,13 +240,22 @@ class DeviceServiceTest {
 
   // ---- signed steps ----
 
+  /** A sold pack's removal, signed by a new device of the station, not sent yet. */
+  private record SignedRemoval(DeviceSigner signer, String code, RecordEventRequest signed) {
+    static SignedRemoval make() {
+      DeviceSigner signer = enrolled(Fixtures.STATION);
+      String code = Fixtures.registeredPack(client);
+      client.recordEvent(Fixtures.sale(code));
+      return new SignedRemoval(signer, code, signer.sign(
+          Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT)));
+    }
+  }
+
   @Test
   void aCopyWithAGarbledLabelOrATimeAheadDoesNotDecideTheDevicesOwnStep() {
-    DeviceSigner signer = enrolled(Fixtures.STATION);
-    String code = Fixtures.registeredPack(client);
-    client.recordEvent(Fixtures.sale(code));
-    RecordEventRequest signed = signer.sign(
-        Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    SignedRemoval removal = SignedRemoval.make();
+    DeviceSigner signer = removal.signer();
+    RecordEventRequest signed = removal.signed();
     // copies under the device's event id, sent before it: a label that does not decode, and
     // the same with a time far ahead; both are refused, neither is remembered for the id
     RecordEventRequest garbled = signed.toBuilder().setLabelText("x")
@@ -261,11 +270,10 @@ class DeviceServiceTest {
 
   @Test
   void aSignedStepIsStoredWithItsDeviceAndSignature() {
-    DeviceSigner signer = enrolled(Fixtures.STATION);
-    String code = Fixtures.registeredPack(client);
-    client.recordEvent(Fixtures.sale(code));
-    RecordEventRequest signed = signer.sign(
-        Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT));
+    SignedRemoval removal = SignedRemoval.make();
+    DeviceSigner signer = removal.signer();
+    String code = removal.code();
+    RecordEventRequest signed = removal.signed();
     Event recorded = client.recordEvent(signed);
     assertEquals(signer.device(), recorded.getDevice());
     assertEquals(signed.getDeviceSignature(), recorded.getDeviceSignature());
