@@ -69,17 +69,17 @@ final class EnrollCommand implements Callable<Integer> {
           + "the site where it records steps; run 'packtrail-scanner config --save-site "
           + "organizations/ORG/sites/SITE' first (or give --site)");
     }
-    if (!site.matches("organizations/[a-z][a-z0-9-]{2,62}/sites/[a-z][a-z0-9-]{2,62}")) {
-      throw new IllegalArgumentException("the site must be a site's name, "
-          + "organizations/ORG/sites/SITE; got '" + site + "' (from --site, PACKTRAIL_SITE or "
-          + "the saved config)");
-    }
     String id = deviceId != null ? deviceId : defaultId();
     if (!id.matches("[a-z][a-z0-9-]{2,62}")) {
       throw new IllegalArgumentException("--device-id must be 3 to 63 lower-case letters, "
           + "digits and hyphens, starting with a letter; got '" + id + "'");
     }
     String name = site + "/devices/" + id;
+    if (!DeviceIdentity.validName(name)) { // the site's part is what can be wrong here
+      throw new IllegalArgumentException("the site must be a site's name, "
+          + "organizations/ORG/sites/SITE; got '" + site + "' (from --site, PACKTRAIL_SITE or "
+          + "the saved config)");
+    }
     var enrolled = DeviceIdentity.of(cli.home());
     if (enrolled.isPresent() && !force) {
       System.err.println("error: this device is enrolled already as " + enrolled.get().name()

@@ -370,6 +370,17 @@ class StationWorkflowTest {
   }
 
   @Test
+  void anEnrollmentAtAMalformedSiteIsAUsageErrorNamingTheSite() throws Exception {
+    Path fresh = Files.createDirectory(dir.resolve("home-bad-site"));
+    Run bad = runIn(fresh, server(), "", "enroll", "--code", "AAAA-BBBB-CCCC-DDDD",
+        "--device-id", newDeviceId(), "--site", "organizations/lanzhou-demo-station");
+    // before: "error: Index 5 out of bounds for length 4"
+    assertEquals(ScannerCli.SETUP, bad.exit(), bad.out());
+    assertTrue(bad.out().contains("the site must be a site's name, organizations/ORG/sites/SITE")
+        && bad.out().contains("'organizations/lanzhou-demo-station'"), bad.out());
+  }
+
+  @Test
   void aCallTheServerRefusesIsARefusalNotNetworkTrouble() {
     // a unit the station is no party of (registered by its maker only): its history is not
     // the station's to export
