@@ -83,7 +83,6 @@ public final class Recorder {
       } catch (Authorization.Denied denied) {
         throw caller.denied(denied);
       }
-      Actor actor = null;
       Long serial = scannedSerial(labelText);
       Submission asSent = serial == null ? s : s.withLabelSerial(serial);
       // a label that does not decode has no serial, so the digest cannot tell this request from
@@ -98,25 +97,34 @@ public final class Recorder {
       DomainException notTheDevice = deviceRefusal(asSent, labelText);
       if (notTheDevice != null) {
         result = sequencer.refuse(asSent, null, notTheDevice, false, stillWanted);
-        return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-            withPrefix(prefix, caller, failure)));
-      }
-      try {
-        // checked without the batch prefix: refusals are remembered without it
-        Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
-        actor = directory.actor(s.actorSite(), "actor_site");
-        Checked checked = check(s, labelText);
-        result = sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
-      } catch (DomainException refused) {
-        // The sequencer decides under the log head lock: a retry of a recorded step learns what
-        // became of it even when the world has moved on since (label reissued, unit moved), a
-        // re-send of a refused one gets its first refusal, and this refusal is remembered.
-        result = sequencer.refuse(asSent, actor, refused, remember, stillWanted);
+      } else {
+        result = judged(s, asSent, labelText, remember, stillWanted);
       }
       return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
           withPrefix(prefix, caller, failure)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The step judged against the world (its time, its site, its label, the checks before the
+   * sequencer) and queued; or its refusal, queued to be answered under the log head lock.
+   */
+  private CompletableFuture<List<Event>> judged(Submission s, Submission asSent,
+      String labelText, boolean remember, BooleanSupplier stillWanted) {
+    Actor actor = null;
+    try {
+      // checked without the batch prefix: refusals are remembered without it
+      Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
+      actor = directory.actor(s.actorSite(), "actor_site");
+      Checked checked = check(s, labelText);
+      return sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
+    } catch (DomainException refused) {
+      // The sequencer decides under the log head lock: a retry of a recorded step learns what
+      // became of it even when the world has moved on since (label reissued, unit moved), a
+      // re-send of a refused one gets its first refusal, and this refusal is remembered.
+      return sequencer.refuse(asSent, actor, refused, remember, stillWanted);
     }
   }
 

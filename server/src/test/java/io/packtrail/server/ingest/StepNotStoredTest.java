@@ -121,43 +121,40 @@ class StepNotStoredTest {
     }
   }
 
-  @Test
-  void aFaultOfTheServerIsInternalNamingTheSqlStateAndTheSameIdPassesOnceItIsMended() {
-    String code = Fixtures.registeredPack(harness.client());
-    RecordEventRequest sale = Fixtures.sale(code);
-    poison(code, "23514");
+  /**
+   * A sale of a new pack, refused by the trigger with {@code sqlState}: its status, and then the
+   * same request once the trigger lets it, which must pass as the unit's second event.
+   */
+  static com.google.rpc.Status refusedThenPassed(String sqlState, Status.Code code) {
+    String unit = Fixtures.registeredPack(harness.client());
+    RecordEventRequest sale = Fixtures.sale(unit);
+    poison(unit, sqlState);
     com.google.rpc.Status status;
     try {
-      status = Statuses.assertFails(Status.Code.INTERNAL,
-          () -> harness.client().recordEvent(sale));
+      status = Statuses.assertFails(code, () -> harness.client().recordEvent(sale));
     } finally {
-      cure(code);
+      cure(unit);
     }
+    // nothing of the failed attempt was kept: neither an event nor a remembered refusal
+    assertEquals(2, harness.client().recordEvent(sale).getSequence());
+    assertEquals(2, harness.client().getUnit(unit).getEventCount());
+    return status;
+  }
+
+  @Test
+  void aFaultOfTheServerIsInternalNamingTheSqlStateAndTheSameIdPassesOnceItIsMended() {
+    com.google.rpc.Status status = refusedThenPassed("23514", Status.Code.INTERNAL);
     assertTrue(status.getMessage().contains("SQLSTATE 23514")
         && status.getMessage().contains("not recorded"), status.getMessage());
     ErrorInfo info = Statuses.unpack(status, ErrorInfo.class);
     assertEquals("STEP_NOT_STORED", info.getReason());
     assertEquals("23514", info.getMetadataOrThrow("sql_state"));
-    // nothing of the failed attempt was kept: neither an event nor a remembered refusal
-    io.packtrail.v1.Event recorded = harness.client().recordEvent(sale);
-    assertEquals(2, recorded.getSequence());
-    assertEquals(2, harness.client().getUnit(code).getEventCount());
   }
 
   @Test
   void aRefusalOfTheMomentIsUnavailableAndTheSameIdPassesLater() {
-    String code = Fixtures.registeredPack(harness.client());
-    RecordEventRequest sale = Fixtures.sale(code);
-    poison(code, "53100"); // disk_full
-    com.google.rpc.Status status;
-    try {
-      status = Statuses.assertFails(Status.Code.UNAVAILABLE,
-          () -> harness.client().recordEvent(sale));
-    } finally {
-      cure(code);
-    }
+    com.google.rpc.Status status = refusedThenPassed("53100", Status.Code.UNAVAILABLE); // disk
     assertTrue(status.getMessage().contains("SQLSTATE 53100")
         && status.getMessage().contains("retry with the same id"), status.getMessage());
-    assertEquals(2, harness.client().recordEvent(sale).getSequence());
   }
 }
