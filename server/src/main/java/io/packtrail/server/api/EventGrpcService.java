@@ -13,6 +13,7 @@ import io.packtrail.server.domain.LimitExceededException;
 import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Violations;
+import io.packtrail.server.ingest.HeldUnits;
 import io.packtrail.server.ingest.WatchHub;
 import io.packtrail.server.security.Caller;
 import io.packtrail.v1.BatchRecordEventsRequest;
@@ -95,11 +96,13 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     Caller caller = Caller.current();
     Context call = Context.current();
     List<CompletableFuture<RecordEventResult>> results = new ArrayList<>();
+    // the items are queued in their order; one not recorded holds its units' later items
+    HeldUnits held = HeldUnits.forCall();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
       results.add(recorder.recordStep(() -> requests.submission(item, prefix),
-              item.getLabelText(), prefix, caller, () -> !call.isCancelled())
+              item.getLabelText(), prefix, caller, () -> !call.isCancelled(), held)
           .handle((events, failure) -> failure == null ? result(events)
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
     }

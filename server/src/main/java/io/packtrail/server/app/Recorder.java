@@ -15,9 +15,11 @@ import io.packtrail.server.domain.Step;
 import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.ingest.Directory;
+import io.packtrail.server.ingest.HeldUnits;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
+import io.packtrail.server.security.PermissionDeniedException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -74,9 +76,22 @@ public final class Recorder {
    */
   public CompletableFuture<List<Event>> recordStep(Supplier<Submission> mapping,
       String labelText, String prefix, Caller caller, BooleanSupplier stillWanted) {
+    return recordStep(mapping, labelText, prefix, caller, stillWanted, HeldUnits.NONE);
+  }
+
+  /**
+   * As {@link #recordStep(Supplier, String, String, Caller, BooleanSupplier)}, for one of the
+   * steps of a call, in their order: a step of a unit whose earlier step in {@code held}'s call
+   * was not recorded is not recorded either (HeldUnits).
+   */
+  public CompletableFuture<List<Event>> recordStep(Supplier<Submission> mapping,
+      String labelText, String prefix, Caller caller, BooleanSupplier stillWanted,
+      HeldUnits held) {
+    Submission mapped = null;
     try {
       // a request that does not map is refused by its content alone: nothing to remember
-      Submission s = mapping.get().withSubmitter(caller.principal());
+      mapped = mapping.get();
+      Submission s = mapped.withSubmitter(caller.principal());
       try {
         // the authorization table's ACTING_SITE, from the request alone, before any look-up
         Authorization.checkActingSite(caller.principal(), s.actorSite(), s.step());
@@ -96,13 +111,16 @@ public final class Recorder {
       // request under the same id
       DomainException notTheDevice = deviceRefusal(asSent, labelText);
       if (notTheDevice != null) {
-        result = sequencer.refuse(asSent, null, notTheDevice, false, stillWanted);
+        result = sequencer.refuse(asSent, null, notTheDevice, false, stillWanted, held);
       } else {
-        result = judged(s, asSent, labelText, remember, stillWanted);
+        result = judged(s, asSent, labelText, remember, stillWanted, held);
       }
       return result.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
           withPrefix(prefix, caller, failure)));
     } catch (RuntimeException e) {
+      if (mapped != null && !(e instanceof PermissionDeniedException)) {
+        held.notRecorded(mapped, e); // a look-up failed before the sequencer, or a refusal
+      }
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -112,19 +130,19 @@ public final class Recorder {
    * sequencer) and queued; or its refusal, queued to be answered under the log head lock.
    */
   private CompletableFuture<List<Event>> judged(Submission s, Submission asSent,
-      String labelText, boolean remember, BooleanSupplier stillWanted) {
+      String labelText, boolean remember, BooleanSupplier stillWanted, HeldUnits held) {
     Actor actor = null;
     try {
       // checked without the batch prefix: refusals are remembered without it
       Lifecycle.checkNotAhead("event_time", s.eventTime(), clock.instant());
       actor = directory.actor(s.actorSite(), "actor_site");
       Checked checked = check(s, labelText);
-      return sequencer.record(checked.submission(), actor, checked.flags(), stillWanted);
+      return sequencer.record(checked.submission(), actor, checked.flags(), stillWanted, held);
     } catch (DomainException refused) {
       // The sequencer decides under the log head lock: a retry of a recorded step learns what
       // became of it even when the world has moved on since (label reissued, unit moved), a
       // re-send of a refused one gets its first refusal, and this refusal is remembered.
-      return sequencer.refuse(asSent, actor, refused, remember, stillWanted);
+      return sequencer.refuse(asSent, actor, refused, remember, stillWanted, held);
     }
   }
 

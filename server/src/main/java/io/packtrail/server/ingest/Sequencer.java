@@ -88,7 +88,7 @@ public final class Sequencer implements AutoCloseable {
    */
   record Pending(Submission submission, Actor actor, byte[] digest, List<Anomaly.Flag> flags,
       DomainException refusal, DomainException unremembered, BooleanSupplier stillWanted,
-      CompletableFuture<List<Event>> result) {}
+      HeldUnits held, CompletableFuture<List<Event>> result) {}
 
   public Sequencer(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
     this(jdbi, clock, maxBatch, new ArrayBlockingQueue<>(queueCapacity));
@@ -178,8 +178,18 @@ public final class Sequencer implements AutoCloseable {
   /** As {@link #record(Submission, Actor, BooleanSupplier)}, flagging its event with {@code flags}. */
   public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
       List<Anomaly.Flag> flags, BooleanSupplier stillWanted) {
+    return record(submission, actor, flags, stillWanted, HeldUnits.NONE);
+  }
+
+  /**
+   * As {@link #record(Submission, Actor, List, BooleanSupplier)}, for one step of a call of
+   * several: not recorded when {@code held} holds one of its units, and holding them when it is
+   * not recorded.
+   */
+  public CompletableFuture<List<Event>> record(Submission submission, Actor actor,
+      List<Anomaly.Flag> flags, BooleanSupplier stillWanted, HeldUnits held) {
     return queue(new Pending(submission, actor, submission.digest(), List.copyOf(flags), null,
-        null, stillWanted, new CompletableFuture<>()));
+        null, stillWanted, held, new CompletableFuture<>()));
   }
 
   /**
@@ -192,14 +202,26 @@ public final class Sequencer implements AutoCloseable {
    */
   public CompletableFuture<List<Event>> refuse(Submission submission, Actor actor,
       DomainException refusal, boolean remember, BooleanSupplier stillWanted) {
+    return refuse(submission, actor, refusal, remember, stillWanted, HeldUnits.NONE);
+  }
+
+  /** As {@link #refuse(Submission, Actor, DomainException, boolean, BooleanSupplier)}, in a call. */
+  public CompletableFuture<List<Event>> refuse(Submission submission, Actor actor,
+      DomainException refusal, boolean remember, BooleanSupplier stillWanted, HeldUnits held) {
     return queue(new Pending(submission, actor, submission.digest(), List.of(),
-        remember ? refusal : null, remember ? null : refusal, stillWanted,
+        remember ? refusal : null, remember ? null : refusal, stillWanted, held,
         new CompletableFuture<>()));
   }
 
   private CompletableFuture<List<Event>> queue(Pending pending) {
     CompletableFuture<List<Event>> result = pending.result();
-    if (!accepting) {
+    // registered first, so that every way the step ends unrecorded (here, or in a batch, on the
+    // sequencer's thread before it takes the next) holds its units for the call's later steps
+    result.whenComplete((events, failure) -> pending.held().notRecorded(pending.submission(), failure));
+    IngestUnavailableException held = pending.held().holding(pending.submission());
+    if (held != null) {
+      result.completeExceptionally(held);
+    } else if (!accepting) {
       result.completeExceptionally(new IngestUnavailableException("the server is shutting down"));
     } else if (!queue.offer(pending)) {
       result.completeExceptionally(new IngestUnavailableException(
@@ -303,6 +325,18 @@ public final class Sequencer implements AutoCloseable {
   }
 
   private void process(List<Pending> batch) {
+    // a step queued before an earlier step of its call and unit failed (in the batch before, or
+    // just now, item by item) is not judged without it
+    batch.removeIf(p -> {
+      IngestUnavailableException held = p.held().holding(p.submission());
+      if (held != null) {
+        p.result().completeExceptionally(held);
+      }
+      return held != null;
+    });
+    if (batch.isEmpty()) {
+      return;
+    }
     List<Outcome> outcomes;
     long start = System.nanoTime();
     try {
@@ -325,7 +359,7 @@ public final class Sequencer implements AutoCloseable {
       } else if (batch.size() > 1) {
         log.warn("batch of {} failed ({}); retrying item by item", batch.size(), e.toString());
         for (Pending p : batch) {
-          process(List.of(p));
+          process(new ArrayList<>(List.of(p)));
         }
       } else {
         batch.get(0).result().completeExceptionally(notStored(batch.get(0), e));

@@ -16,6 +16,11 @@ final class HeldQueue extends LinkedBlockingQueue<Sequencer.Pending> {
     super();
   }
 
+  /** Taking at most {@code capacity}. */
+  HeldQueue(int capacity) {
+    super(capacity);
+  }
+
   /** Already holding {@code pending}. */
   HeldQueue(Collection<Sequencer.Pending> pending) {
     super(pending);

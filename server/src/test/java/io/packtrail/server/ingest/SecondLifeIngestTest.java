@@ -304,7 +304,7 @@ class SecondLifeIngestTest {
   static Sequencer.Pending pending(String unit, Step step, Actor actor,
       List<Anomaly.Flag> flags) {
     Submission s = new Submission(UUID.randomUUID(), unit, Instant.now(), actor.site(), step);
-    return new Sequencer.Pending(s, actor, s.digest(), flags, null, null, () -> true,
+    return new Sequencer.Pending(s, actor, s.digest(), flags, null, null, () -> true, HeldUnits.NONE,
         new CompletableFuture<>());
   }
 

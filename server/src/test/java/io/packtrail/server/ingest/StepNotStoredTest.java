@@ -15,7 +15,10 @@ import io.packtrail.server.domain.Submission;
 import io.packtrail.server.testing.Fixtures;
 import io.packtrail.server.testing.ServerHarness;
 import io.packtrail.server.testing.Statuses;
+import io.packtrail.v1.BatchRecordEventsRequest;
+import io.packtrail.v1.BatchRecordEventsResponse;
 import io.packtrail.v1.RecordEventRequest;
+import io.packtrail.v1.RemovalReason;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +54,8 @@ class StepNotStoredTest {
         CREATE FUNCTION refuse_poisoned() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE state text;
         BEGIN
-          SELECT sql_state INTO state FROM poisoned WHERE unit_code = NEW.unit_code;
+          SELECT sql_state INTO state FROM poisoned
+              WHERE unit_code IN (NEW.unit_code, NEW.event_id::text);
           IF state IS NOT NULL THEN
             RAISE EXCEPTION 'a step of % refused by the test', NEW.unit_code USING ERRCODE = state;
           END IF;
@@ -62,6 +66,7 @@ class StepNotStoredTest {
         """));
   }
 
+  /** Refuses every event of unit {@code code}, or the one event whose id is {@code code}. */
   static void poison(String code, String sqlState) {
     harness.jdbi().useHandle(h -> h.execute(
         "INSERT INTO poisoned (unit_code, sql_state) VALUES (?, ?)", code, sqlState));
@@ -119,6 +124,87 @@ class StepNotStoredTest {
       assertEquals(i == 1 || i == 2 ? 1 : 2,
           harness.client().getUnit(codes.get(i)).getEventCount(), codes.get(i));
     }
+  }
+
+  @Test
+  void aBatchItemNotStoredHoldsTheLaterItemsOfItsUnitUntilBothAreResent() {
+    String held = Fixtures.registeredPack(harness.client());
+    String other = Fixtures.registeredPack(harness.client());
+    RecordEventRequest sale = Fixtures.sale(held);
+    RecordEventRequest removal = Fixtures.removal(held, RemovalReason.REMOVAL_REASON_RETIREMENT);
+    RecordEventRequest otherSale = Fixtures.sale(other);
+    BatchRecordEventsRequest batch = BatchRecordEventsRequest.newBuilder()
+        .addRequests(sale).addRequests(removal).addRequests(otherSale).build();
+    poison(sale.getEventId(), "40P01"); // this one step, of the moment
+    BatchRecordEventsResponse first;
+    try {
+      first = harness.events().batchRecordEvents(batch);
+    } finally {
+      cure(sale.getEventId());
+    }
+    assertEquals(Status.Code.UNAVAILABLE.value(), first.getResults(0).getError().getCode());
+    // judged without the sale, the removal would have been refused for good (the pack is not
+    // in a vehicle) and that refusal remembered: the resend below would have got it again
+    com.google.rpc.Status heldBack = first.getResults(1).getError();
+    assertEquals(Status.Code.UNAVAILABLE.value(), heldBack.getCode(), heldBack.toString());
+    assertTrue(heldBack.getMessage().contains(sale.getEventId())
+        && heldBack.getMessage().contains(held), heldBack.getMessage());
+    assertEquals(2, first.getResults(2).getEvent().getSequence(), "another unit's item passes");
+    assertEquals(1, harness.client().getUnit(held).getEventCount());
+
+    BatchRecordEventsResponse resent = harness.events().batchRecordEvents(batch);
+    assertEquals(2, resent.getResults(0).getEvent().getSequence());
+    assertEquals(3, resent.getResults(1).getEvent().getSequence(), "in their order");
+    assertEquals(first.getResults(2).getEvent(), resent.getResults(2).getEvent(), "a retry");
+  }
+
+  @Test
+  void aStepTurnedAwayByAFullQueueHoldsItsUnitsLaterStepsOfTheCallThoughRoomWasMadeMeanwhile()
+      throws Exception {
+    String unit = Fixtures.registeredPack(harness.client());
+    String other = Fixtures.registeredPack(harness.client());
+    HeldQueue gate = new HeldQueue(1);
+    Sequencer sequencer = new Sequencer(harness.jdbi(), Clock.systemUTC(), 16, gate);
+    HeldUnits call = HeldUnits.forCall();
+    try {
+      CompletableFuture<List<Event>> filler = sequencer.record(new Submission(
+          UUID.randomUUID(), other, Instant.now(), Fixtures.STATION,
+          new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION, List.of(), () -> true);
+      CompletableFuture<List<Event>> sale = sequencer.record(new Submission(UUID.randomUUID(),
+              unit, Instant.now(), Fixtures.STATION,
+              new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION, List.of(),
+          () -> true, call);
+      ExecutionException full = assertThrows(ExecutionException.class, sale::get);
+      assertTrue(full.getCause().getMessage().contains("queue is full"),
+          full.getCause().getMessage());
+      gate.clear(); // room again, before the call's next step
+      filler.cancel(false);
+      CompletableFuture<List<Event>> removal = sequencer.record(new Submission(
+              UUID.randomUUID(), unit, Instant.now(), Fixtures.STATION,
+              new Step.Removal(io.packtrail.server.domain.RemovalReason.RETIREMENT, "")), STATION,
+          List.of(), () -> true, call);
+      ExecutionException held = assertThrows(ExecutionException.class,
+          () -> removal.get(10, TimeUnit.SECONDS));
+      assertInstanceOf(IngestUnavailableException.class, held.getCause());
+      assertTrue(held.getCause().getMessage().contains("earlier in this call"),
+          held.getCause().getMessage());
+      assertTrue(gate.isEmpty(), "not queued");
+    } finally {
+      gate.release();
+      sequencer.close();
+    }
+    assertEquals(1, harness.client().getUnit(unit).getEventCount());
+  }
+
+  @Test
+  void aStepRefusedForWhatItSaysHoldsNothing() {
+    String unit = Fixtures.registeredPack(harness.client());
+    RecordEventRequest early = Fixtures.removal(unit, RemovalReason.REMOVAL_REASON_RETIREMENT);
+    RecordEventRequest sale = Fixtures.sale(unit);
+    BatchRecordEventsResponse r = harness.events().batchRecordEvents(
+        BatchRecordEventsRequest.newBuilder().addRequests(early).addRequests(sale).build());
+    assertEquals(Status.Code.FAILED_PRECONDITION.value(), r.getResults(0).getError().getCode());
+    assertEquals(2, r.getResults(1).getEvent().getSequence(), "judged as the unit stands");
   }
 
   /**
