@@ -161,14 +161,19 @@ public final class DeploymentCa {
    */
   public IssuedCertificate issue(Principal principal, String commonName, PublicKey subjectKey,
       Duration validity) {
+    return record(clientCertificate(principal, commonName, subjectKey, validity), principal,
+        commonName);
+  }
+
+  private X509Certificate clientCertificate(Principal principal, String commonName,
+      PublicKey subjectKey, Duration validity) {
     String uri = PrincipalUri.of(principal);
-    X509Certificate cert = build(commonName, subjectKey, validity, b -> {
+    return build(commonName, subjectKey, validity, b -> {
       b.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
           new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
     });
-    return record(cert, principal, commonName);
   }
 
   /**
@@ -177,26 +182,35 @@ public final class DeploymentCa {
    */
   public IssuedCertificate deviceCertificate(String deviceName, String commonName,
       PublicKey subjectKey, Duration validity) {
-    if (jdbi != null) {
-      Optional<IssuedCertificate> issued = jdbi.withExtension(CertificateDao.class,
-          dao -> dao.findDevice(deviceName, sha256(subjectKey.getEncoded())));
+    Principal device = new Principal(Principal.Kind.DEVICE,
+        ResourceNames.organizationOfSite(ResourceNames.siteOfDevice(deviceName)),
+        ResourceNames.siteOfDevice(deviceName), deviceName, null);
+    if (jdbi == null) {
+      return issue(device, commonName, subjectKey, validity);
+    }
+    // the look and the insert in one transaction, one device at a time: two enrollments with
+    // the used code and two new keys at the same moment would otherwise both find none
+    return jdbi.inTransaction(handle -> {
+      handle.createQuery("SELECT pg_advisory_xact_lock(hashtext('pki_certificate.device'), "
+          + "hashtext(:device))").bind("device", deviceName).mapTo(String.class).one();
+      CertificateDao dao = handle.attach(CertificateDao.class);
+      Optional<IssuedCertificate> issued =
+          dao.findDevice(deviceName, sha256(subjectKey.getEncoded()));
       if (issued.isPresent()) {
         return issued.get();
       }
       // an enrollment sent again answers the certificate it got; with another key it is no
       // retry: whoever still held the used code (and the device's public signing key, which
       // anyone may read) would get a certificate naming the device for a key of their own
-      if (jdbi.withExtension(CertificateDao.class, dao -> dao.hasDeviceCertificate(deviceName))) {
+      if (dao.hasDeviceCertificate(deviceName)) {
         throw new io.packtrail.server.domain.AlreadyExistsException(deviceName, deviceName
             + " has its client certificate already, for another tls_public_key; an enrollment "
             + "sent again carries the same keys (a device with a new key enrolls anew, with a "
             + "new code and device_id)");
       }
-    }
-    Principal device = new Principal(Principal.Kind.DEVICE,
-        ResourceNames.organizationOfSite(ResourceNames.siteOfDevice(deviceName)),
-        ResourceNames.siteOfDevice(deviceName), deviceName, null);
-    return issue(device, commonName, subjectKey, validity);
+      return record(dao, clientCertificate(device, commonName, subjectKey, validity), device,
+          commonName);
+    });
   }
 
   /**
@@ -268,6 +282,13 @@ public final class DeploymentCa {
 
   private IssuedCertificate record(X509Certificate cert, Principal principal,
       String commonName) {
+    return jdbi == null ? record(null, cert, principal, commonName)
+        : jdbi.withExtension(CertificateDao.class, dao -> record(dao, cert, principal, commonName));
+  }
+
+  /** Records {@code cert} through {@code dao}; null {@code dao}: a CA without a database. */
+  private IssuedCertificate record(CertificateDao dao, X509Certificate cert, Principal principal,
+      String commonName) {
     String serial = CertificateCallerResolver.serial(cert);
     Principal named = principal == null ? null : new Principal(principal.kind(),
         principal.organization(), principal.site(), principal.device(), serial);
@@ -276,20 +297,20 @@ public final class DeploymentCa {
     IssuedCertificate made = new IssuedCertificate(serial, named, commonName,
         cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), der, issued, null,
         null);
-    if (jdbi == null) {
+    if (dao == null) {
       return made;
     }
-    int stored = jdbi.withExtension(CertificateDao.class, dao -> dao.insert(serial,
+    int stored = dao.insert(serial,
         made.kind(), named == null ? null : PrincipalUri.of(named), commonName,
         named == null ? null : named.organization(), named == null ? null : named.site(),
         named == null ? null : named.device(), sha256(cert.getPublicKey().getEncoded()),
-        made.notBefore(), made.notAfter(), der, issued));
+        made.notBefore(), made.notAfter(), der, issued);
     if (stored == 1) {
       return made;
     }
     // a concurrent enrollment of the same device and key stored its certificate first
-    return jdbi.withExtension(CertificateDao.class, dao -> dao.findDevice(named.device(),
-        sha256(cert.getPublicKey().getEncoded()))).orElseThrow();
+    return dao.findDevice(named.device(), sha256(cert.getPublicKey().getEncoded()))
+        .orElseThrow();
   }
 
   private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey signingKey)

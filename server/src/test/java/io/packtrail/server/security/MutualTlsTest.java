@@ -321,6 +321,44 @@ class MutualTlsTest {
   }
 
   @Test
+  void enrollmentsOfOneDeviceWithNewKeysAtTheSameMomentGetOneCertificate() throws Exception {
+    // the used code sent by several holders at once, each with a TLS key of its own: the
+    // look for the device's certificate and the insert are one step, so one of them wins
+    String deviceName = Fixtures.STATION + "/devices/race-1";
+    int racers = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(racers);
+    List<java.util.concurrent.Future<IssuedCertificate>> tries = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < racers; i++) {
+        KeyPair key = TlsKeys.generate();
+        tries.add(pool.submit(() -> {
+          start.await();
+          return ca.deviceCertificate(deviceName, "racer", key.getPublic(),
+              DeploymentCa.CLIENT_VALIDITY);
+        }));
+      }
+      int issued = 0;
+      for (var t : tries) {
+        try {
+          t.get();
+          issued++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof io.packtrail.server.domain.AlreadyExistsException,
+              causes(e));
+        }
+      }
+      assertEquals(1, issued, "one certificate issued, the others refused");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, new IssuedCertificates(jdbi, CLOCK).list().stream()
+        .filter(c -> c.principal() != null && deviceName.equals(c.principal().device()))
+        .count());
+  }
+
+  @Test
   void anEnrollmentKeyThatIsNotP256IsABadRequestNamingTheField() {
     try (PacktrailClient client = operator.builder(target()).build()) {
       var status = io.packtrail.server.testing.Statuses.assertFails(
