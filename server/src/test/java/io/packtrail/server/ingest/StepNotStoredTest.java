@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A step the database refuses to store fails alone: the rest of its batch is recorded, and its
@@ -237,10 +239,15 @@ class StepNotStoredTest {
     assertEquals("23514", info.getMetadataOrThrow("sql_state"));
   }
 
-  @Test
-  void aRefusalOfTheMomentIsUnavailableAndTheSameIdPassesLater() {
-    com.google.rpc.Status status = refusedThenPassed("53100", Status.Code.UNAVAILABLE); // disk
-    assertTrue(status.getMessage().contains("SQLSTATE 53100")
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "53100", // disk_full
+      "40001", // serialization_failure
+      "55P03", // lock_not_available: a lock_timeout
+      "57014"}) // query_canceled: a statement_timeout
+  void aRefusalOfTheMomentIsUnavailableAndTheSameIdPassesLater(String sqlState) {
+    com.google.rpc.Status status = refusedThenPassed(sqlState, Status.Code.UNAVAILABLE);
+    assertTrue(status.getMessage().contains("SQLSTATE " + sqlState)
         && status.getMessage().contains("retry with the same id"), status.getMessage());
   }
 }
