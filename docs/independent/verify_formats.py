@@ -1155,7 +1155,7 @@ def main(path):
     def guard(v): return "'" + v if v and v[0] in "=+-@\t\r'" else v
     def cell(v):
         v = guard(v)
-        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n;\t') else v
     rows = []
     for f in evs:
         t = f["event.type"]

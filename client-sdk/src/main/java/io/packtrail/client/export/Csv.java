@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * CSV as RFC 4180 writes it (comma-separated, CRLF line ends, a field quoted when it holds a
- * comma, quote, CR or LF, quotes doubled), with one addition for spreadsheets: a field that
- * begins with {@code = + - @}, a tab, a CR or an apostrophe gets an apostrophe in front, so a
+ * comma, quote, CR or LF, quotes doubled), with two additions for spreadsheets: a field holding
+ * a semicolon or a tab is quoted too (a spreadsheet splitting on those keeps it whole); a field
+ * that begins with {@code = + - @}, a tab, a CR or an apostrophe gets an apostrophe in front, so a
  * spreadsheet shows a note such as {@code =HYPERLINK(...)} as text instead of running it
  * (OWASP's advice on CSV injection); {@link #read} takes exactly one such apostrophe off again,
  * so a file reads back to the fields written.
@@ -33,8 +34,10 @@ public final class Csv {
     if (!v.isEmpty() && "=+-@\t\r'".indexOf(v.charAt(0)) >= 0) {
       v = "'" + v;
     }
+    // quoted on a semicolon or a tab too: a spreadsheet that splits on those (many locales split
+    // on ';') keeps a quoted field whole, so no part of it can begin a cell, and a formula
     if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0
-        || v.indexOf('\r') >= 0) {
+        || v.indexOf('\r') >= 0 || v.indexOf(';') >= 0 || v.indexOf('\t') >= 0) {
       s.append('"').append(v.replace("\"", "\"\"")).append('"');
     } else {
       s.append(v);

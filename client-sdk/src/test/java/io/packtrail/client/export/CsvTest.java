@@ -11,7 +11,8 @@ class CsvTest {
   static final List<List<String>> TRICKY = List.of(
       List.of("plain", "", "with,comma", "with \"quotes\"", "two\nlines", "crlf\r\nend"),
       List.of("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "'quoted", "''=x"),
-      List.of("\tTAB", "\u00e9\u4e2d", " spaces ", "a'b", "'", "=")
+      List.of("\tTAB", "\u00e9\u4e2d", " spaces ", "a'b", "'", "="),
+      List.of("semi;colon", ";=1+1", "in\ttab", "a;b,c")
   );
 
   @Test
@@ -25,6 +26,15 @@ class CsvTest {
   void formulasAreWrittenAsTextForSpreadsheets() {
     String text = Csv.write(List.of(List.of("=1+1", "-3", "@x", "ok")));
     assertEquals("'=1+1,'-3,'@x,ok\r\n", text);
+  }
+
+  @Test
+  void aFieldWithASemicolonOrATabIsQuotedSoASpreadsheetSplittingOnThemKeepsItWhole() {
+    // split on ';' unquoted, "fault;=cmd|' /C calc'!A0" would put a formula in a cell of its own
+    List<List<String>> rows = List.of(List.of("fault;=cmd|' /C calc'!A0", "a	-1", "x"));
+    String text = Csv.write(rows);
+    assertEquals("\"fault;=cmd|' /C calc'!A0\",\"a\t-1\",x\r\n", text);
+    assertEquals(rows, Csv.read(text));
   }
 
   @Test
