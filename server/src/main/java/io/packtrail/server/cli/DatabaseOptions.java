@@ -43,8 +43,21 @@ final class DatabaseOptions {
           + "<home>/key-encryption.key (owner-only).")
   String keyEncryptionKey;
 
+  /**
+   * Refuses settings the pool cannot take, before anything is opened or created: HikariCP reads
+   * a connection timeout of 0 as "wait for ever" and refuses one under 250 ms.
+   */
+  void check() {
+    if (!(connectionTimeoutSeconds >= 0.25 && connectionTimeoutSeconds <= 3600)) {
+      throw new IllegalArgumentException("--db-connection-timeout (env "
+          + "PACKTRAIL_DB_CONNECTION_TIMEOUT) must be 0.25 to 3600 seconds, got "
+          + connectionTimeoutSeconds);
+    }
+  }
+
   /** The sealer for private keys at rest, from configuration or the home directory. */
   KeySealer keySealer() throws IOException {
+    check();
     return KeySealer.fromConfig(keyEncryptionKey, home().resolve("key-encryption.key"));
   }
 
@@ -73,6 +86,7 @@ final class DatabaseOptions {
   }
 
   private Opened open(int poolSize, boolean shared) throws IOException {
+    check();
     EmbeddedDatabase embedded = null;
     String jdbcUrl = url;
     String dbUser = user;

@@ -37,8 +37,8 @@ final class PkiCommand {
       description = {"Make the deployment CA (once per deployment; kept when it exists) and this "
           + "server's certificate and key (<home>/pki/server.pem, server.key), and write the CA "
           + "certificate clients trust (<home>/pki/ca.pem).",
-          "A server certificate is kept unless --renew-server, it expires within 30 days, or "
-              + "another CA issued it."})
+          "A server certificate is kept unless --renew-server, it expires within 30 days, "
+              + "another CA issued it, or --server-name lists other hosts than it names."})
   static final class Init implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
@@ -59,7 +59,9 @@ final class PkiCommand {
       PkiFiles files = PkiFiles.in(database.home());
       try (DatabaseOptions.Opened opened = database.openShared(2)) {
         PkiFiles.Init done = files.init(opened.database().jdbi(), database.keySealer(),
-            names, renewServer || serverNames != null, Clock.systemUTC());
+            names, renewServer
+                || serverNames != null && !files.serverCertificateNames(serverNames),
+            Clock.systemUTC());
         System.out.println(PkiReport.init(files, done));
       }
       return 0;

@@ -201,8 +201,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     // every other setting is checked here too, before the database is opened and migrated (and
     // the embedded one started): a typo must not leave that work half done behind an error
-    KeySealer sealer = database.keySealer();
-    PacktrailServer.Settings settings = settings(sealer, witnesses, deadlines);
+    database.check();
+    PacktrailServer.Settings settings = settings(witnesses, deadlines);
+    // the key-encryption key last: without one configured, it is made in the home directory
+    settings = settings.withSealer(database.keySealer());
     DatabaseOptions.Opened opened = database.open(10);
     try {
       return serve(opened, address, settings);
@@ -212,11 +214,10 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private PacktrailServer.Settings settings(KeySealer sealer,
+  private PacktrailServer.Settings settings(
       java.util.List<io.packtrail.client.log.VerifierKey> witnesses,
       io.packtrail.server.domain.ReportingDeadlines deadlines) {
     return PacktrailServer.Settings.defaults()
-        .withSealer(sealer)
         .withRequireLabels(requireLabels)
         .withMassTolerancePercent(massTolerancePercent)
         .withEnrollmentCodeValidity(java.time.Duration.ofHours(enrollmentCodeHours))
@@ -268,7 +269,13 @@ final class ServeCommand implements Callable<Integer> {
       metrics = new ServerMetrics();
       Database db = opened.database();
       metrics.databasePool(db::pool, db.maximumPoolSize());
-      metricsEndpoint = metrics.serve(InetAddress.getByName(metricsBind), metricsPort);
+      try {
+        metricsEndpoint = metrics.serve(InetAddress.getByName(metricsBind), metricsPort);
+      } catch (java.net.BindException e) {
+        throw new IllegalStateException("--metrics-port " + metricsPort + " on " + metricsBind
+            + " cannot be served (" + e.getMessage() + "): another process listens there; "
+            + "choose another port, or leave --metrics-port unset to serve no metrics", e);
+      }
     }
     PacktrailServer server = PacktrailServer.start(builder, jdbi, settings, metrics);
     HTTPServer endpoint = metricsEndpoint;

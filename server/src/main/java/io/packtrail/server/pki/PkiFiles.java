@@ -15,6 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -84,6 +88,39 @@ public record PkiFiles(Path dir) {
       Pem.writePublic(serverCertificate(), Pem.encode("CERTIFICATE", server.der()));
     }
     return new Init(ca, !existed, server);
+  }
+
+  /**
+   * Whether this server's certificate names exactly {@code names} (DNS names and IP addresses
+   * compared as the certificate encodes them, so {@code ::1} is {@code 0:0:0:0:0:0:0:1});
+   * false when there is none or it cannot be read.
+   */
+  public boolean serverCertificateNames(List<String> names) {
+    return namesOfServerCertificate().equals(nameSet(names));
+  }
+
+  /** The names a server certificate for {@code names} holds, compared as encoded. */
+  private static java.util.Set<GeneralName> nameSet(List<String> names) {
+    java.util.Set<GeneralName> set = new java.util.HashSet<>();
+    for (String name : names) {
+      set.add(DeploymentCa.hostName(name));
+    }
+    return set;
+  }
+
+  /** The subject alternative names of this server's certificate; none when it cannot be read. */
+  private java.util.Set<GeneralName> namesOfServerCertificate() {
+    try {
+      X509Certificate cert = Pem.readCertificate(serverCertificate());
+      byte[] extension = cert.getExtensionValue(Extension.subjectAlternativeName.getId());
+      if (extension == null) {
+        return java.util.Set.of();
+      }
+      return new java.util.HashSet<>(java.util.Arrays.asList(GeneralNames.getInstance(
+          JcaX509ExtensionUtils.parseExtensionValue(extension)).getNames()));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Set.of();
+    }
   }
 
   /** Whether this server's files hold a certificate of the CA valid at {@code until}. */

@@ -1,6 +1,7 @@
 package io.packtrail.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,6 +73,19 @@ class PkiCommandTest {
       assertTrue(again.out().contains("deployment CA:      kept")
           && again.out().contains("server certificate: kept"), again.out());
       assertEquals(serverPem, Files.readString(files.serverCertificate()));
+      // the names it has, in another order and spelling: kept; another name: a new certificate
+      ServerCliRun sameNames = pki(db, "init", "--server-name", "::1", "--server-name",
+          "127.0.0.1", "--server-name", "localhost");
+      assertTrue(sameNames.out().contains("server certificate: kept"), sameNames.out());
+      assertEquals(serverPem, Files.readString(files.serverCertificate()));
+      ServerCliRun otherName = pki(db, "init", "--server-name", "trace.example.org");
+      assertEquals(0, otherName.exit(), otherName.err());
+      assertFalse(otherName.out().contains("server certificate: kept"), otherName.out());
+      assertTrue(files.serverCertificateNames(List.of("trace.example.org")));
+      ServerCliRun defaults = pki(db, "init");
+      assertTrue(defaults.out().contains("server certificate: kept"), defaults.out());
+      assertEquals(0, pki(db, "init", "--renew-server").exit());
+      assertTrue(files.serverCertificateNames(PkiFiles.LOOPBACK_NAMES), "renewed for the default");
 
       ServerCliRun unknownKind = pki(db, "issue", "admin");
       assertEquals(1, unknownKind.exit());

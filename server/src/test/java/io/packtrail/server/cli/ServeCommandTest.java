@@ -50,7 +50,8 @@ class ServeCommandTest {
     // no database URL: the embedded one would be started (and migrated) in home/pgdata first
     for (String[] bad : new String[][] {
         {"--rate-burst", "0", "burst of at least 1"},
-        {"--key-encryption-key", "abc-def", "PACKTRAIL_KEY_ENCRYPTION_KEY) is not base64"}}) {
+        {"--key-encryption-key", "abc-def", "PACKTRAIL_KEY_ENCRYPTION_KEY) is not base64"},
+        {"--db-connection-timeout", "0", "must be 0.25 to 3600 seconds, got 0.0"}}) {
       java.io.StringWriter err = new java.io.StringWriter();
       int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
           .execute("serve", "--home", home.toString(), bad[0], bad[1]);
@@ -58,6 +59,8 @@ class ServeCommandTest {
       assertTrue(err.toString().contains(bad[2]), err.toString());
       assertFalse(java.nio.file.Files.exists(home.resolve("pgdata")),
           "no database was started for a command refused: " + bad[0]);
+      assertFalse(java.nio.file.Files.exists(home.resolve("key-encryption.key")),
+          "no key was made for a command refused: " + bad[0]);
     }
   }
 
@@ -69,6 +72,27 @@ class ServeCommandTest {
             "jdbc:postgresql://127.0.0.1:1/never-opened");
     assertEquals(2, exit, err.toString());
     assertTrue(err.toString().contains("--metrics-port must be 0 to 65535"), err.toString());
+  }
+
+  @Test
+  void aMetricsPortInUseIsNamedByItsOptionAndTheCommandEnds() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        var db = io.packtrail.server.testing.TestDatabases.create("metrics_port_taken")) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve",
+          "--plaintext", "--port", "0", "--anomaly-scan-interval", "0",
+          "--metrics-port", Integer.toString(taken.getLocalPort()), "--db-url", db.url()));
+      if (db.user() != null) {
+        args.addAll(java.util.List.of("--db-user", db.user()));
+      }
+      if (db.password() != null) {
+        args.addAll(java.util.List.of("--db-password", db.password()));
+      }
+      ServerCliRun run = ServerCliRun.of(args.toArray(String[]::new));
+      assertEquals(1, run.exit(), run.err());
+      assertTrue(run.err().contains("error: --metrics-port " + taken.getLocalPort()
+          + " on 127.0.0.1 cannot be served") && run.err().contains("another process"),
+          run.err());
+    }
   }
 
   @Test
