@@ -102,7 +102,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       RecordEventRequest item = request.getRequests(i);
       String prefix = "requests[" + i + "].";
       results.add(recorder.recordStep(() -> requests.submission(item, prefix),
-              item.getLabelText(), prefix, caller, () -> !call.isCancelled(), held)
+              item.getLabelText(), prefix, caller, () -> !call.isCancelled(), held.at(i))
           .handle((events, failure) -> failure == null ? result(events)
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
     }

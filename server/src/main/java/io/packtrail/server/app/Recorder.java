@@ -16,6 +16,7 @@ import io.packtrail.server.domain.StepType;
 import io.packtrail.server.domain.Submission;
 import io.packtrail.server.ingest.Directory;
 import io.packtrail.server.ingest.HeldUnits;
+import io.packtrail.server.ingest.IngestUnavailableException;
 import io.packtrail.server.ingest.Sequencer;
 import io.packtrail.server.label.ScannedLabels;
 import io.packtrail.server.security.Caller;
@@ -58,7 +59,8 @@ public final class Recorder {
 
   /**
    * Maps, checks and queues one request; every failure, early or late, arrives through the
-   * returned future, so a batch item fails alone. {@code labelText} is null or empty when no
+   * returned future, so a batch item fails on its own (one not recorded holds its units'
+   * later items, HeldUnits). {@code labelText} is null or empty when no
    * label was scanned. A submission still queued when {@code stillWanted} turns false (the call
    * was cancelled or is past its deadline) is not worth a database round trip and is dropped.
    * Answers the event of the unit the step is recorded against.
@@ -91,6 +93,12 @@ public final class Recorder {
     try {
       // a request that does not map is refused by its content alone: nothing to remember
       mapped = mapping.get();
+      IngestUnavailableException heldBack = held.holding(mapped);
+      if (heldBack != null) {
+        // unjudged: not even the checks that need no look-up, which a resend will make
+        held.notRecorded(mapped, heldBack);
+        return CompletableFuture.failedFuture(heldBack);
+      }
       Submission s = mapped.withSubmitter(caller.principal());
       try {
         // the authorization table's ACTING_SITE, from the request alone, before any look-up

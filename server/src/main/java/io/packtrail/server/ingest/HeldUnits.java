@@ -9,36 +9,47 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The units of one call whose earlier step was not recorded (the queue was full, its batch
- * failed, the database would not store it). A later step of such a unit in the same call is not
- * recorded either: judged without the earlier one, it would go into the chain ahead of a step
- * that belongs before it, or be refused for good for a state the earlier step would have made.
- * The client resends both, in their order. A step that was judged and refused holds nothing:
- * its refusal is final, and the steps after it are judged as the unit stands.
+ * The units of one call whose step was not recorded (the queue was full, its batch failed, the
+ * database would not store it), with that step's place in the call. A step placed after it that
+ * touches one of those units is not recorded either: judged without the earlier one, it would go
+ * into the chain ahead of a step that belongs before it, or be refused, and that refusal
+ * remembered, for a state the earlier step would have changed. The client resends both, in their
+ * order. A step that was judged and refused holds nothing: what follows it is judged as the unit
+ * stands (a refusal the server does not remember, such as a denial, may pass when resent, and
+ * then its resend comes after what followed it, as the client ordered by resending).
  */
 public final class HeldUnits {
   /** For a call of one step: nothing comes after it. */
-  public static final HeldUnits NONE = new HeldUnits(false);
+  public static final HeldUnits NONE = new HeldUnits(null, 0);
 
-  private final boolean holding;
-  /** Unit code to the id of the call's first step of it that was not recorded. */
-  private final Map<String, UUID> held = new ConcurrentHashMap<>();
+  /** The first unrecorded step of a unit in the call: its place and its id. */
+  private record Held(int place, UUID eventId) {}
 
-  private HeldUnits(boolean holding) {
-    this.holding = holding;
+  /** Unit code to the call's first step of it that was not recorded; null: holds nothing. */
+  private final Map<String, Held> held;
+  private final int place;
+
+  private HeldUnits(Map<String, Held> held, int place) {
+    this.held = held;
+    this.place = place;
   }
 
-  /** For a call of several steps, one instance for all of them. */
+  /** For a call of several steps; each step takes its place with {@link #at}. */
   public static HeldUnits forCall() {
-    return new HeldUnits(true);
+    return new HeldUnits(new ConcurrentHashMap<>(), 0);
+  }
+
+  /** The step at {@code place} of this call (0 first): held only by steps placed before it. */
+  public HeldUnits at(int place) {
+    return held == null ? this : new HeldUnits(held, place);
   }
 
   /**
-   * Notes the units of {@code s} when {@code failure} is not a judgement of it (a refusal is
-   * final and holds nothing); nothing for a success (null).
+   * Notes the units of {@code s}, this step, when {@code failure} is not a judgement of it;
+   * nothing for a success (null) or a refusal.
    */
   public void notRecorded(Submission s, Throwable failure) {
-    if (!holding || failure == null) {
+    if (held == null || failure == null) {
       return;
     }
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -46,15 +57,20 @@ public final class HeldUnits {
     if (cause instanceof DomainException) {
       return;
     }
-    held.putIfAbsent(s.unitCode(), s.eventId());
+    Held mine = new Held(place, s.eventId());
+    held.merge(s.unitCode(), mine, HeldUnits::earlier);
     for (Step.Touch t : Step.others(s.step())) {
-      held.putIfAbsent(t.code(), s.eventId());
+      held.merge(t.code(), mine, HeldUnits::earlier);
     }
   }
 
-  /** The refusal to record {@code s} ahead of its call's unrecorded step, or null. */
-  IngestUnavailableException holding(Submission s) {
-    if (!holding || held.isEmpty()) {
+  private static Held earlier(Held a, Held b) {
+    return a.place() <= b.place() ? a : b;
+  }
+
+  /** The refusal to record {@code s}, this step, ahead of an earlier unrecorded one; or null. */
+  public IngestUnavailableException holding(Submission s) {
+    if (held == null || held.isEmpty()) {
       return null;
     }
     IngestUnavailableException h = heldFor(s.unitCode());
@@ -68,9 +84,10 @@ public final class HeldUnits {
   }
 
   private IngestUnavailableException heldFor(String code) {
-    UUID earlier = held.get(code);
-    return earlier == null ? null : new IngestUnavailableException("not recorded: step "
-        + earlier + " of unit " + code + ", earlier in this call, was not recorded, and this "
-        + "step must not go before it; resend both, in their order, with the same ids");
+    Held earlier = held.get(code);
+    return earlier == null || earlier.place() >= place ? null : new IngestUnavailableException(
+        "not recorded: step " + earlier.eventId() + " of unit " + code + ", earlier in this "
+            + "call, was not recorded, and this step must not go before it; resend both, in "
+            + "their order, with the same ids");
   }
 }

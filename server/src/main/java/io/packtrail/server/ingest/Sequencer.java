@@ -215,8 +215,9 @@ public final class Sequencer implements AutoCloseable {
 
   private CompletableFuture<List<Event>> queue(Pending pending) {
     CompletableFuture<List<Event>> result = pending.result();
-    // registered first, so that every way the step ends unrecorded (here, or in a batch, on the
-    // sequencer's thread before it takes the next) holds its units for the call's later steps
+    // registered before anything can complete it, so that every way the step ends unrecorded
+    // (here, or in a batch, on the sequencer's thread before it takes the next) holds its units
+    // for the call's later steps
     result.whenComplete((events, failure) -> pending.held().notRecorded(pending.submission(), failure));
     IngestUnavailableException held = pending.held().holding(pending.submission());
     if (held != null) {

@@ -175,7 +175,7 @@ class StepNotStoredTest {
       CompletableFuture<List<Event>> sale = sequencer.record(new Submission(UUID.randomUUID(),
               unit, Instant.now(), Fixtures.STATION,
               new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION, List.of(),
-          () -> true, call);
+          () -> true, call.at(0));
       ExecutionException full = assertThrows(ExecutionException.class, sale::get);
       assertTrue(full.getCause().getMessage().contains("queue is full"),
           full.getCause().getMessage());
@@ -184,7 +184,7 @@ class StepNotStoredTest {
       CompletableFuture<List<Event>> removal = sequencer.record(new Submission(
               UUID.randomUUID(), unit, Instant.now(), Fixtures.STATION,
               new Step.Removal(io.packtrail.server.domain.RemovalReason.RETIREMENT, "")), STATION,
-          List.of(), () -> true, call);
+          List.of(), () -> true, call.at(1));
       ExecutionException held = assertThrows(ExecutionException.class,
           () -> removal.get(10, TimeUnit.SECONDS));
       assertInstanceOf(IngestUnavailableException.class, held.getCause());
@@ -196,6 +196,61 @@ class StepNotStoredTest {
       sequencer.close();
     }
     assertEquals(1, harness.client().getUnit(unit).getEventCount());
+  }
+
+  @Test
+  void aLaterStepTurnedAwayDoesNotHoldAnEarlierOneOfItsUnit() throws Exception {
+    String unit = Fixtures.registeredPack(harness.client());
+    HeldQueue gate = new HeldQueue(1);
+    Sequencer sequencer = new Sequencer(harness.jdbi(), Clock.systemUTC(), 16, gate);
+    HeldUnits call = HeldUnits.forCall();
+    try {
+      CompletableFuture<List<Event>> sale = sequencer.record(new Submission(UUID.randomUUID(),
+              unit, Instant.now(), Fixtures.STATION,
+              new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION, List.of(),
+          () -> true, call.at(0));
+      CompletableFuture<List<Event>> removal = sequencer.record(new Submission(
+              UUID.randomUUID(), unit, Instant.now(), Fixtures.STATION,
+              new Step.Removal(io.packtrail.server.domain.RemovalReason.RETIREMENT, "")), STATION,
+          List.of(), () -> true, call.at(1));
+      ExecutionException full = assertThrows(ExecutionException.class, removal::get);
+      assertTrue(full.getCause().getMessage().contains("queue is full"),
+          full.getCause().getMessage());
+      gate.release();
+      assertEquals(2, sale.get(10, TimeUnit.SECONDS).get(0).sequence(), "the earlier is recorded");
+    } finally {
+      gate.release();
+      sequencer.close();
+    }
+  }
+
+  @Test
+  void anItemNotStoredHoldsTheLaterItemsOfEveryUnitItTouches() {
+    String pack = Fixtures.gradedPackAt(harness.client(), Fixtures.LINE);
+    String module = Fixtures.newCode('M');
+    RecordEventRequest dismantling = Fixtures.dismantling(pack, Fixtures.LINE, 20,
+        Fixtures.child(module, 360));
+    RecordEventRequest grading = Fixtures.inspection(module).toBuilder()
+        .setActorSite(Fixtures.LINE).build();
+    BatchRecordEventsRequest batch = BatchRecordEventsRequest.newBuilder()
+        .addRequests(dismantling).addRequests(grading).build();
+    poison(dismantling.getEventId(), "40P01");
+    BatchRecordEventsResponse first;
+    try {
+      first = harness.events().batchRecordEvents(batch);
+    } finally {
+      cure(dismantling.getEventId());
+    }
+    assertEquals(Status.Code.UNAVAILABLE.value(), first.getResults(0).getError().getCode());
+    // judged without the dismantling, the module's grading would be NOT_FOUND, remembered
+    com.google.rpc.Status heldBack = first.getResults(1).getError();
+    assertEquals(Status.Code.UNAVAILABLE.value(), heldBack.getCode(), heldBack.toString());
+    assertTrue(heldBack.getMessage().contains(dismantling.getEventId())
+        && heldBack.getMessage().contains(module), heldBack.getMessage());
+
+    BatchRecordEventsResponse resent = harness.events().batchRecordEvents(batch);
+    assertTrue(resent.getResults(0).hasEvent(), resent.toString());
+    assertEquals(2, resent.getResults(1).getEvent().getSequence(), "the module's second event");
   }
 
   @Test
