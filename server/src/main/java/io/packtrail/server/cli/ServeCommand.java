@@ -237,6 +237,7 @@ final class ServeCommand implements Callable<Integer> {
     KeySealer sealer = settings.sealer();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     PkiFiles files = PkiFiles.in(database.home());
+    java.util.List<String> startWarnings = new java.util.ArrayList<>();
     String security;
     if (plaintext) {
       settings = settings.withCallerResolver(CallerResolver.PLAINTEXT);
@@ -253,6 +254,7 @@ final class ServeCommand implements Callable<Integer> {
               + "init' first (or 'serve --demo'; or 'serve --plaintext' for development on "
               + "loopback)"));
       PkiFiles.ServerMaterial server = files.server(ca, clock);
+      startWarnings.addAll(PkiFiles.expiryWarnings(ca, server, clock.instant()));
       builder.sslContext(ServerTls.context(ca.certificate(), server.certificate(),
           server.key()));
       IssuedCertificates issued = new IssuedCertificates(jdbi, clock);
@@ -298,6 +300,9 @@ final class ServeCommand implements Callable<Integer> {
     HeapLimit.advice().ifPresent(System.err::println);
     for (String risk : opened.database().durability().risks()) {
       System.err.println("WARNING: " + risk + ".");
+    }
+    for (String warning : startWarnings) {
+      System.err.println("WARNING: " + warning + ".");
     }
     if (metricsEndpoint != null) {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()

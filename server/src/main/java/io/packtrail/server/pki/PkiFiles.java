@@ -168,6 +168,12 @@ public record PkiFiles(Path dir) {
           + "deployment's CA (another deployment's, or the CA was made again): run "
           + "'packtrail-server pki init --renew-server'");
     }
+    Instant caEnd = ca.certificate().getNotAfter().toInstant();
+    if (!clock.instant().isBefore(caEnd)) {
+      throw new IllegalStateException("the deployment CA expired at " + caEnd + ": no "
+          + "certificate it issued is valid any more, and a CA cannot be replaced in place "
+          + "(docs/operations.md, \"Certificates and their expiry\")");
+    }
     if (!clock.instant().isBefore(cert.getNotAfter().toInstant())) {
       throw new IllegalStateException(serverCertificate() + " (serial "
           + CertificateCallerResolver.serial(cert) + ") expired at "
@@ -175,6 +181,31 @@ public record PkiFiles(Path dir) {
           + "--renew-server'");
     }
     return new ServerMaterial(cert, key);
+  }
+
+  /** How long before its end a CA is announced at every start. */
+  static final Duration CA_WARN_BEFORE = Duration.ofDays(365);
+
+  /**
+   * What a start should announce about the certificates it serves with: the server
+   * certificate ending within 30 days (renewed by {@code pki init}), the CA within a year.
+   */
+  public static List<String> expiryWarnings(DeploymentCa ca, ServerMaterial server,
+      Instant now) {
+    List<String> warnings = new java.util.ArrayList<>();
+    Instant serverEnd = server.certificate().getNotAfter().toInstant();
+    if (serverEnd.isBefore(now.plus(RENEW_BEFORE))) {
+      warnings.add("this server's certificate expires at " + serverEnd + ", in "
+          + Duration.between(now, serverEnd).toDays() + " days: run 'packtrail-server pki init' "
+          + "(it renews it) and restart");
+    }
+    Instant caEnd = ca.certificate().getNotAfter().toInstant();
+    if (caEnd.isBefore(now.plus(CA_WARN_BEFORE))) {
+      warnings.add("the deployment CA expires at " + caEnd + ", in "
+          + Duration.between(now, caEnd).toDays() + " days; every certificate it issued ends "
+          + "with it (docs/operations.md, \"Certificates and their expiry\")");
+    }
+    return warnings;
   }
 
   /**
