@@ -178,14 +178,16 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
         ready.release();
         WatchHub.wake(ready);
       });
-      watchers.execute(() -> {
+      // under the call's context, so that a cancel also cancels the watcher's database read
+      // (CallCancelsStatements) instead of holding the slots until that read ends
+      watchers.execute(Context.current().wrap(() -> {
         try {
           follow(stream, ready, request, caller);
         } finally {
           watchSlots.release();
           releaseIdentity.run();
         }
-      });
+      }));
       handedOver = true;
     } finally {
       if (!handedOver) {

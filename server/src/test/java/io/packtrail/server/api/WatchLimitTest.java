@@ -40,6 +40,60 @@ class WatchLimitTest {
     assertEquals(Status.Code.OK, code, "the cancelled watcher's slot is free again");
   }
 
+  @Test
+  void aWatchCancelledWhileItsReadWaitsFreesItsSlotAtOnce() throws Exception {
+    Fixtures.network(harness.client());
+    Fixtures.registeredPack(harness.client());
+    // the event table locked by another transaction: a watcher's read waits on it
+    try (org.jdbi.v3.core.Handle lock = harness.jdbi().open()) {
+      lock.begin();
+      try {
+        whileTheEventTableIsLocked(lock);
+      } finally {
+        lock.rollback();
+      }
+    }
+  }
+
+  private static void whileTheEventTableIsLocked(org.jdbi.v3.core.Handle lock)
+      throws Exception {
+    lock.execute("LOCK TABLE event IN ACCESS EXCLUSIVE MODE");
+    Context.CancellableContext first = Context.current().withCancellation();
+    CompletableFuture<Status.Code> firstOutcome = new CompletableFuture<>();
+    first.run(() -> watchFromTheStart(firstOutcome));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (waitingOnTheLock() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // (the log's worker may wait on it too)
+    org.junit.jupiter.api.Assertions.assertTrue(waitingOnTheLock() >= 1, "the read waits");
+    Thread.sleep(200);
+    first.cancel(null);
+    // while the lock is still held: another watch gets the slot (accepted, and waiting on the
+    // lock in turn, it answers nothing) instead of RESOURCE_EXHAUSTED until the read ends
+    Status.Code code;
+    do {
+      CompletableFuture<Status.Code> outcome = new CompletableFuture<>();
+      Context.CancellableContext ctx = Context.current().withCancellation();
+      ctx.run(() -> watchFromTheStart(outcome));
+      try {
+        code = outcome.get(1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException accepted) {
+        code = null;
+      } finally {
+        ctx.cancel(null);
+      }
+    } while (code == Status.Code.RESOURCE_EXHAUSTED && System.nanoTime() < deadline);
+    assertEquals(null, code, "the cancelled watcher's slot is free while the lock is held");
+  }
+
+  /** The sessions of this database waiting for a lock on the event table. */
+  private static int waitingOnTheLock() {
+    return harness.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM pg_locks "
+        + "WHERE relation = 'event'::regclass AND NOT granted AND database = (SELECT oid "
+        + "FROM pg_database WHERE datname = current_database())").mapTo(Integer.class).one());
+  }
+
   /**
    * Opens a watch from log index 0; OK once it delivers an event (it was accepted; it is then
    * cancelled), else its error code.
