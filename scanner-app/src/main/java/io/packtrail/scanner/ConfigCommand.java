@@ -62,9 +62,15 @@ final class ConfigCommand implements Callable<Integer> {
         p.setProperty(ScannerCli.CA_CERT, readable(saveCaCert));
       }
       if (saveCert != null) {
-        // the worker's certificate: calls use it until the device enrolls, 'enroll' always
-        p.setProperty(ScannerCli.CERT, readable(saveCert));
-        p.setProperty(ScannerCli.KEY, readable(saveKey));
+        // the worker's certificate: calls use it until the device enrolls, 'enroll' always;
+        // once enrolled, calls keep the device's own (a retired device must lose its calls)
+        if (p.getProperty(DeviceIdentity.PROPERTY) == null) {
+          p.setProperty(ScannerCli.CERT, readable(saveCert));
+          p.setProperty(ScannerCli.KEY, readable(saveKey));
+        } else {
+          System.out.println("this device is enrolled: its calls keep its own certificate; the "
+              + "one saved is for 'enroll'");
+        }
         p.setProperty(ScannerCli.ENROLL_CERT, readable(saveCert));
         p.setProperty(ScannerCli.ENROLL_KEY, readable(saveKey));
       }

@@ -25,8 +25,12 @@ import java.util.function.Consumer;
 final class Delivery {
   static final int DEFAULT_BATCH = 200;
 
-  /** What one delivery did. */
-  record Report(int sent, int refused, int held, long pending, String offline) {
+  /**
+   * What one delivery did. {@code notStored}: steps the server answered it could not store (a
+   * fault of the server: INTERNAL), kept waiting; null when none.
+   */
+  record Report(int sent, int refused, int held, long pending, String offline,
+      String notStored) {
     boolean reachedServer() {
       return offline == null;
     }
@@ -57,8 +61,12 @@ final class Delivery {
     long afterPosition = 0;
     long afterId = 0;
     String offline = null;
+    String notStored = null;
     while (offline == null) {
       Set<String> blocked = outbox.unitsWithRefusals();
+      // a unit refused now, or corrected meanwhile (its correction sits behind this pass's
+      // place), stays held to the end of the pass, like one whose waiting step was read
+      heldUnits.addAll(blocked);
       List<Outbox.Entry> candidates = outbox.pendingAfter(afterPosition, afterId, batchSize * 2);
       if (candidates.isEmpty()) {
         break;
@@ -66,17 +74,20 @@ final class Delivery {
       List<Outbox.Entry> batch = new ArrayList<>();
       Set<String> inBatch = new HashSet<>();
       for (Outbox.Entry e : candidates) {
-        if (blocked.contains(e.unitCode()) || heldUnits.contains(e.unitCode())) {
-          heldUnits.add(e.unitCode());
+        Set<String> units = e.units();
+        String waitsFor = firstOf(units, heldUnits);
+        if (waitsFor != null) {
+          heldUnits.addAll(units);
           if (held.add(e.id())) {
             say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: an earlier "
-                + "step of this unit was refused (see 'status')");
+                + "step of " + (waitsFor.equals(e.unitCode()) ? "this unit" : "unit " + waitsFor)
+                + " was refused or is not stored yet (see 'status')");
           }
-        } else if (inBatch.contains(e.unitCode()) || batch.size() == batchSize) {
+        } else if (firstOf(units, inBatch) != null || batch.size() == batchSize) {
           break; // the unit's next step waits for the answer to this one
         } else {
           batch.add(e);
-          inBatch.add(e.unitCode());
+          inBatch.addAll(units);
         }
         afterPosition = e.position();
         afterId = e.id();
@@ -111,6 +122,15 @@ final class Delivery {
           names.add(r.getEvent().getName());
           events.add(r.getEvent());
           events.addAll(r.getOtherEventsList());
+        } else if (r.getError().getCode() == io.grpc.Status.Code.INTERNAL.value()) {
+          // a fault of the server with this step (it may repeat until the server is mended):
+          // it waits, and so do its units' later steps, but other units go on
+          outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
+              r.getError().getMessage());
+          heldUnits.addAll(e.units());
+          notStored = "INTERNAL: " + r.getError().getMessage();
+          say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: the server "
+              + "could not store it (" + notStored + "); it is sent again on the next sync");
         } else if (ServerLink.passing(io.grpc.Status.fromCodeValue(r.getError().getCode())
             .getCode())) {
           outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
@@ -132,7 +152,18 @@ final class Delivery {
         say.accept("#" + sentIds.get(i) + " sent: recorded as " + names.get(i));
       }
     }
-    return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline);
+    return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline,
+        notStored);
+  }
+
+  /** The first of {@code units} in {@code among}, or null. */
+  private static String firstOf(Set<String> units, Set<String> among) {
+    for (String u : units) {
+      if (among.contains(u)) {
+        return u;
+      }
+    }
+    return null;
   }
 
   static String codeName(int code) {

@@ -29,7 +29,32 @@ final class Outbox {
   /** One saved step. */
   record Entry(long id, long position, String eventId, String unitCode, String step,
       RecordEventRequest request, Instant scannedAt, Status status, String errorCode,
-      String errorMessage, String eventName, Long replacedBy, int attempts, String refusal) {}
+      String errorMessage, String eventName, Long replacedBy, int attempts, String refusal) {
+    /** Every unit the step touches: its own, then a dismantling's children (and the like). */
+    Set<String> units() {
+      return touchedUnits(request);
+    }
+  }
+
+  /**
+   * The units a step request touches: the unit it is recorded against, and the other units a
+   * step of several names (children, a replacement, sources, other inputs), whose later steps
+   * must not go before it either.
+   */
+  static Set<String> touchedUnits(RecordEventRequest r) {
+    Set<String> units = new LinkedHashSet<>();
+    units.add(unitCode(r.getUnit()));
+    switch (r.getStepCase()) {
+      case DISMANTLING -> r.getDismantling().getChildrenList()
+          .forEach(c -> units.add(unitCode(c.getCode())));
+      case TRADE_IN -> units.add(unitCode(r.getTradeIn().getReplacement()));
+      case ASSEMBLY -> r.getAssembly().getSourcesList().forEach(u -> units.add(unitCode(u)));
+      case RECYCLING -> r.getRecycling().getOtherInputsList()
+          .forEach(u -> units.add(unitCode(u)));
+      default -> { }
+    }
+    return units;
+  }
 
   private final LocalDb db;
   private final StepSigner signer;
@@ -164,15 +189,22 @@ final class Outbox {
         position, position, id, limit));
   }
 
-  /** Units with a refused entry: their later steps wait until it is discarded or corrected. */
+  /**
+   * Units a refused entry touches: their later steps wait until it is discarded or corrected.
+   */
   Set<String> unitsWithRefusals() throws SQLException {
     return db.read(c -> {
       Set<String> units = new LinkedHashSet<>();
       try (PreparedStatement p = c.prepareStatement(
-          "SELECT DISTINCT unit FROM steps WHERE status = 'REFUSED'");
+          "SELECT unit, request FROM steps WHERE status = 'REFUSED'");
           ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           units.add(rs.getString(1));
+          try {
+            units.addAll(touchedUnits(RecordEventRequest.parseFrom(rs.getBytes(2))));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new SQLException("a stored step of " + rs.getString(1) + " does not parse", e);
+          }
         }
       }
       return units;

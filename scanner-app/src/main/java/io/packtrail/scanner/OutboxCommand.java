@@ -119,8 +119,8 @@ final class OutboxCommand {
             return ScannerCli.REFUSED;
           }
           if (now == Outbox.Status.PENDING) {
-            System.out.println(Words.SAVED_OFFLINE + (r.offline() == null ? ""
-                : " (" + r.offline() + ")"));
+            System.out.println(r.offline() != null ? Words.SAVED_OFFLINE + " (" + r.offline()
+                + ")" : "saved; it waits (see the line above), and is sent by a later sync");
             return ScannerCli.SERVER;
           }
           return ScannerCli.OK;

@@ -51,7 +51,8 @@ import picocli.CommandLine.ParentCommand;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:every label valid and every step recorded by the server",
-        "1:the server refused a step (kept in the outbox with the reason: 'status')",
+        "1:the server refused a step (kept in the outbox with the reason: 'status'), or a step "
+            + "waits behind an earlier refused step of its unit",
         "2:usage or setup error (no site, no trust list, ...)",
         "3:saved, will send when online (steps wait in the outbox)",
         "4:a label was refused or a photo had no readable code",
@@ -179,6 +180,7 @@ final class ScanCommand implements Callable<Integer> {
     long sent = 0;
     long refused = 0;
     long waiting = 0;
+    long behindRefusals = heldBehindRefusals();
     for (long id : savedIds) {
       Outbox.Status s = ws.outbox.find(id).orElseThrow().status();
       if (s == Outbox.Status.SENT) {
@@ -192,11 +194,29 @@ final class ScanCommand implements Callable<Integer> {
     say("---");
     say(scans + " label(s) scanned, " + labelsRefused + " refused; " + savedIds.size()
         + " step(s) saved: " + sent + " recorded by the server, " + refused + " refused, "
-        + waiting + " waiting" + (waiting > 0 ? " (" + Words.SAVED_OFFLINE + "; or run "
-        + "'packtrail-scanner sync')" : ""));
+        + waiting + " waiting" + (waiting > behindRefusals ? " (" + Words.SAVED_OFFLINE
+        + "; or run 'packtrail-scanner sync')" : ""));
+    if (behindRefusals > 0) {
+      say(behindRefusals + " of them wait behind an earlier refused step of their unit: "
+          + "discard or correct it ('packtrail-scanner status')");
+    }
     if (refused > 0) {
       say("Refused steps stay in the outbox: see 'packtrail-scanner status'.");
     }
+  }
+
+  /** How many steps of this run wait behind a refused step of a unit they touch. */
+  private long heldBehindRefusals() throws SQLException {
+    java.util.Set<String> blocked = ws.outbox.unitsWithRefusals();
+    long n = 0;
+    for (long id : savedIds) {
+      Outbox.Entry e = ws.outbox.find(id).orElseThrow();
+      if (e.status() == Outbox.Status.PENDING
+          && e.units().stream().anyMatch(blocked::contains)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private int exitCode() throws SQLException {
@@ -210,8 +230,8 @@ final class ScanCommand implements Callable<Integer> {
     if (labelsRefused > 0) {
       return ScannerCli.LABEL_REFUSED;
     }
-    if (refused) {
-      return ScannerCli.REFUSED;
+    if (refused || heldBehindRefusals() > 0) {
+      return ScannerCli.REFUSED; // the worker must act: waiting will not send those
     }
     return waiting ? ScannerCli.SERVER : ScannerCli.OK;
   }

@@ -44,8 +44,10 @@ final class SyncCommand implements Callable<Integer> {
       long refused = ws.outbox.count(Outbox.Status.REFUSED);
       System.out.printf("sent %d step(s) in %.1f s%s; %d refused now; %d waiting%s%n", r.sent(),
           seconds, r.sent() > 0 ? String.format(java.util.Locale.ROOT, " (%.0f steps/s)", r.sent() / seconds) : "",
-          r.refused(), r.pending(), r.reachedServer() ? ""
-              : " (" + Words.SAVED_OFFLINE + ": " + r.offline() + ")");
+          r.refused(), r.pending(), !r.reachedServer()
+              ? " (" + Words.SAVED_OFFLINE + ": " + r.offline() + ")"
+              : r.notStored() != null ? " (the server could not store some, " + r.notStored()
+                  + "; they are sent again on the next sync)" : "");
       if (refused > 0) {
         System.out.println(refused + " refused step(s) in the outbox: see 'packtrail-scanner "
             + "status'");

@@ -329,6 +329,130 @@ class StationWorkflowTest {
     assertEquals(1, stepsOnServer(x[0], "shipment"), "then both, in their order");
   }
 
+  /** A sync's workspace and link on this test's home, as the command line would open them. */
+  private <T> T withWorkspace(java.util.function.BiFunction<Workspace, ServerLink, T> work)
+      throws Exception {
+    List<String> options = ScannerTls.options(harness, server(), home);
+    options.add("sync");
+    ScannerCli cli = ScannerCli.commandLine().parseArgs(options.toArray(String[]::new))
+        .commandSpec().commandLine().getCommand();
+    try (Workspace ws = Workspace.open(cli); ServerLink link = cli.link()) {
+      return work.apply(ws, link);
+    }
+  }
+
+  @Test
+  void aStepOfAUnitThatAnEarlierRefusedStepNamesWaitsBehindIt() throws Exception {
+    String[] x = removedPackWithLabel();
+    String[] y = removedPackWithLabel();
+    // a dismantling of X naming Y among its children (refused: a pack is no child of a pack),
+    // then Y's collection: Y's step must not go before the step that names it
+    List<String> said = new ArrayList<>();
+    withWorkspace((ws, link) -> {
+      try {
+        ws.outbox.save("dismantle", Fixtures.dismantling(x[0], Fixtures.STATION, 20,
+            Fixtures.child(y[0], 360)));
+        ws.outbox.save("collect", Fixtures.collection(y[0]));
+        return ws.delivery(200).deliver(link.deliveries(), said::add);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertEquals(1, outboxCount(Outbox.Status.REFUSED), said.toString());
+    assertEquals(0, stepsOnServer(y[0], "collection"), said.toString());
+    assertTrue(said.stream().anyMatch(l -> l.startsWith("#2 ") && l.contains("waits: an "
+        + "earlier step of this unit was refused")), said.toString());
+    Run held = run("", "sync");
+    assertEquals(ScannerCli.REFUSED, held.exit(), held.out());
+    assertEquals(0, stepsOnServer(y[0], "collection"), held.out());
+  }
+
+  @Test
+  void aStepTheServerCannotStoreWaitsWithItsUnitAndOtherUnitsGoOn() throws Exception {
+    String[] a = removedPackWithLabel();
+    String[] b = removedPackWithLabel();
+    String down = deadServer();
+    runAt(down, a[1] + "\n", "scan", "--step", "collect");
+    runAt(down, a[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill",
+        "WB-I1");
+    runAt(down, b[1] + "\n", "scan", "--step", "collect");
+    // the server's database refuses A's events for a reason of its own (a fault: INTERNAL)
+    harness.jdbi().useHandle(h -> h.execute(String.format("""
+        CREATE FUNCTION refuse_a() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.unit_code = '%s' THEN
+            RAISE EXCEPTION 'refused by the test' USING ERRCODE = '23514';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_a BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION refuse_a();
+        """, a[0])));
+    Run first;
+    try {
+      first = run("", "sync");
+    } finally {
+      harness.jdbi().useHandle(h -> h.execute(
+          "DROP TRIGGER refuse_a ON event; DROP FUNCTION refuse_a()"));
+    }
+    assertEquals(1, stepsOnServer(b[0], "collection"), "B goes on: " + first.out());
+    assertEquals(0, stepsOnServer(a[0], "collection"), first.out());
+    assertEquals(ScannerCli.SERVER, first.exit(), first.out());
+    assertTrue(first.out().contains("waits: the server could not store it (INTERNAL")
+        && first.out().contains("the server could not store some"), first.out());
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED), "nothing refused: " + first.out());
+    Run then = run("", "sync");
+    assertEquals(ScannerCli.OK, then.exit(), then.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+    assertEquals(1, stepsOnServer(a[0], "shipment"), "then A's steps, in their order");
+  }
+
+  @Test
+  void aCorrectionSavedDuringADeliveryIsNotOvertakenByItsUnitsLaterStep() throws Exception {
+    String[] x = removedPackWithLabel();
+    List<String[]> others = List.of(removedPackWithLabel(), removedPackWithLabel(),
+        removedPackWithLabel());
+    String down = deadServer();
+    // #1 X ship (refused below, by hand: X is not collected yet), #2-#4 other packs' collections,
+    // #5 X ship again: beyond the first round's reach with batches of one
+    runAt(down, x[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill",
+        "WB-C1");
+    for (String[] o : others) {
+      runAt(down, o[1] + "\n", "scan", "--step", "collect");
+    }
+    runAt(down, x[1] + "\n", "scan", "--step", "ship", "--to", Fixtures.PLANT, "--waybill",
+        "WB-C1");
+    List<String> said = new ArrayList<>();
+    withWorkspace((ws, link) -> {
+      try {
+        ws.outbox.markRefused(1, "FAILED_PRECONDITION", "not collected yet", null);
+        // while #2 is out, the worker corrects the refused ship into X's collection, which
+        // takes its place, behind the pass's place: X's ship #5 must still wait for it
+        return ws.delivery(1).deliver(link.deliveries(), line -> {
+          said.add(line);
+          if (line.startsWith("#2 sent")) {
+            try {
+              ws.outbox.saveCorrection(1, "collect", Fixtures.collection(x[0]));
+            } catch (java.sql.SQLException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (String[] o : others) {
+      assertEquals(1, stepsOnServer(o[0], "collection"), said.toString());
+    }
+    assertEquals(0, stepsOnServer(x[0], "shipment"), "X's ship waits behind its collection: "
+        + said);
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED), said.toString());
+    Run then = run("", "sync");
+    assertEquals(ScannerCli.OK, then.exit(), then.out());
+    assertEquals(1, stepsOnServer(x[0], "collection"));
+    assertEquals(1, stepsOnServer(x[0], "shipment"), "then both, in their order");
+  }
+
   @Test
   void aRunningScanTakesATrustListFetchedMeanwhile() throws Exception {
     String[] a = removedPackWithLabel();
@@ -606,6 +730,21 @@ class StationWorkflowTest {
             java.time.Clock.systemUTC()).list().stream()
         .anyMatch(c -> c.principal() != null && device.equals(c.principal().device())),
         "the deployment recorded the device's certificate");
+
+    // the worker's certificate saved again (renewed, say): for 'enroll' only; the device's
+    // calls keep its own, so that retiring the device still cuts them off
+    var worker = ScannerTls.worker(harness);
+    Run saved = run("", "config", "--save-cert", worker.certificate().toString(), "--save-key",
+        worker.key().toString());
+    assertEquals(ScannerCli.OK, saved.exit(), saved.out());
+    java.util.Properties config = new java.util.Properties();
+    try (InputStream in = Files.newInputStream(home.resolve(ScannerCli.CONFIG_FILE))) {
+      config.load(in);
+    }
+    assertEquals(DeviceIdentity.certificateFile(home, device).toAbsolutePath().toString(),
+        config.getProperty(ScannerCli.CERT), saved.out());
+    assertEquals(worker.certificate().toAbsolutePath().normalize().toString(),
+        config.getProperty(ScannerCli.ENROLL_CERT));
 
     // enrolled already: refused unless --force, saying why
     Run again = run("", "enroll", "--code", enrollmentCode(), "--device-id", newDeviceId());
