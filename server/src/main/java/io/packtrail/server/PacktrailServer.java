@@ -194,6 +194,8 @@ public final class PacktrailServer implements AutoCloseable {
               + "key (signature type 0x04, C2SP tlog-cosignature)");
         }
       }
+      // one public key under two names would let its holder's one cosignature count twice
+      new io.packtrail.client.log.WitnessPolicy(keys, 0);
       return new Settings(maxBatch, queueCapacity, maxWatchers, handlerThreads, clock, sealer,
           requireLabels, trustListValidity, callerResolver, massTolerancePercent,
           enrollmentCodeValidity, logOrigin, checkpointInterval, limits, keys, anomalyScan,

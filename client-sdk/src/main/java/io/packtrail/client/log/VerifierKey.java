@@ -203,7 +203,7 @@ public final class VerifierKey {
    * Why {@code name} is not a valid key name, or null if it is: non-empty, at most {@link
    * #MAX_NAME_BYTES} UTF-8 bytes, no Unicode space, no '+', no control character.
    */
-  static String keyNameProblem(String name) {
+  public static String keyNameProblem(String name) {
     if (name == null || name.isEmpty()) {
       return "key name is empty";
     }
@@ -216,7 +216,8 @@ public final class VerifierKey {
         return "key name '" + name + "' contains '+'";
       }
       if (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0x85) {
-        return "key name '" + name + "' contains a space (U+" + String.format("%04X", c) + ")";
+        return "key name '" + name + "' contains a space (U+" + String.format(java.util.Locale.ROOT, "%04X", c)
+            + ")";
       }
       if (c < 0x20 || (c >= 0xD800 && c <= 0xDFFF)) {
         return "key name contains a control character or invalid UTF-16";

@@ -74,10 +74,22 @@ public final class ErrorMapper {
       return status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(details.build()));
     }
     if (t instanceof FailedPreconditionException e) {
+      // capped as BadRequest is: a dismantling into 500 children of the wrong chemistry would
+      // otherwise give trailers far beyond what clients take (grpc-java: 8 KiB)
       PreconditionFailure.Builder details = PreconditionFailure.newBuilder();
+      int size = 0;
       for (PreconditionViolation v : e.violations()) {
-        details.addViolations(PreconditionFailure.Violation.newBuilder()
-            .setType(v.type()).setSubject(v.subject()).setDescription(v.description()));
+        PreconditionFailure.Violation detail = PreconditionFailure.Violation.newBuilder()
+            .setType(cut(v.type(), MAX_DETAIL_TEXT)).setSubject(cut(v.subject(), MAX_DETAIL_TEXT))
+            .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build();
+        size += detail.getSerializedSize() + 4;
+        if (size > MAX_DETAIL_BYTES) {
+          details.addViolations(PreconditionFailure.Violation.newBuilder()
+              .setDescription("and " + (e.violations().size() - details.getViolationsCount())
+                  + " more violations not listed"));
+          break;
+        }
+        details.addViolations(detail);
       }
       com.google.rpc.Status.Builder status = status(Code.FAILED_PRECONDITION, e.getMessage(),
           Any.pack(details.build())).toBuilder();

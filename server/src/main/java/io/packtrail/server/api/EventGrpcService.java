@@ -103,8 +103,9 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       String prefix = "requests[" + i + "].";
       results.add(recorder.recordStep(() -> requests.submission(item, prefix),
               item.getLabelText(), prefix, caller, () -> !call.isCancelled(), held.at(i))
-          .handle((events, failure) -> failure == null ? result(events)
-              : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
+          .handleAsync((events, failure) -> failure == null ? result(events)
+              : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
+              responders));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .whenCompleteAsync((x, f) -> {

@@ -44,14 +44,16 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   @Override
   public void registerUnit(RegisterUnitRequest request,
       StreamObserver<RegisterUnitResponse> response) {
-    register(request, "", Caller.current()).whenComplete((r, failure) -> {
+    // answered on the responders, a refusal too: a failure passes through thenApplyAsync on
+    // the thread that completed it, the sequencer's, whose time is every writer's
+    register(request, "", Caller.current()).whenCompleteAsync((r, failure) -> {
       if (failure != null) {
         response.onError(ErrorMapper.toStatusException(failure));
       } else {
         response.onNext(r);
         response.onCompleted();
       }
-    });
+    }, responders);
   }
 
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
@@ -77,16 +79,18 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
     List<CompletableFuture<RegisterUnitResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       results.add(register(request.getRequests(i), "requests[" + i + "].", caller)
-          .handle((r, failure) -> failure == null
+          .handleAsync((r, failure) -> failure == null
               ? RegisterUnitResult.newBuilder().setResponse(r).build()
-              : RegisterUnitResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build()));
+              : RegisterUnitResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
+              responders));
     }
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((x, f) -> {
-      BatchRegisterUnitsResponse.Builder b = BatchRegisterUnitsResponse.newBuilder();
-      results.forEach(r -> b.addResults(r.join()));
-      response.onNext(b.build());
-      response.onCompleted();
-    });
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .whenCompleteAsync((x, f) -> {
+          BatchRegisterUnitsResponse.Builder b = BatchRegisterUnitsResponse.newBuilder();
+          results.forEach(r -> b.addResults(r.join()));
+          response.onNext(b.build());
+          response.onCompleted();
+        }, responders);
   }
 
   @Override

@@ -630,11 +630,15 @@ public sealed interface Step {
     }
   }
 
+  /**
+   * A required text: not blank, at most {@code max}, no control characters (a reason may run
+   * over lines, as a note may).
+   */
   private static void checkText(Violations v, String field, String text, int max, String what) {
     if (text == null || text.isBlank()) {
       v.add(field, "is required: " + what);
-    } else if (text.length() > max) {
-      v.add(field, "must be at most " + max + " characters, got " + text.length());
+    } else {
+      Text.check(v, field, text, max, field.endsWith(".reason"));
     }
   }
 

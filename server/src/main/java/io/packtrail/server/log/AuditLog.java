@@ -101,8 +101,17 @@ public final class AuditLog {
     if (minCosignatures < 1) {
       throw new IllegalArgumentException("at least one cosignature, not " + minCosignatures);
     }
+    if (minCosignatures > witnesses.size()) {
+      // more than can ever be: no need to read every cosignature to say so
+      throw new NotFoundException(key.origin(), "checkpoint of the log with at least "
+          + minCosignatures + " cosignature(s) (this log accepts cosignatures from "
+          + witnesses.size() + " witness(es)),");
+    }
+    // only the witnesses configured now count: one removed since vouches for nothing
+    String[] counted = witnesses.stream().map(w -> w.name() + " "
+        + java.util.HexFormat.of().formatHex(w.keyHash())).toArray(String[]::new);
     return jdbi.withExtension(LogDao.class, dao -> {
-      LogCheckpoint c = dao.latestCosignedCheckpoint(minCosignatures).orElseThrow(
+      LogCheckpoint c = dao.latestCosignedCheckpoint(minCosignatures, counted).orElseThrow(
           () -> new NotFoundException(key.origin(), "checkpoint of the log with at least "
               + minCosignatures + " cosignature(s) (none cosigned by that many witnesses yet),"));
       return c.withCosignatures(dao.cosignatures(c.treeSize()));

@@ -57,12 +57,19 @@ public final class LogKey {
         sealer.open(stored.privateKeySealed(), stored.keyHash()));
   }
 
-  /** An origin is a key name: not empty, no white space, no '+' (C2SP signed-note). */
+  /**
+   * An origin is a key name (C2SP signed-note), checked by the rule the log's verifier key will
+   * be made with, so that a start refuses it before the database is opened: not empty, no white
+   * or other space, no '+', no control characters, at most 200 characters and the note's byte
+   * limit.
+   */
   public static void checkOrigin(String origin) {
-    if (origin.isEmpty() || origin.length() > 200 || origin.codePoints().anyMatch(
-        c -> c == '+' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+    String problem = io.packtrail.client.log.VerifierKey.keyNameProblem(origin);
+    if (problem != null || origin.length() > 200 || origin.codePoints().anyMatch(
+        Character::isISOControl)) {
       throw new IllegalArgumentException("the log origin must be 1 to 200 characters without "
-          + "spaces or '+', e.g. " + DEFAULT_ORIGIN + ", got '" + origin + "'");
+          + "spaces or '+', e.g. " + DEFAULT_ORIGIN + ", got '" + origin + "'"
+          + (problem == null ? "" : ": " + problem));
     }
   }
 

@@ -108,7 +108,8 @@ public interface LogDao {
 
   /** The latest checkpoint with at least {@code min} cosignatures. */
   @SqlQuery("latestCosignedCheckpoint")
-  Optional<LogCheckpoint> latestCosignedCheckpoint(@Bind("min") int min);
+  Optional<LogCheckpoint> latestCosignedCheckpoint(@Bind("min") int min,
+      @Bind("witnesses") String[] witnesses);
 
   @SqlQuery("cosignatures")
   List<LogCheckpoint.Cosignature> cosignatures(@Bind("size") long size);

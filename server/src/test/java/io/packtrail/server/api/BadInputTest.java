@@ -23,6 +23,7 @@ import io.packtrail.v1.ListUnitsRequest;
 import io.packtrail.v1.Organization;
 import io.packtrail.v1.OrganizationRole;
 import io.packtrail.v1.RegistryServiceGrpc;
+import io.packtrail.v1.RecordEventRequest;
 import io.packtrail.v1.Removal;
 import io.packtrail.v1.RemovalReason;
 import io.packtrail.v1.Site;
@@ -97,6 +98,15 @@ class BadInputTest {
     assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
         Fixtures.collection(code).toBuilder().setLabelText("PT1:\0").build())),
         "label_text", "control");
+    // the required free texts of a step, too (they are hashed into the event for good)
+    assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
+        Fixtures.scrapping(code, Fixtures.STATION).toBuilder().setScrapping(
+            Fixtures.scrapping(code, Fixtures.STATION).getScrapping().toBuilder()
+                .setReason("x\0y")).build())), "scrapping.reason", "control");
+    RecordEventRequest inspection = Fixtures.inspection(code);
+    assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
+        inspection.toBuilder().setInspection(inspection.getInspection().toBuilder()
+            .setTester("Lab\u001b[2J")).build())), "inspection.tester", "control");
   }
 
   @Test

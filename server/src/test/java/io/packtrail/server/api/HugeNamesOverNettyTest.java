@@ -29,4 +29,28 @@ class HugeNamesOverNettyTest {
     assertEquals(Code.NOT_FOUND.value(), assertFails(Code.NOT_FOUND,
         () -> harness.client().getUnit("TMKPBA1TRACE01RA59999999")).getCode());
   }
+
+  @Test
+  void aRefusalWithHundredsOfViolationsArrivesIntactWithItsDetailsCut() {
+    io.packtrail.server.testing.Fixtures.network(harness.client());
+    String pack = io.packtrail.server.testing.Fixtures.gradedPackAt(harness.client(),
+        io.packtrail.server.testing.Fixtures.LINE);
+    // 200 ternary-coded (E) modules of an LFP pack: a CHEMISTRY violation each
+    java.util.List<io.packtrail.v1.DismantledChild> children = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String code = io.packtrail.server.testing.Fixtures.newCode('M');
+      children.add(io.packtrail.server.testing.Fixtures.child(
+          code.substring(0, 4) + "E" + code.substring(5), 1.8));
+    }
+    var status = assertFails(Code.FAILED_PRECONDITION, () -> harness.client().recordStep(
+        io.packtrail.server.testing.Fixtures.dismantling(pack,
+            io.packtrail.server.testing.Fixtures.LINE, 20,
+            children.toArray(io.packtrail.v1.DismantledChild[]::new))));
+    var details = io.packtrail.server.testing.Statuses.unpack(status,
+        com.google.rpc.PreconditionFailure.class);
+    assertEquals("CHEMISTRY", details.getViolations(0).getType());
+    org.junit.jupiter.api.Assertions.assertTrue(details.getViolationsCount() < 200
+        && details.getViolations(details.getViolationsCount() - 1).getDescription()
+            .endsWith("more violations not listed"), details.toString());
+  }
 }

@@ -112,6 +112,38 @@ class WitnessCosignatureTest {
   }
 
   @Test
+  void onlyTheWitnessesConfiguredNowCountAndMoreThanThereAreIsNotFoundAtOnce() throws Exception {
+    io.packtrail.v1.Checkpoint c = fresh();
+    String body = body(c);
+    client.addCosignature(body, cosign(body, W1, W1_KEY.privateKey(), 1_767_225_600L));
+    client.addCosignature(body, cosign(body, W2, W2_KEY.privateKey(), 1_767_225_600L));
+    assertEquals(c.getTreeSize(), client.latestCosignedCheckpoint(2).getTreeSize());
+    var tooMany = assertFails(Status.Code.NOT_FOUND, () -> client.latestCosignedCheckpoint(3));
+    assertTrue(tooMany.getMessage().contains("accepts cosignatures from 2 witness(es)"),
+        tooMany.getMessage());
+    // configured as W1 and a new W3 (W2 removed): W2's stored cosignature counts no more
+    String w3 = "witness.example/w3 " + java.util.HexFormat.of().formatHex(VerifierKey
+        .ofCosigner("witness.example/w3", Ed25519Keys.generate().publicKey()).keyHash());
+    String w1 = W1 + " " + java.util.HexFormat.of().formatHex(W1_VKEY.keyHash());
+    String w2 = W2 + " " + java.util.HexFormat.of().formatHex(W2_VKEY.keyHash());
+    assertTrue(harness.jdbi().withExtension(io.packtrail.server.store.LogDao.class,
+        dao -> dao.latestCosignedCheckpoint(2, new String[] {w1, w3})).isEmpty());
+    assertEquals(c.getTreeSize(), harness.jdbi().withExtension(
+        io.packtrail.server.store.LogDao.class,
+        dao -> dao.latestCosignedCheckpoint(2, new String[] {w1, w2})).orElseThrow().treeSize());
+  }
+
+  @Test
+  void oneKeyUnderTwoNamesIsRefusedAsWitnessSettings() {
+    VerifierKey renamed = VerifierKey.ofCosigner("witness.example/w1-new", W1_KEY.publicKey());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> io.packtrail.server.PacktrailServer.Settings.defaults()
+            .withWitnessKeys(List.of(W1_VKEY, renamed)));
+    assertTrue(e.getMessage().contains("one key's holder must not count as two witnesses"),
+        e.getMessage());
+  }
+
+  @Test
   void anUnknownWitnessIsDeniedNamingOnlyItsKeyName() throws Exception {
     String body = body(fresh());
     Ed25519Keys.KeyPair stranger = Ed25519Keys.generate();

@@ -51,7 +51,9 @@ class ServeCommandTest {
     for (String[] bad : new String[][] {
         {"--rate-burst", "0", "burst of at least 1"},
         {"--key-encryption-key", "abc-def", "PACKTRAIL_KEY_ENCRYPTION_KEY) is not base64"},
-        {"--db-connection-timeout", "0", "must be 0.25 to 3600 seconds, got 0.0"}}) {
+        {"--db-connection-timeout", "0", "must be 0.25 to 3600 seconds, got 0.0"},
+        // a no-break space: a key name's rule, which the log's key would fail at start
+        {"--log-origin", "a\u00A0b", "contains a space (U+00A0)"}}) {
       java.io.StringWriter err = new java.io.StringWriter();
       int exit = PacktrailServerCli.commandLine().setErr(new java.io.PrintWriter(err, true))
           .execute("serve", "--home", home.toString(), bad[0], bad[1]);
