@@ -309,7 +309,10 @@ final class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase
     io.packtrail.v1.MaterialLot.Builder b = io.packtrail.v1.MaterialLot.newBuilder()
         .setName(lot.name()).setProduct(product(lot.product())).setMassKg(lot.massKg())
         .setElementMasses(toProto(lot.elements())).setPlantSite(lot.plantSite())
-        .setEvent(lot.eventName()).setEventTime(timestamp(lot.eventTime()));
+        .setEventTime(timestamp(lot.eventTime()));
+    if (lot.eventName() != null) { // hidden from a reader who is no party of its unit
+      b.setEvent(lot.eventName());
+    }
     lot.inputUnits().forEach(code -> b.addInputUnits(ResourceNames.unit(code)));
     return b.build();
   }

@@ -78,7 +78,29 @@ public final class Lineage {
   /** A lot, for the organisation that made it, the parties of its inputs and authorities. */
   public LotWithSources lot(Principal reader, String id) {
     parties.requireLot(reader, id);
-    return lot(id);
+    LotWithSources found = lot(id);
+    return new LotWithSources(withVisibleEvent(reader, List.of(found.lot())).get(0),
+        found.sourcePacks());
+  }
+
+  /**
+   * The lots with their recycling event's name kept only for readers who may see that event: it
+   * is the primary input's, and a party of another input (who may read the lot) is no party of
+   * that unit's history, whose sequence the name tells (as a lineage edge's event is hidden).
+   */
+  private List<MaterialLot> withVisibleEvent(Principal reader, List<MaterialLot> lots) {
+    if (Authorization.unscoped(reader) || lots.isEmpty()) {
+      return lots;
+    }
+    List<String> codes = lots.stream().map(l -> ResourceNames.parseEvent(l.eventName()))
+        .filter(java.util.Objects::nonNull).map(ResourceNames.EventName::unitCode).toList();
+    Predicate<String> sees = parties.seesUnits(reader, codes);
+    return lots.stream().map(l -> {
+      ResourceNames.EventName event = ResourceNames.parseEvent(l.eventName());
+      return event == null || sees.test(event.unitCode()) ? l : new MaterialLot(l.id(),
+          l.product(), l.massKg(), l.elements(), l.plantSite(), l.organization(), null,
+          l.eventTime(), l.inputUnits());
+    }).toList();
   }
 
   private LotWithSources lot(String id) {
@@ -108,8 +130,8 @@ public final class Lineage {
     }
     // what the unit became may have been recycled by others: only the lots the caller could
     // read one by one (GetMaterialLot) are listed
-    return storage.listMaterialLots(plantSite, unitCode, product, start, end,
-        parties.listingParty(reader), afterId, limit);
+    return withVisibleEvent(reader, storage.listMaterialLots(plantSite, unitCode, product,
+        start, end, parties.listingParty(reader), afterId, limit));
   }
 
   /** Trade-ins recorded at a site: the site's organisation's (or an authority's) to read. */

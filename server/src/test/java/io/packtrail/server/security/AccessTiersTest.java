@@ -291,6 +291,24 @@ class AccessTiersTest {
         .getMaterialLotsList().stream().map(l -> l.getName()).toList());
     assertEquals(1, as(AUDITOR).listMaterialLots(ListMaterialLotsRequest.newBuilder()
         .setUnit("units/" + pack).build()).getMaterialLotsCount(), "an authority sees all");
+
+    // a lot recorded against m2 (the dealer is no party of it) with a pack the dealer sold as
+    // another input: the dealer reads the lot, but not the event, which tells m2's sequence
+    local.recordEvent(Fixtures.step(m2, Fixtures.LINE).setShipment(Shipment.newBuilder()
+        .setDestinationSite(Fixtures.PLANT).setWaybill("WB-T3")).build());
+    local.recordEvent(Fixtures.step(m2, Fixtures.PLANT).setReceipt(Receipt.newBuilder()
+        .setWaybill("WB-T3")).build());
+    String sold = Fixtures.gradedPackAt(local, Fixtures.PLANT);
+    String mixedLot = "tier-lot-mixed";
+    local.recordStep(Fixtures.recycling(m2, Fixtures.PLANT, Fixtures.elements(2, 10, 2, 2, 5, 5),
+        List.of(Fixtures.lot(mixedLot, MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 100,
+            Fixtures.elements(2, 9, 2, 2, 0, 0))), sold));
+    assertEquals("", as(DEALER).getMaterialLot(mixedLot).getMaterialLot().getEvent());
+    assertEquals(List.of(""), as(DEALER).listMaterialLots(ListMaterialLotsRequest.newBuilder()
+        .setUnit("units/" + sold).build()).getMaterialLotsList().stream()
+        .map(l -> l.getEvent()).toList());
+    assertTrue(as(RECYCLER).getMaterialLot(mixedLot).getMaterialLot().getEvent()
+        .startsWith("units/" + m2 + "/events/"));
   }
 
   private static Set<String> codes(List<Unit> units) {
