@@ -47,10 +47,25 @@ public record UnitHistory(String code, GetLineageResponse lineage, List<Recorded
   }
 
   public static UnitHistory collect(AuditSource source, String code) {
+    return collect(source, code, codes -> c -> true);
+  }
+
+  /**
+   * As {@link #collect(AuditSource, String)}, with the events of the lineage's units that
+   * {@code readable} (given them all at once) rejects left out, not refused: a server answering
+   * a party of the unit, who may not read every unit the unit became (ExportEvents leaves such
+   * events out the same way). The unit's own events are always read.
+   */
+  public static UnitHistory collect(AuditSource source, String code,
+      java.util.function.Function<List<String>, java.util.function.Predicate<String>> readable) {
     GetLineageResponse lineage = source.lineage("units/" + code);
     List<String> codes = materialUnits(lineage, "units/" + code);
+    java.util.function.Predicate<String> reads = readable.apply(codes);
     List<Recorded> events = new ArrayList<>();
     for (String c : codes) {
+      if (!c.equals(code) && !reads.test(c)) {
+        continue;
+      }
       for (Event e : source.events(c)) {
         events.add(new Recorded(e, Canonical.decode(e.getCanonicalBytes().toByteArray())));
       }

@@ -192,7 +192,10 @@ final class ReportGrpcService extends ReportServiceGrpc.ReportServiceImplBase {
     }
     v.throwIfAny();
     app.units().unit(code); // NOT_FOUND before any work for an unknown unit
-    UnitHistory history = UnitHistory.collect(source, code);
+    // the units it became (or came from) that the caller is no party of are left out
+    io.packtrail.server.domain.Principal reader = Caller.current().principal();
+    UnitHistory history = UnitHistory.collect(source, code,
+        codes -> app.parties().seesUnits(reader, codes));
     boolean epcis = request.getFormat() == ExportFormat.EXPORT_FORMAT_EPCIS;
     String content = epcis ? Epcis.document(history, clock.instant())
         : HistoryCsv.write(HistoryCsv.rows(history));

@@ -309,6 +309,16 @@ class AccessTiersTest {
         .map(l -> l.getEvent()).toList());
     assertTrue(as(RECYCLER).getMaterialLot(mixedLot).getMaterialLot().getEvent()
         .startsWith("units/" + m2 + "/events/"));
+
+    // the dealer exports the pack's history: the pack's events, not those of the modules it
+    // became, which are not the dealer's to read (left out, as ExportEvents leaves them)
+    String csv = as(DEALER).exportUnitHistory(pack,
+        io.packtrail.v1.ExportFormat.EXPORT_FORMAT_CSV).getContent().toStringUtf8();
+    assertTrue(csv.contains("\r\n" + pack + ","), csv);
+    assertTrue(!csv.contains("\r\n" + m1 + ",") && !csv.contains("\r\n" + m2 + ","), csv);
+    String all = as(AUDITOR).exportUnitHistory(pack,
+        io.packtrail.v1.ExportFormat.EXPORT_FORMAT_CSV).getContent().toStringUtf8();
+    assertTrue(all.contains("\r\n" + m1 + ",") && all.contains("\r\n" + m2 + ","), all);
   }
 
   private static Set<String> codes(List<Unit> units) {
