@@ -98,6 +98,7 @@ public final class RequestParsing {
     private final MethodDescriptor<Q, A> method;
     private final String typeName;
     private boolean refused;
+    private int messages;
 
     ParsingListener(ServerCall<byte[], A> call, ServerCall.Listener<Q> delegate,
         MethodDescriptor<Q, A> method, String typeName) {
@@ -112,6 +113,7 @@ public final class RequestParsing {
       if (refused) {
         return;
       }
+      messages++;
       Q request;
       try {
         request = method.parseRequest(new ByteArrayInputStream(bytes));
@@ -126,9 +128,22 @@ public final class RequestParsing {
 
     @Override
     public void onHalfClose() {
-      if (!refused) {
-        delegate.onHalfClose();
+      if (refused) {
+        return;
       }
+      // grpc-java would close it INTERNAL "Half-closed without a request": the client's fault,
+      // said so (a second request is cancelled by grpc-java's own call before it reaches here)
+      if (messages == 0 && method.getType().clientSendsOneMessage()) {
+        refuse("a " + method.getBareMethodName() + " call carries one " + typeName
+            + "; this one ended without any");
+        return;
+      }
+      delegate.onHalfClose();
+    }
+
+    private void refuse(String description) {
+      refused = true;
+      call.close(Status.INVALID_ARGUMENT.withDescription(description), new Metadata());
     }
 
     @Override

@@ -30,6 +30,7 @@ import io.packtrail.v1.Site;
 import io.packtrail.v1.SiteKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,19 @@ class BadInputTest {
     assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
         inspection.toBuilder().setInspection(inspection.getInspection().toBuilder()
             .setTester("Lab\u001b[2J")).build())), "inspection.tester", "control");
+  }
+
+  @Test
+  void aCallEndedWithoutItsRequestIsInvalidArgumentNotInternal() throws Exception {
+    io.grpc.Status status = io.packtrail.server.testing.RawCalls.sending(harness.channel(),
+        "packtrail.v1.UnitService/GetUnit", List.of());
+    assertEquals(Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+    assertEquals("a GetUnit call carries one packtrail.v1.GetUnitRequest; this one ended "
+        + "without any", status.getDescription());
+    // a server-streaming call too
+    io.grpc.Status watch = io.packtrail.server.testing.RawCalls.sending(harness.channel(),
+        "packtrail.v1.EventService/WatchEvents", List.of());
+    assertEquals(Code.INVALID_ARGUMENT, watch.getCode(), watch.toString());
   }
 
   @Test

@@ -29,6 +29,33 @@ public final class RawCalls {
   }
 
   /**
+   * A call sending exactly {@code requests} (none, one or several), whatever the method's type,
+   * then half-closing: the status it ends with (waits at most 30 s).
+   */
+  public static io.grpc.Status sending(Channel channel, String fullMethodName,
+      java.util.List<byte[]> requests) throws InterruptedException {
+    io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(
+        method(fullMethodName, MethodDescriptor.MethodType.BIDI_STREAMING),
+        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+    java.util.concurrent.CompletableFuture<io.grpc.Status> ended =
+        new java.util.concurrent.CompletableFuture<>();
+    call.start(new io.grpc.ClientCall.Listener<>() {
+      @Override
+      public void onClose(io.grpc.Status status, io.grpc.Metadata trailers) {
+        ended.complete(status);
+      }
+    }, new io.grpc.Metadata());
+    call.request(Integer.MAX_VALUE);
+    requests.forEach(call::sendMessage);
+    call.halfClose();
+    try {
+      return ended.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * A server-streaming call: the first response, or null when the stream ended without one.
    * Waits at most {@code waitMillis} (a stream may rightly wait for more); the call ends then.
    */
