@@ -50,6 +50,9 @@ public interface AuditSource {
    */
   Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures);
 
+  /** The checkpoint of tree size {@code treeSize} with its cosignatures; empty when none. */
+  Optional<Checkpoint> checkpoint(long treeSize);
+
   /** The audit path of the entry at {@code logIndex} in the tree of {@code treeSize}. */
   List<byte[]> inclusionProof(long logIndex, long treeSize);
 
@@ -108,6 +111,11 @@ public interface AuditSource {
       @Override
       public Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures) {
         return notFoundAsEmpty(() -> client.latestCosignedCheckpoint(minCosignatures));
+      }
+
+      @Override
+      public Optional<Checkpoint> checkpoint(long treeSize) {
+        return notFoundAsEmpty(() -> client.getCheckpoint(treeSize));
       }
 
       @Override

@@ -87,6 +87,20 @@ public final class BundleBuilder {
                   + "size " + c.get().getTreeSize() + ", does not pass the witness policy: "
                   + e.getMessage();
             }
+            // the log counts every witness it accepts; the policy's own may have cosigned the
+            // checkpoint signed for them above while others cosigned a later one
+            if (c.get().getTreeSize() != fresh.getTreeSize()) {
+              java.util.Optional<io.packtrail.v1.Checkpoint> mine =
+                  source.checkpoint(fresh.getTreeSize());
+              if (mine.isPresent()) {
+                try {
+                  policy.verify(mine.get(), logKey);
+                  return mine.get();
+                } catch (LogVerificationException e) {
+                  // not (yet) cosigned as the policy requires: wait on
+                }
+              }
+            }
           }
           long left = deadline - System.nanoTime();
           if (left <= 0) {

@@ -101,6 +101,11 @@ final class ServerAuditSource implements AuditSource {
   }
 
   @Override
+  public Optional<Checkpoint> checkpoint(long treeSize) {
+    return found(() -> AuditGrpcService.toProto(log.checkpoint(treeSize), log.key().origin()));
+  }
+
+  @Override
   public List<byte[]> inclusionProof(long logIndex, long treeSize) {
     return log.inclusion(logIndex, treeSize, "log_index").hashes();
   }

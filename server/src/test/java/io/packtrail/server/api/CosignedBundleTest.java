@@ -132,6 +132,37 @@ class CosignedBundleTest {
   }
 
   @Test
+  void aTraceFindsTheCheckpointItsWitnessCosignedWhileAnotherWitnessCosignedALaterOne()
+      throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("CosignedByPolicy")) {
+      serve(db, (client, channel) -> {
+        Fixtures.network(client);
+        String unit = Fixtures.registeredPack(client);
+        // as the trace signs its checkpoint for the witnesses: w1 cosigns a later checkpoint
+        // at once, w2 (the trace's only witness) the trace's own
+        AuditSource source = new ReportServiceTest.ForwardingSource(AuditSource.of(client)) {
+          @Override
+          public io.packtrail.v1.Checkpoint createCheckpoint() {
+            io.packtrail.v1.Checkpoint mine = super.createCheckpoint();
+            Fixtures.registeredPack(client);
+            io.packtrail.v1.Checkpoint later = client.createCheckpoint();
+            client.addCosignature(body(later), cosign(later, W1, W1_KEY.privateKey()));
+            client.addCosignature(body(mine), cosign(mine, W2, W2_KEY.privateKey()));
+            return mine;
+          }
+        };
+        WitnessPolicy onlyW2 = new WitnessPolicy(List.of(W2_VKEY), 1);
+        AuditBundle bundle = BundleBuilder.collect(source, unit, BundleBuilder.Anchor
+            .cosigned(onlyW2, Duration.ofSeconds(2), Duration.ofMillis(100)));
+        // the latest checkpoint with a cosignature is w1's: the trace anchors in w2's
+        long anchored = onlyW2.verify(bundle.checkpointNote(), logKey(client)).checkpoint()
+            .size();
+        assertTrue(latestCosigned(client, 1).getTreeSize() > anchored);
+      });
+    }
+  }
+
+  @Test
   void minCosignaturesIsRefusedNegativeOrBesideATreeSize() throws Exception {
     try (TestDatabases.Fresh db = TestDatabases.create("CosignedBadInput")) {
       serve(db, (client, channel) -> {

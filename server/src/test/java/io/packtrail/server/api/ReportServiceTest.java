@@ -401,6 +401,11 @@ class ReportServiceTest {
     }
 
     @Override
+    public java.util.Optional<io.packtrail.v1.Checkpoint> checkpoint(long treeSize) {
+      return d.checkpoint(treeSize);
+    }
+
+    @Override
     public List<byte[]> inclusionProof(long logIndex, long treeSize) {
       return d.inclusionProof(logIndex, treeSize);
     }
