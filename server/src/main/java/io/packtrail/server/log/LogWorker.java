@@ -71,14 +71,14 @@ public final class LogWorker implements AutoCloseable {
         }
         lastBatch = System.nanoTime();
         Integrator.Batch batch = integrator.integrateBatch(false);
-        if (failing) {
-          failing = false;
-          log.info("integrating the log again");
-        }
         long now = System.nanoTime();
         if (now - lastCheckpoint >= intervalNanos) {
-          lastCheckpoint = now;
           checkpoints.signCurrent(); // a read only, unless the tree grew
+          lastCheckpoint = now; // only once it worked: a failed signing is tried next round
+        }
+        if (failing) { // said once both work again, not when integrating alone does
+          failing = false;
+          log.info("integrating and signing the log again");
         }
         if (batch.added() == integrator.batchSize() && !stopping) {
           lastBatch = System.nanoTime() - gatherNanos;
