@@ -289,13 +289,12 @@ public final class PacktrailClient implements AutoCloseable {
               + "files are), or plaintext for a development server on loopback ("
               + PLAINTEXT_ENV + "=true, serve --plaintext)");
         }
+        checkClientMaterial(java.time.Instant.now());
         io.grpc.TlsChannelCredentials.Builder tls = io.grpc.TlsChannelCredentials.newBuilder();
         try {
           tls.trustManager(new java.io.ByteArrayInputStream(caPem));
-          if (certPem != null) {
-            tls.keyManager(new java.io.ByteArrayInputStream(certPem),
-                new java.io.ByteArrayInputStream(keyPem));
-          }
+          tls.keyManager(new java.io.ByteArrayInputStream(certPem),
+              new java.io.ByteArrayInputStream(keyPem));
         } catch (java.io.IOException e) {
           throw new IllegalStateException("the TLS material cannot be used: " + e.getMessage(),
               e);
@@ -308,6 +307,74 @@ public final class PacktrailClient implements AutoCloseable {
           .defaultServiceConfig(SERVICE_CONFIG)
           .enableRetry()
           .build();
+    }
+
+    /**
+     * Refuses, in words, client material every Packtrail server would refuse at the handshake
+     * (the client would otherwise see UNAVAILABLE on every call, retried as an outage): no
+     * client certificate (the server requires one), a key that is not the certificate's, a
+     * certificate another CA issued, or one outside its validity at {@code now}.
+     */
+    void checkClientMaterial(java.time.Instant now) {
+      if (certPem == null) {
+        throw new IllegalStateException("no client certificate for " + target + ": a Packtrail "
+            + "server requires one beside the CA certificate (builder: clientCertificate; "
+            + "environment: " + CLIENT_CERT_ENV + ", " + CLIENT_KEY_ENV + "; 'pki issue' makes "
+            + "one)");
+      }
+      try {
+        java.security.cert.X509Certificate cert = io.packtrail.client.tls.Pem.parseCertificate(
+            new String(certPem, java.nio.charset.StandardCharsets.US_ASCII));
+        java.security.PrivateKey key = io.packtrail.client.tls.Pem.parsePrivateKey(
+            new String(keyPem, java.nio.charset.StandardCharsets.US_ASCII));
+        java.security.cert.X509Certificate ca = io.packtrail.client.tls.Pem.parseCertificate(
+            new String(caPem, java.nio.charset.StandardCharsets.US_ASCII));
+        String subject = cert.getSubjectX500Principal().getName();
+        if (!keyMatches(key, cert.getPublicKey())) {
+          throw new IllegalStateException("the client key is not the key of the client "
+              + "certificate (" + subject + "): give the key file written with it");
+        }
+        try {
+          cert.verify(ca.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IllegalStateException("the client certificate (" + subject + ") was not "
+              + "issued by the CA certificate given: the server would refuse it");
+        }
+        if (now.isAfter(cert.getNotAfter().toInstant())) {
+          throw new IllegalStateException("the client certificate (" + subject + ") expired at "
+              + cert.getNotAfter().toInstant() + ": ask the operator for a new one ('pki issue')");
+        }
+        if (now.isBefore(cert.getNotBefore().toInstant())) {
+          throw new IllegalStateException("the client certificate (" + subject + ") is valid "
+              + "only from " + cert.getNotBefore().toInstant() + ": is this machine's clock right?");
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("the TLS material cannot be used: " + e.getMessage(), e);
+      }
+    }
+
+    /** Whether {@code key} signs what {@code publicKey} verifies. */
+    private static boolean keyMatches(java.security.PrivateKey key,
+        java.security.PublicKey publicKey) {
+      String algorithm = switch (key.getAlgorithm()) {
+        case "EC" -> "SHA256withECDSA";
+        case "RSA" -> "SHA256withRSA";
+        default -> key.getAlgorithm(); // Ed25519, Ed448
+      };
+      try {
+        byte[] probe = "packtrail client key check".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII);
+        java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+        sign.initSign(key);
+        sign.update(probe);
+        byte[] signature = sign.sign();
+        java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+        verify.initVerify(publicKey);
+        verify.update(probe);
+        return verify.verify(signature);
+      } catch (java.security.GeneralSecurityException e) {
+        return false; // a key of another kind than the certificate's
+      }
     }
 
     public PacktrailClient build() {
@@ -681,10 +748,18 @@ public final class PacktrailClient implements AutoCloseable {
         .setName(name).build()).getLabelKey();
   }
 
-  /** Issues a label for a unit (a fresh request id: use issueLabels to retry safely). */
+  /**
+   * Issues a label for a unit under a fresh request id: a call again after a lost answer issues
+   * another (superseding the first); to retry safely, use {@link #issueLabel(String, String)}.
+   */
   public Label issueLabel(String code) {
+    return issueLabel(code, UUID.randomUUID().toString());
+  }
+
+  /** Issues a label for a unit; the same {@code requestId} again answers the label it issued. */
+  public Label issueLabel(String code, String requestId) {
     return withDeadline(labels).issueLabel(IssueLabelRequest.newBuilder()
-        .setRequestId(UUID.randomUUID().toString()).setUnit("units/" + code).build()).getLabel();
+        .setRequestId(requestId).setUnit("units/" + code).build()).getLabel();
   }
 
   /** Issues labels; requests without a request id get a fresh one before the first attempt. */
@@ -697,10 +772,18 @@ public final class PacktrailClient implements AutoCloseable {
     return withBatchDeadline(labels, requests.size()).batchIssueLabels(b.build());
   }
 
+  /**
+   * Reissues a label under a fresh request id: a call again after a lost answer reissues the
+   * new label in turn; to retry safely, use {@link #reissueLabel(long, String)}.
+   */
   public Label reissueLabel(long serial) {
+    return reissueLabel(serial, UUID.randomUUID().toString());
+  }
+
+  /** Reissues a label; the same {@code requestId} again answers the label it issued. */
+  public Label reissueLabel(long serial, String requestId) {
     return withDeadline(labels).reissueLabel(ReissueLabelRequest.newBuilder()
-        .setRequestId(UUID.randomUUID().toString()).setName("labels/" + serial).build())
-        .getLabel();
+        .setRequestId(requestId).setName("labels/" + serial).build()).getLabel();
   }
 
   public Label revokeLabel(long serial) {
@@ -1001,12 +1084,25 @@ public final class PacktrailClient implements AutoCloseable {
   // ---- ids ----
 
   /**
+   * Why an id without a time is refused: filled in at each send, the time would differ, and the
+   * server would answer a resend under the same id as another step (ALREADY_EXISTS).
+   */
+  private static String idWithoutTime(String idField) {
+    return idField + " is set but event_time is not: the time filled in at each send would "
+        + "differ, and the server would take a resend for another step under the same id; set "
+        + "event_time with the id, or leave both empty and keep the request withIds returns";
+  }
+
+  /**
    * The registration as this client sends it: a request id (a version 7 UUID) and the event time
    * filled in where empty. Keep it to send the same registration again after a lost answer.
    */
   public static RegisterUnitRequest withIds(RegisterUnitRequest r) {
     if (!r.getRequestId().isEmpty() && r.hasEventTime()) {
       return r;
+    }
+    if (!r.getRequestId().isEmpty()) {
+      throw new IllegalArgumentException(idWithoutTime("request_id"));
     }
     RegisterUnitRequest.Builder b = r.toBuilder();
     if (r.getRequestId().isEmpty()) {
@@ -1027,6 +1123,9 @@ public final class PacktrailClient implements AutoCloseable {
   public static RecordEventRequest withIds(RecordEventRequest r) {
     if (!r.getEventId().isEmpty() && r.hasEventTime()) {
       return r;
+    }
+    if (!r.getEventId().isEmpty()) {
+      throw new IllegalArgumentException(idWithoutTime("event_id"));
     }
     RecordEventRequest.Builder b = r.toBuilder();
     if (r.getEventId().isEmpty()) {

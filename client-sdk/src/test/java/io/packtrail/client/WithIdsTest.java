@@ -32,4 +32,18 @@ class WithIdsTest {
     assertTrue(sent.hasEventTime());
     assertSame(sent, PacktrailClient.withIds(sent));
   }
+
+  @Test
+  void anIdWithoutATimeIsRefusedForTheTimeWouldDifferAtEachSend() {
+    IllegalArgumentException step = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> PacktrailClient.withIds(RecordEventRequest
+            .newBuilder().setUnit("units/X").setEventId(UUID.randomUUID().toString()).build()));
+    assertTrue(step.getMessage().startsWith("event_id is set but event_time is not"),
+        step.getMessage());
+    IllegalArgumentException registration = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> PacktrailClient.withIds(RegisterUnitRequest
+            .newBuilder().setCode("X").setRequestId(UUID.randomUUID().toString()).build()));
+    assertTrue(registration.getMessage().startsWith("request_id is set but event_time is not"),
+        registration.getMessage());
+  }
 }

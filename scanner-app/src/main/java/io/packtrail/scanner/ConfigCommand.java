@@ -64,7 +64,9 @@ final class ConfigCommand implements Callable<Integer> {
       if (saveCert != null) {
         // the worker's certificate: calls use it until the device enrolls, 'enroll' always;
         // once enrolled, calls keep the device's own (a retired device must lose its calls)
-        if (p.getProperty(DeviceIdentity.PROPERTY) == null) {
+        String device = p.getProperty(DeviceIdentity.PROPERTY);
+        // (a device enrolled over plaintext got no certificate: the worker's serves it still)
+        if (device == null || !Files.exists(DeviceIdentity.certificateFile(cli.home(), device))) {
           p.setProperty(ScannerCli.CERT, readable(saveCert));
           p.setProperty(ScannerCli.KEY, readable(saveKey));
         } else {

@@ -50,8 +50,14 @@ public interface AuditSource {
    */
   Optional<Checkpoint> latestCosignedCheckpoint(int minCosignatures);
 
-  /** The checkpoint of tree size {@code treeSize} with its cosignatures; empty when none. */
-  Optional<Checkpoint> checkpoint(long treeSize);
+  /**
+   * The checkpoint of tree size {@code treeSize} with its cosignatures; empty when none. The
+   * default knows none (a source written before this method): a trace then anchors only in the
+   * latest cosigned checkpoint.
+   */
+  default Optional<Checkpoint> checkpoint(long treeSize) {
+    return Optional.empty();
+  }
 
   /** The audit path of the entry at {@code logIndex} in the tree of {@code treeSize}. */
   List<byte[]> inclusionProof(long logIndex, long treeSize);

@@ -54,7 +54,9 @@ public record UnitHistory(String code, GetLineageResponse lineage, List<Recorded
    * As {@link #collect(AuditSource, String)}, with the events of the lineage's units that
    * {@code readable} (given them all at once) rejects left out, not refused: a server answering
    * a party of the unit, who may not read every unit the unit became (ExportEvents leaves such
-   * events out the same way). The unit's own events are always read.
+   * events out the same way). The unit's own events are always read. Through a client, a unit
+   * whose events the server refuses (PERMISSION_DENIED) is left out the same way, so the file is
+   * the one the server's ExportUnitHistory writes for the same caller.
    */
   public static UnitHistory collect(AuditSource source, String code,
       java.util.function.Function<List<String>, java.util.function.Predicate<String>> readable) {
@@ -66,7 +68,16 @@ public record UnitHistory(String code, GetLineageResponse lineage, List<Recorded
       if (!c.equals(code) && !reads.test(c)) {
         continue;
       }
-      for (Event e : source.events(c)) {
+      List<Event> recorded;
+      try {
+        recorded = source.events(c);
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (c.equals(code) || e.getStatus().getCode() != io.grpc.Status.Code.PERMISSION_DENIED) {
+          throw e;
+        }
+        continue; // a server refused this caller another unit's events: left out, as it would
+      }
+      for (Event e : recorded) {
         events.add(new Recorded(e, Canonical.decode(e.getCanonicalBytes().toByteArray())));
       }
     }

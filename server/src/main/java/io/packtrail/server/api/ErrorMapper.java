@@ -23,6 +23,7 @@ import io.packtrail.server.ingest.IngestUnavailableException;
 import io.packtrail.server.ingest.StepNotStoredException;
 import io.packtrail.server.security.Caller;
 import io.packtrail.server.security.PermissionDeniedException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -57,40 +58,20 @@ public final class ErrorMapper {
     Throwable t = unwrap(failure);
     if (t instanceof InvalidArgumentException e) {
       BadRequest.Builder details = BadRequest.newBuilder();
-      int size = 0;
-      for (FieldViolation v : e.violations()) {
-        BadRequest.FieldViolation detail = BadRequest.FieldViolation.newBuilder()
-            .setField(cut(v.field(), MAX_DETAIL_TEXT))
-            .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build();
-        size += detail.getSerializedSize() + 4;
-        if (size > MAX_DETAIL_BYTES) {
-          details.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-              .setDescription("and " + (e.violations().size() - details.getFieldViolationsCount())
-                  + " more violations not listed"));
-          break;
-        }
-        details.addFieldViolations(detail);
-      }
+      capped(e.violations(), v -> BadRequest.FieldViolation.newBuilder()
+          .setField(cut(v.field(), MAX_DETAIL_TEXT))
+          .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build(),
+          more -> BadRequest.FieldViolation.newBuilder().setDescription(more).build(),
+          details::addFieldViolations);
       return status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(details.build()));
     }
     if (t instanceof FailedPreconditionException e) {
-      // capped as BadRequest is: a dismantling into 500 children of the wrong chemistry would
-      // otherwise give trailers far beyond what clients take (grpc-java: 8 KiB)
       PreconditionFailure.Builder details = PreconditionFailure.newBuilder();
-      int size = 0;
-      for (PreconditionViolation v : e.violations()) {
-        PreconditionFailure.Violation detail = PreconditionFailure.Violation.newBuilder()
-            .setType(cut(v.type(), MAX_DETAIL_TEXT)).setSubject(cut(v.subject(), MAX_DETAIL_TEXT))
-            .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build();
-        size += detail.getSerializedSize() + 4;
-        if (size > MAX_DETAIL_BYTES) {
-          details.addViolations(PreconditionFailure.Violation.newBuilder()
-              .setDescription("and " + (e.violations().size() - details.getViolationsCount())
-                  + " more violations not listed"));
-          break;
-        }
-        details.addViolations(detail);
-      }
+      capped(e.violations(), v -> PreconditionFailure.Violation.newBuilder()
+          .setType(cut(v.type(), MAX_DETAIL_TEXT)).setSubject(cut(v.subject(), MAX_DETAIL_TEXT))
+          .setDescription(cut(v.description(), MAX_DETAIL_TEXT)).build(),
+          more -> PreconditionFailure.Violation.newBuilder().setDescription(more).build(),
+          details::addViolations);
       com.google.rpc.Status.Builder status = status(Code.FAILED_PRECONDITION, e.getMessage(),
           Any.pack(details.build())).toBuilder();
       // the first violation, machine-readable: its type as the reason, its facts as metadata
@@ -180,6 +161,29 @@ public final class ErrorMapper {
       s.addDetails(detail);
     }
     return s.build();
+  }
+
+  /**
+   * Adds each violation's detail until they would pass {@link #MAX_DETAIL_BYTES}, then one
+   * saying how many more there are: clients cap the trailers the details travel in (grpc-java
+   * at 8 KiB), and a dismantling into 500 children can break 500 rules.
+   */
+  private static <V, D extends com.google.protobuf.Message> void capped(List<V> violations,
+      java.util.function.Function<V, D> detail, java.util.function.Function<String, D> more,
+      java.util.function.Consumer<D> add) {
+    int size = 0;
+    int added = 0;
+    for (V v : violations) {
+      D d = detail.apply(v);
+      size += d.getSerializedSize() + 4;
+      if (size > MAX_DETAIL_BYTES) {
+        add.accept(more.apply("and " + (violations.size() - added)
+            + " more violations not listed"));
+        return;
+      }
+      add.accept(d);
+      added++;
+    }
   }
 
   /** The text, cut to at most {@code max} characters (never inside a surrogate pair). */

@@ -74,6 +74,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   public void recordEvent(RecordEventRequest request,
       StreamObserver<RecordEventResponse> response) {
     Context call = Context.current();
+    // answered on the responders, in the call's context: a failure of a call its client gave up
+    // is CANCELLED there (ErrorMapper), not an unexpected INTERNAL
     recorder.recordStep(() -> requests.submission(request, ""), request.getLabelText(), "",
             Caller.current(), () -> !call.isCancelled())
         .whenCompleteAsync((events, failure) -> {
@@ -86,7 +88,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
             response.onNext(b.build());
             response.onCompleted();
           }
-        }, responders);
+        }, call.fixedContextExecutor(responders));
   }
 
   @Override
@@ -105,7 +107,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
               item.getLabelText(), prefix, caller, () -> !call.isCancelled(), held.at(i))
           .handleAsync((events, failure) -> failure == null ? result(events)
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
-              responders));
+              call.fixedContextExecutor(responders)));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .whenCompleteAsync((x, f) -> {
@@ -113,7 +115,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
           results.forEach(r -> b.addResults(r.join()));
           response.onNext(b.build());
           response.onCompleted();
-        }, responders);
+        }, call.fixedContextExecutor(responders));
   }
 
   private static RecordEventResult result(List<Event> events) {
@@ -235,7 +237,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       WatchEventsRequest request, Principal caller) {
     long next = request.getStartLogIndex();
     try {
-      if (request.getFromHead()) {
+      if (request.getFromHead() && !stream.isCancelled()) {
+        // (a statement started after the cancel would not be cancelled by it)
         next = history.logHead();
       }
       reading:

@@ -44,8 +44,10 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
   @Override
   public void registerUnit(RegisterUnitRequest request,
       StreamObserver<RegisterUnitResponse> response) {
-    // answered on the responders, a refusal too: a failure passes through thenApplyAsync on
-    // the thread that completed it, the sequencer's, whose time is every writer's
+    // answered on the responders, a refusal too (a failure passes through thenApplyAsync on
+    // the thread that completed it, the sequencer's, whose time is every writer's), in the
+    // call's context: a failure of a call its client gave up is CANCELLED there, not INTERNAL
+    Context call = Context.current();
     register(request, "", Caller.current()).whenCompleteAsync((r, failure) -> {
       if (failure != null) {
         response.onError(ErrorMapper.toStatusException(failure));
@@ -53,7 +55,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
         response.onNext(r);
         response.onCompleted();
       }
-    }, responders);
+    }, call.fixedContextExecutor(responders));
   }
 
   private CompletableFuture<RegisterUnitResponse> register(RegisterUnitRequest request,
@@ -76,13 +78,14 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
       StreamObserver<BatchRegisterUnitsResponse> response) {
     Requests.checkBatchSize(request.getRequestsCount());
     Caller caller = Caller.current();
+    java.util.concurrent.Executor inCall = Context.current().fixedContextExecutor(responders);
     List<CompletableFuture<RegisterUnitResult>> results = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       results.add(register(request.getRequests(i), "requests[" + i + "].", caller)
           .handleAsync((r, failure) -> failure == null
               ? RegisterUnitResult.newBuilder().setResponse(r).build()
               : RegisterUnitResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
-              responders));
+              inCall));
     }
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .whenCompleteAsync((x, f) -> {
@@ -90,7 +93,7 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
           results.forEach(r -> b.addResults(r.join()));
           response.onNext(b.build());
           response.onCompleted();
-        }, responders);
+        }, inCall);
   }
 
   @Override

@@ -194,12 +194,14 @@ public record PkiFiles(Path dir) {
       Instant now) {
     List<String> warnings = new java.util.ArrayList<>();
     Instant serverEnd = server.certificate().getNotAfter().toInstant();
-    if (serverEnd.isBefore(now.plus(RENEW_BEFORE))) {
-      warnings.add("this server's certificate expires at " + serverEnd + ", in "
-          + Duration.between(now, serverEnd).toDays() + " days: run 'packtrail-server pki init' "
-          + "(it renews it) and restart");
-    }
     Instant caEnd = ca.certificate().getNotAfter().toInstant();
+    if (serverEnd.isBefore(now.plus(RENEW_BEFORE))) {
+      // a renewal cannot outlive the CA: in the CA's last month it would end the same
+      warnings.add("this server's certificate expires at " + serverEnd + ", in "
+          + Duration.between(now, serverEnd).toDays() + " days: " + (serverEnd.isBefore(caEnd)
+              ? "run 'packtrail-server pki init' (it renews it) and restart"
+              : "it ends with the CA, and no renewal can outlive the CA"));
+    }
     if (caEnd.isBefore(now.plus(CA_WARN_BEFORE))) {
       warnings.add("the deployment CA expires at " + caEnd + ", in "
           + Duration.between(now, caEnd).toDays() + " days; every certificate it issued ends "

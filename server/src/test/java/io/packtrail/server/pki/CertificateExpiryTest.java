@@ -25,11 +25,14 @@ class CertificateExpiryTest {
 
   /** A CA made {@code caAge} before NOW, and this server's files issued by it at NOW. */
   private DeploymentCa serverFiles(Duration caAge) throws Exception {
+    return serverFiles(caAge, DeploymentCa.SERVER_VALIDITY);
+  }
+
+  private DeploymentCa serverFiles(Duration caAge, Duration serverValidity) throws Exception {
     DeploymentCa ca = DeploymentCa.throwaway(Clock.fixed(NOW.minus(caAge), ZoneOffset.UTC))
         .withClock(Clock.fixed(NOW, ZoneOffset.UTC));
     KeyPair pair = TlsKeys.generate();
-    var server = ca.issueServer(PkiFiles.LOOPBACK_NAMES, pair.getPublic(),
-        DeploymentCa.SERVER_VALIDITY);
+    var server = ca.issueServer(PkiFiles.LOOPBACK_NAMES, pair.getPublic(), serverValidity);
     PkiFiles files = PkiFiles.in(home);
     java.nio.file.Files.createDirectories(files.serverKey().getParent());
     Pem.writePrivateKey(files.serverKey(), pair.getPrivate());
@@ -54,11 +57,22 @@ class CertificateExpiryTest {
         PkiFiles.in(home).server(ca, Clock.fixed(NOW, ZoneOffset.UTC));
     List<String> warnings = PkiFiles.expiryWarnings(ca, material, NOW);
     assertEquals(2, warnings.size(), warnings.toString());
+    // renewing it would not help: it ends with the CA
     assertTrue(warnings.get(0).startsWith("this server's certificate expires at")
-        && warnings.get(0).contains("run 'packtrail-server pki init'"), warnings.get(0));
+        && warnings.get(0).contains("it ends with the CA"), warnings.get(0));
     assertTrue(warnings.get(1).startsWith("the deployment CA expires at")
         && (warnings.get(1).contains("in 9 days") || warnings.get(1).contains("in 10 days")),
         warnings.get(1));
+  }
+
+  @Test
+  void aServerCertificateInItsLastMonthIsAnnouncedWithItsRenewal() throws Exception {
+    DeploymentCa ca = serverFiles(Duration.ZERO, Duration.ofDays(12));
+    List<String> warnings = PkiFiles.expiryWarnings(ca,
+        PkiFiles.in(home).server(ca, Clock.fixed(NOW, ZoneOffset.UTC)), NOW);
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("run 'packtrail-server pki init' (it renews it)"),
+        warnings.get(0));
   }
 
   @Test

@@ -316,6 +316,10 @@ class AccessTiersTest {
         io.packtrail.v1.ExportFormat.EXPORT_FORMAT_CSV).getContent().toStringUtf8();
     assertTrue(csv.contains("\r\n" + pack + ","), csv);
     assertTrue(!csv.contains("\r\n" + m1 + ",") && !csv.contains("\r\n" + m2 + ","), csv);
+    // built through the SDK as the dealer (the scanner's export): the same file
+    assertEquals(csv, io.packtrail.client.export.HistoryCsv.write(
+        io.packtrail.client.export.HistoryCsv.rows(io.packtrail.client.export.UnitHistory
+            .collect(io.packtrail.client.audit.AuditSource.of(as(DEALER)), pack))));
     String all = as(AUDITOR).exportUnitHistory(pack,
         io.packtrail.v1.ExportFormat.EXPORT_FORMAT_CSV).getContent().toStringUtf8();
     assertTrue(all.contains("\r\n" + m1 + ",") && all.contains("\r\n" + m2 + ","), all);

@@ -187,8 +187,13 @@ class MutualTlsTest {
         Principal.Kind.OPERATOR, null, null, null, null), "expired", keys.getPublic(),
         Duration.ofDays(30));
     assertTrue(old.notAfter().isBefore(Instant.now()));
-    assertHandshakeRefused(new Credentials(old, keys.getPrivate(), caPem)
-        .builder(target()), "ALERT_CERTIFICATE_EXPIRED");
+    Credentials expired = new Credentials(old, keys.getPrivate(), caPem);
+    // the SDK refuses it before it connects, in words
+    IllegalStateException sdk = assertThrows(IllegalStateException.class,
+        () -> expired.builder(target()).build());
+    assertTrue(sdk.getMessage().contains("expired at"), sdk.getMessage());
+    assertHandshakeRefused(caPem, expired.certificatePem(), expired.keyPem(),
+        "ALERT_CERTIFICATE_EXPIRED");
   }
 
   @Test
@@ -196,27 +201,60 @@ class MutualTlsTest {
     DeploymentCa foreign = DeploymentCa.throwaway(CLOCK);
     // the server asks for a certificate of the deployment CA; a client holding only another
     // CA's sends none (CERTIFICATE_REQUIRED), one that sends it anyway gets UNKNOWN_CA
-    assertHandshakeRefused(issue(foreign, new Principal(Principal.Kind.OPERATOR, null, null,
-        null, null)).builder(target()),
+    Credentials other = issue(foreign, new Principal(Principal.Kind.OPERATOR, null, null,
+        null, null));
+    IllegalStateException sdk = assertThrows(IllegalStateException.class,
+        () -> other.builder(target()).build());
+    assertTrue(sdk.getMessage().contains("was not issued by the CA certificate given"),
+        sdk.getMessage());
+    assertHandshakeRefused(caPem, other.certificatePem(), other.keyPem(),
         "ALERT_(CERTIFICATE_REQUIRED|UNKNOWN_CA|BAD_CERTIFICATE)");
   }
 
   @Test
   void aClientWithoutACertificateIsRefusedByTheHandshake() {
-    assertHandshakeRefused(PacktrailClient.builder(target()).trustedCa(caPem),
-        "ALERT_CERTIFICATE_REQUIRED");
+    IllegalStateException sdk = assertThrows(IllegalStateException.class,
+        () -> PacktrailClient.builder(target()).trustedCa(caPem).build());
+    assertTrue(sdk.getMessage().startsWith("no client certificate for "), sdk.getMessage());
+    assertHandshakeRefused(caPem, null, null, "ALERT_CERTIFICATE_REQUIRED");
+  }
+
+  @Test
+  void theSdkRefusesAClientKeyThatIsNotItsCertificates() {
+    Credentials one = issue(new Principal(Principal.Kind.OPERATOR, null, null, null, null));
+    Credentials two = issue(new Principal(Principal.Kind.OPERATOR, null, null, null, null));
+    IllegalStateException sdk = assertThrows(IllegalStateException.class,
+        () -> PacktrailClient.builder(target()).trustedCa(caPem)
+            .clientCertificate(one.certificatePem(), two.keyPem()).build());
+    assertTrue(sdk.getMessage().startsWith("the client key is not the key of the client "
+        + "certificate"), sdk.getMessage());
   }
 
   /**
-   * The call fails as unavailable with the server's TLS alert (a regular expression), the
-   * handshake refused; no call reached the resolver.
+   * A client that is not the SDK (which refuses such material before it connects) presents
+   * {@code certPem} (or nothing): the call fails as unavailable with the server's TLS alert (a
+   * regular expression), the handshake refused; no call reached the resolver.
    */
-  static void assertHandshakeRefused(PacktrailClient.Builder builder, String alert) {
-    try (PacktrailClient client = builder.build()) {
+  static void assertHandshakeRefused(byte[] ca, byte[] certPem, byte[] keyPem, String alert) {
+    io.grpc.TlsChannelCredentials.Builder tls = io.grpc.TlsChannelCredentials.newBuilder();
+    try {
+      tls.trustManager(new java.io.ByteArrayInputStream(ca));
+      if (certPem != null) {
+        tls.keyManager(new java.io.ByteArrayInputStream(certPem),
+            new java.io.ByteArrayInputStream(keyPem));
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(target(), tls.build())
+        .build();
+    try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(client));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
       assertTrue(java.util.regex.Pattern.compile(alert).matcher(causes(e)).find(),
           "the server's TLS alert " + alert + " in " + causes(e));
+    } finally {
+      channel.shutdownNow();
     }
     assertEquals(List.of(), List.copyOf(accepted), "no call reached the resolver");
   }
