@@ -550,7 +550,8 @@ public final class PacktrailClient implements AutoCloseable {
    * {@code onEvent} in log order. When the stream breaks for a reason worth retrying
    * (UNAVAILABLE, e.g. a server restart or a database outage) it resumes after the last
    * delivered event, so nothing is skipped or delivered twice, for as long as the trouble lasts;
-   * any other failure goes to {@code onFailure} and ends the watch. Close the returned
+   * a refused TLS handshake (it does not pass by waiting) or any other failure goes to
+   * {@code onFailure} and ends the watch. Close the returned
    * subscription to stop.
    */
   public EventSubscription watchEvents(long startLogIndex, Consumer<Event> onEvent,
@@ -595,7 +596,9 @@ public final class PacktrailClient implements AutoCloseable {
       if (closed) {
         return;
       }
-      io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
+      // the root's, not the caller's: a watch opened inside a call with a deadline (a server
+      // handler) must not end with it, as its reconnects (from the retry thread) would not
+      io.grpc.Context.CancellableContext ctx = io.grpc.Context.ROOT.withCancellation();
       context = ctx;
       if (closed) {
         // close() ran between the check above and the assignment, and cancelled the previous
@@ -625,8 +628,10 @@ public final class PacktrailClient implements AutoCloseable {
                 return;
               }
               // UNAVAILABLE (a restart, a database outage) is waited out however long it lasts,
-              // backing off to one attempt every 5 s; close() is the way to stop
-              if (status.getCode() == Status.Code.UNAVAILABLE) {
+              // backing off to one attempt every 5 s; close() is the way to stop. Not a
+              // refused TLS handshake (this client's certificate expired or was replaced by the
+              // server's CA): that does not pass by waiting
+              if (status.getCode() == Status.Code.UNAVAILABLE && !handshakeRefused(t)) {
                 failuresInARow++;
                 try {
                   retries.schedule(EventSubscription.this::open,
@@ -651,6 +656,22 @@ public final class PacktrailClient implements AutoCloseable {
               }
             }
           }));
+    }
+
+    /**
+     * Whether {@code t} is a TLS handshake refused: by this client (SSLHandshakeException: the
+     * server's certificate) or by the server, whose alert (e.g. TLSV1_ALERT_CERTIFICATE_REQUIRED
+     * under TLS 1.3) arrives after the client's side of the handshake.
+     */
+    private static boolean handshakeRefused(Throwable t) {
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof javax.net.ssl.SSLHandshakeException
+            || c instanceof javax.net.ssl.SSLException
+                && String.valueOf(c.getMessage()).contains("_ALERT_")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

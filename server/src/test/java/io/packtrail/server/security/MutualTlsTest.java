@@ -220,6 +220,29 @@ class MutualTlsTest {
   }
 
   @Test
+  void aWatchWhoseHandshakeIsRefusedEndsAndSaysSoInsteadOfRetryingForEver() throws Exception {
+    Credentials other = issue(DeploymentCa.throwaway(CLOCK), new Principal(
+        Principal.Kind.OPERATOR, null, null, null, null));
+    io.grpc.TlsChannelCredentials.Builder tls = io.grpc.TlsChannelCredentials.newBuilder();
+    tls.trustManager(new java.io.ByteArrayInputStream(caPem));
+    tls.keyManager(new java.io.ByteArrayInputStream(other.certificatePem()),
+        new java.io.ByteArrayInputStream(other.keyPem()));
+    io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(target(), tls.build())
+        .build();
+    try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
+      java.util.concurrent.CompletableFuture<StatusRuntimeException> failed =
+          new java.util.concurrent.CompletableFuture<>();
+      PacktrailClient.EventSubscription watch = client.watchEvents(0, e -> { },
+          failed::complete);
+      StatusRuntimeException e = failed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), causes(e));
+      assertTrue(watch.isClosed());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void theSdkRefusesAClientKeyThatIsNotItsCertificates() {
     Credentials one = issue(new Principal(Principal.Kind.OPERATOR, null, null, null, null));
     Credentials two = issue(new Principal(Principal.Kind.OPERATOR, null, null, null, null));
