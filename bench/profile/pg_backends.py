@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
 # pg_backends.py OUTDIR: the postgres processes' CPU over the step phase (pg_backends.sh), busiest
-# first, in µs per step (steps/s from the load generator's run.txt; the readings are 27 s apart
-# with DUR=30), with the last statement of each backend that pg_stat_activity showed.
+# first, in µs per step (steps/s from the load generator's run.txt), over the time between the
+# two readings' starts as pg_backends.sh wrote them (pg-0.time, pg-1.time; a run made before
+# those files existed: about DUR - 3 s, 27 s with DUR=30, or the seconds given as a second
+# argument), with the last statement of each backend that pg_stat_activity showed.
 import re, sys
 out = sys.argv[1]
-window = float(sys.argv[2]) if len(sys.argv) > 2 else 27.0
+def started(name):
+    try:
+        return float(open(f'{out}/{name}.time').read())
+    except OSError:
+        return None
+t0, t1 = started('pg-0'), started('pg-1')
+window = float(sys.argv[2]) if len(sys.argv) > 2 else (t1 - t0 if t0 and t1 else 27.0)
 def ticks(name):
     d = {}
     for line in open(f'{out}/{name}'):

@@ -9,6 +9,8 @@
 OUT=$1; DB=${DB:-packtrail_profile}; MW=${MWARM:-20}; D=${DUR:-30}
 for i in $(seq 1 4800); do grep -q 'durable steps (RecordEvent):' $OUT/run.txt 2>/dev/null && break; sleep 0.25; done
 reading() {
+  # the time the reading starts, so that the window is measured, not assumed
+  date +%s.%N > $OUT/pg-$1.time
   for p in $(pgrep -x postgres); do
     s=$(cat /proc/$p/stat 2>/dev/null) || continue
     s=${s##*) }; set -- $s; echo "$p $((${12} + ${13})) $(tr '\0' ' ' < /proc/$p/cmdline | cut -c1-60)"

@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -179,11 +180,14 @@ public final class LoadGenerator implements Callable<Integer> {
       }
 
       Result steps = measure("durable steps (RecordEvent)", pool, lanes.stream()
-          .<Runnable>map(l -> l::recordNext).toList(), durationSeconds, 0);
-      List<Runnable> checks = bare.stream().<Runnable>map(ch -> {
+          .<BooleanSupplier>map(l -> l::recordNext).toList(), durationSeconds, 0);
+      List<BooleanSupplier> checks = bare.stream().<BooleanSupplier>map(ch -> {
         var stub = HealthGrpc.newBlockingStub(ch);
-        return () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance());
+        return () -> {
+          stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+          return true;
+        };
       }).toList();
       Result roundTrips = measure("bare round trip (Health/Check)", pool, checks, bareSeconds, 0);
       // (no steps went through: nothing to pace at)
@@ -249,7 +253,8 @@ public final class LoadGenerator implements Callable<Integer> {
         // measure() reads the CPU of the server this phase runs against
         serverCpu = tlsNow ? tlsCpu : plainCpu;
         Result phase = measure((tlsNow ? "mutual TLS" : "plaintext") + " steps, round " + r,
-            pool, lanes.stream().<Runnable>map(l -> l::recordNext).toList(), durationSeconds, 0);
+            pool, lanes.stream().<BooleanSupplier>map(l -> l::recordNext).toList(),
+            durationSeconds, 0);
         (tlsNow ? tlsPhases : plainPhases).add(phase);
       }
     }
@@ -311,7 +316,7 @@ public final class LoadGenerator implements Callable<Integer> {
    * {@code pacedRate} above 0 the actions together start that many calls a second, evenly
    * spread (a client that falls behind goes on at once, without catching up in a burst).
    */
-  Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
+  Result measure(String name, ExecutorService pool, List<BooleanSupplier> actions, int seconds,
       double pacedRate) throws Exception {
     return measure(name, pool, actions, seconds, pacedRate, null);
   }
@@ -324,10 +329,13 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   /** As above; {@code window}, when not null, is told when the measured window opens, closes. */
-  Result measure(String name, ExecutorService pool, List<Runnable> actions, int seconds,
+  Result measure(String name, ExecutorService pool, List<BooleanSupplier> actions, int seconds,
       double pacedRate, Window window) throws Exception {
     Recorder recorder = new Recorder(3);
     AtomicLong calls = new AtomicLong();
+    // a refused or failed call is no call served: it is counted apart, not in the rate, the
+    // latencies or the CPU per call (a fast refusal would flatter all three)
+    AtomicLong failed = new AtomicLong();
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch started = new CountDownLatch(actions.size());
@@ -337,7 +345,7 @@ public final class LoadGenerator implements Callable<Integer> {
     Pacing pacing = pacedRate > 0 ? new Pacing(pacedRate, actions.size()) : null;
     long start = System.nanoTime();
     for (int a = 0; a < actions.size(); a++) {
-      Runnable action = actions.get(a);
+      BooleanSupplier action = actions.get(a);
       int client = a;
       running.add(pool.submit(() -> {
         started.countDown();
@@ -354,11 +362,15 @@ public final class LoadGenerator implements Callable<Integer> {
             }
             slot = pacing.next(slot, now);
           }
-          action.run();
+          boolean served = action.getAsBoolean();
           long after = System.nanoTime();
           if (now >= warmupEnd) {
-            recorder.recordValue(after - now);
-            calls.incrementAndGet();
+            if (served) {
+              recorder.recordValue(after - now);
+              calls.incrementAndGet();
+            } else {
+              failed.incrementAndGet();
+            }
           }
         }
       }));
@@ -378,6 +390,10 @@ public final class LoadGenerator implements Callable<Integer> {
       window.closed();
     }
     Histogram h = recorder.getIntervalHistogram();
+    if (failed.get() > 0) {
+      System.out.printf("  %s: %d calls refused or failed in the measured window, left out of "
+          + "its figures%n", name, failed.get());
+    }
     return new Result(name, h.getTotalCount() / (double) seconds, h, serverCpu == null
         ? Double.NaN : ServerCpu.microsPerCall(cpuBefore, cpuAfter, h.getTotalCount()));
   }
@@ -396,7 +412,8 @@ public final class LoadGenerator implements Callable<Integer> {
       this.stage = new int[codes.size()];
     }
 
-    void recordNext() {
+    /** Records the next step of one of the lane's units; false when it was refused or failed. */
+    boolean recordNext() {
       int i = next;
       next = (next + 1) % codes.size();
       String code = codes.get(i);
@@ -423,11 +440,13 @@ public final class LoadGenerator implements Callable<Integer> {
       try {
         client.recordEvent(r.build());
         stage[i] = Math.min(stage[i] + 1, 5);
+        return true;
       } catch (RuntimeException e) {
         errors++;
         if (errors <= 3) {
           System.err.println("step refused: " + e.getMessage());
         }
+        return false;
       }
     }
   }

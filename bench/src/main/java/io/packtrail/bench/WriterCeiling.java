@@ -144,7 +144,8 @@ public final class WriterCeiling implements Callable<Integer> {
       lanes.add(new LoadGenerator.Lane(sdk.get(c),
           LoadGenerator.register(sdk.get(c), run, c, unitsPerClient)));
     }
-    List<Runnable> recordNext = lanes.stream().<Runnable>map(l -> l::recordNext).toList();
+    List<java.util.function.BooleanSupplier> recordNext = lanes.stream()
+        .<java.util.function.BooleanSupplier>map(l -> l::recordNext).toList();
     LoadGenerator driver = new LoadGenerator();
     if (warmupSeconds > 0) {
       driver.measure("warm-up (not measured)", pool, recordNext, warmupSeconds, 0);
