@@ -73,6 +73,9 @@ public final class Database implements AutoCloseable {
     return new Database(new HikariDataSource(config));
   }
 
+  /** How long a start waits for another instance's migration: an hour. */
+  static final int MIGRATION_LOCK_WAIT_SECONDS = 3600;
+
   /**
    * Applies the Flyway migrations packaged in packtrail-migrations, then writes the registry
    * entries of registry rows that have none ({@link RegistryBackfill}); returns how many
@@ -82,6 +85,10 @@ public final class Database implements AutoCloseable {
     int applied = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
+        // an instance started while another migrates waits for it (one try a second), as long
+        // as a migration of a large deployment takes (docs/operations.md, "Upgrading"): by
+        // default Flyway gives up after 50 s, and the instance's start fails
+        .lockRetryCount(MIGRATION_LOCK_WAIT_SECONDS)
         .load()
         .migrate()
         .migrationsExecuted;
