@@ -30,6 +30,13 @@ public final class Lineage {
   public record LotWithSources(MaterialLot lot, List<String> sourcePacks) {}
 
   /**
+   * The most links a lineage walk follows each way: ten times the most nodes an answer holds
+   * (max_nodes 10,000), so every answer within the limits is whole, while a graph of millions
+   * (a pack into 500 modules, each into 500 cells, each into 20 lots) is not read to answer it.
+   */
+  static final int MAX_HOPS = 100_000;
+
+  /**
    * The lineage graph of a unit or lot; an unknown one is NOT_FOUND. {@code maxDepth} 0 is any
    * depth; at most {@code maxNodes} nodes, nearest first.
    */
@@ -68,11 +75,12 @@ public final class Lineage {
   private LineageGraph graph(Ref root, Direction direction, int maxDepth, int maxNodes) {
     LineageGraph.Walk walk = storage.lineageWalk(root.lot() ? null : root.key(),
         root.lot() ? root.key() : null, direction != Direction.DESCENDANTS,
-        direction != Direction.ANCESTORS, maxDepth);
+        direction != Direction.ANCESTORS, maxDepth, MAX_HOPS);
     if (walk.root() == null) {
       throw new NotFoundException(root.name(), root.lot() ? "material lot" : "unit");
     }
-    return LineageGraph.of(walk.root(), walk.ancestors(), walk.descendants(), maxNodes);
+    return LineageGraph.of(walk.root(), walk.ancestors(), walk.descendants(), maxNodes,
+        walk.cut());
   }
 
   /** A lot, for the organisation that made it, the parties of its inputs and authorities. */

@@ -53,7 +53,17 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
    * What the store walked from a root in one go: the root's own details (null when there is no
    * such unit or lot) and the hops towards its ancestors and its descendants.
    */
-  public record Walk(Node root, List<Hop> ancestors, List<Hop> descendants) {}
+  public record Walk(Node root, List<Hop> ancestors, List<Hop> descendants, boolean cut) {
+    /** A walk that went as far as it was asked. */
+    public Walk(Node root, List<Hop> ancestors, List<Hop> descendants) {
+      this(root, ancestors, descendants, false);
+    }
+
+    /** The hops that follow a link between units (not a unit's recycling into a lot). */
+    public static long links(List<Hop> hops) {
+      return hops.stream().filter(h -> !h.edge().to().lot()).count();
+    }
+  }
 
   /** Level, state and custodian are a unit's; product and custodian (the maker) a lot's. */
   public record Node(Ref ref, UnitLevel level, LifecycleState state, String custodian,
@@ -70,6 +80,12 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
    */
   public static LineageGraph of(Node root, List<Hop> ancestors, List<Hop> descendants,
       int maxNodes) {
+    return of(root, ancestors, descendants, maxNodes, false);
+  }
+
+  /** As above; {@code cut}: the walk stopped before the graph's end, which is then truncated. */
+  public static LineageGraph of(Node root, List<Hop> ancestors, List<Hop> descendants,
+      int maxNodes, boolean cut) {
     Map<Ref, Node> found = new HashMap<>();
     found.put(root.ref(), root.atDepth(0));
     for (Hop h : ancestors) {
@@ -84,7 +100,7 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
     order.forEach(n -> names.put(n.ref(), n.ref().name()));
     order.sort(Comparator.<Node>comparingInt(n -> Math.abs(n.depth()))
         .thenComparing(n -> names.get(n.ref())));
-    boolean truncated = order.size() > maxNodes;
+    boolean truncated = cut || order.size() > maxNodes;
     List<Node> nodes = List.copyOf(order.subList(0, Math.min(maxNodes, order.size())));
     Set<Ref> kept = new HashSet<>();
     nodes.forEach(n -> kept.add(n.ref()));

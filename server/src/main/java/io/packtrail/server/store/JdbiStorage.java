@@ -189,7 +189,7 @@ public final class JdbiStorage implements Storage {
 
   @Override
   public LineageGraph.Walk lineageWalk(String unitCode, String lotId, boolean ancestors,
-      boolean descendants, int maxDepth) {
+      boolean descendants, int maxDepth, int maxHops) {
     // one handle for the three statements: a handle and its SQL object cost a millisecond or
     // two each, which a 1,000-node lineage notices (docs/benchmarks.md)
     return jdbi.withHandle(h -> {
@@ -199,9 +199,12 @@ public final class JdbiStorage implements Storage {
       if (root.isEmpty()) {
         return new LineageGraph.Walk(null, List.of(), List.of());
       }
-      return new LineageGraph.Walk(root.get(0),
-          ancestors ? dao.ancestorEdges(unitCode, lotId, maxDepth) : List.of(),
-          descendants && unitCode != null ? dao.descendantEdges(unitCode, maxDepth) : List.of());
+      List<LineageGraph.Hop> up = ancestors ? dao.ancestorEdges(unitCode, lotId, maxDepth,
+          maxHops) : List.of();
+      List<LineageGraph.Hop> down = descendants && unitCode != null
+          ? dao.descendantEdges(unitCode, maxDepth, maxHops) : List.of();
+      return new LineageGraph.Walk(root.get(0), up, down,
+          LineageGraph.Walk.links(up) >= maxHops || LineageGraph.Walk.links(down) >= maxHops);
     });
   }
 

@@ -111,8 +111,17 @@ public interface Storage {
    * from the root as its depth. One connection for the whole walk; nothing is walked from a root
    * that does not exist.
    */
+  default LineageGraph.Walk lineageWalk(String unitCode, String lotId, boolean ancestors,
+      boolean descendants, int maxDepth) {
+    return lineageWalk(unitCode, lotId, ancestors, descendants, maxDepth, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #lineageWalk(String, String, boolean, boolean, int)}, following at most
+   * {@code maxHops} links each way, nearest first; the walk says when it was cut there.
+   */
   LineageGraph.Walk lineageWalk(String unitCode, String lotId, boolean ancestors,
-      boolean descendants, int maxDepth);
+      boolean descendants, int maxDepth, int maxHops);
 
   Optional<MaterialLot> findMaterialLot(String id);
 

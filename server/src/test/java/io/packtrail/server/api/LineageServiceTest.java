@@ -294,6 +294,23 @@ class LineageServiceTest {
     }
   }
 
+  @Test
+  void theWalkStopsAtItsMostLinksNearestFirstAndSaysTheGraphIsCut() {
+    var storage = new io.packtrail.server.store.JdbiStorage(jdbi);
+    var whole = storage.lineageWalk(p1, null, false, true, 0);
+    long links = io.packtrail.server.domain.LineageGraph.Walk.links(whole.descendants());
+    assertTrue(links > 3 && !whole.cut(), links + " links");
+    // at most two links: two of the nearest (depth 1), the walk no further, the graph truncated
+    var two = storage.lineageWalk(p1, null, false, true, 0, 2);
+    assertTrue(two.cut());
+    List<io.packtrail.server.domain.LineageGraph.Hop> followed = two.descendants().stream()
+        .filter(h -> !h.edge().to().lot()).toList();
+    assertEquals(2, followed.size());
+    assertTrue(followed.stream().allMatch(h -> h.edge().depth() == 1), followed.toString());
+    assertTrue(io.packtrail.server.domain.LineageGraph.of(two.root(), two.ancestors(),
+        two.descendants(), 10_000, two.cut()).truncated());
+  }
+
   // ---- lots ----
 
   @Test

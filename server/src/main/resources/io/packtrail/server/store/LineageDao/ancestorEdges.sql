@@ -18,10 +18,12 @@ walk (kind, from_code, to_code, event_id, depth) AS (
     JOIN unit_link l ON l.to_code = w.from_code
     WHERE w.kind <> 'REPLACED_BY' AND (:maxDepth = 0 OR w.depth < :maxDepth)
 ),
+-- at most :maxHops links, nearest first (as in descendantEdges.sql)
+walked AS (SELECT * FROM walk LIMIT :maxHops),
 edges AS (
     SELECT kind, from_code AS from_key, false AS from_lot, to_code AS to_key, false AS to_lot,
            event_id, depth
-    FROM walk
+    FROM walked
     UNION ALL
     SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL, 1
     FROM material_lot_input i

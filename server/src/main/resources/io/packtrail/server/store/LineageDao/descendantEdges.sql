@@ -13,15 +13,18 @@ WITH RECURSIVE walk (kind, from_code, to_code, event_id, depth) AS (
     JOIN unit_link l ON l.from_code = w.to_code
     WHERE w.kind <> 'REPLACED_BY' AND (:maxDepth = 0 OR w.depth < :maxDepth)
 ),
+-- at most :maxHops links: the recursion yields them nearest first and stops once that many
+-- were taken, so a graph of millions is not walked to answer a few thousand nodes
+walked AS (SELECT * FROM walk LIMIT :maxHops),
 reached (code, depth) AS (
     SELECT CAST(:code AS text), 0
     UNION ALL
-    SELECT to_code, depth FROM walk WHERE kind <> 'REPLACED_BY'
+    SELECT to_code, depth FROM walked WHERE kind <> 'REPLACED_BY'
 ),
 edges AS (
     SELECT kind, from_code AS from_key, false AS from_lot, to_code AS to_key, false AS to_lot,
            event_id, depth
-    FROM walk
+    FROM walked
     UNION ALL
     SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL, r.depth + 1
     FROM reached r
