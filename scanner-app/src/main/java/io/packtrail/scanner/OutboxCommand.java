@@ -71,8 +71,8 @@ final class OutboxCommand {
   @Command(name = "correct", mixinStandardHelpOptions = true,
       description = {"Replace a step the server refused by a corrected one and send it. The "
           + "correction is a new step (a new event id) with the refused step's unit, label, "
-          + "site and scan time, signed by this device's current key, and takes its place in the "
-          + "order; the refused one is kept as 'replaced'.",
+          + "site and scan time (--now: the time now), signed by this device's current key, and "
+          + "takes its place in the order; the refused one is kept as 'replaced'.",
           "With --step and details: those replace the step's details. Without: the same step "
               + "is tried again (e.g. after the step before it arrived from another device, or "
               + "signed by a newly enrolled device after this one was retired)."})
@@ -89,6 +89,11 @@ final class OutboxCommand {
     @Option(names = "--no-send", description = "only save the correction; 'sync' sends it")
     boolean noSend;
 
+    @Option(names = "--now", description = "date the correction now, not at the refused step's "
+        + "scan time: for a step refused because this device's clock ran ahead when it was "
+        + "scanned (set the clock right first)")
+    boolean now;
+
     @Override
     public Integer call() throws Exception {
       stepOptions.validate();
@@ -99,6 +104,11 @@ final class OutboxCommand {
         ws.requireDevice(original.request().getActorSite());
         RecordEventRequest.Builder b = original.request().toBuilder()
             .setEventId(EventIds.newEventId().toString());
+        if (now) {
+          java.time.Instant t = java.time.Instant.now();
+          b.setEventTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(t.getEpochSecond())
+              .setNanos(t.getNano()));
+        }
         String step = original.step();
         if (stepOptions.step != null) {
           b.clearStep();

@@ -20,6 +20,8 @@ final class Refusals {
   static final String DEVICE_OTHER_SITE = "DEVICE:OTHER_SITE";
   /** The device signature is malformed or does not verify under the device's key. */
   static final String SIGNATURE = "SIGNATURE";
+  /** The step's time is ahead of the server's clock: this device's clock ran ahead. */
+  static final String CLOCK_AHEAD = "CLOCK_AHEAD";
 
   private Refusals() {}
 
@@ -39,6 +41,10 @@ final class Refusals {
             if (v.getField().endsWith("device_signature") || v.getField().equals("device")
                 || v.getField().endsWith(".device")) {
               return SIGNATURE;
+            }
+            if ((v.getField().equals("event_time") || v.getField().endsWith(".event_time"))
+                && v.getDescription().contains("ahead of the server clock")) {
+              return CLOCK_AHEAD;
             }
           }
         }

@@ -60,6 +60,11 @@ final class Words {
               + "Tell your supervisor; " + resign + "; if that is refused too, enroll again "
               + "('enroll --code NEW-CODE --device-id NEW-ID --force') and correct it once more";
         }
+        case Refusals.CLOCK_AHEAD -> {
+          return "this device's clock ran ahead when the step was scanned: set the clock right, "
+              + "then 'outbox correct " + id + " --now' dates the step now and sends it, or "
+              + "'outbox discard " + id + "'";
+        }
         default -> { }
       }
     }

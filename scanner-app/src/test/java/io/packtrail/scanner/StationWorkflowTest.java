@@ -928,6 +928,25 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aStepScannedWithTheClockADayAheadIsCorrectedToNow() throws Exception {
+    String[] a = removedPackWithLabel();
+    System.setProperty(ScanClock.PROPERTY, "P1D");
+    try {
+      assertEquals(ScannerCli.SERVER,
+          runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
+    } finally {
+      System.clearProperty(ScanClock.PROPERTY);
+    }
+    Run sync = run("", "sync");
+    assertEquals(ScannerCli.REFUSED, sync.exit(), sync.out());
+    assertTrue(sync.out().contains("this device's clock ran ahead")
+        && sync.out().contains("'outbox correct 1 --now'"), sync.out());
+    Run corrected = run("", "outbox", "correct", "1", "--now");
+    assertEquals(ScannerCli.OK, corrected.exit(), corrected.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"), corrected.out());
+  }
+
+  @Test
   void usageErrorsNameWhatIsMissingAndEveryCommandHasHelp() {
     Run noTo = run("", "scan", "--step", "ship");
     assertEquals(ScannerCli.SETUP, noTo.exit());
