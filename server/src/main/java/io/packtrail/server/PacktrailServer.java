@@ -398,7 +398,16 @@ public final class PacktrailServer implements AutoCloseable {
         : ServerInterceptors.intercept(healthService, metrics.interceptor()));
     builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
         callers));
-    Server server = builder.build().start();
+    Server server;
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      // (the port taken, say): what was started for it stops, so that code embedding the
+      // server does not keep a sequencer, a log worker and a health probe on a closing pool
+      new PacktrailServer(null, sequencer, hub, watchers, responders, handlers, health,
+          healthExecutor, sightings, verifiableLog, anomalyScan).close();
+      throw e;
+    }
     anomalyScan.start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
         healthExecutor, sightings, verifiableLog, anomalyScan);
@@ -477,16 +486,20 @@ public final class PacktrailServer implements AutoCloseable {
   @Override
   public void close() {
     health.enterTerminalState();
-    server.shutdown();
+    if (server != null) { // null: its start failed, and only the rest was running
+      server.shutdown();
+    }
     hub.close();
-    try {
-      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("calls still running after 30 s; cancelling them");
+    if (server != null) {
+      try {
+        if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+          log.warn("calls still running after 30 s; cancelling them");
+          server.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         server.shutdownNow();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
     }
     sequencer.close();
     verifiableLog.close();
