@@ -333,8 +333,9 @@ public final class LoadGenerator implements Callable<Integer> {
       double pacedRate, Window window) throws Exception {
     Recorder recorder = new Recorder(3);
     AtomicLong calls = new AtomicLong();
-    // a refused or failed call is no call served: it is counted apart, not in the rate, the
-    // latencies or the CPU per call (a fast refusal would flatter all three)
+    // a refused or failed call is no call served: it is counted apart, not in the rate or the
+    // latencies (a fast refusal would flatter both); the CPU per call is per served call, the
+    // refusals' CPU included
     AtomicLong failed = new AtomicLong();
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);

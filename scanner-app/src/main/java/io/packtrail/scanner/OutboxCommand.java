@@ -105,9 +105,7 @@ final class OutboxCommand {
         RecordEventRequest.Builder b = original.request().toBuilder()
             .setEventId(EventIds.newEventId().toString());
         if (now) {
-          java.time.Instant t = java.time.Instant.now();
-          b.setEventTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(t.getEpochSecond())
-              .setNanos(t.getNano()));
+          b.setEventTime(io.packtrail.client.PacktrailClient.timestamp(ScanClock.now()));
         }
         String step = original.step();
         if (stepOptions.step != null) {
@@ -124,11 +122,11 @@ final class OutboxCommand {
         try (ServerLink link = parent.cli.link()) {
           Delivery.Report r = ws.delivery(Delivery.DEFAULT_BATCH).deliver(link.deliveries(),
               System.out::println);
-          Outbox.Status now = ws.outbox.find(saved.id()).orElseThrow().status();
-          if (now == Outbox.Status.REFUSED) {
+          Outbox.Status status = ws.outbox.find(saved.id()).orElseThrow().status();
+          if (status == Outbox.Status.REFUSED) {
             return ScannerCli.REFUSED;
           }
-          if (now == Outbox.Status.PENDING) {
+          if (status == Outbox.Status.PENDING) {
             System.out.println(r.offline() != null ? Words.SAVED_OFFLINE + " (" + r.offline()
                 + ")" : "saved; it waits (see the line above), and is sent by a later sync");
             return ScannerCli.SERVER;

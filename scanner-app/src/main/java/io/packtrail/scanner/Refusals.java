@@ -8,8 +8,9 @@ import com.google.rpc.ErrorInfo;
 
 /**
  * The kinds of refusal the scanner has its own words for, read from the server's error details
- * (README, errors; docs/formats.md section 10): the refusals of the signing device. The server
- * does not remember them (section 5): they say who sent the step, not what it says.
+ * (README, errors; docs/formats.md section 10): the refusals of the signing device, which the
+ * server does not remember (section 5: they say who sent the step, not what it says), and a
+ * step dated ahead of the server's clock (remembered: its correction is a new step).
  */
 final class Refusals {
   /** The device is retired: its steps are refused from then on. */

@@ -330,14 +330,17 @@ class StationWorkflowTest {
   }
 
   /** A sync's workspace and link on this test's home, as the command line would open them. */
-  private <T> T withWorkspace(java.util.function.BiFunction<Workspace, ServerLink, T> work)
-      throws Exception {
+  private interface WorkspaceWork<T> {
+    T run(Workspace ws, ServerLink link) throws Exception;
+  }
+
+  private <T> T withWorkspace(WorkspaceWork<T> work) throws Exception {
     List<String> options = ScannerTls.options(harness, server(), home);
     options.add("sync");
     ScannerCli cli = ScannerCli.commandLine().parseArgs(options.toArray(String[]::new))
         .commandSpec().commandLine().getCommand();
     try (Workspace ws = Workspace.open(cli); ServerLink link = cli.link()) {
-      return work.apply(ws, link);
+      return work.run(ws, link);
     }
   }
 
@@ -349,14 +352,10 @@ class StationWorkflowTest {
     // then Y's collection: Y's step must not go before the step that names it
     List<String> said = new ArrayList<>();
     withWorkspace((ws, link) -> {
-      try {
-        ws.outbox.save("dismantle", Fixtures.dismantling(x[0], Fixtures.STATION, 20,
-            Fixtures.child(y[0], 360)));
-        ws.outbox.save("collect", Fixtures.collection(y[0]));
-        return ws.delivery(200).deliver(link.deliveries(), said::add);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      ws.outbox.save("dismantle", Fixtures.dismantling(x[0], Fixtures.STATION, 20,
+          Fixtures.child(y[0], 360)));
+      ws.outbox.save("collect", Fixtures.collection(y[0]));
+      return ws.delivery(200).deliver(link.deliveries(), said::add);
     });
     assertEquals(1, outboxCount(Outbox.Status.REFUSED), said.toString());
     assertEquals(0, stepsOnServer(y[0], "collection"), said.toString());
@@ -423,23 +422,19 @@ class StationWorkflowTest {
         "WB-C1");
     List<String> said = new ArrayList<>();
     withWorkspace((ws, link) -> {
-      try {
-        ws.outbox.markRefused(1, "FAILED_PRECONDITION", "not collected yet", null);
-        // while #2 is out, the worker corrects the refused ship into X's collection, which
-        // takes its place, behind the pass's place: X's ship #5 must still wait for it
-        return ws.delivery(1).deliver(link.deliveries(), line -> {
-          said.add(line);
-          if (line.startsWith("#2 sent")) {
-            try {
-              ws.outbox.saveCorrection(1, "collect", Fixtures.collection(x[0]));
-            } catch (java.sql.SQLException e) {
-              throw new IllegalStateException(e);
-            }
+      ws.outbox.markRefused(1, "FAILED_PRECONDITION", "not collected yet", null);
+      // while #2 is out, the worker corrects the refused ship into X's collection, which
+      // takes its place, behind the pass's place: X's ship #5 must still wait for it
+      return ws.delivery(1).deliver(link.deliveries(), line -> {
+        said.add(line);
+        if (line.startsWith("#2 sent")) {
+          try {
+            ws.outbox.saveCorrection(1, "collect", Fixtures.collection(x[0]));
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
           }
-        });
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+        }
+      });
     });
     for (String[] o : others) {
       assertEquals(1, stepsOnServer(o[0], "collection"), said.toString());

@@ -307,9 +307,30 @@ public final class PacktrailServer implements AutoCloseable {
    */
   public static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings,
       ServerMetrics metrics) throws IOException {
+    // what was started so far, stopped again when a later part fails (the port taken, the
+    // database refusing the log's key): code that embeds the server keeps no sequencer, log
+    // worker or health probe running on a pool it is about to close
+    java.util.Deque<Runnable> started = new java.util.ArrayDeque<>();
+    try {
+      return start(builder, jdbi, settings, metrics, started);
+    } catch (IOException | RuntimeException e) {
+      while (!started.isEmpty()) {
+        try {
+          started.pop().run();
+        } catch (RuntimeException stopping) {
+          e.addSuppressed(stopping);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static PacktrailServer start(ServerBuilder<?> builder, Jdbi jdbi, Settings settings,
+      ServerMetrics metrics, java.util.Deque<Runnable> started) throws IOException {
     jdbi.addCustomizer(new CallCancelsStatements());
     Sequencer sequencer = new Sequencer(jdbi, settings.clock(), settings.maxBatch(),
         settings.queueCapacity(), settings.massTolerancePercent() / 100);
+    started.push(sequencer::close);
     if (metrics != null) {
       sequencer.onBatch(metrics::batch);
     }
@@ -343,6 +364,10 @@ public final class PacktrailServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    started.push(healthExecutor::shutdownNow);
+    started.push(watchers::shutdownNow);
+    started.push(responders::shutdownNow);
+    started.push(handlers::shutdownNow);
     builder.executor(MoreExecutors.directExecutor());
     builder.callExecutor(new ServerCallExecutorSupplier() {
       @Override
@@ -363,10 +388,12 @@ public final class PacktrailServer implements AutoCloseable {
     Labels labels = Labels.open(jdbi, settings.sealer(), settings.clock(),
         settings.trustListValidity());
     LabelSightings sightings = new LabelSightings(jdbi, settings.clock());
+    started.push(sightings::close);
     sequencer.onCommitted(sightings::committed);
     VerifiableLog verifiableLog = VerifiableLog.start(jdbi, settings.sealer(),
         settings.logOrigin(), settings.clock(), settings.checkpointInterval(),
         settings.witnessKeys());
+    started.push(verifiableLog::close);
     sequencer.onCommitted(events -> verifiableLog.committed());
     AnomalyScan anomalyScan = new AnomalyScan(jdbi, settings.clock(), settings.anomalyScan());
     Services app = Services.create(new JdbiStorage(jdbi), new Directory(jdbi), sequencer,
@@ -398,16 +425,7 @@ public final class PacktrailServer implements AutoCloseable {
         : ServerInterceptors.intercept(healthService, metrics.interceptor()));
     builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
         callers));
-    Server server;
-    try {
-      server = builder.build().start();
-    } catch (IOException | RuntimeException e) {
-      // (the port taken, say): what was started for it stops, so that code embedding the
-      // server does not keep a sequencer, a log worker and a health probe on a closing pool
-      new PacktrailServer(null, sequencer, hub, watchers, responders, handlers, health,
-          healthExecutor, sightings, verifiableLog, anomalyScan).close();
-      throw e;
-    }
+    Server server = builder.build().start();
     anomalyScan.start();
     return new PacktrailServer(server, sequencer, hub, watchers, responders, handlers, health,
         healthExecutor, sightings, verifiableLog, anomalyScan);
@@ -486,20 +504,16 @@ public final class PacktrailServer implements AutoCloseable {
   @Override
   public void close() {
     health.enterTerminalState();
-    if (server != null) { // null: its start failed, and only the rest was running
-      server.shutdown();
-    }
+    server.shutdown();
     hub.close();
-    if (server != null) {
-      try {
-        if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-          log.warn("calls still running after 30 s; cancelling them");
-          server.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try {
+      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("calls still running after 30 s; cancelling them");
         server.shutdownNow();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
     }
     sequencer.close();
     verifiableLog.close();

@@ -30,9 +30,10 @@ public final class Lineage {
   public record LotWithSources(MaterialLot lot, List<String> sourcePacks) {}
 
   /**
-   * The most links a lineage walk follows each way: ten times the most nodes an answer holds
-   * (max_nodes 10,000), so every answer within the limits is whole, while a graph of millions
-   * (a pack into 500 modules, each into 500 cells, each into 20 lots) is not read to answer it.
+   * The most links a lineage walk follows each way, and the most recycling edges it reads: ten
+   * times the most nodes an answer holds (max_nodes 10,000), so every answer within the limits
+   * is whole, while a graph of millions (a pack into 500 modules, each into 500 cells, each into
+   * 20 lots) is not read to answer it.
    */
   static final int MAX_HOPS = 100_000;
 

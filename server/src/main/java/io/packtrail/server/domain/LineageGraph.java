@@ -63,6 +63,15 @@ public record LineageGraph(List<Node> nodes, List<Edge> edges, boolean truncated
     public static long links(List<Hop> hops) {
       return hops.stream().filter(h -> !h.edge().to().lot()).count();
     }
+
+    /**
+     * Whether a walk that read at most {@code maxHops} + 1 links, and as many recycling edges,
+     * found more of either than it follows.
+     */
+    public static boolean cut(List<Hop> hops, int maxHops) {
+      long links = links(hops);
+      return links > maxHops || hops.size() - links > maxHops;
+    }
   }
 
   /** Level, state and custodian are a unit's; product and custodian (the maker) a lot's. */

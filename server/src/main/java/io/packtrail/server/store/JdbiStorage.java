@@ -204,7 +204,7 @@ public final class JdbiStorage implements Storage {
       List<LineageGraph.Hop> down = descendants && unitCode != null
           ? dao.descendantEdges(unitCode, maxDepth, maxHops) : List.of();
       return new LineageGraph.Walk(root.get(0), up, down,
-          LineageGraph.Walk.links(up) >= maxHops || LineageGraph.Walk.links(down) >= maxHops);
+          LineageGraph.Walk.cut(up, maxHops) || LineageGraph.Walk.cut(down, maxHops));
     });
   }
 

@@ -31,13 +31,13 @@ public interface LineageDao {
   @SqlQuery("descendantEdges")
   @RegisterRowMapper(DescendantHopMapper.class)
   List<LineageGraph.Hop> descendantEdges(@Bind("code") String code,
-      @Bind("maxDepth") int maxDepth, @Bind("maxHops") int maxHops);
+      @Bind("maxDepth") int maxDepth, @Bind("maxHops") long maxHops);
 
   /** Edges into a unit ({@code code}) or a lot ({@code lot}); the other is null. */
   @SqlQuery("ancestorEdges")
   @RegisterRowMapper(AncestorHopMapper.class)
   List<LineageGraph.Hop> ancestorEdges(@Bind("code") String code, @Bind("lot") String lot,
-      @Bind("maxDepth") int maxDepth, @Bind("maxHops") int maxHops);
+      @Bind("maxDepth") int maxDepth, @Bind("maxHops") long maxHops);
 
   @SqlQuery("unitNodes")
   @RegisterRowMapper(UnitNodeMapper.class)

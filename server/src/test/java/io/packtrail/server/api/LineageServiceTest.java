@@ -300,12 +300,17 @@ class LineageServiceTest {
     var whole = storage.lineageWalk(p1, null, false, true, 0);
     long links = io.packtrail.server.domain.LineageGraph.Walk.links(whole.descendants());
     assertTrue(links > 3 && !whole.cut(), links + " links");
-    // at most two links: two of the nearest (depth 1), the walk no further, the graph truncated
+    // as many as it has (links, and recycling edges): whole
+    long recycled = whole.descendants().size() - links;
+    assertFalse(storage.lineageWalk(p1, null, false, true, 0, (int) Math.max(links, recycled))
+        .cut());
+    // at most two links: the nearest (depth 1) and one more that tells the walk was cut, the
+    // walk no further, the graph truncated
     var two = storage.lineageWalk(p1, null, false, true, 0, 2);
     assertTrue(two.cut());
     List<io.packtrail.server.domain.LineageGraph.Hop> followed = two.descendants().stream()
         .filter(h -> !h.edge().to().lot()).toList();
-    assertEquals(2, followed.size());
+    assertEquals(3, followed.size());
     assertTrue(followed.stream().allMatch(h -> h.edge().depth() == 1), followed.toString());
     assertTrue(io.packtrail.server.domain.LineageGraph.of(two.root(), two.ancestors(),
         two.descendants(), 10_000, two.cut()).truncated());

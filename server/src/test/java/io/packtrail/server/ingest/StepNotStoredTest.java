@@ -137,20 +137,9 @@ class StepNotStoredTest {
     RecordEventRequest otherSale = Fixtures.sale(other);
     BatchRecordEventsRequest batch = BatchRecordEventsRequest.newBuilder()
         .addRequests(sale).addRequests(removal).addRequests(otherSale).build();
-    poison(sale.getEventId(), "40P01"); // this one step, of the moment
-    BatchRecordEventsResponse first;
-    try {
-      first = harness.events().batchRecordEvents(batch);
-    } finally {
-      cure(sale.getEventId());
-    }
-    assertEquals(Status.Code.UNAVAILABLE.value(), first.getResults(0).getError().getCode());
     // judged without the sale, the removal would have been refused for good (the pack is not
     // in a vehicle) and that refusal remembered: the resend below would have got it again
-    com.google.rpc.Status heldBack = first.getResults(1).getError();
-    assertEquals(Status.Code.UNAVAILABLE.value(), heldBack.getCode(), heldBack.toString());
-    assertTrue(heldBack.getMessage().contains(sale.getEventId())
-        && heldBack.getMessage().contains(held), heldBack.getMessage());
+    BatchRecordEventsResponse first = firstHeldBySecond(batch, held);
     assertEquals(2, first.getResults(2).getEvent().getSequence(), "another unit's item passes");
     assertEquals(1, harness.client().getUnit(held).getEventCount());
 
@@ -234,23 +223,35 @@ class StepNotStoredTest {
         .setActorSite(Fixtures.LINE).build();
     BatchRecordEventsRequest batch = BatchRecordEventsRequest.newBuilder()
         .addRequests(dismantling).addRequests(grading).build();
-    poison(dismantling.getEventId(), "40P01");
-    BatchRecordEventsResponse first;
-    try {
-      first = harness.events().batchRecordEvents(batch);
-    } finally {
-      cure(dismantling.getEventId());
-    }
-    assertEquals(Status.Code.UNAVAILABLE.value(), first.getResults(0).getError().getCode());
     // judged without the dismantling, the module's grading would be NOT_FOUND, remembered
-    com.google.rpc.Status heldBack = first.getResults(1).getError();
-    assertEquals(Status.Code.UNAVAILABLE.value(), heldBack.getCode(), heldBack.toString());
-    assertTrue(heldBack.getMessage().contains(dismantling.getEventId())
-        && heldBack.getMessage().contains(module), heldBack.getMessage());
+    firstHeldBySecond(batch, module);
 
     BatchRecordEventsResponse resent = harness.events().batchRecordEvents(batch);
     assertTrue(resent.getResults(0).hasEvent(), resent.toString());
     assertEquals(2, resent.getResults(1).getEvent().getSequence(), "the module's second event");
+  }
+
+  /**
+   * Sends {@code batch} with its first item refused by the database for a reason of the moment
+   * (40P01): that item is UNAVAILABLE, and its second, a later step of {@code unit}, is held
+   * back UNAVAILABLE naming the first; answers the batch's response.
+   */
+  static BatchRecordEventsResponse firstHeldBySecond(BatchRecordEventsRequest batch,
+      String unit) {
+    String firstId = batch.getRequests(0).getEventId();
+    poison(firstId, "40P01");
+    BatchRecordEventsResponse answer;
+    try {
+      answer = harness.events().batchRecordEvents(batch);
+    } finally {
+      cure(firstId);
+    }
+    assertEquals(Status.Code.UNAVAILABLE.value(), answer.getResults(0).getError().getCode());
+    com.google.rpc.Status heldBack = answer.getResults(1).getError();
+    assertEquals(Status.Code.UNAVAILABLE.value(), heldBack.getCode(), heldBack.toString());
+    assertTrue(heldBack.getMessage().contains(firstId) && heldBack.getMessage().contains(unit),
+        heldBack.getMessage());
+    return answer;
   }
 
   @Test

@@ -188,10 +188,8 @@ class MutualTlsTest {
         Duration.ofDays(30));
     assertTrue(old.notAfter().isBefore(Instant.now()));
     Credentials expired = new Credentials(old, keys.getPrivate(), caPem);
-    // the SDK refuses it before it connects, in words
-    IllegalStateException sdk = assertThrows(IllegalStateException.class,
-        () -> expired.builder(target()).build());
-    assertTrue(sdk.getMessage().contains("expired at"), sdk.getMessage());
+    // the SDK connects with it (its own clock may be the wrong one); the server refuses it
+    expired.builder(target()).build().close();
     assertHandshakeRefused(caPem, expired.certificatePem(), expired.keyPem(),
         "ALERT_CERTIFICATE_EXPIRED");
   }

@@ -18,16 +18,18 @@ walk (kind, from_code, to_code, event_id, depth) AS (
     JOIN unit_link l ON l.to_code = w.from_code
     WHERE w.kind <> 'REPLACED_BY' AND (:maxDepth = 0 OR w.depth < :maxDepth)
 ),
--- at most :maxHops links, nearest first (as in descendantEdges.sql)
-walked AS (SELECT * FROM walk LIMIT :maxHops),
+-- at most :maxHops links (one more tells the walk was cut), nearest first, as in
+-- descendantEdges.sql; a lot's inputs are bounded the same way
+walked AS (SELECT * FROM walk LIMIT :maxHops + 1),
 edges AS (
     SELECT kind, from_code AS from_key, false AS from_lot, to_code AS to_key, false AS to_lot,
            event_id, depth
     FROM walked
     UNION ALL
-    SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL, 1
-    FROM material_lot_input i
-    WHERE i.lot_id = :lot
+    (SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL::uuid, 1
+     FROM material_lot_input i
+     WHERE i.lot_id = :lot
+     LIMIT :maxHops + 1)
 ),
 -- per distinct event, lot and far unit one key probe (LIMIT 1 keeps each a probe: the planner
 -- cannot estimate the walk and would otherwise hash whole tables)

@@ -13,9 +13,10 @@ WITH RECURSIVE walk (kind, from_code, to_code, event_id, depth) AS (
     JOIN unit_link l ON l.from_code = w.to_code
     WHERE w.kind <> 'REPLACED_BY' AND (:maxDepth = 0 OR w.depth < :maxDepth)
 ),
--- at most :maxHops links: the recursion yields them nearest first and stops once that many
--- were taken, so a graph of millions is not walked to answer a few thousand nodes
-walked AS (SELECT * FROM walk LIMIT :maxHops),
+-- at most :maxHops links (one more tells the walk was cut): the recursion yields them nearest
+-- first and stops once that many were taken, so a graph of millions is not walked to answer a
+-- few thousand nodes; the lots the reached units went into are bounded the same way
+walked AS (SELECT * FROM walk LIMIT :maxHops + 1),
 reached (code, depth) AS (
     SELECT CAST(:code AS text), 0
     UNION ALL
@@ -26,10 +27,11 @@ edges AS (
            event_id, depth
     FROM walked
     UNION ALL
-    SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL, r.depth + 1
-    FROM reached r
-    JOIN material_lot_input i ON i.unit_code = r.code
-    WHERE :maxDepth = 0 OR r.depth < :maxDepth
+    (SELECT 'RECYCLED_INTO', i.unit_code, false, i.lot_id, true, NULL::uuid, r.depth + 1
+     FROM reached r
+     JOIN material_lot_input i ON i.unit_code = r.code
+     WHERE :maxDepth = 0 OR r.depth < :maxDepth
+     LIMIT :maxHops + 1)
 ),
 -- per distinct event, lot and far unit one key probe (LIMIT 1 keeps each a probe: the planner
 -- cannot estimate the walk and would otherwise hash whole tables)
