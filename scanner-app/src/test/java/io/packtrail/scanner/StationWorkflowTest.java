@@ -399,10 +399,15 @@ class StationWorkflowTest {
     assertTrue(first.out().contains("waits: the server could not store it (INTERNAL")
         && first.out().contains("the server could not store some"), first.out());
     assertEquals(0, outboxCount(Outbox.Status.REFUSED), "nothing refused: " + first.out());
+    syncSendsTheCollectionThenTheShipment(a[0]);
+  }
+
+  /** A sync now sends what waited of {@code unit}: its collection, then its shipment. */
+  private void syncSendsTheCollectionThenTheShipment(String unit) {
     Run then = run("", "sync");
     assertEquals(ScannerCli.OK, then.exit(), then.out());
-    assertEquals(1, stepsOnServer(a[0], "collection"));
-    assertEquals(1, stepsOnServer(a[0], "shipment"), "then A's steps, in their order");
+    assertEquals(1, stepsOnServer(unit, "collection"));
+    assertEquals(1, stepsOnServer(unit, "shipment"), "then both, in their order");
   }
 
   @Test
@@ -442,10 +447,7 @@ class StationWorkflowTest {
     assertEquals(0, stepsOnServer(x[0], "shipment"), "X's ship waits behind its collection: "
         + said);
     assertEquals(0, outboxCount(Outbox.Status.REFUSED), said.toString());
-    Run then = run("", "sync");
-    assertEquals(ScannerCli.OK, then.exit(), then.out());
-    assertEquals(1, stepsOnServer(x[0], "collection"));
-    assertEquals(1, stepsOnServer(x[0], "shipment"), "then both, in their order");
+    syncSendsTheCollectionThenTheShipment(x[0]);
   }
 
   @Test
@@ -899,13 +901,7 @@ class StationWorkflowTest {
   void aStepScannedThreeDaysEarlierIsAcceptedWithItsScanTime() throws Exception {
     String[] a = removedPackWithLabel();
     Instant before = Instant.now().minus(Duration.ofDays(3));
-    System.setProperty(ScanClock.PROPERTY, "-P3D");
-    try {
-      assertEquals(ScannerCli.SERVER,
-          runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
-    } finally {
-      System.clearProperty(ScanClock.PROPERTY);
-    }
+    collectedOfflineWithTheClockOff(a[1], "-P3D");
     Instant after = Instant.now().minus(Duration.ofDays(3));
     Run sync = run("", "sync");
     assertEquals(ScannerCli.OK, sync.exit(), sync.out());
@@ -922,16 +918,21 @@ class StationWorkflowTest {
         .anyMatch(x -> x.getKind().equals("TIME_ORDER")));
   }
 
-  @Test
-  void aStepScannedWithTheClockADayAheadIsCorrectedToNow() throws Exception {
-    String[] a = removedPackWithLabel();
-    System.setProperty(ScanClock.PROPERTY, "P1D");
+  /** Scans {@code label} for a collection offline, this device's clock off by {@code offset}. */
+  private void collectedOfflineWithTheClockOff(String label, String offset) throws Exception {
+    System.setProperty(ScanClock.PROPERTY, offset);
     try {
       assertEquals(ScannerCli.SERVER,
-          runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect").exit());
+          runAt(deadServer(), label + "\n", "scan", "--step", "collect").exit());
     } finally {
       System.clearProperty(ScanClock.PROPERTY);
     }
+  }
+
+  @Test
+  void aStepScannedWithTheClockADayAheadIsCorrectedToNow() throws Exception {
+    String[] a = removedPackWithLabel();
+    collectedOfflineWithTheClockOff(a[1], "P1D");
     Run sync = run("", "sync");
     assertEquals(ScannerCli.REFUSED, sync.exit(), sync.out());
     assertTrue(sync.out().contains("this device's clock ran ahead")
