@@ -557,6 +557,13 @@ public final class Lifecycle {
       broken.add(new PreconditionViolation("DESTINATION", unitName,
           "shipment.destination_site must differ from the site the unit is shipped from"));
     }
+    if ((step instanceof Step.Recycling || step instanceof Step.Dismantling)
+        && actor.siteKind() != null && !actor.siteKind().plant()) {
+      broken.add(new PreconditionViolation("SITE_KIND", actor.site(), step.type().key()
+          + " must be recorded at a plant (a dismantling line or a recycling plant), whose "
+          + "figures the regional overview sums; " + actor.site() + " is a "
+          + actor.siteKind()));
+    }
     if (step instanceof Step.Commissioning && actor.siteKind() != null
         && !actor.siteKind().secondLife()) {
       broken.add(new PreconditionViolation("SITE_KIND", actor.site(),

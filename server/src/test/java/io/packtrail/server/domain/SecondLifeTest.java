@@ -104,6 +104,23 @@ class SecondLifeTest {
         null);
   }
 
+  @Test
+  void aRecyclingOrADismantlingIsRecordedAtAPlantWhoseFiguresTheOverviewSums() {
+    // the same organisation's warehouse: its roles allow both, the site's kind does not
+    Actor warehouse = new Actor(DISMANTLER_ORG, DISMANTLER_ORG + "/sites/warehouse",
+        DISMANTLING_LINE.roles(), SiteKind.WAREHOUSE);
+    World w = new World().with(PACK, gradedAt(warehouse), 380);
+    FailedPreconditionException recycled = assertThrows(FailedPreconditionException.class,
+        () -> plan(w, PACK, recycling("lot-1", List.of()), warehouse));
+    assertEquals("SITE_KIND", types(recycled));
+    assertTrue(recycled.violations().get(0).description().startsWith("recycling must be "
+        + "recorded at a plant"), recycled.violations().get(0).description());
+    FailedPreconditionException dismantled = assertThrows(FailedPreconditionException.class,
+        () -> plan(w, PACK, new Step.Dismantling(List.of(new Step.Child(MODULE1, 360, 12, 150,
+            51.2)), 20, null), warehouse));
+    assertEquals("SITE_KIND", types(dismantled));
+  }
+
   static String types(FailedPreconditionException e) {
     return String.join(",", e.violations().stream().map(PreconditionViolation::type).toList());
   }
