@@ -217,8 +217,11 @@ public final class Sequencer implements AutoCloseable {
     CompletableFuture<List<Event>> result = pending.result();
     // registered before anything can complete it, so that every way the step ends unrecorded
     // (here, or in a batch, on the sequencer's thread before it takes the next) holds its units
-    // for the call's later steps
-    result.whenComplete((events, failure) -> pending.held().notRecorded(pending.submission(), failure));
+    // for the call's later steps; a call of one step has none, and no callback to pay for
+    if (pending.held() != HeldUnits.NONE) {
+      result.whenComplete((events, failure) ->
+          pending.held().notRecorded(pending.submission(), failure));
+    }
     IngestUnavailableException held = pending.held().holding(pending.submission());
     if (held != null) {
       result.completeExceptionally(held);
