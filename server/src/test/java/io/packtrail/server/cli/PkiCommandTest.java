@@ -82,6 +82,11 @@ class PkiCommandTest {
       assertEquals(0, otherName.exit(), otherName.err());
       assertFalse(otherName.out().contains("server certificate: kept"), otherName.out());
       assertTrue(files.serverCertificateNames(List.of("trace.example.org")));
+      ServerCliRun badName = pki(db, "init", "--server-name", "trace example.org");
+      assertEquals(1, badName.exit(), badName.err());
+      assertTrue(badName.err().contains("'trace example.org' is neither a DNS name nor an IP "
+          + "address"), badName.err());
+      assertTrue(files.serverCertificateNames(List.of("trace.example.org")), "nothing renewed");
       ServerCliRun defaults = pki(db, "init");
       assertTrue(defaults.out().contains("server certificate: kept"), defaults.out());
       assertEquals(0, pki(db, "init", "--renew-server").exit());
