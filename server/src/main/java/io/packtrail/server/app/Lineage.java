@@ -56,8 +56,7 @@ public final class Lineage {
     // maker only to itself
     List<String> codes = new java.util.ArrayList<>(graph.nodes().stream()
         .filter(n -> !n.ref().lot()).map(n -> n.ref().key()).toList());
-    graph.edges().stream().map(e -> ResourceNames.parseEvent(e.eventName()))
-        .filter(java.util.Objects::nonNull).forEach(e -> codes.add(e.unitCode()));
+    codes.addAll(eventUnits(graph.edges().stream().map(LineageGraph.Edge::eventName)));
     Predicate<String> sees = parties.seesUnits(reader, codes);
     List<LineageGraph.Node> nodes = graph.nodes().stream().map(n -> (n.ref().lot()
         ? reader.organization() != null && reader.organization().equals(n.custodian())
@@ -65,11 +64,8 @@ public final class Lineage {
         : new LineageGraph.Node(n.ref(), n.level(), n.state(), null, n.product(), n.depth()))
         .toList();
     // an edge's event names its unit's sequence, which only the unit's parties see
-    List<LineageGraph.Edge> edges = graph.edges().stream().map(e -> {
-      ResourceNames.EventName event = ResourceNames.parseEvent(e.eventName());
-      return event == null || sees.test(event.unitCode()) ? e
-          : new LineageGraph.Edge(e.kind(), e.from(), e.to(), null, e.depth());
-    }).toList();
+    List<LineageGraph.Edge> edges = graph.edges().stream().map(e -> shows(sees, e.eventName())
+        ? e : new LineageGraph.Edge(e.kind(), e.from(), e.to(), null, e.depth())).toList();
     return new LineageGraph(nodes, edges, graph.truncated());
   }
 
@@ -92,6 +88,21 @@ public final class Lineage {
         found.sourcePacks());
   }
 
+  /** The units the named events (null names left out) are of. */
+  private static List<String> eventUnits(java.util.stream.Stream<String> eventNames) {
+    return eventNames.map(ResourceNames::parseEvent).filter(java.util.Objects::nonNull)
+        .map(ResourceNames.EventName::unitCode).toList();
+  }
+
+  /**
+   * Whether an event's name may be shown to a reader who {@code sees} the units it does: it
+   * names its unit's sequence, which only the unit's parties see.
+   */
+  private static boolean shows(Predicate<String> sees, String eventName) {
+    ResourceNames.EventName event = ResourceNames.parseEvent(eventName);
+    return event == null || sees.test(event.unitCode());
+  }
+
   /**
    * The lots with their recycling event's name kept only for readers who may see that event: it
    * is the primary input's, and a party of another input (who may read the lot) is no party of
@@ -101,15 +112,11 @@ public final class Lineage {
     if (Authorization.unscoped(reader) || lots.isEmpty()) {
       return lots;
     }
-    List<String> codes = lots.stream().map(l -> ResourceNames.parseEvent(l.eventName()))
-        .filter(java.util.Objects::nonNull).map(ResourceNames.EventName::unitCode).toList();
-    Predicate<String> sees = parties.seesUnits(reader, codes);
-    return lots.stream().map(l -> {
-      ResourceNames.EventName event = ResourceNames.parseEvent(l.eventName());
-      return event == null || sees.test(event.unitCode()) ? l : new MaterialLot(l.id(),
-          l.product(), l.massKg(), l.elements(), l.plantSite(), l.organization(), null,
-          l.eventTime(), l.inputUnits());
-    }).toList();
+    Predicate<String> sees = parties.seesUnits(reader,
+        eventUnits(lots.stream().map(MaterialLot::eventName)));
+    return lots.stream().map(l -> shows(sees, l.eventName()) ? l : new MaterialLot(l.id(),
+        l.product(), l.massKg(), l.elements(), l.plantSite(), l.organization(), null,
+        l.eventTime(), l.inputUnits())).toList();
   }
 
   private LotWithSources lot(String id) {

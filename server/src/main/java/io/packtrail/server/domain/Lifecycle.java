@@ -199,9 +199,7 @@ public final class Lifecycle {
    */
   public static List<Planned> plan(String primary, Step step, Actor actor, Instant eventTime,
       Known known, double massTolerance) {
-    List<Step.Touch> touches = new ArrayList<>();
-    touches.add(new Step.Touch(primary, Step.primaryPart(step.type())));
-    touches.addAll(Step.others(step));
+    List<Step.Touch> touches = Step.touches(primary, step);
     checkDistinct(primary, step, touches);
     UnitLevel primaryLevel = BatteryCode.parse("unit", primary).level();
     if (step instanceof Step.Dismantling d) {

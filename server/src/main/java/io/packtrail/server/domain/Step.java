@@ -74,6 +74,17 @@ public sealed interface Step {
   }
 
   /**
+   * Every unit a step touches, each with its part: {@code primary}, the one it is recorded
+   * against, first, then {@link #others}.
+   */
+  static List<Touch> touches(String primary, Step step) {
+    List<Touch> touches = new ArrayList<>();
+    touches.add(new Touch(primary, primaryPart(step.type())));
+    touches.addAll(others(step));
+    return touches;
+  }
+
+  /**
    * The units a step touches other than the one it is recorded against, each with its part, in
    * the order the step names them. A single-unit step touches none.
    */

@@ -58,8 +58,7 @@ public final class HeldUnits {
       return;
     }
     Held mine = new Held(place, s.eventId());
-    held.merge(s.unitCode(), mine, HeldUnits::earlier);
-    for (Step.Touch t : Step.others(s.step())) {
+    for (Step.Touch t : Step.touches(s.unitCode(), s.step())) {
       held.merge(t.code(), mine, HeldUnits::earlier);
     }
   }
@@ -73,14 +72,13 @@ public final class HeldUnits {
     if (held == null || held.isEmpty()) {
       return null;
     }
-    IngestUnavailableException h = heldFor(s.unitCode());
-    for (Step.Touch t : Step.others(s.step())) {
+    for (Step.Touch t : Step.touches(s.unitCode(), s.step())) {
+      IngestUnavailableException h = heldFor(t.code());
       if (h != null) {
-        break;
+        return h;
       }
-      h = heldFor(t.code());
     }
-    return h;
+    return null;
   }
 
   private IngestUnavailableException heldFor(String code) {

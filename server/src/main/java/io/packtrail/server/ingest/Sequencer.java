@@ -680,10 +680,7 @@ public final class Sequencer implements AutoCloseable {
     if (s.submitter() == null) {
       return; // plaintext development mode
     }
-    List<Step.Touch> touches = new ArrayList<>();
-    touches.add(new Step.Touch(s.unitCode(), Step.primaryPart(s.step().type())));
-    touches.addAll(Step.others(s.step()));
-    for (Step.Touch t : touches) {
+    for (Step.Touch t : Step.touches(s.unitCode(), s.step())) {
       Set<String> known = Set.of();
       if (s.step().type() == StepType.CORRECTION) {
         known = new HashSet<>(parties.getOrDefault(t.code(), Set.of()));
