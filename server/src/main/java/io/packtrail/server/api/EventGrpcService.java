@@ -109,13 +109,8 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
               : RecordEventResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
               call.fixedContextExecutor(responders)));
     }
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync((x, f) -> {
-          BatchRecordEventsResponse.Builder b = BatchRecordEventsResponse.newBuilder();
-          results.forEach(r -> b.addResults(r.join()));
-          response.onNext(b.build());
-          response.onCompleted();
-        }, call.fixedContextExecutor(responders));
+    Requests.answerBatch(results, all -> BatchRecordEventsResponse.newBuilder()
+        .addAllResults(all).build(), response, call.fixedContextExecutor(responders));
   }
 
   private static RecordEventResult result(List<Event> events) {

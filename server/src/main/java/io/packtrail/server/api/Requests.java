@@ -395,6 +395,22 @@ final class Requests {
    * A batch holds 1 to {@link #MAX_BATCH} requests: none is bad input, more is over the limit
    * (RESOURCE_EXHAUSTED: split the batch).
    */
+  /**
+   * Answers a batch once every item's result is in: {@code response} builds the answer from
+   * the results in the request's order, sent on {@code executor}.
+   */
+  static <R, A> void answerBatch(java.util.List<java.util.concurrent.CompletableFuture<R>> results,
+      java.util.function.Function<java.util.List<R>, A> response,
+      io.grpc.stub.StreamObserver<A> observer, java.util.concurrent.Executor executor) {
+    java.util.concurrent.CompletableFuture.allOf(
+            results.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .whenCompleteAsync((all, never) -> {
+          observer.onNext(response.apply(results.stream()
+              .map(java.util.concurrent.CompletableFuture::join).toList()));
+          observer.onCompleted();
+        }, executor);
+  }
+
   static void checkBatchSize(int count) {
     if (count == 0) {
       new Violations().add("requests", "must hold 1 to " + MAX_BATCH + " items, got none")

@@ -87,13 +87,8 @@ final class UnitGrpcService extends UnitServiceGrpc.UnitServiceImplBase {
               : RegisterUnitResult.newBuilder().setError(ErrorMapper.toStatus(failure)).build(),
               inCall));
     }
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync((x, f) -> {
-          BatchRegisterUnitsResponse.Builder b = BatchRegisterUnitsResponse.newBuilder();
-          results.forEach(r -> b.addResults(r.join()));
-          response.onNext(b.build());
-          response.onCompleted();
-        }, inCall);
+    Requests.answerBatch(results, all -> BatchRegisterUnitsResponse.newBuilder()
+        .addAllResults(all).build(), response, inCall);
   }
 
   @Override
