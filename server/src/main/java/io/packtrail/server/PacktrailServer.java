@@ -493,6 +493,9 @@ public final class PacktrailServer implements AutoCloseable {
     return server.getImmutableServices();
   }
 
+  /** How long {@link #close()} lets in-flight calls finish before it cancels them. */
+  public static final java.time.Duration CALLS_DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -507,8 +510,9 @@ public final class PacktrailServer implements AutoCloseable {
     server.shutdown();
     hub.close();
     try {
-      if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("calls still running after 30 s; cancelling them");
+      if (!server.awaitTermination(CALLS_DRAIN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        log.warn("calls still running after {} s; cancelling them",
+            CALLS_DRAIN_LIMIT.toSeconds());
         server.shutdownNow();
       }
     } catch (InterruptedException e) {

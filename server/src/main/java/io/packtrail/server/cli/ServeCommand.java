@@ -282,6 +282,11 @@ final class ServeCommand implements Callable<Integer> {
     PacktrailServer server = PacktrailServer.start(builder, jdbi, settings, metrics);
     HTTPServer endpoint = metricsEndpoint;
     CountDownLatch stopped = new CountDownLatch(1);
+    if (opened.embedded() != null) {
+      // at SIGTERM the embedded PostgreSQL waits for the drain below (its calls, then the
+      // sequencer's last commit) before it stops
+      opened.embedded().holdOnStop(PacktrailServer.CALLS_DRAIN_LIMIT.plusSeconds(30));
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("Stopping: finishing in-flight requests...");
       server.close();

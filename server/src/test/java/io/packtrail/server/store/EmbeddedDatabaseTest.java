@@ -1,8 +1,13 @@
 package io.packtrail.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,5 +27,61 @@ class EmbeddedDatabaseTest {
             "serve warns of nothing on its default database");
       }
     }
+  }
+
+  /**
+   * At SIGTERM, a server's hook drains its calls while every other hook runs beside it; the
+   * embedded PostgreSQL waits for its owner to close it (the library's own hook stopped it at
+   * once, failing the drain's last commits), and is still stopped when the process ends.
+   */
+  @Test
+  void atSigtermTheDatabaseOutlivesItsOwnersDrainAndStillStops(@TempDir Path home)
+      throws Exception {
+    Path data = home.resolve("pgdata");
+    String output = stopProbe(data, "60", home.resolve("probe.log"));
+    assertTrue(output.contains("query during the stop: ok"), output);
+    assertFalse(postgresRunsOn(data), "PostgreSQL was stopped with its owner:\n" + output);
+  }
+
+  /** An owner that never closes it does not leave PostgreSQL running: the hold has a limit. */
+  @Test
+  void anOwnerThatNeverClosesItHoldsItOnlyToItsLimit(@TempDir Path home) throws Exception {
+    Path data = home.resolve("pgdata");
+    String output = stopProbe(data, "3", home.resolve("probe.log"), "abandon");
+    assertTrue(output.contains("query during the stop: ok"), output);
+    assertFalse(postgresRunsOn(data), "PostgreSQL was stopped after the limit:\n" + output);
+  }
+
+  private static String stopProbe(Path data, String holdSeconds, Path log, String... more)
+      throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-cp", System.getProperty("java.class.path"), EmbeddedStopProbe.class.getName(),
+        data.toString(), holdSeconds));
+    command.addAll(List.of(more));
+    Process probe = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(log).contains("ready")) {
+        assertTrue(probe.isAlive() && System.nanoTime() < until,
+            "the probe did not start:\n" + Files.readString(log));
+        Thread.sleep(50);
+      }
+      probe.destroy(); // SIGTERM: the shutdown hooks run
+      assertTrue(probe.waitFor(90, TimeUnit.SECONDS), "the probe did not stop");
+      return Files.readString(log);
+    } finally {
+      probe.destroyForcibly();
+    }
+  }
+
+  private static boolean postgresRunsOn(Path data) throws Exception {
+    Path pid = data.resolve("postmaster.pid");
+    if (!Files.exists(pid)) {
+      return false;
+    }
+    long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).strip());
+    return ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false);
   }
 }
