@@ -18,6 +18,7 @@ final class Courier implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean offline;
   private volatile Delivery.Report last;
+  private Delivery.WholeRefusal lastWholeRefusal;
 
   Courier(Delivery delivery, PacktrailClient client, Consumer<String> say, int retrySeconds) {
     this.delivery = delivery;
@@ -68,6 +69,15 @@ final class Courier implements AutoCloseable {
   Delivery.Report deliverOnce() {
     try {
       Delivery.Report r = delivery.deliver(client, say);
+      if (r.refusedWhole() != null) {
+        // said once while it lasts: it repeats at every retry until it is mended
+        if (!r.refusedWhole().equals(lastWholeRefusal)) {
+          say.accept(r.refusedWhole().line(r.pending()));
+        }
+        lastWholeRefusal = r.refusedWhole();
+      } else {
+        lastWholeRefusal = null;
+      }
       if (!r.reachedServer()) {
         if (!offline) {
           say.accept("   " + r.pending() + " step(s) " + Words.SAVED_OFFLINE + " ("

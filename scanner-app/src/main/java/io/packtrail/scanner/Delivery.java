@@ -26,13 +26,34 @@ final class Delivery {
   static final int DEFAULT_BATCH = 200;
 
   /**
-   * What one delivery did. {@code notStored}: steps the server answered it could not store (a
-   * fault of the server: INTERNAL), kept waiting; null when none.
+   * What one delivery did. {@code offline}: the trouble that passes (network, overload) that
+   * stopped it; {@code refusedWhole}: the server refused a batch as a whole (the device or its
+   * certificate not allowed, a limit), which waiting will not mend: every step of it stays saved;
+   * {@code notStored}: steps the server answered it could not store (a fault of the server:
+   * INTERNAL), kept waiting. Each null when none.
    */
   record Report(int sent, int refused, int held, long pending, String offline,
-      String notStored) {
+      WholeRefusal refusedWhole, String notStored) {
     boolean reachedServer() {
       return offline == null;
+    }
+  }
+
+  /** A batch the server refused as a whole: its code and the words for the worker. */
+  record WholeRefusal(io.grpc.Status.Code code, String words) {
+    /**
+     * The exit code it calls for, as the top level maps the same refusal: a certificate the
+     * server does not accept is 3 (the steps wait for a new one), any other refusal 1.
+     */
+    int exitCode() {
+      return code == io.grpc.Status.Code.UNAUTHENTICATED ? ScannerCli.SERVER : ScannerCli.REFUSED;
+    }
+
+    /** One line: what was refused, and that the steps stay saved. */
+    String line(long pending) {
+      return "!! the server refused the batch (" + words + "); nothing in it was recorded, and "
+          + "its " + pending + " step(s) stay saved in the outbox for a later sync once that is "
+          + "mended";
     }
   }
 
@@ -61,8 +82,9 @@ final class Delivery {
     long afterPosition = 0;
     long afterId = 0;
     String offline = null;
+    WholeRefusal refusedWhole = null;
     String notStored = null;
-    while (offline == null) {
+    while (offline == null && refusedWhole == null) {
       Set<String> blocked = outbox.unitsWithRefusals();
       // a unit refused now, or corrected meanwhile (its correction sits behind this pass's
       // place), stays held to the end of the pass, like one whose waiting step was read
@@ -105,8 +127,9 @@ final class Delivery {
         if (ServerLink.passing(e)) {
           offline = Words.status(e);
         } else {
-          // the batch as a whole was refused (not a step): keep every step and say so
-          offline = "the server refused the batch: " + Words.status(e);
+          // the batch as a whole was refused (not a step): keep every step and say so; the
+          // server was reached, so this is no offline wait
+          refusedWhole = new WholeRefusal(e.getStatus().getCode(), Words.status(e));
         }
         break;
       }
@@ -153,7 +176,7 @@ final class Delivery {
       }
     }
     return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline,
-        notStored);
+        refusedWhole, notStored);
   }
 
   /** The first of {@code units} in {@code among}, or null. */

@@ -126,6 +126,10 @@ final class OutboxCommand {
           if (status == Outbox.Status.REFUSED) {
             return ScannerCli.REFUSED;
           }
+          if (status == Outbox.Status.PENDING && r.refusedWhole() != null) {
+            System.out.println(r.refusedWhole().line(r.pending()));
+            return r.refusedWhole().exitCode();
+          }
           if (status == Outbox.Status.PENDING) {
             System.out.println(r.offline() != null ? Words.SAVED_OFFLINE + " (" + r.offline()
                 + ")" : "saved; it waits (see the line above), and is sent by a later sync");

@@ -100,6 +100,8 @@ final class ScanCommand implements Callable<Integer> {
   private final Map<String, Instant> lastSeen = new HashMap<>();
   private final List<Long> savedIds = new ArrayList<>();
   private int labelsRefused;
+  /** The courier's last delivery, for the exit code (null before the first). */
+  private Delivery.Report lastDelivery;
   private int scans;
   private Instant offlineUntil = Instant.MIN;
   private Workspace ws;
@@ -169,8 +171,8 @@ final class ScanCommand implements Callable<Integer> {
           }
         }
       } finally {
-        Delivery.Report last = courier.finish();
-        summary(last);
+        lastDelivery = courier.finish();
+        summary(lastDelivery);
       }
       return exitCode();
     }
@@ -194,8 +196,9 @@ final class ScanCommand implements Callable<Integer> {
     say("---");
     say(scans + " label(s) scanned, " + labelsRefused + " refused; " + savedIds.size()
         + " step(s) saved: " + sent + " recorded by the server, " + refused + " refused, "
-        + waiting + " waiting" + (waiting > behindRefusals ? " (" + Words.SAVED_OFFLINE
-        + "; or run 'packtrail-scanner sync')" : ""));
+        + waiting + " waiting" + (waiting > behindRefusals ? " (" + (last != null
+        && last.refusedWhole() != null ? "the server refused the batch; see above"
+        : Words.SAVED_OFFLINE + "; or run 'packtrail-scanner sync'") + ")" : ""));
     if (behindRefusals > 0) {
       say(behindRefusals + " of them wait behind an earlier refused step of their unit: "
           + "discard or correct it ('packtrail-scanner status')");
@@ -232,6 +235,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (refused || heldBehindRefusals() > 0) {
       return ScannerCli.REFUSED; // the worker must act: waiting will not send those
+    }
+    if (waiting && lastDelivery != null && lastDelivery.refusedWhole() != null) {
+      return lastDelivery.refusedWhole().exitCode();
     }
     return waiting ? ScannerCli.SERVER : ScannerCli.OK;
   }

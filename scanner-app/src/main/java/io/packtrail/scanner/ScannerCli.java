@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {
         "0:done: every label valid, every step recorded by the server",
         "1:the server refused a step (it stays in the outbox with the reason: see 'status'), "
-            + "or refused a label print, a trust list or another call (it says why)",
+            + "or a whole batch of steps (they stay saved: e.g. a certificate that may not "
+            + "record steps), or a label print, a trust list or another call (it says why)",
         "2:usage or setup error (bad option, no site, no cached trust list, device not "
             + "enrolled, local database)",
         "3:saved but not sent: the server could not be reached (steps wait in the outbox; "

@@ -42,6 +42,9 @@ final class SyncCommand implements Callable<Integer> {
           });
       double seconds = (System.nanoTime() - started) / 1e9;
       long refused = ws.outbox.count(Outbox.Status.REFUSED);
+      if (r.refusedWhole() != null) {
+        System.out.println(r.refusedWhole().line(r.pending()));
+      }
       System.out.printf("sent %d step(s) in %.1f s%s; %d refused now; %d waiting%s%n", r.sent(),
           seconds, r.sent() > 0 ? String.format(java.util.Locale.ROOT, " (%.0f steps/s)", r.sent() / seconds) : "",
           r.refused(), r.pending(), !r.reachedServer()
@@ -52,6 +55,9 @@ final class SyncCommand implements Callable<Integer> {
         System.out.println(refused + " refused step(s) in the outbox: see 'packtrail-scanner "
             + "status'");
         return ScannerCli.REFUSED;
+      }
+      if (r.refusedWhole() != null) {
+        return r.refusedWhole().exitCode();
       }
       return r.pending() > 0 ? ScannerCli.SERVER : ScannerCli.OK;
     }

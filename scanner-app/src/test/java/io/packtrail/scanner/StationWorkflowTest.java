@@ -538,6 +538,33 @@ class StationWorkflowTest {
   }
 
   @Test
+  void aBatchTheServerRefusesWholeIsARefusalNotOfflineAndItsStepsStaySaved() throws Exception {
+    String[] a = removedPackWithLabel();
+    // the device's step, sent with a certificate that may not record steps at all (an
+    // auditor's): the server refuses the whole call, PERMISSION_DENIED, before any step
+    List<String> auditor = ScannerTls.auditor(harness);
+    List<String> scan = new ArrayList<>(auditor);
+    scan.addAll(List.of("scan", "--step", "collect"));
+    Run scanned = run(a[1] + "\n", scan.toArray(String[]::new));
+    assertEquals(ScannerCli.REFUSED, scanned.exit(), scanned.out());
+    assertTrue(scanned.out().contains("the server refused the batch (PERMISSION_DENIED")
+        && scanned.out().contains("stay saved") && !scanned.out().contains("when online"),
+        scanned.out());
+    List<String> sync = new ArrayList<>(auditor);
+    sync.add("sync");
+    Run refused = run("", sync.toArray(String[]::new));
+    assertEquals(ScannerCli.REFUSED, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("the server refused the batch (PERMISSION_DENIED")
+        && !refused.out().contains("when online"), refused.out());
+    assertEquals(1, outboxCount(Outbox.Status.PENDING), "kept, not marked refused");
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+
+    Run sent = run("", "sync"); // with the device's own certificate
+    assertEquals(ScannerCli.OK, sent.exit(), sent.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+  }
+
+  @Test
   void killedAfterSavingBeforeSendingLosesNothing() throws Exception {
     String[] a = removedPackWithLabel();
     Run killed = child(server(), a[1] + "\n",
