@@ -191,6 +191,10 @@ public final class PacktrailClient implements AutoCloseable {
     private byte[] certPem;
     private byte[] keyPem;
     private boolean plaintext;
+    /** PACKTRAIL_PLAINTEXT=true was found: it applies unless TLS material was given in code. */
+    private boolean plaintextFromEnvironment;
+    /** trustedCa or clientCertificate was called by the caller (not filled in from the env). */
+    private boolean tlsGivenInCode;
     private Duration deadline = Duration.ofSeconds(10);
 
     private Builder(String target) {
@@ -203,10 +207,15 @@ public final class PacktrailClient implements AutoCloseable {
     }
 
     public Builder trustedCa(byte[] caCertificatePem) {
+      setTrustedCa(caCertificatePem);
+      tlsGivenInCode = true;
+      return this;
+    }
+
+    private void setTrustedCa(byte[] caCertificatePem) {
       check("the CA certificate", caCertificatePem, () -> io.packtrail.client.tls.Pem
           .parseCertificate(new String(caCertificatePem, java.nio.charset.StandardCharsets.US_ASCII)));
       this.caPem = caCertificatePem.clone();
-      return this;
     }
 
     /** This client's certificate and PKCS#8 private key (PEM files), issued by the CA. */
@@ -217,13 +226,18 @@ public final class PacktrailClient implements AutoCloseable {
     }
 
     public Builder clientCertificate(byte[] certificatePem, byte[] privateKeyPem) {
+      setClientCertificate(certificatePem, privateKeyPem);
+      tlsGivenInCode = true;
+      return this;
+    }
+
+    private void setClientCertificate(byte[] certificatePem, byte[] privateKeyPem) {
       check("the client certificate", certificatePem, () -> io.packtrail.client.tls.Pem
           .parseCertificate(new String(certificatePem, java.nio.charset.StandardCharsets.US_ASCII)));
       check("the client key", privateKeyPem, () -> io.packtrail.client.tls.Pem
           .parsePrivateKey(new String(privateKeyPem, java.nio.charset.StandardCharsets.US_ASCII)));
       this.certPem = certificatePem.clone();
       this.keyPem = privateKeyPem.clone();
-      return this;
     }
 
     /** No TLS: only for a development server on loopback ({@code serve --plaintext}). */
@@ -240,7 +254,11 @@ public final class PacktrailClient implements AutoCloseable {
 
     /**
      * Fills in what was not given from the environment: PACKTRAIL_CA_CERT, PACKTRAIL_CLIENT_CERT
-     * and PACKTRAIL_CLIENT_KEY (paths of PEM files), or PACKTRAIL_PLAINTEXT=true.
+     * and PACKTRAIL_CLIENT_KEY (paths of PEM files), or PACKTRAIL_PLAINTEXT=true. What the
+     * caller gives in code wins, before or after this call: TLS material given to {@link
+     * #trustedCa} or {@link #clientCertificate} overrides PACKTRAIL_PLAINTEXT (a development
+     * shell's variable must not turn a configured client into a refused one). Plaintext and TLS
+     * material from the same source (both in code, or both in the environment) are refused.
      */
     public Builder fromEnvironment() {
       return fromEnvironment(System::getenv);
@@ -248,12 +266,12 @@ public final class PacktrailClient implements AutoCloseable {
 
     /** As {@link #fromEnvironment()}, from {@code env} (tests, configuration files). */
     public Builder fromEnvironment(java.util.function.Function<String, String> env) {
-      if (!plaintext && "true".equalsIgnoreCase(blankToNull(env.apply(PLAINTEXT_ENV)))) {
-        plaintext = true;
+      if ("true".equalsIgnoreCase(blankToNull(env.apply(PLAINTEXT_ENV)))) {
+        plaintextFromEnvironment = true;
       }
       String ca = blankToNull(env.apply(CA_CERT_ENV));
       if (caPem == null && ca != null) {
-        trustedCa(java.nio.file.Path.of(ca));
+        setTrustedCa(read(java.nio.file.Path.of(ca), "the CA certificate"));
       }
       String cert = blankToNull(env.apply(CLIENT_CERT_ENV));
       String key = blankToNull(env.apply(CLIENT_KEY_ENV));
@@ -263,7 +281,8 @@ public final class PacktrailClient implements AutoCloseable {
               + " is not set but " + (cert == null ? CLIENT_KEY_ENV : CLIENT_CERT_ENV)
               + " is: a client certificate goes with its private key");
         }
-        clientCertificate(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+        setClientCertificate(read(java.nio.file.Path.of(cert), "the client certificate"),
+            read(java.nio.file.Path.of(key), "the client key"));
       }
       return this;
     }
@@ -274,10 +293,12 @@ public final class PacktrailClient implements AutoCloseable {
      */
     public ManagedChannel buildChannel() {
       ManagedChannelBuilder<?> b;
-      if (plaintext) {
+      if (plaintext || (plaintextFromEnvironment && !tlsGivenInCode)) {
         if (caPem != null || certPem != null) {
           throw new IllegalStateException("plaintext and TLS material were both given for "
-              + target + ": choose one (plaintext is for a development server on loopback)");
+              + target + " (" + (plaintext ? "in code" : "in the environment: " + PLAINTEXT_ENV
+              + " and " + CA_CERT_ENV + " or " + CLIENT_CERT_ENV) + "): choose one (plaintext "
+              + "is for a development server on loopback)");
         }
         b = ManagedChannelBuilder.forTarget(target).usePlaintext();
       } else {

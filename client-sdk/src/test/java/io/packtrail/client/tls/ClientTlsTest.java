@@ -73,6 +73,35 @@ class ClientTlsTest {
   }
 
   @Test
+  void tlsMaterialGivenInCodeWinsOverPlaintextInTheEnvironment() throws Exception {
+    byte[] ca = CA_PEM.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Map<String, String> env = Map.of(PacktrailClient.Builder.PLAINTEXT_ENV, "true");
+    // before and after fromEnvironment: the TLS path is taken, so what it misses is named
+    // (the client certificate), not a conflict with plaintext
+    for (PacktrailClient.Builder b : java.util.List.of(
+        PacktrailClient.builder("h:1").trustedCa(ca).fromEnvironment(env::get),
+        PacktrailClient.builder("h:1").fromEnvironment(env::get).trustedCa(ca))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, b::buildChannel);
+      assertTrue(e.getMessage().startsWith("no client certificate for h:1"), e.getMessage());
+    }
+    // the variable alone still means plaintext
+    io.grpc.ManagedChannel plain = PacktrailClient.builder("h:1").fromEnvironment(env::get)
+        .buildChannel();
+    plain.shutdownNow();
+  }
+
+  @Test
+  void plaintextAndTlsMaterialBothInTheEnvironmentAreRefusedNamingTheVariables() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), CA_PEM);
+    Map<String, String> env = Map.of(PacktrailClient.Builder.PLAINTEXT_ENV, "true",
+        PacktrailClient.Builder.CA_CERT_ENV, ca.toString());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        PacktrailClient.builder("h:1").fromEnvironment(env::get)::buildChannel);
+    assertTrue(e.getMessage().contains("plaintext and TLS material were both given for h:1 (in "
+        + "the environment: PACKTRAIL_PLAINTEXT"), e.getMessage());
+  }
+
+  @Test
   void aSavedKeyGivesBackItsPublicKeyAndStaysOwnerOnly() throws Exception {
     KeyPair pair = TlsKeys.generate();
     Path file = dir.resolve("device.tls.key");
