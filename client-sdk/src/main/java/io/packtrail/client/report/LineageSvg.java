@@ -161,7 +161,10 @@ final class LineageSvg {
       LineageNode n = p.node();
       boolean lot = n.getName().startsWith("materialLots/");
       String id = n.getName().substring(n.getName().indexOf('/') + 1);
-      String what = lot ? ReportPage.productWord(n.getProduct().name())
+      // a lot the reader may not read comes without its product: only that it exists
+      String what = lot ? (n.getProduct() == io.packtrail.v1.MaterialProduct
+          .MATERIAL_PRODUCT_UNSPECIFIED ? "material lot" : ReportPage.productWord(
+              n.getProduct().name()))
           : ReportPage.enumWord(n.getLevel().name(), "UNIT_LEVEL_") + ", "
               + ReportPage.enumWord(n.getState().name(), "LIFECYCLE_STATE_");
       String cls = "node " + (lot ? "lot" : ReportPage.enumWord(n.getLevel().name(),

@@ -52,16 +52,19 @@ public final class Lineage {
     if (Authorization.unscoped(reader)) {
       return graph;
     }
-    // the other nodes show their public part: a unit's custodian only to its parties, a lot's
-    // maker only to itself
+    // the other nodes show their public part: a unit's custodian only to its parties; a lot's
+    // maker and product only to those who may read the lot (GetMaterialLot), its name to all
     List<String> codes = new java.util.ArrayList<>(graph.nodes().stream()
         .filter(n -> !n.ref().lot()).map(n -> n.ref().key()).toList());
     codes.addAll(eventUnits(graph.edges().stream().map(LineageGraph.Edge::eventName)));
     Predicate<String> sees = parties.seesUnits(reader, codes);
-    List<LineageGraph.Node> nodes = graph.nodes().stream().map(n -> (n.ref().lot()
-        ? reader.organization() != null && reader.organization().equals(n.custodian())
-        : sees.test(n.ref().key())) ? n
-        : new LineageGraph.Node(n.ref(), n.level(), n.state(), null, n.product(), n.depth()))
+    Predicate<String> readsLot = parties.seesLots(reader, graph.nodes().stream()
+        .filter(n -> n.ref().lot()).map(n -> n.ref().key()).toList());
+    List<LineageGraph.Node> nodes = graph.nodes().stream().map(n -> n.ref().lot()
+        ? readsLot.test(n.ref().key()) ? n
+            : new LineageGraph.Node(n.ref(), null, null, null, null, n.depth())
+        : sees.test(n.ref().key()) ? n
+            : new LineageGraph.Node(n.ref(), n.level(), n.state(), null, null, n.depth()))
         .toList();
     // an edge's event names its unit's sequence, which only the unit's parties see
     List<LineageGraph.Edge> edges = graph.edges().stream().map(e -> shows(sees, e.eventName())

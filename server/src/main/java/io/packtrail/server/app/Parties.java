@@ -5,6 +5,7 @@ import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.store.Storage;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -43,10 +44,19 @@ public final class Parties {
     return seen::contains;
   }
 
+  /** Of {@code lotIds}, the lots the caller may read (GetMaterialLot), in one query. */
+  public Predicate<String> seesLots(Principal p, Collection<String> lotIds) {
+    if (Authorization.unscoped(p)) {
+      return id -> true;
+    }
+    Set<String> seen = p.organization() == null ? Set.of()
+        : storage.partyLots(p.organization(), lotIds);
+    return seen::contains;
+  }
+
   /** Denies a read of the lot unless the caller made it or is a party of one of its inputs. */
   public void requireLot(Principal p, String lotId) {
-    if (!Authorization.unscoped(p) && (p.organization() == null
-        || !storage.lotParty(lotId, p.organization()))) {
+    if (!seesLots(p, List.of(lotId)).test(lotId)) {
       throw Authorization.noInterest(p, ResourceNames.materialLot(lotId));
     }
   }

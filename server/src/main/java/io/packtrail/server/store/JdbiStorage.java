@@ -123,8 +123,12 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
-  public boolean lotParty(String lotId, String organization) {
-    return jdbi.withExtension(LineageDao.class, dao -> dao.lotParty(lotId, organization));
+  public Set<String> partyLots(String organization, Collection<String> lotIds) {
+    if (lotIds.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(jdbi.withExtension(LineageDao.class,
+        dao -> dao.partyLots(organization, lotIds.toArray(String[]::new))));
   }
 
   @Override

@@ -47,9 +47,9 @@ public interface LineageDao {
   @RegisterRowMapper(LotNodeMapper.class)
   List<LineageGraph.Node> lotNodes(@Bind("ids") String[] ids);
 
-  /** Whether the organisation made the lot or is a party of one of its inputs. */
-  @SqlQuery("lotParty")
-  boolean lotParty(@Bind("id") String id, @Bind("organization") String organization);
+  /** Of {@code ids}, the lots the organisation made or is a party of one of the inputs of. */
+  @SqlQuery("partyLots")
+  List<String> partyLots(@Bind("organization") String organization, @Bind("ids") String[] ids);
 
   @SqlQuery("findLot")
   @RegisterRowMapper(LotMapper.class)

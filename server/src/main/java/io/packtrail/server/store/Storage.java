@@ -77,10 +77,10 @@ public interface Storage {
   Set<String> partyUnits(String organization, Collection<String> unitCodes);
 
   /**
-   * Whether the organisation made the material lot or is a party of one of the units it was
-   * made from; false for a lot that does not exist.
+   * Which of {@code lotIds} the organisation may read: it made the material lot or is a party of
+   * one of the units it was made from (a lot that does not exist is none of them).
    */
-  boolean lotParty(String lotId, String organization);
+  Set<String> partyLots(String organization, Collection<String> lotIds);
 
   /** The anomalies flagged on the given units, oldest first. */
   List<Anomaly> anomalies(Collection<String> unitCodes);
@@ -128,7 +128,7 @@ public interface Storage {
   /**
    * Lots ordered by id; {@code unitCode} keeps those made from the unit or what it became, the
    * period [start, end) applies to the lot's event time, {@code party} keeps the lots that
-   * organisation may read (made by it or from a unit it is a party of, as {@link #lotParty});
+   * organisation may read (made by it or from a unit it is a party of, as {@link #partyLots});
    * each filter applies when not null.
    */
   List<MaterialLot> listMaterialLots(String plantSite, String unitCode, MaterialProduct product,

@@ -291,6 +291,16 @@ class AccessTiersTest {
         .getMaterialLotsList().stream().map(l -> l.getName()).toList());
     assertEquals(1, as(AUDITOR).listMaterialLots(ListMaterialLotsRequest.newBuilder()
         .setUnit("units/" + pack).build()).getMaterialLotsCount(), "an authority sees all");
+    // in the pack's lineage the dealer sees that the module became a lot, not what it made
+    // nor who: the lot's product and maker are for those who may read it
+    LineageNode hiddenLot = lotNode(as(DEALER), pack, moduleLot);
+    assertEquals(MaterialProduct.MATERIAL_PRODUCT_UNSPECIFIED, hiddenLot.getProduct());
+    assertEquals("", hiddenLot.getCustodian());
+    LineageNode shownLot = lotNode(as(RECYCLER), m1, moduleLot);
+    assertEquals(MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, shownLot.getProduct());
+    assertEquals(Fixtures.RECYCLER, shownLot.getCustodian());
+    assertEquals(MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS,
+        lotNode(as(AUDITOR), pack, moduleLot).getProduct());
 
     // a lot recorded against m2 (the dealer is no party of it) with a pack the dealer sold as
     // another input: the dealer reads the lot, but not the event, which tells m2's sequence
@@ -309,6 +319,10 @@ class AccessTiersTest {
         .map(l -> l.getEvent()).toList());
     assertTrue(as(RECYCLER).getMaterialLot(mixedLot).getMaterialLot().getEvent()
         .startsWith("units/" + m2 + "/events/"));
+    // a party of one input reads the lot, and so sees its product and maker in the lineage
+    LineageNode readLot = lotNode(as(DEALER), sold, mixedLot);
+    assertEquals(MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, readLot.getProduct());
+    assertEquals(Fixtures.RECYCLER, readLot.getCustodian());
 
     // the dealer exports the pack's history: the pack's events, not those of the modules it
     // became, which are not the dealer's to read (left out, as ExportEvents leaves them)
@@ -323,6 +337,14 @@ class AccessTiersTest {
     String all = as(AUDITOR).exportUnitHistory(pack,
         io.packtrail.v1.ExportFormat.EXPORT_FORMAT_CSV).getContent().toStringUtf8();
     assertTrue(all.contains("\r\n" + m1 + ",") && all.contains("\r\n" + m2 + ","), all);
+  }
+
+  /** The node of {@code lot} in the descendants of {@code unit}, as {@code client} sees it. */
+  private static LineageNode lotNode(PacktrailClient client, String unit, String lot) {
+    return client.getLineage("units/" + unit, LineageDirection.LINEAGE_DIRECTION_DESCENDANTS)
+        .getNodesList().stream().filter(n -> n.getName().equals("materialLots/" + lot))
+        .findFirst().orElseThrow(() -> new AssertionError(lot + " is not in the lineage of "
+            + unit));
   }
 
   private static Set<String> codes(List<Unit> units) {

@@ -179,7 +179,7 @@ public abstract class StorageContract {
     List<String> registered = codes(storage().listUnits(LifecycleState.REGISTERED, null, null,
         null, n.organization(), null, 1000));
     assertTrue(registered.contains(kept) && !registered.contains(sold), "with the filters");
-    assertFalse(storage().lotParty("no-such-lot", dealer));
+    assertEquals(Set.of(), storage().partyLots(dealer, List.of("no-such-lot")));
   }
 
   @Test
@@ -303,7 +303,11 @@ public abstract class StorageContract {
 
     assertEquals(List.of(old), storage().findMaterialLot(lot).orElseThrow().inputUnits());
     assertTrue(storage().findMaterialLot(uniqueId("absent")).isEmpty());
-    assertTrue(storage().lotParty(lot, plant.organization()), "the lot's maker");
+    assertEquals(Set.of(lot), storage().partyLots(plant.organization(), List.of(lot, "no-such-lot")),
+        "the lot's maker");
+    assertEquals(Set.of(lot), storage().partyLots(n.organization(), List.of(lot)),
+        "a party of its input");
+    assertEquals(Set.of(), storage().partyLots("organizations/nobody-of-it", List.of(lot)));
     assertEquals(List.of(old), storage().sourcePacks(lot));
     assertEquals(List.of(lot), storage().listMaterialLots(plant.site(), old,
         MaterialProduct.LI2CO3, NOW, NOW.plusSeconds(1), null, null, 10).stream()

@@ -1,5 +1,0 @@
-SELECT EXISTS (SELECT 1 FROM material_lot WHERE id = :id AND organization = :organization)
-    OR EXISTS (SELECT 1
-               FROM material_lot_input i
-               JOIN unit_party p ON p.unit_code = i.unit_code AND p.organization = :organization
-               WHERE i.lot_id = :id)
