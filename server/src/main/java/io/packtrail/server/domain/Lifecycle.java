@@ -453,7 +453,7 @@ public final class Lifecycle {
 
   /**
    * New lots only; the feed's element content within the inputs' mass; no element recovered in
-   * greater mass than the feed held.
+   * greater mass than the feed held; black mass no heavier than the inputs.
    */
   private static void checkRecycling(UnitState primary, Step.Recycling r,
       List<Step.Touch> inputs, Known known, List<PreconditionViolation> broken) {
@@ -472,6 +472,18 @@ public final class Lifecycle {
           "recycling.feed holds " + CanonicalFields.decimal(r.feed().total())
               + " kg of elements, more than the inputs' mass " + CanonicalFields.decimal(inputKg)
               + " kg"));
+    }
+    // black mass is what the inputs are shredded and sieved into, nothing added: its lots
+    // together weigh no more than the inputs (salts and metals are bounded by their elements)
+    double blackMassKg = CanonicalFields.round(r.lots().stream()
+        .filter(l -> l.product() == MaterialProduct.BLACK_MASS)
+        .mapToDouble(Step.LotOutput::massKg).sum());
+    if (blackMassKg > CanonicalFields.round(inputKg)) {
+      broken.add(new PreconditionViolation("MASS_BALANCE", primary.name(),
+          "the black mass lots weigh " + CanonicalFields.decimal(blackMassKg) + " kg, more than "
+              + "the inputs' mass " + CanonicalFields.decimal(inputKg) + " kg",
+          Map.of("blackMassKg", CanonicalFields.decimal(blackMassKg),
+              "inputsKg", CanonicalFields.decimal(inputKg))));
     }
     double[] feed = r.feed().values();
     double[] recovered = new double[feed.length];

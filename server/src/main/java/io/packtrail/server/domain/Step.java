@@ -376,6 +376,10 @@ public sealed interface Step {
           v.add(lf + ".element_masses", "is required");
         } else {
           lot.elements().validate(lf + ".element_masses", lot.massKg(), v);
+          if (lot.product() != null && Double.isFinite(lot.massKg())
+              && lot.massKg() > lot.product().maxMassKg(lot.elements())) {
+            v.add(lf + ".mass_kg", lot.product().boundReason(lot.elements(), lot.massKg()));
+          }
         }
       }
       if (feed == null) {

@@ -281,7 +281,7 @@ class FuzzTest {
         Fixtures.decommissioning(pack),
         Fixtures.recycling(pack, Fixtures.LINE, Fixtures.elements(10, 1, 1, 1, 5, 5),
             List.of(Fixtures.lot("fuzz-lot", io.packtrail.v1.MaterialProduct.MATERIAL_PRODUCT_MNSO4,
-                50, Fixtures.elements(1, 0, 0, 1, 0, 0))), module),
+                4, Fixtures.elements(0, 0, 0, 1, 0, 0))), module),
         Fixtures.scrapping(pack, Fixtures.LINE), Fixtures.correction(pack, Fixtures.LINE, 1));
     List<String> failures = new ArrayList<>();
     for (RecordEventRequest step : steps) {

@@ -375,6 +375,36 @@ class SecondLifeServiceTest {
   }
 
   @Test
+  void aLotHeavierThanItsElementMakesOrBlackMassHeavierThanTheInputsIsRefused() {
+    String pack = Fixtures.gradedPackAt(client, Fixtures.LINE); // 380 kg
+    // 10 kg of nickel declared as a tonne of NiSO4: bad input, naming the lot's mass
+    var inflated = assertFails(Status.Code.INVALID_ARGUMENT, () -> client.recordStep(
+        Fixtures.recycling(pack, Fixtures.LINE, Fixtures.elements(5, 30, 5, 5, 10, 20),
+            List.of(Fixtures.lot("inflated-" + pack.toLowerCase(),
+                MaterialProduct.MATERIAL_PRODUCT_NISO4, 1000,
+                Fixtures.elements(0, 10, 0, 0, 0, 0))))));
+    assertViolation(inflated, "recycling.lots[0].mass_kg", "so it can be at most 59.837 kg");
+    // 400 kg of black mass from 380 kg of pack: a broken mass balance, with both figures
+    var heavy = assertFails(Status.Code.FAILED_PRECONDITION, () -> client.recordStep(
+        Fixtures.recycling(pack, Fixtures.LINE, Fixtures.elements(5, 30, 5, 5, 10, 20),
+            List.of(Fixtures.lot("heavy-bm-" + pack.toLowerCase(),
+                MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS, 400,
+                Fixtures.elements(4, 28, 4, 4, 0, 0))))));
+    PreconditionFailure.Violation v = violation(heavy, "MASS_BALANCE");
+    assertEquals("units/" + pack, v.getSubject());
+    assertTrue(v.getDescription().contains("the black mass lots weigh 400.000 kg, more than the "
+        + "inputs' mass 380.000 kg"), v.getDescription());
+    assertEquals(LifecycleState.LIFECYCLE_STATE_GRADED, unit(pack).getState());
+    // within both bounds the same pack is recycled
+    client.recordStep(Fixtures.recycling(pack, Fixtures.LINE, Fixtures.elements(5, 30, 5, 5, 10,
+        20), List.of(Fixtures.lot("fits-ni-" + pack.toLowerCase(),
+            MaterialProduct.MATERIAL_PRODUCT_NISO4, 59.8, Fixtures.elements(0, 10, 0, 0, 0, 0)),
+        Fixtures.lot("fits-bm-" + pack.toLowerCase(), MaterialProduct.MATERIAL_PRODUCT_BLACK_MASS,
+            150, Fixtures.elements(4, 18, 4, 4, 0, 0)))));
+    assertEquals(LifecycleState.LIFECYCLE_STATE_RECYCLED, unit(pack).getState());
+  }
+
+  @Test
   void anAttemptedCycleIsRefused() {
     String product = Fixtures.newSecondLifePackCode();
     var status = assertFails(Status.Code.INVALID_ARGUMENT,

@@ -389,6 +389,47 @@ class SecondLifeTest {
   }
 
   @Test
+  void aLotWeighsNoMoreThanItsElementMakesAndBlackMassNoMoreThanTheInputs() {
+    // 10 kg of nickel make at most 10 / (0.2089 * 0.8) = 59.837 kg of NiSO4 (as NiSO4.7H2O)
+    ElementMasses nickel = new ElementMasses(0, 10, 0, 0, 0, 0);
+    assertEquals(59.837, MaterialProduct.NISO4.maxMassKg(nickel), 0.001);
+    Violations fits = new Violations();
+    new Step.Recycling(List.of(new Step.LotOutput("lot-ni", MaterialProduct.NISO4, 59.8,
+        nickel)), new ElementMasses(0, 20, 0, 0, 0, 0), List.of(), null).validate("recycling",
+        fits);
+    assertEquals(List.of(), fits.list());
+    Violations inflated = new Violations();
+    new Step.Recycling(List.of(new Step.LotOutput("lot-ni", MaterialProduct.NISO4, 10_000,
+        nickel)), new ElementMasses(0, 20, 0, 0, 0, 0), List.of(), null).validate("recycling",
+        inflated);
+    assertEquals(1, inflated.list().size(), inflated.list().toString());
+    assertEquals("recycling.lots[0].mass_kg", inflated.list().get(0).field());
+    assertTrue(inflated.list().get(0).description().contains("a lot of NISO4 of 10000.000 kg "
+        + "holds 10.000 kg of ni, so it can be at most 59.837 kg (NiSO4·7H2O is 20.9 % ni"),
+        inflated.list().get(0).description());
+    // metals: their own element, at least four fifths
+    assertEquals(12.5, MaterialProduct.COPPER.maxMassKg(new ElementMasses(0, 0, 0, 0, 10, 0)),
+        0.001);
+    assertEquals(Double.POSITIVE_INFINITY,
+        MaterialProduct.BLACK_MASS.maxMassKg(new ElementMasses(0, 0, 0, 0, 0, 0)));
+
+    // black mass is bounded by what went in: 380 kg of pack cannot make 400 kg of it
+    World w = new World().with(PACK, gradedAt(LifecycleTest.PLANT), 380);
+    Step.Recycling heavy = new Step.Recycling(List.of(new Step.LotOutput("lot-bm",
+        MaterialProduct.BLACK_MASS, 400, new ElementMasses(5, 20, 5, 5, 0, 0))),
+        new ElementMasses(6, 25, 6, 6, 0, 0), List.of(), null);
+    FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+        () -> plan(w, PACK, heavy, LifecycleTest.PLANT));
+    assertEquals("MASS_BALANCE", types(e));
+    assertTrue(e.getMessage().contains("the black mass lots weigh 400.000 kg, more than the "
+        + "inputs' mass 380.000 kg"), e.getMessage());
+    Step.Recycling light = new Step.Recycling(List.of(new Step.LotOutput("lot-bm",
+        MaterialProduct.BLACK_MASS, 150, new ElementMasses(5, 20, 5, 5, 0, 0))),
+        new ElementMasses(6, 25, 6, 6, 0, 0), List.of(), null);
+    assertEquals(1, plan(w, PACK, light, LifecycleTest.PLANT).size());
+  }
+
+  @Test
   void scrappingEndsTheUnitAndOnlyCorrectionsFollow() {
     UnitState removed = LifecycleTest.in(LifecycleState.REMOVED);
     UnitState scrapped = Lifecycle.apply(removed, new Step.Scrapping("crushed in a collision",
