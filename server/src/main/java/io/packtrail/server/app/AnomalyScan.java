@@ -8,7 +8,9 @@ import io.packtrail.server.domain.Event;
 import io.packtrail.server.domain.LifecycleState;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Step;
+import io.packtrail.server.ingest.LabelSightings;
 import io.packtrail.server.store.AnomalyDao;
+import io.packtrail.server.store.SightingDao;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The anomaly scan, off the ingest path: takes over the flags raised at ingest, checks each new
- * dismantling and recycling (mass balance, recovery against the targets), finds the units idle
+ * dismantling and recycling (mass balance, recovery against the targets), checks each new scan
+ * of a label against the label's other scans again (a copied label; the ingest path checks it at
+ * once, but from memory), finds the units idle
  * past the thresholds (shipments not received, removals not collected, vanished units) and
  * resolves the time-rule anomalies whose unit has moved on.
  *
@@ -123,7 +127,9 @@ public final class AnomalyScan implements AutoCloseable {
   }
 
   private Result scanOnce(Instant now) {
-    int found = flags(now) + steps(now);
+    // the steps first: their window re-checks copied labels, whose flags are taken over next
+    int found = steps(now);
+    found += flags(now);
     AnomalyRules rules = settings.rules();
     found += idle(now, Anomaly.SHIPMENT_NOT_RECEIVED, List.of(LifecycleState.IN_TRANSIT),
         List.of("shipment"), rules.shipmentNotReceived());
@@ -188,6 +194,7 @@ public final class AnomalyScan implements AutoCloseable {
               kept += keep(dao, f, now);
             }
           }
+          copiedLabels(h.attach(SightingDao.class), after, upto, now);
           dao.setProgress("steps", upto);
         }
         return new long[] {kept, upto, last};
@@ -197,6 +204,20 @@ public final class AnomalyScan implements AutoCloseable {
         return found;
       }
     }
+  }
+
+  /**
+   * Checks the scanned labels of the window's steps again (the ingest path checks them at once,
+   * from a queue in memory that a crash or a stop may lose): flags, taken over by {@link #flags}.
+   */
+  private static void copiedLabels(SightingDao dao, long after, long upto, Instant now) {
+    java.util.Map<java.util.UUID, List<SightingDao.WindowSighting>> byStep =
+        new java.util.LinkedHashMap<>();
+    for (SightingDao.WindowSighting s : dao.sightingsOfWindow(after, upto)) {
+      byStep.computeIfAbsent(s.scannedEventId(), k -> new ArrayList<>()).add(s);
+    }
+    byStep.forEach((step, scans) -> LabelSightings.compare(dao, scans.get(0).serial(), step,
+        scans.stream().map(SightingDao.WindowSighting::sighting).toList(), now));
   }
 
   /** The anomalies of one dismantling or recycling. */

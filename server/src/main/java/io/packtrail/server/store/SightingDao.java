@@ -26,8 +26,20 @@ public interface SightingDao {
   @SqlQuery("sightings")
   List<Sighting> sightings(@Bind("serial") long serial);
 
+  /** A scan of a label, with the step whose label it is ({@code sightingsOfWindow}). */
+  record WindowSighting(UUID scannedEventId, long serial, Sighting sighting) {}
+
+  /**
+   * The scans of the labels scanned by steps with log_index in (after, upto], by step in log
+   * order, each step's scans in time order.
+   */
+  @SqlQuery("sightingsOfWindow")
+  @RegisterRowMapper(WindowSightingMapper.class)
+  List<WindowSighting> sightingsOfWindow(@Bind("after") long after, @Bind("upto") long upto);
+
+  /** Raises the flag unless it is raised already; answers 1 when it was raised now. */
   @SqlUpdate("flag")
-  void flag(@Bind("unitCode") String unitCode, @Bind("kind") String kind,
+  int flag(@Bind("unitCode") String unitCode, @Bind("kind") String kind,
       @Bind("description") String description, @Bind("events") String[] events,
       @Bind("now") Instant now);
 
@@ -39,6 +51,16 @@ public interface SightingDao {
           ResourceNames.event(code, rs.getLong("sequence")), code,
           rs.getString("actor_site"), rs.getDouble("latitude"), rs.getDouble("longitude"),
           rs.getTimestamp("event_time").toInstant());
+    }
+  }
+
+  final class WindowSightingMapper implements RowMapper<WindowSighting> {
+    private final SightingMapper sightings = new SightingMapper();
+
+    @Override
+    public WindowSighting map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new WindowSighting(rs.getObject("scanned_event_id", UUID.class),
+          rs.getLong("label_serial"), sightings.map(rs, ctx));
     }
   }
 }

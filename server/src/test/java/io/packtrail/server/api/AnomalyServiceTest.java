@@ -338,6 +338,50 @@ class AnomalyServiceTest {
     assertEquals(0, again.resolved());
   }
 
+  /**
+   * The ingest path checks a scanned label against its other scans from a queue in memory; a
+   * crash or a stop loses what is queued. The scan checks the window's scanned labels again, so
+   * the copy is flagged all the same (here the ingest path's flag is deleted before the scan
+   * takes it over, as if it had never been raised).
+   */
+  @Test
+  void aCopiedLabelWhoseCheckAtIngestWasLostIsFlaggedByTheScan() throws Exception {
+    client.createLabelKey(Fixtures.MAKER, java.util.UUID.randomUUID().toString());
+    String code = Fixtures.newPackCode();
+    Instant past = Instant.now().minus(Duration.ofDays(10));
+    client.registerUnit(Fixtures.registration(code).toBuilder()
+        .setEventTime(Fixtures.time(past)).build());
+    client.recordEvent(Fixtures.sale(code).toBuilder()
+        .setEventTime(Fixtures.time(past.plusSeconds(60))).build());
+    client.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_SERVICE).toBuilder()
+        .setEventTime(Fixtures.time(past.plusSeconds(120))).build());
+    String label = client.issueLabel(code).getText();
+    Instant t = Instant.now().minus(Duration.ofHours(1));
+    client.recordEvent(Fixtures.collection(code).toBuilder().setEventTime(Fixtures.time(t))
+        .setLabelText(label).build());
+    client.recordEvent(Fixtures.shipment(code, "WB-LOST-1").toBuilder()
+        .setEventTime(Fixtures.time(t.plusSeconds(60))).build());
+    // received at another site two minutes after the collection: no transport does that
+    client.recordEvent(Fixtures.receipt(code, "WB-LOST-1").toBuilder()
+        .setEventTime(Fixtures.time(t.plusSeconds(120))).setLabelText(label).build());
+    String flagged = "SELECT count(*) FROM unit_anomaly WHERE unit_code = '" + code
+        + "' AND kind = '" + Anomaly.LABEL_SEEN_TOO_FAR_APART + "'";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (count(flagged) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, count(flagged), "the ingest path flagged it");
+    harness.jdbi().useHandle(h -> h.execute("DELETE FROM unit_anomaly WHERE unit_code = ?",
+        code));
+
+    scan(0);
+    List<io.packtrail.v1.Anomaly> found = of(code, Anomaly.LABEL_SEEN_TOO_FAR_APART);
+    assertEquals(1, found.size(), found.toString());
+    assertEquals(List.of(event(code, 4), event(code, 6)), found.get(0).getEventsList());
+    scan(0);
+    assertEquals(1, of(code, Anomaly.LABEL_SEEN_TOO_FAR_APART).size(), "once");
+  }
+
   static long count(String sql) {
     return harness.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }
