@@ -7,6 +7,7 @@ import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
 import io.packtrail.server.domain.Device;
 import io.packtrail.server.domain.EnrollmentCode;
+import io.packtrail.server.domain.EventChain;
 import io.packtrail.server.domain.FailedPreconditionException;
 import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.IssuedCertificate;
@@ -112,7 +113,8 @@ public final class Devices {
     }
     Instant now = now();
     Device device = storage.enrollDevice(EnrollmentCode.hash(normalisedCode), new Device(site,
-        deviceId, displayName, publicKey, Device.Status.ACTIVE, null, now, null), now);
+        deviceId, displayName, publicKey, Device.Status.ACTIVE, null, now, null),
+        tlsPublicKey == null ? null : EventChain.sha256(tlsPublicKey.getEncoded()), now);
     if (!device.active()) {
       // the retry of an enrollment whose device was retired since: no certificate for it
       throw retired(device);
@@ -131,10 +133,17 @@ public final class Devices {
     return new Enrolled(device, certificate);
   }
 
-  /** A device certificate's common name: its display name, cut to X.520's 64 characters. */
-  private static String commonName(Device d) {
+  /**
+   * A device certificate's common name: its display name, cut to the 64 characters of RFC 5280's
+   * ub-common-name as BouncyCastle counts them (UTF-16 units), never inside a surrogate pair
+   * (the display name may be 200 units, of characters outside the BMP too).
+   */
+  static String commonName(Device d) {
     String name = d.displayName().strip();
-    return name.length() <= 64 ? name : name.substring(0, name.offsetByCodePoints(0, 63));
+    if (name.length() <= 64) {
+      return name;
+    }
+    return name.substring(0, Character.isHighSurrogate(name.charAt(63)) ? 63 : 64);
   }
 
   public Device device(String name) {

@@ -90,6 +90,16 @@ public record EnrollmentCode(UUID requestId, String site, byte[] codeHash, Insta
     return true;
   }
 
+  /**
+   * The refusal of a retry that asks for another TLS key than the enrollment that used the code
+   * (or for one where it asked for none): a used code gives no certificate to a new key.
+   */
+  public FailedPreconditionException retriedWithAnotherTlsKey() {
+    return refused("was already used at " + useTime + " (by " + usedBy + ") with "
+        + "another tls_public_key, or none; a retry sends the same request, and a used code "
+        + "gives no certificate to another key: ask for a new code", "USED", name());
+  }
+
   /** The refusal of a code that no site has (a typo, or a code never created). */
   public static FailedPreconditionException unknown(String site) {
     return new FailedPreconditionException(java.util.List.of(new PreconditionViolation(VIOLATION,

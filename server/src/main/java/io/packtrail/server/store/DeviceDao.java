@@ -35,9 +35,15 @@ public interface DeviceDao {
   @SqlQuery("lockCodeByHash")
   Optional<EnrollmentCode> lockCodeByHash(@Bind("codeHash") byte[] codeHash);
 
+  /** Marks the code used by the device, with the TLS key digest it asked for (or null). */
   @SqlUpdate("useCode")
   int useCode(@Bind("requestId") UUID requestId, @Bind("device") String device,
-      @Bind("now") Instant now);
+      @Bind("tlsKeySha256") byte[] tlsKeySha256, @Bind("now") Instant now);
+
+  /** Whether the enrollment that used the code asked for this TLS key digest (null: none). */
+  @SqlQuery("sameTlsKey")
+  boolean sameTlsKey(@Bind("requestId") UUID requestId,
+      @Bind("tlsKeySha256") byte[] tlsKeySha256);
 
   /** Stores the device unless its name or public key is taken; returns whether it was. */
   @SqlUpdate("insertDevice")

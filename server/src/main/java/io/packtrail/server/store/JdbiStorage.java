@@ -420,7 +420,7 @@ public final class JdbiStorage implements Storage {
   }
 
   @Override
-  public Device enrollDevice(byte[] codeHash, Device wanted, Instant now) {
+  public Device enrollDevice(byte[] codeHash, Device wanted, byte[] tlsKeySha256, Instant now) {
     return jdbi.inTransaction(h -> {
       RegistryLog log = RegistryLog.lock(h);
       if (h.attach(SiteDao.class).find(wanted.site()).isEmpty()) {
@@ -431,6 +431,11 @@ public final class JdbiStorage implements Storage {
           .orElseThrow(() -> EnrollmentCode.unknown(wanted.site()));
       Device existing = code.usedBy() == null ? null : dao.find(code.usedBy()).orElse(null);
       if (!code.admits(wanted.site(), wanted, existing, now)) {
+        // a retry asks for the certificate of the key the enrollment asked for, or for none
+        // (a retired device's retry is refused for its retirement by the caller)
+        if (existing.active() && !dao.sameTlsKey(code.requestId(), tlsKeySha256)) {
+          throw code.retriedWithAnotherTlsKey();
+        }
         return existing;
       }
       if (dao.insertDevice(wanted.site(), wanted.id(), wanted.displayName(), wanted.publicKey(),
@@ -443,7 +448,7 @@ public final class JdbiStorage implements Storage {
         throw new AlreadyExistsException(owner, "public_key is enrolled already as " + owner
             + "; every device makes a key pair of its own");
       }
-      dao.useCode(code.requestId(), wanted.name(), now);
+      dao.useCode(code.requestId(), wanted.name(), tlsKeySha256, now);
       Device enrolled = dao.find(wanted.name()).orElseThrow();
       log.append(index -> RegistryEntry.deviceEnrollment(index, enrolled));
       return enrolled;

@@ -204,12 +204,15 @@ public interface Storage {
    * the stored device (for a retry of the same enrollment, the one stored before).
    *
    * @throws io.packtrail.server.domain.NotFoundException when the site does not exist
+   * @param tlsKeySha256 the SHA-256 of the TLS public key the enrollment asks a certificate for,
+   *     or null; kept with the code, and a retry must ask for the same
    * @throws io.packtrail.server.domain.FailedPreconditionException when the code is unknown,
-   *     expired, used or another site's
+   *     expired, used (by another enrollment, or by this one with another TLS key) or another
+   *     site's
    * @throws io.packtrail.server.domain.AlreadyExistsException when the device name or the
    *     public key is enrolled already
    */
-  Device enrollDevice(byte[] codeHash, Device wanted, Instant now);
+  Device enrollDevice(byte[] codeHash, Device wanted, byte[] tlsKeySha256, Instant now);
 
   Optional<Device> findDevice(String name);
 

@@ -305,6 +305,69 @@ class MutualTlsTest {
     return s.toString();
   }
 
+  /**
+   * A device enrolled without a TLS key has no certificate; the used code, its id and its
+   * (public) signing key sent again with a TLS key of someone else's must not get one: the
+   * enrollment that used the code asked for none. Before, the "retry" was answered with a client
+   * certificate naming the device, to anyone holding the used code.
+   */
+  @Test
+  void aRetryCannotAddATlsKeyTheEnrollmentNeverSent() throws Exception {
+    String code;
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
+          .getCode();
+    }
+    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
+        Fixtures.STATION, null, null));
+    EnrollDeviceRequest plain = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
+        .setDeviceId("dock-11").setEnrollmentCode(code)
+        .setPublicKey(ByteString.copyFrom(DeviceKey.generate().publicKey()))
+        .setDisplayName("Dock 11 handheld").build();
+    try (PacktrailClient asWorker = worker.builder(target()).build()) {
+      assertTrue(asWorker.enrollDevice(plain).getClientCertificate().isEmpty());
+      assertTrue(asWorker.enrollDevice(plain).getClientCertificate().isEmpty(), "a retry");
+      var status = io.packtrail.server.testing.Statuses.assertFails(
+          Status.Code.FAILED_PRECONDITION, () -> asWorker.enrollDevice(plain.toBuilder()
+              .setTlsPublicKey(ByteString.copyFrom(TlsKeys.generate().getPublic().getEncoded()))
+              .build()));
+      assertTrue(status.getMessage().contains("with another tls_public_key, or none"),
+          status.getMessage());
+    }
+    assertEquals(0, new IssuedCertificates(jdbi, CLOCK).list().stream()
+        .filter(c -> c.principal() != null
+            && (Fixtures.STATION + "/devices/dock-11").equals(c.principal().device())).count());
+  }
+
+  /**
+   * A long display name of characters outside the BMP is cut for the certificate without
+   * splitting one (it failed INTERNAL after the enrollment committed, on every retry).
+   */
+  @Test
+  void aLongNameOfSupplementaryCharactersGetsItsCertificate() throws Exception {
+    String code;
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
+          .getCode();
+    }
+    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
+        Fixtures.STATION, null, null));
+    String name = "\uD842\uDFB7".repeat(70); // 70 characters, 140 UTF-16 units
+    EnrollDeviceRequest request = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
+        .setDeviceId("dock-10").setEnrollmentCode(code)
+        .setPublicKey(ByteString.copyFrom(DeviceKey.generate().publicKey()))
+        .setDisplayName(name)
+        .setTlsPublicKey(ByteString.copyFrom(TlsKeys.generate().getPublic().getEncoded())).build();
+    try (PacktrailClient asWorker = worker.builder(target()).build()) {
+      X509Certificate cert = DeploymentCa.x509(asWorker.enrollDevice(request)
+          .getClientCertificate().toByteArray());
+      String cn = cert.getSubjectX500Principal().getName();
+      // 64 UTF-16 units (RFC 5280's bound as BouncyCastle counts it), no half character
+      assertTrue(cn.contains("\uD842\uDFB7".repeat(32)) && !cn.contains(
+          "\uD842\uDFB7".repeat(33)) && cn.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF), cn);
+    }
+  }
+
   @Test
   void aDeviceGetsItsCertificateByEnrollingAndLosesItWhenRetired() throws Exception {
     String code;
@@ -330,10 +393,11 @@ class MutualTlsTest {
     // the used code, the device's id and its (public) signing key with a TLS key of another:
     // no certificate naming the device for that key
     try (PacktrailClient asWorker = worker.builder(target()).build()) {
-      var status = io.packtrail.server.testing.Statuses.assertFails(Status.Code.ALREADY_EXISTS,
-          () -> asWorker.enrollDevice(request.toBuilder().setTlsPublicKey(ByteString.copyFrom(
-              TlsKeys.generate().getPublic().getEncoded())).build()));
-      assertTrue(status.getMessage().contains("has its client certificate already"),
+      var status = io.packtrail.server.testing.Statuses.assertFails(
+          Status.Code.FAILED_PRECONDITION, () -> asWorker.enrollDevice(request.toBuilder()
+              .setTlsPublicKey(ByteString.copyFrom(TlsKeys.generate().getPublic().getEncoded()))
+              .build()));
+      assertTrue(status.getMessage().contains("with another tls_public_key, or none"),
           status.getMessage());
     }
     X509Certificate cert = DeploymentCa.x509(enrolled.getClientCertificate().toByteArray());
