@@ -380,7 +380,8 @@ public final class PacktrailServer implements AutoCloseable {
     List<String> serviceNames = new ArrayList<>();
     serviceNames.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
     ExceptionInterceptor exceptions = new ExceptionInterceptor();
-    CallerInterceptor callers = new CallerInterceptor(settings.callerResolver());
+    CallerInterceptor callers = new CallerInterceptor(settings.callerResolver(),
+        io.packtrail.server.api.ErrorMapper::toStatusException);
     AuthorizationInterceptor authorization = new AuthorizationInterceptor();
     RateLimitInterceptor rateLimit = new RateLimitInterceptor(new RateLimiter(
         settings.limits().callsPerSecond(), settings.limits().callBurst(), settings.clock()));

@@ -140,7 +140,8 @@ class AuthorizationTableTest {
         .build();
     String name = InProcessServerBuilder.generateName();
     Server server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(
-        service, new AuthorizationInterceptor(), new CallerInterceptor(TestPrincipals.RESOLVER)))
+        service, new AuthorizationInterceptor(), new CallerInterceptor(TestPrincipals.RESOLVER,
+            io.packtrail.server.api.ErrorMapper::toStatusException)))
         .build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     try {
