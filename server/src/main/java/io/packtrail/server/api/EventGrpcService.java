@@ -150,6 +150,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       throw new InvalidArgumentException("start_log_index", "must not be negative");
     }
     Principal caller = Caller.current().principal();
+    Caller.Credential credential = Caller.current().credential();
     holdWatchSlot(caller);
     // the identity's slot is free again when its watcher ends, which a cancel wakes at once:
     // freed at the cancel, an identity that opens and cancels streams in a loop would hold more
@@ -180,7 +181,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       // (CallCancelsStatements) instead of holding the slots until that read ends
       watchers.execute(Context.current().wrap(() -> {
         try {
-          follow(stream, ready, request, caller);
+          follow(stream, ready, request, caller, credential);
         } finally {
           watchSlots.release();
           releaseIdentity.run();
@@ -225,11 +226,12 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
 
   /**
    * Sends the log from the requested start on, respecting flow control, until cancelled or
-   * closed. The head is looked up here, off the handler thread, and its failure ends the stream
-   * like any other.
+   * closed, or until the caller's credential lapses (checked at every page and wake-up, at
+   * least once a second: UNAUTHENTICATED, as its next call would be). The head is looked up
+   * here, off the handler thread, and its failure ends the stream like any other.
    */
   private void follow(ServerCallStreamObserver<WatchEventsResponse> stream, Semaphore ready,
-      WatchEventsRequest request, Principal caller) {
+      WatchEventsRequest request, Principal caller, Caller.Credential credential) {
     long next = request.getStartLogIndex();
     try {
       if (request.getFromHead() && !stream.isCancelled()) {
@@ -238,6 +240,12 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       }
       reading:
       while (!stream.isCancelled() && !hub.isClosed()) {
+        java.util.Optional<String> lapse = credential.lapse();
+        if (lapse.isPresent()) {
+          stream.onError(Status.UNAUTHENTICATED.withDescription(lapse.get())
+              .asRuntimeException());
+          return;
+        }
         List<Event> page = history.fromLogIndex(next, WATCH_PAGE);
         // a party follows the units it is a party of, as of now (one query per page)
         for (Event e : history.visible(caller, page)) {

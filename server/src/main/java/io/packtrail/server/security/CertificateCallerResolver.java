@@ -75,7 +75,12 @@ public final class CertificateCallerResolver implements CallerResolver {
     status.refusal(serial).ifPresent(why -> {
       throw new UnauthenticatedException("certificate " + serial + " " + why);
     });
-    return new Caller(principal);
+    Instant notAfter = leaf.getNotAfter().toInstant();
+    // checked again during a watch stream: a revocation, a retirement or the certificate's end
+    // closes an open stream too, not only the next call
+    return new Caller(principal, () -> !clock.instant().isBefore(notAfter)
+        ? java.util.Optional.of("certificate " + serial + " expired at " + notAfter)
+        : status.refusal(serial).map(why -> "certificate " + serial + " " + why));
   }
 
   /** The principal of a certificate issued by the CA for a client, checked once per cert. */

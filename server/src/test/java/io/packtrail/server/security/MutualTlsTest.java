@@ -179,6 +179,45 @@ class MutualTlsTest {
     }
   }
 
+  /**
+   * A watch stream opened before its certificate was revoked ends UNAUTHENTICATED within about
+   * a second or two (the status cache's second, and the stream's wake-up): before, it went on
+   * sending the organisation's events for as long as the client kept it open.
+   */
+  @Test
+  void anOpenWatchEndsWhenItsCertificateIsRevoked() throws Exception {
+    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
+        Fixtures.STATION, null, null));
+    io.grpc.ManagedChannel channel = worker.builder(target()).buildChannel();
+    try {
+      java.util.Iterator<io.packtrail.v1.WatchEventsResponse> stream =
+          io.packtrail.v1.EventServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+              .watchEvents(io.packtrail.v1.WatchEventsRequest.newBuilder().setFromHead(true)
+                  .build());
+      java.util.concurrent.CompletableFuture<StatusRuntimeException> ended =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              while (stream.hasNext()) {
+                stream.next();
+              }
+              return null;
+            } catch (StatusRuntimeException e) {
+              return e;
+            }
+          });
+      Thread.sleep(300); // the stream is open
+      new IssuedCertificates(jdbi, CLOCK).revoke(worker.serial(), "laptop stolen");
+      StatusRuntimeException e = ended.get(40, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(Status.Code.UNAUTHENTICATED, e == null ? null : e.getStatus().getCode(),
+          String.valueOf(e));
+      assertTrue(e.getStatus().getDescription().contains("certificate " + worker.serial()
+          + " was revoked at"), e.getStatus().toString());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   @Test
   void anExpiredCertificateIsRefusedByTheHandshake() {
     Clock twoYearsAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(730)), ZoneOffset.UTC);
