@@ -89,13 +89,14 @@ public final class LabelVerifier {
     IndexedKey indexed = keysById.get(payload.getKeyId());
     if (indexed == null) {
       // Nothing is authenticated yet, so the detail only reports what the label claims.
-      return refused(Refusal.UNKNOWN_KEY, "label claiming unit " + payload.getUnitCode() + " names key "
+      return refused(Refusal.UNKNOWN_KEY, "label claiming unit '"
+          + io.packtrail.client.Echo.of(payload.getUnitCode()) + "' names key "
           + keyIdHex(payload) + ", which trust list version " + trustList.getVersion() + " does not hold");
     }
     if (!Ed25519Keys.verify(Ed25519Keys.LABEL_TAG, decoded.envelope().getPayload(),
         decoded.envelope().getSignature(), indexed.publicKey())) {
-      return refused(Refusal.BAD_SIGNATURE, "label claiming unit " + payload.getUnitCode()
-          + " does not verify under key " + keyIdHex(payload) + " of " + indexed.key().getIssuer());
+      return refused(Refusal.BAD_SIGNATURE, "label claiming unit '"
+          + io.packtrail.client.Echo.of(payload.getUnitCode()) + "' does not verify under key " + keyIdHex(payload) + " of " + indexed.key().getIssuer());
     }
     TrustedLabelKey key = indexed.key();
     if (key.getStatus() == LabelKeyStatus.LABEL_KEY_STATUS_REVOKED) {
@@ -127,7 +128,8 @@ public final class LabelVerifier {
 
   private static String describe(LabelPayload payload) {
     return "label serial " + Long.toUnsignedString(payload.getSerial()) + " for " + payload.getLevel() + " "
-        + payload.getUnitCode() + " (issuer " + payload.getIssuer() + ")";
+        + io.packtrail.client.Echo.of(payload.getUnitCode()) + " (issuer "
+        + io.packtrail.client.Echo.of(payload.getIssuer()) + ")";
   }
 
   private static String keyIdHex(LabelPayload payload) {

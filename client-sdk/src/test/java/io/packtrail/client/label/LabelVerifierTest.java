@@ -29,6 +29,7 @@ import io.packtrail.v1.UnitLevel;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,28 @@ class LabelVerifierTest {
     Verification verification = VERIFIER.verify(labelText(payload(ISSUER_PUBLIC).build(), forger.privateKey()));
     assertRefused(Refusal.BAD_SIGNATURE, verification);
     assertDetailNames(verification, UNIT_CODE, HexFormat.of().formatHex(Ed25519Keys.keyId(ISSUER_PUBLIC)));
+  }
+
+  /**
+   * Before a signature is checked a label's claims are anyone's words: a forged unit code with
+   * terminal escapes (erase the line, print a fake "SAVED", hide what follows) or a
+   * bidirectional override reaches the refusal's detail escaped, so a scanner that prints it
+   * shows the codes, not their effect.
+   */
+  @Test
+  void aForgedLabelsClaimsAreEscapedInItsRefusal() {
+    String hostile = "\u001b[2K\rSAVED #41 collection X\u001b[8m\u202e";
+    Ed25519Keys.KeyPair stranger = Ed25519Keys.generate();
+    Ed25519Keys.KeyPair forger = Ed25519Keys.generate();
+    for (Verification v : List.of(
+        VERIFIER.verify(labelText(payload(stranger.publicKey()).setUnitCode(hostile).build(),
+            stranger.privateKey())),
+        VERIFIER.verify(labelText(payload(ISSUER_PUBLIC).setUnitCode(hostile).build(),
+            forger.privateKey())))) {
+      String detail = ((Verification.Refused) v).detail();
+      assertTrue(detail.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x202e), detail);
+      assertTrue(detail.contains("\\u001B[2K\\u000DSAVED #41"), detail);
+    }
   }
 
   @Test

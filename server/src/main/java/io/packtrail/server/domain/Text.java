@@ -12,7 +12,7 @@ public final class Text {
   /** The longest resource name accepted in any request field (ids are at most 63 characters). */
   public static final int MAX_NAME = 200;
   /** At most this many characters of an input are repeated in an error. */
-  public static final int MAX_ECHO = 100;
+  public static final int MAX_ECHO = io.packtrail.client.Echo.MAX;
 
   private Text() {}
 
@@ -47,38 +47,16 @@ public final class Text {
   }
 
   /**
-   * The input as it may appear inside an error: control characters escaped as \\uXXXX, cut
-   * after {@link #MAX_ECHO} characters with "...". Callers add their own quotes.
+   * The input as it may appear inside an error: control characters (and bidirectional
+   * controls) escaped as \\uXXXX, cut after {@link #MAX_ECHO} characters with "..."; the SDK's
+   * {@link io.packtrail.client.Echo}, so the server and the offline tools escape alike.
    */
   public static String echo(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder b = new StringBuilder();
-    int end = Math.min(text.length(), MAX_ECHO);
-    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--; // never cut a character in half
-    }
-    for (int i = 0; i < end; i++) {
-      char c = text.charAt(i);
-      if (isControl(c) || Character.isSurrogate(c) && !isPaired(text, i)) {
-        b.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return end < text.length() ? b.append("...").toString() : b.toString();
+    return io.packtrail.client.Echo.of(text);
   }
 
   private static boolean isControl(char c) {
     return Character.getType(c) == Character.CONTROL;
-  }
-
-  private static boolean isPaired(String s, int i) {
-    char c = s.charAt(i);
-    return Character.isHighSurrogate(c)
-        ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
-        : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
   /**
