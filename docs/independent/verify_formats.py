@@ -952,7 +952,7 @@ def main(path):
         secs = lambda t: int(datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
         if not secs(kg["label_key.not_before"]) <= pd.get(6, 0) <= secs(kg["label_key.not_after"]): return "LABEL_SIGNATURE: not valid at issue"
         if any(g["label_key.name"] == kname and before(i, g, idx, f, True) for i, g in reg.get("label_key_revocation", [])): return "LABEL_SIGNATURE: key revoked before the step"
-        if any(g["label.serial"] == f["label.serial"] and before(i, g, idx, f, True) for i, g in reg.get("label_withdrawal", [])): return "LABEL: withdrawn before the step"
+        if any(g["label.serial"] == f["label.serial"] and before(i, g, idx, f, True) and g["record.time"] <= f["event.time"] for i, g in reg.get("label_withdrawal", [])): return "LABEL: withdrawn before the step"
         return "VALID"
     prev = bytes(32)
     check("13 event count", len(bev) == int(bcount))

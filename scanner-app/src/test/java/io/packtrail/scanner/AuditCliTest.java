@@ -199,13 +199,27 @@ class AuditCliTest {
     assertTrue(verified.out().contains("lot " + lot + " made by a recycling step of the bundle, "
         + "from the histories of 2 units"), verified.out());
 
-    // the other input pack's history left out
+    // either input pack's history left out: the other input (b), or the primary (a), which
+    // the step consumed as much (before, a bundle without the primary's history verified)
     String text = Files.readString(file);
+    for (String input : java.util.List.of(b, a)) {
+      Path cut = out.resolve("cut-" + input + ".bundle");
+      Files.writeString(cut, withoutUnit(text, input));
+      Run refused = run("verify", cut.toString(), "--log-key", logKey());
+      assertEquals(1, refused.exit(), refused.out());
+      assertTrue(refused.out().startsWith("INVALID [LINEAGE]: the recycling step that made "
+          + "materialLots/" + lot + " consumed unit " + input + ", whose history is not in the "
+          + "bundle"), refused.out());
+    }
+  }
+
+  /** A bundle's text without the {@code unit} line of {@code code} and its events. */
+  private static String withoutUnit(String bundle, String code) {
     StringBuilder without = new StringBuilder();
     boolean skipping = false;
-    for (String line : text.split("\n")) {
+    for (String line : bundle.split("\n")) {
       if (line.startsWith("unit ")) {
-        skipping = line.startsWith("unit " + b + " ");
+        skipping = line.startsWith("unit " + code + " ");
       } else if (!line.startsWith("event ")) {
         skipping = false;
       }
@@ -213,13 +227,7 @@ class AuditCliTest {
         without.append(line).append('\n');
       }
     }
-    Path cut = out.resolve("cut.bundle");
-    Files.writeString(cut, without.toString());
-    Run refused = run("verify", cut.toString(), "--log-key", logKey());
-    assertEquals(1, refused.exit(), refused.out());
-    assertTrue(refused.out().startsWith("INVALID [LINEAGE]: the recycling step that made "
-        + "materialLots/" + lot + " consumed unit " + b + ", whose history is not in the bundle"),
-        refused.out());
+    return without.toString();
   }
 
   @Test

@@ -187,7 +187,11 @@ public final class BundleVerifier {
             checkLabel(at, serial, event, unitCode, labels, registry, keys);
             labelsChecked++;
             Fact withdrawn = registry.withdrawals.get(serial);
-            if (withdrawn != null && withdrawn.strictlyBefore(event)) {
+            // as the server judged it: refused when withdrawn at or before the step's
+            // event.time; withdrawn after the scan (a device offline meanwhile) the label was
+            // good when scanned, though the withdrawal reached the log before the step
+            if (withdrawn != null && withdrawn.strictlyBefore(event)
+                && withdrawn.recordTime().compareTo(f.get("event.time")) <= 0) {
               throw new BundleException(Check.LABEL, at + ": the step scanned label " + serial
                   + ", withdrawn (" + registry.withdrawalStatus.get(serial) + ") before it, at log "
                   + "index " + withdrawn.index);
@@ -197,6 +201,11 @@ public final class BundleVerifier {
             if (lot != null && x.getKey().matches("recycling\\.lot\\.[0-9]{3}\\.id")
                 && x.getValue().equals(lot)) {
               lotMade = true;
+              // the primary input too: every event of the step names it (step.unit), and a
+              // lot bundle without its history would prove the lot from part of its inputs
+              if (f.get("step.unit") != null) {
+                lotInputs.add(f.get("step.unit"));
+              }
               f.forEach((k, v) -> {
                 if (k.matches("recycling\\.input\\.[0-9]{3}")) {
                   lotInputs.add(v);

@@ -274,6 +274,20 @@ class BundleVerifierTest {
         + "before it, at log index 7", e.getMessage());
   }
 
+  /**
+   * Scanned at 08:35:00 by a device that was offline, withdrawn at 08:35:00.5, the step
+   * recorded at 08:35:01: the server accepts it (the label was good when scanned), so the bundle
+   * verifies; before, the verifier refused every such unit's bundle and report.
+   */
+  @Test
+  void aLabelWithdrawnAfterItsScanButBeforeTheStepArrivedLeavesTheStepValid() throws Exception {
+    AuditBundle b = new BundleFixture(false, List.of(java.util.Map.of("entry.type",
+        "label_withdrawal", "record.time", "2026-12-01T08:35:00.500000Z", "label.serial", "7",
+        "label.status", "REVOKED", "label.key", BundleFixture.ORG + "/labelKeys/0a1b2c3d",
+        "label.unit_code", BundleFixture.UNIT))).bundle;
+    assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+  }
+
   @Test
   void aSiteOfAnotherOrganisation() {
     BundleException e = refusedWith(java.util.Map.of("entry.type", "site", "record.time",
