@@ -49,7 +49,7 @@ final class LabelCommand {
 
     @Option(names = "--reissue", description = "when a unit already has a label, issue a new "
         + "one that supersedes it (for a damaged or lost label); without it such units are "
-        + "skipped with the existing label's serial")
+        + "not issued, named with the existing label's serial (exit 1)")
     boolean reissue;
 
     @Option(names = "--format", defaultValue = "png",
@@ -76,8 +76,7 @@ final class LabelCommand {
         BatchIssueLabelsResponse issued = client.issueLabels(requests);
         for (IssueLabelResult r : issued.getResultsList()) {
           Long existing = r.hasError() ? activeLabelOf(r.getError()) : null;
-          results.add(existing != null && reissue
-              ? IssueLabelResult.newBuilder().setLabel(client.reissueLabel(existing)).build() : r);
+          results.add(existing != null && reissue ? reissued(client, existing) : r);
         }
       }
       List<LabelRenderer.Label> labels = new ArrayList<>();
@@ -86,7 +85,9 @@ final class LabelCommand {
         IssueLabelResult r = results.get(i);
         if (r.hasError()) {
           failed++;
-          System.err.println(codes.get(i) + ": not issued: " + r.getError().getMessage());
+          System.err.println(codes.get(i) + ": not issued: " + r.getError().getMessage()
+              + (!reissue && activeLabelOf(r.getError()) != null ? " (--reissue prints a new "
+              + "label that supersedes it)" : ""));
           continue;
         }
         String code = codes.get(i);
@@ -113,6 +114,23 @@ final class LabelCommand {
         System.out.println(labels.size() + " labels on " + pngs.size() + " A4 sheet(s) in " + out);
       }
       return failed == 0 ? 0 : ScannerCli.REFUSED;
+    }
+
+    /**
+     * The label reissued in place of {@code serial}, or why not: one refused reissue (its key
+     * revoked meanwhile, the server away) does not stop the others, nor lose the labels issued
+     * and reissued already, which are printed (each reissue superseded a label in use).
+     */
+    private static IssueLabelResult reissued(PacktrailClient client, long serial) {
+      try {
+        return IssueLabelResult.newBuilder().setLabel(client.reissueLabel(serial,
+            UUID.randomUUID().toString())).build();
+      } catch (io.grpc.StatusRuntimeException e) {
+        com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        return IssueLabelResult.newBuilder().setError(status != null ? status
+            : com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
+                .setMessage(Words.status(e)).build()).build();
+      }
     }
 
     /** The serial of the unit's active label, when that is why issuing failed. */

@@ -88,6 +88,28 @@ class ScannerCliTest {
     assertTrue(refused.out().contains("SUPERSEDED_LABEL"), refused.out());
   }
 
+  /**
+   * A reissue refused in the middle of a print (here the second of one unit named twice: its
+   * old label is superseded by the first already) does not lose the label the first reissue
+   * made, which superseded the one on the unit: it is printed, and the refusal is named. Before,
+   * the run ended at the refusal with nothing printed, and the unit's only label was superseded.
+   */
+  @Test
+  void aReissueRefusedMidwayStillPrintsTheLabelsReissuedBeforeIt() throws Exception {
+    String code = registered();
+    Label old = harness.parties().at(Fixtures.FACTORY).issueLabel(code);
+    Run run = run("label", "print", code, code, "--out", out.toString(), "--reissue");
+    assertEquals(ScannerCli.REFUSED, run.exit(), run.out());
+    Path png = out.resolve(code + ".png");
+    assertTrue(Files.exists(png), run.out());
+    assertEquals(0, run("trust-list", "fetch").exit());
+    Run verified = run("label", "verify", "--image", png.toString());
+    assertEquals(0, verified.exit(), verified.out());
+    String oldSerial = old.getName().substring("labels/".length());
+    assertTrue(verified.out().contains(", serial ") && !verified.out().contains(", serial "
+        + oldSerial + ","), "the new label, not " + oldSerial + ": " + verified.out());
+  }
+
   @Test
   void aPrintWithNowhereToWriteIssuesNothing() throws Exception {
     String code = registered();
