@@ -174,7 +174,15 @@ final class LabelCommand {
     public Integer call() throws Exception {
       String text = source.text;
       if (source.image != null) {
-        Optional<String> read = LabelImageReader.read(source.image);
+        Optional<String> read;
+        try {
+          read = LabelImageReader.read(source.image);
+        } catch (java.io.IOException | RuntimeException e) {
+          // as 'scan --image' answers the same file: a photo unreadable is a label refused
+          System.out.println("REFUSED: " + source.image + " cannot be read as an image ("
+              + e.getMessage() + ")");
+          return ScannerCli.LABEL_REFUSED;
+        }
         if (read.isEmpty()) {
           System.out.println("REFUSED: no readable QR code in " + source.image);
           return ScannerCli.LABEL_REFUSED;

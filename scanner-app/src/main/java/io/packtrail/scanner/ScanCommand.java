@@ -248,7 +248,8 @@ final class ScanCommand implements Callable<Integer> {
     Optional<String> text;
     try {
       text = LabelImageReader.read(image);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // (an image decoder may throw unchecked on a crafted file: refused like an unreadable one)
       labelsRefused++;
       say("!! " + image + " cannot be read as an image (" + e.getMessage() + "); nothing "
           + "recorded");

@@ -44,12 +44,13 @@ final class StatusCommand implements Callable<Integer> {
       System.out.println("trust list  none cached: run 'packtrail-scanner trust-list fetch' "
           + "while online (labels cannot be verified without it)");
     } else {
-      Instant expires = Instant.ofEpochSecond(list.get().getExpiresAt());
-      Duration left = Duration.between(Instant.now(), expires);
+      long expiresAt = list.get().getExpiresAt();
+      Duration left = Duration.between(Instant.now(),
+          io.packtrail.client.EpochSeconds.instant(expiresAt));
       System.out.println("trust list  version " + list.get().getVersion() + ", "
-          + (left.isNegative() ? "EXPIRED at " + UnitView.time(expires) + ": run "
+          + (left.isNegative() ? "EXPIRED at " + UnitView.epochTime(expiresAt) + ": run "
               + "'packtrail-scanner trust-list fetch' while online"
-              : "valid until " + UnitView.time(expires) + " (" + words(left) + " left"
+              : "valid until " + UnitView.epochTime(expiresAt) + " (" + words(left) + " left"
                   + (left.toHours() < 48 ? "; fetch a fresh one while online" : "") + ")"));
     }
     try (Workspace ws = Workspace.open(cli)) {

@@ -36,7 +36,7 @@ final class TrustListCommand {
             Instant.now());
         System.out.printf("trust list version %d: %d keys, %d withdrawn labels, valid until %s%n",
             list.getVersion(), list.getKeysCount(), list.getWithdrawnLabelsCount(),
-            Instant.ofEpochSecond(list.getExpiresAt()));
+            UnitView.epochTime(list.getExpiresAt()));
         return 0;
       } catch (TrustListException e) {
         System.err.println("trust list refused (" + e.reason() + "): " + e.getMessage());

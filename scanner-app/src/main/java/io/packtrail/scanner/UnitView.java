@@ -91,6 +91,15 @@ final class UnitView {
     return TIME.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
   }
 
+  /**
+   * Seconds since 1970 from signed data (a trust list's expiry) as a time, or in words when
+   * they lie beyond what a calendar shows (a list made never to expire).
+   */
+  static String epochTime(long seconds) {
+    return seconds >= 0 && seconds <= 253_402_300_799L // 9999-12-31T23:59:59Z
+        ? time(Instant.ofEpochSecond(seconds)) : io.packtrail.client.EpochSeconds.text(seconds);
+  }
+
   static String time(Instant t) {
     return TIME.format(t);
   }

@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
         + "brackets)", "2:usage error: the file cannot be read, --log-key or a --witness-key is not a verifier "
         + "key, --min-witnesses above the witness keys given"})
 final class VerifyCommand implements Callable<Integer> {
+  /** The largest bundle file verified: 256 MiB. */
+  static final long MAX_BUNDLE_BYTES = 256L << 20;
+
   @Parameters(paramLabel = "FILE", description = "the audit bundle")
   Path file;
 
@@ -62,6 +65,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
     String text;
     try {
+      // parsing holds several copies of the text: a file beyond this is refused in words, not
+      // with the JVM's OutOfMemoryError (a lot of 1,000 packs of 50 events is about 80 MB)
+      long size = Files.size(file);
+      if (size > MAX_BUNDLE_BYTES) {
+        System.out.println("error: " + file + " holds " + size + " bytes; a bundle this "
+            + "command verifies holds at most " + MAX_BUNDLE_BYTES + " (is it a bundle?)");
+        return ScannerCli.SETUP;
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       System.out.println("error: cannot read " + file + ": " + e.getMessage());

@@ -95,6 +95,19 @@ class AuditCliTest {
     return harness.client().getLogKey().getVerifierKey();
   }
 
+  /** A file far larger than any bundle is refused in words before it is read, not an OOM. */
+  @Test
+  void aHugeFileIsRefusedBeforeItIsRead() throws Exception {
+    Path huge = out.resolve("huge.bundle");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(VerifyCommand.MAX_BUNDLE_BYTES + 1); // sparse: no disk written
+    }
+    Run refused = run("verify", huge.toString(), "--log-key", logKey());
+    assertEquals(ScannerCli.SETUP, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("holds " + (VerifyCommand.MAX_BUNDLE_BYTES + 1)
+        + " bytes"), refused.out());
+  }
+
   @Test
   void aBundleWrittenOnlineVerifiesOfflineAndAnEditIsNamed() throws Exception {
     String code = packSoldByADevice();

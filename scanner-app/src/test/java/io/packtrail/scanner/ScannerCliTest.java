@@ -111,6 +111,23 @@ class ScannerCliTest {
   }
 
   @Test
+  void aPhotoThatIsNoImageIsALabelRefusedAsScanSaysNotASetupError() throws Exception {
+    Path notAnImage = Files.writeString(out.resolve("label.png"), "not a PNG at all");
+    assertEquals(0, run("trust-list", "fetch").exit());
+    Run refused = run("label", "verify", "--image", notAnImage.toString());
+    assertEquals(ScannerCli.LABEL_REFUSED, refused.exit(), refused.out());
+    assertTrue(refused.out().startsWith("REFUSED: " + notAnImage), refused.out());
+  }
+
+  /** A trust list made never to expire (its expiry beyond any calendar) is shown, not a crash. */
+  @Test
+  void anExpiryBeyondAnyCalendarIsShownInWords() {
+    assertEquals("second " + Long.MAX_VALUE + " since 1970", UnitView.epochTime(Long.MAX_VALUE));
+    assertEquals(UnitView.time(java.time.Instant.ofEpochSecond(1_800_000_000L)),
+        UnitView.epochTime(1_800_000_000L));
+  }
+
+  @Test
   void aPrintWithNowhereToWriteIssuesNothing() throws Exception {
     String code = registered();
     Path notAFolder = Files.writeString(out.resolveSibling("not-a-folder"), "x");
