@@ -71,6 +71,19 @@ public final class ScannedLabels {
             "the scanned label is refused (" + result.refusal() + "): " + result.detail());
       }
     }
+    // signed by a key the trust list holds, yet not a label this deployment issued: the same
+    // key in other hands (leaked, or retired and not revoked) signs whatever unit, serial and
+    // time it likes, which no offline check can tell; the server can, by its own record
+    LabelPayload claimed = payload;
+    boolean issued = jdbi.withExtension(LabelDao.class, dao -> dao.findLabel(claimed.getSerial()))
+        .map(l -> l.text().equals(text)).orElse(false);
+    if (!issued) {
+      throw new InvalidArgumentException(field, "the scanned label serial "
+          + Long.toUnsignedString(payload.getSerial()) + " is signed by a key of "
+          + io.packtrail.client.Echo.of(payload.getIssuer()) + " but is not the label this "
+          + "deployment issued under that serial: a label signed outside the server, with its "
+          + "key in other hands; the key's owner should revoke it");
+    }
     if (!payload.getUnitCode().equals(unitCode)) {
       String label = ResourceNames.label(payload.getSerial());
       throw new FailedPreconditionException(List.of(new PreconditionViolation("LABEL", label,

@@ -36,8 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LabelServiceTest {
+  /** The sealer of the harness's label keys: a test can open one, as one in other hands. */
+  static final io.packtrail.server.security.KeySealer SEALER =
+      io.packtrail.server.security.KeySealer.random();
   @RegisterExtension
-  static final ServerHarness harness = ServerHarness.inProcess();
+  static final ServerHarness harness = ServerHarness.inProcess(s -> s.withSealer(SEALER));
 
   @BeforeAll
   static void network() {
@@ -55,6 +58,35 @@ class LabelServiceTest {
     TrustList list = TrustLists.verify(fetched.getSignedTrustList(),
         fetched.getRootPublicKey().toByteArray(), Instant.now());
     return new LabelVerifier(list).verify(text);
+  }
+
+  /**
+   * The maker's own key in other hands (leaked; or retired, so its labels verify offline until
+   * the retirement's cut, with an issued_at its signer chooses): it signs a label under a serial
+   * this deployment never issued. Every offline check passes; the server refuses the step,
+   * since it issued no such label, and the real label still records.
+   */
+  @Test
+  void aLabelSignedOutsideTheServerWithItsKeyIsRefused() throws Exception {
+    String code = registered();
+    Label real = harness.client().issueLabel(code);
+    io.packtrail.server.domain.LabelKeyRecord key = harness.jdbi().withExtension(
+        io.packtrail.server.store.LabelDao.class, dao -> dao.findActiveKey("test-maker"))
+        .orElseThrow();
+    io.packtrail.v1.LabelPayload forged = io.packtrail.client.label.LabelCodec
+        .decodeWithPayload(real.getText()).payload().toBuilder()
+        .setSerial(real.getSerial() + 1_000_000).build();
+    String text = io.packtrail.client.label.LabelCodec.encode(io.packtrail.client.label
+        .LabelCodec.sign(forged, SEALER.open(key.privateKeySealed(), key.keyId())));
+    assertTrue(verifyOffline(text).isValid(), "offline it cannot be told");
+    harness.client().recordEvent(Fixtures.sale(code));
+    harness.client().recordEvent(Fixtures.removal(code,
+        io.packtrail.v1.RemovalReason.REMOVAL_REASON_SERVICE));
+    var status = assertFails(io.grpc.Status.Code.INVALID_ARGUMENT, () -> harness.client()
+        .recordEvent(Fixtures.collection(code).toBuilder().setLabelText(text).build()));
+    assertViolation(status, "label_text", "is not the label this deployment issued");
+    harness.client().recordEvent(Fixtures.collection(code).toBuilder()
+        .setLabelText(real.getText()).build());
   }
 
   @Test
