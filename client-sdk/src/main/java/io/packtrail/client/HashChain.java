@@ -51,6 +51,64 @@ public final class HashChain {
         + "linked" + (headHash.isEmpty() ? "" : ", the last one is the unit's head hash"));
   }
 
+  /** The fields a timeline shows of each event, compared with its hashed bytes. */
+  private static final io.packtrail.client.canonical.Canonical.Keys SHOWN =
+      io.packtrail.client.canonical.Canonical.Keys.of("unit.code", "unit.sequence", "event.time",
+          "event.type", "actor.site", "actor.organization", "label.serial", "device");
+
+  /**
+   * As {@link #verify(List, ByteString)}, for a timeline shown from the events' structured
+   * fields: each event's bytes must also be of {@code unitCode} and state the sequence, time,
+   * step type, site, organisation, label serial and device the structured event shows (formats.md
+   * section 4: decode the canonical bytes and compare them with the fields you rely on). A server
+   * or an edited cache that shows other fields than it hashed, or another unit's whole valid
+   * chain under this code, is a broken chain, not "OK".
+   */
+  public static Result verify(String unitCode, List<Event> events, ByteString headHash) {
+    Result chain = verify(events, headHash);
+    if (!chain.ok()) {
+      return chain;
+    }
+    for (Event e : events) {
+      java.util.SortedMap<String, String> f;
+      try {
+        f = io.packtrail.client.canonical.Canonical.select(e.getCanonicalBytes().toByteArray(),
+            SHOWN);
+      } catch (IllegalArgumentException malformed) {
+        return new Result(false, events.size(), "event " + e.getSequence() + ": its canonical "
+            + "bytes cannot be read (" + malformed.getMessage() + ")");
+      }
+      String differs = differs(unitCode, e, f);
+      if (differs != null) {
+        return new Result(false, events.size(), "event " + e.getSequence() + " shows " + differs);
+      }
+    }
+    return new Result(true, events.size(), chain.detail() + "; each event's unit, sequence, "
+        + "time, step, site and label are those its bytes state");
+  }
+
+  private static String differs(String unitCode, Event e, java.util.Map<String, String> f) {
+    java.time.Instant shownTime = java.time.Instant.ofEpochSecond(e.getEventTime().getSeconds(),
+        e.getEventTime().getNanos());
+    String[][] pairs = {
+        {"unit.code", unitCode},
+        {"unit.sequence", Long.toString(e.getSequence())},
+        {"event.time", io.packtrail.client.canonical.Canonical.time(shownTime)},
+        {"event.type", e.getStepCase().name().toLowerCase(java.util.Locale.ROOT)},
+        {"actor.site", e.getActorSite()},
+        {"actor.organization", e.getActorOrganization()},
+        {"label.serial", e.getLabelSerial() == 0 ? null : Long.toUnsignedString(
+            e.getLabelSerial())},
+        {"device", e.getDevice().isEmpty() ? null : e.getDevice()}};
+    for (String[] p : pairs) {
+      if (!java.util.Objects.equals(f.get(p[0]), p[1])) {
+        return p[0] + " " + Echo.of(String.valueOf(p[1])) + ", but its hashed bytes state "
+            + Echo.of(String.valueOf(f.get(p[0])));
+      }
+    }
+    return null;
+  }
+
   /** SHA-256(tag || previous || canonical). */
   public static byte[] hash(byte[] previous, byte[] canonical) {
     try {

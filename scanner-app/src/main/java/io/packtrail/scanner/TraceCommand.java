@@ -199,7 +199,7 @@ final class TraceCommand implements Callable<Integer> {
       // when the cached events are exactly the unit's
       ByteString head = online || known == events.size() && unit.getEventCount() == known
           ? unit.getHeadHash() : ByteString.EMPTY;
-      HashChain.Result chain = HashChain.verify(checked, head);
+      HashChain.Result chain = HashChain.verify(unitCode, checked, head);
       boolean incomplete = known < events.size();
       if (incomplete) {
         long after = events.get(known).getSequence();
