@@ -74,9 +74,12 @@ public final class RateLimiter {
       return;
     }
     lastSweep = now;
+    // only a bucket that would be full again by now: a dropped bucket comes back full, so one
+    // dropped earlier (a slow rate, a large burst) would hand out more than its refill
     buckets.values().removeIf(b -> {
       synchronized (b) {
-        return now - b.at > IDLE_MILLIS;
+        return now - b.at > IDLE_MILLIS
+            && b.tokens + (now - b.at) * perSecond / 1000 >= burst;
       }
     });
   }
