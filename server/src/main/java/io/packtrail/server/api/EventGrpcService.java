@@ -56,11 +56,21 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
   private final Semaphore watchSlots;
   private final int watchersPerIdentity;
   private final ConcurrentHashMap<Principal, Integer> watching = new ConcurrentHashMap<>();
+  /**
+   * An organisation's streams together, whichever of its identities hold them: a quarter of the
+   * server's, or one identity's limit if that is more. Its workers may enroll devices, each a
+   * certificate and an identity of its own, so a per-identity limit alone lets one organisation
+   * take every stream of the server.
+   */
+  private final int watchersPerOrganization;
+  private final ConcurrentHashMap<String, Integer> watchingByOrganization =
+      new ConcurrentHashMap<>();
 
   EventGrpcService(History history, Recorder recorder, Requests requests, WatchHub hub,
       ExecutorService watchers, int maxWatchers, int watchersPerIdentity,
       Executor responders) {
     this.watchersPerIdentity = watchersPerIdentity;
+    this.watchersPerOrganization = Math.max(watchersPerIdentity, maxWatchers / 4);
     this.responders = responders;
     this.history = history;
     this.recorder = recorder;
@@ -205,23 +215,44 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     if (!caller.authenticated()) {
       return;
     }
-    boolean[] over = new boolean[1];
-    watching.compute(caller, (k, n) -> {
-      int held = n == null ? 0 : n;
-      over[0] = held >= watchersPerIdentity;
-      return over[0] ? n : held + 1;
-    });
-    if (over[0]) {
+    if (!take(watching, caller, watchersPerIdentity)) {
       throw new LimitExceededException("watch streams of " + caller, caller + " already holds "
           + watchersPerIdentity + " WatchEvents streams, the most one identity may hold at "
           + "once; close one (or resume on it) before opening another", null);
+    }
+    String organization = caller.organization();
+    if (organization != null && !take(watchingByOrganization, organization,
+        watchersPerOrganization)) {
+      give(watching, caller);
+      throw new LimitExceededException("watch streams of " + organization, organization
+          + "'s identities already hold " + watchersPerOrganization + " WatchEvents streams, "
+          + "the most one organisation may hold at once; close one before opening another",
+          null);
     }
   }
 
   private void releaseWatchSlot(Principal caller) {
     if (caller.authenticated()) {
-      watching.computeIfPresent(caller, (k, n) -> n <= 1 ? null : n - 1);
+      give(watching, caller);
+      if (caller.organization() != null) {
+        give(watchingByOrganization, caller.organization());
+      }
     }
+  }
+
+  /** Counts one more for {@code key} unless it holds {@code limit}; answers whether it did. */
+  private static <K> boolean take(ConcurrentHashMap<K, Integer> held, K key, int limit) {
+    boolean[] taken = new boolean[1];
+    held.compute(key, (k, n) -> {
+      int count = n == null ? 0 : n;
+      taken[0] = count < limit;
+      return taken[0] ? count + 1 : n;
+    });
+    return taken[0];
+  }
+
+  private static <K> void give(ConcurrentHashMap<K, Integer> held, K key) {
+    held.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   /**

@@ -60,7 +60,7 @@ class LimitsTest {
 
   @RegisterExtension
   static final ServerHarness harness = ServerHarness.inProcess(s -> s
-      .withCallerResolver(TestPrincipals.RESOLVER).withClock(CLOCK)
+      .withCallerResolver(TestPrincipals.RESOLVER).withClock(CLOCK).withMaxWatchers(16)
       .withLimits(new PacktrailServer.Limits(PacktrailServer.Limits.DEFAULT_MAX_MESSAGE_BYTES, 2,
           1, 3)));
 
@@ -191,6 +191,38 @@ class LimitsTest {
     assertTrue(most <= 2, "watchers of one identity with a limit of 2: at most " + most);
     awaitWatchers(0);
     assertEquals(0, watchersRunning(), "a cancelled watcher ends at once");
+  }
+
+  /**
+   * An organisation's identities together hold at most a quarter of the server's streams (here
+   * 16 / 4 = 4): its workers can enroll devices, each an identity with a limit of its own, and
+   * one organisation must not take every stream of the server.
+   */
+  @Test
+  void anOrganisationsIdentitiesTogetherHoldAQuarterOfTheServersStreams() throws Exception {
+    List<Context.CancellableContext> open = new ArrayList<>();
+    NOW.updateAndGet(t -> t.plusSeconds(60));
+    try {
+      for (int identity = 0; identity < 2; identity++) {
+        Principal p = TestPrincipals.system(Fixtures.MAKER);
+        open.add(watch(p));
+        open.add(watch(p));
+      }
+      StatusRuntimeException fifth = null;
+      try {
+        open.add(watch(TestPrincipals.system(Fixtures.MAKER)));
+      } catch (StatusRuntimeException e) {
+        fifth = e;
+      }
+      assertTrue(fifth != null, "a fifth stream of the organisation is refused");
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, fifth.getStatus().getCode());
+      assertTrue(fifth.getStatus().getDescription().contains(Fixtures.MAKER
+          + "'s identities already hold 4"), fifth.getStatus().getDescription());
+      // an authority's stream is not the organisation's
+      open.add(watch(new Principal(Principal.Kind.AUDITOR, null, null, null, "a1")));
+    } finally {
+      open.forEach(c -> c.cancel(null));
+    }
   }
 
   /** Opens a watch from the start and waits for its first event (the maker's registration). */
