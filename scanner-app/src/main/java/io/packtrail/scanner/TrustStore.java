@@ -43,12 +43,25 @@ final class TrustStore {
     if (pinned == null) {
       pinned = offered; // trust on first use
     }
-    TrustList verified = TrustLists.verify(fetched.getSignedTrustList(), pinned, now);
-    TrustList cached = cachedUnchecked();
+    TrustList verified;
+    try {
+      verified = TrustLists.verify(fetched.getSignedTrustList(), pinned, now);
+    } catch (TrustListException e) {
+      if (e.reason() != TrustListException.Reason.ROOT_KEY_MISMATCH) {
+        throw e;
+      }
+      throw new TrustListException(e.reason(), e.getMessage() + "; this device trusts the root "
+          + "key pinned in " + root + ". Only if the deployment's root key was replaced on "
+          + "purpose (ask its operator), remove that file and fetch again to trust the new one");
+    }
+    // a rollback is an older list of the same root; a list cached under another root (before
+    // a deliberate re-pin) says nothing about this one's versions
+    TrustList cached = cachedUnder(pinned);
     if (cached != null && verified.getVersion() < cached.getVersion()) {
-      throw new TrustListException(TrustListException.Reason.MALFORMED, "the server offered "
-          + "trust list version " + verified.getVersion() + ", older than the cached version "
-          + cached.getVersion() + "; keeping the cached one");
+      throw new TrustListException(TrustListException.Reason.ROLLED_BACK, "the server offered "
+          + "trust list version " + verified.getVersion() + ", older than version "
+          + cached.getVersion() + " this device already holds from the same root; keeping "
+          + "the cached one");
     }
     Files.createDirectories(list.getParent());
     write(root, Base64.getEncoder().encodeToString(pinned).getBytes());
@@ -75,6 +88,19 @@ final class TrustStore {
   /** The cached list as stored (not checked again), for showing its version and expiry. */
   java.util.Optional<TrustList> cached() throws IOException {
     return java.util.Optional.ofNullable(cachedUnchecked());
+  }
+
+  /** The cached list when its signature verifies under {@code rootKey} (expired or not). */
+  private TrustList cachedUnder(byte[] rootKey) throws IOException {
+    if (!Files.exists(list)) {
+      return null;
+    }
+    try {
+      return TrustLists.verify(SignedTrustList.parseFrom(Files.readAllBytes(list)), rootKey,
+          Instant.EPOCH);
+    } catch (TrustListException e) {
+      return null;
+    }
   }
 
   private TrustList cachedUnchecked() throws IOException {

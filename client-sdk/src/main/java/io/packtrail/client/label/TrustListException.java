@@ -15,7 +15,9 @@ public final class TrustListException extends Exception {
     /** The signed bytes are not a TrustList, or the list contradicts itself (see message). */
     MALFORMED,
     /** The verification time is after the list's expires_at. */
-    EXPIRED
+    EXPIRED,
+    /** An older version than one already trusted under the same root (a rollback). */
+    ROLLED_BACK
   }
 
   private final Reason reason;
