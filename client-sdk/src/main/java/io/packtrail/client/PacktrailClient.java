@@ -786,8 +786,9 @@ public final class PacktrailClient implements AutoCloseable {
   }
 
   /**
-   * Issues a label for a unit under a fresh request id: a call again after a lost answer issues
-   * another (superseding the first); to retry safely, use {@link #issueLabel(String, String)}.
+   * Issues a label for a unit under a fresh request id: a call again after a lost answer is
+   * refused FAILED_PRECONDITION (the unit has its active label already, the one the lost answer
+   * held); to retry safely, use {@link #issueLabel(String, String)}.
    */
   public Label issueLabel(String code) {
     return issueLabel(code, UUID.randomUUID().toString());

@@ -84,7 +84,7 @@ public final class TrustLists {
     return !unknown && list.toByteString().equals(bytes);
   }
 
-  /** Expired once {@code now} is past expires_at; the second itself is still good. */
+  /** Expired once {@code now} is past the instant expires_at (at that instant still good). */
   static boolean isExpired(TrustList list, Instant now) {
     return now.isAfter(io.packtrail.client.EpochSeconds.instant(list.getExpiresAt()));
   }
