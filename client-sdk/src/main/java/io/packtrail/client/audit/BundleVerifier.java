@@ -87,6 +87,8 @@ public final class BundleVerifier {
     List<String> lotInputs = new ArrayList<>();
     int signed = 0;
     int unchecked = 0;
+    java.util.SortedSet<String> sitesWithoutEntry = new java.util.TreeSet<>();
+    java.util.Map<String, String> signedAtPrimary = new java.util.TreeMap<>();
     int eventTotal = 0;
     for (AuditBundle.UnitHistory u : bundle.units()) {
       if (!codes.add(u.code())) {
@@ -215,6 +217,13 @@ public final class BundleVerifier {
           }
           String site = f.get("actor.site");
           Registry.Site known = site == null ? null : registry.sites.get(site);
+          if (known == null && site != null) {
+            sitesWithoutEntry.add(site);
+          }
+          if (s instanceof DeviceCheck.AtPrimary secondary) {
+            signedAtPrimary.put(secondary.primary(), at + " of unit " + unitCode + " (device "
+                + secondary.device() + ")");
+          }
           if (known != null) {
             if (!known.organization.equals(f.get("actor.organization"))) {
               throw new BundleException(Check.REGISTRY, at + ": recorded at " + site + " for "
@@ -248,6 +257,17 @@ public final class BundleVerifier {
             + "bundle");
       }
     }
+    // what could not be judged is said, not left out of the facts in silence
+    if (!sitesWithoutEntry.isEmpty()) {
+      warnings.add("no site entry in the bundle for " + String.join(", ", sitesWithoutEntry)
+          + ": the events recorded there are not checked against the site's organisation");
+    }
+    signedAtPrimary.forEach((primary, where) -> {
+      if (!codes.contains(primary)) {
+        warnings.add(where + ": its device signature is in the event of the step's primary unit "
+            + primary + ", whose history is not in the bundle: not checked");
+      }
+    });
     if (lot != null) {
       facts.add("lot " + lot + " made by a recycling step of the bundle, from the histories "
           + "of " + codes.size() + " units");

@@ -288,6 +288,20 @@ class BundleVerifierTest {
     assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
   }
 
+  /** A bundle without the site's entry verifies, but says the site's owner was not judged. */
+  @Test
+  void aSiteLeftOutOfTheBundleIsAWarningNotSilence() throws Exception {
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(), valid.checkpointNote(),
+        valid.units(), valid.registryEntries().stream().filter(e -> !"site".equals(
+            io.packtrail.client.canonical.Canonical.decode(e.canonicalBytes()).get("entry.type")))
+            .toList(), valid.labels());
+    BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(b.encode()),
+        BundleFixture.logKey());
+    assertTrue(report.warnings().stream().anyMatch(w -> w.equals("no site entry in the bundle "
+        + "for " + BundleFixture.SITE + ": the events recorded there are not checked against "
+        + "the site's organisation")), report.warnings().toString());
+  }
+
   @Test
   void aSiteOfAnotherOrganisation() {
     BundleException e = refusedWith(java.util.Map.of("entry.type", "site", "record.time",
