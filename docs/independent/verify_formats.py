@@ -271,6 +271,7 @@ def parse_note(note):
         if not line.startswith("\u2014 "): raise ValueError("line")
         name, b64 = line[2:].split(" ", 1)
         raw = base64.b64decode(b64, validate=True)
+        if base64.b64encode(raw).decode() != b64: raise ValueError("non-canonical base64")
         if not name or "+" in name or len(raw) < 5: raise ValueError("signature")
         out.append((name, raw))
     return text, out
@@ -285,8 +286,9 @@ def cosig_verifies(note, name, pub):
     mine = [raw[4:] for n, raw in sigs if n == name and raw[:4] == kh]
     ok = bool(mine)
     for raw in mine:
+        if len(raw) != 72: return False  # a time and a signature, else no cosignature
         t = struct.unpack(">Q", raw[:8])[0]
-        ok = ok and len(raw) == 72 and ed_verify(pub, raw[8:], b"cosignature/v1\ntime %d\n" % t + text.encode())
+        ok = ok and ed_verify(pub, raw[8:], b"cosignature/v1\ntime %d\n" % t + text.encode())
     return ok
 
 # ================================================================ main
@@ -1002,7 +1004,10 @@ def main(path):
         """Section 13 step 8: every line of a trusted witness verifies; at least n of them cosigned."""
         _, sigs = parse_note(note)
         count = 0
+        seen = set()
         for name, pub in trusted:
+            if pub in seen: continue  # one key listed twice is one witness
+            seen.add(pub)
             if not any(nm == name and raw[:4] == note_key_hash(name, 4, pub) for nm, raw in sigs): continue
             if not cosig_verifies(note, name, pub): return "COSIGNATURE"
             count += 1
