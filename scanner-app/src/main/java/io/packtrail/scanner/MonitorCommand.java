@@ -136,7 +136,21 @@ final class MonitorCommand implements Callable<Integer> {
             + "trust the server's next checkpoint");
         return ScannerCli.SETUP;
       }
-      String fork = fork(trusted, now, link);
+      String fork;
+      try {
+        fork = fork(trusted, now, link);
+      } catch (io.grpc.StatusRuntimeException e) {
+        // a larger checkpoint, signed, that the log does not prove consistent: the trusted one
+        // stays, nothing is cosigned, and the signed note is kept; a log that forked would
+        // answer exactly so, again and again, so it is named, not passed off as a network error
+        Path evidence = dir.resolve("unproven-" + now.size() + ".note");
+        write(evidence, latest.getNote());
+        System.out.println("WARNING: the log signed a checkpoint of size " + now.size()
+            + " but did not prove it consistent with the trusted size " + trusted.size() + " ("
+            + Words.status(e) + "); its signed checkpoint is kept in " + evidence + ". If this "
+            + "repeats while the log answers other calls, treat it as a fork");
+        throw e;
+      }
       if (fork != null) {
         System.out.println("ALARM: FORK: the log was not only appended to: " + fork);
         System.out.println("  trusted: size " + trusted.size() + " root "
