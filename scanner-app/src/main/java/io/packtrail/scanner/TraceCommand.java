@@ -253,14 +253,18 @@ final class TraceCommand implements Callable<Integer> {
     int events = b.units().stream().mapToInt(u -> u.events().size()).sum();
     io.packtrail.client.log.SignedNote note = io.packtrail.client.log.SignedNote.parse(
         b.checkpointNote());
-    List<String> cosigners = note.signatures().stream().skip(1)
-        .map(io.packtrail.client.log.SignedNote.Signature::keyName).toList();
+    io.packtrail.client.log.Checkpoint body = io.packtrail.client.log.Checkpoint
+        .parseBody(note.text());
+    // the lines of other keys than the log's, by name (read, not verified here)
+    List<String> cosigners = note.signatures().stream()
+        .map(io.packtrail.client.log.SignedNote.Signature::keyName)
+        .filter(name -> !name.equals(body.origin())).distinct().toList();
     System.out.println("audit bundle written to " + bundle + ": " + events + " events of "
         + b.units().size() + " unit(s), " + b.registryEntries().size() + " registry entries, "
-        + "proofs in the log's checkpoint of size " + io.packtrail.client.log.Checkpoint
-            .parseBody(note.text()).size() + (cosigners.isEmpty() ? ", not cosigned yet"
-                : ", cosigned by " + cosigners.size() + " witness(es): " + String.join(", ",
-                    cosigners)) + "; log key " + b.logKey());
+        + "proofs in the log's checkpoint of size " + body.size() + (cosigners.isEmpty()
+            ? ", not cosigned yet" : ", with cosignature lines of " + cosigners.size()
+                + " witness(es): " + String.join(", ", cosigners) + " ('verify --witness-key' "
+                + "checks them)") + "; log key " + b.logKey());
   }
 
   /**

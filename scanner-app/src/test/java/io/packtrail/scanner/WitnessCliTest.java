@@ -143,7 +143,8 @@ class WitnessCliTest {
         assertTrue(traced.out().contains(", not cosigned yet; log key"), traced.out());
       } else {
         assertTrue(traced.out().contains("proofs in the log's checkpoint of size "
-            + anchor.getTreeSize() + ", cosigned by " + cosignatures + " witness(es): "
+            + anchor.getTreeSize() + ", with cosignature lines of " + cosignatures
+            + " witness(es): "
             + W1_NAME + (cosignatures == 2 ? ", " + W2_NAME : "")), traced.out());
       }
       assertEquals(1 + cosignatures, SignedNote.parse(note(file)).signatures().size());
@@ -192,7 +193,8 @@ class WitnessCliTest {
     Run traced = run(with(new String[] {"trace", code, "--bundle", file.toString(),
         "--witness-key", W2_KEY.encode()}));
     assertEquals(0, traced.exit(), traced.out());
-    assertTrue(traced.out().contains("cosigned by 1 witness(es): " + W2_NAME), traced.out());
+    assertTrue(traced.out().contains("with cosignature lines of 1 witness(es): " + W2_NAME),
+        traced.out());
     Run verified = verifyOffline(file, "--witness-key", W2_KEY.encode());
     assertEquals(0, verified.exit(), verified.out());
     assertTrue(verified.out().contains("cosigned by 1 of the 1 witness(es) given, 1 required"),
