@@ -284,7 +284,7 @@ class WitnessCliTest {
     }
     Run traced = tracing.get();
     assertEquals(0, traced.exit(), traced.out());
-    assertTrue(traced.out().contains("cosigned by 2 witness(es)"), traced.out());
+    assertTrue(traced.out().contains("with cosignature lines of 2 witness(es)"), traced.out());
     Run verified = verifyOffline(file, witnessKeys());
     assertEquals(0, verified.exit(), verified.out());
     assertTrue(verified.out().contains("cosigned by 2 of the 2 witness(es) given, 2 required"),

@@ -33,15 +33,67 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts PostgreSQL on {@code dataDirectory}, creating the cluster on first use. */
   public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
-    return new EmbeddedDatabase(durable(dataDirectory).start());
+    return start(durable(dataDirectory, STARTUP_WAIT), dataDirectory);
   }
 
   /** As {@link #start(Path)}, on {@code port} (to start it again where its clients look). */
   public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
-    return new EmbeddedDatabase(durable(dataDirectory).setPort(port).start());
+    return start(durable(dataDirectory, STARTUP_WAIT).setPort(port), dataDirectory);
   }
 
-  private static EmbeddedPostgres.Builder durable(Path dataDirectory) throws IOException {
+  /** After a crash the start replays the WAL first; the library's 10 s is short for that. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+  /** As {@link #start(Path)}, waiting {@code startupWait} for PostgreSQL to come up (tests). */
+  static EmbeddedDatabase start(Path dataDirectory, Duration startupWait) throws IOException {
+    return start(durable(dataDirectory, startupWait), dataDirectory);
+  }
+
+  /**
+   * Starts it, or stops what the failed start left running: the library starts PostgreSQL and
+   * then waits for it, and with its own shutdown hook off nothing else would stop a PostgreSQL
+   * that came up after the wait gave up (a long WAL replay), which then holds the data
+   * directory against every later start.
+   */
+  private static EmbeddedDatabase start(EmbeddedPostgres.Builder builder, Path dataDirectory)
+      throws IOException {
+    try {
+      return new EmbeddedDatabase(builder.start());
+    } catch (IOException | RuntimeException e) {
+      stopLeftover(dataDirectory);
+      throw e;
+    }
+  }
+
+  /**
+   * Stops the PostgreSQL running on the directory, if one does (its postmaster.pid names a live
+   * postgres whose command line names the directory: pg_ctl leaves it no child of this JVM).
+   */
+  private static void stopLeftover(Path dataDirectory) {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    try {
+      if (!Files.exists(pidFile)) {
+        return;
+      }
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().commandLine().map(c -> c.contains("postgres")
+              && c.contains(dataDirectory.toString())).orElse(false))
+          .ifPresent(postmaster -> {
+            postmaster.destroy(); // SIGTERM: PostgreSQL's smart shutdown; nobody is connected
+            try {
+              postmaster.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception stillRunning) {
+              postmaster.destroyForcibly();
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      System.err.println("stopping the embedded PostgreSQL after its failed start: " + e);
+    }
+  }
+
+  private static EmbeddedPostgres.Builder durable(Path dataDirectory, Duration startupWait)
+      throws IOException {
     Files.createDirectories(dataDirectory);
     // The library starts PostgreSQL with fsync and synchronous commit off (it is made for
     // throwaway test databases); this one keeps a deployment's data, so both go back on: a
@@ -51,8 +103,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         // its own hook would stop PostgreSQL beside the server's draining; ours waits for it
         .setRegisterShutdownHook(false)
-        // after a crash the start replays the WAL first; the library's 10 s is short for that
-        .setPGStartupWait(java.time.Duration.ofSeconds(60))
+        .setPGStartupWait(startupWait)
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on");
   }

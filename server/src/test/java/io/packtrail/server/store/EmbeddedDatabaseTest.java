@@ -52,6 +52,32 @@ class EmbeddedDatabaseTest {
     assertFalse(postgresRunsOn(data), "PostgreSQL was stopped after the limit:\n" + output);
   }
 
+  /**
+   * A start that gives up waiting (here at once; in the field a long WAL replay after a crash)
+   * stops the PostgreSQL it started: nothing else would, and it would hold the data directory
+   * against every later start.
+   */
+  @Test
+  void aStartThatGivesUpWaitingLeavesNoPostgresRunning(@TempDir Path home) throws Exception {
+    Path data = home.resolve("pgdata");
+    try {
+      EmbeddedDatabase.start(data, java.time.Duration.ofMillis(1)).close();
+      // it came up within the millisecond: nothing to show here
+    } catch (java.io.IOException | RuntimeException expected) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (postgresRunsOn(data) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(postgresRunsOn(data), "the failed start's PostgreSQL was stopped");
+    } finally {
+      if (postgresRunsOn(data)) { // leave nothing behind, whatever the outcome
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+            .strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
   private static String stopProbe(Path data, String holdSeconds, Path log, String... more)
       throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(
