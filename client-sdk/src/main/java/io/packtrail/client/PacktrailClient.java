@@ -294,7 +294,9 @@ public final class PacktrailClient implements AutoCloseable {
     public ManagedChannel buildChannel() {
       ManagedChannelBuilder<?> b;
       if (plaintext || (plaintextFromEnvironment && !tlsGivenInCode)) {
-        if (caPem != null || certPem != null) {
+        // what is given in code wins over the environment: plaintext() with TLS files in the
+        // environment is plaintext; a conflict is one within the same source
+        if (plaintext ? tlsGivenInCode : (caPem != null || certPem != null)) {
           throw new IllegalStateException("plaintext and TLS material were both given for "
               + target + " (" + (plaintext ? "in code" : "in the environment: " + PLAINTEXT_ENV
               + " and " + CA_CERT_ENV + " or " + CLIENT_CERT_ENV) + "): choose one (plaintext "

@@ -74,6 +74,17 @@ class HashChainTest {
         + "bytes state organizations/acme/sites/plant", r.detail());
   }
 
+  /** Beyond a gap (an offline cache) there is no chain, but each event still meets its bytes. */
+  @Test
+  void anEventBeyondAGapIsStillCheckedAgainstItsOwnBytes() {
+    Event second = chain(UNIT).get(1);
+    assertTrue(HashChain.shownAsHashed(UNIT, List.of(second)).ok());
+    HashChain.Result r = HashChain.shownAsHashed(UNIT, List.of(second.toBuilder()
+        .setEventTime(PacktrailClient.timestamp(T.plusSeconds(3600))).build()));
+    assertFalse(r.ok());
+    assertTrue(r.detail().startsWith("event 2 shows event.time "), r.detail());
+  }
+
   @Test
   void anotherUnitsValidChainUnderThisCodeIsABrokenChain() {
     HashChain.Result r = HashChain.verify(UNIT, chain("X12PCPM27KLPCLX2M23823321"),

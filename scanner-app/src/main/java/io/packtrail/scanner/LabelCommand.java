@@ -126,6 +126,14 @@ final class LabelCommand {
         return IssueLabelResult.newBuilder().setLabel(client.reissueLabel(serial,
             UUID.randomUUID().toString())).build();
       } catch (io.grpc.StatusRuntimeException e) {
+        if (ServerLink.passing(e)) {
+          // the answer was lost, not refused: the server may have reissued it
+          return IssueLabelResult.newBuilder().setError(com.google.rpc.Status.newBuilder()
+              .setCode(e.getStatus().getCode().value()).setMessage(Words.status(e) + "; the "
+                  + "reissue's outcome is unknown: the old label may be superseded already, "
+                  + "and its replacement unprinted ('label print --reissue' again issues "
+                  + "another)")).build();
+        }
         com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
         return IssueLabelResult.newBuilder().setError(status != null ? status
             : com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())

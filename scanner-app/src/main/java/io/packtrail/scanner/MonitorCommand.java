@@ -140,6 +140,10 @@ final class MonitorCommand implements Callable<Integer> {
       try {
         fork = fork(trusted, now, link);
       } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+            || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+          throw e; // the network, not an answer: try again later
+        }
         // a larger checkpoint, signed, that the log does not prove consistent: the trusted one
         // stays, nothing is cosigned, and the signed note is kept; a log that forked would
         // answer exactly so, again and again, so it is named, not passed off as a network error

@@ -91,6 +91,15 @@ class ClientTlsTest {
   }
 
   @Test
+  void plaintextGivenInCodeWinsOverTlsFilesInTheEnvironment() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), CA_PEM);
+    io.grpc.ManagedChannel plain = PacktrailClient.builder("h:1").plaintext()
+        .fromEnvironment(Map.of(PacktrailClient.Builder.CA_CERT_ENV, ca.toString())::get)
+        .buildChannel();
+    plain.shutdownNow();
+  }
+
+  @Test
   void plaintextAndTlsMaterialBothInTheEnvironmentAreRefusedNamingTheVariables() throws Exception {
     Path ca = Files.writeString(dir.resolve("ca.pem"), CA_PEM);
     Map<String, String> env = Map.of(PacktrailClient.Builder.PLAINTEXT_ENV, "true",

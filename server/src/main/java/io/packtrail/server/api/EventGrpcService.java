@@ -255,6 +255,17 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     held.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** Ends the stream UNAUTHENTICATED when the caller's credential lapsed; answers whether. */
+  private static boolean lapsed(ServerCallStreamObserver<WatchEventsResponse> stream,
+      Caller.Credential credential) {
+    java.util.Optional<String> lapse = credential.lapse();
+    if (lapse.isEmpty()) {
+      return false;
+    }
+    stream.onError(Status.UNAUTHENTICATED.withDescription(lapse.get()).asRuntimeException());
+    return true;
+  }
+
   /**
    * Sends the log from the requested start on, respecting flow control, until cancelled or
    * closed, or until the caller's credential lapses (checked at every page and wake-up, at
@@ -271,10 +282,7 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
       }
       reading:
       while (!stream.isCancelled() && !hub.isClosed()) {
-        java.util.Optional<String> lapse = credential.lapse();
-        if (lapse.isPresent()) {
-          stream.onError(Status.UNAUTHENTICATED.withDescription(lapse.get())
-              .asRuntimeException());
+        if (lapsed(stream, credential)) {
           return;
         }
         List<Event> page = history.fromLogIndex(next, WATCH_PAGE);
@@ -285,6 +293,11 @@ final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
               break reading; // a client that stopped reading does not hold up the server's stop
             }
             ready.tryAcquire(100, TimeUnit.MILLISECONDS);
+          }
+          // before each event: a client that paused mid-page gets nothing after its credential
+          // lapsed (the check reads a cache of a second)
+          if (lapsed(stream, credential)) {
+            return;
           }
           stream.onNext(WatchEventsResponse.newBuilder().setEvent(ProtoMapper.toProto(e)).build());
           next = e.logIndex() + 1;

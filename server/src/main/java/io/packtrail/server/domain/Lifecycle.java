@@ -671,7 +671,11 @@ public final class Lifecycle {
     LifecycleState to = rule.to() == null ? u.state() : rule.to();
     return new UnitState(u.code(), level, chemistry, to, custodian, custodianSite, vin,
         destination, waybill, soh, grade, u.eventCount(), u.headHash(), ratedEnergyKwh,
-        ratedCapacityAh, latest(u.lastEventTime(), eventTime),
+        ratedCapacityAh,
+        // a correction is a record about the unit, not a sighting of it: the idle rules
+        // (a shipment not received, a unit vanished) run from its last real step
+        step.type() == StepType.CORRECTION ? u.lastEventTime() : latest(u.lastEventTime(),
+            eventTime),
         EuStatus.after(u.euStatus(), step.type(), part));
   }
 

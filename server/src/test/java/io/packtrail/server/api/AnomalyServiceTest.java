@@ -220,6 +220,37 @@ class AnomalyServiceTest {
     assertEquals(AnomalyState.ANOMALY_STATE_OPEN, now.get(1).getState());
   }
 
+  /**
+   * A correction is a record about the unit, not a sighting of it: it neither restarts the
+   * clock of a removal not collected (before, a correction every few weeks kept one from ever
+   * firing) nor resolves a vanished unit.
+   */
+  @Test
+  void aCorrectionNeitherRestartsTheIdleClockNorResolvesAVanishedUnit() {
+    String code = Fixtures.newPackCode();
+    Instant past = Instant.now().minus(Duration.ofDays(20));
+    client.registerUnit(Fixtures.registration(code).toBuilder()
+        .setEventTime(Fixtures.time(past.minusSeconds(3600))).build());
+    client.recordEvent(Fixtures.sale(code).toBuilder().setEventTime(Fixtures.time(past)).build());
+    client.recordEvent(Fixtures.removal(code, RemovalReason.REMOVAL_REASON_RETIREMENT)
+        .toBuilder().setEventTime(Fixtures.time(past.plusSeconds(3600))).build());
+    client.recordEvent(Fixtures.correction(code, Fixtures.FACTORY, 1)); // dated now
+    scan(15); // the removal is 35 days old then; the correction 15
+    List<io.packtrail.v1.Anomaly> found = of(code, Anomaly.REMOVAL_NOT_COLLECTED);
+    assertEquals(1, found.size(), "from the removal, whatever the correction");
+    assertEquals(List.of(event(code, 3)), found.get(0).getEventsList());
+
+    String vanished = collectedPack();
+    scan(91);
+    assertEquals(1, of(vanished, Anomaly.UNIT_VANISHED).size());
+    client.recordEvent(Fixtures.correction(vanished, Fixtures.STATION, 1));
+    scan(91);
+    List<io.packtrail.v1.Anomaly> still = of(vanished, Anomaly.UNIT_VANISHED);
+    assertEquals(1, still.size(), still.toString());
+    assertEquals(AnomalyState.ANOMALY_STATE_OPEN, still.get(0).getState(),
+        "a correction does not show the unit was seen");
+  }
+
   @Test
   void aUnitInUseDoesNotVanish() {
     String code = Fixtures.registeredPack(client);

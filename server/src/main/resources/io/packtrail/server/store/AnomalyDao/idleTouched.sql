@@ -12,7 +12,8 @@ JOIN LATERAL (
     SELECT ev.sequence, ev.type, ev.event_time, ev.actor_organization, ev.actor_site
     FROM event ev
     WHERE ev.unit_code = u.code
-      AND (cardinality(CAST(:types AS text[])) = 0 OR ev.type = ANY (CAST(:types AS text[])))
+      AND (cardinality(CAST(:types AS text[])) = 0 AND ev.type <> 'correction'
+           OR ev.type = ANY (CAST(:types AS text[])))
     ORDER BY ev.sequence DESC
     LIMIT 1
 ) e ON true

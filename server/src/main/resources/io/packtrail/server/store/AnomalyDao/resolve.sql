@@ -1,5 +1,5 @@
--- The time-rule anomalies whose unit has moved on: a vanished unit has a later step; a shipment
--- or removal is resolved by the first step after its evidence that is not a correction (every
+-- The time-rule anomalies whose unit has moved on: the first step after the evidence that is not
+-- a correction (a correction is a record about the unit, no sighting of it) resolves it (every
 -- other step leaves IN_TRANSIT or REMOVED; judging by the unit's state now would miss a unit
 -- received and shipped on between two scans). The resolving event is that step, resolve_time
 -- its event time. Reads the unresolved ones only (anomaly_unresolved_idx).
@@ -11,7 +11,7 @@ WITH due AS (
         SELECT ev.unit_code, ev.sequence, ev.event_time
         FROM event ev
         WHERE ev.unit_code = a.unit_code AND ev.sequence > a.evidence_sequence
-          AND (a.kind = 'UNIT_VANISHED' OR ev.type <> 'correction')
+          AND ev.type <> 'correction'
         ORDER BY ev.sequence
         LIMIT 1
     ) r

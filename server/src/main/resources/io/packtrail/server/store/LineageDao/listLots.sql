@@ -1,6 +1,6 @@
 -- Lots in id order after :afterId; each filter applies when not null. :unit keeps the lots made
 -- from that unit or anything it became (dismantled-into and assembled-into, any depth). :party
--- keeps the lots that organisation may read (GetMaterialLot's rule, lotParty.sql): made by it,
+-- keeps the lots that organisation may read (GetMaterialLot's rule, partyLots.sql): made by it,
 -- or made from a unit it is a party of; in SQL, so that a page and its token hold no other lot.
 WITH RECURSIVE walk (code) AS (
     SELECT CAST(:unit AS text) WHERE CAST(:unit AS text) IS NOT NULL
