@@ -42,12 +42,16 @@ final class DeadlinesCommand implements Callable<Integer> {
           + "may see (an organisation's system: its own)")
   String organization;
 
+  /** The days deadlines are counted in (docs/deadlines.md): a period is of whole China days. */
+  static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
+
   @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD",
-      description = "first day of the period of the steps' event times (UTC)")
+      description = "first day of the period of the steps' event times, a China day (from "
+          + "00:00 UTC+8, as deadlines and --reporting-start count days)")
   LocalDate from;
 
   @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD",
-      description = "day after the period (UTC), exclusive")
+      description = "day after the period (China day, 00:00 UTC+8), exclusive")
   LocalDate to;
 
   @Option(names = "--open-only", description = "overdue: only the expected steps still missing")
@@ -55,8 +59,8 @@ final class DeadlinesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant end = to.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant start = from.atStartOfDay(CHINA).toInstant();
+    Instant end = to.atStartOfDay(CHINA).toInstant();
     try (ServerLink link = cli.link()) {
       PacktrailClient client = link.deliveries();
       List<LateReport> late = new ArrayList<>();
@@ -102,7 +106,7 @@ final class DeadlinesCommand implements Callable<Integer> {
             : ScannerCli.REFUSED;
       }
       System.out.printf(Locale.ROOT, "%d late, %d overdue (%d still missing), steps dated %s "
-          + "to %s%s%n", late.size(), overdue.size(),
+          + "to %s (China days)%s%n", late.size(), overdue.size(),
           overdue.stream().filter(o -> o.getFulfillingEvent().isEmpty()).count(), from, to,
           region == null ? "" : " in " + region);
       for (LateReport l : late) {

@@ -195,7 +195,8 @@ class ReportCliTest {
     assertTrue(r.out().contains("LATE sale units/" + life.pack() + "/events/2 by "
         + "organizations/test-dealer: due "), r.out());
     assertTrue(r.out().lines().findFirst().orElseThrow().matches(
-        "[0-9]+ late, [0-9]+ overdue \\([0-9]+ still missing\\), steps dated .* in 620000"),
+        "[0-9]+ late, [0-9]+ overdue \\([0-9]+ still missing\\), steps dated .* \\(China "
+            + "days\\) in 620000"),
         r.out());
     r = run(server(), "overview", "620000", "--from", from, "--to", "2099-01-01");
     assertTrue(r.out().contains("reports: "), r.out());
