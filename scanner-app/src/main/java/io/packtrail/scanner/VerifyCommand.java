@@ -31,8 +31,12 @@ import picocli.CommandLine.Parameters;
         + "brackets)", "2:usage error: the file cannot be read, --log-key or a --witness-key is not a verifier "
         + "key, --min-witnesses above the witness keys given"})
 final class VerifyCommand implements Callable<Integer> {
-  /** The largest bundle file verified: 256 MiB. */
-  static final long MAX_BUNDLE_BYTES = 256L << 20;
+  /**
+   * The largest bundle file verified: 1 GiB (a lot of some thousands of packs with their whole
+   * histories and proofs); parsing needs a few times that in heap, and a JVM without enough
+   * says so instead of a verdict.
+   */
+  static final long MAX_BUNDLE_BYTES = 1L << 30;
 
   @Parameters(paramLabel = "FILE", description = "the audit bundle")
   Path file;
@@ -92,6 +96,11 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (BundleException e) {
       System.out.println("INVALID [" + e.check() + "]: " + e.getMessage());
       return ScannerCli.REFUSED;
+    } catch (OutOfMemoryError e) {
+      text = null; // let the copies go before anything else is allocated
+      System.out.println("error: " + file + " is too large to verify in this JVM's memory; "
+          + "run it with more (JAVA_TOOL_OPTIONS=-Xmx4g, for example); no verdict given");
+      return ScannerCli.SETUP;
     }
   }
 }
