@@ -336,6 +336,20 @@ class MutualTlsTest {
     }
   }
 
+  /** A new enrollment code of the station, made by the operator. */
+  static String enrollmentCode() {
+    try (PacktrailClient client = operator.builder(target()).build()) {
+      return client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
+          .getCode();
+    }
+  }
+
+  /** A worker of the dealer at the station, with a certificate of its own. */
+  static Credentials stationWorker() {
+    return issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER, Fixtures.STATION, null,
+        null));
+  }
+
   static String causes(Throwable e) {
     StringBuilder s = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -352,13 +366,8 @@ class MutualTlsTest {
    */
   @Test
   void aRetryCannotAddATlsKeyTheEnrollmentNeverSent() throws Exception {
-    String code;
-    try (PacktrailClient client = operator.builder(target()).build()) {
-      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
-          .getCode();
-    }
-    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
-        Fixtures.STATION, null, null));
+    String code = enrollmentCode();
+    Credentials worker = stationWorker();
     EnrollDeviceRequest plain = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
         .setDeviceId("dock-11").setEnrollmentCode(code)
         .setPublicKey(ByteString.copyFrom(DeviceKey.generate().publicKey()))
@@ -384,13 +393,8 @@ class MutualTlsTest {
    */
   @Test
   void aLongNameOfSupplementaryCharactersGetsItsCertificate() throws Exception {
-    String code;
-    try (PacktrailClient client = operator.builder(target()).build()) {
-      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
-          .getCode();
-    }
-    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
-        Fixtures.STATION, null, null));
+    String code = enrollmentCode();
+    Credentials worker = stationWorker();
     String name = "\uD842\uDFB7".repeat(70); // 70 characters, 140 UTF-16 units
     EnrollDeviceRequest request = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
         .setDeviceId("dock-10").setEnrollmentCode(code)
@@ -409,13 +413,8 @@ class MutualTlsTest {
 
   @Test
   void aDeviceGetsItsCertificateByEnrollingAndLosesItWhenRetired() throws Exception {
-    String code;
-    try (PacktrailClient client = operator.builder(target()).build()) {
-      code = client.createEnrollmentCode(Fixtures.STATION, UUID.randomUUID().toString())
-          .getCode();
-    }
-    Credentials worker = issue(new Principal(Principal.Kind.WORKER, Fixtures.DEALER,
-        Fixtures.STATION, null, null));
+    String code = enrollmentCode();
+    Credentials worker = stationWorker();
     KeyPair tls = TlsKeys.generate();
     EnrollDeviceRequest request = EnrollDeviceRequest.newBuilder().setParent(Fixtures.STATION)
         .setDeviceId("dock-7").setEnrollmentCode(code)
