@@ -44,8 +44,8 @@ class DatabaseCrashTest {
     EmbeddedDatabase postgres = EmbeddedDatabase.start(data, port);
     EmbeddedDatabase restarted = null;
     String name = InProcessServerBuilder.generateName();
-    try (Database database = Database.open(postgres.jdbcUrl("postgres"), postgres.user(), null,
-        8)) {
+    try (Database database = Database.open(postgres.jdbcUrl("postgres"), postgres.user(),
+        postgres.password(), 8)) {
       database.migrate();
       try (PacktrailServer server = PacktrailServer.start(InProcessServerBuilder.forName(name),
           database.jdbi(), PacktrailServer.Settings.defaults().withSealer(KeySealer.random())

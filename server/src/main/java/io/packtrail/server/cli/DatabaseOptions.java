@@ -90,6 +90,7 @@ final class DatabaseOptions {
     EmbeddedDatabase embedded = null;
     String jdbcUrl = url;
     String dbUser = user;
+    String dbPassword = password;
     Integer running = shared && (jdbcUrl == null || jdbcUrl.isBlank())
         ? runningEmbeddedPort(home().resolve("pgdata")) : null;
     if (running != null) {
@@ -97,14 +98,16 @@ final class DatabaseOptions {
           + "server started in " + home().resolve("pgdata") + " (port " + running + ")");
       jdbcUrl = "jdbc:postgresql://localhost:" + running + "/postgres";
       dbUser = "postgres";
+      dbPassword = EmbeddedDatabase.passwordOf(home().resolve("pgdata"));
     } else if (jdbcUrl == null || jdbcUrl.isBlank()) {
       Path dir = home().resolve("pgdata");
       System.err.println("No PACKTRAIL_DB_URL: using the embedded PostgreSQL in " + dir);
       embedded = EmbeddedDatabase.start(dir);
       jdbcUrl = embedded.jdbcUrl("postgres");
       dbUser = embedded.user();
+      dbPassword = embedded.password();
     }
-    Database database = Database.open(jdbcUrl, dbUser, password, poolSize,
+    Database database = Database.open(jdbcUrl, dbUser, dbPassword, poolSize,
         Duration.ofMillis(Math.round(connectionTimeoutSeconds * 1000)));
     int applied = database.migrate();
     if (applied > 0) {

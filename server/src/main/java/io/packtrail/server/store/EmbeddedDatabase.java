@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private final EmbeddedPostgres postgres;
+  /** The postgres role's password (a kept database), or null (a throwaway one: trust). */
+  private final String password;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch closedByOwner = new CountDownLatch(1);
   private volatile Duration holdOnStop = Duration.ZERO;
   private final Thread stopHook;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
     this.stopHook = new Thread(this::stopAtExit, "packtrail-embedded-postgres-stop");
     Runtime.getRuntime().addShutdownHook(stopHook);
   }
@@ -57,11 +60,125 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   private static EmbeddedDatabase start(EmbeddedPostgres.Builder builder, Path dataDirectory)
       throws IOException {
+    stopOrphan(dataDirectory);
+    EmbeddedPostgres started;
     try {
-      return new EmbeddedDatabase(builder.start());
+      started = builder.start();
     } catch (IOException | RuntimeException e) {
       stopLeftover(dataDirectory);
       throw e;
+    }
+    try {
+      return new EmbeddedDatabase(started, secure(started, dataDirectory));
+    } catch (IOException | RuntimeException e) {
+      started.close();
+      throw e;
+    }
+  }
+
+  /** The file in the data directory (mode 700, PostgreSQL's) that keeps the role's password. */
+  static final String PASSWORD_FILE = "packtrail-password";
+
+  /**
+   * Who may connect: the library creates the cluster with "trust" for every local connection,
+   * so any account on the machine could connect as the superuser (and read the home's files
+   * through PostgreSQL, which runs as this user). Only password (SCRAM) connections over
+   * loopback are taken; the Unix socket, in a directory anyone can enter, takes none.
+   */
+  static final String HBA = """
+      # Packtrail: the embedded PostgreSQL takes only password (SCRAM) connections over loopback;
+      # the password is in packtrail-password, beside this file (the directory is this user's)
+      local   all   all                  reject
+      host    all   all   127.0.0.1/32   scram-sha-256
+      host    all   all   ::1/128        scram-sha-256
+      """;
+
+  /**
+   * Gives the postgres role a password on the first start (kept in the data directory, which
+   * only this user may read) and keeps pg_hba.conf to {@link #HBA}; answers the password. A
+   * crash between the steps leaves a state the next start completes.
+   */
+  private static String secure(EmbeddedPostgres pg, Path dataDirectory) throws IOException {
+    Path file = dataDirectory.resolve(PASSWORD_FILE);
+    String password = Files.exists(file) ? Files.readString(file).strip() : null;
+    try {
+      if (password == null) {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String fresh = java.util.Base64.getUrlEncoder().withoutPadding()
+            .encodeToString(random);
+        // still "trust" here: a cluster this code has not secured yet
+        try (java.sql.Connection c = connect(pg, null);
+            java.sql.Statement st = c.createStatement()) {
+          st.execute("ALTER ROLE postgres PASSWORD '" + fresh + "'");
+        }
+        io.packtrail.client.DurableFiles.replace(file,
+            fresh.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        password = fresh;
+      }
+      Path hba = dataDirectory.resolve("pg_hba.conf");
+      if (!Files.readString(hba).equals(HBA)) {
+        io.packtrail.client.DurableFiles.replace(hba,
+            HBA.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (java.sql.Connection c = connect(pg, password);
+            java.sql.Statement st = c.createStatement()) {
+          st.execute("SELECT pg_reload_conf()");
+        }
+      }
+      return password;
+    } catch (java.sql.SQLException e) {
+      throw new IOException("the embedded PostgreSQL in " + dataDirectory + " cannot be "
+          + "secured or opened with its password (" + e.getMessage() + "); if "
+          + file.getFileName() + " was removed, restore it from a backup of that directory",
+          e);
+    }
+  }
+
+  private static java.sql.Connection connect(EmbeddedPostgres pg, String password)
+      throws java.sql.SQLException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", "postgres");
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort()
+        + "/postgres", p);
+  }
+
+  /** The password a running embedded PostgreSQL on the directory takes, or null. */
+  public static String passwordOf(Path dataDirectory) {
+    try {
+      Path file = dataDirectory.resolve(PASSWORD_FILE);
+      return Files.exists(file) ? Files.readString(file).strip() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A PostgreSQL left running on the directory by a process that died without stopping it
+   * (SIGKILL, a crash) would hold it against this start, which would wait its whole startup time
+   * in vain. It is an orphan when no live process holds the library's lock on the directory
+   * (a running server does): then it is stopped first.
+   */
+  private static void stopOrphan(Path dataDirectory) {
+    Path lock = dataDirectory.resolve("epg-lock");
+    if (!Files.exists(dataDirectory.resolve("postmaster.pid")) || !Files.exists(lock)) {
+      return;
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock held = channel.tryLock();
+      if (held == null) {
+        return; // a live process holds it: its PostgreSQL is no orphan
+      }
+      try {
+        stopLeftover(dataDirectory);
+      } finally {
+        held.release();
+      }
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      // this JVM holds it (a start of its own), or it cannot be read: leave it to the start
     }
   }
 
@@ -80,8 +197,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .filter(p -> p.info().commandLine().map(c -> c.contains("postgres")
               && c.contains(dataDirectory.toString())).orElse(false))
           .ifPresent(postmaster -> {
-            postmaster.destroy(); // SIGTERM: PostgreSQL's smart shutdown; nobody is connected
+            // a fast shutdown (SIGINT): SIGTERM's smart one waits for every client to leave,
+            // which an orphan's may never do; pg_ctl would refuse to run as root
             try {
+              new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                  .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .start().waitFor(10, TimeUnit.SECONDS);
               postmaster.onExit().get(30, TimeUnit.SECONDS);
             } catch (Exception stillRunning) {
               postmaster.destroyForcibly();
@@ -98,7 +219,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     // The library starts PostgreSQL with fsync and synchronous commit off (it is made for
     // throwaway test databases); this one keeps a deployment's data, so both go back on: a
     // step acknowledged to a client must survive a crash or power loss.
-    return EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    String password = passwordOf(dataDirectory);
+    if (password != null) {
+      // the library's readiness check logs in ("SELECT 1"): a secured cluster needs the password
+      builder.setConnectConfig("password", password);
+    }
+    return builder
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
         // its own hook would stop PostgreSQL beside the server's draining; ours waits for it
@@ -111,7 +238,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   /** A throwaway instance in a temporary directory (tests). */
   public static EmbeddedDatabase startTemporary() throws IOException {
     return new EmbeddedDatabase(EmbeddedPostgres.builder().setRegisterShutdownHook(false)
-        .start());
+        .start(), null);
   }
 
   /**
@@ -131,6 +258,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   public String user() {
     return "postgres";
+  }
+
+  /** The password of {@link #user()}; null for a throwaway instance (tests), which trusts. */
+  public String password() {
+    return password;
   }
 
   private void stopAtExit() {

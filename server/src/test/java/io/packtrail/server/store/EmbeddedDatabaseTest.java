@@ -17,14 +17,93 @@ class EmbeddedDatabaseTest {
   @Test
   void aKeptDatabaseFlushesEveryCommit(@TempDir Path home) throws Exception {
     try (EmbeddedDatabase db = EmbeddedDatabase.start(home.resolve("pgdata"))) {
-      Jdbi jdbi = Jdbi.create(db.jdbcUrl("postgres"), db.user(), "");
+      Jdbi jdbi = Jdbi.create(db.jdbcUrl("postgres"), db.user(), db.password());
       assertEquals("on", jdbi.withHandle(h -> h.createQuery("SHOW fsync").mapTo(String.class)
           .one()));
       assertEquals("on", jdbi.withHandle(h -> h.createQuery("SHOW synchronous_commit")
           .mapTo(String.class).one()));
-      try (Database pool = Database.open(db.jdbcUrl("postgres"), db.user(), null, 1)) {
+      try (Database pool = Database.open(db.jdbcUrl("postgres"), db.user(), db.password(), 1)) {
         assertEquals(java.util.List.of(), pool.durability().risks(),
             "serve warns of nothing on its default database");
+      }
+    }
+  }
+
+  /**
+   * Only this user may connect: the library made the cluster with "trust" for every local
+   * connection, so any account on the machine could connect as the superuser. A kept database
+   * now takes password connections over loopback only, with the password in its data
+   * directory; a restart finds it there.
+   */
+  @Test
+  void onlyThePasswordInTheDataDirectoryOpensAKeptDatabase(@TempDir Path home) throws Exception {
+    Path data = home.resolve("pgdata");
+    String password;
+    int port;
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(data)) {
+      password = db.password();
+      assertTrue(password != null && password.length() >= 32, "a password of its own");
+      port = Integer.parseInt(Files.readAllLines(data.resolve("postmaster.pid")).get(3).strip());
+      String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+      for (String wrong : new String[] {"", "wrong"}) {
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            java.sql.SQLException.class,
+            () -> java.sql.DriverManager.getConnection(url, "postgres", wrong).close());
+        // refused by the server (28P01), or before asking it when there is no password at all
+        assertTrue(List.of("28P01", "08004").contains(refused.getSQLState()),
+            refused.getSQLState() + " " + refused.getMessage());
+      }
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres",
+          password); java.sql.ResultSet r = c.createStatement().executeQuery(
+              "SELECT count(*) FROM pg_hba_file_rules WHERE auth_method = 'trust'")) {
+        r.next();
+        assertEquals(0, r.getInt(1), "no rule trusts anyone");
+      }
+      assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data)), "the directory holding the password");
+    }
+    try (EmbeddedDatabase again = EmbeddedDatabase.start(data)) {
+      assertEquals(password, again.password(), "found again at a restart");
+      try (Database pool = Database.open(again.jdbcUrl("postgres"), again.user(),
+          again.password(), 1)) {
+        assertEquals(List.of(), pool.durability().risks());
+      }
+    }
+  }
+
+  /**
+   * A server killed with SIGKILL leaves its PostgreSQL running (pg_ctl detached it); the next
+   * start stops that orphan first (no live process holds the directory's lock) instead of
+   * waiting its whole startup time for a PostgreSQL that cannot start beside it.
+   */
+  @Test
+  void aStartAfterItsOwnerWasKilledStopsTheOrphanAndStarts(@TempDir Path home) throws Exception {
+    Path data = home.resolve("pgdata");
+    Path log = home.resolve("probe.log");
+    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        EmbeddedStopProbe.class.getName(), data.toString(), "0").redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(log).contains("ready")) {
+        assertTrue(probe.isAlive() && System.nanoTime() < until, Files.readString(log));
+        Thread.sleep(50);
+      }
+      probe.destroyForcibly(); // SIGKILL: no hook runs
+      probe.waitFor(30, TimeUnit.SECONDS);
+      assertTrue(postgresRunsOn(data), "the orphan runs on");
+      // before, this start waited its 60 s for a PostgreSQL that could not start, and failed
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(data)) {
+        assertTrue(db.password() != null);
+      }
+      assertFalse(postgresRunsOn(data));
+    } finally {
+      probe.destroyForcibly();
+      if (postgresRunsOn(data)) {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+            .strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
   }

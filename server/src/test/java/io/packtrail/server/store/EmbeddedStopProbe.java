@@ -22,7 +22,7 @@ public final class EmbeddedStopProbe {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         Thread.sleep(1500); // a drain in progress
-        try (Connection c = DriverManager.getConnection(url, db.user(), "")) {
+        try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
           c.createStatement().execute("SELECT 1");
           System.out.println("query during the stop: ok");
         }
