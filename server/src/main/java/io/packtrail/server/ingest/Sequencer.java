@@ -438,10 +438,13 @@ public final class Sequencer implements AutoCloseable {
         r.lots().forEach(lot -> lots.add(lot.id()));
       }
     }
-    IngestStore.Snapshot snapshot = store.begin(handle, eventIds.toArray(UUID[]::new),
-        codes.toArray(String[]::new), lots.toArray(String[]::new),
-        corrected.toArray(String[]::new), !Boolean.FALSE.equals(planAnew));
     try {
+      // begin inside the try: its one round trip opens the transaction (BEGIN) before the reads
+      // that may fail (a lock timeout, a cancel), and a connection left in a failed transaction
+      // would go back to the pool and fail every later batch with 25P02
+      IngestStore.Snapshot snapshot = store.begin(handle, eventIds.toArray(UUID[]::new),
+          codes.toArray(String[]::new), lots.toArray(String[]::new),
+          corrected.toArray(String[]::new), !Boolean.FALSE.equals(planAnew));
       return sequence(handle, batch, snapshot);
     } catch (RuntimeException e) {
       try {

@@ -128,6 +128,43 @@ class StepNotStoredTest {
     }
   }
 
+  /**
+   * A batch whose first round trip fails after it opened its transaction (here the log head's
+   * lock waits past a lock_timeout, as behind another instance's batch) is rolled back: before,
+   * its pooled connection went back in a failed transaction, and every later batch of this
+   * sequencer (the pool hands the same connection back) failed INTERNAL 25P02.
+   */
+  @Test
+  void aBatchThatFailsOpeningItsTransactionLeavesNoFailedTransactionBehind() throws Exception {
+    String first = Fixtures.registeredPack(harness.client());
+    String second = Fixtures.registeredPack(harness.client());
+    // one connection, so the next batch gets the same one back; a lock wait of 300 ms at most
+    try (io.packtrail.server.store.Database one = harness.database().openWith(
+        "options=-c%20lock_timeout%3D300", 1)) {
+      Sequencer sequencer = new Sequencer(one.jdbi(), Clock.systemUTC(), 16, 100);
+      try {
+        try (org.jdbi.v3.core.Handle other = harness.jdbi().open()) {
+          other.begin();
+          other.execute("SELECT * FROM log_head FOR UPDATE");
+          ExecutionException waited = assertThrows(ExecutionException.class,
+              () -> sequencer.submit(new Submission(UUID.randomUUID(), first, Instant.now(),
+                  Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)),
+                  STATION).get(10, TimeUnit.SECONDS));
+          assertInstanceOf(IngestUnavailableException.class, waited.getCause());
+          assertTrue(waited.getCause().getMessage().contains("55P03"),
+              waited.getCause().getMessage());
+          other.rollback();
+        }
+        // the same (only) connection serves the next batch
+        assertEquals(2, sequencer.submit(new Submission(UUID.randomUUID(), second,
+            Instant.now(), Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)),
+            STATION).get(10, TimeUnit.SECONDS).sequence());
+      } finally {
+        sequencer.close();
+      }
+    }
+  }
+
   @Test
   void aBatchItemNotStoredHoldsTheLaterItemsOfItsUnitUntilBothAreResent() {
     String held = Fixtures.registeredPack(harness.client());

@@ -162,6 +162,11 @@ public final class ServerHarness implements BeforeAllCallback, AfterAllCallback 
   }
 
 
+  /** The harness's fresh database. */
+  public TestDatabases.Fresh database() {
+    return fresh;
+  }
+
   public Jdbi jdbi() {
     return fresh.database().jdbi();
   }

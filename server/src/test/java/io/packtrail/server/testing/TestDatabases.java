@@ -123,6 +123,12 @@ public final class TestDatabases {
       return password;
     }
 
+    /** Another pool whose connections carry {@code parameters} (URL query parameters). */
+    public Database openWith(String parameters, int poolSize) {
+      return Database.open(url + (url.contains("?") ? "&" : "?") + parameters, user, password,
+          poolSize);
+    }
+
     /** Another pool whose connections carry an application name (to find them in SQL). */
     public Database openAs(String applicationName, int poolSize) {
       return Database.open(url + (url.contains("?") ? "&" : "?") + "ApplicationName="
