@@ -61,6 +61,11 @@ class BadInputTest {
       var step = assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
           Fixtures.collection(code).toBuilder().setEventTime(time).build()));
       assertViolation(step, "event_time", "must not be");
+      // an inspection compares its test date with the event_time: no date of a time out of
+      // range (it was INTERNAL)
+      var inspection = assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
+          Fixtures.inspection(code).toBuilder().setEventTime(time).build()));
+      assertViolation(inspection, "event_time", "must not be");
     }
   }
 
