@@ -45,8 +45,8 @@ final class PkiCommand {
 
     @Option(names = "--server-name", paramLabel = "NAME",
         description = "a DNS name or IP address clients use to reach this server (repeat for "
-            + "several; default localhost, 127.0.0.1 and ::1). Clients check the name they "
-            + "dialled against it.")
+            + "several; default: the names of the server certificate there is, else "
+            + "localhost, 127.0.0.1 and ::1). Clients check the name they dialled against it.")
     List<String> serverNames;
 
     @Option(names = "--renew-server", description = "issue a new server certificate now")
@@ -54,9 +54,11 @@ final class PkiCommand {
 
     @Override
     public Integer call() throws Exception {
-      List<String> names = serverNames == null || serverNames.isEmpty()
-          ? PkiFiles.LOOPBACK_NAMES : serverNames;
       PkiFiles files = PkiFiles.in(database.home());
+      // without --server-name a renewal keeps the names the certificate has (loopback for a
+      // first one): renewing for loopback only would lock out every remote client
+      List<String> names = serverNames == null || serverNames.isEmpty()
+          ? files.serverNamesOrLoopback() : serverNames;
       try (DatabaseOptions.Opened opened = database.openShared(2)) {
         PkiFiles.Init done = files.init(opened.database().jdbi(), database.keySealer(),
             names, renewServer

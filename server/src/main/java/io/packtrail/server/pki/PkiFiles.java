@@ -108,6 +108,30 @@ public record PkiFiles(Path dir) {
     return set;
   }
 
+  /**
+   * The names of this server's certificate as given to {@code --server-name} (DNS names, IP
+   * addresses), or the loopback names when there is no readable certificate: what a renewal
+   * without {@code --server-name} keeps (it renewed for loopback only, and remote clients then
+   * refused the server).
+   */
+  public List<String> serverNamesOrLoopback() {
+    List<String> names = new java.util.ArrayList<>();
+    for (GeneralName n : namesOfServerCertificate()) {
+      if (n.getTagNo() == GeneralName.dNSName) {
+        names.add(n.getName().toString());
+      } else if (n.getTagNo() == GeneralName.iPAddress) {
+        try {
+          names.add(java.net.InetAddress.getByAddress(
+              org.bouncycastle.asn1.ASN1OctetString.getInstance(n.getName()).getOctets())
+              .getHostAddress());
+        } catch (java.net.UnknownHostException e) {
+          return LOOPBACK_NAMES;
+        }
+      }
+    }
+    return names.isEmpty() ? LOOPBACK_NAMES : names.stream().sorted().toList();
+  }
+
   /** The subject alternative names of this server's certificate; none when it cannot be read. */
   private java.util.Set<GeneralName> namesOfServerCertificate() {
     try {

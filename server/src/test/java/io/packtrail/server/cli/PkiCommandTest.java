@@ -89,8 +89,15 @@ class PkiCommandTest {
       assertTrue(files.serverCertificateNames(List.of("trace.example.org")), "nothing renewed");
       ServerCliRun defaults = pki(db, "init");
       assertTrue(defaults.out().contains("server certificate: kept"), defaults.out());
+      String before = Files.readString(files.serverCertificate());
       assertEquals(0, pki(db, "init", "--renew-server").exit());
-      assertTrue(files.serverCertificateNames(PkiFiles.LOOPBACK_NAMES), "renewed for the default");
+      assertFalse(before.equals(Files.readString(files.serverCertificate())), "renewed");
+      // a renewal without --server-name keeps the names clients use (it renewed for loopback
+      // only, locking every remote client out at the very renewal the warnings ask for)
+      assertTrue(files.serverCertificateNames(List.of("trace.example.org")),
+          "renewed for the names it had");
+      assertEquals(0, pki(db, "init", "--renew-server", "--server-name", "localhost").exit());
+      assertTrue(files.serverCertificateNames(List.of("localhost")), "names given win");
 
       ServerCliRun unknownKind = pki(db, "issue", "admin");
       assertEquals(1, unknownKind.exit());
