@@ -84,13 +84,14 @@ final class DemoData {
    * the verifiable log (false beside a running server that does).
    */
   static int loadInProcess(org.jdbi.v3.core.Jdbi jdbi,
-      io.packtrail.server.security.KeySealer sealer, int packs, boolean integrate)
-      throws java.io.IOException {
+      io.packtrail.server.security.KeySealer sealer, int packs, boolean integrate,
+      String logOrigin) throws java.io.IOException {
     String name = io.grpc.inprocess.InProcessServerBuilder.generateName();
     var settings = io.packtrail.server.PacktrailServer.Settings.defaults().withSealer(sealer);
-    if (!integrate) {
-      settings = settings.withLog(null, Duration.ZERO);
-    }
+    // the log's origin as configured: on a new database the loader makes the log key, and a
+    // default origin there would refuse every later serve configured with another
+    settings = settings.withLog(logOrigin, integrate
+        ? io.packtrail.server.log.VerifiableLog.DEFAULT_CHECKPOINT_INTERVAL : Duration.ZERO);
     // the loader's server does not scan for anomalies; the serving one does, once it is loaded
     settings = settings.withAnomalyScan(Duration.ZERO,
         io.packtrail.server.domain.AnomalyRules.defaults());

@@ -313,7 +313,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("Metrics at http://" + metricsBind + ":" + metricsEndpoint.getPort()
           + "/metrics");
     }
-    if (demo && loadDemo(jdbi, sealer, demoPacks, System.err)) {
+    if (demo && loadDemo(jdbi, sealer, demoPacks, logOrigin, System.err)) {
       // the demo's anomalies at once, not at the next scan
       System.err.println("Anomaly scan: " + server.scanAnomaliesNow() + " anomalies found.");
     }
@@ -420,9 +420,10 @@ final class ServeCommand implements Callable<Integer> {
    * loader needs no certificate; the Netty server serves meanwhile). A failure is reported and
    * the server keeps running; returns whether it loaded.
    */
-  static boolean loadDemo(Jdbi jdbi, KeySealer sealer, int packs, PrintStream report) {
+  static boolean loadDemo(Jdbi jdbi, KeySealer sealer, int packs, String logOrigin,
+      PrintStream report) {
     try {
-      DemoData.loadInProcess(jdbi, sealer, packs, false);
+      DemoData.loadInProcess(jdbi, sealer, packs, false, logOrigin);
       report.println("Demo data ready.");
       return true;
     } catch (RuntimeException | IOException e) {

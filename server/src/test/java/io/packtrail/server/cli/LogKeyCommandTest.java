@@ -52,6 +52,27 @@ class LogKeyCommandTest {
     }
   }
 
+  /**
+   * The demo command on a new database makes the log's key with the configured origin, as serve
+   * would: before, it made it with the default, and every serve configured with another origin
+   * was refused on that database for good.
+   */
+  @Test
+  void theDemoCommandMakesTheLogWithTheConfiguredOrigin() throws Exception {
+    byte[] kek = new byte[32];
+    kek[0] = 9;
+    String kekText = Base64.getEncoder().encodeToString(kek);
+    try (TestDatabases.Fresh db = TestDatabases.create("DemoOrigin")) {
+      ServerCliRun demo = run("demo", "--db-url", db.url(), "--key-encryption-key", kekText,
+          "--home", home.toString(), "--packs", "0", "--log-origin", "gansu.example.cn/trace");
+      assertEquals(0, demo.exit(), demo.err());
+      ServerCliRun key = run("log-key", "--db-url", db.url(), "--key-encryption-key", kekText,
+          "--home", home.toString(), "--log-origin", "gansu.example.cn/trace");
+      assertEquals(0, key.exit(), key.err());
+      assertTrue(key.out().contains("origin:       gansu.example.cn/trace"), key.out());
+    }
+  }
+
   @Test
   void aDatabaseThatCannotBeReachedIsSaidInWordsWithoutATrace() {
     ServerCliRun r = run("log-key", "--db-url", "jdbc:postgresql://127.0.0.1:1/packtrail",

@@ -24,7 +24,7 @@ class ServeCommandTest {
     ByteArrayOutputStream report = new ByteArrayOutputStream();
     boolean loaded = ServeCommand.loadDemo(
         Jdbi.create("jdbc:postgresql://127.0.0.1:" + deadPort + "/nothing?connectTimeout=2"),
-        KeySealer.random(), 10, new PrintStream(report, true, StandardCharsets.UTF_8));
+        KeySealer.random(), 10, null, new PrintStream(report, true, StandardCharsets.UTF_8));
     assertFalse(loaded);
     String text = report.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("Loading the demo data failed; the server keeps serving"), text);
