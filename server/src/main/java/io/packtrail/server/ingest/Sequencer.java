@@ -265,7 +265,10 @@ public final class Sequencer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error (OutOfMemoryError in a huge batch, a StackOverflowError) must not end the
+        // one thread that records steps, leaving its calls unanswered and later ones queued for
+        // ever: the batch fails (the process() path rolled back what it began), the next goes on
         log.error("sequencer batch failed unexpectedly", e);
         batch.forEach(p -> p.result().completeExceptionally(e));
       } finally {
@@ -446,7 +449,7 @@ public final class Sequencer implements AutoCloseable {
           codes.toArray(String[]::new), lots.toArray(String[]::new),
           corrected.toArray(String[]::new), !Boolean.FALSE.equals(planAnew));
       return sequence(handle, batch, snapshot);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       try {
         store.rollback(handle);
       } catch (RuntimeException rollbackFailed) {

@@ -165,6 +165,42 @@ class StepNotStoredTest {
     }
   }
 
+  /**
+   * An Error in a batch (an OutOfMemoryError, a StackOverflowError; here thrown by the queue as
+   * the batch is taken) fails that batch and leaves the sequencer recording: before, it ended
+   * the one thread that records steps, and every later step waited unanswered.
+   */
+  @Test
+  void anErrorInOneBatchFailsItAndTheSequencerGoesOn() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean thrown =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.LinkedBlockingQueue<Sequencer.Pending> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>() {
+          @Override
+          public int drainTo(java.util.Collection<? super Sequencer.Pending> c, int most) {
+            if (thrown.compareAndSet(false, true)) {
+              throw new OutOfMemoryError("a test's");
+            }
+            return super.drainTo(c, most);
+          }
+        };
+    Sequencer sequencer = new Sequencer(harness.jdbi(), Clock.systemUTC(), 16, queue);
+    try {
+      String first = Fixtures.registeredPack(harness.client());
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> sequencer.submit(
+          new Submission(UUID.randomUUID(), first, Instant.now(), Fixtures.STATION,
+              new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION)
+          .get(10, TimeUnit.SECONDS));
+      assertInstanceOf(OutOfMemoryError.class, failed.getCause());
+      String second = Fixtures.registeredPack(harness.client());
+      assertEquals(2, sequencer.submit(new Submission(UUID.randomUUID(), second, Instant.now(),
+          Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION)
+          .get(10, TimeUnit.SECONDS).sequence(), "the next step is recorded");
+    } finally {
+      sequencer.close();
+    }
+  }
+
   @Test
   void aBatchItemNotStoredHoldsTheLaterItemsOfItsUnitUntilBothAreResent() {
     String held = Fixtures.registeredPack(harness.client());
