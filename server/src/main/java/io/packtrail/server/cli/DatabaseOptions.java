@@ -23,7 +23,8 @@ final class DatabaseOptions {
   String user;
 
   @Option(names = "--db-password", defaultValue = "${env:PACKTRAIL_DB_PASSWORD}",
-      description = "database password (env PACKTRAIL_DB_PASSWORD)")
+      description = "database password (env PACKTRAIL_DB_PASSWORD; prefer the variable: a "
+          + "flag's value is visible to every local user in the process list)")
   String password;
 
   @Option(names = "--db-connection-timeout",
@@ -39,8 +40,10 @@ final class DatabaseOptions {
 
   @Option(names = "--key-encryption-key", defaultValue = "${env:PACKTRAIL_KEY_ENCRYPTION_KEY}",
       description = "base64 of 32 random bytes sealing the private label and root keys in the "
-          + "database (env PACKTRAIL_KEY_ENCRYPTION_KEY). Without it, a key is generated once in "
-          + "<home>/key-encryption.key (owner-only).")
+          + "database (env PACKTRAIL_KEY_ENCRYPTION_KEY; prefer the variable: a flag's value is "
+          + "visible in the process list). Every instance of a deployment needs the same one. "
+          + "Without it, a key is generated once in <home>/key-encryption.key (owner-only); "
+          + "back it up apart from the database.")
   String keyEncryptionKey;
 
   /**
