@@ -78,6 +78,10 @@ final class VerifyCommand implements Callable<Integer> {
         return ScannerCli.SETUP;
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (OutOfMemoryError e) {
+      System.out.println("error: " + file + " is too large to read in this JVM's memory; run "
+          + "it with more (JAVA_TOOL_OPTIONS=-Xmx4g, for example); no verdict given");
+      return ScannerCli.SETUP;
     } catch (IOException e) {
       System.out.println("error: cannot read " + file + ": " + e.getMessage());
       return ScannerCli.SETUP;

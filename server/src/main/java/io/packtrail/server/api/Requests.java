@@ -249,7 +249,7 @@ final class Requests {
     }
     if (i.testDate() == UNREADABLE_DATE || !ISO_DATE.matcher(text).matches()) {
       v.add(field, "must be a date YYYY-MM-DD, got '" + ResourceNames.abbreviate(text) + "'");
-    } else if (eventTime != null && eventTime.isAfter(EARLIEST) && eventTime.isBefore(LATEST)
+    } else if (eventTime != null && !eventTime.isBefore(EARLIEST) && !eventTime.isAfter(LATEST)
         // (an event_time out of range is refused on its own field; no date is made of it)
         && i.testDate().isAfter(LocalDate.ofInstant(eventTime.plus(LATEST_ZONE), ZoneOffset.UTC))) {
       v.add(field, "must not be after the event_time (" + eventTime + ")");

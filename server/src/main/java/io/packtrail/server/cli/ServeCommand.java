@@ -244,7 +244,9 @@ final class ServeCommand implements Callable<Integer> {
       security = "in PLAINTEXT (development: every caller is the local principal)";
     } else {
       if (demo) {
-        PkiFiles.Init init = files.init(jdbi, sealer, PkiFiles.LOOPBACK_NAMES, false, clock);
+        // a renewal near expiry keeps the names the certificate has (loopback for a new one)
+        PkiFiles.Init init = files.init(jdbi, sealer, files.serverNamesOrLoopback(), false,
+            clock);
         if (init.caCreated() || init.server() != null) {
           System.err.println(PkiReport.init(files, init));
         }

@@ -60,19 +60,61 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   private static EmbeddedDatabase start(EmbeddedPostgres.Builder builder, Path dataDirectory)
       throws IOException {
-    stopOrphan(dataDirectory);
+    Path key = dataDirectory.toAbsolutePath().normalize();
+    // a PostgreSQL on the directory is stopped only when nobody owns it: a live process (a
+    // running serve) holds the library's lock, and its PostgreSQL is not this start's to stop
+    // (this start then fails on the lock, saying so)
+    boolean owned = OPEN.contains(key) || lockedByAnother(dataDirectory);
+    if (!owned) {
+      stopLeftover(dataDirectory); // an orphan of a process killed before it stopped it
+    }
     EmbeddedPostgres started;
     try {
       started = builder.start();
     } catch (IOException | RuntimeException e) {
-      stopLeftover(dataDirectory);
+      if (!owned) {
+        stopLeftover(dataDirectory); // what this start started, if it came up after all
+      }
       throw e;
     }
     try {
-      return new EmbeddedDatabase(started, secure(started, dataDirectory));
+      EmbeddedDatabase db = new EmbeddedDatabase(started, secure(started, dataDirectory));
+      OPEN.add(key);
+      db.openKey = key;
+      return db;
     } catch (IOException | RuntimeException e) {
       started.close();
       throw e;
+    }
+  }
+
+  /** The data directories this JVM has open (their lock is this JVM's). */
+  private static final java.util.Set<Path> OPEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Path openKey;
+
+  /**
+   * Whether another process holds the library's lock on the directory (a live owner of its
+   * PostgreSQL). Probed with a lock of this JVM's, released at once; never for a directory this
+   * JVM has open, whose lock closing the probe's channel would drop.
+   */
+  private static boolean lockedByAnother(Path dataDirectory) {
+    Path lock = dataDirectory.resolve("epg-lock");
+    if (!Files.exists(lock)) {
+      return false;
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock held = channel.tryLock();
+      if (held == null) {
+        return true;
+      }
+      held.release();
+      return false;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      return true; // cannot tell: stop nothing
     }
   }
 
@@ -100,7 +142,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   private static String secure(EmbeddedPostgres pg, Path dataDirectory) throws IOException {
     Path file = dataDirectory.resolve(PASSWORD_FILE);
-    String password = Files.exists(file) ? Files.readString(file).strip() : null;
+    String password = passwordOf(dataDirectory);
     try {
       if (password == null) {
         byte[] random = new byte[24];
@@ -156,33 +198,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * A PostgreSQL left running on the directory by a process that died without stopping it
-   * (SIGKILL, a crash) would hold it against this start, which would wait its whole startup time
-   * in vain. It is an orphan when no live process holds the library's lock on the directory
-   * (a running server does): then it is stopped first.
-   */
-  private static void stopOrphan(Path dataDirectory) {
-    Path lock = dataDirectory.resolve("epg-lock");
-    if (!Files.exists(dataDirectory.resolve("postmaster.pid")) || !Files.exists(lock)) {
-      return;
-    }
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.channels.FileLock held = channel.tryLock();
-      if (held == null) {
-        return; // a live process holds it: its PostgreSQL is no orphan
-      }
-      try {
-        stopLeftover(dataDirectory);
-      } finally {
-        held.release();
-      }
-    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
-      // this JVM holds it (a start of its own), or it cannot be read: leave it to the start
-    }
-  }
-
-  /**
    * Stops the PostgreSQL running on the directory, if one does (its postmaster.pid names a live
    * postgres whose command line names the directory: pg_ctl leaves it no child of this JVM).
    */
@@ -200,7 +215,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             // a fast shutdown (SIGINT): SIGTERM's smart one waits for every client to leave,
             // which an orphan's may never do; pg_ctl would refuse to run as root
             try {
-              new ProcessBuilder("kill", "-INT", Long.toString(pid))
+              new ProcessBuilder("sh", "-c", "kill -INT \"$1\"", "sh", Long.toString(pid))
                   .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                   .start().waitFor(10, TimeUnit.SECONDS);
               postmaster.onExit().get(30, TimeUnit.SECONDS);
@@ -212,7 +227,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
       System.err.println("stopping the embedded PostgreSQL after its failed start: " + e);
     }
   }
-
   private static EmbeddedPostgres.Builder durable(Path dataDirectory, Duration startupWait)
       throws IOException {
     Files.createDirectories(dataDirectory);
@@ -284,6 +298,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       System.err.println("stopping the embedded PostgreSQL: " + e);
+    } finally {
+      released();
+    }
+  }
+
+  private void released() {
+    Path key = openKey;
+    if (key != null) {
+      OPEN.remove(key);
     }
   }
 
@@ -295,6 +318,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         postgres.close();
       }
     } finally {
+      released();
       closedByOwner.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(stopHook);

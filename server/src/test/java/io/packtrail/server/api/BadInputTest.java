@@ -67,6 +67,13 @@ class BadInputTest {
           Fixtures.inspection(code).toBuilder().setEventTime(time).build()));
       assertViolation(inspection, "event_time", "must not be");
     }
+    // at the earliest event_time itself the test date is still judged against it
+    String code = Fixtures.registeredPack(harness.client());
+    var early = assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
+        Fixtures.inspection(code).toBuilder().setEventTime(Timestamp.newBuilder()
+            .setSeconds(java.time.Instant.parse("2000-01-01T00:00:00Z").getEpochSecond()))
+            .build()));
+    assertViolation(early, "inspection.test_date", "must not be after the event_time");
   }
 
   // ---- NUL and other control characters never reach PostgreSQL ----

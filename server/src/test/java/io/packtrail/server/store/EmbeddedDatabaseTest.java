@@ -109,6 +109,41 @@ class EmbeddedDatabaseTest {
   }
 
   /**
+   * A second start on a directory a live server owns (its lock held: `demo` or `migrate` run
+   * beside a running `serve`) fails on that lock and stops nothing: before, the stop that follows
+   * a failed start took the running server's PostgreSQL down.
+   */
+  @Test
+  void aSecondStartBesideALiveOwnerFailsAndLeavesItsPostgresRunning(@TempDir Path home)
+      throws Exception {
+    Path data = home.resolve("pgdata");
+    Path log = home.resolve("probe.log");
+    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        EmbeddedStopProbe.class.getName(), data.toString(), "0").redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(log).contains("ready")) {
+        assertTrue(probe.isAlive() && System.nanoTime() < until, Files.readString(log));
+        Thread.sleep(50);
+      }
+      org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> EmbeddedDatabase.start(data).close());
+      assertTrue(postgresRunsOn(data), "the live owner's PostgreSQL still runs");
+    } finally {
+      probe.destroy(); // SIGTERM: its hooks stop its PostgreSQL
+      probe.waitFor(60, TimeUnit.SECONDS);
+      probe.destroyForcibly();
+      if (postgresRunsOn(data)) {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+            .strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /**
    * At SIGTERM, a server's hook drains its calls while every other hook runs beside it; the
    * embedded PostgreSQL waits for its owner to close it (the library's own hook stopped it at
    * once, failing the drain's last commits), and is still stopped when the process ends.
