@@ -79,17 +79,8 @@ class EmbeddedDatabaseTest {
   @Test
   void aStartAfterItsOwnerWasKilledStopsTheOrphanAndStarts(@TempDir Path home) throws Exception {
     Path data = home.resolve("pgdata");
-    Path log = home.resolve("probe.log");
-    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        EmbeddedStopProbe.class.getName(), data.toString(), "0").redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process probe = ownerOf(data, home.resolve("probe.log"));
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!Files.readString(log).contains("ready")) {
-        assertTrue(probe.isAlive() && System.nanoTime() < until, Files.readString(log));
-        Thread.sleep(50);
-      }
       probe.destroyForcibly(); // SIGKILL: no hook runs
       probe.waitFor(30, TimeUnit.SECONDS);
       assertTrue(postgresRunsOn(data), "the orphan runs on");
@@ -100,11 +91,7 @@ class EmbeddedDatabaseTest {
       assertFalse(postgresRunsOn(data));
     } finally {
       probe.destroyForcibly();
-      if (postgresRunsOn(data)) {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
-            .strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      killPostgresOn(data);
     }
   }
 
@@ -117,17 +104,8 @@ class EmbeddedDatabaseTest {
   void aSecondStartBesideALiveOwnerFailsAndLeavesItsPostgresRunning(@TempDir Path home)
       throws Exception {
     Path data = home.resolve("pgdata");
-    Path log = home.resolve("probe.log");
-    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        EmbeddedStopProbe.class.getName(), data.toString(), "0").redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process probe = ownerOf(data, home.resolve("probe.log"));
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!Files.readString(log).contains("ready")) {
-        assertTrue(probe.isAlive() && System.nanoTime() < until, Files.readString(log));
-        Thread.sleep(50);
-      }
       org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
           () -> EmbeddedDatabase.start(data).close());
       assertTrue(postgresRunsOn(data), "the live owner's PostgreSQL still runs");
@@ -135,11 +113,7 @@ class EmbeddedDatabaseTest {
       probe.destroy(); // SIGTERM: its hooks stop its PostgreSQL
       probe.waitFor(60, TimeUnit.SECONDS);
       probe.destroyForcibly();
-      if (postgresRunsOn(data)) {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
-            .strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      killPostgresOn(data);
     }
   }
 
@@ -184,11 +158,7 @@ class EmbeddedDatabaseTest {
       }
       assertFalse(postgresRunsOn(data), "the failed start's PostgreSQL was stopped");
     } finally {
-      if (postgresRunsOn(data)) { // leave nothing behind, whatever the outcome
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
-            .strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      killPostgresOn(data);
     }
   }
 
@@ -213,6 +183,32 @@ class EmbeddedDatabaseTest {
       return Files.readString(log);
     } finally {
       probe.destroyForcibly();
+    }
+  }
+
+  /** A JVM that opened the embedded database on {@code data} and holds it (its owner). */
+  private static Process ownerOf(Path data, Path log) throws Exception {
+    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        EmbeddedStopProbe.class.getName(), data.toString(), "0").redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(log).contains("ready")) {
+      if (!probe.isAlive() || System.nanoTime() > until) {
+        probe.destroyForcibly();
+        throw new AssertionError("the owner did not start: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    return probe;
+  }
+
+  /** Leaves nothing running on {@code data}, whatever a test's outcome. */
+  private static void killPostgresOn(Path data) throws Exception {
+    if (postgresRunsOn(data)) {
+      long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+          .strip());
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
 
