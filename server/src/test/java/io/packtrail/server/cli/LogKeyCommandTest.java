@@ -24,10 +24,16 @@ class LogKeyCommandTest {
     return ServerCliRun.of(args);
   }
 
+  /** A key-encryption key of this test's own: 32 bytes, the first {@code first}. */
+  private static byte[] kek(int first) {
+    byte[] kek = new byte[32];
+    kek[0] = (byte) first;
+    return kek;
+  }
+
   @Test
   void printsTheLogKeyTheServerSignsWith() throws Exception {
-    byte[] kek = new byte[32];
-    kek[0] = 7;
+    byte[] kek = kek(7);
     String kekText = Base64.getEncoder().encodeToString(kek);
     try (TestDatabases.Fresh db = TestDatabases.create("LogKeyCommand")) {
       ServerCliRun first = run("log-key", "--db-url", db.url(), "--key-encryption-key", kekText,
@@ -59,8 +65,7 @@ class LogKeyCommandTest {
    */
   @Test
   void theDemoCommandMakesTheLogWithTheConfiguredOrigin() throws Exception {
-    byte[] kek = new byte[32];
-    kek[0] = 9;
+    byte[] kek = kek(9);
     String kekText = Base64.getEncoder().encodeToString(kek);
     try (TestDatabases.Fresh db = TestDatabases.create("DemoOrigin")) {
       ServerCliRun demo = run("demo", "--db-url", db.url(), "--key-encryption-key", kekText,
