@@ -72,6 +72,17 @@ public final class Sequencer implements AutoCloseable {
    */
   private volatile Boolean planAnew;
   private volatile double massTolerance = Lifecycle.DEFAULT_MASS_TOLERANCE;
+  private final int writeTimeoutMillis;
+
+  /**
+   * How long a batch's connection may stay silent before the batch gives up on it: a batch
+   * takes milliseconds, but a connection that went half-open (PostgreSQL's host frozen or cut
+   * off mid-batch, no reset ever arriving) would otherwise hold the one thread that records
+   * steps until the kernel gives up on the socket, a quarter of an hour later or never (an
+   * acknowledged request waits for its answer without end). Long enough for
+   * a lock wait behind another instance's batch or a slow WAL flush.
+   */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
   /** How long a refusal is remembered under its event id (docs/formats.md section 5). */
   public static final Duration REFUSAL_RETENTION = Duration.ofDays(30);
@@ -103,10 +114,22 @@ public final class Sequencer implements AutoCloseable {
 
   /** With a queue of the caller's (tests use one that interleaves with {@link #close}). */
   Sequencer(Jdbi jdbi, Clock clock, int maxBatch, BlockingQueue<Pending> queue) {
+    this(jdbi, clock, maxBatch, queue, DEFAULT_WRITE_TIMEOUT);
+  }
+
+  /** With the time a batch's connection may stay silent (tests shorten it). */
+  Sequencer(Jdbi jdbi, Clock clock, int maxBatch, BlockingQueue<Pending> queue,
+      Duration writeTimeout) {
+    if (writeTimeout.isNegative() || writeTimeout.isZero()
+        || writeTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("the write timeout must be positive and under 24 "
+          + "days, got " + writeTimeout);
+    }
     this.jdbi = jdbi;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.queue = queue;
+    this.writeTimeoutMillis = (int) writeTimeout.toMillis();
     this.thread = new Thread(this::run, "packtrail-sequencer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -348,7 +371,12 @@ public final class Sequencer implements AutoCloseable {
     long start = System.nanoTime();
     try {
       try (Handle handle = jdbi.open()) {
+        // the pool restores the connection's own timeout when the handle closes
+        handle.getConnection().setNetworkTimeout(Runnable::run, writeTimeoutMillis);
         outcomes = apply(handle, batch);
+      } catch (java.sql.SQLException e) {
+        throw new io.packtrail.server.store.StoreException("bounding the batch's connection "
+            + "failed", e);
       }
       batchObserved(batch.size(), System.nanoTime() - start, true);
     } catch (CommitOutcomeUnknownException e) {

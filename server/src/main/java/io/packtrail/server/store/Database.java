@@ -39,6 +39,16 @@ public final class Database implements AutoCloseable {
   static final String DURABLE_COMMITS = "SELECT set_config('synchronous_commit', 'on', false) "
       + "WHERE current_setting('synchronous_commit') = 'off'";
 
+  /**
+   * How long PostgreSQL lets a session of the server sit idle inside a transaction before it
+   * ends the session and rolls the transaction back. The server never waits between the
+   * statements of a transaction, so only a connection that went half-open (the server's host
+   * frozen or cut off, no reset reaching PostgreSQL) stays idle there; without a bound, its
+   * transaction would keep the log head's lock, and with it every later write, until
+   * PostgreSQL's TCP keepalive gave up on the socket: two hours by default.
+   */
+  public static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(30);
+
   /** Opens a pool on a PostgreSQL JDBC URL; user and password may be null. */
   public static Database open(String jdbcUrl, String user, String password, int poolSize) {
     return open(jdbcUrl, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
@@ -67,8 +77,10 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", "packtrail-server");
     // no JIT: the planner cannot estimate the lineage walks (recursive CTEs) and their inflated
-    // costs would compile every walk, adding 50-200 ms to queries that run in a few ms
-    config.addDataSourceProperty("options", "-c jit=off");
+    // costs would compile every walk, adding 50-200 ms to queries that run in a few ms.
+    // PostgreSQL ends a session of ours left idle inside a transaction (IDLE_IN_TRANSACTION)
+    config.addDataSourceProperty("options", "-c jit=off -c idle_in_transaction_session_timeout="
+        + IDLE_IN_TRANSACTION.toMillis());
     config.setConnectionInitSql(DURABLE_COMMITS);
     return new Database(new HikariDataSource(config));
   }

@@ -24,6 +24,13 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Socket> open = new ArrayList<>();
   private boolean cut;
   private boolean cutAtCommit;
+  /** Null, or whether the commit that freezes its connection is forwarded first. */
+  private Boolean freezeAtCommit;
+
+  /** One proxied connection; once frozen, neither way is forwarded and neither is closed. */
+  private static final class Link {
+    volatile boolean frozen;
+  }
 
   public TcpProxy(String targetHost, int targetPort) throws IOException {
     this.target = new InetSocketAddress(targetHost, targetPort);
@@ -60,6 +67,17 @@ public final class TcpProxy implements AutoCloseable {
     cutAtCommit = true;
   }
 
+  /**
+   * Makes the connection of the next client message containing COMMIT half-open, as a frozen
+   * or unplugged host does: from then on nothing passes either way and no end reaches the
+   * other, PostgreSQL's session waits in its transaction and the client's reads wait for an
+   * answer. With {@code forwardCommit} the commit reaches PostgreSQL and only its answer is
+   * lost; without, the commit is lost too. Other connections pass as before.
+   */
+  public synchronized void freezeAtNextCommit(boolean forwardCommit) {
+    freezeAtCommit = forwardCommit;
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
@@ -76,27 +94,45 @@ public final class TcpProxy implements AutoCloseable {
           open.add(client);
           open.add(server);
         }
-        pump(client, server, true);
-        pump(server, client, false);
+        Link link = new Link();
+        pump(client, server, true, link);
+        pump(server, client, false, link);
       } catch (IOException e) {
         // listener closed, or the target refused: the client sees its connection drop
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean towardsDatabase) {
+  private void pump(Socket from, Socket to, boolean towardsDatabase, Link link) {
     Thread t = new Thread(() -> {
       // the last bytes of the previous read lead each buffer, so a word split between two
       // reads is still seen
       int carry = COMMIT.length - 1;
       byte[] buffer = new byte[carry + 65536];
       int kept = 0;
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      // the streams are not closed by a try-with-resources: closing one closes its socket, and a
+      // frozen link's end must not reach the other side
+      try {
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
         int n;
         while ((n = in.read(buffer, carry, buffer.length - carry)) >= 0) {
-          if (towardsDatabase && contains(buffer, carry - kept, kept + n, COMMIT)
-              && takeCommitCut()) {
-            return;
+          if (link.frozen) {
+            continue; // swallowed
+          }
+          if (towardsDatabase && contains(buffer, carry - kept, kept + n, COMMIT)) {
+            if (takeCommitCut()) {
+              return;
+            }
+            Boolean forward = takeCommitFreeze();
+            if (forward != null) {
+              if (forward) {
+                out.write(buffer, carry, n);
+                out.flush();
+              }
+              link.frozen = true;
+              continue;
+            }
           }
           out.write(buffer, carry, n);
           kept = Math.min(carry, kept + n);
@@ -106,8 +142,11 @@ public final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         // one side closed
       } finally {
+        // a frozen link's end does not reach the other side (until close() or cut())
         closeQuietly(from);
-        closeQuietly(to);
+        if (!link.frozen) {
+          closeQuietly(to);
+        }
       }
     }, "tcp-proxy-pump");
     t.setDaemon(true);
@@ -120,6 +159,12 @@ public final class TcpProxy implements AutoCloseable {
     }
     cut();
     return true;
+  }
+
+  private synchronized Boolean takeCommitFreeze() {
+    Boolean forward = freezeAtCommit;
+    freezeAtCommit = null;
+    return forward;
   }
 
   private static boolean contains(byte[] buffer, int from, int length, byte[] needle) {

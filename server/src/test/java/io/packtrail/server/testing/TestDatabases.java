@@ -149,11 +149,17 @@ public final class TestDatabases {
      * always travel as text (no server-side prepared statements), so the proxy can spot COMMIT.
      */
     public Database openThrough(TcpProxy proxy, int poolSize, Duration connectionTimeout) {
+      return openThrough(proxy, poolSize, connectionTimeout, "prepareThreshold=0");
+    }
+
+    /** As above, with JDBC URL parameters of the test's ({@code a=b&c=d}, URL-encoded). */
+    public Database openThrough(TcpProxy proxy, int poolSize, Duration connectionTimeout,
+        String parameters) {
       String hostPort = hostAndPort(url);
       int at = url.indexOf(hostPort);
       String proxied = url.substring(0, at) + proxy.hostAndPort()
           + url.substring(at + hostPort.length());
-      proxied += (proxied.contains("?") ? "&" : "?") + "prepareThreshold=0";
+      proxied += (proxied.contains("?") ? "&" : "?") + parameters;
       return Database.open(proxied, user, password, poolSize, connectionTimeout);
     }
 
