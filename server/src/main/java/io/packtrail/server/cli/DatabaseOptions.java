@@ -112,11 +112,38 @@ final class DatabaseOptions {
     }
     Database database = Database.open(jdbcUrl, dbUser, dbPassword, poolSize,
         Duration.ofMillis(Math.round(connectionTimeoutSeconds * 1000)));
+    if (shared) {
+      try {
+        refuseToUpgradeBesideServers(database.schema());
+      } catch (RuntimeException e) {
+        database.close();
+        if (embedded != null) {
+          embedded.close();
+        }
+        throw e;
+      }
+    }
     int applied = database.migrate();
     if (applied > 0) {
       System.err.println("Applied " + applied + " database migration(s)");
     }
     return new Opened(database, embedded);
+  }
+
+  /**
+   * A command that runs beside servers ({@code pki}, {@code log-key}) makes a new database's
+   * schema, but does not upgrade one that servers of an older version may be running on: its
+   * migrations would change the tables under them (docs/operations.md, "Upgrading": stop every
+   * instance, then migrate).
+   */
+  static void refuseToUpgradeBesideServers(Database.Schema schema) {
+    if (schema.applied() > 0 && !schema.pending().isEmpty()) {
+      throw new IllegalStateException("the database's schema is older than this version's: "
+          + "it lacks " + String.join(", ", schema.pending()) + ". This command does not "
+          + "upgrade it, since servers of the older version may be running on it: stop every "
+          + "server, run 'packtrail-server migrate' (or start one server of this version), "
+          + "then run this command again");
+    }
   }
 
   /**

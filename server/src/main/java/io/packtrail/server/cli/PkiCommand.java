@@ -140,10 +140,41 @@ final class PkiCommand {
         IssuedCertificate issued = ca.issue(wanted, cn, pair.getPublic(), Duration.ofDays(days));
         Path prefix = out != null ? out : files.client(PrincipalUri.word(wanted.kind()) + "-"
             + issued.serial().substring(0, 8));
-        PkiFiles.writeClient(prefix, issued, pair.getPrivate());
+        try {
+          PkiFiles.writeClient(prefix, issued, pair.getPrivate());
+        } catch (java.io.IOException | RuntimeException writeFailed) {
+          // the certificate is recorded but nobody holds its key: revoke it, so no valid
+          // certificate is left in 'pki list' that no one can use or account for
+          throw unheld(jdbi, issued, prefix, writeFailed);
+        }
         System.out.println(PkiReport.issued(files, issued, prefix));
       }
       return 0;
+    }
+
+    /**
+     * Revokes a certificate whose files could not be written, and says what happened: the
+     * failure to report, with the revocation's failure beside it if that failed too.
+     */
+    static IllegalStateException unheld(Jdbi jdbi, IssuedCertificate issued, Path prefix,
+        Exception writeFailed) {
+      String why = "writing " + PkiFiles.keyFile(prefix) + " or "
+          + PkiFiles.certificateFile(prefix) + " failed (" + writeFailed + ")";
+      IllegalStateException failure;
+      try {
+        new IssuedCertificates(jdbi, Clock.systemUTC()).revoke(issued.serial(),
+            "its files could not be written when it was issued");
+        failure = new IllegalStateException(why + "; certificate " + issued.serial()
+            + " was recorded and has been revoked, so none is left that nobody holds. Mend "
+            + "the cause and issue again", writeFailed);
+      } catch (RuntimeException revokeFailed) {
+        failure = new IllegalStateException(why + "; certificate " + issued.serial()
+            + " was recorded and could not be revoked (" + revokeFailed.getMessage()
+            + "): revoke it with 'packtrail-server pki revoke " + issued.serial() + "'",
+            writeFailed);
+        failure.addSuppressed(revokeFailed);
+      }
+      return failure;
     }
 
     /** The organisation, site or device the principal names exists (and is active). */

@@ -236,11 +236,22 @@ public record PkiFiles(Path dir) {
 
   /**
    * Writes a client's certificate and new private key as PREFIX.pem and PREFIX.key (mode 600);
-   * refuses to overwrite a key.
+   * refuses to overwrite a key. When the certificate cannot be written, the key just written
+   * is removed again: a key without its certificate is of no use, and would block the next
+   * try at the same prefix.
    */
   public static void writeClient(Path prefix, IssuedCertificate certificate, PrivateKey key)
       throws IOException {
     Pem.writePrivateKey(keyFile(prefix), key);
-    Pem.writePublic(certificateFile(prefix), Pem.encode("CERTIFICATE", certificate.der()));
+    try {
+      Pem.writePublic(certificateFile(prefix), Pem.encode("CERTIFICATE", certificate.der()));
+    } catch (IOException | RuntimeException e) {
+      try {
+        java.nio.file.Files.deleteIfExists(keyFile(prefix));
+      } catch (IOException removeFailed) {
+        e.addSuppressed(removeFailed);
+      }
+      throw e;
+    }
   }
 }

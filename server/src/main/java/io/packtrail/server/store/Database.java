@@ -94,18 +94,40 @@ public final class Database implements AutoCloseable {
    * migrations ran.
    */
   public int migrate() {
-    int applied = Flyway.configure()
+    int applied = flyway().migrate().migrationsExecuted;
+    RegistryBackfill.run(jdbi);
+    return applied;
+  }
+
+  /**
+   * Where the database's schema stands against this version's migrations: how many it has
+   * applied, and the versions it has yet to apply (empty when it is current).
+   */
+  public record Schema(int applied, List<String> pending) {
+    public Schema {
+      pending = List.copyOf(pending);
+    }
+  }
+
+  /** The schema's state, read without changing anything. */
+  public Schema schema() {
+    org.flywaydb.core.api.MigrationInfoService info = flyway().info();
+    List<String> pending = new ArrayList<>();
+    for (org.flywaydb.core.api.MigrationInfo m : info.pending()) {
+      pending.add("V" + m.getVersion());
+    }
+    return new Schema(info.applied().length, pending);
+  }
+
+  private Flyway flyway() {
+    return Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         // an instance started while another migrates waits for it (one try a second), as long
         // as a migration of a large deployment takes (docs/operations.md, "Upgrading"): by
         // default Flyway gives up after 50 s, and the instance's start fails
         .lockRetryCount(MIGRATION_LOCK_WAIT_SECONDS)
-        .load()
-        .migrate()
-        .migrationsExecuted;
-    RegistryBackfill.run(jdbi);
-    return applied;
+        .load();
   }
 
   /**

@@ -176,4 +176,66 @@ class PkiCommandTest {
           unknown.err());
     }
   }
+
+  /**
+   * A certificate whose files cannot be written is revoked at once: before, it was recorded
+   * first and stayed valid in 'pki list' with its key thrown away. The key already written is
+   * removed again, so the same --out can be used once the cause is mended.
+   */
+  @Test
+  void aCertificateWhoseFilesCannotBeWrittenIsRevokedAndItsKeyRemoved() throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("PkiCommandUnheld")) {
+      assertEquals(0, pki(db, "init").exit());
+      Path out = home.resolve("night-operator");
+      // the certificate's place is taken by a directory: the key is written, the certificate
+      // is not
+      Files.createDirectories(PkiFiles.certificateFile(out));
+      Files.writeString(PkiFiles.certificateFile(out).resolve("keep"), "x");
+      ServerCliRun failed = pki(db, "issue", "operator", "--out", out.toString());
+      assertEquals(1, failed.exit(), failed.out());
+      Matcher m = Pattern.compile("certificate ([0-9a-f]{32}) was recorded and has been "
+          + "revoked").matcher(failed.err());
+      assertTrue(m.find(), failed.err());
+      assertFalse(Files.exists(PkiFiles.keyFile(out)), "the key of no certificate is removed");
+      ServerCliRun list = pki(db, "list");
+      assertTrue(list.out().lines().anyMatch(l -> l.startsWith(m.group(1))
+          && l.contains("revoked 20")), list.out());
+
+      // mended: the same --out works
+      Files.delete(PkiFiles.certificateFile(out).resolve("keep"));
+      Files.delete(PkiFiles.certificateFile(out));
+      ServerCliRun issued = pki(db, "issue", "operator", "--out", out.toString());
+      assertEquals(0, issued.exit(), issued.err());
+      assertTrue(Files.exists(PkiFiles.keyFile(out)) && Files.exists(PkiFiles.certificateFile(out)));
+    }
+  }
+
+  /**
+   * `pki` (and `log-key`) run beside servers: they make a new database's schema, but do not
+   * upgrade one that servers of an older version may be using (before, they migrated it under
+   * them). `migrate` does, after which they run.
+   */
+  @Test
+  void aCommandBesideServersDoesNotUpgradeAnOlderSchema() throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.createAt("PkiCommandOlder", "20")) {
+      ServerCliRun refused = pki(db, "list");
+      assertEquals(1, refused.exit(), refused.out());
+      assertTrue(refused.err().contains("the database's schema is older than this version's: "
+          + "it lacks V21"), refused.err());
+      assertTrue(refused.err().contains("run 'packtrail-server migrate'"), refused.err());
+      assertEquals("20", db.database().jdbi().withHandle(h -> h.createQuery(
+          "SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1")
+          .mapTo(String.class).one()), "nothing migrated");
+      ServerCliRun logKey = ServerCliRun.of("log-key", "--db-url", db.url(),
+          "--key-encryption-key", KEK, "--home", home.toString());
+      assertEquals(1, logKey.exit(), logKey.out());
+      assertTrue(logKey.err().contains("it lacks V21"), logKey.err());
+
+      ServerCliRun migrated = ServerCliRun.of("migrate", "--db-url", db.url(), "--home",
+          home.toString());
+      assertEquals(0, migrated.exit(), migrated.err());
+      ServerCliRun listed = pki(db, "list");
+      assertEquals(0, listed.exit(), listed.err());
+    }
+  }
 }
