@@ -201,6 +201,64 @@ class StepNotStoredTest {
     }
   }
 
+  /**
+   * An Error thrown inside a batch's transaction (after BEGIN, while its steps are checked) is
+   * rolled back before the connection goes back to the pool: the log head's lock is free at
+   * once, and the same (only) connection serves the next batch.
+   */
+  @Test
+  void anErrorInsideABatchsTransactionRollsItBack() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    // the batch reads the time once it has begun its transaction (Sequencer.sequence)
+    Clock throwing = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        if (java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+            .anyMatch(f -> f.getMethodName().equals("sequence"))
+            && armed.compareAndSet(true, false)) {
+          throw new OutOfMemoryError("a test's, inside the batch's transaction");
+        }
+        return Instant.now();
+      }
+    };
+    String first = Fixtures.registeredPack(harness.client());
+    String second = Fixtures.registeredPack(harness.client());
+    try (io.packtrail.server.store.Database one = harness.database().openAnother(1)) {
+      Sequencer sequencer = new Sequencer(one.jdbi(), throwing, 16, 100);
+      try {
+        armed.set(true);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> sequencer
+            .submit(new Submission(UUID.randomUUID(), first, Instant.now(), Fixtures.STATION,
+                new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)), STATION)
+            .get(10, TimeUnit.SECONDS));
+        assertInstanceOf(OutOfMemoryError.class, failed.getCause());
+        // nobody holds the log head: the failed batch's transaction is gone, not left open on
+        // the pooled connection
+        try (org.jdbi.v3.core.Handle other = harness.jdbi().open()) {
+          other.begin();
+          other.execute("SELECT * FROM log_head FOR UPDATE NOWAIT");
+          other.rollback();
+        }
+        assertEquals(2, sequencer.submit(new Submission(UUID.randomUUID(), second,
+            Instant.now(), Fixtures.STATION, new Step.Sale(Fixtures.SALE_VIN, Fixtures.DEALER)),
+            STATION).get(10, TimeUnit.SECONDS).sequence());
+        assertEquals(1, harness.client().getUnit(first).getEventCount(), "nothing recorded");
+      } finally {
+        sequencer.close();
+      }
+    }
+  }
+
   @Test
   void aBatchItemNotStoredHoldsTheLaterItemsOfItsUnitUntilBothAreResent() {
     String held = Fixtures.registeredPack(harness.client());
