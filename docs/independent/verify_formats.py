@@ -956,6 +956,24 @@ def main(path):
         if any(g["label_key.name"] == kname and before(i, g, idx, f, True) for i, g in reg.get("label_key_revocation", [])): return "LABEL_SIGNATURE: key revoked before the step"
         if any(g["label.serial"] == f["label.serial"] and before(i, g, idx, f, True) and g["record.time"] <= f["event.time"] for i, g in reg.get("label_withdrawal", [])): return "LABEL: withdrawn before the step"
         return "VALID"
+    # section 4's "Roles" table: the roles (one is enough) each step and part needs; "any role
+    # but regulator" is every role the table names (the regulator is named by none)
+    roles_rows = table_after(section_titled(md, "Per-unit hash chain"), "step | part | roles")
+    role_word = lambda w: w.strip().upper().replace(" ", "_")
+    named_roles = {role_word(w) for r in roles_rows if r[2] != "any role but regulator" for w in r[2].split(",")}
+    ROLE_TABLE = {(r[0], r[1]): named_roles if r[2] == "any role but regulator" else {role_word(w) for w in r[2].split(",")}
+                  for r in roles_rows}
+    check("13 the roles table lists every step with a part, 8 roles named", len(ROLE_TABLE) == 19 and len(named_roles) == 8, sorted(named_roles))
+    def org_verdict(f, idx, reg):
+        """Section 13 step 5: the recording organisation's entry is before the event and holds a role the step needs."""
+        orgs = [(i, g) for i, g in reg.get("organization", []) if g["organization.name"] == f["actor.organization"]]
+        if not orgs: return "WARNING: no organization entry"
+        oi, og = orgs[0]
+        if not before(oi, og, idx, f, False): return "REGISTRY: created later"
+        held = {v for k, v in og.items() if re.fullmatch(r"organization\.role\.\d{3}", k)}
+        needed = ROLE_TABLE.get((f["event.type"], f.get("step.part", "subject")))
+        if needed is None: return "WARNING: step not in the table"
+        return "VALID" if held & needed else "REGISTRY: no role the step needs"
     prev = bytes(32)
     check("13 event count", len(bev) == int(bcount))
     for n, e in enumerate(bev, 1):
@@ -967,8 +985,15 @@ def main(path):
         if "device" in f and HAVE_CRYPTO:
             enr = [(i, g) for i, g in reg.get("device_enrollment", []) if g["device.name"] == f["device"]]
             check("13 event %d device enrolled before it" % n, enr and (enr[0][0] < int(e[1]) or enr[0][1]["record.time"] <= f["record.time"]))
+            check("13 event %d device enrolled at the event's site" % n, enr[0][1]["device.site"] == f["actor.site"])
             stmt = canonical({k: v for k, v in f.items() if k not in unsigned})
             check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
+        check("13 event %d organisation holds a role its %s step needs" % (n, f["event.type"]), org_verdict(f, int(e[1]), reg) == "VALID", org_verdict(f, int(e[1]), reg))
+        dealer = dict(reg); dealer["organization"] = [(i, dict({k: v for k, v in g.items() if not k.startswith("organization.role")}, **{"organization.role.000": "DEALER", "organization.role_count": "1"})) for i, g in reg.get("organization", [])]
+        if f["event.type"] != "sale":
+            check("13 event %d refused when its organisation were a dealer only" % n, org_verdict(f, int(e[1]), dealer) == "REGISTRY: no role the step needs")
+        late = dict(reg); late["organization"] = [(i, dict(g, **{"record.time": "9999"})) for i, g in reg.get("organization", [])]
+        check("13 event %d refused when its organisation's entry came later" % n, org_verdict(f, int(e[1]), late) == "REGISTRY: created later")
         if "label.serial" in f:
             check("13 event %d label: carried, this unit's, signed by its key (created before, valid at issue, not revoked), not withdrawn before it" % n,
                   label_verdict(f, int(e[1]), labels, reg) == "VALID", label_verdict(f, int(e[1]), labels, reg))

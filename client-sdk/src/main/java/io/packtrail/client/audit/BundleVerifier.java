@@ -88,6 +88,9 @@ public final class BundleVerifier {
     int signed = 0;
     int unchecked = 0;
     java.util.SortedSet<String> sitesWithoutEntry = new java.util.TreeSet<>();
+    java.util.SortedSet<String> organizationsWithoutEntry = new java.util.TreeSet<>();
+    java.util.SortedSet<String> unknownSteps = new java.util.TreeSet<>();
+    int rolesChecked = 0;
     java.util.Map<String, String> signedAtPrimary = new java.util.TreeMap<>();
     int eventTotal = 0;
     for (AuditBundle.UnitHistory u : bundle.units()) {
@@ -172,6 +175,11 @@ public final class BundleVerifier {
                 throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
                     + ", enrolled only later (log index " + d.enrolled.index + ")");
               }
+              if (!d.site.equals(f.get("actor.site"))) {
+                throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
+                    + ", enrolled at " + d.site + ", but recorded at " + f.get("actor.site")
+                    + " (log index " + d.enrolled.index + ")");
+              }
               if (d.retired != null && d.retired.strictlyBefore(event)) {
                 throw new BundleException(Check.DEVICE_SIGNATURE, at + ": signed by " + st.device()
                     + ", retired before it (log index " + d.retired.index + ")");
@@ -235,6 +243,11 @@ public final class BundleVerifier {
                   + "was created only later (log index " + known.at.index + ")");
             }
           }
+          checkRoles(at, f, event, registry, organizationsWithoutEntry, unknownSteps);
+          if (f.get("actor.organization") != null
+              && registry.organizations.containsKey(f.get("actor.organization"))) {
+            rolesChecked++;
+          }
         }
         eventTotal += list.size();
       } catch (BundleException x) {
@@ -262,6 +275,15 @@ public final class BundleVerifier {
       warnings.add("no site entry in the bundle for " + String.join(", ", sitesWithoutEntry)
           + ": the events recorded there are not checked against the site's organisation");
     }
+    if (!organizationsWithoutEntry.isEmpty()) {
+      warnings.add("no organization entry in the bundle for "
+          + String.join(", ", organizationsWithoutEntry) + ": their events are not checked "
+          + "against the roles their steps need");
+    }
+    if (!unknownSteps.isEmpty()) {
+      warnings.add("steps this verifier has no role rule for (" + String.join(", ", unknownSteps)
+          + "): their organisations' roles are not checked");
+    }
     signedAtPrimary.forEach((primary, where) -> {
       if (!codes.contains(primary)) {
         warnings.add(where + ": its device signature is in the event of the step's primary unit "
@@ -278,6 +300,10 @@ public final class BundleVerifier {
     }
     if (unchecked > 0) {
       facts.add(unchecked + " device signature(s) not checked (no enrollment in the bundle)");
+    }
+    if (rolesChecked > 0) {
+      facts.add(rolesChecked + " event(s) recorded by an organisation holding a role its step "
+          + "needs, by the organisation's entry made before the step");
     }
     if (labelsChecked > 0) {
       facts.add(labelsChecked + " scanned label(s) verified: each signed by its issuer's key "
@@ -564,12 +590,53 @@ public final class BundleVerifier {
     }
   }
 
+  /**
+   * Section 13, step 5: the organisation that recorded the event has its entry before the
+   * event, and holds one of the roles the step needs for the unit's part (section 4, "Roles").
+   * An organisation without its entry in the bundle, or a step the table does not know, is
+   * noted for a warning instead.
+   */
+  private static void checkRoles(String at, SortedMap<String, String> f, Fact event,
+      Registry registry, java.util.Set<String> withoutEntry, java.util.Set<String> unknownSteps)
+      throws BundleException {
+    String organization = f.get("actor.organization");
+    if (organization == null) {
+      return;
+    }
+    Registry.Organization known = registry.organizations.get(organization);
+    if (known == null) {
+      withoutEntry.add(organization);
+      return;
+    }
+    if (!known.at().before(event)) {
+      throw new BundleException(Check.REGISTRY, at + ": recorded by " + organization
+          + ", which was created only later (log index " + known.at().index + ")");
+    }
+    String type = f.get("event.type");
+    String part = f.getOrDefault("step.part", "subject");
+    java.util.Set<String> needed = StepRoles.roles(type, part);
+    if (needed == null) {
+      unknownSteps.add(type + " (" + part + ")");
+      return;
+    }
+    if (java.util.Collections.disjoint(needed, known.roles())) {
+      throw new BundleException(Check.REGISTRY, at + ": a " + type + " ("
+          + part + ") recorded by " + organization + ", which holds none of the roles the "
+          + "step needs (" + String.join(", ", new java.util.TreeSet<>(needed))
+          + "); its roles are " + String.join(", ", new java.util.TreeSet<>(known.roles()))
+          + " (log index " + known.at().index + ")");
+    }
+  }
+
   /** The registry facts of a bundle, by the names events use. */
   private static final class Registry {
     record Site(String organization, Fact at) {}
 
+    record Organization(java.util.Set<String> roles, Fact at) {}
+
     static final class Device {
       byte[] publicKey;
+      String site;
       Fact enrolled;
       Fact retired;
     }
@@ -588,6 +655,7 @@ public final class BundleVerifier {
     final Map<String, Fact> withdrawals = new HashMap<>();
     final Map<String, String> withdrawalStatus = new HashMap<>();
     final Map<String, Site> sites = new HashMap<>();
+    final Map<String, Organization> organizations = new HashMap<>();
 
     void add(AuditBundle.Entry e, SortedMap<String, String> f) throws BundleException {
       String type = f.get("entry.type");
@@ -604,6 +672,11 @@ public final class BundleVerifier {
           } catch (IllegalArgumentException x) {
             throw new BundleException(Check.MALFORMED, "the device enrollment at log index "
                 + e.logIndex() + " has a public key that is not hex");
+          }
+          d.site = f.get("device.site");
+          if (d.site == null) {
+            throw new BundleException(Check.MALFORMED, "the device enrollment at log index "
+                + e.logIndex() + " has no device.site");
           }
           d.enrolled = at;
         }
@@ -652,8 +725,21 @@ public final class BundleVerifier {
             k.revoked = at;
           }
         }
+        case "organization" -> {
+          java.util.Set<String> roles = new java.util.HashSet<>();
+          f.forEach((k, v) -> {
+            if (k.matches("organization\\.role\\.[0-9]{3}")) {
+              roles.add(v);
+            }
+          });
+          if (f.get("organization.name") == null || roles.isEmpty()) {
+            throw new BundleException(Check.MALFORMED, "the organization entry at log index "
+                + e.logIndex() + " has no organization.name or no role");
+          }
+          organizations.put(f.get("organization.name"), new Organization(roles, at));
+        }
         default -> {
-          // organisations: included and proven, no rule of their own here
+          // entry types this verifier has no rule for are included and proven, nothing more
         }
       }
     }

@@ -22,7 +22,8 @@ import io.packtrail.v1.UnitLevel;
  * A small log built from scratch, the way the server builds one, and the audit bundle of one unit
  * in it (docs/formats.md section 13's test vector): leaves 0 a site, 1 a device enrollment, 2 the
  * unit's registration, 3 the organisation's label key, 4 and 5 the unit's device-signed steps (5
- * scans label 7, signed by that key), 6 the withdrawal of label 7 (after the step: no failure).
+ * scans label 7, signed by that key), 6 the withdrawal of label 7 (after the step: no failure),
+ * 7 the organisation's entry, back-filled at a migration (its record.time precedes the events).
  */
 final class BundleFixture {
   static final String ORIGIN = "packtrail.local/log";
@@ -99,6 +100,15 @@ final class BundleFixture {
    * bundle, e.g. entries back-filled at a migration, with a record.time before the events'.
    */
   BundleFixture(boolean forgedDevice, boolean forgedLabel, List<Map<String, String>> more) {
+    this(forgedDevice, forgedLabel, more, ROLES);
+  }
+
+  /** The roles the vector's organisation holds: a maker (it registers) and a recycler. */
+  static final List<String> ROLES = List.of("BATTERY_MAKER", "RECYCLER");
+
+  /** The fixture with the organisation's entry holding {@code roles} (sorted). */
+  BundleFixture(boolean forgedDevice, boolean forgedLabel, List<Map<String, String>> more,
+      List<String> roles) {
     leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "site", "log.index", "0",
         "record.time", "2026-12-01T08:00:00.000000Z", "site.name", SITE, "site.organization", ORG,
         "site.kind", "RECYCLING_PLANT", "site.display_name", "Plant", "site.region_code",
@@ -125,6 +135,18 @@ final class BundleFixture {
     leaves.add(Canonical.encode(new TreeMap<>(Map.of("entry.type", "label_withdrawal",
         "log.index", "6", "record.time", "2026-12-01T09:00:00.000000Z", "label.serial", "7",
         "label.status", "REVOKED", "label.key", LABEL_KEY, "label.unit_code", UNIT))));
+    TreeMap<String, String> organization = new TreeMap<>();
+    organization.put("entry.type", "organization");
+    organization.put("log.index", "7");
+    organization.put("record.time", "2026-12-01T07:59:00.000000Z");
+    organization.put("organization.display_name", "Acme Recycling");
+    organization.put("organization.name", ORG);
+    organization.put("organization.region_code", "310000");
+    for (int i = 0; i < roles.size(); i++) {
+      organization.put(String.format("organization.role.%03d", i), roles.get(i));
+    }
+    organization.put("organization.role_count", Integer.toString(roles.size()));
+    leaves.add(Canonical.encode(organization));
     for (Map<String, String> m : more) {
       TreeMap<String, String> f = new TreeMap<>(m);
       f.put("log.index", Integer.toString(leaves.size()));
@@ -144,9 +166,9 @@ final class BundleFixture {
           Merkle.inclusionProof(hashes, index, hashes.size())));
     }
     List<AuditBundle.Entry> registry = new ArrayList<>();
-    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 3, 6));
+    List<Integer> registryIndexes = new ArrayList<>(List.of(0, 1, 3, 6, 7));
     for (int i = 0; i < more.size(); i++) {
-      registryIndexes.add(7 + i);
+      registryIndexes.add(8 + i);
     }
     for (int index : registryIndexes) {
       registry.add(new AuditBundle.Entry(index, leaves.get(index), null,

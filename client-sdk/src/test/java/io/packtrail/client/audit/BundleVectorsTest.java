@@ -43,7 +43,7 @@ class BundleVectorsTest {
     assertEquals(bundle, m.group(4), "section 13 bundle" + hint);
     BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(m.group(4)),
         VerifierKey.parse(m.group(2)));
-    assertEquals(7, report.checkpoint().size());
+    assertEquals(8, report.checkpoint().size());
   }
 
   private static final Pattern COSIGNED = Pattern.compile(

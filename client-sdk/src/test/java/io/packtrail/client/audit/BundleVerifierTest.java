@@ -39,7 +39,7 @@ class BundleVerifierTest {
   void anHonestBundleIsValidUnderThePinnedKeyAndSurvivesItsText() throws Exception {
     BundleVerifier.Report report = BundleVerifier.verify(
         AuditBundle.parse(valid.encode()), BundleFixture.logKey());
-    assertEquals(7, report.checkpoint().size());
+    assertEquals(8, report.checkpoint().size());
     assertTrue(report.warnings().isEmpty(), report.warnings().toString());
     assertTrue(report.facts().stream().anyMatch(f -> f.startsWith("2 device signature(s) "
         + "verified")), report.facts().toString());
@@ -79,7 +79,7 @@ class BundleVerifierTest {
     BundleException e = refused(withEvents(valid, events), BundleFixture.logKey());
     assertEquals(Check.INCLUSION, e.check());
     assertTrue(e.getMessage().startsWith("event 1 (log index 2) is not in the log's tree of "
-        + "size 7"), e.getMessage());
+        + "size 8"), e.getMessage());
   }
 
   @Test
@@ -165,7 +165,7 @@ class BundleVerifierTest {
     BundleException e = refused(b, BundleFixture.logKey());
     assertEquals(Check.INCLUSION, e.check());
     assertTrue(e.getMessage().startsWith("event 1 (log index 2) is not in the log's tree of "
-        + "size 7 that the checkpoint signs"), e.getMessage());
+        + "size 8 that the checkpoint signs"), e.getMessage());
   }
 
   @Test
@@ -246,13 +246,13 @@ class BundleVerifierTest {
 
   @Test
   void aStepByADeviceRetiredBeforeItIsRefusedEvenWhenItsEntryWasBackFilled() {
-    // appended at index 7 (after the step at 5), but retired at 08:33, before the step's 08:35
+    // appended at index 8 (after the step at 5), but retired at 08:33, before the step's 08:35
     BundleException e = refusedWith(java.util.Map.of("entry.type", "device_retirement",
         "record.time", "2026-12-01T08:33:00.000000Z", "device.name", BundleFixture.DEVICE,
         "device.site", BundleFixture.SITE));
     assertEquals(Check.DEVICE_SIGNATURE, e.check());
     assertEquals("event 2 (log index 4): signed by " + BundleFixture.DEVICE + ", retired "
-        + "before it (log index 7)", e.getMessage());
+        + "before it (log index 8)", e.getMessage());
   }
 
   @Test
@@ -260,7 +260,7 @@ class BundleVerifierTest {
     AuditBundle b = new BundleFixture(false, List.of(java.util.Map.of("entry.type",
         "device_retirement", "record.time", "2026-12-01T10:00:00.000000Z", "device.name",
         BundleFixture.DEVICE, "device.site", BundleFixture.SITE))).bundle;
-    assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+    assertEquals(9, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
   }
 
   @Test
@@ -271,7 +271,7 @@ class BundleVerifierTest {
         "label.unit_code", BundleFixture.UNIT));
     assertEquals(Check.LABEL, e.check());
     assertEquals("event 3 (log index 5): the step scanned label 7, withdrawn (SUPERSEDED) "
-        + "before it, at log index 7", e.getMessage());
+        + "before it, at log index 8", e.getMessage());
   }
 
   /**
@@ -285,7 +285,64 @@ class BundleVerifierTest {
         "label_withdrawal", "record.time", "2026-12-01T08:35:00.500000Z", "label.serial", "7",
         "label.status", "REVOKED", "label.key", BundleFixture.ORG + "/labelKeys/0a1b2c3d",
         "label.unit_code", BundleFixture.UNIT))).bundle;
-    assertEquals(8, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+    assertEquals(9, BundleVerifier.verify(b, BundleFixture.logKey()).checkpoint().size());
+  }
+
+  /**
+   * Section 13, step 5: the organisation that recorded a step holds a role the step needs, by
+   * its entry. The vector's organisation is a battery maker and a recycler; as a dealer only, it
+   * may record none of the unit's steps, and the first (the registration) is named.
+   */
+  @Test
+  void aStepByAnOrganisationWithoutTheRolesItNeedsIsRefused() {
+    BundleException e = refused(new BundleFixture(false, false, List.of(),
+        List.of("DEALER")).bundle, BundleFixture.logKey());
+    assertEquals(Check.REGISTRY, e.check());
+    assertEquals("event 1 (log index 2): a registration (subject) recorded by "
+        + BundleFixture.ORG + ", which holds none of the roles the step needs (BATTERY_MAKER, "
+        + "CASCADE_USER, VEHICLE_MAKER); its roles are DEALER (log index 7)", e.getMessage());
+    // a maker only may register, not collect
+    BundleException collection = refused(new BundleFixture(false, false, List.of(),
+        List.of("BATTERY_MAKER")).bundle, BundleFixture.logKey());
+    assertTrue(collection.getMessage().startsWith("event 2 (log index 4): a collection "
+        + "(subject) recorded by " + BundleFixture.ORG + ", which holds none of the roles"),
+        collection.getMessage());
+  }
+
+  @Test
+  void theVectorsRolesAreCheckedAndSaidSo() throws Exception {
+    BundleVerifier.Report report = BundleVerifier.verify(valid, BundleFixture.logKey());
+    assertTrue(report.facts().contains("3 event(s) recorded by an organisation holding a role "
+        + "its step needs, by the organisation's entry made before the step"),
+        report.facts().toString());
+  }
+
+  /** Without the organisation's entry the roles are not judged, and the report says so. */
+  @Test
+  void anOrganisationLeftOutOfTheBundleIsAWarningNotSilence() throws Exception {
+    AuditBundle b = new AuditBundle(valid.subject(), valid.logKey(), valid.checkpointNote(),
+        valid.units(), valid.registryEntries().stream().filter(e -> !"organization".equals(
+            io.packtrail.client.canonical.Canonical.decode(e.canonicalBytes()).get("entry.type")))
+            .toList(), valid.labels());
+    BundleVerifier.Report report = BundleVerifier.verify(AuditBundle.parse(b.encode()),
+        BundleFixture.logKey());
+    assertEquals(List.of("no organization entry in the bundle for " + BundleFixture.ORG
+        + ": their events are not checked against the roles their steps need"),
+        report.warnings());
+  }
+
+  /** Section 11: a signing device is enrolled at the event's site (section 13, step 3). */
+  @Test
+  void aStepSignedByADeviceEnrolledAtAnotherSiteIsRefused() {
+    BundleException e = refusedWith(java.util.Map.of("entry.type", "device_enrollment",
+        "record.time", "2026-12-01T08:01:00.000000Z", "device.name", BundleFixture.DEVICE,
+        "device.site", BundleFixture.ORG + "/sites/depot", "device.public_key",
+        java.util.HexFormat.of().formatHex(io.packtrail.client.label.Ed25519Keys.publicKeyOf(
+            BundleFixture.DEVICE_SEED))));
+    assertEquals(Check.DEVICE_SIGNATURE, e.check());
+    assertEquals("event 2 (log index 4): signed by " + BundleFixture.DEVICE + ", enrolled at "
+        + BundleFixture.ORG + "/sites/depot, but recorded at " + BundleFixture.SITE
+        + " (log index 8)", e.getMessage());
   }
 
   /** A bundle without the site's entry verifies, but says the site's owner was not judged. */
@@ -369,7 +426,7 @@ class BundleVerifierTest {
 
   @Test
   void aLabelSignedByAKeyRevokedBeforeTheStepIsNamed() {
-    // revoked at 08:33, before the inspection (08:35); appended at index 7 as a back-filled
+    // revoked at 08:33, before the inspection (08:35); appended at index 8 as a back-filled
     // entry is, so record.time decides
     BundleException e = refusedWith(java.util.Map.of("entry.type", "label_key_revocation",
         "record.time", "2026-12-01T08:33:00.000000Z", "label_key.name", BundleFixture.LABEL_KEY,
@@ -377,7 +434,7 @@ class BundleVerifierTest {
         "label_key.organization", BundleFixture.ORG));
     assertEquals(Check.LABEL_SIGNATURE, e.check());
     assertEquals(AT_STEP + "label 7 is signed by key " + BundleFixture.LABEL_KEY + ", revoked "
-        + "before the step (log index 7, 2026-12-01T08:33:00.000000Z)", e.getMessage());
+        + "before the step (log index 8, 2026-12-01T08:33:00.000000Z)", e.getMessage());
   }
 
   @Test

@@ -75,7 +75,7 @@ class BundleWitnessTest {
     } else {
       BundleException e = refused(b, both(required));
       assertEquals(Check.TOO_FEW_COSIGNATURES, e.check());
-      assertEquals("the checkpoint of packtrail.local/log at tree size 7 is cosigned by "
+      assertEquals("the checkpoint of packtrail.local/log at tree size 8 is cosigned by "
           + cosignatures + " of the witnesses trusted, " + required + " required; no "
           + "cosignature by " + (cosignatures == 0 ? BundleFixture.WITNESS1 + " (key hash "
               + hex(W1) + "), " : "") + BundleFixture.WITNESS2 + " (key hash " + hex(W2) + ")",
@@ -131,7 +131,7 @@ class BundleWitnessTest {
     AuditBundle b = BundleFixture.withNote(fixture.bundle, byStranger);
     BundleException e = refused(b, both(1));
     assertEquals(Check.TOO_FEW_COSIGNATURES, e.check());
-    assertTrue(e.getMessage().startsWith("the checkpoint of packtrail.local/log at tree size 7 "
+    assertTrue(e.getMessage().startsWith("the checkpoint of packtrail.local/log at tree size 8 "
         + "is cosigned by 0 of the witnesses trusted, 1 required;"), e.getMessage());
     assertTrue(e.getMessage().endsWith("; cosignatures by keys not trusted, ignored: " + STRANGER
         + " (key hash " + hex(stranger) + ")"), e.getMessage());

@@ -283,6 +283,23 @@ class EventVectorsTest {
     }
   }
 
+  /** The SDK's offline verifier judges bundles by the lifecycle's roles, no more, no fewer. */
+  @Test
+  void theBundleVerifiersRoleTableIsTheLifecycle() {
+    int parts = 0;
+    for (StepType type : StepType.values()) {
+      for (Part part : Lifecycle.parts(type)) {
+        Set<String> expected = Lifecycle.roles(type, part).stream().map(Enum::name)
+            .collect(Collectors.toSet());
+        assertEquals(expected, io.packtrail.client.audit.StepRoles.roles(type.key(), part.key()),
+            type.key() + " " + part.key());
+        parts++;
+      }
+    }
+    assertEquals(parts, io.packtrail.client.audit.StepRoles.table().values().stream()
+        .mapToInt(java.util.Map::size).sum(), "no step or part the lifecycle does not have");
+  }
+
   @Test
   void roleTableIsTheLifecycle() {
     FormatsDocument doc = FormatsDocument.load();
