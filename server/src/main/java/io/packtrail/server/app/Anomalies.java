@@ -3,6 +3,7 @@ package io.packtrail.server.app;
 import io.packtrail.server.domain.AlreadyExistsException;
 import io.packtrail.server.domain.AnomalyRecord;
 import io.packtrail.server.domain.Authorization;
+import io.packtrail.server.domain.InvalidArgumentException;
 import io.packtrail.server.domain.NotFoundException;
 import io.packtrail.server.domain.Principal;
 import io.packtrail.server.domain.ResourceNames;
@@ -66,7 +67,10 @@ public final class Anomalies {
     String org = organization;
     return jdbi.withHandle(h -> {
       AnomalyDao dao = h.attach(AnomalyDao.class);
-      long afterSeq = afterId == null ? 0 : dao.seq(afterId).orElse(Long.MAX_VALUE);
+      // a token resumes only after an anomaly this listing shows: one naming another
+      // organisation's anomaly is refused as one naming none, so it cannot tell the two apart
+      long afterSeq = afterId == null ? 0 : dao.seq(afterId, org).orElseThrow(() ->
+          new InvalidArgumentException("page_token", "is not a page token of this listing"));
       List<AnomalyRecord> found = dao.list(afterSeq, f.kind(), org, f.unitCode(),
           f.regionPrefix(), f.state() == null ? "" : f.state().name(), f.start(), f.end(),
           limit);

@@ -104,7 +104,7 @@ public interface AnomalyDao {
       @Bind("startTime") Instant start, @Bind("endTime") Instant end, @Bind("limit") int limit);
 
   @SqlQuery("seq")
-  Optional<Long> seq(@Bind("id") String id);
+  Optional<Long> seq(@Bind("id") String id, @Bind("organization") String organization);
 
   @SqlQuery("acknowledgements")
   List<AnomalyRecord.Acknowledgement> acknowledgements(@Bind("ids") String[] ids);

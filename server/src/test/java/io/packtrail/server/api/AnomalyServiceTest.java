@@ -613,6 +613,28 @@ class AnomalyServiceTest {
           ListAnomaliesRequest.getDefaultInstance())) {
         assertTrue(x.getOrganizationsList().contains(Fixtures.MAKER), x.getName());
       }
+      // a page token is plain text: one forged to resume after the dealer's anomaly is refused
+      // as one naming no anomaly (before, it resumed there, so whether its page came back empty
+      // told whether another organisation's anomaly existed)
+      openAnomaly();
+      String real = regulator.listAnomalies(ListAnomaliesRequest.newBuilder().setPageSize(1)
+          .build()).getNextPageToken();
+      String text = new String(java.util.Base64.getUrlDecoder().decode(real),
+          StandardCharsets.UTF_8);
+      for (String key : List.of(a.getName().substring("anomalies/".length()), "f".repeat(32))) {
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            (text.substring(0, text.lastIndexOf('\n') + 1) + key)
+                .getBytes(StandardCharsets.UTF_8));
+        assertViolation(assertFails(Status.Code.INVALID_ARGUMENT, () -> maker.listAnomalies(
+            ListAnomaliesRequest.newBuilder().setPageSize(1).setPageToken(forged).build())),
+            "page_token", "is not a page token of this listing");
+      }
+      // the same token, in the hands of the one who may see the anomaly, resumes there
+      String dealersOwn = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+          (text.substring(0, text.lastIndexOf('\n') + 1)
+              + a.getName().substring("anomalies/".length())).getBytes(StandardCharsets.UTF_8));
+      dealer.listAnomalies(ListAnomaliesRequest.newBuilder().setPageSize(1)
+          .setPageToken(dealersOwn).build());
       // scanner devices have no use for anomalies
       assertDenied("KIND", () -> device.getAnomaly(a.getName()));
       assertDenied("KIND", () -> device.listAnomalies(ListAnomaliesRequest.getDefaultInstance()));
