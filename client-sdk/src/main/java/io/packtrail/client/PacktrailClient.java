@@ -649,7 +649,8 @@ public final class PacktrailClient implements AutoCloseable {
               // backing off to one attempt every 5 s; close() is the way to stop. Not a
               // refused TLS handshake (this client's certificate expired or was replaced by the
               // server's CA): that does not pass by waiting
-              if (status.getCode() == Status.Code.UNAVAILABLE && !handshakeRefused(t)) {
+              if (status.getCode() == Status.Code.UNAVAILABLE
+                  && !io.packtrail.client.tls.TlsFailures.handshakeRefused(t)) {
                 failuresInARow++;
                 try {
                   retries.schedule(EventSubscription.this::open,
@@ -674,22 +675,6 @@ public final class PacktrailClient implements AutoCloseable {
               }
             }
           }));
-    }
-
-    /**
-     * Whether {@code t} is a TLS handshake refused: by this client (SSLHandshakeException: the
-     * server's certificate) or by the server, whose alert (e.g. TLSV1_ALERT_CERTIFICATE_REQUIRED
-     * under TLS 1.3) arrives after the client's side of the handshake.
-     */
-    private static boolean handshakeRefused(Throwable t) {
-      for (Throwable c = t; c != null; c = c.getCause()) {
-        if (c instanceof javax.net.ssl.SSLHandshakeException
-            || c instanceof javax.net.ssl.SSLException
-                && String.valueOf(c.getMessage()).contains("_ALERT_")) {
-          return true;
-        }
-      }
-      return false;
     }
 
     @Override

@@ -39,8 +39,16 @@ final class Delivery {
     }
   }
 
-  /** A batch the server refused as a whole: its code and the words for the worker. */
-  record WholeRefusal(io.grpc.Status.Code code, String words) {
+  /**
+   * A refusal of who sent the steps rather than of what they say: a batch the server refused as
+   * a whole ({@code whole}), or steps of it refused each for the caller (PERMISSION_DENIED,
+   * UNAUTHENTICATED); its code and the words for the worker.
+   */
+  record WholeRefusal(io.grpc.Status.Code code, String words, boolean whole) {
+    WholeRefusal(io.grpc.Status.Code code, String words) {
+      this(code, words, true);
+    }
+
     /**
      * The exit code it calls for, as the top level maps the same refusal: a certificate the
      * server does not accept is 3 (the steps wait for a new one), any other refusal 1.
@@ -51,6 +59,12 @@ final class Delivery {
 
     /** One line: what was refused, and that the steps stay saved. */
     String line(long pending) {
+      if (!whole) {
+        return "!! the server refused steps for who sent them, not for what they say (" + words
+            + "); they stay saved in the outbox with the other " + "waiting steps (" + pending
+            + " in all): send them with a certificate of the site they were recorded at, or "
+            + "discard them ('outbox discard ID')";
+      }
       return "!! the server refused the batch (" + words + "); nothing in it was recorded, and "
           + "its " + pending + " step(s) stay saved in the outbox for a later sync once that is "
           + "mended";
@@ -128,12 +142,17 @@ final class Delivery {
           offline = Words.status(e);
         } else {
           // the batch as a whole was refused (not a step): keep every step and say so; the
-          // server was reached, so this is no offline wait
-          refusedWhole = new WholeRefusal(e.getStatus().getCode(), Words.status(e));
+          // server was reached, so this is no offline wait. A refused handshake is a refused
+          // certificate, as UNAUTHENTICATED is: the steps wait for a new one
+          refusedWhole = new WholeRefusal(
+              io.packtrail.client.tls.TlsFailures.handshakeRefused(e)
+                  ? io.grpc.Status.Code.UNAUTHENTICATED : e.getStatus().getCode(),
+              Words.status(e));
         }
         break;
       }
       Faults.point(Faults.AFTER_SEND);
+      WholeRefusal ofCaller = null;
       List<Long> sentIds = new ArrayList<>();
       List<String> names = new ArrayList<>();
       List<Event> events = new ArrayList<>();
@@ -154,6 +173,18 @@ final class Delivery {
           notStored = "INTERNAL: " + r.getError().getMessage();
           say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: the server "
               + "could not store it (" + notStored + "); it is sent again on the next sync");
+        } else if (ofTheCaller(r.getError().getCode())) {
+          // refused for who sent it (the device moved to another site, another site's
+          // certificate), not for what it says, and not remembered by the server: it waits,
+          // with its units' later steps, for a sync with a certificate of its site
+          outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
+              r.getError().getMessage());
+          heldUnits.addAll(e.units());
+          ofCaller = new WholeRefusal(io.grpc.Status.fromCodeValue(r.getError().getCode())
+              .getCode(), codeName(r.getError().getCode()) + ": " + r.getError().getMessage(),
+              false);
+          say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: the server "
+              + "refused it for who sent it, not for what it says (" + ofCaller.words() + ")");
         } else if (ServerLink.passing(io.grpc.Status.fromCodeValue(r.getError().getCode())
             .getCode())) {
           outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
@@ -170,6 +201,9 @@ final class Delivery {
       }
       outbox.markSent(sentIds, names);
       cache.putEvents(events);
+      if (ofCaller != null) {
+        refusedWhole = ofCaller; // ends the pass: the next batches would be refused alike
+      }
       sent += sentIds.size();
       for (int i = 0; i < sentIds.size(); i++) {
         say.accept("#" + sentIds.get(i) + " sent: recorded as " + names.get(i));
@@ -177,6 +211,12 @@ final class Delivery {
     }
     return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline,
         refusedWhole, notStored);
+  }
+
+  /** A step's refusal that is of the caller, not of the step: the server does not remember it. */
+  private static boolean ofTheCaller(int code) {
+    return code == io.grpc.Status.Code.PERMISSION_DENIED.value()
+        || code == io.grpc.Status.Code.UNAUTHENTICATED.value();
   }
 
   /** The first of {@code units} in {@code among}, or null. */

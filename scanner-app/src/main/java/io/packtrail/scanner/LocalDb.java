@@ -148,8 +148,14 @@ final class LocalDb implements AutoCloseable {
       T result = work.run(connection);
       connection.commit();
       return result;
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+    } catch (SQLException | RuntimeException | Error e) {
+      // an Error too (an OutOfMemoryError halfway): the finally's return to auto-commit would
+      // otherwise commit the half done (sqlite-jdbc commits an open transaction there)
+      try {
+        connection.rollback();
+      } catch (SQLException rollbackFailed) {
+        e.addSuppressed(rollbackFailed);
+      }
       throw e;
     } finally {
       connection.setAutoCommit(true);

@@ -35,7 +35,9 @@ final class ServerLink implements AutoCloseable {
 
   /** Trouble that passes (network, overload, a restart): try again later, nothing is wrong. */
   static boolean passing(StatusRuntimeException e) {
-    return passing(e.getStatus().getCode());
+    // a refused TLS handshake comes as UNAVAILABLE, but no wait mends it
+    return passing(e.getStatus().getCode())
+        && !io.packtrail.client.tls.TlsFailures.handshakeRefused(e);
   }
 
   static boolean passing(Status.Code code) {

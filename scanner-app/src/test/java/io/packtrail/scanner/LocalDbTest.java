@@ -102,4 +102,33 @@ class LocalDbTest {
       assertEquals(1, new Outbox(again, StepSigner.NONE).count(Outbox.Status.REFUSED));
     }
   }
+
+  /**
+   * An Error halfway through a transaction (an OutOfMemoryError) rolls it back: before, the
+   * return to auto-commit committed the half done (a correction saved without its original
+   * marked replaced, a step without its photo's mark).
+   */
+  @Test
+  void anErrorHalfwayThroughATransactionLeavesNothingOfIt() throws Exception {
+    try (LocalDb db = LocalDb.open(home)) {
+      db.inTransaction(c -> {
+        c.createStatement().execute("CREATE TABLE IF NOT EXISTS probe (v TEXT)");
+        return null;
+      });
+      try {
+        db.inTransaction(c -> {
+          c.createStatement().execute("INSERT INTO probe VALUES ('half')");
+          throw new OutOfMemoryError("a test's, halfway");
+        });
+      } catch (OutOfMemoryError expected) {
+        // the caller sees it
+      }
+      assertEquals(0, (int) db.read(c -> {
+        try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM probe")) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }), "nothing of the failed transaction");
+    }
+  }
 }

@@ -564,6 +564,71 @@ class StationWorkflowTest {
     assertEquals(1, stepsOnServer(a[0], "collection"));
   }
 
+  /**
+   * Steps sent with a certificate of another site (the device moved, or another site's worker
+   * certificate set in the environment) are refused each for who sent them, not for what they
+   * say: they stay waiting, not REFUSED for good (which left only 'discard'), and go out with
+   * the device's own certificate.
+   */
+  @Test
+  void aStepRefusedForWhoSentItWaitsForTheRightCertificate() throws Exception {
+    String[] a = removedPackWithLabel();
+    Run offline = runAt(deadServer(), a[1] + "\n", "scan", "--step", "collect");
+    assertEquals(ScannerCli.SERVER, offline.exit(), offline.out());
+    io.packtrail.server.testing.Credentials.Files plant = ScannerTls.worker(harness,
+        Fixtures.PLANT);
+    Run wrong = run("", "--cert", plant.certificate().toString(), "--key",
+        plant.key().toString(), "sync");
+    assertEquals(ScannerCli.REFUSED, wrong.exit(), wrong.out());
+    assertTrue(wrong.out().contains("refused steps for who sent them, not for what they say "
+        + "(PERMISSION_DENIED") && !wrong.out().contains("REFUSED by the server"), wrong.out());
+    assertEquals(1, outboxCount(Outbox.Status.PENDING), "kept waiting");
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED), "not refused for good");
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+
+    Run sent = run("", "sync"); // with the device's own certificate
+    assertEquals(ScannerCli.OK, sent.exit(), sent.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+  }
+
+  /**
+   * A certificate the server refuses at the TLS handshake (expired, or another CA's) is said to
+   * be that, with what to do: before, it came as UNAVAILABLE and the scanner said "saved, will
+   * send when online" for ever.
+   */
+  @Test
+  void anExpiredCertificateIsSaidToBeOneNotOffline() throws Exception {
+    String[] a = removedPackWithLabel();
+    java.security.KeyPair keys = io.packtrail.client.tls.TlsKeys.generate();
+    io.packtrail.server.domain.IssuedCertificate old = harness.ca().withClock(
+        java.time.Clock.fixed(Instant.now().minus(Duration.ofDays(730)),
+            java.time.ZoneOffset.UTC)).issue(new io.packtrail.server.domain.Principal(
+                io.packtrail.server.domain.Principal.Kind.WORKER, Fixtures.DEALER,
+                Fixtures.STATION, null, null), "expired", keys.getPublic(), Duration.ofDays(30));
+    io.packtrail.server.testing.Credentials.Files expired =
+        new io.packtrail.server.testing.Credentials(old, keys.getPrivate(), harness.caPem())
+            .write(Files.createTempDirectory(dir, "expired"), "expired");
+    List<String> withExpired = List.of("--cert", expired.certificate().toString(), "--key",
+        expired.key().toString());
+    List<String> scan = new ArrayList<>(withExpired);
+    scan.addAll(List.of("scan", "--step", "collect"));
+    Run scanned = run(a[1] + "\n", scan.toArray(String[]::new));
+    assertEquals(ScannerCli.SERVER, scanned.exit(), scanned.out());
+    assertTrue(scanned.out().contains("refused this device's certificate at the TLS handshake")
+        && scanned.out().contains("enroll again") && !scanned.out().contains("when online"),
+        scanned.out());
+    List<String> sync = new ArrayList<>(withExpired);
+    sync.add("sync");
+    Run refused = run("", sync.toArray(String[]::new));
+    assertEquals(ScannerCli.SERVER, refused.exit(), refused.out());
+    assertTrue(refused.out().contains("at the TLS handshake"), refused.out());
+    assertEquals(1, outboxCount(Outbox.Status.PENDING), "kept");
+
+    Run sent = run("", "sync");
+    assertEquals(ScannerCli.OK, sent.exit(), sent.out());
+    assertEquals(1, stepsOnServer(a[0], "collection"));
+  }
+
   @Test
   void killedAfterSavingBeforeSendingLosesNothing() throws Exception {
     String[] a = removedPackWithLabel();
