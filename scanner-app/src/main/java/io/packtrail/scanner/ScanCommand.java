@@ -355,8 +355,14 @@ final class ScanCommand implements Callable<Integer> {
     reading = null;
     // a watched photo is remembered as read in the transaction that saves its step: a crash
     // leaves both or neither, so a restart neither loses the step nor records it twice
-    Outbox.Entry saved = photo == null ? ws.outbox.save(chosen.step.name(), request)
-        : ws.outbox.save(chosen.step.name(), request, c -> WatchedPhotos.markRead(c, photo));
+    Outbox.Entry saved;
+    try {
+      saved = photo == null ? ws.outbox.save(chosen.step.name(), request)
+          : ws.outbox.save(chosen.step.name(), request, c -> WatchedPhotos.markRead(c, photo));
+    } catch (WatchedPhotos.AlreadyRead twice) {
+      say("(" + twice.getMessage() + ")");
+      return;
+    }
     Faults.point(Faults.AFTER_SAVE);
     savedIds.add(saved.id());
     say("SAVED #" + saved.id() + " " + saved.step() + " " + code + " at "

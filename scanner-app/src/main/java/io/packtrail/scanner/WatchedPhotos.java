@@ -45,8 +45,36 @@ final class WatchedPhotos {
     });
   }
 
-  /** Remembers the photo as read, in the caller's transaction (the one saving its step). */
+  /** Another scanner process on the same home read the photo first and saved its step. */
+  static final class AlreadyRead extends RuntimeException {
+    AlreadyRead(Photo photo) {
+      super("photo " + photo.path() + " was read by another scanner process meanwhile; its "
+          + "step is in the outbox once, not twice");
+    }
+  }
+
+  /**
+   * Remembers the photo as read, in the caller's transaction (the one saving its step), which
+   * fails with {@link AlreadyRead}, saving nothing, when another process has read it meanwhile:
+   * two watches of one folder (an overlapping cron run) both saw it before either saved it. The
+   * outbox's write lock orders the two transactions, so the check here is the one that counts.
+   */
   static Void markRead(Connection c, Photo photo) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT 1 FROM photos WHERE path = ? AND size = ? AND modified = ?")) {
+      p.setString(1, photo.path());
+      p.setLong(2, photo.size());
+      p.setLong(3, photo.modified());
+      try (ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          throw new AlreadyRead(photo);
+        }
+      }
+    }
+    return remember(c, photo);
+  }
+
+  private static Void remember(Connection c, Photo photo) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO photos "
         + "(path, size, modified, read_at) VALUES (?, ?, ?, ?)")) {
       p.setString(1, photo.path());
@@ -60,6 +88,6 @@ final class WatchedPhotos {
 
   /** Remembers a photo that saved no step (unreadable, a refused label, no step chosen). */
   void markRead(Photo photo) throws SQLException {
-    db.inTransaction(c -> markRead(c, photo));
+    db.inTransaction(c -> remember(c, photo));
   }
 }

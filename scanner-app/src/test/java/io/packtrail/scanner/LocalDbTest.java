@@ -131,4 +131,30 @@ class LocalDbTest {
       }), "nothing of the failed transaction");
     }
   }
+
+  /**
+   * Two watches of one folder saw the same photo before either saved its step: the second save
+   * finds it read and saves nothing (before, the photo's step was saved twice, under two event
+   * ids: a double step in the unit's chain).
+   */
+  @Test
+  void aPhotoSavedByAnotherProcessMeanwhileIsNotSavedTwice() throws Exception {
+    Path photo = home.resolve("label.png");
+    java.nio.file.Files.write(photo, new byte[] {1, 2, 3});
+    WatchedPhotos.Photo read = WatchedPhotos.Photo.of(photo);
+    RecordEventRequest first = RecordEventRequest.newBuilder().setEventId(
+        java.util.UUID.randomUUID().toString()).setUnit("units/CODE").build();
+    RecordEventRequest second = first.toBuilder().setEventId(
+        java.util.UUID.randomUUID().toString()).build();
+    try (LocalDb one = LocalDb.open(home); LocalDb other = LocalDb.open(home)) {
+      assertFalse(new WatchedPhotos(one).wasRead(read));
+      assertFalse(new WatchedPhotos(other).wasRead(read), "both saw it unread");
+      new Outbox(one, StepSigner.NONE).save("collect", first,
+          c -> WatchedPhotos.markRead(c, read));
+      Outbox outbox = new Outbox(other, StepSigner.NONE);
+      org.junit.jupiter.api.Assertions.assertThrows(WatchedPhotos.AlreadyRead.class,
+          () -> outbox.save("collect", second, c -> WatchedPhotos.markRead(c, read)));
+      assertEquals(1, outbox.count(Outbox.Status.PENDING), "one step for the photo");
+    }
+  }
 }
