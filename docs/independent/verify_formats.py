@@ -985,7 +985,7 @@ def main(path):
         if "device" in f and HAVE_CRYPTO:
             enr = [(i, g) for i, g in reg.get("device_enrollment", []) if g["device.name"] == f["device"]]
             check("13 event %d device enrolled before it" % n, enr and (enr[0][0] < int(e[1]) or enr[0][1]["record.time"] <= f["record.time"]))
-            check("13 event %d device enrolled at the event's site" % n, enr[0][1]["device.site"] == f["actor.site"])
+            check("13 event %d device enrolled at the event's site" % n, bool(enr) and enr[0][1]["device.site"] == f["actor.site"])
             stmt = canonical({k: v for k, v in f.items() if k not in unsigned})
             check("13 event %d device signature" % n, ed_verify(bytes.fromhex(enr[0][1]["device.public_key"]), bytes.fromhex(f["device.signature"]), b"packtrail/device-step/v1\x00" + stmt))
         check("13 event %d organisation holds a role its %s step needs" % (n, f["event.type"]), org_verdict(f, int(e[1]), reg) == "VALID", org_verdict(f, int(e[1]), reg))

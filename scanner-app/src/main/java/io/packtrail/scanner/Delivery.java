@@ -97,6 +97,7 @@ final class Delivery {
     long afterId = 0;
     String offline = null;
     WholeRefusal refusedWhole = null;
+    WholeRefusal ofCaller = null;
     String notStored = null;
     while (offline == null && refusedWhole == null) {
       Set<String> blocked = outbox.unitsWithRefusals();
@@ -152,7 +153,6 @@ final class Delivery {
         break;
       }
       Faults.point(Faults.AFTER_SEND);
-      WholeRefusal ofCaller = null;
       List<Long> sentIds = new ArrayList<>();
       List<String> names = new ArrayList<>();
       List<Event> events = new ArrayList<>();
@@ -173,10 +173,11 @@ final class Delivery {
           notStored = "INTERNAL: " + r.getError().getMessage();
           say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: the server "
               + "could not store it (" + notStored + "); it is sent again on the next sync");
-        } else if (ofTheCaller(r.getError().getCode())) {
+        } else if (Refusals.ofTheCaller(r.getError())) {
           // refused for who sent it (the device moved to another site, another site's
           // certificate), not for what it says, and not remembered by the server: it waits,
-          // with its units' later steps, for a sync with a certificate of its site
+          // with its units' later steps, for a sync with a certificate of its site; other
+          // units go on
           outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
               r.getError().getMessage());
           heldUnits.addAll(e.units());
@@ -201,22 +202,13 @@ final class Delivery {
       }
       outbox.markSent(sentIds, names);
       cache.putEvents(events);
-      if (ofCaller != null) {
-        refusedWhole = ofCaller; // ends the pass: the next batches would be refused alike
-      }
       sent += sentIds.size();
       for (int i = 0; i < sentIds.size(); i++) {
         say.accept("#" + sentIds.get(i) + " sent: recorded as " + names.get(i));
       }
     }
     return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline,
-        refusedWhole, notStored);
-  }
-
-  /** A step's refusal that is of the caller, not of the step: the server does not remember it. */
-  private static boolean ofTheCaller(int code) {
-    return code == io.grpc.Status.Code.PERMISSION_DENIED.value()
-        || code == io.grpc.Status.Code.UNAUTHENTICATED.value();
+        refusedWhole != null ? refusedWhole : ofCaller, notStored);
   }
 
   /** The first of {@code units} in {@code among}, or null. */

@@ -26,6 +26,33 @@ final class Refusals {
 
   private Refusals() {}
 
+  /**
+   * Whether a step's refusal is of who sent it, not of what it says (the server does not
+   * remember it, and the same step from a certificate of its site may pass): UNAUTHENTICATED, or
+   * PERMISSION_DENIED for the acting site or the kind of caller (ErrorInfo reason ACTING_SITE,
+   * KIND). A denial of the step's units (UNIT_CUSTODY: the caller's organisation does not hold
+   * them) is about the step and stays a refusal.
+   */
+  static boolean ofTheCaller(com.google.rpc.Status status) {
+    if (status.getCode() == Code.UNAUTHENTICATED_VALUE) {
+      return true;
+    }
+    if (status.getCode() != Code.PERMISSION_DENIED_VALUE) {
+      return false;
+    }
+    for (Any any : status.getDetailsList()) {
+      try {
+        if (any.is(ErrorInfo.class)) {
+          String reason = any.unpack(ErrorInfo.class).getReason();
+          return reason.equals("ACTING_SITE") || reason.equals("KIND");
+        }
+      } catch (InvalidProtocolBufferException ignored) {
+        // a detail that does not parse says nothing
+      }
+    }
+    return false;
+  }
+
   /** The kind of a refusal, or null when it is not one of the device's. */
   static String kind(com.google.rpc.Status status) {
     for (Any any : status.getDetailsList()) {

@@ -229,6 +229,13 @@ public final class ScannerCli {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
         io.grpc.Status.Code code = s.getStatus().getCode();
+        boolean handshake = io.packtrail.client.tls.TlsFailures.handshakeRefused(s);
+        if (handshake) {
+          // a certificate refused at the handshake, either side's: its words say which and
+          // what to do; like a revoked one, the steps wait for a new one
+          cmd.getErr().println("error: " + Words.status(s));
+          return SERVER;
+        }
         if (code != io.grpc.Status.Code.UNAUTHENTICATED && !ServerLink.passing(s)) {
           // the server answered and said no (a caller it does not allow, a unit it does not
           // know): no network trouble, and trying again will not help

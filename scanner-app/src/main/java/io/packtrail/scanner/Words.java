@@ -11,12 +11,18 @@ final class Words {
   /** A gRPC failure in a line: what went wrong, without a stack trace. */
   static String status(StatusRuntimeException e) {
     String description = e.getStatus().getDescription();
-    if (io.packtrail.client.tls.TlsFailures.handshakeRefused(e)) {
+    if (io.packtrail.client.tls.TlsFailures.refusedByServer(e)) {
       return "the server refused this device's certificate at the TLS handshake ("
           + io.packtrail.client.tls.TlsFailures.handshakeWords(e) + "): it expired, or is not "
           + "of the CA this server trusts; enroll again ('packtrail-scanner enroll --code "
           + "NEW-CODE --device-id NEW-ID --force', which calls with the worker's certificate), "
           + "else ask for a new certificate";
+    }
+    if (io.packtrail.client.tls.TlsFailures.handshakeRefused(e)) {
+      return "this scanner refused the server's certificate at the TLS handshake ("
+          + io.packtrail.client.tls.TlsFailures.handshakeWords(e) + "): it expired, is not "
+          + "signed by the CA this scanner trusts (--ca-cert), or is not for the name in "
+          + "--server; check those, else tell the deployment's operator";
     }
     return switch (e.getStatus().getCode()) {
       case UNAVAILABLE -> "the server cannot be reached"

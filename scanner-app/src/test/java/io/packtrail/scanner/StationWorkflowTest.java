@@ -592,6 +592,44 @@ class StationWorkflowTest {
   }
 
   /**
+   * A step refused for who sent it holds its own unit only: another unit's step behind it goes
+   * out in the same sync. (A first version ended the pass there, and as the refused step stays
+   * first in the outbox, nothing behind it was ever sent again.)
+   */
+  @Test
+  void aStepRefusedForWhoSentItHoldsOnlyItsUnit() throws Exception {
+    String[] a = removedPackWithLabel();
+    String[] b = removedPackWithLabel();
+    String down = deadServer();
+    // unit A's two steps, scanned at the station before the device moved
+    assertEquals(ScannerCli.SERVER, runAt(down, a[1] + "\n", "scan", "--step", "collect")
+        .exit());
+    assertEquals(ScannerCli.SERVER, runAt(down, a[1] + "\n", "scan", "--step", "collect")
+        .exit());
+    // the device moves to the plant: enrolled there under a new id, with a plant worker's
+    // certificate and a code of the plant
+    io.packtrail.server.testing.Credentials.Files plant = ScannerTls.worker(harness,
+        Fixtures.PLANT);
+    String code = harness.client().createEnrollmentCode(Fixtures.PLANT,
+        UUID.randomUUID().toString()).getCode();
+    Run moved = run("", "--cert", plant.certificate().toString(), "--key",
+        plant.key().toString(), "--site", Fixtures.PLANT, "enroll", "--code", code,
+        "--device-id", newDeviceId(), "--force");
+    assertEquals(ScannerCli.OK, moved.exit(), moved.out());
+    // unit B's step, scanned at the plant
+    assertEquals(ScannerCli.SERVER, runAt(down, b[1] + "\n", "--site", Fixtures.PLANT, "scan",
+        "--step", "collect").exit());
+    Run sync = run("", "--site", Fixtures.PLANT, "sync");
+    assertEquals(ScannerCli.REFUSED, sync.exit(), sync.out());
+    assertTrue(sync.out().contains("waits: the server refused it for who sent it, not for "
+        + "what it says (PERMISSION_DENIED"), sync.out());
+    assertEquals(1, stepsOnServer(b[0], "collection"), "the other unit's step went out");
+    assertEquals(0, stepsOnServer(a[0], "collection"));
+    assertEquals(2, outboxCount(Outbox.Status.PENDING), "unit A's two steps wait");
+    assertEquals(0, outboxCount(Outbox.Status.REFUSED));
+  }
+
+  /**
    * A certificate the server refuses at the TLS handshake (expired, or another CA's) is said to
    * be that, with what to do: before, it came as UNAVAILABLE and the scanner said "saved, will
    * send when online" for ever.

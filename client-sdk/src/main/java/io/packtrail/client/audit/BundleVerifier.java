@@ -243,9 +243,7 @@ public final class BundleVerifier {
                   + "was created only later (log index " + known.at.index + ")");
             }
           }
-          checkRoles(at, f, event, registry, organizationsWithoutEntry, unknownSteps);
-          if (f.get("actor.organization") != null
-              && registry.organizations.containsKey(f.get("actor.organization"))) {
+          if (checkRoles(at, f, event, registry, organizationsWithoutEntry, unknownSteps)) {
             rolesChecked++;
           }
         }
@@ -594,19 +592,19 @@ public final class BundleVerifier {
    * Section 13, step 5: the organisation that recorded the event has its entry before the
    * event, and holds one of the roles the step needs for the unit's part (section 4, "Roles").
    * An organisation without its entry in the bundle, or a step the table does not know, is
-   * noted for a warning instead.
+   * noted for a warning instead; returns whether the roles were judged.
    */
-  private static void checkRoles(String at, SortedMap<String, String> f, Fact event,
+  private static boolean checkRoles(String at, SortedMap<String, String> f, Fact event,
       Registry registry, java.util.Set<String> withoutEntry, java.util.Set<String> unknownSteps)
       throws BundleException {
     String organization = f.get("actor.organization");
     if (organization == null) {
-      return;
+      return false;
     }
     Registry.Organization known = registry.organizations.get(organization);
     if (known == null) {
       withoutEntry.add(organization);
-      return;
+      return false;
     }
     if (!known.at().before(event)) {
       throw new BundleException(Check.REGISTRY, at + ": recorded by " + organization
@@ -617,7 +615,7 @@ public final class BundleVerifier {
     java.util.Set<String> needed = StepRoles.roles(type, part);
     if (needed == null) {
       unknownSteps.add(type + " (" + part + ")");
-      return;
+      return false;
     }
     if (java.util.Collections.disjoint(needed, known.roles())) {
       throw new BundleException(Check.REGISTRY, at + ": a " + type + " ("
@@ -626,6 +624,7 @@ public final class BundleVerifier {
           + "); its roles are " + String.join(", ", new java.util.TreeSet<>(known.roles()))
           + " (log index " + known.at().index + ")");
     }
+    return true;
   }
 
   /** The registry facts of a bundle, by the names events use. */

@@ -22,6 +22,21 @@ public final class TlsFailures {
     return false;
   }
 
+  /**
+   * Whether the server refused this client's certificate at the handshake: its alert (e.g.
+   * {@code SSLV3_ALERT_CERTIFICATE_EXPIRED}, {@code TLSV1_ALERT_CERTIFICATE_REQUIRED}) arrived.
+   * A handshake refused without one was refused by this client: the server's certificate.
+   */
+  public static boolean refusedByServer(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException
+          && String.valueOf(c.getMessage()).contains("_ALERT_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The alert's or exception's words of a refused handshake, or null when {@code t} is none. */
   public static String handshakeWords(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {

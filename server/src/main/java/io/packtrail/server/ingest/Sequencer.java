@@ -305,6 +305,23 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
+  /**
+   * A handle whose connection gives up after the write timeout of silence: everything the one
+   * thread that records steps sends to the database goes through one (the pool restores the
+   * connection's own timeout when the handle closes).
+   */
+  private Handle open() {
+    Handle handle = jdbi.open();
+    try {
+      handle.getConnection().setNetworkTimeout(Runnable::run, writeTimeoutMillis);
+      return handle;
+    } catch (java.sql.SQLException | RuntimeException e) {
+      handle.close();
+      throw e instanceof java.sql.SQLException sql ? new io.packtrail.server.store.StoreException(
+          "bounding the sequencer's connection failed", sql) : (RuntimeException) e;
+    }
+  }
+
   /** Null until the first look at the statistics, then whether batches are planned anew. */
   Boolean planningEachBatch() {
     return planAnew;
@@ -315,7 +332,7 @@ public final class Sequencer implements AutoCloseable {
    * PostgreSQL reuse its plans otherwise (IngestStore). A failed look keeps the current choice.
    */
   private void choosePlanning() {
-    try (Handle handle = jdbi.open()) {
+    try (Handle handle = open()) {
       List<String> outgrown = store.outgrownStatistics(handle);
       boolean plan = !outgrown.isEmpty();
       // the first look is logged only when it finds planning needed, later ones at each switch
@@ -332,7 +349,7 @@ public final class Sequencer implements AutoCloseable {
 
   /** Forgets refusals older than the retention; a failure is logged and tried again later. */
   private void purgeRefusals() {
-    try (Handle handle = jdbi.open()) {
+    try (Handle handle = open()) {
       int n = store.purgeRefusals(handle, clock.instant().minus(REFUSAL_RETENTION));
       if (n > 0) {
         log.info("forgot {} refusals older than {} days", n, REFUSAL_RETENTION.toDays());
@@ -370,13 +387,8 @@ public final class Sequencer implements AutoCloseable {
     List<Outcome> outcomes;
     long start = System.nanoTime();
     try {
-      try (Handle handle = jdbi.open()) {
-        // the pool restores the connection's own timeout when the handle closes
-        handle.getConnection().setNetworkTimeout(Runnable::run, writeTimeoutMillis);
+      try (Handle handle = open()) {
         outcomes = apply(handle, batch);
-      } catch (java.sql.SQLException e) {
-        throw new io.packtrail.server.store.StoreException("bounding the batch's connection "
-            + "failed", e);
       }
       batchObserved(batch.size(), System.nanoTime() - start, true);
     } catch (CommitOutcomeUnknownException e) {

@@ -42,10 +42,11 @@ public final class Database implements AutoCloseable {
   /**
    * How long PostgreSQL lets a session of the server sit idle inside a transaction before it
    * ends the session and rolls the transaction back. The server never waits between the
-   * statements of a transaction, so only a connection that went half-open (the server's host
-   * frozen or cut off, no reset reaching PostgreSQL) stays idle there; without a bound, its
-   * transaction would keep the log head's lock, and with it every later write, until
-   * PostgreSQL's TCP keepalive gave up on the socket: two hours by default.
+   * statements of a transaction (Flyway's migration lock is taken on a session, not in a
+   * transaction, for this reason: {@link #migrate}), so only a connection that went half-open
+   * (the server's host frozen or cut off, no reset reaching PostgreSQL) stays idle there;
+   * without a bound, its transaction would keep the log head's lock, and with it every later
+   * write, until PostgreSQL's TCP keepalive gave up on the socket: two hours by default.
    */
   public static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(30);
 
@@ -120,14 +121,21 @@ public final class Database implements AutoCloseable {
   }
 
   private Flyway flyway() {
-    return Flyway.configure()
+    org.flywaydb.core.api.configuration.FluentConfiguration config = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         // an instance started while another migrates waits for it (one try a second), as long
         // as a migration of a large deployment takes (docs/operations.md, "Upgrading"): by
         // default Flyway gives up after 50 s, and the instance's start fails
-        .lockRetryCount(MIGRATION_LOCK_WAIT_SECONDS)
-        .load();
+        .lockRetryCount(MIGRATION_LOCK_WAIT_SECONDS);
+    // the migration lock on a session, not in a transaction: Flyway's default holds it in a
+    // transaction on a connection of its own, idle while the migrations run, and PostgreSQL
+    // ends such a session after IDLE_IN_TRANSACTION, failing every migration run that lasts
+    // longer (V17 and V18 take about a minute each on a large deployment)
+    config.getConfigurationExtension(
+        org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    return config.load();
   }
 
   /**
