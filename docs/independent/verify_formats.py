@@ -1182,7 +1182,10 @@ def main(path):
         return steps[1] if f["event.type"] == "trade_in" and part == "replacement" else steps[0]
     cols = [bt(r[0]) for r in table_after(s14, "column | value")]
     cols = cols[:16] + ["step_id", "step_unit", "step_part"] + cols[17:]
-    def guard(v): return "'" + v if v and v[0] in "=+-@\t\r'" else v
+    def guard(v):
+        v = "'" + v if v and v[0] in "=+-@\t\r'" else v
+        # inside a field, an apostrophe after a ';' or a tab that a guarded character follows
+        return re.sub(r"([;\t])(?=[=+\-@\t\r'\"])", r"\1'", v)
     def cell(v):
         v = guard(v)
         return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n;\t') else v

@@ -9,8 +9,10 @@ import java.util.List;
  * a semicolon or a tab is quoted too (a spreadsheet splitting on those keeps it whole); a field
  * that begins with {@code = + - @}, a tab, a CR or an apostrophe gets an apostrophe in front, so a
  * spreadsheet shows a note such as {@code =HYPERLINK(...)} as text instead of running it
- * (OWASP's advice on CSV injection); {@link #read} takes exactly one such apostrophe off again,
- * so a file reads back to the fields written.
+ * (OWASP's advice on CSV injection), and so does what follows a semicolon or a tab inside a
+ * field when it could begin a formula (a spreadsheet splitting on those starts a cell there);
+ * {@link #read} takes exactly those apostrophes off again, so a file reads back to the fields
+ * written.
  */
 public final class Csv {
   private Csv() {}
@@ -29,13 +31,19 @@ public final class Csv {
     return s.toString();
   }
 
+  /** What may begin a formula, or hide one, in a spreadsheet's cell. */
+  private static final String GUARDED = "=+-@\t\r'\"";
+
   private static void field(StringBuilder s, String value) {
     String v = value == null ? "" : value;
     if (!v.isEmpty() && "=+-@\t\r'".indexOf(v.charAt(0)) >= 0) {
       v = "'" + v;
     }
-    // quoted on a semicolon or a tab too: a spreadsheet that splits on those (many locales split
-    // on ';') keeps a quoted field whole, so no part of it can begin a cell, and a formula
+    // a spreadsheet that splits on ';' or tab (Excel in many locales) starts a cell after each,
+    // inside a field too: a quote mid-cell is no text qualifier there, so quoting alone does
+    // not keep the field whole, and 'x;=1+1' would give a cell '=1+1'. What follows a ';' or
+    // a tab and could begin a formula gets an apostrophe, as a field's start does
+    v = guardInside(v);
     if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0
         || v.indexOf('\r') >= 0 || v.indexOf(';') >= 0 || v.indexOf('\t') >= 0) {
       s.append('"').append(v.replace("\"", "\"\"")).append('"');
@@ -114,8 +122,37 @@ public final class Csv {
     return rows;
   }
 
+  private static String guardInside(String v) {
+    if (v.indexOf(';') < 0 && v.indexOf('\t') < 0) {
+      return v;
+    }
+    StringBuilder out = new StringBuilder(v.length() + 4);
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      out.append(c);
+      if ((c == ';' || c == '\t') && i + 1 < v.length() && GUARDED.indexOf(v.charAt(i + 1)) >= 0) {
+        out.append('\'');
+      }
+    }
+    return out.toString();
+  }
+
   private static String unguard(String v) {
-    return v.length() > 1 && v.charAt(0) == '\'' && "=+-@\t\r'".indexOf(v.charAt(1)) >= 0
+    String field = v.length() > 1 && v.charAt(0) == '\'' && "=+-@\t\r'".indexOf(v.charAt(1)) >= 0
         ? v.substring(1) : v;
+    if (field.indexOf(';') < 0 && field.indexOf('\t') < 0) {
+      return field;
+    }
+    // the apostrophe guardInside put after a ';' or a tab, before a guarded character
+    StringBuilder out = new StringBuilder(field.length());
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      out.append(c);
+      if ((c == ';' || c == '\t') && i + 2 < field.length() && field.charAt(i + 1) == '\''
+          && GUARDED.indexOf(field.charAt(i + 2)) >= 0) {
+        i++; // the guard, not the text
+      }
+    }
+    return out.toString();
   }
 }

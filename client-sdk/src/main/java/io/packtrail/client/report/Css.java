@@ -37,7 +37,9 @@ final class Css {
       table.timeline th:nth-child(4){width:18%}table.timeline th:nth-child(5){width:13%}\
       table.timeline th:nth-child(6){width:7%}table.timeline th:nth-child(7){width:8%}\
       table.timeline td{overflow-wrap:anywhere}table.timeline td.site small{font-size:10.5px}td small{color:var(--muted)}
-      td .k{color:var(--muted)}td.num{text-align:right}
+      td .k{color:var(--muted)}td.num{text-align:right}\
+      ol.acks{margin:0;padding-left:1.2em}li.ack .principal{font-weight:600}\
+      li.ack q.note{display:block;white-space:pre-wrap;color:var(--ink)}
       .graph{overflow-x:auto}.graph svg{max-width:100%;height:auto;display:block;margin:0 auto}
       .legend .k{display:inline-block;margin-right:12px;padding-left:22px;position:relative}
       .legend .k:before{content:"";position:absolute;left:0;top:50%;width:16px;border-top:3px \

@@ -279,13 +279,22 @@ public final class ReportPage {
           : state + " by " + a.getResolvingEvent());
       cell(s, "", a.getDescription());
       cell(s, "", String.join(", ", a.getEventsList()));
-      List<String> acks = new java.util.ArrayList<>();
-      for (var k : a.getAcknowledgementsList()) {
-        acks.add(TIME.format(Instant.ofEpochSecond(k.getCreateTime().getSeconds())) + " "
-            + (k.getPrincipal().isEmpty() ? k.getPrincipalKind() : k.getPrincipal()) + ": "
-            + k.getNote());
+      // one element per acknowledgement, its note in its own: notes are free text of the
+      // involved parties, and joined into one string a note could pass for another party's
+      // acknowledgement ("checked | 2026-03-02 09:00 organizations/authority: confirmed")
+      s.append("<td class=\"acknowledgements\">");
+      if (a.getAcknowledgementsCount() > 0) {
+        s.append("<ol class=\"acks\">");
+        for (var k : a.getAcknowledgementsList()) {
+          s.append("<li class=\"ack\"><span class=\"time\">")
+              .append(text(TIME.format(Instant.ofEpochSecond(k.getCreateTime().getSeconds()))))
+              .append("</span> <span class=\"principal\">")
+              .append(text(k.getPrincipal().isEmpty() ? k.getPrincipalKind() : k.getPrincipal()))
+              .append("</span><q class=\"note\">").append(text(k.getNote())).append("</q></li>");
+        }
+        s.append("</ol>");
       }
-      cell(s, "acknowledgements", String.join(" | ", acks));
+      s.append("</td>");
       s.append("</tr>");
     }
     s.append("</tbody></table>");

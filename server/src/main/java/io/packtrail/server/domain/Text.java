@@ -37,8 +37,24 @@ public final class Text {
             + " found U+%04X at index %d", (int) c, i));
         return false;
       }
+      if (isDirectionalOverride(c)) {
+        v.add(field, String.format(java.util.Locale.ROOT, "must not contain bidirectional "
+            + "embedding, override or isolate controls (U+202A to U+202E, U+2066 to U+2069), "
+            + "which make a name or note show other than it reads; found U+%04X at index %d",
+            (int) c, i));
+        return false;
+      }
     }
     return true;
+  }
+
+  /**
+   * The bidirectional controls that reorder the text around them: a display name or note with
+   * one shows, in a report, an export or a terminal, as other text than it is ("Trojan Source").
+   * The marks U+200E and U+200F stay allowed: they only set the direction of neutral characters.
+   */
+  private static boolean isDirectionalOverride(char c) {
+    return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
   }
 
   /** A name field: at most {@link #MAX_NAME} characters, no control characters. */

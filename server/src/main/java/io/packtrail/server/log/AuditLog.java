@@ -138,13 +138,17 @@ public final class AuditLog {
    */
   public LogCheckpoint addCosignature(Checkpoint cosigned, SignedNote.Signature line,
       String lineField) {
+    // the line's key name is any caller's text (DEL, C1 controls, bidirectional overrides
+    // pass the note format): escaped as every echo of a caller's text is, since this message
+    // is logged as well as answered
+    String named = io.packtrail.server.domain.Text.echo(line.keyName());
     VerifierKey witness = witnesses.stream().filter(w -> w.matches(line)).findFirst()
         .orElseThrow(() -> new Authorization.Denied(Authorization.Scope.WITNESS_KEY,
             witnesses.stream().anyMatch(
             w -> w.name().equals(line.keyName()))
-            ? "the key witness " + line.keyName() + " cosigned with is not the one this log "
+            ? "the key witness " + named + " cosigned with is not the one this log "
                 + "accepts from it (serve --witness-key)"
-            : "witness " + line.keyName() + " is not a witness of this log: it accepts "
+            : "witness " + named + " is not a witness of this log: it accepts "
                 + "cosignatures only from the witness keys it is configured with (serve "
                 + "--witness-key)"));
     return jdbi.inTransaction(h -> {

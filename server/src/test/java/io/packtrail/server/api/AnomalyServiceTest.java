@@ -655,6 +655,15 @@ class AnomalyServiceTest {
           "accepted");
       assertEquals(2, reviewed.getAcknowledgementsCount());
       assertEquals("REGULATOR", reviewed.getAcknowledgements(1).getPrincipalKind());
+      // a note made to look like another party's acknowledgement stays inside its own: the
+      // report gives each acknowledgement its element, the note its own within it
+      String forged = "checked | 2026-03-02 09:00:00 organizations/authority-x: confirmed";
+      worker.acknowledgeAnomaly(a.getName(), forged);
+      String page = worker.getUnitReport(unit).getContent().toString(StandardCharsets.UTF_8);
+      String row = page.substring(page.indexOf("data-name=\"" + a.getName() + "\""));
+      row = row.substring(0, row.indexOf("</tr>"));
+      assertEquals(3, row.split("<li class=\"ack\">", -1).length - 1, row);
+      assertTrue(row.contains("<q class=\"note\">" + forged + "</q>"), row);
     } finally {
       for (PacktrailClient c : List.of(dealer, maker, worker, regulator, device)) {
         c.close();

@@ -94,6 +94,30 @@ class BadInputTest {
     assertViolation(site, "site.address", "control characters");
   }
 
+  /**
+   * A bidirectional override in a display name or a note would make a report, an export or a
+   * terminal show other text than it is (an organisation named to look like another one).
+   */
+  @Test
+  void bidirectionalOverridesInNamesAndNotesAreRefused() {
+    var org = assertFails(Code.INVALID_ARGUMENT, () -> harness.registry().createOrganization(
+        CreateOrganizationRequest.newBuilder().setOrganizationId("bidi-org")
+            .setOrganization(Organization.newBuilder().setDisplayName("Acme \u202Eoiranecs")
+                .setRegionCode("620100")
+                .addRoles(OrganizationRole.ORGANIZATION_ROLE_RECYCLER)).build()));
+    assertViolation(org, "organization.display_name", "bidirectional");
+    String code = Fixtures.registeredPack(harness.client());
+    assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.events().recordEvent(
+        Fixtures.step(code, Fixtures.STATION).setRemoval(Removal.newBuilder()
+            .setReason(RemovalReason.REMOVAL_REASON_SERVICE).setNote("ok \u2066x\u2069"))
+            .build())), "removal.note", "U+2066");
+    // the direction marks stay allowed (Arabic or Hebrew text needs them)
+    harness.client().recordEvent(Fixtures.sale(code));
+    harness.events().recordEvent(Fixtures.step(code, Fixtures.STATION).setRemoval(
+        Removal.newBuilder().setReason(RemovalReason.REMOVAL_REASON_SERVICE)
+            .setNote("mark \u200F ok")).build());
+  }
+
   @Test
   void nulInUnitNamesNotesAndLabelTextIsRefused() {
     assertViolation(assertFails(Code.INVALID_ARGUMENT, () -> harness.units().getUnit(

@@ -152,6 +152,12 @@ class WitnessCosignatureTest {
     assertEquals("witness witness.example/stranger is not a witness of this log: it accepts "
         + "cosignatures only from the witness keys it is configured with (serve --witness-key)",
         status.getMessage());
+    // a key name with a terminal's control sequence and a bidirectional override (the note
+    // format lets both through): echoed escaped, in the answer and so in the server's log
+    var hostile = assertFails(Status.Code.PERMISSION_DENIED, () -> client.addCosignature(body,
+        cosign(body, "ev\u009b2J\u202eil", stranger.privateKey(), 1_767_225_600L)));
+    assertTrue(hostile.getMessage().startsWith("witness ev\\u009B2J\\u202Eil is not a witness"),
+        hostile.getMessage());
     // a configured name with another key: denied, and the configured key is not shown
     status = assertFails(Status.Code.PERMISSION_DENIED, () -> client.addCosignature(body,
         cosign(body, W1, stranger.privateKey(), 1_767_225_600L)));
