@@ -28,11 +28,19 @@ class MigrationLockTest {
       holder.begin();
       holder.execute("LOCK TABLE organization IN ACCESS EXCLUSIVE MODE");
       CompletableFuture<Integer> migrated = CompletableFuture.supplyAsync(bounded::migrate);
-      Thread.sleep(3000);
-      holder.rollback();
-      int applied = migrated.get(60, TimeUnit.SECONDS);
-      assertTrue(applied >= 15, "V2 to the latest, got " + applied);
-      assertEquals(0, bounded.schema().pending().size(), bounded.schema().toString());
+      Thread.sleep(1000);
+      // a second instance starting meanwhile waits for the first one's lock, then finds
+      // nothing left to do (the lock is held the whole run, not given up with a session)
+      try (Database second = fresh.openWith("options=-c%20jit%3Doff%20-c%20"
+          + "idle_in_transaction_session_timeout%3D1000", 4)) {
+        CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(second::migrate);
+        Thread.sleep(2000);
+        holder.rollback();
+        int applied = migrated.get(60, TimeUnit.SECONDS);
+        assertTrue(applied >= 15, "V2 to the latest, got " + applied);
+        assertEquals(0, (int) waiting.get(60, TimeUnit.SECONDS), "the second applied none");
+        assertEquals(0, bounded.schema().pending().size(), bounded.schema().toString());
+      }
     }
   }
 }
