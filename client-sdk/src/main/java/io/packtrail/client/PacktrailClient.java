@@ -96,7 +96,12 @@ import java.util.function.Consumer;
  * lost answer, look before calling again.
  */
 public final class PacktrailClient implements AutoCloseable {
-  /** Retry policy for every packtrail.v1 method: writes are idempotent on their ids. */
+  /**
+   * Retry policy for every packtrail.v1 method (writes are idempotent on their ids), but
+   * CreateEnrollmentCode: a retry of a code whose answer was lost is answered without the
+   * code's text (shown once only), so a retry made here, unseen by the caller, would return a
+   * code the caller can never use. Its UNAVAILABLE reaches the caller, who knows to look.
+   */
   private static final Map<String, ?> SERVICE_CONFIG = Map.of("methodConfig", List.of(Map.of(
       "name", List.of(
           Map.of("service", "packtrail.v1.RegistryService"),
@@ -114,7 +119,18 @@ public final class PacktrailClient implements AutoCloseable {
           "initialBackoff", "0.1s",
           "maxBackoff", "2s",
           "backoffMultiplier", 2.0,
-          "retryableStatusCodes", List.of("UNAVAILABLE")))));
+          "retryableStatusCodes", List.of("UNAVAILABLE"))),
+      // the most specific name wins: this method has no retry policy
+      Map.of("name", List.of(Map.of("service", "packtrail.v1.DeviceService",
+          "method", "CreateEnrollmentCode")))));
+
+  /**
+   * The service config this SDK's channels use (the retry policy above), for a channel built by
+   * hand: {@code ManagedChannelBuilder.defaultServiceConfig(serviceConfig()).enableRetry()}.
+   */
+  public static Map<String, ?> serviceConfig() {
+    return SERVICE_CONFIG;
+  }
 
   private final ManagedChannel ownedChannel;
   /** The watches not closed yet, closed with the client. */
@@ -838,7 +854,9 @@ public final class PacktrailClient implements AutoCloseable {
   /**
    * A one-time enrollment code for one site ({@code organizations/{o}/sites/{s}}). The answer
    * holds the code; a retry with the same {@code requestId} answers the same enrollment code
-   * without it.
+   * without it. This call is not retried by the client on UNAVAILABLE (see the class's retry
+   * policy): after one, a retry with the same id tells whether the code was made (then without
+   * its text: make a new one with a new id).
    */
   public EnrollmentCode createEnrollmentCode(String site, String requestId) {
     return withDeadline(devices).createEnrollmentCode(CreateEnrollmentCodeRequest.newBuilder()

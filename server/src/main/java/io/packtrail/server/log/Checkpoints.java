@@ -29,6 +29,9 @@ public final class Checkpoints {
     this.clock = clock;
   }
 
+  /** The transaction-scoped advisory lock every checkpoint signing takes first. */
+  static final long SIGNING_LOCK = 0x7061636b74726c31L; // "packtrl1"
+
   /** Signs the integrated tree unless its size has a checkpoint; answers the stored one. */
   public LogCheckpoint signCurrent() {
     if (!jdbi.withExtension(LogDao.class, LogDao::unsigned)) {
@@ -36,6 +39,11 @@ public final class Checkpoints {
           .orElseGet(this::signCurrent); // (the tree grew in between)
     }
     return jdbi.inTransaction(h -> {
+      // one signer at a time, across instances: without it, a signer that read the tree at
+      // 100 and the latest checkpoint before another signer's 200 was committed signed 100
+      // after 200 had been handed out, and checkpoints seemed to shrink. Every read below
+      // comes after the lock, so it sees the other signer's commit
+      h.execute("SELECT pg_advisory_xact_lock(?)", SIGNING_LOCK);
       LogDao dao = h.attach(LogDao.class);
       LogDao.Progress tree = dao.progress();
       Optional<LogCheckpoint> stored = dao.checkpoint(tree.treeSize());

@@ -257,6 +257,38 @@ class LogIntegrationTest {
     }
   }
 
+  /**
+   * Checkpoint signers take turns: one that started while another held the signing lock signs
+   * after it, reading the tree and the latest checkpoint anew, so a later checkpoint is never
+   * smaller than one already handed out (before, two signers racing could store 100 after
+   * 200).
+   */
+  @Test
+  void aSignerWaitsForAnotherSoCheckpointsOnlyGrow() throws Exception {
+    try (TestDatabases.Fresh db = TestDatabases.create("LogSignTurns")) {
+      Jdbi jdbi = db.database().jdbi();
+      LogKey key = LogKey.loadOrCreate(jdbi, KeySealer.random(), null, Clock.systemUTC());
+      Checkpoints checkpoints = new Checkpoints(jdbi, key, Clock.systemUTC());
+      assertEquals(0, checkpoints.signCurrent().treeSize());
+      jdbi.useHandle(h -> {
+        h.execute("INSERT INTO registry_entry (log_index, entry_type, subject, canonical_bytes, "
+            + "record_time) VALUES (0, 'site', 'organizations/a/sites/b', '\\x01'::bytea, now())");
+        h.execute("UPDATE log_head SET next_index = 1");
+      });
+      assertEquals(1, new Integrator(jdbi, Clock.systemUTC(), 10).integrateBatch(true).added());
+      java.util.concurrent.CompletableFuture<io.packtrail.server.domain.LogCheckpoint> signing;
+      try (org.jdbi.v3.core.Handle other = jdbi.open()) {
+        other.begin();
+        other.execute("SELECT pg_advisory_xact_lock(?)", Checkpoints.SIGNING_LOCK);
+        signing = java.util.concurrent.CompletableFuture.supplyAsync(checkpoints::signCurrent);
+        Thread.sleep(500);
+        assertFalse(signing.isDone(), "waits while another signer holds the lock");
+        other.rollback();
+      }
+      assertEquals(1, signing.get(20, java.util.concurrent.TimeUnit.SECONDS).treeSize());
+    }
+  }
+
   @Test
   void oneCheckpointPerTreeSizeNeverTwoRoots() {
     try (TestDatabases.Fresh db = TestDatabases.create("LogOneRoot")) {
