@@ -1184,8 +1184,8 @@ def main(path):
     cols = cols[:16] + ["step_id", "step_unit", "step_part"] + cols[17:]
     def guard(v):
         v = "'" + v if v and v[0] in "=+-@\t\r'" else v
-        # inside a field, an apostrophe after a ';' or a tab that a guarded character follows
-        return re.sub(r"([;\t])(?=[=+\-@\t\r'\"])", r"\1'", v)
+        # inside a field, an apostrophe after a ';', a tab or a line end that a guarded character follows
+        return re.sub(r"([;\t\r\n])(?=[=+\-@\t\r'\"])", r"\1'", v)
     def cell(v):
         v = guard(v)
         return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n;\t') else v

@@ -124,14 +124,6 @@ public final class PacktrailClient implements AutoCloseable {
       Map.of("name", List.of(Map.of("service", "packtrail.v1.DeviceService",
           "method", "CreateEnrollmentCode")))));
 
-  /**
-   * The service config this SDK's channels use (the retry policy above), for a channel built by
-   * hand: {@code ManagedChannelBuilder.defaultServiceConfig(serviceConfig()).enableRetry()}.
-   */
-  public static Map<String, ?> serviceConfig() {
-    return SERVICE_CONFIG;
-  }
-
   private final ManagedChannel ownedChannel;
   /** The watches not closed yet, closed with the client. */
   private final java.util.Set<EventSubscription> subscriptions =

@@ -5,12 +5,13 @@ import java.util.List;
 
 /**
  * CSV as RFC 4180 writes it (comma-separated, CRLF line ends, a field quoted when it holds a
- * comma, quote, CR or LF, quotes doubled), with two additions for spreadsheets: a field holding
- * a semicolon or a tab is quoted too (a spreadsheet splitting on those keeps it whole); a field
+ * comma, quote, CR or LF, quotes doubled), with additions for spreadsheets: a field holding
+ * a semicolon or a tab is quoted too; a field
  * that begins with {@code = + - @}, a tab, a CR or an apostrophe gets an apostrophe in front, so a
  * spreadsheet shows a note such as {@code =HYPERLINK(...)} as text instead of running it
- * (OWASP's advice on CSV injection), and so does what follows a semicolon or a tab inside a
- * field when it could begin a formula (a spreadsheet splitting on those starts a cell there);
+ * (OWASP's advice on CSV injection), and so does what follows a semicolon, a tab or a line end
+ * inside a field when it could begin a formula (a spreadsheet splitting on those, and reading
+ * quotes only at a cell's start, starts a cell there);
  * {@link #read} takes exactly those apostrophes off again, so a file reads back to the fields
  * written.
  */
@@ -33,6 +34,12 @@ public final class Csv {
 
   /** What may begin a formula, or hide one, in a spreadsheet's cell. */
   private static final String GUARDED = "=+-@\t\r'\"";
+  /**
+   * Where a spreadsheet may start a new cell inside a field: a ';' or a tab (a spreadsheet
+   * splitting on those), a line end (one reading quotes only at a cell's start ends its row
+   * there).
+   */
+  private static final String BREAKS = ";\t\r\n";
 
   private static void field(StringBuilder s, String value) {
     String v = value == null ? "" : value;
@@ -40,9 +47,10 @@ public final class Csv {
       v = "'" + v;
     }
     // a spreadsheet that splits on ';' or tab (Excel in many locales) starts a cell after each,
-    // inside a field too: a quote mid-cell is no text qualifier there, so quoting alone does
-    // not keep the field whole, and 'x;=1+1' would give a cell '=1+1'. What follows a ';' or
-    // a tab and could begin a formula gets an apostrophe, as a field's start does
+    // inside a field too, and a row after a line end: a quote mid-cell is no text qualifier
+    // there, so quoting alone does not keep the field whole, and 'x;=1+1' would give a cell
+    // '=1+1'. What follows one of those and could begin a formula gets an apostrophe, as a
+    // field's start does
     v = guardInside(v);
     if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0
         || v.indexOf('\r') >= 0 || v.indexOf(';') >= 0 || v.indexOf('\t') >= 0) {
@@ -123,32 +131,31 @@ public final class Csv {
   }
 
   private static String guardInside(String v) {
-    if (v.indexOf(';') < 0 && v.indexOf('\t') < 0) {
-      return v;
-    }
-    StringBuilder out = new StringBuilder(v.length() + 4);
+    StringBuilder out = null;
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
-      out.append(c);
-      if ((c == ';' || c == '\t') && i + 1 < v.length() && GUARDED.indexOf(v.charAt(i + 1)) >= 0) {
+      if (out != null) {
+        out.append(c);
+      }
+      if (BREAKS.indexOf(c) >= 0 && i + 1 < v.length() && GUARDED.indexOf(v.charAt(i + 1)) >= 0) {
+        if (out == null) {
+          out = new StringBuilder(v.length() + 4).append(v, 0, i + 1);
+        }
         out.append('\'');
       }
     }
-    return out.toString();
+    return out == null ? v : out.toString();
   }
 
   private static String unguard(String v) {
     String field = v.length() > 1 && v.charAt(0) == '\'' && "=+-@\t\r'".indexOf(v.charAt(1)) >= 0
         ? v.substring(1) : v;
-    if (field.indexOf(';') < 0 && field.indexOf('\t') < 0) {
-      return field;
-    }
-    // the apostrophe guardInside put after a ';' or a tab, before a guarded character
+    // the apostrophe guardInside put after a break, before a guarded character
     StringBuilder out = new StringBuilder(field.length());
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);
       out.append(c);
-      if ((c == ';' || c == '\t') && i + 2 < field.length() && field.charAt(i + 1) == '\''
+      if (BREAKS.indexOf(c) >= 0 && i + 2 < field.length() && field.charAt(i + 1) == '\''
           && GUARDED.indexOf(field.charAt(i + 2)) >= 0) {
         i++; // the guard, not the text
       }

@@ -93,8 +93,22 @@ public record Event(
    * same (same digest), else {@link AlreadyExistsException}.
    */
   public Event answerRetry(byte[] digest) {
+    return answerRetry(digest, actorOrganization, unitCode);
+  }
+
+  /**
+   * As {@link #answerRetry(byte[])}, for a request of {@code callerOrganization} about
+   * {@code requestedUnit}: the event holding the id is named only to its own organisation. To
+   * another, which reused an id that is not its own, "in use" is all it learns: the event's name
+   * would tell it of a unit and a step it may not read.
+   */
+  public Event answerRetry(byte[] digest, String callerOrganization, String requestedUnit) {
     if (java.util.Arrays.equals(requestDigest, digest)) {
       return this;
+    }
+    if (callerOrganization != null && !callerOrganization.equals(actorOrganization)) {
+      throw new AlreadyExistsException(ResourceNames.unit(requestedUnit), "event_id " + eventId
+          + " is already in use; choose a new event_id for a new step");
     }
     throw new AlreadyExistsException(name(), "event_id " + eventId + " was already used for a "
         + "different step (" + name() + "); choose a new event_id for a new step");

@@ -564,7 +564,8 @@ public final class Sequencer implements AutoCloseable {
       if (prior != null) {
         try {
           List<Event> events = new ArrayList<>();
-          events.add(prior.answerRetry(p.digest()));
+          events.add(prior.answerRetry(p.digest(),
+              p.actor() == null ? null : p.actor().organization(), s.unitCode()));
           for (Step.Touch t : Step.others(s.step())) {
             events.add(recorded.get(EventChain.derivedEventId(s.eventId(), t.code())));
           }
@@ -601,7 +602,8 @@ public final class Sequencer implements AutoCloseable {
         continue;
       }
       if (Step.touchesSeveral(s.step().type())) {
-        AlreadyExistsException taken = derivedIdTaken(s, recorded);
+        AlreadyExistsException taken = derivedIdTaken(s, recorded,
+            p.actor() == null ? null : p.actor().organization());
         if (taken != null) {
           outcomes.add(new Outcome(p, null, taken, false));
           continue;
@@ -702,15 +704,18 @@ public final class Sequencer implements AutoCloseable {
    * when one of them is stored already under another step, the step's id is as good as used,
    * and answered so (its insert would fail on the key, over and over, as a server fault).
    */
-  private static AlreadyExistsException derivedIdTaken(Submission s, Map<UUID, Event> recorded) {
+  private static AlreadyExistsException derivedIdTaken(Submission s, Map<UUID, Event> recorded,
+      String organization) {
     for (Step.Touch t : Step.others(s.step())) {
       UUID derived = EventChain.derivedEventId(s.eventId(), t.code());
       Event holder = recorded.get(derived);
       if (holder != null) {
+        // the holder is named only to its own organisation (Event#answerRetry)
         return new AlreadyExistsException(ResourceNames.unit(s.unitCode()), "event_id "
             + s.eventId() + " derives the id " + derived + " of its event of "
-            + ResourceNames.unit(t.code()) + ", which " + holder.name() + " holds already; "
-            + "choose a new event_id");
+            + ResourceNames.unit(t.code()) + ", which " + (organization == null
+                || organization.equals(holder.actorOrganization()) ? holder.name()
+                : "another event") + " holds already; choose a new event_id");
       }
     }
     return null;

@@ -38,7 +38,10 @@ public final class Checkpoints {
       return jdbi.withExtension(LogDao.class, dao -> dao.checkpoint(dao.progress().treeSize()))
           .orElseGet(this::signCurrent); // (the tree grew in between)
     }
-    return jdbi.inTransaction(h -> {
+    // READ COMMITTED whatever the database's default: each read after the lock must see the
+    // commit of the signer it waited for
+    return jdbi.inTransaction(org.jdbi.v3.core.transaction.TransactionIsolationLevel.READ_COMMITTED,
+        h -> {
       // one signer at a time, across instances: without it, a signer that read the tree at
       // 100 and the latest checkpoint before another signer's 200 was committed signed 100
       // after 200 had been handed out, and checkpoints seemed to shrink. Every read below

@@ -50,6 +50,14 @@ public final class Database implements AutoCloseable {
    */
   public static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(30);
 
+  /**
+   * PostgreSQL's TCP keepalive on the server's sessions: first probe after 60 s of silence, then
+   * every 10 s, the session ended after 6 unanswered (about two minutes in all). Ignored over a
+   * Unix socket.
+   */
+  static final String KEEPALIVES = "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 "
+      + "-c tcp_keepalives_count=6";
+
   /** Opens a pool on a PostgreSQL JDBC URL; user and password may be null. */
   public static Database open(String jdbcUrl, String user, String password, int poolSize) {
     return open(jdbcUrl, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
@@ -79,9 +87,12 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("ApplicationName", "packtrail-server");
     // no JIT: the planner cannot estimate the lineage walks (recursive CTEs) and their inflated
     // costs would compile every walk, adding 50-200 ms to queries that run in a few ms.
-    // PostgreSQL ends a session of ours left idle inside a transaction (IDLE_IN_TRANSACTION)
+    // PostgreSQL ends a session of ours left idle inside a transaction (IDLE_IN_TRANSACTION),
+    // and, by TCP keepalive, one whose client went silent: a session idle outside a
+    // transaction too (Flyway's migration lock is one) ends within two minutes of its client
+    // host freezing or vanishing, not after PostgreSQL's default two hours
     config.addDataSourceProperty("options", "-c jit=off -c idle_in_transaction_session_timeout="
-        + IDLE_IN_TRANSACTION.toMillis());
+        + IDLE_IN_TRANSACTION.toMillis() + " " + KEEPALIVES);
     config.setConnectionInitSql(DURABLE_COMMITS);
     return new Database(new HikariDataSource(config));
   }

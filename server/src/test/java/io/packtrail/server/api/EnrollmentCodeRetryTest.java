@@ -78,7 +78,7 @@ class EnrollmentCodeRetryTest {
             InProcessServerBuilder.forName(name).intercept(loser), db.database().jdbi(),
             PacktrailServer.Settings.defaults())) {
       ManagedChannel channel = InProcessChannelBuilder.forName(name)
-          .defaultServiceConfig(PacktrailClient.serviceConfig()).enableRetry().build();
+          .defaultServiceConfig(PacktrailClient.retryServiceConfig()).enableRetry().build();
       try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
         // another write (CreateSite, through Fixtures.network) is retried by the channel with
         // the same id, and its retry answered: the caller sees success

@@ -2,6 +2,8 @@ package io.packtrail.server.api;
 
 import static io.packtrail.server.testing.Statuses.assertFails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.packtrail.server.testing.Fixtures;
@@ -94,6 +96,36 @@ class RetryAnswerTest {
     RegisterUnitRequest foreign = register.toBuilder().setCode("JCTPBA1TRACE01RA5" + "0000001")
         .build();
     assertFails(Status.Code.ALREADY_EXISTS, () -> harness.client().registerUnit(foreign));
+  }
+
+  /**
+   * An event id reused by another organisation is "in use", without the name of the event that
+   * holds it: that would tell of a unit and a step the other may not read. Its own organisation
+   * still gets the name.
+   */
+  @Test
+  void anIdReusedByAnotherOrganisationIsInUseWithoutNamingTheEvent() {
+    String code = Fixtures.registeredPack(harness.client());
+    RecordEventRequest sale = Fixtures.sale(code);
+    Event first = harness.client().recordEvent(sale);
+    // the recycler's step at its plant, under the dealer's event id
+    String other = Fixtures.registeredPack(harness.client());
+    harness.client().recordEvent(Fixtures.sale(other));
+    harness.client().recordEvent(Fixtures.removal(other,
+        RemovalReason.REMOVAL_REASON_RETIREMENT));
+    RecordEventRequest foreign = Fixtures.step(other, Fixtures.PLANT)
+        .setCollection(io.packtrail.v1.Collection.getDefaultInstance())
+        .setEventId(sale.getEventId()).build();
+    var status = assertFails(Status.Code.ALREADY_EXISTS,
+        () -> harness.client().recordEvent(foreign));
+    assertEquals("event_id " + sale.getEventId() + " is already in use; choose a new event_id "
+        + "for a new step", status.getMessage());
+    assertFalse(status.getMessage().contains(code), status.getMessage());
+    // the dealer's own other request under its id: named, as before
+    RecordEventRequest own = Fixtures.removal(code, RemovalReason.REMOVAL_REASON_SERVICE)
+        .toBuilder().setEventId(sale.getEventId()).build();
+    assertTrue(assertFails(Status.Code.ALREADY_EXISTS, () -> harness.client().recordEvent(own))
+        .getMessage().contains(first.getName()));
   }
 
   @Test

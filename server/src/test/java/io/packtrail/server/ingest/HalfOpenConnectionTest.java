@@ -94,14 +94,24 @@ class HalfOpenConnectionTest {
     assertEquals(2, sequencer.submit(next, STATION).get(20, TimeUnit.SECONDS).sequence());
   }
 
-  /** The bound the tests above shorten is what every pool of the server's sets. */
+  /**
+   * The bound the tests above shorten is what every pool of the server's sets, with TCP
+   * keepalives that end a silent client's session idle outside a transaction too.
+   */
   @Test
-  void theServersSessionsEndATransactionLeftIdle() {
+  void theServersSessionsEndATransactionLeftIdleAndASilentClientsSession() {
     try (Database pool = harness.database().openAnother(1)) {
-      assertEquals(Database.IDLE_IN_TRANSACTION.toMillis(), (long) pool.jdbi().withHandle(h ->
-          h.createQuery("SELECT setting::bigint FROM pg_settings "
-              + "WHERE name = 'idle_in_transaction_session_timeout'").mapTo(Long.class).one()));
+      assertEquals(Database.IDLE_IN_TRANSACTION.toMillis(), setting(pool,
+          "idle_in_transaction_session_timeout"));
+      assertEquals(60, setting(pool, "tcp_keepalives_idle"));
+      assertEquals(10, setting(pool, "tcp_keepalives_interval"));
+      assertEquals(6, setting(pool, "tcp_keepalives_count"));
     }
+  }
+
+  private static long setting(Database pool, String name) {
+    return pool.jdbi().withHandle(h -> h.createQuery("SELECT setting::bigint FROM pg_settings "
+        + "WHERE name = :name").bind("name", name).mapTo(Long.class).one());
   }
 
   private void assertUnknownOutcome(Submission sale) {
