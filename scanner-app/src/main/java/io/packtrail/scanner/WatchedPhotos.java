@@ -32,17 +32,19 @@ final class WatchedPhotos {
   }
 
   boolean wasRead(Photo photo) throws SQLException {
-    return db.inTransaction(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT 1 FROM photos WHERE path = ? AND size = ? AND modified = ?")) {
-        p.setString(1, photo.path());
-        p.setLong(2, photo.size());
-        p.setLong(3, photo.modified());
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next();
-        }
+    return db.inTransaction(c -> read(c, photo));
+  }
+
+  private static boolean read(Connection c, Photo photo) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT 1 FROM photos WHERE path = ? AND size = ? AND modified = ?")) {
+      p.setString(1, photo.path());
+      p.setLong(2, photo.size());
+      p.setLong(3, photo.modified());
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
       }
-    });
+    }
   }
 
   /** Another scanner process on the same home read the photo first and saved its step. */
@@ -60,16 +62,8 @@ final class WatchedPhotos {
    * outbox's write lock orders the two transactions, so the check here is the one that counts.
    */
   static Void markRead(Connection c, Photo photo) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT 1 FROM photos WHERE path = ? AND size = ? AND modified = ?")) {
-      p.setString(1, photo.path());
-      p.setLong(2, photo.size());
-      p.setLong(3, photo.modified());
-      try (ResultSet rs = p.executeQuery()) {
-        if (rs.next()) {
-          throw new AlreadyRead(photo);
-        }
-      }
+    if (read(c, photo)) {
+      throw new AlreadyRead(photo);
     }
     return remember(c, photo);
   }

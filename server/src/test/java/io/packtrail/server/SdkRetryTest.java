@@ -25,16 +25,28 @@ import org.junit.jupiter.api.Test;
  * the same event id and the server answers with the original event instead of recording twice.
  */
 class SdkRetryTest {
-  /** Lets the first RecordEvent run and commit, then drops its answer as a network would. */
+  /**
+   * Lets the first call of each method named run and commit, then drops its answer as a network
+   * would (before its headers: a client retries only a call that got none).
+   */
   static final class LoseFirstAnswer implements ServerInterceptor {
     final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger lost = new AtomicInteger();
+    private final java.util.Set<String> methods;
+    private final java.util.Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    LoseFirstAnswer(String... bareMethodNames) {
+      this.methods = java.util.Set.of(bareMethodNames);
+    }
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
         ServerCallHandler<Q, A> next) {
-      boolean record = call.getMethodDescriptor().getFullMethodName()
-          .equals("packtrail.v1.EventService/RecordEvent");
-      if (!record || calls.incrementAndGet() > 1) {
+      String method = call.getMethodDescriptor().getBareMethodName();
+      if (methods.contains(method)) {
+        calls.incrementAndGet();
+      }
+      if (!methods.contains(method) || !done.add(method)) {
         return next.startCall(call, headers);
       }
       return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
@@ -45,11 +57,12 @@ class SdkRetryTest {
 
         @Override
         public void sendMessage(A message) {
-          // the step is committed; its answer is lost on the way back
+          // the write is committed; its answer is lost on the way back
         }
 
         @Override
         public void close(Status status, Metadata trailers) {
+          lost.incrementAndGet();
           super.close(Status.UNAVAILABLE.withDescription("connection reset"), new Metadata());
         }
       }, headers);
@@ -58,7 +71,7 @@ class SdkRetryTest {
 
   @Test
   void aLostAnswerIsRetriedWithTheSameIdAndRecordedOnce() throws Exception {
-    LoseFirstAnswer network = new LoseFirstAnswer();
+    LoseFirstAnswer network = new LoseFirstAnswer("RecordEvent");
     String name = InProcessServerBuilder.generateName();
     try (TestDatabases.Fresh db = TestDatabases.create("SdkRetryTest");
         PacktrailServer server = PacktrailServer.start(
@@ -75,6 +88,46 @@ class SdkRetryTest {
         assertEquals(2, network.calls.get(), "one lost answer, one retry");
         assertEquals(2, event.getSequence());
         assertEquals(2, client.getUnit(code).getEventCount(), "recorded once");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Every write is retried so, but CreateEnrollmentCode: its retry would be answered without
+   * the code's text (shown once only), and the client would return a code nobody can use,
+   * saying nothing. Its UNAVAILABLE reaches the caller, whose own retry with the id tells that
+   * the code was made.
+   */
+  @Test
+  void aLostEnrollmentCodeAnswerIsNotRetriedUnseenButAnotherWriteIs() throws Exception {
+    LoseFirstAnswer network = new LoseFirstAnswer("CreateEnrollmentCode", "CreateSite");
+    String name = InProcessServerBuilder.generateName();
+    try (TestDatabases.Fresh db = TestDatabases.create("SdkRetryEnrollment");
+        PacktrailServer server = PacktrailServer.start(
+            InProcessServerBuilder.forName(name).intercept(network), db.database().jdbi(),
+            PacktrailServer.Settings.defaults())) {
+      ManagedChannel channel = InProcessChannelBuilder.forName(name)
+          .defaultServiceConfig(PacktrailClient.retryServiceConfig()).enableRetry().build();
+      try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
+        // CreateSite (in Fixtures.network) is retried with the same id and answered
+        Fixtures.network(client);
+        assertEquals(1, network.lost.get(), "the first site's answer was lost and retried");
+
+        String requestId = java.util.UUID.randomUUID().toString();
+        io.packtrail.server.testing.Statuses.assertFails(Status.Code.UNAVAILABLE,
+            () -> client.createEnrollmentCode(Fixtures.STATION, requestId));
+        assertEquals(2, network.lost.get());
+        // made, as the caller's own retry tells: without its text, which was shown once
+        io.packtrail.v1.EnrollmentCode again = client.createEnrollmentCode(Fixtures.STATION,
+            requestId);
+        org.junit.jupiter.api.Assertions.assertFalse(again.getName().isEmpty());
+        org.junit.jupiter.api.Assertions.assertTrue(again.getCode().isEmpty(),
+            "the text is not shown a second time");
+        // a new id makes a usable code
+        org.junit.jupiter.api.Assertions.assertFalse(client.createEnrollmentCode(
+            Fixtures.STATION, java.util.UUID.randomUUID().toString()).getCode().isEmpty());
       } finally {
         channel.shutdownNow();
       }
