@@ -131,6 +131,11 @@ class DatabaseOutageTest {
   void healthAnswersWhileEveryHandlerWaitsOnTheDatabase() throws Exception {
     String code = Fixtures.registeredPack(client);
     int handlers = PacktrailServer.Settings.defaults().handlerThreads();
+    // the outages of other tests emptied the pool, and it refills one connection at a time:
+    // a read that waited for a new connection longer than the pool's second failed instead of
+    // waiting on the lock, and fewer handlers than all waited there (a flaky failure)
+    awaitTrue(() -> proxied.pool().getIdleConnections() >= handlers + 1,
+        "the pool holds a connection for every handler");
     List<ListenableFuture<GetUnitResponse>> reads = new ArrayList<>();
     try (Handle lock = db.database().jdbi().open()) {
       lock.begin();

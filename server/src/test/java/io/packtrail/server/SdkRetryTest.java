@@ -69,29 +69,46 @@ class SdkRetryTest {
     }
   }
 
-  @Test
-  void aLostAnswerIsRetriedWithTheSameIdAndRecordedOnce() throws Exception {
-    LoseFirstAnswer network = new LoseFirstAnswer("RecordEvent");
+  /** What a test does with a client whose channel has the SDK's retry policy. */
+  @FunctionalInterface
+  interface ClientWork {
+    void run(PacktrailClient client) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} with a client over a channel built with the SDK's retry policy, to an
+   * in-process server on a database of its own whose answers pass {@code network}.
+   */
+  static void withRetryingClient(String label, LoseFirstAnswer network, ClientWork work)
+      throws Exception {
     String name = InProcessServerBuilder.generateName();
-    try (TestDatabases.Fresh db = TestDatabases.create("SdkRetryTest");
+    try (TestDatabases.Fresh db = TestDatabases.create(label);
         PacktrailServer server = PacktrailServer.start(
             InProcessServerBuilder.forName(name).intercept(network), db.database().jdbi(),
             PacktrailServer.Settings.defaults())) {
       ManagedChannel channel = InProcessChannelBuilder.forName(name)
           .defaultServiceConfig(PacktrailClient.retryServiceConfig()).enableRetry().build();
       try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
-        Fixtures.network(client);
-        String code = Fixtures.registeredPack(client);
-        // no event id: the SDK chooses one before the first attempt and keeps it for retries
-        RecordEventRequest sale = Fixtures.sale(code).toBuilder().clearEventId().build();
-        Event event = client.recordEvent(sale);
-        assertEquals(2, network.calls.get(), "one lost answer, one retry");
-        assertEquals(2, event.getSequence());
-        assertEquals(2, client.getUnit(code).getEventCount(), "recorded once");
+        work.run(client);
       } finally {
         channel.shutdownNow();
       }
     }
+  }
+
+  @Test
+  void aLostAnswerIsRetriedWithTheSameIdAndRecordedOnce() throws Exception {
+    LoseFirstAnswer network = new LoseFirstAnswer("RecordEvent");
+    withRetryingClient("SdkRetryTest", network, client -> {
+      Fixtures.network(client);
+      String code = Fixtures.registeredPack(client);
+      // no event id: the SDK chooses one before the first attempt and keeps it for retries
+      RecordEventRequest sale = Fixtures.sale(code).toBuilder().clearEventId().build();
+      Event event = client.recordEvent(sale);
+      assertEquals(2, network.calls.get(), "one lost answer, one retry");
+      assertEquals(2, event.getSequence());
+      assertEquals(2, client.getUnit(code).getEventCount(), "recorded once");
+    });
   }
 
   /**
@@ -103,34 +120,24 @@ class SdkRetryTest {
   @Test
   void aLostEnrollmentCodeAnswerIsNotRetriedUnseenButAnotherWriteIs() throws Exception {
     LoseFirstAnswer network = new LoseFirstAnswer("CreateEnrollmentCode", "CreateSite");
-    String name = InProcessServerBuilder.generateName();
-    try (TestDatabases.Fresh db = TestDatabases.create("SdkRetryEnrollment");
-        PacktrailServer server = PacktrailServer.start(
-            InProcessServerBuilder.forName(name).intercept(network), db.database().jdbi(),
-            PacktrailServer.Settings.defaults())) {
-      ManagedChannel channel = InProcessChannelBuilder.forName(name)
-          .defaultServiceConfig(PacktrailClient.retryServiceConfig()).enableRetry().build();
-      try (PacktrailClient client = PacktrailClient.over(channel, Duration.ofSeconds(20))) {
-        // CreateSite (in Fixtures.network) is retried with the same id and answered
-        Fixtures.network(client);
-        assertEquals(1, network.lost.get(), "the first site's answer was lost and retried");
+    withRetryingClient("SdkRetryEnrollment", network, client -> {
+      // CreateSite (in Fixtures.network) is retried with the same id and answered
+      Fixtures.network(client);
+      assertEquals(1, network.lost.get(), "the first site's answer was lost and retried");
 
-        String requestId = java.util.UUID.randomUUID().toString();
-        io.packtrail.server.testing.Statuses.assertFails(Status.Code.UNAVAILABLE,
-            () -> client.createEnrollmentCode(Fixtures.STATION, requestId));
-        assertEquals(2, network.lost.get());
-        // made, as the caller's own retry tells: without its text, which was shown once
-        io.packtrail.v1.EnrollmentCode again = client.createEnrollmentCode(Fixtures.STATION,
-            requestId);
-        org.junit.jupiter.api.Assertions.assertFalse(again.getName().isEmpty());
-        org.junit.jupiter.api.Assertions.assertTrue(again.getCode().isEmpty(),
-            "the text is not shown a second time");
-        // a new id makes a usable code
-        org.junit.jupiter.api.Assertions.assertFalse(client.createEnrollmentCode(
-            Fixtures.STATION, java.util.UUID.randomUUID().toString()).getCode().isEmpty());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
+      String requestId = java.util.UUID.randomUUID().toString();
+      io.packtrail.server.testing.Statuses.assertFails(Status.Code.UNAVAILABLE,
+          () -> client.createEnrollmentCode(Fixtures.STATION, requestId));
+      assertEquals(2, network.lost.get());
+      // made, as the caller's own retry tells: without its text, which was shown once
+      io.packtrail.v1.EnrollmentCode again = client.createEnrollmentCode(Fixtures.STATION,
+          requestId);
+      org.junit.jupiter.api.Assertions.assertFalse(again.getName().isEmpty());
+      org.junit.jupiter.api.Assertions.assertTrue(again.getCode().isEmpty(),
+          "the text is not shown a second time");
+      // a new id makes a usable code
+      org.junit.jupiter.api.Assertions.assertFalse(client.createEnrollmentCode(
+          Fixtures.STATION, java.util.UUID.randomUUID().toString()).getCode().isEmpty());
+    });
   }
 }
