@@ -77,12 +77,15 @@ class ServeCommandTest {
   }
 
   @Test
-  void aMetricsPortInUseIsNamedByItsOptionAndTheCommandEnds() throws Exception {
+  void aMetricsPortInUseIsNamedByItsOptionAndTheCommandEnds(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         var db = io.packtrail.server.testing.TestDatabases.create("metrics_port_taken")) {
+      // a home of its own: the key-encryption key serve makes goes there, not to ~/.packtrail
       java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve",
           "--plaintext", "--port", "0", "--anomaly-scan-interval", "0",
-          "--metrics-port", Integer.toString(taken.getLocalPort()), "--db-url", db.url()));
+          "--metrics-port", Integer.toString(taken.getLocalPort()), "--db-url", db.url(),
+          "--home", home.toString()));
       if (db.user() != null) {
         args.addAll(java.util.List.of("--db-user", db.user()));
       }
