@@ -90,27 +90,28 @@ public record Event(
 
   /**
    * The answer to a request that reuses this event's id: this event when the request is the
-   * same (same digest), else {@link AlreadyExistsException}.
-   */
-  public Event answerRetry(byte[] digest) {
-    return answerRetry(digest, actorOrganization, unitCode);
-  }
-
-  /**
-   * As {@link #answerRetry(byte[])}, for a request of {@code callerOrganization} about
-   * {@code requestedUnit}: the event holding the id is named only to its own organisation. To
-   * another, which reused an id that is not its own, "in use" is all it learns: the event's name
-   * would tell it of a unit and a step it may not read.
+   * same (same digest), else {@link AlreadyExistsException}, naming this event only to its own
+   * organisation ({@link #shownTo}); a request of {@code callerOrganization} (null: the server's
+   * own) about {@code requestedUnit} from another one learns that the id is in use, nothing of a
+   * unit and a step it may not read.
    */
   public Event answerRetry(byte[] digest, String callerOrganization, String requestedUnit) {
     if (java.util.Arrays.equals(requestDigest, digest)) {
       return this;
     }
-    if (callerOrganization != null && !callerOrganization.equals(actorOrganization)) {
+    if (!shownTo(callerOrganization)) {
       throw new AlreadyExistsException(ResourceNames.unit(requestedUnit), "event_id " + eventId
           + " is already in use; choose a new event_id for a new step");
     }
     throw new AlreadyExistsException(name(), "event_id " + eventId + " was already used for a "
         + "different step (" + name() + "); choose a new event_id for a new step");
+  }
+
+  /**
+   * Whether a refusal may name this event to a request of {@code organization}: its own
+   * organisation's, or the server's own (null).
+   */
+  public boolean shownTo(String organization) {
+    return organization == null || organization.equals(actorOrganization);
   }
 }

@@ -710,12 +710,10 @@ public final class Sequencer implements AutoCloseable {
       UUID derived = EventChain.derivedEventId(s.eventId(), t.code());
       Event holder = recorded.get(derived);
       if (holder != null) {
-        // the holder is named only to its own organisation (Event#answerRetry)
         return new AlreadyExistsException(ResourceNames.unit(s.unitCode()), "event_id "
             + s.eventId() + " derives the id " + derived + " of its event of "
-            + ResourceNames.unit(t.code()) + ", which " + (organization == null
-                || organization.equals(holder.actorOrganization()) ? holder.name()
-                : "another event") + " holds already; choose a new event_id");
+            + ResourceNames.unit(t.code()) + ", which " + (holder.shownTo(organization)
+                ? holder.name() : "another event") + " holds already; choose a new event_id");
       }
     }
     return null;

@@ -356,6 +356,9 @@ class SecondLifeIngestTest {
         new Step.Dismantling(List.of(child(module, 360)), 20, null), line)).getCause();
     assertInstanceOf(AlreadyExistsException.class, refused);
     assertTrue(refused.getMessage().contains("choose a new event_id"), refused.getMessage());
+    // the holder is another organisation's event: not named to this one
+    assertTrue(refused.getMessage().contains("which another event holds already")
+        && !refused.getMessage().contains(other), refused.getMessage());
     assertEquals(LifecycleState.GRADED, state(pack), "nothing of it was stored");
   }
 
