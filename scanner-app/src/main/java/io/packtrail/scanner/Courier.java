@@ -18,7 +18,7 @@ final class Courier implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean offline;
   private volatile Delivery.Report last;
-  private Delivery.WholeRefusal lastWholeRefusal;
+  private Delivery.CallerRefusal lastCallerRefusal;
 
   Courier(Delivery delivery, PacktrailClient client, Consumer<String> say, int retrySeconds) {
     this.delivery = delivery;
@@ -69,14 +69,14 @@ final class Courier implements AutoCloseable {
   Delivery.Report deliverOnce() {
     try {
       Delivery.Report r = delivery.deliver(client, say);
-      if (r.refusedWhole() != null) {
+      if (r.callerRefusal() != null) {
         // said once while it lasts: it repeats at every retry until it is mended
-        if (!r.refusedWhole().equals(lastWholeRefusal)) {
-          say.accept(r.refusedWhole().line(r.pending()));
+        if (!r.callerRefusal().equals(lastCallerRefusal)) {
+          say.accept(r.callerRefusal().line(r.pending()));
         }
-        lastWholeRefusal = r.refusedWhole();
+        lastCallerRefusal = r.callerRefusal();
       } else {
-        lastWholeRefusal = null;
+        lastCallerRefusal = null;
       }
       if (!r.reachedServer()) {
         if (!offline) {

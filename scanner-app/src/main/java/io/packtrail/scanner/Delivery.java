@@ -27,13 +27,14 @@ final class Delivery {
 
   /**
    * What one delivery did. {@code offline}: the trouble that passes (network, overload) that
-   * stopped it; {@code refusedWhole}: the server refused a batch as a whole (the device or its
-   * certificate not allowed, a limit), which waiting will not mend: every step of it stays saved;
+   * stopped it; {@code callerRefusal}: the server refused a batch as a whole (the device or its
+   * certificate not allowed, a limit) or steps of it for who sent them, which waiting will not
+   * mend: every such step stays saved;
    * {@code notStored}: steps the server answered it could not store (a fault of the server:
    * INTERNAL), kept waiting. Each null when none.
    */
   record Report(int sent, int refused, int held, long pending, String offline,
-      WholeRefusal refusedWhole, String notStored) {
+      CallerRefusal callerRefusal, String notStored) {
     boolean reachedServer() {
       return offline == null;
     }
@@ -44,8 +45,8 @@ final class Delivery {
    * a whole ({@code whole}), or steps of it refused each for the caller (PERMISSION_DENIED,
    * UNAUTHENTICATED); its code and the words for the worker.
    */
-  record WholeRefusal(io.grpc.Status.Code code, String words, boolean whole) {
-    WholeRefusal(io.grpc.Status.Code code, String words) {
+  record CallerRefusal(io.grpc.Status.Code code, String words, boolean whole) {
+    CallerRefusal(io.grpc.Status.Code code, String words) {
       this(code, words, true);
     }
 
@@ -96,10 +97,10 @@ final class Delivery {
     long afterPosition = 0;
     long afterId = 0;
     String offline = null;
-    WholeRefusal refusedWhole = null;
-    WholeRefusal ofCaller = null;
+    CallerRefusal wholeBatch = null;
+    CallerRefusal ofSteps = null;
     String notStored = null;
-    while (offline == null && refusedWhole == null) {
+    while (offline == null && wholeBatch == null) {
       Set<String> blocked = outbox.unitsWithRefusals();
       // a unit refused now, or corrected meanwhile (its correction sits behind this pass's
       // place), stays held to the end of the pass, like one whose waiting step was read
@@ -145,7 +146,7 @@ final class Delivery {
           // the batch as a whole was refused (not a step): keep every step and say so; the
           // server was reached, so this is no offline wait. A refused handshake is a refused
           // certificate, as UNAUTHENTICATED is: the steps wait for a new one
-          refusedWhole = new WholeRefusal(
+          wholeBatch = new CallerRefusal(
               io.packtrail.client.tls.TlsFailures.handshakeRefused(e)
                   ? io.grpc.Status.Code.UNAUTHENTICATED : e.getStatus().getCode(),
               Words.status(e));
@@ -181,11 +182,11 @@ final class Delivery {
           outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
               r.getError().getMessage());
           heldUnits.addAll(e.units());
-          ofCaller = new WholeRefusal(io.grpc.Status.fromCodeValue(r.getError().getCode())
+          ofSteps = new CallerRefusal(io.grpc.Status.fromCodeValue(r.getError().getCode())
               .getCode(), codeName(r.getError().getCode()) + ": " + r.getError().getMessage(),
               false);
           say.accept("#" + e.id() + " " + e.step() + " " + e.unitCode() + " waits: the server "
-              + "refused it for who sent it, not for what it says (" + ofCaller.words() + ")");
+              + "refused it for who sent it, not for what it says (" + ofSteps.words() + ")");
         } else if (ServerLink.passing(io.grpc.Status.fromCodeValue(r.getError().getCode())
             .getCode())) {
           outbox.markAttempted(List.of(e.id()), codeName(r.getError().getCode()),
@@ -208,7 +209,7 @@ final class Delivery {
       }
     }
     return new Report(sent, refused, held.size(), outbox.count(Outbox.Status.PENDING), offline,
-        refusedWhole != null ? refusedWhole : ofCaller, notStored);
+        wholeBatch != null ? wholeBatch : ofSteps, notStored);
   }
 
   /** The first of {@code units} in {@code among}, or null. */

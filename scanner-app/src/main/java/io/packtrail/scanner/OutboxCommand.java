@@ -126,9 +126,9 @@ final class OutboxCommand {
           if (status == Outbox.Status.REFUSED) {
             return ScannerCli.REFUSED;
           }
-          if (status == Outbox.Status.PENDING && r.refusedWhole() != null) {
-            System.out.println(r.refusedWhole().line(r.pending()));
-            return r.refusedWhole().exitCode();
+          if (status == Outbox.Status.PENDING && r.callerRefusal() != null) {
+            System.out.println(r.callerRefusal().line(r.pending()));
+            return r.callerRefusal().exitCode();
           }
           if (status == Outbox.Status.PENDING) {
             System.out.println(r.offline() != null ? Words.SAVED_OFFLINE + " (" + r.offline()

@@ -197,7 +197,8 @@ final class ScanCommand implements Callable<Integer> {
     say(scans + " label(s) scanned, " + labelsRefused + " refused; " + savedIds.size()
         + " step(s) saved: " + sent + " recorded by the server, " + refused + " refused, "
         + waiting + " waiting" + (waiting > behindRefusals ? " (" + (last != null
-        && last.refusedWhole() != null ? "the server refused the batch; see above"
+        && last.callerRefusal() != null ? "the server refused them for who sent them; see "
+        + "above"
         : Words.SAVED_OFFLINE + "; or run 'packtrail-scanner sync'") + ")" : ""));
     if (behindRefusals > 0) {
       say(behindRefusals + " of them wait behind an earlier refused step of their unit: "
@@ -236,8 +237,8 @@ final class ScanCommand implements Callable<Integer> {
     if (refused || heldBehindRefusals() > 0) {
       return ScannerCli.REFUSED; // the worker must act: waiting will not send those
     }
-    if (waiting && lastDelivery != null && lastDelivery.refusedWhole() != null) {
-      return lastDelivery.refusedWhole().exitCode();
+    if (waiting && lastDelivery != null && lastDelivery.callerRefusal() != null) {
+      return lastDelivery.callerRefusal().exitCode();
     }
     return waiting ? ScannerCli.SERVER : ScannerCli.OK;
   }

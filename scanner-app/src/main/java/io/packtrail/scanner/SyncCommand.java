@@ -42,8 +42,8 @@ final class SyncCommand implements Callable<Integer> {
           });
       double seconds = (System.nanoTime() - started) / 1e9;
       long refused = ws.outbox.count(Outbox.Status.REFUSED);
-      if (r.refusedWhole() != null) {
-        System.out.println(r.refusedWhole().line(r.pending()));
+      if (r.callerRefusal() != null) {
+        System.out.println(r.callerRefusal().line(r.pending()));
       }
       System.out.printf("sent %d step(s) in %.1f s%s; %d refused now; %d waiting%s%n", r.sent(),
           seconds, r.sent() > 0 ? String.format(java.util.Locale.ROOT, " (%.0f steps/s)", r.sent() / seconds) : "",
@@ -56,8 +56,8 @@ final class SyncCommand implements Callable<Integer> {
             + "status'");
         return ScannerCli.REFUSED;
       }
-      if (r.refusedWhole() != null) {
-        return r.refusedWhole().exitCode();
+      if (r.callerRefusal() != null) {
+        return r.callerRefusal().exitCode();
       }
       return r.pending() > 0 ? ScannerCli.SERVER : ScannerCli.OK;
     }
