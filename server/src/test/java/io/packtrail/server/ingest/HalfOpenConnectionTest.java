@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sequencer's connection goes half-open in the middle of a commit (a proxy stops passing
@@ -70,26 +72,21 @@ class HalfOpenConnectionTest {
     proxy.close();
   }
 
-  @Test
-  void aCommitThatNeverArrivesIsAnsweredAsUnknownAndTheRetryIsRecordedOnce() throws Exception {
+  /**
+   * Frozen with the commit lost ({@code false}: the abandoned transaction holds the log head's
+   * lock until PostgreSQL ends it, and the retry is recorded) or with only its answer lost
+   * ({@code true}: the retry is answered with the committed event); either way recorded once,
+   * and the sequencer records the next step on a healthy connection.
+   */
+  @ParameterizedTest(name = "commit forwarded: {0}")
+  @ValueSource(booleans = {false, true})
+  void aCommitCutOffSilentlyIsAnsweredAsUnknownAndTheRetryRecordsItOnce(boolean forwardCommit)
+      throws Exception {
     Submission sale = sale(Fixtures.registeredPack(harness.client()));
-    proxy.freezeAtNextCommit(false);
+    proxy.freezeAtNextCommit(forwardCommit);
     assertUnknownOutcome(sale);
-    // the abandoned transaction held the log head's lock; PostgreSQL ended it, so the retry
-    // (a new connection) is not held behind it
     assertEquals(2, sequencer.submit(sale, STATION).get(20, TimeUnit.SECONDS).sequence());
     assertEquals(2, harness.client().getUnit(sale.unitCode()).getEventCount(), "recorded once");
-  }
-
-  @Test
-  void aCommitWhoseAnswerIsLostIsAnsweredAsUnknownAndTheRetryGetsTheEvent() throws Exception {
-    Submission sale = sale(Fixtures.registeredPack(harness.client()));
-    proxy.freezeAtNextCommit(true);
-    assertUnknownOutcome(sale);
-    // it was committed: the retry is answered with the event, not recorded again
-    assertEquals(2, sequencer.submit(sale, STATION).get(20, TimeUnit.SECONDS).sequence());
-    assertEquals(2, harness.client().getUnit(sale.unitCode()).getEventCount(), "recorded once");
-    // and the sequencer records the next step on a healthy connection
     Submission next = sale(Fixtures.registeredPack(harness.client()));
     assertEquals(2, sequencer.submit(next, STATION).get(20, TimeUnit.SECONDS).sequence());
   }
